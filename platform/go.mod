@@ -1,0 +1,3 @@
+module github.com/ntmsuite/ntm/platform
+
+go 1.26
