@@ -1,0 +1,95 @@
+// Command gateway serves the NTM Suite REST API in front of the gRPC
+// services, as deployed in production (one process per service).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/ntmsuite/ntm/gateway"
+)
+
+const (
+	readHeaderTimeout = 10 * time.Second
+	shutdownTimeout   = 10 * time.Second
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, nil)))
+	if err := run(ctx, os.Args[1:]); err != nil {
+		slog.Error("gateway stopped", "error", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx is done, then drains in-flight requests.
+func run(ctx context.Context, args []string) error {
+	logger := slog.Default()
+	fs := flag.NewFlagSet("gateway", flag.ContinueOnError)
+	httpAddr := fs.String("http-addr", envOr("NTM_HTTP_ADDR", "127.0.0.1:8080"), "HTTP listen address (env NTM_HTTP_ADDR)")
+	registryAddr := fs.String("registry-addr", envOr("NTM_REGISTRY_ADDR", "127.0.0.1:9101"), "registry gRPC address (env NTM_REGISTRY_ADDR)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+
+	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: *registryAddr, Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer gw.Close()
+
+	// Listening here, not in ListenAndServe, reports a taken port before
+	// anything else happens.
+	ln, err := net.Listen("tcp", *httpAddr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           gw.Handler(),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	logger.Info("gateway listening", "http_addr", ln.Addr().String(), "registry_addr", *registryAddr)
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	// ctx is already done; the drain gets a fresh deadline of its own.
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	logger.Info("gateway stopped")
+	return nil
+}
+
+// envOr is the flag default: the environment variable when set, else def.
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,105 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/health/grpc_health_v1"
+)
+
+// maxBodyBytes bounds request bodies. It must hold the largest unit import
+// ImportUnits accepts (100,000 units at roughly 200 bytes of JSON each).
+const maxBodyBytes = 32 << 20
+
+// Options configures New.
+type Options struct {
+	// RegistryAddr is host:port of the registry gRPC service.
+	RegistryAddr string
+	// Logger receives the access log and recovered panics; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Gateway is the HTTP handler in front of the gRPC services, with the
+// connections it owns.
+type Gateway struct {
+	handler  http.Handler
+	conns    []*grpc.ClientConn
+	backends []backend
+}
+
+// backend is a connected service, as /healthz sees it.
+type backend struct {
+	name   string
+	health string
+	client grpc_health_v1.HealthClient
+}
+
+// New connects to every configured service and builds the HTTP handler.
+// Connections are made lazily by gRPC, so New succeeds while a service is
+// still starting; /healthz tells whether they answer.
+func New(ctx context.Context, o Options) (*Gateway, error) {
+	logger := o.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	g := &Gateway{}
+	mux := newMux()
+	for _, s := range services(o) {
+		if s.addr == "" {
+			continue
+		}
+		conn, err := grpc.NewClient(s.addr,
+			// Services are reached over loopback or the cluster network;
+			// TLS, if any, terminates in front of the gateway.
+			grpc.WithTransportCredentials(insecure.NewCredentials()),
+			// Answers may be larger than gRPC's 4 MiB default (long lineages).
+			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxBodyBytes)),
+		)
+		if err != nil {
+			return nil, errors.Join(fmt.Errorf("gateway: connect to %s at %s: %w", s.name, s.addr, err), g.Close())
+		}
+		g.conns = append(g.conns, conn)
+		if err := s.register(ctx, mux, conn); err != nil {
+			return nil, errors.Join(fmt.Errorf("gateway: register %s routes: %w", s.name, err), g.Close())
+		}
+		g.backends = append(g.backends, backend{name: s.name, health: s.health, client: grpc_health_v1.NewHealthClient(conn)})
+	}
+	if len(g.backends) == 0 {
+		return nil, errors.New("gateway: no service address configured")
+	}
+	if err := mux.HandlePath(http.MethodGet, "/healthz", g.serveHealth); err != nil {
+		return nil, errors.Join(err, g.Close())
+	}
+	if err := mux.HandlePath(http.MethodGet, "/openapi.json", serveOpenAPI); err != nil {
+		return nil, errors.Join(err, g.Close())
+	}
+
+	// Outermost first: the request id exists before anything logs, and the
+	// access log sees the 500 written by recovery.
+	var h http.Handler = mux
+	h = limitBody(maxBodyBytes, h)
+	h = recoverPanics(logger, h)
+	h = accessLog(logger, h)
+	h = withRequestID(h)
+	g.handler = h
+	return g, nil
+}
+
+// Handler returns the HTTP handler serving the REST API, /healthz and
+// /openapi.json.
+func (g *Gateway) Handler() http.Handler { return g.handler }
+
+// Close closes the gRPC connections.
+func (g *Gateway) Close() error {
+	var errs []error
+	for _, c := range g.conns {
+		errs = append(errs, c.Close())
+	}
+	g.conns = nil
+	return errors.Join(errs...)
+}

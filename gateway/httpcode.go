@@ -1,0 +1,41 @@
+package gateway
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/protobuf/proto"
+)
+
+// httpCodeMetadataKey is how a service asks for a success status other than
+// 200. Create methods set it in their response header metadata:
+//
+//	_ = grpc.SetHeader(ctx, metadata.Pairs("x-http-code", "201"))
+//
+// gRPC clients never see a difference; only the gateway acts on it.
+const httpCodeMetadataKey = "x-http-code"
+
+// forwardHTTPCode writes the status a service asked for with x-http-code.
+// Only 2xx codes are honoured: errors must travel as gRPC statuses so their
+// body stays a google.rpc.Status.
+func forwardHTTPCode(ctx context.Context, w http.ResponseWriter, _ proto.Message) error {
+	md, ok := runtime.ServerMetadataFromContext(ctx)
+	if !ok {
+		return nil
+	}
+	vals := md.HeaderMD.Get(httpCodeMetadataKey)
+	if len(vals) == 0 {
+		return nil
+	}
+	// The outgoing header matcher already drops all metadata; removing the key
+	// keeps it internal even if that matcher is relaxed one day.
+	delete(md.HeaderMD, httpCodeMetadataKey)
+	code, err := strconv.Atoi(vals[0])
+	if err != nil || code < 200 || code > 299 {
+		return nil
+	}
+	w.WriteHeader(code)
+	return nil
+}

@@ -1,0 +1,50 @@
+package gateway
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	// Registers google.rpc.BadRequest and the other error details, so the
+	// google.protobuf.Any values in a google.rpc.Status marshal to JSON.
+	_ "google.golang.org/genproto/googleapis/rpc/errdetails"
+)
+
+// jsonMarshaler writes zero values ("0 criteria met", "validTo": "") because
+// clients should not have to know proto3 default rules, and rejects unknown
+// fields so that a misspelt field is an error rather than silently ignored.
+var jsonMarshaler = &runtime.JSONPb{
+	MarshalOptions:   protojson.MarshalOptions{EmitUnpopulated: true},
+	UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
+}
+
+// newMux builds the grpc-gateway mux.
+//
+// gRPC errors use runtime.DefaultHTTPErrorHandler: its google.rpc.Status body
+// keeps the details, and its runtime.HTTPStatusFromCode mapping already is
+// ours (InvalidArgument and FailedPrecondition 400, NotFound 404,
+// AlreadyExists and Aborted 409, PermissionDenied 403, Unauthenticated 401,
+// Unavailable 503), so nothing is overridden.
+func newMux() *runtime.ServeMux {
+	return runtime.NewServeMux(
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, jsonMarshaler),
+		runtime.WithMetadata(forwardRequestID),
+		// Response metadata is the services' internal business; nothing of it
+		// becomes a Grpc-Metadata-* header. X-Request-Id is set by withRequestID.
+		runtime.WithOutgoingHeaderMatcher(dropHeader),
+		runtime.WithOutgoingTrailerMatcher(dropHeader),
+		runtime.WithForwardResponseOption(forwardHTTPCode),
+		runtime.WithRoutingErrorHandler(routingError),
+	)
+}
+
+// forwardRequestID passes the request id to the service as gRPC metadata, so
+// service logs can be joined with the gateway's access log.
+func forwardRequestID(ctx context.Context, _ *http.Request) metadata.MD {
+	return metadata.Pairs(requestIDMetadataKey, RequestID(ctx))
+}
+
+func dropHeader(string) (string, bool) { return "", false }

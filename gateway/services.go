@@ -1,0 +1,30 @@
+package gateway
+
+import (
+	"context"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/grpc"
+
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+)
+
+// service is one backend the gateway routes to.
+type service struct {
+	// name keys the service in the /healthz answer.
+	name string
+	// addr is host:port of its gRPC server; empty leaves the service out.
+	addr string
+	// register adds the service's generated REST routes to the mux.
+	register func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error
+	// health is the service name asked of grpc.health.v1.Health.
+	health string
+}
+
+// services is the single table of backends: adding criteria, ocop or funding
+// is one line here plus one field in Options.
+func services(o Options) []service {
+	return []service{
+		{"registry", o.RegistryAddr, registryv1.RegisterRegistryServiceHandler, registryv1.RegistryService_ServiceDesc.ServiceName},
+	}
+}

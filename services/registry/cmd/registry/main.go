@@ -1,0 +1,69 @@
+// Command registry runs the registry service alone, as in production:
+//
+//	registry --grpc-addr :9101 --postgres-url postgres://… --postgres-schema registry
+//
+// Every flag can also be set from the environment (NTM_GRPC_ADDR, NTM_POSTGRES_URL, …).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/ntmsuite/ntm/platform/config"
+	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/metricshttp"
+	"github.com/ntmsuite/ntm/services/registry"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	if err := run(ctx, os.Args[1:], logger); err != nil {
+		logger.Error("registry stopped", "error", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, logger *slog.Logger) error {
+	fs := flag.NewFlagSet("registry", flag.ContinueOnError)
+	grpcAddr := fs.String("grpc-addr", "127.0.0.1:9101", "gRPC listen address")
+	metricsAddr := fs.String("metrics-addr", "127.0.0.1:9201", "Prometheus /metrics listen address; empty disables")
+	sqlitePath := fs.String("sqlite-path", "data/registry.db", "SQLite database file, used when --postgres-url is empty")
+	pgURL := fs.String("postgres-url", "", "PostgreSQL URL; selects PostgreSQL")
+	pgSchema := fs.String("postgres-schema", "registry", "PostgreSQL schema of the registry's tables")
+	reflection := fs.Bool("reflection", false, "register gRPC reflection (for grpcurl)")
+	if err := config.Parse(fs, args, "NTM_"); err != nil {
+		return err
+	}
+	logger.Info("starting registry", config.Redacted(fs)...)
+
+	reg := prometheus.NewRegistry()
+	metrics := grpcserver.NewMetrics(reg)
+	svc, err := registry.Open(ctx, registry.Config{SQLitePath: *sqlitePath, PostgresURL: *pgURL, PostgresSchema: *pgSchema,
+		Logger: logger, Metrics: metrics, Reflection: *reflection})
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	if *metricsAddr != "" {
+		go func() {
+			if err := metricshttp.Serve(ctx, *metricsAddr, reg); err != nil {
+				logger.Error("metrics server stopped", "error", err)
+			}
+		}()
+	}
+	lis, err := net.Listen("tcp", *grpcAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *grpcAddr, err)
+	}
+	return svc.Serve(ctx, lis)
+}

@@ -1,0 +1,41 @@
+package server
+
+import (
+	"encoding/base64"
+	"encoding/json"
+
+	"github.com/ntmsuite/ntm/platform/fault"
+	"github.com/ntmsuite/ntm/services/registry/internal/store"
+)
+
+// pageToken is opaque to clients (AIP-158). It carries the last code served and
+// the query it belongs to, so a token replayed against another query is refused
+// instead of silently skipping units.
+type pageToken struct {
+	After  string `json:"a"`
+	AsOf   string `json:"d"`
+	Parent string `json:"p"`
+	Type   int    `json:"t"`
+}
+
+func encodePageToken(after string, q store.ListQuery) string {
+	b, _ := json.Marshal(pageToken{After: after, AsOf: q.AsOf.String(), Parent: q.Parent, Type: int(q.Type)})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// decodePageToken returns the cursor of token, which must belong to q.
+func decodePageToken(token string, q store.ListQuery) (string, error) {
+	if token == "" {
+		return "", nil
+	}
+	invalid := fault.Invalid("page_token", "is not a token from a previous page of this same query")
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil {
+		return "", invalid
+	}
+	var t pageToken
+	if json.Unmarshal(b, &t) != nil || t.AsOf != q.AsOf.String() || t.Parent != q.Parent || t.Type != int(q.Type) {
+		return "", invalid
+	}
+	return t.After, nil
+}

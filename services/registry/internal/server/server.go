@@ -1,0 +1,208 @@
+// Package server implements ntm.registry.v1.RegistryService: it maps protos to
+// the unit domain and back and calls the store. No SQL and no rules live here.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/metadata"
+
+	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/fault"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	"github.com/ntmsuite/ntm/services/registry/internal/store"
+	"github.com/ntmsuite/ntm/services/registry/internal/unit"
+)
+
+const (
+	defaultPageSize = 100
+	maxPageSize     = 1000
+)
+
+// Server is the registry's gRPC service.
+type Server struct {
+	registryv1.UnimplementedRegistryServiceServer
+	store *store.Store
+}
+
+func New(s *store.Store) *Server { return &Server{store: s} }
+
+func (s *Server) GetUnit(ctx context.Context, req *registryv1.GetUnitRequest) (*registryv1.Unit, error) {
+	asOf, err := parseAsOf(req.GetAsOf(), "as_of")
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.unitAt(ctx, req.GetCode(), asOf)
+	if err != nil {
+		return nil, err
+	}
+	return toProto(v), nil
+}
+
+func (s *Server) ListUnits(ctx context.Context, req *registryv1.ListUnitsRequest) (*registryv1.ListUnitsResponse, error) {
+	asOf, err := parseAsOf(req.GetAsOf(), "as_of")
+	if err != nil {
+		return nil, err
+	}
+	t, err := optionalType(req.GetType(), "type")
+	if err != nil {
+		return nil, err
+	}
+	q := store.ListQuery{Parent: req.GetParent(), Type: t, AsOf: asOf, Limit: pageSize(req.GetPageSize())}
+	if q.After, err = decodePageToken(req.GetPageToken(), q); err != nil {
+		return nil, err
+	}
+	if q.Parent != "" {
+		if _, err := s.unitAt(ctx, q.Parent, asOf); err != nil {
+			return nil, err
+		}
+	}
+	limit := q.Limit
+	q.Limit++ // one more than a page tells whether another page follows
+	vs, err := s.store.ListUnits(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	resp := &registryv1.ListUnitsResponse{AsOf: asOf.String()}
+	if len(vs) > limit {
+		vs = vs[:limit]
+		resp.NextPageToken = encodePageToken(vs[len(vs)-1].Code, q)
+	}
+	for _, v := range vs {
+		resp.Units = append(resp.Units, toProto(v))
+	}
+	return resp, nil
+}
+
+func (s *Server) ListAncestors(ctx context.Context, req *registryv1.ListAncestorsRequest) (*registryv1.ListAncestorsResponse, error) {
+	asOf, err := parseAsOf(req.GetAsOf(), "as_of")
+	if err != nil {
+		return nil, err
+	}
+	vs, err := s.store.Ancestors(ctx, req.GetCode(), asOf)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, unitNotFound(req.GetCode(), asOf)
+	}
+	if err != nil {
+		return nil, err
+	}
+	resp := &registryv1.ListAncestorsResponse{AsOf: asOf.String()}
+	for _, v := range vs {
+		resp.Units = append(resp.Units, toProto(v))
+	}
+	return resp, nil
+}
+
+func (s *Server) GetUnitLineage(ctx context.Context, req *registryv1.GetUnitLineageRequest) (*registryv1.UnitLineage, error) {
+	code := req.GetCode()
+	versions, err := s.store.Versions(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if len(versions) == 0 {
+		return nil, fault.NotFound("unit", "units/"+code, "unit %s has never existed", code)
+	}
+	preds, succs, err := s.store.Lineage(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	out := &registryv1.UnitLineage{Code: code, Predecessors: linksToProto(preds), Successors: linksToProto(succs)}
+	for _, v := range versions {
+		out.Versions = append(out.Versions, toProto(v))
+	}
+	return out, nil
+}
+
+func (s *Server) CreateUnit(ctx context.Context, req *registryv1.CreateUnitRequest) (*registryv1.Unit, error) {
+	from, err := parseDate(req.GetValidFrom(), "valid_from")
+	if err != nil {
+		return nil, err
+	}
+	sp, err := specFromProto(req.GetUnit(), "unit")
+	if err != nil {
+		return nil, err
+	}
+	c := unit.Change{Kind: unit.KindCreate, DecisionNumber: req.GetDecisionNumber(), Effective: from, Note: req.GetNote(),
+		EffectiveField: "valid_from", Create: []unit.Spec{sp}}
+	if _, err := s.store.ApplyChanges(ctx, []unit.Change{c}); err != nil {
+		return nil, err
+	}
+	v, err := s.unitAt(ctx, sp.Code, from)
+	if err != nil {
+		return nil, err
+	}
+	created(ctx)
+	return toProto(v), nil
+}
+
+func (s *Server) CreateUnitChange(ctx context.Context, req *registryv1.CreateUnitChangeRequest) (*registryv1.UnitChange, error) {
+	c, err := changeFromProto(req.GetUnitChange(), "unit_change.")
+	if err != nil {
+		return nil, err
+	}
+	applied, err := s.store.ApplyChanges(ctx, []unit.Change{c})
+	if err != nil {
+		return nil, err
+	}
+	a := applied[0]
+	out := req.GetUnitChange()
+	out.Name = changeName(a.ID)
+	out.CreateTime = a.CreatedAt.Format(time.RFC3339)
+	out.Lineage = nil
+	for _, l := range a.Links {
+		out.Lineage = append(out.Lineage, &registryv1.LineageLink{FromCode: l.From, ToCode: l.To, Change: out.Name,
+			ChangeKind: string(c.Kind), EffectiveDate: c.Effective.String(), DecisionNumber: c.DecisionNumber})
+	}
+	created(ctx)
+	return out, nil
+}
+
+func (s *Server) ImportUnits(ctx context.Context, req *registryv1.ImportUnitsRequest) (*registryv1.ImportUnitsResponse, error) {
+	changes, err := importChanges(req)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := s.store.ApplyChanges(ctx, changes)
+	if err != nil {
+		return nil, err
+	}
+	resp := &registryv1.ImportUnitsResponse{Imported: int32(len(req.GetUnits()))}
+	for _, a := range applied {
+		resp.Changes = append(resp.Changes, changeName(a.ID))
+	}
+	created(ctx)
+	return resp, nil
+}
+
+func (s *Server) unitAt(ctx context.Context, code string, asOf date.Date) (unit.Version, error) {
+	v, err := s.store.UnitAt(ctx, code, asOf)
+	if errors.Is(err, store.ErrNotFound) {
+		return v, unitNotFound(code, asOf)
+	}
+	return v, err
+}
+
+func unitNotFound(code string, asOf date.Date) error {
+	return fault.NotFound("unit", "units/"+code, "unit %s does not exist on %s", code, asOf)
+}
+
+func changeName(id int64) string { return fmt.Sprintf("unitChanges/%d", id) }
+
+// created asks the gateway to answer 201 Created (see gateway's x-http-code option).
+func created(ctx context.Context) {
+	_ = grpc.SetHeader(ctx, metadata.Pairs("x-http-code", "201"))
+}
+
+func pageSize(n int32) int {
+	switch {
+	case n <= 0:
+		return defaultPageSize
+	case n > maxPageSize:
+		return maxPageSize
+	}
+	return int(n)
+}

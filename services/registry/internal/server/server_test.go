@@ -1,0 +1,236 @@
+package server_test
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/ntmsuite/ntm/platform/grpctest"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	"github.com/ntmsuite/ntm/services/registry"
+)
+
+// newClient starts the real registry (interceptor chain, SQLite store) over bufconn.
+func newClient(t *testing.T) registryv1.RegistryServiceClient {
+	t.Helper()
+	svc, err := registry.Open(context.Background(), registry.Config{SQLitePath: filepath.Join(t.TempDir(), "registry.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close() })
+	return registryv1.NewRegistryServiceClient(grpctest.Dial(t, svc.Server()))
+}
+
+func spec(code, name string, typ registryv1.UnitType, parent string) *registryv1.UnitSpec {
+	return &registryv1.UnitSpec{Code: code, DisplayName: name, Type: typ, ParentCode: parent}
+}
+
+func seed(t *testing.T, c registryv1.RegistryServiceClient) {
+	t.Helper()
+	rows := []*registryv1.ImportedUnit{
+		{Unit: spec("100", "Xã La Hiên", registryv1.UnitType_COMMUNE, "170"), ValidFrom: "2008-01-01"},
+		{Unit: spec("19", "Tỉnh Thái Nguyên", registryv1.UnitType_PROVINCE, ""), ValidFrom: "2008-01-01"},
+		{Unit: spec("170", "Huyện Võ Nhai", registryv1.UnitType_DISTRICT, "19"), ValidFrom: "2008-01-01"},
+		{Unit: spec("101", "Xã Lâu Thượng", registryv1.UnitType_COMMUNE, "170"), ValidFrom: "2008-01-01"},
+		{Unit: spec("102", "Xã Phú Thượng", registryv1.UnitType_COMMUNE, "170"), ValidFrom: "2010-05-01"},
+	}
+	resp, err := c.ImportUnits(context.Background(), &registryv1.ImportUnitsRequest{Units: rows})
+	if err != nil {
+		t.Fatalf("ImportUnits: %v", err)
+	}
+	if resp.GetImported() != 5 || len(resp.GetChanges()) != 2 {
+		t.Fatalf("import = %v, want 5 units in 2 dated changes", resp)
+	}
+}
+
+// violationField returns the single BadRequest field of an InvalidArgument error.
+func violationField(t *testing.T, err error) string {
+	t.Helper()
+	st := status.Convert(err)
+	if st.Code() != codes.InvalidArgument {
+		t.Fatalf("code = %v (%v), want InvalidArgument", st.Code(), err)
+	}
+	for _, d := range st.Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok && len(br.GetFieldViolations()) > 0 {
+			return br.GetFieldViolations()[0].GetField()
+		}
+	}
+	t.Fatalf("no BadRequest details in %v", err)
+	return ""
+}
+
+func listCodes(t *testing.T, c registryv1.RegistryServiceClient, req *registryv1.ListUnitsRequest) []string {
+	t.Helper()
+	resp, err := c.ListUnits(context.Background(), req)
+	if err != nil {
+		t.Fatalf("ListUnits: %v", err)
+	}
+	var out []string
+	for _, u := range resp.GetUnits() {
+		out = append(out, u.GetCode())
+	}
+	return out
+}
+
+func TestTimeTravelAcrossMerger(t *testing.T) {
+	c := newClient(t)
+	seed(t, c)
+	ctx := context.Background()
+	change, err := c.CreateUnitChange(ctx, &registryv1.CreateUnitChangeRequest{UnitChange: &registryv1.UnitChange{
+		DecisionNumber: "1243/NQ-UBTVQH15", EffectiveDate: "2025-07-01",
+		Kind: &registryv1.UnitChange_Merge{Merge: &registryv1.MergeUnits{
+			SourceCodes: []string{"100", "101"},
+			Target:      &registryv1.MergeUnits_NewUnit{NewUnit: spec("150", "Xã Võ Nhai", registryv1.UnitType_COMMUNE, "19")},
+		}},
+	}})
+	if err != nil {
+		t.Fatalf("merge: %v", err)
+	}
+	if len(change.GetLineage()) != 2 || change.GetName() == "" || change.GetCreateTime() == "" {
+		t.Fatalf("recorded change = %v", change)
+	}
+	before := listCodes(t, c, &registryv1.ListUnitsRequest{Parent: "19", Type: registryv1.UnitType_COMMUNE, AsOf: "2025-06-30"})
+	after := listCodes(t, c, &registryv1.ListUnitsRequest{Parent: "19", Type: registryv1.UnitType_COMMUNE, AsOf: "2025-07-01"})
+	if !slices.Equal(before, []string{"100", "101", "102"}) || !slices.Equal(after, []string{"102", "150"}) {
+		t.Fatalf("communes before = %v, after = %v", before, after)
+	}
+	lin, err := c.GetUnitLineage(ctx, &registryv1.GetUnitLineageRequest{Code: "150"})
+	if err != nil || len(lin.GetPredecessors()) != 2 || lin.GetPredecessors()[0].GetDecisionNumber() != "1243/NQ-UBTVQH15" {
+		t.Fatalf("lineage of 150 = %v, %v", lin, err)
+	}
+	old, err := c.GetUnit(ctx, &registryv1.GetUnitRequest{Code: "100", AsOf: "2020-10-31"})
+	if err != nil || old.GetValidTo() != "2025-07-01" || old.GetParentCode() != "170" {
+		t.Fatalf("unit 100 as of 2020 = %v, %v", old, err)
+	}
+}
+
+func TestPagination(t *testing.T) {
+	c := newClient(t)
+	seed(t, c)
+	ctx := context.Background()
+	req := &registryv1.ListUnitsRequest{Parent: "170", AsOf: "2020-01-01", PageSize: 2}
+	first, err := c.ListUnits(ctx, req)
+	if err != nil || len(first.GetUnits()) != 2 || first.GetNextPageToken() == "" {
+		t.Fatalf("first page = %v, %v", first, err)
+	}
+	req.PageToken = first.GetNextPageToken()
+	second, err := c.ListUnits(ctx, req)
+	if err != nil || len(second.GetUnits()) != 1 || second.GetNextPageToken() != "" {
+		t.Fatalf("second page = %v, %v", second, err)
+	}
+	_, err = c.ListUnits(ctx, &registryv1.ListUnitsRequest{Parent: "170", AsOf: "2021-01-01", PageToken: first.GetNextPageToken()})
+	if f := violationField(t, err); f != "page_token" {
+		t.Fatalf("token of another query: field %q", f)
+	}
+}
+
+func TestCreateUnitThenGet(t *testing.T) {
+	c := newClient(t)
+	seed(t, c)
+	ctx := context.Background()
+	u, err := c.CreateUnit(ctx, &registryv1.CreateUnitRequest{Unit: spec("1000", "Xóm Làng Lai", registryv1.UnitType_VILLAGE, "100"),
+		ValidFrom: "2015-01-01", DecisionNumber: "12/QĐ-UBND"})
+	if err != nil {
+		t.Fatalf("CreateUnit: %v", err)
+	}
+	if u.GetName() != "units/1000" || u.GetValidFrom() != "2015-01-01" || u.GetValidTo() != "" {
+		t.Fatalf("created = %v", u)
+	}
+	anc, err := c.ListAncestors(ctx, &registryv1.ListAncestorsRequest{Code: "1000", AsOf: "2020-01-01"})
+	if err != nil || len(anc.GetUnits()) != 3 || anc.GetUnits()[2].GetCode() != "19" {
+		t.Fatalf("ancestors = %v, %v", anc, err)
+	}
+}
+
+func TestBadInputNamesTheFieldAndWritesNothing(t *testing.T) {
+	c := newClient(t)
+	seed(t, c)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name  string
+		call  func() error
+		field string
+	}{
+		{"unknown parent", func() error {
+			_, err := c.CreateUnit(ctx, &registryv1.CreateUnitRequest{Unit: spec("300", "Xã Mới", registryv1.UnitType_COMMUNE, "999"), ValidFrom: "2020-01-01", DecisionNumber: "1"})
+			return err
+		}, "unit.parent_code"},
+		{"overlapping validity", func() error {
+			_, err := c.CreateUnit(ctx, &registryv1.CreateUnitRequest{Unit: spec("100", "Xã La Hiên", registryv1.UnitType_COMMUNE, "170"), ValidFrom: "2020-01-01", DecisionNumber: "1"})
+			return err
+		}, "unit.code"},
+		{"malformed code", func() error {
+			_, err := c.GetUnit(ctx, &registryv1.GetUnitRequest{Code: "19a"})
+			return err
+		}, "code"},
+		{"malformed date", func() error {
+			_, err := c.GetUnit(ctx, &registryv1.GetUnitRequest{Code: "19", AsOf: "2020/10/31"})
+			return err
+		}, "as_of"},
+		{"day that does not exist", func() error {
+			_, err := c.GetUnit(ctx, &registryv1.GetUnitRequest{Code: "19", AsOf: "2021-02-30"})
+			return err
+		}, "as_of"},
+		{"merging a unit that does not exist on that date", func() error {
+			_, err := c.CreateUnitChange(ctx, &registryv1.CreateUnitChangeRequest{UnitChange: &registryv1.UnitChange{
+				DecisionNumber: "1", EffectiveDate: "2009-01-01",
+				Kind: &registryv1.UnitChange_Merge{Merge: &registryv1.MergeUnits{SourceCodes: []string{"101", "102"},
+					Target: &registryv1.MergeUnits_AbsorbingCode{AbsorbingCode: "101"}}},
+			}})
+			return err
+		}, "unit_change.merge.source_codes[1]"},
+		{"import row with a bad parent", func() error {
+			_, err := c.ImportUnits(ctx, &registryv1.ImportUnitsRequest{Units: []*registryv1.ImportedUnit{
+				{Unit: spec("400", "Xã A", registryv1.UnitType_COMMUNE, "170"), ValidFrom: "2020-01-01"},
+				{Unit: spec("401", "Xã B", registryv1.UnitType_COMMUNE, "888"), ValidFrom: "2020-01-01"},
+			}})
+			return err
+		}, "units[1].unit.parent_code"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := violationField(t, tc.call()); got != tc.field {
+				t.Fatalf("field = %q, want %q", got, tc.field)
+			}
+		})
+	}
+	got := listCodes(t, c, &registryv1.ListUnitsRequest{Parent: "170", AsOf: "2021-01-01"})
+	if !slices.Equal(got, []string{"100", "101", "102"}) {
+		t.Fatalf("rejected requests wrote units: %v", got)
+	}
+}
+
+func TestPreconditionAndNotFound(t *testing.T) {
+	c := newClient(t)
+	seed(t, c)
+	ctx := context.Background()
+	_, err := c.CreateUnitChange(ctx, &registryv1.CreateUnitChangeRequest{UnitChange: &registryv1.UnitChange{
+		DecisionNumber: "1", EffectiveDate: "2025-07-01",
+		Kind: &registryv1.UnitChange_Abolish{Abolish: &registryv1.AbolishUnits{Codes: []string{"170"}}},
+	}})
+	st := status.Convert(err)
+	if st.Code() != codes.FailedPrecondition {
+		t.Fatalf("abolishing a district with communes: %v", err)
+	}
+	var pf *errdetails.PreconditionFailure
+	for _, d := range st.Details() {
+		if p, ok := d.(*errdetails.PreconditionFailure); ok {
+			pf = p
+		}
+	}
+	if pf == nil || pf.GetViolations()[0].GetType() != "UNIT_HAS_CHILDREN" || pf.GetViolations()[0].GetSubject() != "units/170" {
+		t.Fatalf("precondition details = %v", st.Details())
+	}
+	_, err = c.GetUnit(ctx, &registryv1.GetUnitRequest{Code: "100", AsOf: "2000-01-01"})
+	if status.Code(err) != codes.NotFound {
+		t.Fatalf("unit before it existed: %v", err)
+	}
+	_, err = c.ListUnits(ctx, &registryv1.ListUnitsRequest{Parent: "999"})
+	if status.Code(err) != codes.NotFound {
+		t.Fatalf("children of an unknown parent: %v", err)
+	}
+}
