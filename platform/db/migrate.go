@@ -1,0 +1,69 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"log/slog"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+// migrate applies every pending migration in fsys.
+func migrate(ctx context.Context, d *DB, fsys fs.FS, schema string, logger *slog.Logger) error {
+	opts := []goose.ProviderOption{
+		// Only the service's own SQL files count, never Go migrations some
+		// linked package registered globally.
+		goose.WithDisableGlobalRegistry(true),
+		// Goose's default logger prints to stdout; results are logged below.
+		goose.WithSlog(slog.New(slog.DiscardHandler)),
+	}
+	dialect := goose.DialectSQLite3
+	if d.Dialect == Postgres {
+		dialect = goose.DialectPostgres
+		// Replicas of a service start together; the advisory lock makes one
+		// migrate while the others wait, then find nothing pending.
+		locker, err := lock.NewPostgresSessionLocker(
+			lock.WithLockID(migrationLockID(schema)),
+			// Poll every second (default 5 s) for up to 5 minutes, so a
+			// waiting replica starts soon after the winner finishes.
+			lock.WithLockTimeout(1, 300),
+		)
+		if err != nil {
+			return fmt.Errorf("db: migration lock: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	provider, err := goose.NewProvider(dialect, d.DB, fsys, opts...)
+	if err != nil {
+		return fmt.Errorf("db: load migrations: %w", err)
+	}
+	results, err := provider.Up(ctx)
+	for _, r := range results {
+		if r.Error == nil {
+			logger.Info("migration applied", "dialect", d.Dialect, "schema", schema,
+				"file", r.Source.Path, "duration", r.Duration)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("db: migrate %s: %w", d.Dialect, err)
+	}
+	version, err := provider.GetDBVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("db: read schema version: %w", err)
+	}
+	logger.Debug("database ready", "dialect", d.Dialect, "schema", schema, "version", version)
+	return nil
+}
+
+// migrationLockID is the advisory lock key for migrating schema. Advisory
+// locks are per database, and services sharing a database each have their
+// own schema: a key per schema keeps one service's migration from holding
+// up another's start.
+func migrationLockID(schema string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("ntm-migrate\x00" + schema))
+	return int64(h.Sum64())
+}

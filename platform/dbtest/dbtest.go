@@ -1,0 +1,44 @@
+// Package dbtest gives tests a real, migrated database of their own: a SQLite
+// file in the test's temp dir, or a PostgreSQL database cloned from a
+// template that was migrated once for the whole test run.
+package dbtest
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ntmsuite/ntm/platform/db"
+)
+
+// SQLite returns a migrated SQLite database in t.TempDir(), closed at cleanup.
+func SQLite(t testing.TB, migrations fs.FS) *db.DB {
+	t.Helper()
+	// TempDir registers its removal first, so it runs after Close below
+	// (cleanups run last-in first-out).
+	path := filepath.Join(t.TempDir(), "test.db")
+	d, err := db.Open(t.Context(), db.Options{Dialect: db.SQLite, DSN: path, Migrations: migrations})
+	if err != nil {
+		t.Fatalf("dbtest: open sqlite: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := d.Close(); err != nil {
+			t.Errorf("dbtest: close sqlite: %v", err)
+		}
+	})
+	return d
+}
+
+// requireServicesEnv, set to 1 (the Makefile does), turns "PostgreSQL is not
+// reachable" from a skip into a failure, so CI can never pass by skipping.
+const requireServicesEnv = "NTM_TEST_REQUIRE_SERVICES"
+
+// unavailable skips or fails t because a service the test needs is missing.
+func unavailable(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv(requireServicesEnv) == "1" {
+		t.Fatalf("dbtest: "+format+" ("+requireServicesEnv+"=1, so this fails instead of skipping)", args...)
+	}
+	t.Skipf("dbtest: "+format+" (skipping; set "+requireServicesEnv+"=1 to fail instead)", args...)
+}

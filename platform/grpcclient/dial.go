@@ -1,0 +1,53 @@
+// Package grpcclient dials other NTM services with the same conventions the
+// servers expect, chiefly that one request id follows a call across every hop.
+package grpcclient
+
+import (
+	"context"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+
+	"github.com/ntmsuite/ntm/platform/grpcserver"
+)
+
+// Dial creates a client for addr (any grpc.NewClient target). Transport is
+// plaintext: services talk over loopback or the cluster network for now.
+// opts are applied after the defaults, so callers may add to or override them.
+func Dial(addr string, opts ...grpc.DialOption) (*grpc.ClientConn, error) {
+	base := []grpc.DialOption{
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithChainUnaryInterceptor(forwardUnary),
+		grpc.WithChainStreamInterceptor(forwardStream),
+	}
+	return grpc.NewClient(addr, append(base, opts...)...)
+}
+
+// withRequestID copies the request id of the call being served (if any) to
+// the outgoing metadata, unless the caller already set one explicitly.
+func withRequestID(ctx context.Context) context.Context {
+	if out, _ := metadata.FromOutgoingContext(ctx); len(out.Get(grpcserver.RequestIDHeader)) > 0 {
+		return ctx
+	}
+	id := grpcserver.RequestIDFromContext(ctx)
+	if id == "" {
+		// A context that did not pass through grpcserver's chain may still
+		// carry the caller's id in its raw metadata.
+		if in, _ := metadata.FromIncomingContext(ctx); len(in.Get(grpcserver.RequestIDHeader)) > 0 {
+			id = in.Get(grpcserver.RequestIDHeader)[0]
+		}
+	}
+	if id == "" {
+		return ctx
+	}
+	return metadata.AppendToOutgoingContext(ctx, grpcserver.RequestIDHeader, id)
+}
+
+func forwardUnary(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+	return invoker(withRequestID(ctx), method, req, reply, cc, opts...)
+}
+
+func forwardStream(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+	return streamer(withRequestID(ctx), desc, cc, method, opts...)
+}

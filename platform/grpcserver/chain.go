@@ -1,0 +1,97 @@
+package grpcserver
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+
+	"google.golang.org/grpc"
+)
+
+// link is one position of the interceptor chain, for both call kinds.
+type link struct {
+	unary  grpc.UnaryServerInterceptor
+	stream grpc.StreamServerInterceptor
+	// infra links also run for health and reflection calls.
+	infra bool
+}
+
+// interceptors returns the chain, outermost first. The order is the design:
+// each position relies on what the outer ones have set up.
+func interceptors(log *slog.Logger, m *Metrics) ([]grpc.UnaryServerInterceptor, []grpc.StreamServerInterceptor) {
+	links := []link{
+		recoveryLink(log),  // 1 outermost: a panic anywhere below becomes INTERNAL, never a dead process
+		requestIDLink(),    // 2 before anything that logs or measures, so they all carry the id
+		metricsLink(m),     // 3 counts and times calls with their final (mapped) code
+		loggingLink(log),   // 4 one line per call; sees the hidden cause of INTERNAL errors
+		validationLink(),   // 5 rejects requests breaking their buf.validate rules before service code runs
+		errorMappingLink(), // 6 innermost, wraps the handler: domain errors become statuses
+	}
+	var unary []grpc.UnaryServerInterceptor
+	var stream []grpc.StreamServerInterceptor
+	for _, l := range links {
+		if l.unary == nil {
+			continue // disabled (no metrics)
+		}
+		if !l.infra {
+			l = skipInfra(l)
+		}
+		unary = append(unary, l.unary)
+		stream = append(stream, l.stream)
+	}
+	return unary, stream
+}
+
+// isInfra reports calls to the health and reflection services: probes must
+// keep working however the application-level links behave.
+func isInfra(fullMethod string) bool {
+	return strings.HasPrefix(fullMethod, "/grpc.health.v1.Health/") ||
+		strings.HasPrefix(fullMethod, "/grpc.reflection.")
+}
+
+func skipInfra(l link) link {
+	u, s := l.unary, l.stream
+	return link{
+		unary: func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+			if isInfra(info.FullMethod) {
+				return h(ctx, req)
+			}
+			return u(ctx, req, info, h)
+		},
+		stream: func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+			if isInfra(info.FullMethod) {
+				return h(srv, ss)
+			}
+			return s(srv, ss, info, h)
+		},
+	}
+}
+
+// splitMethod turns "/ntm.registry.v1.RegistryService/GetUnit" into its service and method.
+func splitMethod(fullMethod string) (service, method string) {
+	service, method, ok := strings.Cut(strings.TrimPrefix(fullMethod, "/"), "/")
+	if !ok {
+		return "unknown", fullMethod
+	}
+	return service, method
+}
+
+// stream is a ServerStream with a replaced context and, optionally, a hook on
+// every received message.
+type stream struct {
+	grpc.ServerStream
+	ctx  context.Context
+	recv func(m any) error
+}
+
+func (s *stream) Context() context.Context { return s.ctx }
+
+func (s *stream) RecvMsg(m any) error {
+	if err := s.ServerStream.RecvMsg(m); err != nil {
+		return err
+	}
+	if s.recv != nil {
+		return s.recv(m)
+	}
+	return nil
+}
