@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/ntmsuite/ntm/cmd/ntm/internal/unitimport"
+	"github.com/ntmsuite/ntm/platform/config"
+	"github.com/ntmsuite/ntm/platform/grpcclient"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	"github.com/ntmsuite/ntm/services/registry/unitcsv"
+)
+
+// importCmd sends a unit CSV to a running registry; the registry writes all rows or none.
+func importCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "units" {
+		return errors.New("usage: ntm import units FILE.csv [--registry-addr ADDR] [--decision NUMBER]")
+	}
+	fs := flag.NewFlagSet("ntm import units", flag.ContinueOnError)
+	addr := fs.String("registry-addr", "127.0.0.1:9101", "registry gRPC address")
+	decision := fs.String("decision", "", "decision number recorded with the import (default \"import\")")
+	if err := config.Parse(fs, args[1:], "NTM_"); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: ntm import units FILE.csv [--registry-addr ADDR] [--decision NUMBER]")
+	}
+	file := fs.Arg(0)
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rows, err := unitcsv.Parse(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	conn, err := grpcclient.Dial(*addr)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	resp, err := registryv1.NewRegistryServiceClient(conn).ImportUnits(ctx, unitimport.Request(rows, *decision))
+	if err != nil {
+		return unitimport.Describe(err, rows, file)
+	}
+	fmt.Fprintf(stdout, "imported %d units from %s (%d dated changes)\n", resp.GetImported(), file, len(resp.GetChanges()))
+	return nil
+}

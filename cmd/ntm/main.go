@@ -1,0 +1,51 @@
+// Command ntm is the all-in-one NTM Suite program for a single machine:
+//
+//	ntm up [--demo] [--data-dir ./data] [--postgres-url URL]   run every service and the REST gateway
+//	ntm import units FILE.csv [--registry-addr ADDR]           load units into a running registry
+//
+// `ntm up` keeps the production code path: each service listens on its own
+// localhost gRPC port and the gateway dials them, exactly as separate
+// processes would.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `usage:
+  ntm up [--demo] [--data-dir DIR] [--postgres-url URL] [--http-addr ADDR]
+  ntm import units FILE.csv [--registry-addr ADDR] [--decision NUMBER]
+Run "ntm up -h" or "ntm import units -h" for every flag.`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(ctx, os.Args[1:], os.Stdout, logger); err != nil {
+		fmt.Fprintln(os.Stderr, "ntm:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
+	if len(args) == 0 {
+		return errors.New(usage)
+	}
+	switch args[0] {
+	case "up":
+		return up(ctx, args[1:], stdout, logger)
+	case "import":
+		return importCmd(ctx, args[1:], stdout)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", args[0], usage)
+}

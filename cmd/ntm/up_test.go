@@ -1,0 +1,239 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/ntmsuite/ntm/platform/dbtest"
+)
+
+// startTestSuite runs `ntm up --demo` in-process on free ports and returns the REST base URL.
+func startTestSuite(t *testing.T, cfg upConfig) *suite {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg.httpAddr, cfg.registryAddr, cfg.demo = "127.0.0.1:0", "127.0.0.1:0", true
+	if cfg.dataDir == "" {
+		cfg.dataDir = t.TempDir()
+	}
+	s, err := startSuite(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		cancel()
+		t.Fatalf("startSuite: %v", err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		if err := s.wait(); err != nil {
+			t.Errorf("suite stopped with %v", err)
+		}
+	})
+	return s
+}
+
+func getJSON(t *testing.T, url string, wantStatus int, out any) http.Header {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != wantStatus {
+		t.Fatalf("GET %s = %d %s, want %d", url, resp.StatusCode, body, wantStatus)
+	}
+	if out != nil {
+		if err := json.Unmarshal(body, out); err != nil {
+			t.Fatalf("GET %s: %v in %s", url, err, body)
+		}
+	}
+	return resp.Header
+}
+
+type unitList struct {
+	Units []struct {
+		Code, DisplayName, Type, ParentCode string
+	}
+	AsOf string
+}
+
+func communes(t *testing.T, base, asOf string) []string {
+	t.Helper()
+	var l unitList
+	getJSON(t, base+"/v1/units?parent=19&type=COMMUNE&as_of="+asOf, http.StatusOK, &l)
+	var codes []string
+	for _, u := range l.Units {
+		codes = append(codes, u.Code)
+	}
+	return codes
+}
+
+// The demo province as of the day of the seed report and as of today differ
+// exactly as the recorded changes say: one merger in 2020, three communes
+// became wards in 2022, and on 2025-07-01 nine communes merged into three and
+// the districts were abolished.
+func checkDemoTimeTravel(t *testing.T, base string) {
+	t.Helper()
+	if got := len(communes(t, base, "2019-12-31")); got != 34 {
+		t.Errorf("communes on 2019-12-31 = %d, want 34", got)
+	}
+	before := communes(t, base, "2020-10-31")
+	if len(before) != 33 || contains(before, "05007") {
+		t.Errorf("communes on 2020-10-31 = %d (Phúc Chu 05007 merged on 2020-01-01), want 33", len(before))
+	}
+	if got := len(communes(t, base, "2022-05-01")); got != 30 {
+		t.Errorf("communes on 2022-05-01 = %d, want 30 (3 became wards)", got)
+	}
+	after := communes(t, base, "2026-01-01")
+	if len(after) != 27 || !contains(after, "06101") || contains(after, "06003") {
+		t.Errorf("communes on 2026-01-01 = %v, want 27 with the new Xã Võ Nhai 06101", after)
+	}
+	var districts unitList
+	getJSON(t, base+"/v1/units?parent=19&type=DISTRICT&as_of=2026-01-01", http.StatusOK, &districts)
+	if len(districts.Units) != 0 {
+		t.Errorf("districts after 2025-07-01: %v", districts.Units)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestUpServesDemoProvince(t *testing.T) {
+	s := startTestSuite(t, upConfig{})
+	base := s.httpURL
+
+	var health map[string]any
+	getJSON(t, base+"/healthz", http.StatusOK, &health)
+	checkDemoTimeTravel(t, base)
+
+	var lineage struct {
+		Predecessors []struct{ FromCode, DecisionNumber string }
+	}
+	getJSON(t, base+"/v1/units/06101/lineage", http.StatusOK, &lineage)
+	if len(lineage.Predecessors) != 3 {
+		t.Errorf("Xã Võ Nhai came from %v, want 3 units", lineage.Predecessors)
+	}
+	var unit struct{ DisplayName, ValidTo, Type string }
+	getJSON(t, base+"/v1/units/07002?as_of=2021-01-01", http.StatusOK, &unit)
+	if unit.DisplayName != "Xã Đông Cao" || unit.Type != "COMMUNE" || unit.ValidTo != "2022-05-01" {
+		t.Errorf("07002 in 2021 = %+v", unit)
+	}
+	getJSON(t, base+"/v1/units/07002?as_of=2026-01-01", http.StatusNotFound, nil)
+
+	var openapi map[string]any
+	getJSON(t, base+"/openapi.json", http.StatusOK, &openapi)
+}
+
+func TestBadInputIs400NamingTheFieldAndChangesNothing(t *testing.T) {
+	base := startTestSuite(t, upConfig{}).httpURL
+	before := communes(t, base, "2026-01-01")
+	for _, tc := range []struct {
+		path, body, field string
+		status            int
+	}{
+		{"/v1/units", `{"unit":{"code":"09999","displayName":"Xã Lạ","type":"COMMUNE","parentCode":"555"},"validFrom":"2026-01-01","decisionNumber":"1"}`, "unit.parent_code", 400},
+		{"/v1/units", `{"unit":{"code":"06002","displayName":"Xã La Hiên","type":"COMMUNE","parentCode":"19"},"validFrom":"2026-01-01","decisionNumber":"1"}`, "unit.code", 400},
+		{"/v1/units", `{"unit":{"code":"9a","displayName":"Xã","type":"COMMUNE","parentCode":"19"},"validFrom":"2026-01-01","decisionNumber":"1"}`, "unit.code", 400},
+		{"/v1/units", `{"unit":{"code":"09999","displayName":"Xã","type":"COMMUNE","parentCode":"19"},"validFrom":"2026-02-30","decisionNumber":"1"}`, "valid_from", 400},
+		{"/v1/unitChanges", `{"decisionNumber":"1","effectiveDate":"2026-01-01","merge":{"sourceCodes":["06101","05007"],"absorbingCode":"06101"}}`, "unit_change.merge.source_codes[1]", 400},
+		{"/v1/unitChanges", `{"decisionNumber":"1","effectiveDate":"2026-01-01","abolish":{"codes":["06101"]}}`, "units/06101", 400},
+	} {
+		resp, err := http.Post(base+tc.path, "application/json", strings.NewReader(tc.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || !bytes.Contains(body, []byte(fmt.Sprintf("%q", tc.field))) {
+			t.Errorf("POST %s %s = %d %s; want %d naming %q", tc.path, tc.body, resp.StatusCode, body, tc.status, tc.field)
+		}
+	}
+	if after := communes(t, base, "2026-01-01"); len(after) != len(before) {
+		t.Errorf("rejected requests changed the map: %d communes, want %d", len(after), len(before))
+	}
+}
+
+func TestImportUnits(t *testing.T) {
+	s := startTestSuite(t, upConfig{})
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	var out bytes.Buffer
+	bad := write("bad.csv", "code,name,type,parent_code,valid_from\n0610101,Thôn Mới,VILLAGE,06101,2026-03-01\n0610102,Thôn Lạc,VILLAGE,888,2026-03-01\n")
+	err := run(context.Background(), []string{"import", "units", "--registry-addr", s.registryAddr, bad}, &out, slog.Default())
+	if err == nil || !strings.Contains(err.Error(), "bad.csv:3: parent_code") {
+		t.Fatalf("import of a bad parent: %v, want an error at bad.csv:3 parent_code", err)
+	}
+	good := write("good.csv", "code,name,type,parent_code,valid_from\n0610101,Thôn Mới,VILLAGE,06101,2026-03-01\n")
+	if err := run(context.Background(), []string{"import", "units", "--registry-addr", s.registryAddr, good}, &out, slog.Default()); err != nil {
+		t.Fatal(err)
+	}
+	var villages unitList
+	getJSON(t, s.httpURL+"/v1/units?parent=06101&as_of=2026-03-01", http.StatusOK, &villages)
+	var names []string
+	for _, u := range villages.Units {
+		names = append(names, u.DisplayName)
+	}
+	// Xã Võ Nhai got Phú Thượng's three villages in the 2025 merger; the import adds one,
+	// and the failed import before it wrote nothing (no Thôn Lạc anywhere).
+	if len(names) != 4 || !contains(names, "Thôn Mới") {
+		t.Fatalf("villages of 06101 after import = %v", names)
+	}
+	getJSON(t, s.httpURL+"/v1/units/0610102?as_of=2026-03-01", http.StatusNotFound, nil)
+}
+
+// With --postgres-url the suite keeps its data in PostgreSQL, one schema per service.
+func TestUpOnPostgres(t *testing.T) {
+	admin, err := sql.Open("pgx", dbtest.PostgresURL())
+	if err == nil {
+		err = admin.Ping()
+	}
+	if err != nil {
+		if os.Getenv("NTM_TEST_REQUIRE_SERVICES") == "1" {
+			t.Fatalf("PostgreSQL unreachable: %v", err)
+		}
+		t.Skipf("PostgreSQL unreachable: %v", err)
+	}
+	defer admin.Close()
+	name := fmt.Sprintf("ntm_up_test_%d", os.Getpid())
+	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`) })
+	url, err := dbtest.PostgresDatabaseURL(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startTestSuite(t, upConfig{postgresURL: url})
+	checkDemoTimeTravel(t, s.httpURL)
+	pg, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	var versions int
+	if err := pg.QueryRow(`SELECT count(*) FROM registry.unit_versions`).Scan(&versions); err != nil || versions == 0 {
+		t.Fatalf("registry schema in PostgreSQL holds %d unit versions (%v)", versions, err)
+	}
+}
