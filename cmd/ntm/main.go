@@ -22,7 +22,7 @@ import (
 const usage = `usage:
   ntm up [--demo] [--data-dir DIR] [--postgres-url URL] [--http-addr ADDR]
   ntm import units FILE.csv [--registry-addr ADDR] [--decision NUMBER]
-Run "ntm up -h" or "ntm import units -h" for every flag.`
+Run "ntm up -h" or "ntm import units -h" to see every flag`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

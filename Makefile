@@ -1,0 +1,45 @@
+# The two commands of the README:
+#   make run    the whole suite on localhost with the demo province (SQLite, no servers needed)
+#   make test   everything CI checks: generated code, lint, vet, staticcheck, all tests
+SHELL := /bin/bash
+# Every module of the workspace, as `go test` patterns (go.work has no root module).
+PKGS = $(shell go list -m -f '{{.Path}}/...')
+FUZZTIME ?= 30s
+
+.PHONY: run test tools generate generate-check lint vet staticcheck services test-go fuzz
+
+run:
+	go run ./cmd/ntm up --demo
+
+test: services generate-check lint vet staticcheck test-go
+
+tools:
+	./scripts/tools.sh
+
+generate: tools
+	./scripts/generate.sh
+
+# Generated code is committed; regenerating must not change it.
+generate-check: generate
+	@git diff --exit-code -- proto buf.gen.yaml || { echo "make generate changed committed files: commit them" >&2; exit 1; }
+	@test -z "$$(git status --porcelain --untracked-files=all -- proto)" || { git status --short -- proto; echo "make generate left untracked files" >&2; exit 1; }
+
+lint: generate
+	.bin/buf lint
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt would change the files above" >&2; exit 1; }
+
+vet:
+	go vet $(PKGS)
+
+staticcheck: tools
+	.bin/staticcheck $(PKGS)
+
+services:
+	./scripts/services.sh
+
+# NTM_TEST_REQUIRE_SERVICES makes a missing PostgreSQL fail the tests instead of skipping them.
+test-go: services
+	NTM_TEST_REQUIRE_SERVICES=1 go test -race -count=1 $(PKGS)
+
+fuzz:
+	go test ./services/registry/unitcsv -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
