@@ -709,11 +709,245 @@ func (x *ImportUnitsResponse) GetChanges() []string {
 	return nil
 }
 
+type CreateRecognitionRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UnitCode      string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	Recognition   *Recognition           `protobuf:"bytes,2,opt,name=recognition,proto3" json:"recognition,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateRecognitionRequest) Reset() {
+	*x = CreateRecognitionRequest{}
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateRecognitionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateRecognitionRequest) ProtoMessage() {}
+
+func (x *CreateRecognitionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateRecognitionRequest.ProtoReflect.Descriptor instead.
+func (*CreateRecognitionRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *CreateRecognitionRequest) GetUnitCode() string {
+	if x != nil {
+		return x.UnitCode
+	}
+	return ""
+}
+
+func (x *CreateRecognitionRequest) GetRecognition() *Recognition {
+	if x != nil {
+		return x.Recognition
+	}
+	return nil
+}
+
+type RevokeRecognitionRequest struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	UnitCode string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	Id       int64                  `protobuf:"varint,2,opt,name=id,proto3" json:"id,omitempty"`
+	// First day the recognition no longer holds (YYYY-MM-DD).
+	RevokedOn          string `protobuf:"bytes,3,opt,name=revoked_on,json=revokedOn,proto3" json:"revoked_on,omitempty"`
+	RevocationDecision string `protobuf:"bytes,4,opt,name=revocation_decision,json=revocationDecision,proto3" json:"revocation_decision,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *RevokeRecognitionRequest) Reset() {
+	*x = RevokeRecognitionRequest{}
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokeRecognitionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokeRecognitionRequest) ProtoMessage() {}
+
+func (x *RevokeRecognitionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokeRecognitionRequest.ProtoReflect.Descriptor instead.
+func (*RevokeRecognitionRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *RevokeRecognitionRequest) GetUnitCode() string {
+	if x != nil {
+		return x.UnitCode
+	}
+	return ""
+}
+
+func (x *RevokeRecognitionRequest) GetId() int64 {
+	if x != nil {
+		return x.Id
+	}
+	return 0
+}
+
+func (x *RevokeRecognitionRequest) GetRevokedOn() string {
+	if x != nil {
+		return x.RevokedOn
+	}
+	return ""
+}
+
+func (x *RevokeRecognitionRequest) GetRevocationDecision() string {
+	if x != nil {
+		return x.RevocationDecision
+	}
+	return ""
+}
+
+type ListRecognitionsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Code of the unit whose communes are counted.
+	Parent        string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	AsOf          string `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	IncludeFormer bool   `protobuf:"varint,3,opt,name=include_former,json=includeFormer,proto3" json:"include_former,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListRecognitionsRequest) Reset() {
+	*x = ListRecognitionsRequest{}
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListRecognitionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListRecognitionsRequest) ProtoMessage() {}
+
+func (x *ListRecognitionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListRecognitionsRequest.ProtoReflect.Descriptor instead.
+func (*ListRecognitionsRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *ListRecognitionsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ListRecognitionsRequest) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
+	}
+	return ""
+}
+
+func (x *ListRecognitionsRequest) GetIncludeFormer() bool {
+	if x != nil {
+		return x.IncludeFormer
+	}
+	return false
+}
+
+type ListRecognitionsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Recognitions  []*RecognitionInForce  `protobuf:"bytes,1,rep,name=recognitions,proto3" json:"recognitions,omitempty"`
+	AsOf          string                 `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListRecognitionsResponse) Reset() {
+	*x = ListRecognitionsResponse{}
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListRecognitionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListRecognitionsResponse) ProtoMessage() {}
+
+func (x *ListRecognitionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListRecognitionsResponse.ProtoReflect.Descriptor instead.
+func (*ListRecognitionsResponse) Descriptor() ([]byte, []int) {
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *ListRecognitionsResponse) GetRecognitions() []*RecognitionInForce {
+	if x != nil {
+		return x.Recognitions
+	}
+	return nil
+}
+
+func (x *ListRecognitionsResponse) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
+	}
+	return ""
+}
+
 var File_ntm_registry_v1_registry_service_proto protoreflect.FileDescriptor
 
 const file_ntm_registry_v1_registry_service_proto_rawDesc = "" +
 	"\n" +
-	"&ntm/registry/v1/registry_service.proto\x12\x0fntm.registry.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1antm/registry/v1/unit.proto\x1a!ntm/registry/v1/unit_change.proto\"w\n" +
+	"&ntm/registry/v1/registry_service.proto\x12\x0fntm.registry.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a!ntm/registry/v1/recognition.proto\x1a\x1antm/registry/v1/unit.proto\x1a!ntm/registry/v1/unit_change.proto\"w\n" +
 	"\x0eGetUnitRequest\x12(\n" +
 	"\x04code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\x04code\x12;\n" +
 	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\"\x88\x02\n" +
@@ -761,7 +995,23 @@ const file_ntm_registry_v1_registry_service_proto_rawDesc = "" +
 	"valid_from\x18\x02 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\tvalidFrom\"K\n" +
 	"\x13ImportUnitsResponse\x12\x1a\n" +
 	"\bimported\x18\x01 \x01(\x05R\bimported\x12\x18\n" +
-	"\achanges\x18\x02 \x03(\tR\achanges2\xab\x06\n" +
+	"\achanges\x18\x02 \x03(\tR\achanges\"\x95\x01\n" +
+	"\x18CreateRecognitionRequest\x121\n" +
+	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12F\n" +
+	"\vrecognition\x18\x02 \x01(\v2\x1c.ntm.registry.v1.RecognitionB\x06\xbaH\x03\xc8\x01\x01R\vrecognition\"\xe6\x01\n" +
+	"\x18RevokeRecognitionRequest\x121\n" +
+	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12\x17\n" +
+	"\x02id\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\x12B\n" +
+	"\n" +
+	"revoked_on\x18\x03 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\trevokedOn\x12:\n" +
+	"\x13revocation_decision\x18\x04 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18dR\x12revocationDecision\"\xab\x01\n" +
+	"\x17ListRecognitionsRequest\x12,\n" +
+	"\x06parent\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\x06parent\x12;\n" +
+	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\x12%\n" +
+	"\x0einclude_former\x18\x03 \x01(\bR\rincludeFormer\"x\n" +
+	"\x18ListRecognitionsResponse\x12G\n" +
+	"\frecognitions\x18\x01 \x03(\v2#.ntm.registry.v1.RecognitionInForceR\frecognitions\x12\x13\n" +
+	"\x05as_of\x18\x02 \x01(\tR\x04asOf2\xe1\t\n" +
 	"\x0fRegistryService\x12[\n" +
 	"\aGetUnit\x12\x1f.ntm.registry.v1.GetUnitRequest\x1a\x15.ntm.registry.v1.Unit\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/units/{code}\x12e\n" +
 	"\tListUnits\x12!.ntm.registry.v1.ListUnitsRequest\x1a\".ntm.registry.v1.ListUnitsResponse\"\x11\x82\xd3\xe4\x93\x02\v\x12\t/v1/units\x12\x82\x01\n" +
@@ -769,7 +1019,10 @@ const file_ntm_registry_v1_registry_service_proto_rawDesc = "" +
 	"\x0eGetUnitLineage\x12&.ntm.registry.v1.GetUnitLineageRequest\x1a\x1c.ntm.registry.v1.UnitLineage\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/units/{code}/lineage\x12]\n" +
 	"\n" +
 	"CreateUnit\x12\".ntm.registry.v1.CreateUnitRequest\x1a\x15.ntm.registry.v1.Unit\"\x14\x82\xd3\xe4\x93\x02\x0e:\x01*\"\t/v1/units\x12\x7f\n" +
-	"\x10CreateUnitChange\x12(.ntm.registry.v1.CreateUnitChangeRequest\x1a\x1b.ntm.registry.v1.UnitChange\"$\x82\xd3\xe4\x93\x02\x1e:\vunit_change\"\x0f/v1/unitChanges\x12u\n" +
+	"\x10CreateUnitChange\x12(.ntm.registry.v1.CreateUnitChangeRequest\x1a\x1b.ntm.registry.v1.UnitChange\"$\x82\xd3\xe4\x93\x02\x1e:\vunit_change\"\x0f/v1/unitChanges\x12\x95\x01\n" +
+	"\x11CreateRecognition\x12).ntm.registry.v1.CreateRecognitionRequest\x1a\x1c.ntm.registry.v1.Recognition\"7\x82\xd3\xe4\x93\x021:\vrecognition\"\"/v1/units/{unit_code}/recognitions\x12\x97\x01\n" +
+	"\x11RevokeRecognition\x12).ntm.registry.v1.RevokeRecognitionRequest\x1a\x1c.ntm.registry.v1.Recognition\"9\x82\xd3\xe4\x93\x023:\x01*\"./v1/units/{unit_code}/recognitions/{id}:revoke\x12\x81\x01\n" +
+	"\x10ListRecognitions\x12(.ntm.registry.v1.ListRecognitionsRequest\x1a).ntm.registry.v1.ListRecognitionsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/recognitions\x12u\n" +
 	"\vImportUnits\x12#.ntm.registry.v1.ImportUnitsRequest\x1a$.ntm.registry.v1.ImportUnitsResponse\"\x1b\x82\xd3\xe4\x93\x02\x15:\x01*\"\x10/v1/units:importB\xca\x01\n" +
 	"\x13com.ntm.registry.v1B\x14RegistryServiceProtoP\x01Z?github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1;registryv1\xa2\x02\x03NRX\xaa\x02\x0fNtm.Registry.V1\xca\x02\x0fNtm\\Registry\\V1\xe2\x02\x1bNtm\\Registry\\V1\\GPBMetadata\xea\x02\x11Ntm::Registry::V1b\x06proto3"
 
@@ -785,56 +1038,70 @@ func file_ntm_registry_v1_registry_service_proto_rawDescGZIP() []byte {
 	return file_ntm_registry_v1_registry_service_proto_rawDescData
 }
 
-var file_ntm_registry_v1_registry_service_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_ntm_registry_v1_registry_service_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
 var file_ntm_registry_v1_registry_service_proto_goTypes = []any{
-	(*GetUnitRequest)(nil),          // 0: ntm.registry.v1.GetUnitRequest
-	(*ListUnitsRequest)(nil),        // 1: ntm.registry.v1.ListUnitsRequest
-	(*ListUnitsResponse)(nil),       // 2: ntm.registry.v1.ListUnitsResponse
-	(*ListAncestorsRequest)(nil),    // 3: ntm.registry.v1.ListAncestorsRequest
-	(*ListAncestorsResponse)(nil),   // 4: ntm.registry.v1.ListAncestorsResponse
-	(*GetUnitLineageRequest)(nil),   // 5: ntm.registry.v1.GetUnitLineageRequest
-	(*UnitLineage)(nil),             // 6: ntm.registry.v1.UnitLineage
-	(*CreateUnitRequest)(nil),       // 7: ntm.registry.v1.CreateUnitRequest
-	(*CreateUnitChangeRequest)(nil), // 8: ntm.registry.v1.CreateUnitChangeRequest
-	(*ImportUnitsRequest)(nil),      // 9: ntm.registry.v1.ImportUnitsRequest
-	(*ImportedUnit)(nil),            // 10: ntm.registry.v1.ImportedUnit
-	(*ImportUnitsResponse)(nil),     // 11: ntm.registry.v1.ImportUnitsResponse
-	(UnitType)(0),                   // 12: ntm.registry.v1.UnitType
-	(*Unit)(nil),                    // 13: ntm.registry.v1.Unit
-	(*LineageLink)(nil),             // 14: ntm.registry.v1.LineageLink
-	(*UnitSpec)(nil),                // 15: ntm.registry.v1.UnitSpec
-	(*UnitChange)(nil),              // 16: ntm.registry.v1.UnitChange
+	(*GetUnitRequest)(nil),           // 0: ntm.registry.v1.GetUnitRequest
+	(*ListUnitsRequest)(nil),         // 1: ntm.registry.v1.ListUnitsRequest
+	(*ListUnitsResponse)(nil),        // 2: ntm.registry.v1.ListUnitsResponse
+	(*ListAncestorsRequest)(nil),     // 3: ntm.registry.v1.ListAncestorsRequest
+	(*ListAncestorsResponse)(nil),    // 4: ntm.registry.v1.ListAncestorsResponse
+	(*GetUnitLineageRequest)(nil),    // 5: ntm.registry.v1.GetUnitLineageRequest
+	(*UnitLineage)(nil),              // 6: ntm.registry.v1.UnitLineage
+	(*CreateUnitRequest)(nil),        // 7: ntm.registry.v1.CreateUnitRequest
+	(*CreateUnitChangeRequest)(nil),  // 8: ntm.registry.v1.CreateUnitChangeRequest
+	(*ImportUnitsRequest)(nil),       // 9: ntm.registry.v1.ImportUnitsRequest
+	(*ImportedUnit)(nil),             // 10: ntm.registry.v1.ImportedUnit
+	(*ImportUnitsResponse)(nil),      // 11: ntm.registry.v1.ImportUnitsResponse
+	(*CreateRecognitionRequest)(nil), // 12: ntm.registry.v1.CreateRecognitionRequest
+	(*RevokeRecognitionRequest)(nil), // 13: ntm.registry.v1.RevokeRecognitionRequest
+	(*ListRecognitionsRequest)(nil),  // 14: ntm.registry.v1.ListRecognitionsRequest
+	(*ListRecognitionsResponse)(nil), // 15: ntm.registry.v1.ListRecognitionsResponse
+	(UnitType)(0),                    // 16: ntm.registry.v1.UnitType
+	(*Unit)(nil),                     // 17: ntm.registry.v1.Unit
+	(*LineageLink)(nil),              // 18: ntm.registry.v1.LineageLink
+	(*UnitSpec)(nil),                 // 19: ntm.registry.v1.UnitSpec
+	(*UnitChange)(nil),               // 20: ntm.registry.v1.UnitChange
+	(*Recognition)(nil),              // 21: ntm.registry.v1.Recognition
+	(*RecognitionInForce)(nil),       // 22: ntm.registry.v1.RecognitionInForce
 }
 var file_ntm_registry_v1_registry_service_proto_depIdxs = []int32{
-	12, // 0: ntm.registry.v1.ListUnitsRequest.type:type_name -> ntm.registry.v1.UnitType
-	13, // 1: ntm.registry.v1.ListUnitsResponse.units:type_name -> ntm.registry.v1.Unit
-	13, // 2: ntm.registry.v1.ListAncestorsResponse.units:type_name -> ntm.registry.v1.Unit
-	13, // 3: ntm.registry.v1.UnitLineage.versions:type_name -> ntm.registry.v1.Unit
-	14, // 4: ntm.registry.v1.UnitLineage.predecessors:type_name -> ntm.registry.v1.LineageLink
-	14, // 5: ntm.registry.v1.UnitLineage.successors:type_name -> ntm.registry.v1.LineageLink
-	15, // 6: ntm.registry.v1.CreateUnitRequest.unit:type_name -> ntm.registry.v1.UnitSpec
-	16, // 7: ntm.registry.v1.CreateUnitChangeRequest.unit_change:type_name -> ntm.registry.v1.UnitChange
+	16, // 0: ntm.registry.v1.ListUnitsRequest.type:type_name -> ntm.registry.v1.UnitType
+	17, // 1: ntm.registry.v1.ListUnitsResponse.units:type_name -> ntm.registry.v1.Unit
+	17, // 2: ntm.registry.v1.ListAncestorsResponse.units:type_name -> ntm.registry.v1.Unit
+	17, // 3: ntm.registry.v1.UnitLineage.versions:type_name -> ntm.registry.v1.Unit
+	18, // 4: ntm.registry.v1.UnitLineage.predecessors:type_name -> ntm.registry.v1.LineageLink
+	18, // 5: ntm.registry.v1.UnitLineage.successors:type_name -> ntm.registry.v1.LineageLink
+	19, // 6: ntm.registry.v1.CreateUnitRequest.unit:type_name -> ntm.registry.v1.UnitSpec
+	20, // 7: ntm.registry.v1.CreateUnitChangeRequest.unit_change:type_name -> ntm.registry.v1.UnitChange
 	10, // 8: ntm.registry.v1.ImportUnitsRequest.units:type_name -> ntm.registry.v1.ImportedUnit
-	15, // 9: ntm.registry.v1.ImportedUnit.unit:type_name -> ntm.registry.v1.UnitSpec
-	0,  // 10: ntm.registry.v1.RegistryService.GetUnit:input_type -> ntm.registry.v1.GetUnitRequest
-	1,  // 11: ntm.registry.v1.RegistryService.ListUnits:input_type -> ntm.registry.v1.ListUnitsRequest
-	3,  // 12: ntm.registry.v1.RegistryService.ListAncestors:input_type -> ntm.registry.v1.ListAncestorsRequest
-	5,  // 13: ntm.registry.v1.RegistryService.GetUnitLineage:input_type -> ntm.registry.v1.GetUnitLineageRequest
-	7,  // 14: ntm.registry.v1.RegistryService.CreateUnit:input_type -> ntm.registry.v1.CreateUnitRequest
-	8,  // 15: ntm.registry.v1.RegistryService.CreateUnitChange:input_type -> ntm.registry.v1.CreateUnitChangeRequest
-	9,  // 16: ntm.registry.v1.RegistryService.ImportUnits:input_type -> ntm.registry.v1.ImportUnitsRequest
-	13, // 17: ntm.registry.v1.RegistryService.GetUnit:output_type -> ntm.registry.v1.Unit
-	2,  // 18: ntm.registry.v1.RegistryService.ListUnits:output_type -> ntm.registry.v1.ListUnitsResponse
-	4,  // 19: ntm.registry.v1.RegistryService.ListAncestors:output_type -> ntm.registry.v1.ListAncestorsResponse
-	6,  // 20: ntm.registry.v1.RegistryService.GetUnitLineage:output_type -> ntm.registry.v1.UnitLineage
-	13, // 21: ntm.registry.v1.RegistryService.CreateUnit:output_type -> ntm.registry.v1.Unit
-	16, // 22: ntm.registry.v1.RegistryService.CreateUnitChange:output_type -> ntm.registry.v1.UnitChange
-	11, // 23: ntm.registry.v1.RegistryService.ImportUnits:output_type -> ntm.registry.v1.ImportUnitsResponse
-	17, // [17:24] is the sub-list for method output_type
-	10, // [10:17] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	19, // 9: ntm.registry.v1.ImportedUnit.unit:type_name -> ntm.registry.v1.UnitSpec
+	21, // 10: ntm.registry.v1.CreateRecognitionRequest.recognition:type_name -> ntm.registry.v1.Recognition
+	22, // 11: ntm.registry.v1.ListRecognitionsResponse.recognitions:type_name -> ntm.registry.v1.RecognitionInForce
+	0,  // 12: ntm.registry.v1.RegistryService.GetUnit:input_type -> ntm.registry.v1.GetUnitRequest
+	1,  // 13: ntm.registry.v1.RegistryService.ListUnits:input_type -> ntm.registry.v1.ListUnitsRequest
+	3,  // 14: ntm.registry.v1.RegistryService.ListAncestors:input_type -> ntm.registry.v1.ListAncestorsRequest
+	5,  // 15: ntm.registry.v1.RegistryService.GetUnitLineage:input_type -> ntm.registry.v1.GetUnitLineageRequest
+	7,  // 16: ntm.registry.v1.RegistryService.CreateUnit:input_type -> ntm.registry.v1.CreateUnitRequest
+	8,  // 17: ntm.registry.v1.RegistryService.CreateUnitChange:input_type -> ntm.registry.v1.CreateUnitChangeRequest
+	12, // 18: ntm.registry.v1.RegistryService.CreateRecognition:input_type -> ntm.registry.v1.CreateRecognitionRequest
+	13, // 19: ntm.registry.v1.RegistryService.RevokeRecognition:input_type -> ntm.registry.v1.RevokeRecognitionRequest
+	14, // 20: ntm.registry.v1.RegistryService.ListRecognitions:input_type -> ntm.registry.v1.ListRecognitionsRequest
+	9,  // 21: ntm.registry.v1.RegistryService.ImportUnits:input_type -> ntm.registry.v1.ImportUnitsRequest
+	17, // 22: ntm.registry.v1.RegistryService.GetUnit:output_type -> ntm.registry.v1.Unit
+	2,  // 23: ntm.registry.v1.RegistryService.ListUnits:output_type -> ntm.registry.v1.ListUnitsResponse
+	4,  // 24: ntm.registry.v1.RegistryService.ListAncestors:output_type -> ntm.registry.v1.ListAncestorsResponse
+	6,  // 25: ntm.registry.v1.RegistryService.GetUnitLineage:output_type -> ntm.registry.v1.UnitLineage
+	17, // 26: ntm.registry.v1.RegistryService.CreateUnit:output_type -> ntm.registry.v1.Unit
+	20, // 27: ntm.registry.v1.RegistryService.CreateUnitChange:output_type -> ntm.registry.v1.UnitChange
+	21, // 28: ntm.registry.v1.RegistryService.CreateRecognition:output_type -> ntm.registry.v1.Recognition
+	21, // 29: ntm.registry.v1.RegistryService.RevokeRecognition:output_type -> ntm.registry.v1.Recognition
+	15, // 30: ntm.registry.v1.RegistryService.ListRecognitions:output_type -> ntm.registry.v1.ListRecognitionsResponse
+	11, // 31: ntm.registry.v1.RegistryService.ImportUnits:output_type -> ntm.registry.v1.ImportUnitsResponse
+	22, // [22:32] is the sub-list for method output_type
+	12, // [12:22] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_ntm_registry_v1_registry_service_proto_init() }
@@ -842,6 +1109,7 @@ func file_ntm_registry_v1_registry_service_proto_init() {
 	if File_ntm_registry_v1_registry_service_proto != nil {
 		return
 	}
+	file_ntm_registry_v1_recognition_proto_init()
 	file_ntm_registry_v1_unit_proto_init()
 	file_ntm_registry_v1_unit_change_proto_init()
 	type x struct{}
@@ -850,7 +1118,7 @@ func file_ntm_registry_v1_registry_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ntm_registry_v1_registry_service_proto_rawDesc), len(file_ntm_registry_v1_registry_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   12,
+			NumMessages:   16,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

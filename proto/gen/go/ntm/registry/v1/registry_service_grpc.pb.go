@@ -19,13 +19,16 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	RegistryService_GetUnit_FullMethodName          = "/ntm.registry.v1.RegistryService/GetUnit"
-	RegistryService_ListUnits_FullMethodName        = "/ntm.registry.v1.RegistryService/ListUnits"
-	RegistryService_ListAncestors_FullMethodName    = "/ntm.registry.v1.RegistryService/ListAncestors"
-	RegistryService_GetUnitLineage_FullMethodName   = "/ntm.registry.v1.RegistryService/GetUnitLineage"
-	RegistryService_CreateUnit_FullMethodName       = "/ntm.registry.v1.RegistryService/CreateUnit"
-	RegistryService_CreateUnitChange_FullMethodName = "/ntm.registry.v1.RegistryService/CreateUnitChange"
-	RegistryService_ImportUnits_FullMethodName      = "/ntm.registry.v1.RegistryService/ImportUnits"
+	RegistryService_GetUnit_FullMethodName           = "/ntm.registry.v1.RegistryService/GetUnit"
+	RegistryService_ListUnits_FullMethodName         = "/ntm.registry.v1.RegistryService/ListUnits"
+	RegistryService_ListAncestors_FullMethodName     = "/ntm.registry.v1.RegistryService/ListAncestors"
+	RegistryService_GetUnitLineage_FullMethodName    = "/ntm.registry.v1.RegistryService/GetUnitLineage"
+	RegistryService_CreateUnit_FullMethodName        = "/ntm.registry.v1.RegistryService/CreateUnit"
+	RegistryService_CreateUnitChange_FullMethodName  = "/ntm.registry.v1.RegistryService/CreateUnitChange"
+	RegistryService_CreateRecognition_FullMethodName = "/ntm.registry.v1.RegistryService/CreateRecognition"
+	RegistryService_RevokeRecognition_FullMethodName = "/ntm.registry.v1.RegistryService/RevokeRecognition"
+	RegistryService_ListRecognitions_FullMethodName  = "/ntm.registry.v1.RegistryService/ListRecognitions"
+	RegistryService_ImportUnits_FullMethodName       = "/ntm.registry.v1.RegistryService/ImportUnits"
 )
 
 // RegistryServiceClient is the client API for RegistryService service.
@@ -51,6 +54,15 @@ type RegistryServiceClient interface {
 	// Records a change of the map: create, rename, reclassify, merge, split,
 	// transfer or abolish. All of it is written, or nothing.
 	CreateUnitChange(ctx context.Context, in *CreateUnitChangeRequest, opts ...grpc.CallOption) (*UnitChange, error)
+	// Records a recognition decision (standard, advanced, model or modern NTM).
+	CreateRecognition(ctx context.Context, in *CreateRecognitionRequest, opts ...grpc.CallOption) (*Recognition, error)
+	// Records the revocation (thu hồi) of a recognition from a date on.
+	RevokeRecognition(ctx context.Context, in *RevokeRecognitionRequest, opts ...grpc.CallOption) (*Recognition, error)
+	// Recognitions in force on `as_of` for communes under `parent` (or for the
+	// unit itself when it is a commune). With `include_former`, also those of
+	// units that were communes under the parent when recognised but are not on
+	// `as_of` (became wards, merged away), the way provincial reports count.
+	ListRecognitions(ctx context.Context, in *ListRecognitionsRequest, opts ...grpc.CallOption) (*ListRecognitionsResponse, error)
 	// Loads many units in one transaction (what `ntm import units FILE.csv`
 	// sends). One `create` change is recorded per distinct `valid_from`.
 	ImportUnits(ctx context.Context, in *ImportUnitsRequest, opts ...grpc.CallOption) (*ImportUnitsResponse, error)
@@ -124,6 +136,36 @@ func (c *registryServiceClient) CreateUnitChange(ctx context.Context, in *Create
 	return out, nil
 }
 
+func (c *registryServiceClient) CreateRecognition(ctx context.Context, in *CreateRecognitionRequest, opts ...grpc.CallOption) (*Recognition, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Recognition)
+	err := c.cc.Invoke(ctx, RegistryService_CreateRecognition_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) RevokeRecognition(ctx context.Context, in *RevokeRecognitionRequest, opts ...grpc.CallOption) (*Recognition, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Recognition)
+	err := c.cc.Invoke(ctx, RegistryService_RevokeRecognition_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) ListRecognitions(ctx context.Context, in *ListRecognitionsRequest, opts ...grpc.CallOption) (*ListRecognitionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListRecognitionsResponse)
+	err := c.cc.Invoke(ctx, RegistryService_ListRecognitions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *registryServiceClient) ImportUnits(ctx context.Context, in *ImportUnitsRequest, opts ...grpc.CallOption) (*ImportUnitsResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ImportUnitsResponse)
@@ -157,6 +199,15 @@ type RegistryServiceServer interface {
 	// Records a change of the map: create, rename, reclassify, merge, split,
 	// transfer or abolish. All of it is written, or nothing.
 	CreateUnitChange(context.Context, *CreateUnitChangeRequest) (*UnitChange, error)
+	// Records a recognition decision (standard, advanced, model or modern NTM).
+	CreateRecognition(context.Context, *CreateRecognitionRequest) (*Recognition, error)
+	// Records the revocation (thu hồi) of a recognition from a date on.
+	RevokeRecognition(context.Context, *RevokeRecognitionRequest) (*Recognition, error)
+	// Recognitions in force on `as_of` for communes under `parent` (or for the
+	// unit itself when it is a commune). With `include_former`, also those of
+	// units that were communes under the parent when recognised but are not on
+	// `as_of` (became wards, merged away), the way provincial reports count.
+	ListRecognitions(context.Context, *ListRecognitionsRequest) (*ListRecognitionsResponse, error)
 	// Loads many units in one transaction (what `ntm import units FILE.csv`
 	// sends). One `create` change is recorded per distinct `valid_from`.
 	ImportUnits(context.Context, *ImportUnitsRequest) (*ImportUnitsResponse, error)
@@ -187,6 +238,15 @@ func (UnimplementedRegistryServiceServer) CreateUnit(context.Context, *CreateUni
 }
 func (UnimplementedRegistryServiceServer) CreateUnitChange(context.Context, *CreateUnitChangeRequest) (*UnitChange, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateUnitChange not implemented")
+}
+func (UnimplementedRegistryServiceServer) CreateRecognition(context.Context, *CreateRecognitionRequest) (*Recognition, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateRecognition not implemented")
+}
+func (UnimplementedRegistryServiceServer) RevokeRecognition(context.Context, *RevokeRecognitionRequest) (*Recognition, error) {
+	return nil, status.Error(codes.Unimplemented, "method RevokeRecognition not implemented")
+}
+func (UnimplementedRegistryServiceServer) ListRecognitions(context.Context, *ListRecognitionsRequest) (*ListRecognitionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListRecognitions not implemented")
 }
 func (UnimplementedRegistryServiceServer) ImportUnits(context.Context, *ImportUnitsRequest) (*ImportUnitsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ImportUnits not implemented")
@@ -320,6 +380,60 @@ func _RegistryService_CreateUnitChange_Handler(srv interface{}, ctx context.Cont
 	return interceptor(ctx, in, info, handler)
 }
 
+func _RegistryService_CreateRecognition_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateRecognitionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).CreateRecognition(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_CreateRecognition_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).CreateRecognition(ctx, req.(*CreateRecognitionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_RevokeRecognition_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RevokeRecognitionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).RevokeRecognition(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_RevokeRecognition_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).RevokeRecognition(ctx, req.(*RevokeRecognitionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_ListRecognitions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListRecognitionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).ListRecognitions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_ListRecognitions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).ListRecognitions(ctx, req.(*ListRecognitionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _RegistryService_ImportUnits_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ImportUnitsRequest)
 	if err := dec(in); err != nil {
@@ -368,6 +482,18 @@ var RegistryService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CreateUnitChange",
 			Handler:    _RegistryService_CreateUnitChange_Handler,
+		},
+		{
+			MethodName: "CreateRecognition",
+			Handler:    _RegistryService_CreateRecognition_Handler,
+		},
+		{
+			MethodName: "RevokeRecognition",
+			Handler:    _RegistryService_RevokeRecognition_Handler,
+		},
+		{
+			MethodName: "ListRecognitions",
+			Handler:    _RegistryService_ListRecognitions_Handler,
 		},
 		{
 			MethodName: "ImportUnits",
