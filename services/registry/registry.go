@@ -29,6 +29,9 @@ type Config struct {
 	Logger         *slog.Logger
 	Metrics        *grpcserver.Metrics
 	Reflection     bool
+	// Cache is told when the map or a recognition changes, so cached
+	// aggregates of other services are recomputed; nil when nothing caches.
+	Cache server.Invalidator
 }
 
 // Service is an opened registry, ready to serve.
@@ -52,7 +55,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		Logger: cfg.Logger, Metrics: cfg.Metrics, Reflection: cfg.Reflection,
 		Ready: st.Ping, ServiceNames: []string{registryv1.RegistryService_ServiceDesc.ServiceName},
 	})
-	registryv1.RegisterRegistryServiceServer(srv.GRPC(), server.New(st))
+	registryv1.RegisterRegistryServiceServer(srv.GRPC(), server.New(st, cfg.Cache, cfg.Logger))
 	return &Service{db: d, srv: srv}, nil
 }
 

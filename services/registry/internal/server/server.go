@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"google.golang.org/grpc"
@@ -26,10 +27,40 @@ const (
 // Server is the registry's gRPC service.
 type Server struct {
 	registryv1.UnimplementedRegistryServiceServer
-	store *store.Store
+	store      *store.Store
+	invalidate Invalidator
+	log        *slog.Logger
 }
 
-func New(s *store.Store) *Server { return &Server{store: s} }
+// Invalidator is told after every committed write, before the client gets its
+// answer: the criteria service's cached aggregates depend on the map and on
+// recognitions (see platform/cache generations).
+type Invalidator interface {
+	Bump(ctx context.Context, generation string) error
+}
+
+// Generation is the cache generation the registry advances on every write.
+const Generation = "registry"
+
+// New builds the service; inv may be nil when nothing caches registry data.
+func New(s *store.Store, inv Invalidator, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Server{store: s, invalidate: inv, log: log}
+}
+
+// changed advances the registry generation. A failure (cache down) is logged,
+// not returned: the write is committed, and a cache that cannot be reached
+// cannot serve a stale value either.
+func (s *Server) changed(ctx context.Context) {
+	if s.invalidate == nil {
+		return
+	}
+	if err := s.invalidate.Bump(ctx, Generation); err != nil {
+		s.log.WarnContext(ctx, "cache generation not advanced", "generation", Generation, "error", err)
+	}
+}
 
 func (s *Server) GetUnit(ctx context.Context, req *registryv1.GetUnitRequest) (*registryv1.Unit, error) {
 	asOf, err := parseAsOf(req.GetAsOf(), "as_of")
@@ -131,6 +162,7 @@ func (s *Server) CreateUnit(ctx context.Context, req *registryv1.CreateUnitReque
 	if _, err := s.store.ApplyChanges(ctx, []unit.Change{c}); err != nil {
 		return nil, err
 	}
+	s.changed(ctx)
 	v, err := s.unitAt(ctx, sp.Code, from)
 	if err != nil {
 		return nil, err
@@ -148,6 +180,7 @@ func (s *Server) CreateUnitChange(ctx context.Context, req *registryv1.CreateUni
 	if err != nil {
 		return nil, err
 	}
+	s.changed(ctx)
 	a := applied[0]
 	out := req.GetUnitChange()
 	out.Name = changeName(a.ID)
@@ -170,6 +203,7 @@ func (s *Server) ImportUnits(ctx context.Context, req *registryv1.ImportUnitsReq
 	if err != nil {
 		return nil, err
 	}
+	s.changed(ctx)
 	resp := &registryv1.ImportUnitsResponse{Imported: int32(len(req.GetUnits()))}
 	for _, a := range applied {
 		resp.Changes = append(resp.Changes, changeName(a.ID))

@@ -2,8 +2,10 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -15,15 +17,40 @@ import (
 	"github.com/ntmsuite/ntm/services/registry"
 )
 
+// bumps counts cache generation bumps, as platform/cache would receive them.
+type bumps struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (b *bumps) Bump(_ context.Context, gen string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.n[gen]++
+	return nil
+}
+
+func (b *bumps) count(gen string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.n[gen]
+}
+
 // newClient starts the real registry (interceptor chain, SQLite store) over bufconn.
 func newClient(t *testing.T) registryv1.RegistryServiceClient {
+	c, _ := newClientWithBumps(t)
+	return c
+}
+
+func newClientWithBumps(t *testing.T) (registryv1.RegistryServiceClient, *bumps) {
 	t.Helper()
-	svc, err := registry.Open(context.Background(), registry.Config{SQLitePath: filepath.Join(t.TempDir(), "registry.db")})
+	b := &bumps{n: map[string]int{}}
+	svc, err := registry.Open(context.Background(), registry.Config{SQLitePath: filepath.Join(t.TempDir(), "registry.db"), Cache: b})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { svc.Close() })
-	return registryv1.NewRegistryServiceClient(grpctest.Dial(t, svc.Server()))
+	return registryv1.NewRegistryServiceClient(grpctest.Dial(t, svc.Server())), b
 }
 
 func spec(code, name string, typ registryv1.UnitType, parent string) *registryv1.UnitSpec {
@@ -232,5 +259,43 @@ func TestPreconditionAndNotFound(t *testing.T) {
 	_, err = c.ListUnits(ctx, &registryv1.ListUnitsRequest{Parent: "999"})
 	if status.Code(err) != codes.NotFound {
 		t.Fatalf("children of an unknown parent: %v", err)
+	}
+}
+
+func TestRecognitionsAndInvalidation(t *testing.T) {
+	c, b := newClientWithBumps(t)
+	seed(t, c)
+	ctx := context.Background()
+	afterSeed := b.count("registry")
+	if afterSeed == 0 {
+		t.Fatal("an import did not advance the registry cache generation")
+	}
+	r, err := c.CreateRecognition(ctx, &registryv1.CreateRecognitionRequest{UnitCode: "100", Recognition: &registryv1.Recognition{
+		Level: registryv1.RecognitionLevel_STANDARD, DecisionNumber: "2345/QĐ-UBND", EffectiveDate: "2019-12-20", CriteriaSet: "NTM_COMMUNE_2016_2020", Year: 2019}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := c.ListRecognitions(ctx, &registryv1.ListRecognitionsRequest{Parent: "19", AsOf: "2020-10-31"})
+	if err != nil || len(list.GetRecognitions()) != 1 || list.GetRecognitions()[0].GetUnitTypeAsOf() != registryv1.UnitType_COMMUNE {
+		t.Fatalf("recognitions under 19 = %v, %v", list, err)
+	}
+	var id int64
+	if _, err := fmt.Sscanf(r.GetName(), "units/100/recognitions/%d", &id); err != nil {
+		t.Fatalf("name %q: %v", r.GetName(), err)
+	}
+	_, err = c.RevokeRecognition(ctx, &registryv1.RevokeRecognitionRequest{UnitCode: "100", Id: id, RevokedOn: "2019-01-01", RevocationDecision: "1"})
+	if f := violationField(t, err); f != "revoked_on" {
+		t.Fatalf("revocation before the recognition: field %q", f)
+	}
+	if _, err := c.RevokeRecognition(ctx, &registryv1.RevokeRecognitionRequest{UnitCode: "100", Id: id, RevokedOn: "2023-01-01", RevocationDecision: "99/QĐ-UBND"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.count("registry"); got != afterSeed+2 {
+		t.Fatalf("generation bumps = %d, want %d (one per accepted write, none for the refused one)", got, afterSeed+2)
+	}
+	_, err = c.CreateRecognition(ctx, &registryv1.CreateRecognitionRequest{UnitCode: "170", Recognition: &registryv1.Recognition{
+		Level: registryv1.RecognitionLevel_STANDARD, DecisionNumber: "1", EffectiveDate: "2019-12-20"}})
+	if f := violationField(t, err); f != "unit_code" {
+		t.Fatalf("recognising a district: field %q", f)
 	}
 }

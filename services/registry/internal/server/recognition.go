@@ -1,0 +1,67 @@
+package server
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ntmsuite/ntm/platform/date"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	"github.com/ntmsuite/ntm/services/registry/internal/unit"
+)
+
+func (s *Server) CreateRecognition(ctx context.Context, req *registryv1.CreateRecognitionRequest) (*registryv1.Recognition, error) {
+	p := req.GetRecognition()
+	from, err := parseDate(p.GetEffectiveDate(), "recognition.effective_date")
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.store.AddRecognition(ctx, unit.Recognition{UnitCode: req.GetUnitCode(), Level: unit.Level(p.GetLevel()),
+		DecisionNumber: p.GetDecisionNumber(), Valid: date.Range{From: from}, CriteriaSet: p.GetCriteriaSet(), Year: int(p.GetYear())})
+	if err != nil {
+		return nil, err
+	}
+	s.changed(ctx)
+	created(ctx)
+	return recognitionToProto(r), nil
+}
+
+func (s *Server) RevokeRecognition(ctx context.Context, req *registryv1.RevokeRecognitionRequest) (*registryv1.Recognition, error) {
+	day, err := parseDate(req.GetRevokedOn(), "revoked_on")
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.store.RevokeRecognition(ctx, req.GetUnitCode(), req.GetId(), day, req.GetRevocationDecision())
+	if err != nil {
+		return nil, err
+	}
+	s.changed(ctx)
+	return recognitionToProto(r), nil
+}
+
+func (s *Server) ListRecognitions(ctx context.Context, req *registryv1.ListRecognitionsRequest) (*registryv1.ListRecognitionsResponse, error) {
+	asOf, err := parseAsOf(req.GetAsOf(), "as_of")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.unitAt(ctx, req.GetParent(), asOf); err != nil {
+		return nil, err
+	}
+	rs, err := s.store.RecognitionsUnder(ctx, req.GetParent(), asOf, req.GetIncludeFormer())
+	if err != nil {
+		return nil, err
+	}
+	resp := &registryv1.ListRecognitionsResponse{AsOf: asOf.String()}
+	for _, r := range rs {
+		resp.Recognitions = append(resp.Recognitions, &registryv1.RecognitionInForce{
+			Recognition: recognitionToProto(r.Recognition), UnitTypeAsOf: registryv1.UnitType(r.TypeAsOf), FormerCommune: r.Former})
+	}
+	return resp, nil
+}
+
+func recognitionToProto(r unit.Recognition) *registryv1.Recognition {
+	return &registryv1.Recognition{
+		Name: fmt.Sprintf("units/%s/recognitions/%d", r.UnitCode, r.ID), UnitCode: r.UnitCode,
+		Level: registryv1.RecognitionLevel(r.Level), DecisionNumber: r.DecisionNumber, EffectiveDate: r.Valid.From.String(),
+		CriteriaSet: r.CriteriaSet, Year: int32(r.Year), RevokedOn: r.Valid.To.String(), RevocationDecision: r.RevocationNo,
+	}
+}
