@@ -1,0 +1,72 @@
+// Package cache caches computed aggregates (for example "112 of 137 communes
+// meet the Transport criterion") so that every write is visible to the next
+// read, on any replica.
+//
+// Invalidation uses generation counters instead of deleting keys. Each
+// namespace ("criteria", "registry") has a generation. A writer calls Bump
+// after its database commit and before answering, so the write is visible to
+// anyone who asks afterwards. A reader reads the generations its value
+// depends on and the value stored under a key stamped with them, in one step
+// (one round trip for Redis). Nothing has to enumerate or delete dependent
+// keys, and a slow reader that computed from an old snapshot stores its value
+// under the old stamp, which nobody reads again. The TTL is only a backstop
+// that reclaims the memory of unreachable values.
+//
+// Key layout (Redis, mirrored by Memory):
+//
+//	{prefix}gen:{name}        generation of namespace name; an integer, missing = 0, no TTL
+//	{prefix}v1:{key}@{stamp}  value of key computed at stamp, with a TTL
+//
+// A stamp is "g" followed by the generations of the namespaces the value
+// depends on, in the order the caller lists them, joined by dots: "g3.7".
+// Stamps never contain "@", so the value key splits unambiguously at its last
+// "@". Bump "v1" to change the value encoding without reading old entries.
+package cache
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Cache stores values under keys stamped with the current generations of the
+// namespaces they depend on.
+type Cache interface {
+	// Get returns the stamp (current generations of gens, e.g. "g3.7") and,
+	// if present, the value stored for key under that stamp.
+	Get(ctx context.Context, gens []string, key string) (stamp string, value []byte, found bool, err error)
+	// Set stores value for key under stamp, expiring after ttl (> 0).
+	Set(ctx context.Context, stamp, key string, value []byte, ttl time.Duration) error
+	// Bump advances a namespace's generation, making every value that
+	// depends on it unreachable.
+	Bump(ctx context.Context, gen string) error
+}
+
+// errNoTTL rejects values that would never expire: values under old stamps
+// are only ever reclaimed by their TTL.
+var errNoTTL = errors.New("cache: ttl must be positive")
+
+// makeStamp formats generations as a stamp: "g3.7".
+func makeStamp(gens []int64) string {
+	var b strings.Builder
+	b.WriteByte('g')
+	for i, g := range gens {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(strconv.FormatInt(g, 10))
+	}
+	return b.String()
+}
+
+// valueKey is the key a value is stored under, without the Redis prefix.
+func valueKey(key, stamp string) string {
+	return "v1:" + key + "@" + stamp
+}
+
+// genKey is the key a generation is stored under, without the Redis prefix.
+func genKey(name string) string {
+	return "gen:" + name
+}
