@@ -24,13 +24,10 @@ func importCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("ntm import units", flag.ContinueOnError)
 	addr := fs.String("registry-addr", "127.0.0.1:9101", "registry gRPC address")
 	decision := fs.String("decision", "", "decision number recorded with the import (default \"import\")")
-	if err := config.Parse(fs, args[1:], "NTM_"); err != nil {
+	file, err := parseInterspersed(fs, args[1:])
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return errors.New("usage: ntm import units FILE.csv [--registry-addr ADDR] [--decision NUMBER]")
-	}
-	file := fs.Arg(0)
 	f, err := os.Open(file)
 	if err != nil {
 		return err
@@ -53,4 +50,24 @@ func importCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "imported %d units from %s (%d dated changes)\n", resp.GetImported(), file, len(resp.GetChanges()))
 	return nil
+}
+
+// parseInterspersed parses flags before and after the one file argument
+// (`ntm import units FILE.csv --registry-addr …`, as people type it).
+func parseInterspersed(fs *flag.FlagSet, args []string) (string, error) {
+	usage := errors.New("usage: ntm import units FILE.csv [--registry-addr ADDR] [--decision NUMBER]")
+	if err := fs.Parse(args); err != nil {
+		return "", err
+	}
+	if fs.NArg() == 0 {
+		return "", usage
+	}
+	file, rest := fs.Arg(0), fs.Args()[1:]
+	if err := config.Parse(fs, rest, "NTM_"); err != nil {
+		return "", err
+	}
+	if fs.NArg() != 0 {
+		return "", usage
+	}
+	return file, nil
 }

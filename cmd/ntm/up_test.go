@@ -186,7 +186,8 @@ func TestImportUnits(t *testing.T) {
 		t.Fatalf("import of a bad parent: %v, want an error at bad.csv:3 parent_code", err)
 	}
 	good := write("good.csv", "code,name,type,parent_code,valid_from\n0610101,Thôn Mới,VILLAGE,06101,2026-03-01\n")
-	if err := run(context.Background(), []string{"import", "units", "--registry-addr", s.registryAddr, good}, &out, slog.Default()); err != nil {
+	// Flags after the file name, as the README writes it.
+	if err := run(context.Background(), []string{"import", "units", good, "--registry-addr", s.registryAddr}, &out, slog.Default()); err != nil {
 		t.Fatal(err)
 	}
 	var villages unitList

@@ -9,6 +9,12 @@ import (
 	"time"
 )
 
+// MinYear and MaxYear bound the dates Parse accepts.
+const (
+	MinYear = 1900
+	MaxYear = 2999
+)
+
 // Date is a calendar day. The zero value is "no date" (IsZero).
 type Date struct {
 	t time.Time // always midnight UTC; zero when unset
@@ -39,6 +45,11 @@ func Parse(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return Date{}, fmt.Errorf("%q is not a valid date in YYYY-MM-DD form", s)
+	}
+	// Year 1 is the zero Date ("no date") and PostgreSQL refuses year 0; no
+	// administrative record of this suite predates 1900.
+	if t.Year() < MinYear || t.Year() > MaxYear {
+		return Date{}, fmt.Errorf("%q is outside the years %d-%d", s, MinYear, MaxYear)
 	}
 	return Date{t}, nil
 }

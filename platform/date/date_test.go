@@ -19,6 +19,10 @@ func TestParse(t *testing.T) {
 		{"31/10/2020", "", false},
 		{"", "", false},
 		{"2020-10-31T00:00:00Z", "", false},
+		{"0000-06-01", "", false},
+		{"0001-01-01", "", false},
+		{"1899-12-31", "", false},
+		{"3000-01-01", "", false},
 	} {
 		got, err := Parse(tc.in)
 		if (err == nil) != tc.ok {

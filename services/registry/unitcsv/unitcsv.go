@@ -47,9 +47,10 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("line %d, column %s: %s", e.Line, e.Column, e.Msg)
 }
 
-// MaxRows bounds a file so a mistaken upload cannot exhaust memory; the whole
-// country has about 10,000 commune-level units and 100,000 villages.
-const MaxRows = 200_000
+// MaxRows bounds a file so a mistaken upload cannot exhaust memory. It equals
+// the registry's limit per ImportUnits request, so a file the parser accepts is
+// not refused by the server; a whole country's villages take two files.
+const MaxRows = 100_000
 
 var (
 	required = []string{"code", "name", "type", "parent_code", "valid_from"}
