@@ -52,6 +52,9 @@ func scanRecognitions(rows *sql.Rows, err error) ([]unit.Recognition, error) {
 // AddRecognition records a recognition of a unit that exists on its effective date.
 func (s *Store) AddRecognition(ctx context.Context, r unit.Recognition) (unit.Recognition, error) {
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		if err := s.serializeMapWrites(ctx, tx); err != nil {
+			return err
+		}
 		vs, err := versionsOf(ctx, tx, r.UnitCode)
 		if err != nil {
 			return err

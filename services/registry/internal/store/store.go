@@ -158,6 +158,9 @@ func (s *Store) ApplyChanges(ctx context.Context, changes []unit.Change) ([]Appl
 	var out []Applied
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
+		if err := s.serializeMapWrites(ctx, tx); err != nil {
+			return err
+		}
 		st := txState{ctx: ctx, tx: tx}
 		for _, c := range changes {
 			plan, err := unit.PlanChange(c, st)
@@ -176,6 +179,22 @@ func (s *Store) ApplyChanges(ctx context.Context, changes []unit.Change) ([]Appl
 		return nil, err
 	}
 	return out, nil
+}
+
+// mapWriteLock is the PostgreSQL advisory lock key that serialises map changes.
+const mapWriteLock = 0x6e746d7265670001 // "ntmreg" + 1
+
+// serializeMapWrites makes map changes run one at a time. A change is planned
+// from rows it reads (a parent, its children) but writes other rows, so under
+// READ COMMITTED two racing changes (a transfer into a district and the
+// district's abolition) could both commit. Map changes are rare decisions, so
+// one lock costs nothing; SQLite already serialises writers (BEGIN IMMEDIATE).
+func (s *Store) serializeMapWrites(ctx context.Context, tx *sql.Tx) error {
+	if s.db.Dialect != db.Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(mapWriteLock))
+	return err
 }
 
 type txState struct {

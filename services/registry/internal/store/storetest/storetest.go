@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"ConcurrentChangesOneWins", testConcurrentChanges},
 		{"Ancestors", testAncestors},
 		{"RecognitionsAsOfAndFormer", testRecognitions},
+		{"RacingChangesKeepTheHierarchy", testRacingChanges},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -377,5 +378,32 @@ func testRecognitions(t *testing.T, s *store.Store) {
 		if f, ok := fault.As(err); !ok || f.Violations[0].Field != "unit_code" {
 			t.Errorf("AddRecognition(%s on %s) = %v, want invalid unit_code", bad.UnitCode, bad.Valid.From, err)
 		}
+	}
+}
+
+// A transfer into a district and that district's abolition on the same day,
+// racing: whatever wins, no unit may end up under a parent that has ended.
+func testRacingChanges(t *testing.T, s *store.Store) {
+	seed(t, s)
+	ctx := context.Background()
+	transfer := change(unit.KindTransfer, "2025-07-01")
+	transfer.Transfer = &unit.Transfer{Code: "200", NewParent: "170"}
+	abolish := change(unit.KindAbolish, "2025-07-01")
+	abolish.Abolish = &unit.Abolish{Codes: []string{"170"}, ChildrenNewParent: "19"}
+	var wg sync.WaitGroup
+	for _, c := range []unit.Change{transfer, abolish} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _ = s.ApplyChanges(ctx, []unit.Change{c})
+		}()
+	}
+	wg.Wait()
+	v, err := s.UnitAt(ctx, "200", d("2025-07-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UnitAt(ctx, v.ParentCode, d("2025-07-01")); err != nil {
+		t.Fatalf("unit 200 is under %s, which does not exist on 2025-07-01: %v", v.ParentCode, err)
 	}
 }
