@@ -60,18 +60,21 @@ type suite struct {
 	httpURL      string
 	registryAddr string
 	group        *errgroup.Group
+	cancel       context.CancelFunc
 	closers      []func() error
 }
 
 func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suite, err error) {
-	s = &suite{}
+	ctx, cancel := context.WithCancel(ctx)
+	g, ctx := errgroup.WithContext(ctx)
+	s = &suite{group: g, cancel: cancel}
 	defer func() {
 		if err != nil {
-			s.close()
+			// Stop the servers already started before releasing what they use.
+			s.cancel()
+			_ = s.wait()
 		}
 	}()
-	g, ctx := errgroup.WithContext(ctx)
-	s.group = g
 
 	promReg := prometheus.NewRegistry()
 	metrics := grpcserver.NewMetrics(promReg)
@@ -137,9 +140,11 @@ func loadDemo(ctx context.Context, registryAddr string, logger *slog.Logger) err
 	return nil
 }
 
-// wait blocks until the context of startSuite ends (or a server fails), then releases everything.
+// wait blocks until the context of startSuite ends (or a server fails), then
+// releases everything. On a failed start it is called with the context cancelled.
 func (s *suite) wait() error {
 	err := s.group.Wait()
+	s.cancel()
 	s.close()
 	return err
 }
