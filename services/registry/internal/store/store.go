@@ -197,6 +197,11 @@ func (s *Store) serializeMapWrites(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
+func childrenFrom(ctx context.Context, q queryer, code string, d date.Date) ([]unit.Version, error) {
+	return scanVersions(q.QueryContext(ctx,
+		`SELECT `+versionColumns+` FROM unit_versions WHERE parent_code = $1 AND (valid_to IS NULL OR valid_to > $2) ORDER BY code, valid_from`, code, d))
+}
+
 type txState struct {
 	ctx context.Context
 	tx  *sql.Tx
@@ -206,6 +211,10 @@ func (s txState) Versions(code string) ([]unit.Version, error) { return versions
 
 func (s txState) ChildrenAt(code string, d date.Date) ([]unit.Version, error) {
 	return childrenAt(s.ctx, s.tx, code, d)
+}
+
+func (s txState) ChildrenFrom(code string, d date.Date) ([]unit.Version, error) {
+	return childrenFrom(s.ctx, s.tx, code, d)
 }
 
 func writePlan(ctx context.Context, tx *sql.Tx, c unit.Change, p unit.Plan) (Applied, error) {

@@ -15,6 +15,8 @@ type State interface {
 	Versions(code string) ([]Version, error)
 	// ChildrenAt returns the units whose parent is code on d.
 	ChildrenAt(code string, d date.Date) ([]Version, error)
+	// ChildrenFrom returns every version whose parent is code and that is valid on d or later.
+	ChildrenFrom(code string, d date.Date) ([]Version, error)
 }
 
 // Close ends the version of Code that started on From: it is valid until To (exclusive).
@@ -263,11 +265,30 @@ func (p *planner) reclassify(r *Reclassify) error {
 		if err := p.checkChildrenFit(v.Code, next.Type, p.field("reclassify.new_type")); err != nil {
 			return err
 		}
+		if err := p.noLaterChildren(v.Code); err != nil {
+			return err
+		}
 	}
 	if next.CommuneGroup != "" && !next.Type.IsCommuneLevel() {
 		return fault.Invalid(p.field("reclassify.new_commune_group"), "only commune-level units have a commune group")
 	}
 	p.replace(v, func(n *Version) { *n = next; n.Valid = date.Range{From: p.d}; n.ChangeID = 0 })
+	return nil
+}
+
+// noLaterChildren refuses to end or retype code when units are placed under it
+// after the effective date: they would outlive their parent.
+func (p *planner) noLaterChildren(code string) error {
+	vs, err := p.st.ChildrenFrom(code, p.d)
+	if err != nil {
+		return err
+	}
+	for _, v := range vs {
+		if v.Valid.From.After(p.d) {
+			return fault.Precondition("UNIT_HAS_LATER_CHANGES", "unit", "units/"+code,
+				"unit %s has %s under it from %s; record changes in date order", code, v.Code, v.Valid.From)
+		}
+	}
 	return nil
 }
 
@@ -300,6 +321,10 @@ func (p *planner) moveChildren(code, newParent string, newParentType Type, field
 		if ch.Valid.From == p.d {
 			return fault.Precondition("UNIT_CHANGED_SAME_DAY", "unit", "units/"+ch.Code,
 				"unit %s (under %s) already changes on %s; record that change together with this one", ch.Code, code, p.d)
+		}
+		if !ch.Valid.To.IsZero() {
+			return fault.Precondition("UNIT_HAS_LATER_CHANGES", "unit", "units/"+ch.Code,
+				"unit %s (under %s) already has changes recorded after %s; record changes in date order", ch.Code, code, p.d)
 		}
 		p.replace(ch, func(n *Version) { n.ParentCode = newParent })
 	}
@@ -356,6 +381,9 @@ func (p *planner) merge(m *Merge) error {
 		if err := p.moveChildren(s.Code, target.Code, target.Type, p.field("merge")); err != nil {
 			return err
 		}
+		if err := p.noLaterChildren(s.Code); err != nil {
+			return err
+		}
 	}
 	if m.NewUnit == nil && m.NewName != "" && m.NewName != target.Name {
 		p.replace(target, func(n *Version) { n.Name = m.NewName })
@@ -372,6 +400,9 @@ func (p *planner) split(s *Split) error {
 		return fault.Invalid(p.field("split.new_units"), "must list at least one unit")
 	}
 	if !s.SourceContinues {
+		if err := p.noLaterChildren(src.Code); err != nil {
+			return err
+		}
 		children, err := p.st.ChildrenAt(src.Code, p.d)
 		if err != nil {
 			return err
@@ -436,11 +467,16 @@ func (p *planner) abolish(a *Abolish) error {
 		p.end(v)
 	}
 	for _, v := range ended {
+		if err := p.noLaterChildren(v.Code); err != nil {
+			return err
+		}
 		if a.ChildrenNewParent == "" {
 			children, err := p.st.ChildrenAt(v.Code, p.d)
 			if err != nil {
 				return err
 			}
+			// Children abolished by this same change do not need a new parent.
+			children = slices.DeleteFunc(children, func(ch Version) bool { return p.touched[ch.Code] })
 			if len(children) > 0 {
 				return fault.Precondition("UNIT_HAS_CHILDREN", "unit", "units/"+v.Code,
 					"unit %s still has %d units under it on %s; set children_new_parent_code", v.Code, len(children), p.d)

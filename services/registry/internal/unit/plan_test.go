@@ -25,6 +25,18 @@ func (m *memState) ChildrenAt(code string, d date.Date) ([]Version, error) {
 	return out, nil
 }
 
+func (m *memState) ChildrenFrom(code string, d date.Date) ([]Version, error) {
+	var out []Version
+	for _, vs := range m.versions {
+		for _, v := range vs {
+			if v.ParentCode == code && (v.Valid.To.IsZero() || v.Valid.To.After(d)) {
+				out = append(out, v)
+			}
+		}
+	}
+	return out, nil
+}
+
 func (m *memState) apply(p Plan) {
 	for _, c := range p.Close {
 		vs := m.versions[c.Code]
@@ -290,5 +302,29 @@ func TestErrorsAreFaults(t *testing.T) {
 	var f *fault.Error
 	if !errors.As(err, &f) {
 		t.Fatalf("unknown kind error = %v", err)
+	}
+}
+
+func TestParentCannotEndBeforeLaterChildren(t *testing.T) {
+	m := world(t)
+	// A village placed under 101 in 2026, then 101 abolished earlier: refused.
+	mustApply(t, m, Change{Kind: KindCreate, Effective: d("2026-06-01"), Create: []Spec{spec("1010", "Xóm Mới", Village, "101")}})
+	f := planErr(t, m, Change{Kind: KindAbolish, Effective: d("2026-03-01"), Abolish: &Abolish{Codes: []string{"101"}}})
+	if f.Reason != "UNIT_HAS_LATER_CHANGES" {
+		t.Fatalf("abolish before a later child: %+v", f)
+	}
+	// A village renamed later cannot be moved by an earlier merge of its commune.
+	mustApply(t, m, Change{Kind: KindRename, Effective: d("2026-05-01"), Rename: &Rename{Code: "1000", NewName: "Xóm Làng Lai Mới"}})
+	f = planErr(t, m, Change{Kind: KindMerge, Effective: d("2026-04-01"), Merge: &Merge{Sources: []string{"100", "102"}, AbsorbingCode: "102"}})
+	if f.Kind != fault.KindPrecondition || f.Reason != "UNIT_HAS_LATER_CHANGES" {
+		t.Fatalf("moving a child that changes later: %+v", f)
+	}
+}
+
+func TestAbolishDistrictWithAllItsCommunes(t *testing.T) {
+	m := world(t)
+	mustApply(t, m, Change{Kind: KindAbolish, Effective: d("2025-07-01"), Abolish: &Abolish{Codes: []string{"171", "200"}}})
+	if got := childrenCodes(m, "19", "2025-07-01"); !slices.Equal(got, []string{"170"}) {
+		t.Fatalf("province children = %v", got)
 	}
 }
