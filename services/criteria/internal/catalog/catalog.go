@@ -1,0 +1,195 @@
+// Package catalog is the NTM criteria sets as data: criteria, indicators and
+// their thresholds per region or commune group, loaded from YAML catalogs
+// (national files, report bands and provincial variants). Thresholds are never
+// Go constants: a province or a newly published decision changes a file, not
+// the code. Values not checked against the legal text keep Confirmed false so
+// the UI can flag them.
+package catalog
+
+import (
+	"sort"
+
+	"github.com/ntmsuite/ntm/platform/date"
+)
+
+// Dimension is what a set's thresholds vary by.
+type Dimension string
+
+const (
+	// DimRegion: the 7 NTM regions (sets of 2016-2025).
+	DimRegion Dimension = "region"
+	// DimCommuneGroup: commune groups "1".."3" (set of 2026-2030).
+	DimCommuneGroup Dimension = "commune_group"
+)
+
+// Kind is the type of value an indicator takes.
+type Kind string
+
+const (
+	KindBoolean Kind = "boolean" // Đạt / Không đạt
+	KindPercent Kind = "percent"
+	KindAmount  Kind = "amount" // money (income), may vary by year
+	KindCount   Kind = "count"
+)
+
+// Comparison operators of a threshold.
+const (
+	OpAtLeast = ">="
+	OpAtMost  = "<="
+	OpEqual   = "=="
+	OpBool    = "bool" // the flag must be true (threshold Value 1)
+)
+
+// SourceSynthetic marks a placeholder threshold: not a legal value, used where
+// the legal value is unknown so that scoring and generators have something.
+const SourceSynthetic = "synthetic_default"
+
+// Threshold is one value of an indicator for a scope and year.
+type Threshold struct {
+	Scope     string // region code or commune group "1".."3"; "" = all
+	Year      int    // 0 = every year
+	Value     float64
+	Source    string // "" = legal value; SourceSynthetic = placeholder
+	Confirmed bool
+}
+
+// Indicator is a measurable part of a criterion (chỉ tiêu).
+type Indicator struct {
+	Code       string
+	Name       string // Vietnamese; the English name when no Vietnamese wording is known
+	NameEN     string
+	Kind       Kind
+	Op         string
+	Unit       string // catalog unit ("%", "million VND/person/year", "m2/person") or ""
+	Thresholds []Threshold
+	Confirmed  bool
+	Note       string
+}
+
+// Criterion is met when all its indicators are (tiêu chí).
+type Criterion struct {
+	Code       string
+	Name       string // Vietnamese
+	NameEN     string
+	Indicators []Indicator
+	Confirmed  bool
+}
+
+// Band groups communes by the number of criteria met, for reports.
+type Band struct {
+	Label    string
+	Min, Max int // inclusive
+}
+
+// Set is a criteria set (bộ tiêu chí): national, or a province's variant of one.
+type Set struct {
+	Code, Name, NameEN string
+	Valid              date.Range
+	Dimension          Dimension
+	// Scopes are the region or group codes the thresholds are keyed by.
+	Scopes []string
+	// ProvinceCode and Base are set for a provincial variant only.
+	ProvinceCode, Base string
+	Criteria           []Criterion
+	Bands              []Band
+	// Below are the "under N criteria" counts the reports quote.
+	Below      []int
+	LegalBasis []string
+}
+
+// Criterion returns the criterion with code and its index in s.Criteria.
+func (s *Set) Criterion(code string) (*Criterion, int, bool) {
+	for i := range s.Criteria {
+		if s.Criteria[i].Code == code {
+			return &s.Criteria[i], i, true
+		}
+	}
+	return nil, -1, false
+}
+
+// Indicator returns the indicator with code and the criterion holding it.
+func (s *Set) Indicator(code string) (*Indicator, *Criterion, bool) {
+	for i := range s.Criteria {
+		c := &s.Criteria[i]
+		for j := range c.Indicators {
+			if c.Indicators[j].Code == code {
+				return &c.Indicators[j], c, true
+			}
+		}
+	}
+	return nil, nil, false
+}
+
+// IndicatorCount is the number of indicators over all criteria.
+func (s *Set) IndicatorCount() int {
+	n := 0
+	for _, c := range s.Criteria {
+		n += len(c.Indicators)
+	}
+	return n
+}
+
+// BandOf is the label of the band holding met, or "" when none does.
+func (s *Set) BandOf(met int) string {
+	for _, b := range s.Bands {
+		if met >= b.Min && met <= b.Max {
+			return b.Label
+		}
+	}
+	return ""
+}
+
+// Catalog is every loaded set.
+type Catalog struct {
+	national   []*Set // sorted by Valid.From, no overlaps
+	provincial []*Set // sorted by province, then Valid.From
+}
+
+// Sets lists national sets by start date, then provincial variants.
+func (c *Catalog) Sets() []*Set {
+	out := make([]*Set, 0, len(c.national)+len(c.provincial))
+	out = append(out, c.national...)
+	return append(out, c.provincial...)
+}
+
+// Set returns the set (national or provincial) with code.
+func (c *Catalog) Set(code string) (*Set, bool) {
+	for _, s := range c.Sets() {
+		if s.Code == code {
+			return s, true
+		}
+	}
+	return nil, false
+}
+
+// SetFor is the set that applies to a commune of provinceCode on d: the
+// province's own variant valid on d if it has one, else the national set.
+func (c *Catalog) SetFor(d date.Date, provinceCode string) (*Set, bool) {
+	if provinceCode != "" {
+		for _, s := range c.provincial {
+			if s.ProvinceCode == provinceCode && s.Valid.Contains(d) {
+				return s, true
+			}
+		}
+	}
+	for _, s := range c.national {
+		if s.Valid.Contains(d) {
+			return s, true
+		}
+	}
+	return nil, false
+}
+
+func sortNational(sets []*Set) {
+	sort.SliceStable(sets, func(i, j int) bool { return sets[i].Valid.From.Before(sets[j].Valid.From) })
+}
+
+func sortProvincial(sets []*Set) {
+	sort.SliceStable(sets, func(i, j int) bool {
+		a, b := sets[i], sets[j]
+		if a.ProvinceCode != b.ProvinceCode {
+			return a.ProvinceCode < b.ProvinceCode
+		}
+		return a.Valid.From.Before(b.Valid.From)
+	})
+}

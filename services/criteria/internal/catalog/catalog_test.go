@@ -1,0 +1,215 @@
+package catalog
+
+import (
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/services/criteria/catalogs"
+)
+
+const (
+	set2016 = "NTM_COMMUNE_2016_2020"
+	set2021 = "NTM_COMMUNE_2021_2025"
+	set2026 = "NTM_COMMUNE_2026_2030"
+)
+
+var d = date.MustParse
+
+func shipped(t *testing.T) *Catalog {
+	t.Helper()
+	c, err := Load(catalogs.FS)
+	if err != nil {
+		t.Fatalf("Load(shipped): %v", err)
+	}
+	return c
+}
+
+func mustSet(t *testing.T, c *Catalog, code string) *Set {
+	t.Helper()
+	s, ok := c.Set(code)
+	if !ok {
+		t.Fatalf("set %s not loaded", code)
+	}
+	return s
+}
+
+func TestShippedSets(t *testing.T) {
+	c := shipped(t)
+	tests := []struct {
+		code                 string
+		criteria, indicators int
+		dim                  Dimension
+		scopes               int
+		valid                date.Range
+		bands                int
+		below                []int
+	}{
+		// 49 indicators in the file + 17.1b, the clean-water part of 17.1.
+		{set2016, 19, 50, DimRegion, 7, date.Range{From: d("2016-12-01"), To: d("2022-03-08")}, 5, []int{5, 10, 15}},
+		{set2021, 19, 57, DimRegion, 7, date.Range{From: d("2022-03-08"), To: d("2026-02-15")}, 5, []int{5, 10, 15}},
+		{set2026, 10, 47, DimCommuneGroup, 3, date.Range{From: d("2026-02-15")}, 4, []int{5}},
+	}
+	var codes []string
+	for _, s := range c.Sets() {
+		codes = append(codes, s.Code)
+	}
+	if want := []string{set2016, set2021, set2026}; !slices.Equal(codes, want) {
+		t.Errorf("Sets() = %v, want %v", codes, want)
+	}
+	for _, tt := range tests {
+		s := mustSet(t, c, tt.code)
+		if len(s.Criteria) != tt.criteria || s.IndicatorCount() != tt.indicators {
+			t.Errorf("%s: %d criteria, %d indicators; want %d, %d", tt.code, len(s.Criteria), s.IndicatorCount(), tt.criteria, tt.indicators)
+		}
+		if s.Dimension != tt.dim || len(s.Scopes) != tt.scopes {
+			t.Errorf("%s: dimension %s scopes %v; want %s with %d", tt.code, s.Dimension, s.Scopes, tt.dim, tt.scopes)
+		}
+		if s.Valid != tt.valid {
+			t.Errorf("%s: valid %v, want %v", tt.code, s.Valid, tt.valid)
+		}
+		if len(s.Bands) != tt.bands || !slices.Equal(s.Below, tt.below) {
+			t.Errorf("%s: bands %v below %v", tt.code, s.Bands, s.Below)
+		}
+		if s.ProvinceCode != "" || s.Base != "" || len(s.LegalBasis) == 0 {
+			t.Errorf("%s: province %q base %q legal basis %v", tt.code, s.ProvinceCode, s.Base, s.LegalBasis)
+		}
+	}
+}
+
+func TestSetFor(t *testing.T) {
+	c := shipped(t)
+	tests := []struct {
+		day  string
+		want string
+	}{
+		{"2016-11-30", ""},
+		{"2016-12-01", set2016},
+		{"2020-10-31", set2016},
+		{"2022-03-07", set2016}, // applies_to is the last day in force
+		{"2022-03-08", set2021},
+		{"2026-02-14", set2021}, // ends where its successor starts
+		{"2026-02-15", set2026},
+		{"2040-01-01", set2026},
+	}
+	for _, tt := range tests {
+		s, ok := c.SetFor(d(tt.day), "19")
+		got := ""
+		if ok {
+			got = s.Code
+		}
+		if got != tt.want {
+			t.Errorf("SetFor(%s) = %q, want %q", tt.day, got, tt.want)
+		}
+	}
+}
+
+func TestBandOf(t *testing.T) {
+	c := shipped(t)
+	tests := []struct {
+		set  string
+		met  int
+		want string
+	}{
+		{set2016, 19, "19"}, {set2016, 18, "15-18"}, {set2016, 15, "15-18"}, {set2016, 14, "10-14"},
+		{set2021, 10, "10-14"}, {set2021, 9, "5-9"}, {set2021, 5, "5-9"}, {set2021, 4, "<5"}, {set2021, 0, "<5"},
+		{set2021, 20, ""},
+		{set2026, 10, "10"}, {set2026, 8, "8-9"}, {set2026, 7, "5-7"}, {set2026, 4, "<5"},
+	}
+	for _, tt := range tests {
+		if got := mustSet(t, c, tt.set).BandOf(tt.met); got != tt.want {
+			t.Errorf("%s.BandOf(%d) = %q, want %q", tt.set, tt.met, got, tt.want)
+		}
+	}
+}
+
+func TestNames(t *testing.T) {
+	c := shipped(t)
+	s := mustSet(t, c, set2016)
+	cr, i, ok := s.Criterion("10")
+	if !ok || i != 9 || cr.Name != "Thu nhập" || cr.NameEN != "Income" {
+		t.Fatalf("Criterion(10) = %+v, %d, %v", cr, i, ok)
+	}
+	// Most 2016-2020 indicators have no name_vi: the English name stands in.
+	ind, cr, _ := s.Indicator("1.1")
+	if ind.Name != "Approved commune plan, published" || ind.Name != ind.NameEN || cr.Name != "Quy hoạch" {
+		t.Errorf("1.1: name %q, criterion %q", ind.Name, cr.Name)
+	}
+	ind, _, _ = s.Indicator("4.2")
+	if ind.Name != "Tỷ lệ hộ sử dụng điện thường xuyên, an toàn từ các nguồn" {
+		t.Errorf("4.2: name %q", ind.Name)
+	}
+	if _, _, ok := s.Indicator("99.1"); ok {
+		t.Error("Indicator(99.1) found")
+	}
+	if _, _, ok := s.Criterion("20"); ok {
+		t.Error("Criterion(20) found")
+	}
+}
+
+func TestCleanWaterSubset(t *testing.T) {
+	s := mustSet(t, shipped(t), set2016)
+	ind, cr, ok := s.Indicator("17.1b")
+	if !ok || cr.Code != "17" {
+		t.Fatalf("17.1b missing or not in criterion 17")
+	}
+	want := Indicator{Code: "17.1b", Name: "Tỷ lệ hộ được sử dụng nước sạch theo quy định",
+		NameEN: "Households using clean water (subset of 17.1)", Kind: KindPercent, Op: OpAtLeast, Unit: "%",
+		Confirmed: true, Note: "second part of the two-part threshold of 17.1"}
+	got := *ind
+	got.Thresholds = nil
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("17.1b = %+v\nwant %+v", got, want)
+	}
+	if th, _ := ind.ThresholdFor("TDMNPB", 2020); th.Value != 45 {
+		t.Errorf("17.1b TDMNPB = %v, want 45", th.Value)
+	}
+	if th, _ := ind.ThresholdFor("DBSH", 2020); th.Value != 50 {
+		t.Errorf("17.1b DBSH = %v, want 50", th.Value)
+	}
+	first, _, _ := s.Indicator("17.1")
+	if th, _ := first.ThresholdFor("TDMNPB", 2020); th.Value != 80 {
+		t.Errorf("17.1 TDMNPB = %v, want 80 (the hygienic-water part)", th.Value)
+	}
+	if cr.Indicators[1].Code != "17.1b" {
+		t.Errorf("17.1b should follow 17.1, got order %s, %s", cr.Indicators[0].Code, cr.Indicators[1].Code)
+	}
+}
+
+func TestPlaceholders2026(t *testing.T) {
+	s := mustSet(t, shipped(t), set2026)
+	perCriterion := []int{2, 8, 5, 3, 7, 3, 4, 8, 4, 3}
+	for i, c := range s.Criteria {
+		if len(c.Indicators) != perCriterion[i] {
+			t.Errorf("criterion %s: %d indicators, want %d", c.Code, len(c.Indicators), perCriterion[i])
+		}
+		for _, ind := range c.Indicators {
+			if ind.Confirmed || ind.Note != PlaceholderNote || ind.Name != ind.NameEN || ind.Kind != KindPercent || ind.Unit != "%" {
+				t.Errorf("%s: %+v", ind.Code, ind)
+			}
+		}
+	}
+	tests := []struct {
+		code, name, op string
+		groups         [3]float64
+	}{
+		{"1.1", "Commune general plan approved and published", OpAtLeast, [3]float64{95, 90, 80}},
+		{"2.8", "Rural market / commercial infrastructure", OpAtLeast, [3]float64{95, 90, 80}},
+		{"6.1", "Multidimensional poverty rate", OpAtMost, [3]float64{1, 2, 5}},
+		{"10.3", "Security and order standard", OpAtLeast, [3]float64{95, 90, 80}},
+	}
+	for _, tt := range tests {
+		ind, _, ok := s.Indicator(tt.code)
+		if !ok || ind.NameEN != tt.name || ind.Op != tt.op {
+			t.Errorf("%s = %+v, want %q %s", tt.code, ind, tt.name, tt.op)
+			continue
+		}
+		for g, want := range tt.groups {
+			th, ok := ind.ThresholdFor(string(rune('1'+g)), 2027)
+			if !ok || th.Value != want || th.Source != SourceSynthetic || th.Confirmed {
+				t.Errorf("%s group %d = %+v, %v; want synthetic %v", tt.code, g+1, th, ok, want)
+			}
+		}
+	}
+}

@@ -1,0 +1,244 @@
+package catalog
+
+import (
+	"fmt"
+	"io/fs"
+	"sort"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Load reads every *.yaml and *.yml file at the root of each fsys (not
+// subdirectories): national catalogs (schema ntm-criteria-catalog/v1), report
+// bands (ntm-criteria-report/v1) and provincial variants
+// (ntm-criteria-province/v1); any other schema is an error, so a stray file is
+// noticed rather than ignored.
+//
+// A set or report entry from a later fsys replaces the one with the same code
+// from an earlier fsys. The service passes the embedded catalogs first and its
+// --catalog-dir after them, so a directory can ship a province's thresholds or
+// the official 2026-2030 Appendix I without a release. Within one fsys a code
+// may appear once. Errors name the file and the key inside it.
+func Load(fsyss ...fs.FS) (*Catalog, error) {
+	var l loader
+	for i, fsys := range fsyss {
+		if err := l.readFS(i, fsys); err != nil {
+			return nil, err
+		}
+	}
+	return l.build()
+}
+
+type loader struct {
+	national  map[string]*nationalDraft
+	reports   map[string]reportEntry
+	reportFS  map[string]int
+	provinces map[string]*provinceDraft
+}
+
+func (l *loader) readFS(fsIdx int, fsys fs.FS) error {
+	var names []string
+	for _, pattern := range []string{"*.yaml", "*.yml"} {
+		m, err := fs.Glob(fsys, pattern)
+		if err != nil {
+			return err
+		}
+		names = append(names, m...)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if err := l.readFile(fsIdx, name, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l *loader) readFile(fsIdx int, name string, data []byte) error {
+	f := source{name: name}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return f.errf("", nil, "%v", err)
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return f.errf("", nil, "empty file")
+	}
+	root := doc.Content[0]
+	var head struct {
+		Schema string `yaml:"schema"`
+	}
+	if err := f.decode(root, "", &head); err != nil {
+		return err
+	}
+	switch head.Schema {
+	case SchemaNational:
+		d, err := f.readNational(root, fsIdx, name)
+		if err != nil {
+			return err
+		}
+		if prev, ok := l.national[d.set.Code]; ok && prev.fsIdx == fsIdx {
+			return f.errf("set.code", nil, "%s is also defined in %s", d.set.Code, prev.src.name)
+		}
+		mapPut(&l.national, d.set.Code, d)
+	case SchemaReport:
+		entries, err := f.readReport(data)
+		if err != nil {
+			return err
+		}
+		for code, e := range entries {
+			if prev, ok := l.reportFS[code]; ok && prev == fsIdx {
+				return f.errf(e.path, nil, "also given in %s", l.reports[code].src.name)
+			}
+			mapPut(&l.reports, code, e)
+			mapPut(&l.reportFS, code, fsIdx)
+		}
+	case SchemaProvince:
+		d, err := f.readProvince(data, fsIdx)
+		if err != nil {
+			return err
+		}
+		if prev, ok := l.provinces[d.raw.Code]; ok && prev.fsIdx == fsIdx {
+			return f.errf("code", nil, "%s is also defined in %s", d.raw.Code, prev.src.name)
+		}
+		mapPut(&l.provinces, d.raw.Code, d)
+	case "":
+		return f.errf("schema", root, "missing (expected %s, %s or %s)", SchemaNational, SchemaProvince, SchemaReport)
+	default:
+		return f.errf("schema", root, "unknown schema %q", head.Schema)
+	}
+	return nil
+}
+
+func mapPut[V any](m *map[string]V, k string, v V) {
+	if *m == nil {
+		*m = map[string]V{}
+	}
+	(*m)[k] = v
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func (l *loader) build() (*Catalog, error) {
+	c := &Catalog{}
+	drafts := make([]*nationalDraft, 0, len(l.national))
+	for _, code := range sortedKeys(l.national) {
+		drafts = append(drafts, l.national[code])
+	}
+	for _, d := range drafts {
+		var err error
+		if d.set.Scopes, err = d.scopes(drafts); err != nil {
+			return nil, err
+		}
+		if err := d.buildCriteria(); err != nil {
+			return nil, err
+		}
+		if err := endBySuccessor(d, drafts); err != nil {
+			return nil, err
+		}
+		if err := l.applyReport(d); err != nil {
+			return nil, err
+		}
+		c.national = append(c.national, d.set)
+	}
+	for _, code := range sortedKeys(l.reports) {
+		if _, ok := l.national[code]; !ok {
+			e := l.reports[code]
+			return nil, e.src.errf(e.path, nil, "no national set %q is loaded", code)
+		}
+	}
+	sortNational(c.national)
+	for i := 1; i < len(c.national); i++ {
+		a, b := c.national[i-1], c.national[i]
+		if a.Valid.Overlaps(b.Valid) {
+			return nil, fmt.Errorf("%s and %s: sets %s (%s) and %s (%s) overlap", l.national[a.Code].src.name,
+				l.national[b.Code].src.name, a.Code, rangeString(a.Valid), b.Code, rangeString(b.Valid))
+		}
+	}
+	if err := l.buildProvinces(c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// endBySuccessor ends a set without applies_to where the set that supersedes
+// it starts (its own superseded_by, or the other file's supersedes).
+func endBySuccessor(d *nationalDraft, all []*nationalDraft) error {
+	if d.hasEnd {
+		return nil
+	}
+	for _, o := range all {
+		if o == d || (o.raw.Set.Supersedes != d.set.Code && d.raw.Set.SupersededBy != o.set.Code) {
+			continue
+		}
+		if !d.set.Valid.From.Before(o.set.Valid.From) {
+			return d.src.errf("set.applies_from", nil, "%s starts on or after its successor %s (%s)", d.set.Code, o.set.Code, o.set.Valid.From)
+		}
+		d.set.Valid.To = o.set.Valid.From
+		return nil
+	}
+	return nil
+}
+
+func (l *loader) applyReport(d *nationalDraft) error {
+	if e, ok := l.reports[d.set.Code]; ok {
+		return e.apply(d.set)
+	}
+	if own := d.raw.Set.ReportBands.Bands; len(own) > 0 {
+		bands, err := d.src.bands(own, "set.report_bands.bands", len(d.set.Criteria))
+		if err != nil {
+			return err
+		}
+		d.set.Bands = bands
+	}
+	return nil
+}
+
+func (l *loader) buildProvinces(c *Catalog) error {
+	for _, code := range sortedKeys(l.provinces) {
+		d := l.provinces[code]
+		if _, ok := l.national[code]; ok {
+			return d.src.errf("code", nil, "%s is the code of a national set", code)
+		}
+		var base *Set
+		for _, s := range c.national {
+			if s.Code == d.raw.Base {
+				base = s
+			}
+		}
+		if base == nil {
+			return d.src.errf("base", nil, "no national set %q is loaded", d.raw.Base)
+		}
+		s, err := d.build(base)
+		if err != nil {
+			return err
+		}
+		c.provincial = append(c.provincial, s)
+	}
+	sortProvincial(c.provincial)
+	// A province's next variant ends the previous one.
+	for i := 1; i < len(c.provincial); i++ {
+		a, b := c.provincial[i-1], c.provincial[i]
+		if a.ProvinceCode != b.ProvinceCode {
+			continue
+		}
+		if a.Valid.From.Equal(b.Valid.From) {
+			return fmt.Errorf("%s and %s: variants %s and %s of province %s both start on %s", l.provinces[a.Code].src.name,
+				l.provinces[b.Code].src.name, a.Code, b.Code, a.ProvinceCode, a.Valid.From)
+		}
+		if a.Valid.To.IsZero() || b.Valid.From.Before(a.Valid.To) {
+			a.Valid.To = b.Valid.From
+		}
+	}
+	return nil
+}

@@ -1,0 +1,106 @@
+package scoring
+
+import "github.com/ntmsuite/ntm/services/criteria/internal/catalog"
+
+// CommuneState is one commune's latest assessment under a set.
+type CommuneState struct {
+	Code string
+	// Statuses are aligned with set.Criteria; nil when the commune has not
+	// been assessed.
+	Statuses []Status
+	// MetCount is the number of Met statuses, as stored with the assessment.
+	MetCount int
+}
+
+// Tally is how many communes meet one criterion.
+type Tally struct {
+	Code, Name       string
+	Met, Denominator int
+	Percent          float64 // 100*Met/Denominator, 0 when there are no communes; not rounded
+}
+
+// BandTally is how many assessed communes fall in a band.
+type BandTally struct {
+	Label    string
+	Communes int
+}
+
+// BelowTally is how many assessed communes meet fewer than Criteria criteria.
+type BelowTally struct {
+	Criteria, Communes int
+}
+
+// Figures are the per-criterion counts, average and bands of a unit.
+type Figures struct {
+	Communes, Assessed int
+	Criteria           []Tally
+	AverageMet         float64
+	Bands              []BandTally
+	Below              []BelowTally
+}
+
+// Aggregate rolls the communes of a unit up into report figures.
+//
+// Per-criterion tallies count every commune given, an unassessed one as not
+// meeting anything: reports write "112/137 communes meet criterion 2" over
+// all the communes of the day, so the denominator must not shrink when some
+// have no assessment. The average, bands and "under N" counts describe
+// communes by how many criteria they meet, which is unknown for an
+// unassessed commune; counting it as 0 would push it into "<5" and drag the
+// average down, so those figures are over assessed communes only (Assessed
+// says how many).
+//
+// It runs on every commune of a province per cache miss (10,000 and more), so
+// the loop touches only slices sized by the set, allocated once.
+func Aggregate(set *catalog.Set, communes []CommuneState) Figures {
+	n := len(set.Criteria)
+	met := make([]int, n)
+	hist := make([]int, n+1) // assessed communes by criteria met
+	f := Figures{Communes: len(communes)}
+	sum := 0
+	for i := range communes {
+		c := &communes[i]
+		if c.Statuses == nil {
+			continue
+		}
+		f.Assessed++
+		m := min(max(c.MetCount, 0), n) // a stored count outside 0..n must not index out of range
+		hist[m]++
+		sum += m
+		st := c.Statuses
+		if len(st) > n {
+			st = st[:n]
+		}
+		for j, s := range st {
+			if s == Met {
+				met[j]++
+			}
+		}
+	}
+	f.Criteria = make([]Tally, n)
+	for j, c := range set.Criteria {
+		t := Tally{Code: c.Code, Name: c.Name, Met: met[j], Denominator: f.Communes}
+		if t.Denominator > 0 {
+			t.Percent = 100 * float64(t.Met) / float64(t.Denominator)
+		}
+		f.Criteria[j] = t
+	}
+	if f.Assessed > 0 {
+		f.AverageMet = float64(sum) / float64(f.Assessed)
+	}
+	f.Bands = make([]BandTally, len(set.Bands))
+	for i, b := range set.Bands {
+		f.Bands[i].Label = b.Label
+		for m := max(b.Min, 0); m <= min(b.Max, n); m++ {
+			f.Bands[i].Communes += hist[m]
+		}
+	}
+	f.Below = make([]BelowTally, len(set.Below))
+	for i, k := range set.Below {
+		f.Below[i].Criteria = k
+		for m := 0; m < min(k, n+1); m++ {
+			f.Below[i].Communes += hist[m]
+		}
+	}
+	return f
+}
