@@ -39,3 +39,17 @@ func decodePageToken(token string, q store.ListQuery) (string, error) {
 	}
 	return t.After, nil
 }
+
+// pageTokenDate is the as_of a page token was made for, or "" for none or a
+// malformed token (decodePageToken then reports it).
+func pageTokenDate(token string) string {
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil {
+		return ""
+	}
+	var t pageToken
+	if json.Unmarshal(b, &t) != nil {
+		return ""
+	}
+	return t.AsOf
+}

@@ -3,6 +3,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -75,7 +76,9 @@ func (s *Server) GetUnit(ctx context.Context, req *registryv1.GetUnitRequest) (*
 }
 
 func (s *Server) ListUnits(ctx context.Context, req *registryv1.ListUnitsRequest) (*registryv1.ListUnitsResponse, error) {
-	asOf, err := parseAsOf(req.GetAsOf(), "as_of")
+	// Without as_of, later pages keep the date of the first one ("today" when
+	// it was asked), so paging across midnight neither fails nor mixes two days.
+	asOf, err := parseAsOf(cmp.Or(req.GetAsOf(), pageTokenDate(req.GetPageToken())), "as_of")
 	if err != nil {
 		return nil, err
 	}

@@ -150,6 +150,11 @@ func TestPagination(t *testing.T) {
 	if err != nil || len(second.GetUnits()) != 1 || second.GetNextPageToken() != "" {
 		t.Fatalf("second page = %v, %v", second, err)
 	}
+	// A next page asked without as_of keeps the first page's date.
+	third, err := c.ListUnits(ctx, &registryv1.ListUnitsRequest{Parent: "170", PageSize: 2, PageToken: first.GetNextPageToken()})
+	if err != nil || third.GetAsOf() != "2020-01-01" || len(third.GetUnits()) != 1 {
+		t.Fatalf("next page without as_of = %v, %v", third, err)
+	}
 	_, err = c.ListUnits(ctx, &registryv1.ListUnitsRequest{Parent: "170", AsOf: "2021-01-01", PageToken: first.GetNextPageToken()})
 	if f := violationField(t, err); f != "page_token" {
 		t.Fatalf("token of another query: field %q", f)
