@@ -211,10 +211,7 @@ func TestUpOnPostgres(t *testing.T) {
 		err = admin.Ping()
 	}
 	if err != nil {
-		if os.Getenv("NTM_TEST_REQUIRE_SERVICES") == "1" {
-			t.Fatalf("PostgreSQL unreachable: %v", err)
-		}
-		t.Skipf("PostgreSQL unreachable: %v", err)
+		dbtest.Unavailable(t, "PostgreSQL is not reachable: %v", err)
 	}
 	defer admin.Close()
 	name := fmt.Sprintf("ntm_up_test_%d", os.Getpid())

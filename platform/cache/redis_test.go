@@ -8,11 +8,9 @@ import (
 	"os"
 	"testing"
 	"time"
-)
 
-// requireServicesEnv, set to 1 (the Makefile does), turns "Redis is not
-// reachable" from a skip into a failure, so CI can never pass by skipping.
-const requireServicesEnv = "NTM_TEST_REQUIRE_SERVICES"
+	"github.com/ntmsuite/ntm/platform/dbtest"
+)
 
 // redisAddr is the test server: env NTM_TEST_REDIS_ADDR, default the local one.
 func redisAddr() string {
@@ -41,10 +39,7 @@ func newTestRedis(t testing.TB, prefix string) *Redis {
 	defer cancel()
 	if err := r.client.Ping(ctx).Err(); err != nil {
 		_ = r.Close()
-		if os.Getenv(requireServicesEnv) == "1" {
-			t.Fatalf("redis at %s: %v (%s=1, so this fails instead of skipping)", redisAddr(), err, requireServicesEnv)
-		}
-		t.Skipf("redis at %s: %v (skipping; set %s=1 to fail instead)", redisAddr(), err, requireServicesEnv)
+		dbtest.Unavailable(t, "Redis at %s is not reachable: %v", redisAddr(), err)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -35,10 +35,13 @@ func SQLite(t testing.TB, migrations fs.FS) *db.DB {
 const requireServicesEnv = "NTM_TEST_REQUIRE_SERVICES"
 
 // unavailable skips or fails t because a service the test needs is missing.
-func unavailable(t testing.TB, format string, args ...any) {
+// Unavailable skips the test because a service it needs (PostgreSQL, Redis) is
+// not reachable, or fails it when NTM_TEST_REQUIRE_SERVICES=1 (as `make test`
+// sets), so CI can never pass by skipping.
+func Unavailable(t testing.TB, format string, args ...any) {
 	t.Helper()
 	if os.Getenv(requireServicesEnv) == "1" {
-		t.Fatalf("dbtest: "+format+" ("+requireServicesEnv+"=1, so this fails instead of skipping)", args...)
+		t.Fatalf(format+" ("+requireServicesEnv+"=1, so this fails instead of skipping)", args...)
 	}
-	t.Skipf("dbtest: "+format+" (skipping; set "+requireServicesEnv+"=1 to fail instead)", args...)
+	t.Skipf(format+" (skipping; set "+requireServicesEnv+"=1 to fail instead)", args...)
 }

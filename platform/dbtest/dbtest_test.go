@@ -77,7 +77,7 @@ func adminQuery(t *testing.T, sql string, args []any, dest ...any) {
 	t.Helper()
 	conn, err := pgx.Connect(t.Context(), PostgresURL())
 	if err != nil {
-		unavailable(t, "PostgreSQL is not reachable: %v", err)
+		Unavailable(t, "PostgreSQL is not reachable: %v", err)
 	}
 	defer conn.Close(context.WithoutCancel(t.Context()))
 	if err := conn.QueryRow(t.Context(), sql, args...).Scan(dest...); err != nil {

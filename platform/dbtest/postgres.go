@@ -92,7 +92,7 @@ func withAdmin(ctx context.Context, t testing.TB, fn func(*pgx.Conn) error) erro
 	t.Helper()
 	conn, err := pgx.Connect(ctx, PostgresURL())
 	if err != nil {
-		unavailable(t, "PostgreSQL is not reachable through NTM_TEST_POSTGRES_URL (default %s): %v",
+		Unavailable(t, "PostgreSQL is not reachable through NTM_TEST_POSTGRES_URL (default %s): %v",
 			defaultPostgresURL, err)
 		return err // not reached: unavailable stops the test
 	}
