@@ -10,9 +10,8 @@ import (
 )
 
 // httpCodeMetadataKey is how a service asks for a success status other than
-// 200. Create methods set it in their response header metadata:
-//
-//	_ = grpc.SetHeader(ctx, metadata.Pairs("x-http-code", "201"))
+// 200. Create methods set it in their response header metadata with
+// platform/grpcserver.SetCreated (which names the same key).
 //
 // gRPC clients never see a difference; only the gateway acts on it.
 const httpCodeMetadataKey = "x-http-code"

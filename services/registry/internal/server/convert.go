@@ -7,6 +7,7 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
+	"github.com/ntmsuite/ntm/platform/request"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/registry/internal/unit"
 )
@@ -26,22 +27,6 @@ func linksToProto(ls []unit.LinkRecord) []*registryv1.LineageLink {
 			ChangeKind: string(l.Kind), EffectiveDate: l.Effective.String(), DecisionNumber: l.DecisionNumber})
 	}
 	return out
-}
-
-func parseDate(s, field string) (date.Date, error) {
-	d, err := date.Parse(s)
-	if err != nil {
-		return d, fault.Invalid(field, "%v", err)
-	}
-	return d, nil
-}
-
-// parseAsOf reads an optional as_of; empty is today in Vietnam.
-func parseAsOf(s, field string) (date.Date, error) {
-	if s == "" {
-		return date.Today(), nil
-	}
-	return parseDate(s, field)
 }
 
 func requiredType(t registryv1.UnitType, field string) (unit.Type, error) {
@@ -82,7 +67,7 @@ func specsFromProto(ps []*registryv1.UnitSpec, field string) ([]unit.Spec, error
 
 // changeFromProto maps a UnitChange; prefix is its path in the request ("unit_change.").
 func changeFromProto(p *registryv1.UnitChange, prefix string) (unit.Change, error) {
-	eff, err := parseDate(p.GetEffectiveDate(), prefix+"effective_date")
+	eff, err := request.Date(p.GetEffectiveDate(), prefix+"effective_date")
 	if err != nil {
 		return unit.Change{}, err
 	}
@@ -139,7 +124,7 @@ func importChanges(req *registryv1.ImportUnitsRequest) ([]unit.Change, error) {
 	byDate := map[date.Date][]unit.Spec{}
 	for i, row := range req.GetUnits() {
 		field := fmt.Sprintf("units[%d]", i)
-		from, err := parseDate(row.GetValidFrom(), field+".valid_from")
+		from, err := request.Date(row.GetValidFrom(), field+".valid_from")
 		if err != nil {
 			return nil, err
 		}

@@ -5,13 +5,15 @@ import (
 	"fmt"
 
 	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/request"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/registry/internal/unit"
 )
 
 func (s *Server) CreateRecognition(ctx context.Context, req *registryv1.CreateRecognitionRequest) (*registryv1.Recognition, error) {
 	p := req.GetRecognition()
-	from, err := parseDate(p.GetEffectiveDate(), "recognition.effective_date")
+	from, err := request.Date(p.GetEffectiveDate(), "recognition.effective_date")
 	if err != nil {
 		return nil, err
 	}
@@ -21,12 +23,12 @@ func (s *Server) CreateRecognition(ctx context.Context, req *registryv1.CreateRe
 		return nil, err
 	}
 	s.changed(ctx)
-	created(ctx)
+	grpcserver.SetCreated(ctx)
 	return recognitionToProto(r), nil
 }
 
 func (s *Server) RevokeRecognition(ctx context.Context, req *registryv1.RevokeRecognitionRequest) (*registryv1.Recognition, error) {
-	day, err := parseDate(req.GetRevokedOn(), "revoked_on")
+	day, err := request.Date(req.GetRevokedOn(), "revoked_on")
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +41,7 @@ func (s *Server) RevokeRecognition(ctx context.Context, req *registryv1.RevokeRe
 }
 
 func (s *Server) ListRecognitions(ctx context.Context, req *registryv1.ListRecognitionsRequest) (*registryv1.ListRecognitionsResponse, error) {
-	asOf, err := parseAsOf(req.GetAsOf(), "as_of")
+	asOf, err := request.AsOf(req.GetAsOf(), "as_of")
 	if err != nil {
 		return nil, err
 	}

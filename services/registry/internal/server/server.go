@@ -10,11 +10,10 @@ import (
 	"log/slog"
 	"time"
 
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/metadata"
-
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
+	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/request"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/registry/internal/store"
 	"github.com/ntmsuite/ntm/services/registry/internal/unit"
@@ -64,7 +63,7 @@ func (s *Server) changed(ctx context.Context) {
 }
 
 func (s *Server) GetUnit(ctx context.Context, req *registryv1.GetUnitRequest) (*registryv1.Unit, error) {
-	asOf, err := parseAsOf(req.GetAsOf(), "as_of")
+	asOf, err := request.AsOf(req.GetAsOf(), "as_of")
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +77,7 @@ func (s *Server) GetUnit(ctx context.Context, req *registryv1.GetUnitRequest) (*
 func (s *Server) ListUnits(ctx context.Context, req *registryv1.ListUnitsRequest) (*registryv1.ListUnitsResponse, error) {
 	// Without as_of, later pages keep the date of the first one ("today" when
 	// it was asked), so paging across midnight neither fails nor mixes two days.
-	asOf, err := parseAsOf(cmp.Or(req.GetAsOf(), pageTokenDate(req.GetPageToken())), "as_of")
+	asOf, err := request.AsOf(cmp.Or(req.GetAsOf(), pageTokenDate(req.GetPageToken())), "as_of")
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +85,7 @@ func (s *Server) ListUnits(ctx context.Context, req *registryv1.ListUnitsRequest
 	if err != nil {
 		return nil, err
 	}
-	q := store.ListQuery{Parent: req.GetParent(), Type: t, AsOf: asOf, Limit: pageSize(req.GetPageSize())}
+	q := store.ListQuery{Parent: req.GetParent(), Type: t, AsOf: asOf, Limit: request.PageSize(req.GetPageSize(), defaultPageSize, maxPageSize)}
 	if q.After, err = decodePageToken(req.GetPageToken(), q); err != nil {
 		return nil, err
 	}
@@ -113,7 +112,7 @@ func (s *Server) ListUnits(ctx context.Context, req *registryv1.ListUnitsRequest
 }
 
 func (s *Server) ListAncestors(ctx context.Context, req *registryv1.ListAncestorsRequest) (*registryv1.ListAncestorsResponse, error) {
-	asOf, err := parseAsOf(req.GetAsOf(), "as_of")
+	asOf, err := request.AsOf(req.GetAsOf(), "as_of")
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +151,7 @@ func (s *Server) GetUnitLineage(ctx context.Context, req *registryv1.GetUnitLine
 }
 
 func (s *Server) CreateUnit(ctx context.Context, req *registryv1.CreateUnitRequest) (*registryv1.Unit, error) {
-	from, err := parseDate(req.GetValidFrom(), "valid_from")
+	from, err := request.Date(req.GetValidFrom(), "valid_from")
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +169,7 @@ func (s *Server) CreateUnit(ctx context.Context, req *registryv1.CreateUnitReque
 	if err != nil {
 		return nil, err
 	}
-	created(ctx)
+	grpcserver.SetCreated(ctx)
 	return toProto(v), nil
 }
 
@@ -193,7 +192,7 @@ func (s *Server) CreateUnitChange(ctx context.Context, req *registryv1.CreateUni
 		out.Lineage = append(out.Lineage, &registryv1.LineageLink{FromCode: l.From, ToCode: l.To, Change: out.Name,
 			ChangeKind: string(c.Kind), EffectiveDate: c.Effective.String(), DecisionNumber: c.DecisionNumber})
 	}
-	created(ctx)
+	grpcserver.SetCreated(ctx)
 	return out, nil
 }
 
@@ -211,7 +210,7 @@ func (s *Server) ImportUnits(ctx context.Context, req *registryv1.ImportUnitsReq
 	for _, a := range applied {
 		resp.Changes = append(resp.Changes, changeName(a.ID))
 	}
-	created(ctx)
+	grpcserver.SetCreated(ctx)
 	return resp, nil
 }
 
@@ -228,18 +227,3 @@ func unitNotFound(code string, asOf date.Date) error {
 }
 
 func changeName(id int64) string { return fmt.Sprintf("unitChanges/%d", id) }
-
-// created asks the gateway to answer 201 Created (see gateway's x-http-code option).
-func created(ctx context.Context) {
-	_ = grpc.SetHeader(ctx, metadata.Pairs("x-http-code", "201"))
-}
-
-func pageSize(n int32) int {
-	switch {
-	case n <= 0:
-		return defaultPageSize
-	case n > maxPageSize:
-		return maxPageSize
-	}
-	return int(n)
-}
