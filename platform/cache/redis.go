@@ -9,6 +9,10 @@ import (
 	"github.com/redis/go-redis/v9/maintnotifications"
 )
 
+// DefaultPrefix is the key prefix every service of the suite uses, so that
+// the registry's generation bumps reach the aggregates of the others.
+const DefaultPrefix = "ntm:"
+
 // RedisOptions configures NewRedis.
 type RedisOptions struct {
 	Addr   string // host:port

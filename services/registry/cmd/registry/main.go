@@ -17,6 +17,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/config"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/metricshttp"
@@ -40,6 +41,7 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	sqlitePath := fs.String("sqlite-path", "data/registry.db", "SQLite database file, used when --postgres-url is empty")
 	pgURL := fs.String("postgres-url", "", "PostgreSQL URL; selects PostgreSQL")
 	pgSchema := fs.String("postgres-schema", "registry", "PostgreSQL schema of the registry's tables")
+	redisAddr := fs.String("redis-addr", "", "Redis address of the aggregate cache: every write advances the registry's generation there, so cached aggregates of other services are recomputed; empty when nothing caches")
 	reflection := fs.Bool("reflection", false, "register gRPC reflection (for grpcurl)")
 	if err := config.Parse(fs, args, "NTM_"); err != nil {
 		return err
@@ -48,8 +50,14 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 
 	reg := prometheus.NewRegistry()
 	metrics := grpcserver.NewMetrics(reg)
-	svc, err := registry.Open(ctx, registry.Config{SQLitePath: *sqlitePath, PostgresURL: *pgURL, PostgresSchema: *pgSchema,
-		Logger: logger, Metrics: metrics, Reflection: *reflection})
+	cfg := registry.Config{SQLitePath: *sqlitePath, PostgresURL: *pgURL, PostgresSchema: *pgSchema,
+		Logger: logger, Metrics: metrics, Reflection: *reflection}
+	if *redisAddr != "" {
+		r := cache.NewRedis(cache.RedisOptions{Addr: *redisAddr, Prefix: cache.DefaultPrefix})
+		defer r.Close()
+		cfg.Cache = r
+	}
+	svc, err := registry.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}
