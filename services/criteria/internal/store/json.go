@@ -1,0 +1,163 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/ntmsuite/ntm/services/criteria/internal/scoring"
+)
+
+// The JSON columns have shapes of their own rather than the scoring types:
+// rows outlive Go field names, and statuses read as "MET", not 1.
+
+type valueJSON struct {
+	Code string `json:"code"`
+	// Exactly one is set: a number, or a flag for a yes/no indicator.
+	Number *float64 `json:"number,omitempty"`
+	Flag   *bool    `json:"flag,omitempty"`
+}
+
+type verdictJSON struct {
+	Criterion string     `json:"criterion"`
+	Status    statusJSON `json:"status"`
+}
+
+type resultJSON struct {
+	Criteria []criterionJSON `json:"criteria"`
+	MetCount int             `json:"met_count"`
+	Total    int             `json:"total"`
+	AllMet   bool            `json:"all_met"`
+	Band     string          `json:"band"`
+}
+
+type criterionJSON struct {
+	Code    string     `json:"code"`
+	Name    string     `json:"name"`
+	Status  statusJSON `json:"status"`
+	Basis   string     `json:"basis"`
+	Failing []gapJSON  `json:"failing,omitempty"`
+	Missing []string   `json:"missing,omitempty"`
+}
+
+type gapJSON struct {
+	Indicator string  `json:"indicator"`
+	Name      string  `json:"name"`
+	Op        string  `json:"op"`
+	Unit      string  `json:"unit"`
+	Threshold float64 `json:"threshold"`
+	Value     float64 `json:"value"`
+	Summary   string  `json:"summary"`
+}
+
+// statusJSON is a status by name; an unknown one fails both ways, so a bad
+// status is neither written nor read back as something else.
+type statusJSON scoring.Status
+
+func (s statusJSON) MarshalText() ([]byte, error) {
+	for _, sc := range statusChars {
+		if sc.status == scoring.Status(s) {
+			return []byte(sc.status.String()), nil
+		}
+	}
+	return nil, fmt.Errorf("invalid status %d", int(s))
+}
+
+func (s *statusJSON) UnmarshalText(b []byte) error {
+	for _, sc := range statusChars {
+		if sc.status.String() == string(b) {
+			*s = statusJSON(sc.status)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown status %q", b)
+}
+
+// row is an assessment's encoded columns.
+type row struct {
+	values, verdicts, result, statuses string
+}
+
+func encode(a Assessment) (row, error) {
+	var r row
+	var err error
+	if r.statuses, err = encodeStatuses(a.Result); err != nil {
+		return r, err
+	}
+	values := make([]valueJSON, len(a.Values))
+	for i, v := range a.Values {
+		values[i].Code = v.Code
+		if v.Value.IsFlag {
+			values[i].Flag = &v.Value.Flag
+		} else {
+			values[i].Number = &v.Value.Number
+		}
+	}
+	verdicts := make([]verdictJSON, len(a.Verdicts))
+	for i, v := range a.Verdicts {
+		verdicts[i] = verdictJSON{Criterion: v.Criterion, Status: statusJSON(v.Status)}
+	}
+	res := resultJSON{Criteria: make([]criterionJSON, len(a.Result.Criteria)),
+		MetCount: a.Result.MetCount, Total: a.Result.Total, AllMet: a.Result.AllMet, Band: a.Result.Band}
+	for i, c := range a.Result.Criteria {
+		cj := criterionJSON{Code: c.Code, Name: c.Name, Status: statusJSON(c.Status), Basis: c.Basis, Missing: c.Missing}
+		for _, g := range c.Failing {
+			cj.Failing = append(cj.Failing, gapJSON(g))
+		}
+		res.Criteria[i] = cj
+	}
+	if r.values, err = marshal(values); err != nil {
+		return r, fmt.Errorf("values: %w", err)
+	}
+	if r.verdicts, err = marshal(verdicts); err != nil {
+		return r, fmt.Errorf("verdicts: %w", err)
+	}
+	if r.result, err = marshal(res); err != nil {
+		return r, fmt.Errorf("result: %w", err)
+	}
+	return r, nil
+}
+
+func marshal(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+// decode fills a's values, verdicts and result from r.
+func (r row) decode(a *Assessment) error {
+	var values []valueJSON
+	var verdicts []verdictJSON
+	var res resultJSON
+	if err := json.Unmarshal([]byte(r.values), &values); err != nil {
+		return fmt.Errorf("values: %w", err)
+	}
+	if err := json.Unmarshal([]byte(r.verdicts), &verdicts); err != nil {
+		return fmt.Errorf("verdicts: %w", err)
+	}
+	if err := json.Unmarshal([]byte(r.result), &res); err != nil {
+		return fmt.Errorf("result: %w", err)
+	}
+	for _, v := range values {
+		iv := scoring.IndicatorValue{Code: v.Code}
+		switch {
+		case v.Flag != nil:
+			iv.Value = scoring.Value{Flag: *v.Flag, IsFlag: true}
+		case v.Number != nil:
+			iv.Value.Number = *v.Number
+		default:
+			return fmt.Errorf("value of %s has neither a number nor a flag", v.Code)
+		}
+		a.Values = append(a.Values, iv)
+	}
+	for _, v := range verdicts {
+		a.Verdicts = append(a.Verdicts, scoring.Verdict{Criterion: v.Criterion, Status: scoring.Status(v.Status)})
+	}
+	a.Result = scoring.Result{MetCount: res.MetCount, Total: res.Total, AllMet: res.AllMet, Band: res.Band}
+	for _, c := range res.Criteria {
+		cr := scoring.CriterionResult{Code: c.Code, Name: c.Name, Status: scoring.Status(c.Status), Basis: c.Basis, Missing: c.Missing}
+		for _, g := range c.Failing {
+			cr.Failing = append(cr.Failing, scoring.Gap(g))
+		}
+		a.Result.Criteria = append(a.Result.Criteria, cr)
+	}
+	return nil
+}

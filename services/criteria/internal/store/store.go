@@ -1,0 +1,154 @@
+// Package store keeps the criteria service's assessments in SQL. One
+// implementation serves SQLite and PostgreSQL (the SQL text is shared; each
+// dialect has its own migrations), and both pass the conformance suite in
+// storetest. Scoring lives in package scoring: the store records the result
+// decided when an assessment was written and never scores anything itself.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/db"
+	"github.com/ntmsuite/ntm/services/criteria/internal/scoring"
+)
+
+// ErrNotFound is returned when no assessment matches.
+var ErrNotFound = errors.New("not found")
+
+// Assessment is one recorded assessment with the score decided when it was written.
+type Assessment struct {
+	ID                        int64
+	UnitCode                  string
+	AssessedOn                date.Date
+	SetCode                   string
+	Author, Note, EvidenceRef string
+	// Values, Verdicts and the lists inside Result come back nil when empty.
+	Values   []scoring.IndicatorValue
+	Verdicts []scoring.Verdict
+	// Result is stored at write time: history is never re-scored when
+	// thresholds change, so a report of 2020 still reads as it did then.
+	Result scoring.Result
+	// CreatedAt is set by the database when Create writes the row (UTC), so
+	// replicas with drifting clocks agree on one time source.
+	CreatedAt time.Time
+}
+
+// Store is the criteria service's database.
+type Store struct {
+	db *db.DB
+}
+
+func New(d *db.DB) *Store { return &Store{db: d} }
+
+// Ping reports whether the database answers (gRPC health readiness).
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+const insertAssessment = `INSERT INTO assessments
+	(unit_code, assessed_on, set_code, author, note, evidence_ref, values_json, verdicts_json, result_json, statuses, met_count)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id, created_at`
+
+// Create records the assessments in one transaction (all or none) and
+// returns them with ID and CreatedAt set, in input order: an import of a
+// district's spreadsheet must not leave half its communes recorded.
+func (s *Store) Create(ctx context.Context, as []Assessment) ([]Assessment, error) {
+	rows := make([]row, len(as))
+	for i, a := range as {
+		r, err := encode(a)
+		if err != nil {
+			return nil, fmt.Errorf("assessment %d of unit %s: %w", i, a.UnitCode, err)
+		}
+		rows[i] = r
+	}
+	out := make([]Assessment, len(as))
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		// Prepared once: a batch can be a whole province's communes.
+		stmt, err := tx.PrepareContext(ctx, insertAssessment)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for i, a := range as {
+			r := rows[i]
+			var created timestamp
+			if err := stmt.QueryRowContext(ctx, a.UnitCode, a.AssessedOn, a.SetCode, a.Author, a.Note, a.EvidenceRef,
+				r.values, r.verdicts, r.result, r.statuses, a.Result.MetCount).Scan(&a.ID, &created); err != nil {
+				return fmt.Errorf("record assessment %d of unit %s: %w", i, a.UnitCode, err)
+			}
+			a.CreatedAt = created.t
+			out[i] = a
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+const assessmentColumns = `id, unit_code, assessed_on, set_code, author, note, evidence_ref, values_json, verdicts_json, result_json, created_at`
+
+func scanAssessment(sc interface{ Scan(...any) error }) (Assessment, error) {
+	var a Assessment
+	var r row
+	var created timestamp
+	if err := sc.Scan(&a.ID, &a.UnitCode, &a.AssessedOn, &a.SetCode, &a.Author, &a.Note, &a.EvidenceRef,
+		&r.values, &r.verdicts, &r.result, &created); err != nil {
+		return a, err
+	}
+	a.CreatedAt = created.t
+	if err := r.decode(&a); err != nil {
+		return a, fmt.Errorf("assessment %d in the database: %w", a.ID, err)
+	}
+	return a, nil
+}
+
+func scanAssessments(rows *sql.Rows, err error) ([]Assessment, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Assessment
+	for rows.Next() {
+		a, err := scanAssessment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Get returns one assessment of unitCode by id (ErrNotFound if the id belongs
+// to another unit or does not exist): ids are only meaningful under their
+// unit's resource name, and guessing ids must not reveal other units' rows.
+func (s *Store) Get(ctx context.Context, unitCode string, id int64) (Assessment, error) {
+	a, err := scanAssessment(s.db.QueryRowContext(ctx,
+		`SELECT `+assessmentColumns+` FROM assessments WHERE id = $1 AND unit_code = $2`, id, unitCode))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Assessment{}, ErrNotFound
+	}
+	return a, err
+}
+
+// timestamp scans created_at: TIMESTAMPTZ on PostgreSQL, ISO text on SQLite.
+type timestamp struct{ t time.Time }
+
+func (ts *timestamp) Scan(src any) error {
+	switch v := src.(type) {
+	case time.Time:
+		ts.t = v.UTC()
+		return nil
+	case string:
+		t, err := time.Parse(time.RFC3339Nano, v)
+		ts.t = t
+		return err
+	case []byte:
+		return ts.Scan(string(v))
+	}
+	return fmt.Errorf("cannot scan %T as a timestamp", src)
+}
