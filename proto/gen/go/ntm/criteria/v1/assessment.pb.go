@@ -85,7 +85,9 @@ func (CriterionStatus) EnumDescriptor() ([]byte, []int) {
 type Assessment struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// `units/{unit_code}/assessments/{id}`; set by the server.
-	Name     string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Required in a batch; CreateAssessment takes it from the path (a body
+	// value must then equal it).
 	UnitCode string `protobuf:"bytes,2,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
 	// The date the state was assessed (YYYY-MM-DD).
 	AssessedOn string `protobuf:"bytes,3,opt,name=assessed_on,json=assessedOn,proto3" json:"assessed_on,omitempty"`
@@ -652,11 +654,11 @@ var File_ntm_criteria_v1_assessment_proto protoreflect.FileDescriptor
 
 const file_ntm_criteria_v1_assessment_proto_rawDesc = "" +
 	"\n" +
-	" ntm/criteria/v1/assessment.proto\x12\x0fntm.criteria.v1\x1a\x1bbuf/validate/validate.proto\"\x90\x04\n" +
+	" ntm/criteria/v1/assessment.proto\x12\x0fntm.criteria.v1\x1a\x1bbuf/validate/validate.proto\"\x93\x04\n" +
 	"\n" +
 	"Assessment\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x121\n" +
-	"\tunit_code\x18\x02 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12D\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x124\n" +
+	"\tunit_code\x18\x02 \x01(\tB\x17\xbaH\x14r\x122\x10^([0-9]{1,12})?$R\bunitCode\x12D\n" +
 	"\vassessed_on\x18\x03 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\n" +
 	"assessedOn\x12*\n" +
 	"\fcriteria_set\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18dR\vcriteriaSet\x12\"\n" +

@@ -1,0 +1,87 @@
+// Command criteria runs the criteria service alone, as in production:
+//
+//	criteria --grpc-addr :9102 --registry-addr registry:9101 --redis-addr redis:6379 \
+//	         --postgres-url postgres://… --postgres-schema criteria
+//
+// Every flag can also be set from the environment (NTM_GRPC_ADDR, NTM_REDIS_ADDR, …).
+// Run the registry with the same --redis-addr so its writes reach the cache.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/ntmsuite/ntm/platform/cache"
+	"github.com/ntmsuite/ntm/platform/config"
+	"github.com/ntmsuite/ntm/platform/grpcclient"
+	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/metricshttp"
+	"github.com/ntmsuite/ntm/services/criteria"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	if err := run(ctx, os.Args[1:], logger); err != nil {
+		logger.Error("criteria stopped", "error", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, logger *slog.Logger) error {
+	fs := flag.NewFlagSet("criteria", flag.ContinueOnError)
+	grpcAddr := fs.String("grpc-addr", "127.0.0.1:9102", "gRPC listen address")
+	metricsAddr := fs.String("metrics-addr", "127.0.0.1:9202", "Prometheus /metrics listen address; empty disables")
+	registryAddr := fs.String("registry-addr", "127.0.0.1:9101", "registry gRPC address")
+	redisAddr := fs.String("redis-addr", "", "Redis address (host:port) of the aggregate cache shared by replicas; empty caches in this process only")
+	sqlitePath := fs.String("sqlite-path", "data/criteria.db", "SQLite database file, used when --postgres-url is empty")
+	pgURL := fs.String("postgres-url", "", "PostgreSQL URL; selects PostgreSQL")
+	pgSchema := fs.String("postgres-schema", "criteria", "PostgreSQL schema of the service's tables")
+	catalogDir := fs.String("catalog-dir", "", "directory of extra catalog files (a province's thresholds), read after the shipped ones")
+	reflection := fs.Bool("reflection", false, "register gRPC reflection (for grpcurl)")
+	if err := config.Parse(fs, args, "NTM_"); err != nil {
+		return err
+	}
+	logger.Info("starting criteria", config.Redacted(fs)...)
+
+	var c cache.Cache = cache.NewMemory()
+	if *redisAddr != "" {
+		r := cache.NewRedis(cache.RedisOptions{Addr: *redisAddr, Prefix: cache.DefaultPrefix})
+		defer r.Close()
+		c = r
+	}
+	conn, err := grpcclient.Dial(*registryAddr)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	reg := prometheus.NewRegistry()
+	svc, err := criteria.Open(ctx, criteria.Config{SQLitePath: *sqlitePath, PostgresURL: *pgURL, PostgresSchema: *pgSchema,
+		CatalogDir: *catalogDir, Registry: conn, Cache: c,
+		Logger: logger, Metrics: grpcserver.NewMetrics(reg), Registerer: reg, Reflection: *reflection})
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	if *metricsAddr != "" {
+		go func() {
+			if err := metricshttp.Serve(ctx, *metricsAddr, reg); err != nil {
+				logger.Error("metrics server stopped", "error", err)
+			}
+		}()
+	}
+	lis, err := net.Listen("tcp", *grpcAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *grpcAddr, err)
+	}
+	return svc.Serve(ctx, lis)
+}

@@ -1,0 +1,106 @@
+// Package criteria runs the criteria service: criteria sets as data,
+// assessments of communes, scores, and the aggregate figures offices report,
+// cached so that the next read after any write sees it. It is what both
+// cmd/criteria (one service per process) and the all-in-one `ntm up` start.
+package criteria
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"google.golang.org/grpc"
+
+	"github.com/ntmsuite/ntm/platform/cache"
+	"github.com/ntmsuite/ntm/platform/db"
+	"github.com/ntmsuite/ntm/platform/grpcserver"
+	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	"github.com/ntmsuite/ntm/services/criteria/catalogs"
+	"github.com/ntmsuite/ntm/services/criteria/internal/catalog"
+	"github.com/ntmsuite/ntm/services/criteria/internal/registryclient"
+	"github.com/ntmsuite/ntm/services/criteria/internal/server"
+	"github.com/ntmsuite/ntm/services/criteria/internal/store"
+	"github.com/ntmsuite/ntm/services/criteria/internal/store/migrations"
+)
+
+// Config says where the service keeps its data, what it talks to and how it serves.
+type Config struct {
+	// SQLitePath is the database file used when PostgresURL is empty.
+	SQLitePath string
+	// PostgresURL selects PostgreSQL; PostgresSchema (optional) isolates the
+	// service's tables when services share one database.
+	PostgresURL    string
+	PostgresSchema string
+	// CatalogDir (optional) holds catalog files read after the shipped ones:
+	// a province's thresholds, or a newer national set, without a release.
+	CatalogDir string
+	// Registry is a connection to the registry service.
+	Registry grpc.ClientConnInterface
+	// Cache holds aggregates: cache.NewRedis shared by every replica, or
+	// cache.NewMemory for one process. The registry must bump the same cache.
+	Cache cache.Cache
+	// CacheTTL bounds how long an unread aggregate stays cached; 0 is 5 minutes.
+	CacheTTL   time.Duration
+	Logger     *slog.Logger
+	Metrics    *grpcserver.Metrics
+	Registerer prometheus.Registerer // cache metrics; nil = not registered
+	Reflection bool
+}
+
+// Service is an opened criteria service, ready to serve.
+type Service struct {
+	db  *db.DB
+	srv *grpcserver.Server
+}
+
+// Open loads the catalogs, opens (and migrates) the database and builds the gRPC server.
+func Open(ctx context.Context, cfg Config) (*Service, error) {
+	cat, err := loadCatalog(cfg.CatalogDir)
+	if err != nil {
+		return nil, err
+	}
+	opts := db.Options{Dialect: db.SQLite, DSN: cfg.SQLitePath, Migrations: migrations.SQLite, Logger: cfg.Logger}
+	if cfg.PostgresURL != "" {
+		opts = db.Options{Dialect: db.Postgres, DSN: cfg.PostgresURL, Schema: cfg.PostgresSchema, Migrations: migrations.Postgres, Logger: cfg.Logger}
+	}
+	d, err := db.Open(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("criteria database: %w", err)
+	}
+	st := store.New(d)
+	srv := grpcserver.New(grpcserver.Options{
+		Logger: cfg.Logger, Metrics: cfg.Metrics, Reflection: cfg.Reflection,
+		Ready: st.Ping, ServiceNames: []string{criteriav1.CriteriaService_ServiceDesc.ServiceName},
+	})
+	loader := cache.NewLoader(cfg.Cache, cache.LoaderOptions{TTL: cfg.CacheTTL, Logger: cfg.Logger, Metrics: cfg.Registerer, Name: "criteria_aggregate"})
+	criteriav1.RegisterCriteriaServiceServer(srv.GRPC(), server.New(server.Options{
+		Store: st, Catalog: cat, Registry: registryclient.New(cfg.Registry), Cache: cfg.Cache, Loader: loader, Logger: cfg.Logger,
+	}))
+	return &Service{db: d, srv: srv}, nil
+}
+
+func loadCatalog(dir string) (*catalog.Catalog, error) {
+	fsys := []fs.FS{catalogs.FS}
+	if dir != "" {
+		fsys = append(fsys, os.DirFS(dir))
+	}
+	c, err := catalog.Load(fsys...)
+	if err != nil {
+		return nil, fmt.Errorf("criteria catalogs: %w", err)
+	}
+	return c, nil
+}
+
+// Server is the gRPC server, for tests that dial it over bufconn.
+func (s *Service) Server() *grpcserver.Server { return s.srv }
+
+// Serve answers on lis until ctx is done, then shuts down gracefully.
+func (s *Service) Serve(ctx context.Context, lis net.Listener) error { return s.srv.Serve(ctx, lis) }
+
+// Close releases the database.
+func (s *Service) Close() error { return s.db.Close() }

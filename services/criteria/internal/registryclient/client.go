@@ -1,0 +1,129 @@
+// Package registryclient is what the criteria service asks the registry: a
+// unit and its province on a date, the communes under a unit, and the
+// recognitions in force. It turns registry answers into the few facts the
+// criteria service needs, and registry errors into errors its handlers can
+// tell apart (a unit missing on a date is the client's mistake; the registry
+// being down is not).
+package registryclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/fault"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+)
+
+// ErrUnitNotFound says the unit does not exist on the date asked.
+var ErrUnitNotFound = errors.New("unit not found on that date")
+
+// listPageSize is the registry's largest page: a province of 10,000 communes
+// takes ten calls.
+const listPageSize = 1000
+
+// Unit is a unit as the criteria service needs it on one date.
+type Unit struct {
+	Code, Name   string
+	Type         registryv1.UnitType
+	Region       string // NTM region (2016-2025 thresholds)
+	CommuneGroup string // "1".."3" (2026-2030 thresholds)
+	// ProvinceCode is the province the unit is in on that date (itself for a
+	// province): it chooses a province's own criteria set.
+	ProvinceCode string
+}
+
+// Recognition is a recognition in force under a unit.
+type Recognition struct {
+	UnitCode string
+	Level    registryv1.RecognitionLevel
+	// TypeAsOf is the unit's type on the date asked; unspecified when the
+	// unit no longer exists.
+	TypeAsOf registryv1.UnitType
+	// Former: not a commune on the date asked, but a commune under the unit
+	// when recognised (counted by reports that keep former communes).
+	Former bool
+}
+
+// Client reads the registry over gRPC.
+type Client struct {
+	rpc registryv1.RegistryServiceClient
+}
+
+func New(conn grpc.ClientConnInterface) *Client {
+	return &Client{rpc: registryv1.NewRegistryServiceClient(conn)}
+}
+
+// Unit returns code as of d with its province.
+func (c *Client) Unit(ctx context.Context, code string, d date.Date) (Unit, error) {
+	u, err := c.rpc.GetUnit(ctx, &registryv1.GetUnitRequest{Code: code, AsOf: d.String()})
+	if err != nil {
+		return Unit{}, translate(err, "get unit "+code)
+	}
+	out := Unit{Code: u.GetCode(), Name: u.GetDisplayName(), Type: u.GetType(), Region: u.GetRegion(), CommuneGroup: u.GetCommuneGroup(), ProvinceCode: u.GetCode()}
+	if u.GetParentCode() == "" {
+		return out, nil
+	}
+	anc, err := c.rpc.ListAncestors(ctx, &registryv1.ListAncestorsRequest{Code: code, AsOf: d.String()})
+	if err != nil {
+		return Unit{}, translate(err, "list ancestors of "+code)
+	}
+	if n := len(anc.GetUnits()); n > 0 {
+		out.ProvinceCode = anc.GetUnits()[n-1].GetCode() // nearest first: the last is the top
+	}
+	return out, nil
+}
+
+// Communes lists the codes of the communes under parent on d, at any depth.
+func (c *Client) Communes(ctx context.Context, parent string, d date.Date) ([]string, error) {
+	req := &registryv1.ListUnitsRequest{Parent: parent, Type: registryv1.UnitType_COMMUNE, AsOf: d.String(), PageSize: listPageSize}
+	var codes []string
+	for {
+		resp, err := c.rpc.ListUnits(ctx, req)
+		if err != nil {
+			return nil, translate(err, "list communes under "+parent)
+		}
+		for _, u := range resp.GetUnits() {
+			codes = append(codes, u.GetCode())
+		}
+		if resp.GetNextPageToken() == "" {
+			return codes, nil
+		}
+		req.PageToken = resp.GetNextPageToken()
+	}
+}
+
+// Recognitions lists the recognitions in force on d of parent and the units
+// under it; includeFormer adds former communes (see Recognition.Former).
+func (c *Client) Recognitions(ctx context.Context, parent string, d date.Date, includeFormer bool) ([]Recognition, error) {
+	resp, err := c.rpc.ListRecognitions(ctx, &registryv1.ListRecognitionsRequest{Parent: parent, AsOf: d.String(), IncludeFormer: includeFormer})
+	if err != nil {
+		return nil, translate(err, "list recognitions under "+parent)
+	}
+	out := make([]Recognition, len(resp.GetRecognitions()))
+	for i, r := range resp.GetRecognitions() {
+		out[i] = Recognition{UnitCode: r.GetRecognition().GetUnitCode(), Level: r.GetRecognition().GetLevel(), TypeAsOf: r.GetUnitTypeAsOf(), Former: r.GetFormerCommune()}
+	}
+	return out, nil
+}
+
+// translate keeps NotFound as ErrUnitNotFound and says the registry is down
+// when it cannot answer; anything else is this service's internal error.
+func translate(err error, what string) error {
+	switch status.Code(err) {
+	case codes.NotFound:
+		return ErrUnitNotFound
+	case codes.Unavailable, codes.DeadlineExceeded:
+		return fault.Unavailable("the registry did not answer (%s): try again", what)
+	case codes.Canceled:
+		return context.Canceled
+	}
+	// %v, not %w: a downstream status must not pass through as this
+	// service's answer (its field names are the registry's).
+	return fmt.Errorf("registry: %s: %v", what, err)
+}

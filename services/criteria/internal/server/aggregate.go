@@ -1,0 +1,160 @@
+package server
+
+import (
+	"cmp"
+	"context"
+	"math"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/fault"
+	"github.com/ntmsuite/ntm/platform/request"
+	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	"github.com/ntmsuite/ntm/services/criteria/internal/registryclient"
+	"github.com/ntmsuite/ntm/services/criteria/internal/scoring"
+)
+
+// Count modes of an aggregate (see Aggregate.count_mode).
+const (
+	countCurrent  = "current"
+	countReported = "reported"
+)
+
+// recognitionLevels are reported in this order, every one even at zero, so
+// that a table of levels keeps its rows.
+var recognitionLevels = []registryv1.RecognitionLevel{
+	registryv1.RecognitionLevel_STANDARD, registryv1.RecognitionLevel_ADVANCED,
+	registryv1.RecognitionLevel_MODEL, registryv1.RecognitionLevel_MODERN,
+}
+
+// GetAggregate answers from the cache; on a miss it computes once for all
+// concurrent callers. The key is made of the request alone (the set named,
+// not the set chosen) so that a hit needs no call to the registry: a hit is
+// valid because any write that could change it, here or in the registry,
+// advances a generation the value is stamped with.
+func (s *Server) GetAggregate(ctx context.Context, req *criteriav1.GetAggregateRequest) (*criteriav1.Aggregate, error) {
+	asOf, err := request.AsOf(req.GetAsOf(), "as_of")
+	if err != nil {
+		return nil, err
+	}
+	mode := cmp.Or(req.GetCountMode(), countCurrent)
+	key := "criteria:aggregate:" + req.GetUnitCode() + ":" + asOf.String() + ":" + req.GetCriteriaSet() + ":" + mode
+	b, err := s.loader.Load(ctx, aggregateGenerations, key, func(ctx context.Context) ([]byte, error) {
+		agg, err := s.computeAggregate(ctx, req.GetUnitCode(), asOf, req.GetCriteriaSet(), mode)
+		if err != nil {
+			return nil, err
+		}
+		return proto.MarshalOptions{Deterministic: true}.Marshal(agg)
+	})
+	if err != nil {
+		return nil, err
+	}
+	agg := &criteriav1.Aggregate{}
+	if err := proto.Unmarshal(b, agg); err != nil {
+		return nil, err
+	}
+	return agg, nil
+}
+
+// computeAggregate rolls up the latest assessment of every commune under a
+// unit on asOf. Only the compact statuses of the latest assessments are read
+// (one query per 500 communes); the roll-up itself is scoring.Aggregate.
+func (s *Server) computeAggregate(ctx context.Context, code string, asOf date.Date, named, mode string) (*criteriav1.Aggregate, error) {
+	u, err := s.unitAt(ctx, code, asOf)
+	if err != nil {
+		return nil, err
+	}
+	switch u.Type {
+	case registryv1.UnitType_PROVINCE, registryv1.UnitType_DISTRICT, registryv1.UnitType_COMMUNE:
+	default:
+		return nil, fault.Invalid("unit_code", "unit %s is a %s on %s: aggregates are of communes and the districts and provinces above them", code, u.Type, asOf)
+	}
+	set, err := s.setFor(u, named, "criteria_set", asOf, "as_of")
+	if err != nil {
+		return nil, err
+	}
+	if asOf.Before(set.Valid.From) {
+		return nil, fault.Invalid("as_of", "%s is before criteria set %s, valid %s: no commune can be assessed under it yet", asOf, set.Code, dateRange(set.Valid))
+	}
+	codes := []string{u.Code}
+	if !isCommune(u) {
+		if codes, err = s.registry.Communes(ctx, u.Code, asOf); err != nil {
+			return nil, err
+		}
+	}
+	states, err := s.store.LatestStates(ctx, set.Code, asOf, codes)
+	if err != nil {
+		return nil, err
+	}
+	figs := scoring.Aggregate(set, states)
+	recs, err := s.registry.Recognitions(ctx, u.Code, asOf, mode == countReported)
+	if err != nil {
+		return nil, err
+	}
+	agg := &criteriav1.Aggregate{
+		UnitCode: u.Code, AsOf: asOf.String(), CriteriaSet: set.Code, CountMode: mode,
+		Communes: int32(figs.Communes), AssessedCommunes: int32(figs.Assessed), AverageMet: round2(figs.AverageMet),
+		Recognitions: tallyRecognitions(codes, recs, mode == countReported),
+		ComputedAt:   time.Now().UTC().Format(time.RFC3339),
+	}
+	for _, t := range figs.Criteria {
+		agg.Criteria = append(agg.Criteria, &criteriav1.CriterionTally{Code: t.Code, DisplayName: t.Name, Met: int32(t.Met), Denominator: int32(t.Denominator), Percent: round2(t.Percent)})
+	}
+	for _, b := range figs.Bands {
+		agg.Bands = append(agg.Bands, &criteriav1.BandTally{Label: b.Label, Communes: int32(b.Communes)})
+	}
+	for _, b := range figs.Below {
+		agg.Below = append(agg.Below, &criteriav1.BelowTally{Criteria: int32(b.Criteria), Communes: int32(b.Communes)})
+	}
+	return agg, nil
+}
+
+// tallyRecognitions counts the communes of the day recognised at each level;
+// with former, also the units that were communes when recognised and are not
+// any more (became wards, merged), which then join the denominator too: the
+// way provincial reports write "103 communes (72%), including 4 that became
+// wards and 2 merged".
+func tallyRecognitions(communes []string, recs []registryclient.Recognition, former bool) []*criteriav1.RecognitionTally {
+	current := make(map[string]bool, len(communes))
+	for _, c := range communes {
+		current[c] = true
+	}
+	type count struct{ units, former map[string]bool }
+	byLevel := make(map[registryv1.RecognitionLevel]*count)
+	formerUnits := make(map[string]bool)
+	for _, r := range recs {
+		isCurrent := current[r.UnitCode]
+		if !isCurrent && !(former && r.Former) {
+			continue // the unit itself, a village, or a ward that was never a commune here
+		}
+		c := byLevel[r.Level]
+		if c == nil {
+			c = &count{units: map[string]bool{}, former: map[string]bool{}}
+			byLevel[r.Level] = c
+		}
+		c.units[r.UnitCode] = true
+		if !isCurrent {
+			c.former[r.UnitCode] = true
+			formerUnits[r.UnitCode] = true
+		}
+	}
+	denominator := len(current) + len(formerUnits)
+	out := make([]*criteriav1.RecognitionTally, len(recognitionLevels))
+	for i, l := range recognitionLevels {
+		t := &criteriav1.RecognitionTally{Level: l.String(), Denominator: int32(denominator)}
+		if c := byLevel[l]; c != nil {
+			t.Units, t.FormerCommunes = int32(len(c.units)), int32(len(c.former))
+		}
+		if denominator > 0 {
+			t.Percent = round2(100 * float64(t.Units) / float64(denominator))
+		}
+		out[i] = t
+	}
+	return out
+}
+
+// round2 keeps two decimals: reports print "72,03%" or "16,1 tiêu chí".
+func round2(x float64) float64 { return math.Round(x*100) / 100 }

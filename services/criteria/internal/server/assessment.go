@@ -1,0 +1,269 @@
+package server
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/fault"
+	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/request"
+	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	"github.com/ntmsuite/ntm/services/criteria/internal/registryclient"
+	"github.com/ntmsuite/ntm/services/criteria/internal/scoring"
+	"github.com/ntmsuite/ntm/services/criteria/internal/store"
+)
+
+const (
+	defaultPageSize = 50
+	maxPageSize     = 500
+	// maxViolations bounds the errors one batch reports: enough to fix a
+	// spreadsheet in one pass, not a megabyte of details.
+	maxViolations = 100
+	// registryLookups is how many registry calls a batch makes at once.
+	registryLookups = 16
+)
+
+func (s *Server) CreateAssessment(ctx context.Context, req *criteriav1.CreateAssessmentRequest) (*criteriav1.Assessment, error) {
+	out, err := s.create(ctx, []*criteriav1.Assessment{req.GetAssessment()}, req.GetUnitCode(), func(int) string { return "assessment." })
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+func (s *Server) BatchCreateAssessments(ctx context.Context, req *criteriav1.BatchCreateAssessmentsRequest) (*criteriav1.BatchCreateAssessmentsResponse, error) {
+	out, err := s.create(ctx, req.GetAssessments(), "", func(i int) string { return fmt.Sprintf("assessments[%d].", i) })
+	if err != nil {
+		return nil, err
+	}
+	return &criteriav1.BatchCreateAssessmentsResponse{Assessments: out}, nil
+}
+
+// create checks and scores every assessment, reporting every bad one at
+// once, then records them all in one transaction or none.
+func (s *Server) create(ctx context.Context, in []*criteriav1.Assessment, pathUnit string, prefix func(int) string) ([]*criteriav1.Assessment, error) {
+	today := date.Today()
+	heads := make([]head, len(in))
+	// bad holds each row's violations, so that they are reported in row
+	// order whichever check found them.
+	bad := make([][]fault.Violation, len(in))
+	invalid := false
+	for i, a := range in {
+		h, err := readHead(a, pathUnit, prefix(i), today)
+		if err != nil {
+			if bad[i] = appendViolations(nil, err); bad[i] == nil {
+				return nil, err
+			}
+			invalid = true
+			continue
+		}
+		heads[i] = h
+	}
+	units, err := s.lookupUnits(ctx, heads)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]store.Assessment, len(in))
+	for i, a := range in {
+		if heads[i].unit == "" {
+			continue // already reported
+		}
+		row, err := s.score(a, heads[i], units[unitKey{heads[i].unit, heads[i].on}], prefix(i))
+		if err != nil {
+			if bad[i] = appendViolations(nil, err); bad[i] == nil {
+				return nil, err
+			}
+			invalid = true
+			continue
+		}
+		rows[i] = row
+	}
+	if invalid {
+		var vs []fault.Violation
+		for _, b := range bad {
+			vs = append(vs, b...)
+		}
+		return nil, fault.Invalids(vs[:min(len(vs), maxViolations)]...)
+	}
+	saved, err := s.store.Create(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	s.changed(ctx)
+	grpcserver.SetCreated(ctx)
+	out := make([]*criteriav1.Assessment, len(saved))
+	for i, a := range saved {
+		out[i] = assessmentToProto(a)
+	}
+	return out, nil
+}
+
+// appendViolations adds err's bad fields to vs; it returns nil when err is
+// not bad input, which the caller then returns as it is.
+func appendViolations(vs []fault.Violation, err error) []fault.Violation {
+	f, ok := fault.As(err)
+	if !ok || f.Kind != fault.KindInvalid {
+		return nil
+	}
+	return append(vs, f.Violations...)
+}
+
+// head is what an assessment says before the registry and the catalog are asked.
+type head struct {
+	unit   string
+	on     date.Date
+	prefix string
+}
+
+func readHead(a *criteriav1.Assessment, pathUnit, prefix string, today date.Date) (head, error) {
+	h := head{unit: cmp.Or(pathUnit, a.GetUnitCode()), prefix: prefix}
+	var vs []fault.Violation
+	switch {
+	case h.unit == "":
+		vs = append(vs, fault.Violation{Field: prefix + "unit_code", Description: "required"})
+	case pathUnit != "" && a.GetUnitCode() != "" && a.GetUnitCode() != pathUnit:
+		vs = append(vs, fault.Violation{Field: prefix + "unit_code", Description: fmt.Sprintf("is %s but the path names unit %s", a.GetUnitCode(), pathUnit)})
+	}
+	on, err := request.Date(a.GetAssessedOn(), prefix+"assessed_on")
+	switch {
+	case err != nil:
+		vs = appendViolations(vs, err)
+	case on.After(today):
+		vs = append(vs, fault.Violation{Field: prefix + "assessed_on", Description: fmt.Sprintf("%s is in the future: an assessment records a state already reached", on)})
+	}
+	if len(a.GetValues()) == 0 && len(a.GetVerdicts()) == 0 {
+		vs = append(vs, fault.Violation{Field: prefix + "values", Description: "give indicator values or criterion verdicts (or both)"})
+	}
+	if len(vs) > 0 {
+		return head{}, fault.Invalids(vs...)
+	}
+	h.on = on
+	return h, nil
+}
+
+type unitKey struct {
+	code string
+	on   date.Date
+}
+
+// lookupUnit is the registry's answer for one unit and date; found is
+// false when the unit does not exist then (the zero value).
+type lookupUnit struct {
+	unit  registryclient.Unit
+	found bool
+}
+
+// lookupUnits asks the registry once for every distinct unit and date of a
+// batch, a few at a time: a batch of a province's communes repeats no call.
+func (s *Server) lookupUnits(ctx context.Context, heads []head) (map[unitKey]lookupUnit, error) {
+	out := make(map[unitKey]lookupUnit)
+	var mu sync.Mutex
+	seen := make(map[unitKey]bool)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(registryLookups)
+	for _, h := range heads {
+		k := unitKey{h.unit, h.on}
+		if h.unit == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		g.Go(func() error {
+			u, err := s.registry.Unit(gctx, k.code, k.on)
+			if errors.Is(err, registryclient.ErrUnitNotFound) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			out[k] = lookupUnit{unit: u, found: true}
+			mu.Unlock()
+			return nil
+		})
+	}
+	return out, g.Wait()
+}
+
+// score chooses the assessment's set, checks the unit and the values against
+// it and decides each criterion.
+func (s *Server) score(a *criteriav1.Assessment, h head, u lookupUnit, prefix string) (store.Assessment, error) {
+	if !u.found {
+		return store.Assessment{}, fault.Invalid(prefix+"unit_code", "unit %s does not exist on %s", h.unit, h.on)
+	}
+	if !isCommune(u.unit) {
+		return store.Assessment{}, fault.Invalid(prefix+"unit_code", "unit %s is a %s on %s: only communes are assessed against the NTM commune criteria", h.unit, u.unit.Type, h.on)
+	}
+	set, err := s.setFor(u.unit, a.GetCriteriaSet(), prefix+"criteria_set", h.on, prefix+"assessed_on")
+	if err != nil {
+		return store.Assessment{}, err
+	}
+	if !set.Valid.Contains(h.on) {
+		return store.Assessment{}, fault.Invalid(prefix+"assessed_on", "%s is outside criteria set %s, valid %s", h.on, set.Code, dateRange(set.Valid))
+	}
+	in := inputFromProto(a, prefix)
+	res, err := scoring.Score(set, scoring.Context{Region: u.unit.Region, CommuneGroup: u.unit.CommuneGroup, Year: h.on.Year()}, in)
+	if err != nil {
+		return store.Assessment{}, err
+	}
+	return store.Assessment{
+		UnitCode: h.unit, AssessedOn: h.on, SetCode: set.Code,
+		Author: a.GetAuthor(), Note: a.GetNote(), EvidenceRef: a.GetEvidenceRef(),
+		Values: in.Values, Verdicts: in.Verdicts, Result: res,
+	}, nil
+}
+
+func (s *Server) ListAssessments(ctx context.Context, req *criteriav1.ListAssessmentsRequest) (*criteriav1.ListAssessmentsResponse, error) {
+	asOf, err := request.AsOf(cmp.Or(req.GetAsOf(), pageTokenDate(req.GetPageToken())), "as_of")
+	if err != nil {
+		return nil, err
+	}
+	q := store.ListQuery{UnitCode: req.GetUnitCode(), AsOf: asOf, Limit: request.PageSize(req.GetPageSize(), defaultPageSize, maxPageSize)}
+	if q.After, err = decodePageToken(req.GetPageToken(), q); err != nil {
+		return nil, err
+	}
+	// One more than a page says whether another page follows.
+	q.Limit++
+	rows, err := s.store.List(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	resp := &criteriav1.ListAssessmentsResponse{}
+	if len(rows) == q.Limit {
+		rows = rows[:q.Limit-1]
+		last := rows[len(rows)-1]
+		resp.NextPageToken = encodePageToken(store.Cursor{AssessedOn: last.AssessedOn, ID: last.ID}, q)
+	}
+	for _, a := range rows {
+		resp.Assessments = append(resp.Assessments, assessmentToProto(a))
+	}
+	return resp, nil
+}
+
+func (s *Server) GetScore(ctx context.Context, req *criteriav1.GetScoreRequest) (*criteriav1.Score, error) {
+	asOf, err := request.AsOf(req.GetAsOf(), "as_of")
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.unitAt(ctx, req.GetUnitCode(), asOf)
+	if err != nil {
+		return nil, err
+	}
+	set, err := s.setFor(u, req.GetCriteriaSet(), "criteria_set", asOf, "as_of")
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.store.Latest(ctx, u.Code, set.Code, asOf)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fault.NotFound("score", "units/"+u.Code+"/score", "unit %s has no assessment under criteria set %s on or before %s", u.Code, set.Code, asOf)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return scoreToProto(a), nil
+}

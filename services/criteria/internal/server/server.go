@@ -1,0 +1,119 @@
+// Package server is the criteria service's gRPC API: it maps requests to the
+// catalog, the scoring engine and the store, asks the registry which units
+// exist on a date, and serves aggregates through the shared cache.
+package server
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/ntmsuite/ntm/platform/cache"
+	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/fault"
+	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	"github.com/ntmsuite/ntm/services/criteria/internal/catalog"
+	"github.com/ntmsuite/ntm/services/criteria/internal/registryclient"
+	"github.com/ntmsuite/ntm/services/criteria/internal/store"
+)
+
+// Generation is the cache generation this service advances on every write;
+// aggregates depend on it and on the registry's.
+const Generation = "criteria"
+
+// aggregateGenerations are the cache generations an aggregate depends on:
+// assessments, and the map and recognitions of the registry.
+var aggregateGenerations = []string{Generation, "registry"}
+
+// Registry is what the service asks the registry (registryclient.Client).
+type Registry interface {
+	Unit(ctx context.Context, code string, d date.Date) (registryclient.Unit, error)
+	Communes(ctx context.Context, parent string, d date.Date) ([]string, error)
+	Recognitions(ctx context.Context, parent string, d date.Date, includeFormer bool) ([]registryclient.Recognition, error)
+}
+
+// Options are the parts a Server works with.
+type Options struct {
+	Store    *store.Store
+	Catalog  *catalog.Catalog
+	Registry Registry
+	// Cache holds aggregates and is bumped after every write.
+	Cache  cache.Cache
+	Loader *cache.Loader
+	Logger *slog.Logger
+}
+
+// Server implements criteriav1.CriteriaServiceServer.
+type Server struct {
+	criteriav1.UnimplementedCriteriaServiceServer
+	store    *store.Store
+	catalog  *catalog.Catalog
+	registry Registry
+	cache    cache.Cache
+	loader   *cache.Loader
+	log      *slog.Logger
+}
+
+func New(o Options) *Server {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader, log: o.Logger}
+}
+
+func (s *Server) ListCriteriaSets(context.Context, *criteriav1.ListCriteriaSetsRequest) (*criteriav1.ListCriteriaSetsResponse, error) {
+	resp := &criteriav1.ListCriteriaSetsResponse{}
+	for _, set := range s.catalog.Sets() {
+		resp.CriteriaSets = append(resp.CriteriaSets, setToProto(set))
+	}
+	return resp, nil
+}
+
+func (s *Server) GetCriteriaSet(_ context.Context, req *criteriav1.GetCriteriaSetRequest) (*criteriav1.CriteriaSet, error) {
+	set, ok := s.catalog.Set(req.GetId())
+	if !ok {
+		return nil, fault.NotFound("criteria_set", "criteriaSets/"+req.GetId(), "no criteria set %q", req.GetId())
+	}
+	return setToProto(set), nil
+}
+
+// changed advances this service's cache generation after a committed write,
+// before the client gets its answer, so its next read sees the write. A
+// failure (cache down) is logged, not returned: the write is committed.
+func (s *Server) changed(ctx context.Context) {
+	if err := s.cache.Bump(ctx, Generation); err != nil {
+		s.log.WarnContext(ctx, "cache generation not advanced", "generation", Generation, "error", err)
+	}
+}
+
+// unitAt asks the registry for a unit that the request names by its path:
+// missing on the date is NotFound.
+func (s *Server) unitAt(ctx context.Context, code string, d date.Date) (registryclient.Unit, error) {
+	u, err := s.registry.Unit(ctx, code, d)
+	if err == registryclient.ErrUnitNotFound {
+		return u, fault.NotFound("unit", "units/"+code, "unit %s does not exist on %s", code, d)
+	}
+	return u, err
+}
+
+// setFor is the set a request names (in setField), or the one in force on d
+// (the request's dateField) for u's province.
+func (s *Server) setFor(u registryclient.Unit, named, setField string, d date.Date, dateField string) (*catalog.Set, error) {
+	if named != "" {
+		set, ok := s.catalog.Set(named)
+		if !ok {
+			return nil, fault.Invalid(setField, "no criteria set %q (GET /v1/criteriaSets lists them)", named)
+		}
+		if set.ProvinceCode != "" && set.ProvinceCode != u.ProvinceCode {
+			return nil, fault.Invalid(setField, "criteria set %s belongs to province %s; unit %s is in province %s", set.Code, set.ProvinceCode, u.Code, u.ProvinceCode)
+		}
+		return set, nil
+	}
+	set, ok := s.catalog.SetFor(d, u.ProvinceCode)
+	if !ok {
+		return nil, fault.Invalid(dateField, "no criteria set is in force on %s: name one", d)
+	}
+	return set, nil
+}
+
+func isCommune(u registryclient.Unit) bool { return u.Type == registryv1.UnitType_COMMUNE }
