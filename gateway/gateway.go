@@ -20,6 +20,8 @@ const maxBodyBytes = 32 << 20
 type Options struct {
 	// RegistryAddr is host:port of the registry gRPC service.
 	RegistryAddr string
+	// CriteriaAddr is host:port of the criteria gRPC service.
+	CriteriaAddr string
 	// Logger receives the access log and recovered panics; nil means slog.Default().
 	Logger *slog.Logger
 }

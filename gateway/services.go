@@ -6,6 +6,7 @@ import (
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc"
 
+	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 )
 
@@ -26,5 +27,6 @@ type service struct {
 func services(o Options) []service {
 	return []service{
 		{"registry", o.RegistryAddr, registryv1.RegisterRegistryServiceHandler, registryv1.RegistryService_ServiceDesc.ServiceName},
+		{"criteria", o.CriteriaAddr, criteriav1.RegisterCriteriaServiceHandler, criteriav1.CriteriaService_ServiceDesc.ServiceName},
 	}
 }

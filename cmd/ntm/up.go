@@ -17,10 +17,12 @@ import (
 
 	"github.com/ntmsuite/ntm/cmd/ntm/internal/demo"
 	"github.com/ntmsuite/ntm/gateway"
+	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/config"
 	"github.com/ntmsuite/ntm/platform/grpcclient"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/metricshttp"
+	"github.com/ntmsuite/ntm/services/criteria"
 	"github.com/ntmsuite/ntm/services/registry"
 )
 
@@ -29,6 +31,9 @@ type upConfig struct {
 	postgresURL  string
 	httpAddr     string
 	registryAddr string
+	criteriaAddr string
+	redisAddr    string
+	catalogDir   string
 	metricsAddr  string
 	demo         bool
 }
@@ -40,6 +45,9 @@ func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logge
 	fs.StringVar(&cfg.postgresURL, "postgres-url", "", "PostgreSQL URL; each service then uses its own schema in that database instead of SQLite")
 	fs.StringVar(&cfg.httpAddr, "http-addr", "127.0.0.1:8080", "REST gateway listen address")
 	fs.StringVar(&cfg.registryAddr, "registry-addr", "127.0.0.1:9101", "registry gRPC listen address")
+	fs.StringVar(&cfg.criteriaAddr, "criteria-addr", "127.0.0.1:9102", "criteria gRPC listen address")
+	fs.StringVar(&cfg.redisAddr, "redis-addr", "", "Redis address of the aggregate cache; empty caches in this process")
+	fs.StringVar(&cfg.catalogDir, "catalog-dir", "", "directory of extra criteria catalog files (a province's thresholds)")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", "127.0.0.1:9100", "Prometheus /metrics listen address; empty disables")
 	fs.BoolVar(&cfg.demo, "demo", false, "load the demo province (Thái Nguyên) unless it is already there")
 	if err := config.Parse(fs, args, "NTM_"); err != nil {
@@ -50,8 +58,8 @@ func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logge
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "NTM Suite is up.\n  REST:     %s   (try %s/v1/units?parent=%s&type=COMMUNE&as_of=2020-10-31)\n  OpenAPI:  %s/openapi.json\n  health:   %s/healthz\n  registry: %s (gRPC)\nPress Ctrl+C to stop.\n",
-		s.httpURL, s.httpURL, demo.ProvinceCode, s.httpURL, s.httpURL, s.registryAddr)
+	fmt.Fprintf(stdout, "NTM Suite is up.\n  REST:     %s   (try %s/v1/units/%s/aggregate?as_of=2020-12-31)\n  OpenAPI:  %s/openapi.json\n  health:   %s/healthz\n  registry: %s (gRPC)\n  criteria: %s (gRPC)\nPress Ctrl+C to stop.\n",
+		s.httpURL, s.httpURL, demo.ProvinceCode, s.httpURL, s.httpURL, s.registryAddr, s.criteriaAddr)
 	return s.wait()
 }
 
@@ -59,6 +67,7 @@ func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logge
 type suite struct {
 	httpURL      string
 	registryAddr string
+	criteriaAddr string
 	group        *errgroup.Group
 	cancel       context.CancelFunc
 	closers      []func() error
@@ -78,20 +87,41 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 
 	promReg := prometheus.NewRegistry()
 	metrics := grpcserver.NewMetrics(promReg)
+	// One cache for the suite: the registry's writes advance the generation
+	// that the criteria service's aggregates are stamped with.
+	var aggCache cache.Cache = cache.NewMemory()
+	if cfg.redisAddr != "" {
+		r := cache.NewRedis(cache.RedisOptions{Addr: cfg.redisAddr, Prefix: cache.DefaultPrefix})
+		s.closers = append(s.closers, r.Close)
+		aggCache = r
+	}
 	reg, err := registry.Open(ctx, registry.Config{SQLitePath: filepath.Join(cfg.dataDir, "registry.db"),
-		PostgresURL: cfg.postgresURL, PostgresSchema: "registry", Logger: logger, Metrics: metrics})
+		PostgresURL: cfg.postgresURL, PostgresSchema: "registry", Logger: logger, Metrics: metrics, Cache: aggCache})
 	if err != nil {
 		return nil, err
 	}
 	s.closers = append(s.closers, reg.Close)
-	regLis, err := net.Listen("tcp", cfg.registryAddr)
-	if err != nil {
-		return nil, fmt.Errorf("registry: %w", err)
+	if s.registryAddr, err = serve(ctx, g, "registry", cfg.registryAddr, reg.Serve); err != nil {
+		return nil, err
 	}
-	s.registryAddr = regLis.Addr().String()
-	g.Go(func() error { return reg.Serve(ctx, regLis) })
 
-	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: s.registryAddr, Logger: logger})
+	regConn, err := grpcclient.Dial(s.registryAddr)
+	if err != nil {
+		return nil, err
+	}
+	s.closers = append(s.closers, regConn.Close)
+	crit, err := criteria.Open(ctx, criteria.Config{SQLitePath: filepath.Join(cfg.dataDir, "criteria.db"),
+		PostgresURL: cfg.postgresURL, PostgresSchema: "criteria", CatalogDir: cfg.catalogDir,
+		Registry: regConn, Cache: aggCache, Logger: logger, Metrics: metrics, Registerer: promReg})
+	if err != nil {
+		return nil, err
+	}
+	s.closers = append(s.closers, crit.Close)
+	if s.criteriaAddr, err = serve(ctx, g, "criteria", cfg.criteriaAddr, crit.Serve); err != nil {
+		return nil, err
+	}
+
+	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: s.registryAddr, CriteriaAddr: s.criteriaAddr, Logger: logger})
 	if err != nil {
 		return nil, err
 	}
@@ -119,20 +149,36 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 	}
 
 	if cfg.demo {
-		if err := loadDemo(ctx, s.registryAddr, logger); err != nil {
+		if err := loadDemo(ctx, s.registryAddr, s.criteriaAddr, logger); err != nil {
 			return nil, err
 		}
 	}
 	return s, nil
 }
 
-func loadDemo(ctx context.Context, registryAddr string, logger *slog.Logger) error {
-	conn, err := grpcclient.Dial(registryAddr)
+// serve listens on addr and serves a gRPC service in g; it returns the
+// address bound (the port is chosen when addr ends in ":0").
+func serve(ctx context.Context, g *errgroup.Group, name, addr string, fn func(context.Context, net.Listener) error) (string, error) {
+	lis, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", name, err)
+	}
+	g.Go(func() error { return fn(ctx, lis) })
+	return lis.Addr().String(), nil
+}
+
+func loadDemo(ctx context.Context, registryAddr, criteriaAddr string, logger *slog.Logger) error {
+	regConn, err := grpcclient.Dial(registryAddr)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
-	loaded, err := demo.Load(ctx, conn)
+	defer regConn.Close()
+	critConn, err := grpcclient.Dial(criteriaAddr)
+	if err != nil {
+		return err
+	}
+	defer critConn.Close()
+	loaded, err := demo.Load(ctx, regConn, critConn)
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,7 @@ func run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("gateway", flag.ContinueOnError)
 	httpAddr := fs.String("http-addr", envOr("NTM_HTTP_ADDR", "127.0.0.1:8080"), "HTTP listen address (env NTM_HTTP_ADDR)")
 	registryAddr := fs.String("registry-addr", envOr("NTM_REGISTRY_ADDR", "127.0.0.1:9101"), "registry gRPC address (env NTM_REGISTRY_ADDR)")
+	criteriaAddr := fs.String("criteria-addr", envOr("NTM_CRITERIA_ADDR", "127.0.0.1:9102"), "criteria gRPC address (env NTM_CRITERIA_ADDR)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -47,7 +48,7 @@ func run(ctx context.Context, args []string) error {
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
 
-	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: *registryAddr, Logger: logger})
+	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: *registryAddr, CriteriaAddr: *criteriaAddr, Logger: logger})
 	if err != nil {
 		return err
 	}

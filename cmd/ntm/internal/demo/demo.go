@@ -9,15 +9,16 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/ntmsuite/ntm/cmd/ntm/internal/unitimport"
+	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/registry/unitcsv"
 )
@@ -30,12 +31,25 @@ var (
 	unitsCSV []byte
 	//go:embed changes.json
 	changesJSON []byte
+	//go:embed recognitions.json
+	recognitionsJSON []byte
+	//go:embed assessments.csv
+	assessmentsCSV []byte
 )
 
-// Load writes the demo data unless the demo province already exists; it
-// reports whether it wrote anything.
-func Load(ctx context.Context, conn grpc.ClientConnInterface) (bool, error) {
-	reg := registryv1.NewRegistryServiceClient(conn)
+// Load writes the demo data that is not there yet: the map and
+// recognitions (unless the demo province exists), then the assessments
+// (unless the first demo commune has one). It reports whether it wrote anything.
+func Load(ctx context.Context, registryConn, criteriaConn grpc.ClientConnInterface) (bool, error) {
+	wroteMap, err := loadMap(ctx, registryv1.NewRegistryServiceClient(registryConn))
+	if err != nil {
+		return false, err
+	}
+	wroteAssessments, err := loadAssessments(ctx, criteriav1.NewCriteriaServiceClient(criteriaConn))
+	return wroteMap || wroteAssessments, err
+}
+
+func loadMap(ctx context.Context, reg registryv1.RegistryServiceClient) (bool, error) {
 	_, err := reg.GetUnit(ctx, &registryv1.GetUnitRequest{Code: ProvinceCode, AsOf: "2008-01-01"})
 	if err == nil {
 		return false, nil
@@ -59,24 +73,64 @@ func Load(ctx context.Context, conn grpc.ClientConnInterface) (bool, error) {
 			return false, fmt.Errorf("demo change %d (%s): %w", i, c.GetDecisionNumber(), err)
 		}
 	}
+	recs, err := Recognitions()
+	if err != nil {
+		return false, err
+	}
+	for _, r := range recs {
+		if _, err := reg.CreateRecognition(ctx, &registryv1.CreateRecognitionRequest{UnitCode: r.GetUnitCode(), Recognition: r}); err != nil {
+			return false, fmt.Errorf("demo recognition %s of %s: %w", r.GetDecisionNumber(), r.GetUnitCode(), err)
+		}
+	}
 	return true, nil
+}
+
+func loadAssessments(ctx context.Context, crit criteriav1.CriteriaServiceClient) (bool, error) {
+	as, err := Assessments()
+	if err != nil {
+		return false, err
+	}
+	first := as[0]
+	got, err := crit.ListAssessments(ctx, &criteriav1.ListAssessmentsRequest{UnitCode: first.GetUnitCode(), AsOf: first.GetAssessedOn(), PageSize: 1})
+	if err != nil {
+		return false, fmt.Errorf("look for demo assessments: %w", err)
+	}
+	if len(got.GetAssessments()) > 0 {
+		return false, nil
+	}
+	// One batch: all the demo's assessments or none.
+	if _, err := crit.BatchCreateAssessments(ctx, &criteriav1.BatchCreateAssessmentsRequest{Assessments: as}); err != nil {
+		return false, fmt.Errorf("demo assessments: %w", err)
+	}
+	return true, nil
+}
+
+// Recognitions returns the demo's recognition decisions, in date order.
+func Recognitions() ([]*registryv1.Recognition, error) {
+	return protoList(recognitionsJSON, "recognitions.json", func() *registryv1.Recognition { return &registryv1.Recognition{} })
 }
 
 // Changes returns the demo's recorded map changes, in date order.
 func Changes() ([]*registryv1.UnitChange, error) {
+	return protoList(changesJSON, "changes.json", func() *registryv1.UnitChange { return &registryv1.UnitChange{} })
+}
+
+// protoList reads a JSON array of messages in their protojson form, the
+// form the REST API takes, so the files double as request examples.
+func protoList[M proto.Message](data []byte, file string, newMsg func() M) ([]M, error) {
 	var raw []json.RawMessage
-	if err := json.Unmarshal(changesJSON, &raw); err != nil {
-		return nil, fmt.Errorf("demo changes.json: %w", err)
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("demo %s: %w", file, err)
 	}
-	out := make([]*registryv1.UnitChange, len(raw))
+	if len(raw) == 0 {
+		return nil, fmt.Errorf("demo %s is empty", file)
+	}
+	out := make([]M, len(raw))
 	for i, r := range raw {
-		out[i] = &registryv1.UnitChange{}
+		out[i] = newMsg()
 		if err := protojson.Unmarshal(r, out[i]); err != nil {
-			return nil, fmt.Errorf("demo changes.json entry %d: %w", i, err)
+			return nil, fmt.Errorf("demo %s entry %d: %w", file, i, err)
 		}
-	}
-	if len(out) == 0 {
-		return nil, errors.New("demo changes.json has no changes")
 	}
 	return out, nil
 }
