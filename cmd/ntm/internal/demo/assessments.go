@@ -68,7 +68,7 @@ func parseAssessment(rec []string) (*criteriav1.Assessment, error) {
 		}
 		st, ok := verdictOf[ch]
 		if !ok {
-			return nil, fmt.Errorf("statuses: character %d is %q, want Đ, B, C or .", i, ch)
+			return nil, fmt.Errorf("statuses: character %d is %q, want one of Đ, B, C and \".\"", i, ch)
 		}
 		a.Verdicts = append(a.Verdicts, &criteriav1.CriterionVerdict{CriterionCode: strconv.Itoa(i), Status: st})
 	}
