@@ -78,6 +78,12 @@ func TestDemoAggregateMatchesHandCount(t *testing.T) {
 	if r := a.Recognitions[0]; r.Level != "STANDARD" || r.Units != 7 || r.Denominator != 33 {
 		t.Errorf("recognitions = %+v, want 7 of 33 standard", r)
 	}
+	// The whole country ("0") holds only the demo province.
+	var country aggregate
+	getJSON(t, base+"/v1/units/0/aggregate?as_of=2020-10-31", http.StatusOK, &country)
+	if country.Communes != 33 || !slices.Equal(metPerCriterion(country), wantMet) || country.Recognitions[0].Units != 7 {
+		t.Errorf("country: %d communes, met %v, %d recognised; want the province's figures", country.Communes, metPerCriterion(country), country.Recognitions[0].Units)
+	}
 	rep := getAggregate(t, base, "as_of=2020-10-31&count_mode=reported")
 	if r := rep.Recognitions[0]; r.Units != 8 || r.FormerCommunes != 1 || r.Denominator != 34 || r.Percent != 23.53 {
 		t.Errorf("reported recognitions = %+v, want 8 of 34 (23.53%%), 1 former commune", r)

@@ -63,14 +63,9 @@ func (s *Server) GetAggregate(ctx context.Context, req *criteriav1.GetAggregateR
 // unit on asOf. Only the compact statuses of the latest assessments are read
 // (one query per 500 communes); the roll-up itself is scoring.Aggregate.
 func (s *Server) computeAggregate(ctx context.Context, code string, asOf date.Date, named, mode string) (*criteriav1.Aggregate, error) {
-	u, err := s.unitAt(ctx, code, asOf)
+	u, err := s.aggregatedUnit(ctx, code, asOf)
 	if err != nil {
 		return nil, err
-	}
-	switch u.Type {
-	case registryv1.UnitType_PROVINCE, registryv1.UnitType_DISTRICT, registryv1.UnitType_COMMUNE:
-	default:
-		return nil, fault.Invalid("unit_code", "unit %s is a %s on %s: aggregates are of communes and the districts and provinces above them", code, u.Type, asOf)
 	}
 	set, err := s.setFor(u, named, "criteria_set", asOf, "as_of")
 	if err != nil {
@@ -90,12 +85,12 @@ func (s *Server) computeAggregate(ctx context.Context, code string, asOf date.Da
 		return nil, err
 	}
 	figs := scoring.Aggregate(set, states)
-	recs, err := s.registry.Recognitions(ctx, u.Code, asOf, mode == countReported)
+	recs, err := s.registry.Recognitions(ctx, u.Code, asOf, mode == countReported) // "" for the country
 	if err != nil {
 		return nil, err
 	}
 	agg := &criteriav1.Aggregate{
-		UnitCode: u.Code, AsOf: asOf.String(), CriteriaSet: set.Code, CountMode: mode,
+		UnitCode: code, AsOf: asOf.String(), CriteriaSet: set.Code, CountMode: mode,
 		Communes: int32(figs.Communes), AssessedCommunes: int32(figs.Assessed), AverageMet: round2(figs.AverageMet),
 		Recognitions: tallyRecognitions(codes, recs, mode == countReported),
 		ComputedAt:   time.Now().UTC().Format(time.RFC3339),
@@ -110,6 +105,27 @@ func (s *Server) computeAggregate(ctx context.Context, code string, asOf date.Da
 		agg.Below = append(agg.Below, &criteriav1.BelowTally{Criteria: int32(b.Criteria), Communes: int32(b.Communes)})
 	}
 	return agg, nil
+}
+
+// CountryCode names the whole country where a request takes a unit code; no
+// administrative unit has it (official codes have at least two digits).
+const CountryCode = "0"
+
+// aggregatedUnit is the unit an aggregate is asked for on asOf: a province,
+// district or commune, or the country (Code "" for the registry: every unit).
+func (s *Server) aggregatedUnit(ctx context.Context, code string, asOf date.Date) (registryclient.Unit, error) {
+	if code == CountryCode {
+		return registryclient.Unit{}, nil
+	}
+	u, err := s.unitAt(ctx, code, asOf)
+	if err != nil {
+		return u, err
+	}
+	switch u.Type {
+	case registryv1.UnitType_PROVINCE, registryv1.UnitType_DISTRICT, registryv1.UnitType_COMMUNE:
+		return u, nil
+	}
+	return u, fault.Invalid("unit_code", "unit %s is a %s on %s: aggregates are of communes and the districts and provinces above them", code, u.Type, asOf)
 }
 
 // tallyRecognitions counts the communes of the day recognised at each level;

@@ -45,8 +45,10 @@ func (s *Server) ListRecognitions(ctx context.Context, req *registryv1.ListRecog
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.unitAt(ctx, req.GetParent(), asOf); err != nil {
-		return nil, err
+	if req.GetParent() != "" {
+		if _, err := s.unitAt(ctx, req.GetParent(), asOf); err != nil {
+			return nil, err
+		}
 	}
 	rs, err := s.store.RecognitionsUnder(ctx, req.GetParent(), asOf, req.GetIncludeFormer())
 	if err != nil {

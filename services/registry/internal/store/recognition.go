@@ -107,9 +107,14 @@ type RecognitionInForce struct {
 }
 
 // RecognitionsUnder lists the recognitions in force on d of parent and the
-// units under it on d; with includeFormer, also those of units that were
-// communes under parent when recognised but are not communes on d.
+// units under it on d (every unit when parent is "": the whole country); with
+// includeFormer, also those of units that were communes under parent when
+// recognised but are not communes on d.
 func (s *Store) RecognitionsUnder(ctx context.Context, parent string, d date.Date, includeFormer bool) ([]RecognitionInForce, error) {
+	under := `r.unit_code IN (SELECT code FROM tree)`
+	if parent == "" {
+		under = `$1 = ''` // keeps $1 bound; the tree is not needed
+	}
 	rows, err := s.db.QueryContext(ctx, `WITH RECURSIVE tree (code) AS (
 			SELECT CAST($1 AS TEXT)
 			UNION ALL
@@ -117,7 +122,7 @@ func (s *Store) RecognitionsUnder(ctx context.Context, parent string, d date.Dat
 		)
 		SELECT `+recognitionColumns+`, v.type FROM recognitions r
 		JOIN unit_versions v ON v.code = r.unit_code AND `+validOn("v.", 2)+`
-		WHERE r.unit_code IN (SELECT code FROM tree) AND `+inForceOn(2)+`
+		WHERE `+under+` AND `+inForceOn(2)+`
 		ORDER BY r.unit_code, r.effective_date`, parent, d)
 	if err != nil {
 		return nil, err
@@ -159,7 +164,7 @@ func (s *Store) RecognitionsUnder(ctx context.Context, parent string, d date.Dat
 
 // formerCommuneRecognitions finds recognitions still in force on d whose unit
 // is not a commune on d, and keeps those whose unit was a commune under parent
-// on its recognition date. There are few such rows, so the ancestry check is in Go.
+// (anywhere, for parent "") on its recognition date. There are few such rows, so the ancestry check is in Go.
 func (s *Store) formerCommuneRecognitions(ctx context.Context, parent string, d date.Date) ([]RecognitionInForce, error) {
 	candidates, err := scanRecognitions(s.db.QueryContext(ctx, `SELECT `+recognitionColumns+` FROM recognitions r
 		WHERE `+inForceOn(1)+` AND NOT EXISTS (
@@ -177,12 +182,14 @@ func (s *Store) formerCommuneRecognitions(ctx context.Context, parent string, d 
 		if err != nil {
 			return nil, err
 		}
-		ancestors, err := s.Ancestors(ctx, r.UnitCode, r.Valid.From)
-		if err != nil {
-			return nil, err
-		}
-		if !slices.ContainsFunc(ancestors, func(v unit.Version) bool { return v.Code == parent }) {
-			continue
+		if parent != "" {
+			ancestors, err := s.Ancestors(ctx, r.UnitCode, r.Valid.From)
+			if err != nil {
+				return nil, err
+			}
+			if !slices.ContainsFunc(ancestors, func(v unit.Version) bool { return v.Code == parent }) {
+				continue
+			}
 		}
 		rf := RecognitionInForce{Recognition: r, Former: true}
 		if now, err := s.UnitAt(ctx, r.UnitCode, d); err == nil {

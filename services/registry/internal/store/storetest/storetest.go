@@ -358,6 +358,26 @@ func testRecognitions(t *testing.T, s *store.Store) {
 		}
 	}
 
+	// The whole country (parent ""): another province's commune joins.
+	other := change(unit.KindCreate, "2008-01-01")
+	other.Create = []unit.Spec{spec("20", "Tỉnh Khác", unit.Province, ""), spec("300", "Xã Khác", unit.Commune, "20")}
+	apply(t, s, other)
+	recognise("300", "2020-06-01")
+	country, err := s.RecognitionsUnder(ctx, "", d("2026-01-01"), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range country {
+		got = append(got, r.UnitCode)
+	}
+	if want := []string{"103", "300", "100", "101"}; !slices.Equal(got, want) {
+		t.Errorf("RecognitionsUnder(country, 2026-01-01, former) = %v, want %v", got, want)
+	}
+	if got := under("2026-01-01", true); len(got) != 3 {
+		t.Errorf("province 19 sees another province's recognition: %v", got)
+	}
+
 	if _, err := s.RevokeRecognition(ctx, "101", r101.ID, d("2024-01-01"), "thu hồi 1"); err != nil {
 		t.Fatal(err)
 	}

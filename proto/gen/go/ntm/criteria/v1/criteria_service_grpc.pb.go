@@ -45,7 +45,8 @@ type CriteriaServiceClient interface {
 	ListAssessments(ctx context.Context, in *ListAssessmentsRequest, opts ...grpc.CallOption) (*ListAssessmentsResponse, error)
 	// A commune's score as of a date, from its latest assessment under the set.
 	GetScore(ctx context.Context, in *GetScoreRequest, opts ...grpc.CallOption) (*Score, error)
-	// The aggregate figures of a unit (commune, district, province) as of a date.
+	// The aggregate figures of a unit (commune, district, province, or "0" for
+	// the whole country) as of a date.
 	GetAggregate(ctx context.Context, in *GetAggregateRequest, opts ...grpc.CallOption) (*Aggregate, error)
 }
 
@@ -144,7 +145,8 @@ type CriteriaServiceServer interface {
 	ListAssessments(context.Context, *ListAssessmentsRequest) (*ListAssessmentsResponse, error)
 	// A commune's score as of a date, from its latest assessment under the set.
 	GetScore(context.Context, *GetScoreRequest) (*Score, error)
-	// The aggregate figures of a unit (commune, district, province) as of a date.
+	// The aggregate figures of a unit (commune, district, province, or "0" for
+	// the whole country) as of a date.
 	GetAggregate(context.Context, *GetAggregateRequest) (*Aggregate, error)
 	mustEmbedUnimplementedCriteriaServiceServer()
 }

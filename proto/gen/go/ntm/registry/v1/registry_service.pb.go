@@ -832,7 +832,7 @@ func (x *RevokeRecognitionRequest) GetRevocationDecision() string {
 
 type ListRecognitionsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Code of the unit whose communes are counted.
+	// Code of the unit whose communes are counted; empty for the whole country.
 	Parent        string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
 	AsOf          string `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
 	IncludeFormer bool   `protobuf:"varint,3,opt,name=include_former,json=includeFormer,proto3" json:"include_former,omitempty"`
@@ -1004,9 +1004,9 @@ const file_ntm_registry_v1_registry_service_proto_rawDesc = "" +
 	"\x02id\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\x12B\n" +
 	"\n" +
 	"revoked_on\x18\x03 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\trevokedOn\x12:\n" +
-	"\x13revocation_decision\x18\x04 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18dR\x12revocationDecision\"\xab\x01\n" +
-	"\x17ListRecognitionsRequest\x12,\n" +
-	"\x06parent\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\x06parent\x12;\n" +
+	"\x13revocation_decision\x18\x04 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18dR\x12revocationDecision\"\xae\x01\n" +
+	"\x17ListRecognitionsRequest\x12/\n" +
+	"\x06parent\x18\x01 \x01(\tB\x17\xbaH\x14r\x122\x10^([0-9]{1,12})?$R\x06parent\x12;\n" +
 	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\x12%\n" +
 	"\x0einclude_former\x18\x03 \x01(\bR\rincludeFormer\"x\n" +
 	"\x18ListRecognitionsResponse\x12G\n" +
