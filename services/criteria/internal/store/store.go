@@ -74,12 +74,12 @@ func (s *Store) Create(ctx context.Context, as []Assessment) ([]Assessment, erro
 		defer stmt.Close()
 		for i, a := range as {
 			r := rows[i]
-			var created timestamp
+			var created db.Timestamp
 			if err := stmt.QueryRowContext(ctx, a.UnitCode, a.AssessedOn, a.SetCode, a.Author, a.Note, a.EvidenceRef,
 				r.values, r.verdicts, r.result, r.statuses, a.Result.MetCount).Scan(&a.ID, &created); err != nil {
 				return fmt.Errorf("record assessment %d of unit %s: %w", i, a.UnitCode, err)
 			}
-			a.CreatedAt = created.t
+			a.CreatedAt = created.T
 			out[i] = a
 		}
 		return nil
@@ -92,15 +92,15 @@ func (s *Store) Create(ctx context.Context, as []Assessment) ([]Assessment, erro
 
 const assessmentColumns = `id, unit_code, assessed_on, set_code, author, note, evidence_ref, values_json, verdicts_json, result_json, created_at`
 
-func scanAssessment(sc interface{ Scan(...any) error }) (Assessment, error) {
+func scanAssessment(sc db.Scanner) (Assessment, error) {
 	var a Assessment
 	var r row
-	var created timestamp
+	var created db.Timestamp
 	if err := sc.Scan(&a.ID, &a.UnitCode, &a.AssessedOn, &a.SetCode, &a.Author, &a.Note, &a.EvidenceRef,
 		&r.values, &r.verdicts, &r.result, &created); err != nil {
 		return a, err
 	}
-	a.CreatedAt = created.t
+	a.CreatedAt = created.T
 	if err := r.decode(&a); err != nil {
 		return a, fmt.Errorf("assessment %d in the database: %w", a.ID, err)
 	}
@@ -108,19 +108,7 @@ func scanAssessment(sc interface{ Scan(...any) error }) (Assessment, error) {
 }
 
 func scanAssessments(rows *sql.Rows, err error) ([]Assessment, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Assessment
-	for rows.Next() {
-		a, err := scanAssessment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return db.ScanAll(rows, err, scanAssessment)
 }
 
 // Get returns one assessment of unitCode by id (ErrNotFound if the id belongs
@@ -133,22 +121,4 @@ func (s *Store) Get(ctx context.Context, unitCode string, id int64) (Assessment,
 		return Assessment{}, ErrNotFound
 	}
 	return a, err
-}
-
-// timestamp scans created_at: TIMESTAMPTZ on PostgreSQL, ISO text on SQLite.
-type timestamp struct{ t time.Time }
-
-func (ts *timestamp) Scan(src any) error {
-	switch v := src.(type) {
-	case time.Time:
-		ts.t = v.UTC()
-		return nil
-	case string:
-		t, err := time.Parse(time.RFC3339Nano, v)
-		ts.t = t
-		return err
-	case []byte:
-		return ts.Scan(string(v))
-	}
-	return fmt.Errorf("cannot scan %T as a timestamp", src)
 }

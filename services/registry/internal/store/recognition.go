@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/services/registry/internal/unit"
 )
@@ -19,7 +20,7 @@ func inForceOn(n int) string {
 	return fmt.Sprintf("r.effective_date <= $%[1]d AND (r.revoked_on IS NULL OR r.revoked_on > $%[1]d)", n)
 }
 
-func scanRecognition(row interface{ Scan(...any) error }) (unit.Recognition, error) {
+func scanRecognition(row db.Scanner) (unit.Recognition, error) {
 	var r unit.Recognition
 	var level string
 	if err := row.Scan(&r.ID, &r.UnitCode, &level, &r.DecisionNumber, &r.Valid.From, &r.CriteriaSet, &r.Year, &r.Valid.To, &r.RevocationNo); err != nil {
@@ -34,19 +35,7 @@ func scanRecognition(row interface{ Scan(...any) error }) (unit.Recognition, err
 }
 
 func scanRecognitions(rows *sql.Rows, err error) ([]unit.Recognition, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []unit.Recognition
-	for rows.Next() {
-		r, err := scanRecognition(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return db.ScanAll(rows, err, scanRecognition)
 }
 
 // AddRecognition records a recognition of a unit that exists on its effective date.

@@ -219,14 +219,14 @@ func (s txState) ChildrenFrom(code string, d date.Date) ([]unit.Version, error) 
 
 func writePlan(ctx context.Context, tx *sql.Tx, c unit.Change, p unit.Plan) (Applied, error) {
 	var a Applied
-	var created timestamp
+	var created db.Timestamp
 	err := tx.QueryRowContext(ctx,
 		`INSERT INTO unit_changes (kind, decision_number, effective_date, note) VALUES ($1, $2, $3, $4) RETURNING id, created_at`,
 		string(c.Kind), c.DecisionNumber, c.Effective, c.Note).Scan(&a.ID, &created)
 	if err != nil {
 		return a, fmt.Errorf("record change: %w", err)
 	}
-	a.CreatedAt = created.t
+	a.CreatedAt = created.T
 	for _, cl := range p.Close {
 		res, err := tx.ExecContext(ctx,
 			`UPDATE unit_versions SET valid_to = $1 WHERE code = $2 AND valid_from = $3 AND valid_to IS NULL`, cl.To, cl.Code, cl.From)
@@ -257,22 +257,4 @@ func writePlan(ctx context.Context, tx *sql.Tx, c unit.Change, p unit.Plan) (App
 	}
 	a.Links = p.Links
 	return a, nil
-}
-
-// timestamp scans created_at: TIMESTAMPTZ on PostgreSQL, ISO text on SQLite.
-type timestamp struct{ t time.Time }
-
-func (ts *timestamp) Scan(src any) error {
-	switch v := src.(type) {
-	case time.Time:
-		ts.t = v.UTC()
-		return nil
-	case string:
-		t, err := time.Parse(time.RFC3339Nano, v)
-		ts.t = t
-		return err
-	case []byte:
-		return ts.Scan(string(v))
-	}
-	return fmt.Errorf("cannot scan %T as a timestamp", src)
 }
