@@ -10,12 +10,7 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"log/slog"
-	"net"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -23,19 +18,11 @@ import (
 	"github.com/ntmsuite/ntm/platform/config"
 	"github.com/ntmsuite/ntm/platform/grpcclient"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
-	"github.com/ntmsuite/ntm/platform/metricshttp"
+	"github.com/ntmsuite/ntm/platform/servicemain"
 	"github.com/ntmsuite/ntm/services/criteria"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	if err := run(ctx, os.Args[1:], logger); err != nil {
-		logger.Error("criteria stopped", "error", err)
-		os.Exit(1)
-	}
-}
+func main() { servicemain.Main("criteria", run) }
 
 func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	fs := flag.NewFlagSet("criteria", flag.ContinueOnError)
@@ -72,16 +59,5 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 		return err
 	}
 	defer svc.Close()
-	if *metricsAddr != "" {
-		go func() {
-			if err := metricshttp.Serve(ctx, *metricsAddr, reg); err != nil {
-				logger.Error("metrics server stopped", "error", err)
-			}
-		}()
-	}
-	lis, err := net.Listen("tcp", *grpcAddr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *grpcAddr, err)
-	}
-	return svc.Serve(ctx, lis)
+	return servicemain.Serve(ctx, logger, *grpcAddr, *metricsAddr, reg, svc.Serve)
 }
