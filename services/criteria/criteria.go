@@ -54,8 +54,9 @@ type Config struct {
 
 // Service is an opened criteria service, ready to serve.
 type Service struct {
-	db  *db.DB
-	srv *grpcserver.Server
+	db          *db.DB
+	srv         *grpcserver.Server
+	stopHealing func()
 }
 
 // Open loads the catalogs, opens (and migrates) the database and builds the gRPC server.
@@ -77,16 +78,35 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		Logger: cfg.Logger, Metrics: cfg.Metrics, Reflection: cfg.Reflection,
 		Ready: st.Ping, ServiceNames: []string{criteriav1.CriteriaService_ServiceDesc.ServiceName},
 	})
-	loader := cache.NewLoader(cfg.Cache, cache.LoaderOptions{TTL: cfg.CacheTTL, Logger: cfg.Logger, Metrics: cfg.Registerer, Name: "criteria_aggregate"})
+	// Healing: writes whose Bump was lost while the cache was unreachable
+	// must not leave older aggregates readable once it answers again.
+	hc := server.NewHealingCache(cfg.Cache)
+	healCtx, stopHealing := context.WithCancel(context.Background())
+	healed := make(chan struct{})
+	go func() {
+		defer close(healed)
+		hc.Run(healCtx, healInterval)
+	}()
+	loader := cache.NewLoader(hc, cache.LoaderOptions{TTL: cfg.CacheTTL, Logger: cfg.Logger, Metrics: cfg.Registerer, Name: "criteria_aggregate"})
 	criteriav1.RegisterCriteriaServiceServer(srv.GRPC(), server.New(server.Options{
-		Store: st, Catalog: cat, Registry: registryclient.New(cfg.Registry), Cache: cfg.Cache, Loader: loader, Logger: cfg.Logger,
+		Store: st, Catalog: cat, Registry: registryclient.New(cfg.Registry), Cache: hc, Loader: loader, Logger: cfg.Logger,
 	}))
-	return &Service{db: d, srv: srv}, nil
+	return &Service{db: d, srv: srv, stopHealing: func() { stopHealing(); <-healed }}, nil
 }
+
+// healInterval is how soon after the cache answers again an idle replica
+// heals it (see server.HealingCache).
+const healInterval = time.Second
 
 func loadCatalog(dir string) (*catalog.Catalog, error) {
 	fsys := []fs.FS{catalogs.FS}
 	if dir != "" {
+		// The loader globs for files, which finds none in a directory that
+		// cannot be read: a mistyped path must not silently leave a
+		// province's thresholds out.
+		if _, err := os.ReadDir(dir); err != nil {
+			return nil, fmt.Errorf("criteria catalogs: catalog dir: %w", err)
+		}
 		fsys = append(fsys, os.DirFS(dir))
 	}
 	c, err := catalog.Load(fsys...)
@@ -102,5 +122,8 @@ func (s *Service) Server() *grpcserver.Server { return s.srv }
 // Serve answers on lis until ctx is done, then shuts down gracefully.
 func (s *Service) Serve(ctx context.Context, lis net.Listener) error { return s.srv.Serve(ctx, lis) }
 
-// Close releases the database.
-func (s *Service) Close() error { return s.db.Close() }
+// Close stops healing the cache and releases the database.
+func (s *Service) Close() error {
+	s.stopHealing()
+	return s.db.Close()
+}

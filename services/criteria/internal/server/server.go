@@ -6,6 +6,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/date"
@@ -77,10 +78,19 @@ func (s *Server) GetCriteriaSet(_ context.Context, req *criteriav1.GetCriteriaSe
 	return setToProto(set), nil
 }
 
+// bumpTimeout bounds the Bump after a write, which no longer runs under the
+// caller's deadline (the cache's own timeouts are far shorter).
+const bumpTimeout = 5 * time.Second
+
 // changed advances this service's cache generation after a committed write,
 // before the client gets its answer, so its next read sees the write. A
-// failure (cache down) is logged, not returned: the write is committed.
+// failure (cache down) is logged, not returned: the write is committed. The
+// caller's cancellation does not stop it: a caller that gave up after the
+// commit would otherwise leave older aggregates readable, on every replica,
+// until they expire.
 func (s *Server) changed(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bumpTimeout)
+	defer cancel()
 	if err := s.cache.Bump(ctx, Generation); err != nil {
 		s.log.WarnContext(ctx, "cache generation not advanced", "generation", Generation, "error", err)
 	}
@@ -103,6 +113,9 @@ func (s *Server) setFor(u registryclient.Unit, named, setField string, d date.Da
 		set, ok := s.catalog.Set(named)
 		if !ok {
 			return nil, fault.Invalid(setField, "no criteria set %q (GET /v1/criteriaSets lists them)", named)
+		}
+		if set.ProvinceCode != "" && u.ProvinceCode == "" {
+			return nil, fault.Invalid(setField, "criteria set %s belongs to province %s: the whole country is counted under a national set", set.Code, set.ProvinceCode)
 		}
 		if set.ProvinceCode != "" && set.ProvinceCode != u.ProvinceCode {
 			return nil, fault.Invalid(setField, "criteria set %s belongs to province %s; unit %s is in province %s", set.Code, set.ProvinceCode, u.Code, u.ProvinceCode)

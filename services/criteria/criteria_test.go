@@ -1,0 +1,155 @@
+package criteria_test
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/status"
+
+	"github.com/ntmsuite/ntm/platform/cache"
+	"github.com/ntmsuite/ntm/platform/dbtest"
+	"github.com/ntmsuite/ntm/platform/grpctest"
+	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	"github.com/ntmsuite/ntm/services/criteria"
+	"github.com/ntmsuite/ntm/services/criteria/internal/store/migrations"
+)
+
+// province19 is a provincial variant of the 2016-2020 set (made-up values).
+const province19 = `schema: ntm-criteria-province/v1
+code: NTM_COMMUNE_2016_2020_P19
+name_vi: "Bộ tiêu chí xã nông thôn mới tỉnh 19 giai đoạn 2016 - 2020"
+province_code: "19"
+base: NTM_COMMUNE_2016_2020
+applies_from: 2018-01-01
+legal_basis: ["1/QĐ-UBND"]
+thresholds:
+  "10.1": {by_year_and_region: {2020: {TDMNPB: 34}}}
+`
+
+// open starts a criteria service with cfg (no registry: these calls need none).
+func open(t *testing.T, cfg criteria.Config) criteriav1.CriteriaServiceClient {
+	t.Helper()
+	cfg.Cache = cache.NewMemory()
+	cfg.Logger = slog.New(slog.DiscardHandler)
+	svc, err := criteria.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := svc.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	conn := grpctest.Dial(t, svc.Server())
+	// Ready (the database answers) within a few polls.
+	h := healthpb.NewHealthClient(conn)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		resp, err := h.Check(context.Background(), &healthpb.HealthCheckRequest{Service: "ntm.criteria.v1.CriteriaService"})
+		if err == nil && resp.GetStatus() == healthpb.HealthCheckResponse_SERVING {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("health: %v, %v", resp, err)
+		}
+	}
+	return criteriav1.NewCriteriaServiceClient(conn)
+}
+
+func TestServesTheShippedCatalogs(t *testing.T) {
+	c := open(t, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db")})
+	ctx := context.Background()
+	list, err := c.ListCriteriaSets(ctx, &criteriav1.ListCriteriaSetsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range list.GetCriteriaSets() {
+		got = append(got, s.GetId()+" "+s.GetValidFrom()+".."+s.GetValidTo())
+	}
+	want := []string{"NTM_COMMUNE_2016_2020 2016-12-01..2022-03-08", "NTM_COMMUNE_2021_2025 2022-03-08..2026-02-15", "NTM_COMMUNE_2026_2030 2026-02-15.."}
+	if !slices.Equal(got, want) {
+		t.Fatalf("sets = %q, want %q", got, want)
+	}
+	for _, tc := range []struct {
+		id, dimension, bands string
+		criteria, indicators int
+		below                []int32
+	}{
+		{"NTM_COMMUNE_2016_2020", "region", "19 15-18 10-14 5-9 <5", 19, 50, []int32{5, 10, 15}},
+		{"NTM_COMMUNE_2026_2030", "commune_group", "10 8-9 5-7 <5", 10, 47, []int32{5}},
+	} {
+		s, err := c.GetCriteriaSet(ctx, &criteriav1.GetCriteriaSetRequest{Id: tc.id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var bands []string
+		for _, b := range s.GetReportBands() {
+			bands = append(bands, b.GetLabel())
+		}
+		indicators := 0
+		for _, cr := range s.GetCriteria() {
+			indicators += len(cr.GetIndicators())
+		}
+		if s.GetName() != "criteriaSets/"+tc.id || s.GetThresholdDimension() != tc.dimension || len(s.GetCriteria()) != tc.criteria ||
+			indicators != tc.indicators || strings.Join(bands, " ") != tc.bands || !slices.Equal(s.GetReportBelow(), tc.below) {
+			t.Errorf("%s: dimension %s, %d criteria, %d indicators, bands %q, below %v", tc.id, s.GetThresholdDimension(), len(s.GetCriteria()), indicators, bands, s.GetReportBelow())
+		}
+	}
+	if _, err := c.GetCriteriaSet(ctx, &criteriav1.GetCriteriaSetRequest{Id: "NTM_COMMUNE_1999"}); status.Code(err) != codes.NotFound {
+		t.Errorf("unknown set: %v, want NotFound", err)
+	}
+}
+
+func TestOpensPostgresInItsSchema(t *testing.T) {
+	d := dbtest.Postgres(t, migrations.Postgres)
+	var name string
+	if err := d.QueryRowContext(t.Context(), "SELECT current_database()").Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	url, err := dbtest.PostgresDatabaseURL(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Twice: the second finds its schema migrated.
+	for range 2 {
+		open(t, criteria.Config{PostgresURL: url, PostgresSchema: "criteria"})
+	}
+	var tables int
+	if err := d.QueryRowContext(t.Context(), "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'criteria' AND table_name = 'assessments'").Scan(&tables); err != nil || tables != 1 {
+		t.Fatalf("assessments in schema criteria: %d, %v", tables, err)
+	}
+}
+
+func TestCatalogDir(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "p19.yaml"), []byte(province19), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := open(t, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), CatalogDir: dir})
+	s, err := c.GetCriteriaSet(context.Background(), &criteriav1.GetCriteriaSetRequest{Id: "NTM_COMMUNE_2016_2020_P19"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.GetProvinceCode() != "19" || s.GetBaseSet() != "NTM_COMMUNE_2016_2020" || s.GetValidFrom() != "2018-01-01" || s.GetValidTo() != "2022-03-08" || len(s.GetCriteria()) != 19 {
+		t.Errorf("provincial set = %s %s %s..%s, %d criteria", s.GetProvinceCode(), s.GetBaseSet(), s.GetValidFrom(), s.GetValidTo(), len(s.GetCriteria()))
+	}
+
+	bad := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bad, "broken.yaml"), []byte(strings.Replace(province19, "base: NTM_COMMUNE_2016_2020", "base: NTM_NOPE", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{bad, filepath.Join(t.TempDir(), "missing")} {
+		_, err := criteria.Open(context.Background(), criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), CatalogDir: dir, Cache: cache.NewMemory()})
+		if err == nil || !strings.Contains(err.Error(), "criteria catalogs") {
+			t.Errorf("Open with catalog dir %s: %v, want a catalog error", dir, err)
+		}
+	}
+}

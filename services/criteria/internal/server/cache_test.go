@@ -1,0 +1,204 @@
+package server_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/ntmsuite/ntm/platform/cache"
+	"github.com/ntmsuite/ntm/platform/dbtest"
+	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	"github.com/ntmsuite/ntm/services/criteria"
+	"github.com/ntmsuite/ntm/services/criteria/internal/store/migrations"
+)
+
+// figures are the few numbers of district 170 as of 2020-10-31 that the
+// writes below change.
+type figures struct {
+	communes, electricity, standard int32 // electricity: communes meeting criterion 4 (Điện)
+	standardReported                int32
+}
+
+func districtFigures(t *testing.T, c criteriav1.CriteriaServiceClient) figures {
+	t.Helper()
+	read := func(mode string) *criteriav1.Aggregate {
+		agg, err := c.GetAggregate(context.Background(), &criteriav1.GetAggregateRequest{UnitCode: district, AsOf: "2020-10-31", CountMode: mode})
+		if err != nil {
+			t.Fatalf("aggregate (%s): %v", mode, err)
+		}
+		return agg
+	}
+	cur, rep := read("current"), read("reported")
+	return figures{communes: cur.GetCommunes(), electricity: cur.GetCriteria()[3].GetMet(), standard: cur.GetRecognitions()[0].GetUnits(),
+		standardReported: rep.GetRecognitions()[0].GetUnits()}
+}
+
+func wantFigures(t *testing.T, what string, got, want figures) {
+	t.Helper()
+	if got != want {
+		t.Fatalf("%s: figures %+v, want %+v", what, got, want)
+	}
+}
+
+// The writes that change district 170 as of 2020-10-31, in order, and the figures after each.
+var (
+	initial       = figures{communes: 3, electricity: 2, standard: 1, standardReported: 2}
+	after102      = figures{communes: 3, electricity: 3, standard: 1, standardReported: 2} // 102 now meets criterion 4
+	afterRecog101 = figures{communes: 3, electricity: 3, standard: 2, standardReported: 3} // 101 recognised
+	afterWard101  = figures{communes: 2, electricity: 2, standard: 1, standardReported: 3} // 101 became a ward: a former commune
+)
+
+func flip102(t *testing.T, c criteriav1.CriteriaServiceClient) {
+	t.Helper()
+	a := verdicts("102", "2020-06-01", 4)
+	if _, err := c.CreateAssessment(context.Background(), &criteriav1.CreateAssessmentRequest{UnitCode: "102", Assessment: a}); err != nil {
+		t.Fatalf("assess 102: %v", err)
+	}
+}
+
+func ward101(t *testing.T, e *env) {
+	t.Helper()
+	e.change(t, &registryv1.UnitChange{DecisionNumber: "1/NQ-UBTVQH15", EffectiveDate: "2020-10-01",
+		Kind: &registryv1.UnitChange_Reclassify{Reclassify: &registryv1.ReclassifyUnit{Code: "101", NewType: registryv1.UnitType_WARD, NewDisplayName: "Phường Lâu Thượng"}}})
+}
+
+// cacheReads counts the aggregate cache's reads by result (hit, miss, error).
+func cacheReads(t *testing.T, reg *prometheus.Registry) map[string]float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, mf := range mfs {
+		if mf.GetName() != "ntm_cache_requests_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "result" {
+					out[l.GetValue()] = m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return out
+}
+
+func TestNextReadSeesEveryWrite(t *testing.T) {
+	c := cache.NewMemory()
+	e := startRegistry(t, c)
+	reg := prometheus.NewRegistry()
+	e.crit = startCriteria(t, e.regConn, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), Cache: c, Registerer: reg})
+	e.seedAssessments(t)
+
+	wantFigures(t, "first read", districtFigures(t, e.crit), initial)
+	wantFigures(t, "second read", districtFigures(t, e.crit), initial)
+	if got := cacheReads(t, reg); got["miss"] != 2 || got["hit"] != 2 {
+		t.Fatalf("cache reads %v, want 2 misses then 2 hits", got)
+	}
+	flip102(t, e.crit)
+	wantFigures(t, "after an assessment", districtFigures(t, e.crit), after102)
+	e.recognise(t, "101", registryv1.RecognitionLevel_STANDARD, "2020-09-01")
+	wantFigures(t, "after a recognition", districtFigures(t, e.crit), afterRecog101)
+	ward101(t, e)
+	wantFigures(t, "after a commune became a ward", districtFigures(t, e.crit), afterWard101)
+	if got := cacheReads(t, reg); got["miss"] != 8 || got["hit"] != 2 {
+		t.Fatalf("cache reads %v, want every read after a write to miss", got)
+	}
+}
+
+// Two replicas of the criteria service share one PostgreSQL database and one
+// Redis: a write acknowledged by A is in B's very next read, although B had
+// the old figures cached.
+func TestReplicasShareRedis(t *testing.T) {
+	prefix := redisPrefix(t)
+	d := dbtest.Postgres(t, migrations.Postgres)
+	var name string
+	if err := d.QueryRowContext(t.Context(), "SELECT current_database()").Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	url, err := dbtest.PostgresDatabaseURL(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := startRegistry(t, newRedis(t, redisAddr(), prefix))
+	regB := prometheus.NewRegistry()
+	a := startCriteria(t, e.regConn, criteria.Config{PostgresURL: url, Cache: newRedis(t, redisAddr(), prefix)})
+	b := startCriteria(t, e.regConn, criteria.Config{PostgresURL: url, Cache: newRedis(t, redisAddr(), prefix), Registerer: regB})
+	e.crit = a
+	e.seedAssessments(t)
+
+	wantFigures(t, "B, first read", districtFigures(t, b), initial)
+	wantFigures(t, "A, reading what B cached", districtFigures(t, a), initial)
+	wantFigures(t, "B, cached", districtFigures(t, b), initial)
+	if got := cacheReads(t, regB); got["hit"] != 2 || got["miss"] != 2 || got["error"] != 0 {
+		t.Fatalf("B's cache reads %v, want 2 misses then 2 hits", got)
+	}
+	flip102(t, a)
+	wantFigures(t, "B after A's write", districtFigures(t, b), after102)
+	e.recognise(t, "101", registryv1.RecognitionLevel_STANDARD, "2020-09-01")
+	wantFigures(t, "B after a recognition", districtFigures(t, b), afterRecog101)
+	wantFigures(t, "A after a recognition", districtFigures(t, a), afterRecog101)
+	ward101(t, e)
+	wantFigures(t, "A after a commune became a ward", districtFigures(t, a), afterWard101)
+	wantFigures(t, "B after a commune became a ward", districtFigures(t, b), afterWard101)
+}
+
+// Redis becomes unreachable mid-test: reads are computed directly, writes
+// succeed, and every answer stays right, also once Redis is back with the
+// figures it cached before.
+func TestRedisGoesAway(t *testing.T) {
+	prefix := redisPrefix(t)
+	p := startProxy(t, redisAddr())
+	e := startRegistry(t, newRedis(t, p.addr, prefix))
+	reg := prometheus.NewRegistry()
+	e.crit = startCriteria(t, e.regConn, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), Cache: newRedis(t, p.addr, prefix), Registerer: reg})
+	e.seedAssessments(t)
+	wantFigures(t, "Redis up", districtFigures(t, e.crit), initial)
+	wantFigures(t, "Redis up, cached", districtFigures(t, e.crit), initial)
+
+	p.stop()
+	wantFigures(t, "Redis down", districtFigures(t, e.crit), initial)
+	flip102(t, e.crit)
+	wantFigures(t, "Redis down, after an assessment", districtFigures(t, e.crit), after102)
+	e.recognise(t, "101", registryv1.RecognitionLevel_STANDARD, "2020-09-01")
+	wantFigures(t, "Redis down, after a recognition", districtFigures(t, e.crit), afterRecog101)
+	if got := cacheReads(t, reg); got["error"] < 6 {
+		t.Fatalf("cache reads %v: the reads while Redis was down did not fail over", got)
+	}
+
+	p.start(t)
+	wantFigures(t, "Redis back", districtFigures(t, e.crit), afterRecog101)
+	ward101(t, e)
+	wantFigures(t, "Redis back, after a commune became a ward", districtFigures(t, e.crit), afterWard101)
+}
+
+// A replica that saw nothing of the outage reads right soon after Redis is
+// back: the replica whose write lost its Bump heals the cache by itself.
+func TestIdleReplicaReadsRightAfterOutage(t *testing.T) {
+	prefix := redisPrefix(t)
+	p := startProxy(t, redisAddr())
+	e := startRegistry(t, newRedis(t, p.addr, prefix))
+	file := filepath.Join(t.TempDir(), "criteria.db") // one database, two services
+	a := startCriteria(t, e.regConn, criteria.Config{SQLitePath: file, Cache: newRedis(t, p.addr, prefix)})
+	b := startCriteria(t, e.regConn, criteria.Config{SQLitePath: file, Cache: newRedis(t, p.addr, prefix)})
+	e.crit = a
+	e.seedAssessments(t)
+	wantFigures(t, "B before", districtFigures(t, b), initial)
+
+	p.stop()
+	flip102(t, a) // committed; its Bump is lost
+	p.start(t)
+	deadline := time.Now().Add(10 * time.Second)
+	for got := districtFigures(t, b); got != after102; got = districtFigures(t, b) {
+		if time.Now().After(deadline) {
+			t.Fatalf("B still reads %+v 10s after Redis came back, want %+v", got, after102)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
