@@ -5,20 +5,12 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net"
-	"os"
 	"testing"
 	"time"
 
+	"github.com/ntmsuite/ntm/platform/cache/cachetest"
 	"github.com/ntmsuite/ntm/platform/dbtest"
 )
-
-// redisAddr is the test server: env NTM_TEST_REDIS_ADDR, default the local one.
-func redisAddr() string {
-	if a := os.Getenv("NTM_TEST_REDIS_ADDR"); a != "" {
-		return a
-	}
-	return "127.0.0.1:6379"
-}
 
 // randomPrefix isolates a test's keys so parallel tests and runs never meet.
 func randomPrefix() string {
@@ -34,12 +26,12 @@ func newTestRedis(t testing.TB, prefix string) *Redis {
 	t.Helper()
 	// Generous timeouts: a loaded CI machine must not fail tests the way a
 	// slow cache would fail over in production.
-	r := NewRedis(RedisOptions{Addr: redisAddr(), Prefix: prefix, DialTimeout: 5 * time.Second, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second})
+	r := NewRedis(RedisOptions{Addr: cachetest.RedisAddr(), Prefix: prefix, DialTimeout: 5 * time.Second, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := r.client.Ping(ctx).Err(); err != nil {
 		_ = r.Close()
-		dbtest.Unavailable(t, "Redis at %s is not reachable: %v", redisAddr(), err)
+		dbtest.Unavailable(t, "Redis at %s is not reachable: %v", cachetest.RedisAddr(), err)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

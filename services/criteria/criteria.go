@@ -78,25 +78,15 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		Logger: cfg.Logger, Metrics: cfg.Metrics, Reflection: cfg.Reflection,
 		Ready: st.Ping, ServiceNames: []string{criteriav1.CriteriaService_ServiceDesc.ServiceName},
 	})
-	// Healing: writes whose Bump was lost while the cache was unreachable
-	// must not leave older aggregates readable once it answers again.
-	hc := server.NewHealingCache(cfg.Cache)
-	healCtx, stopHealing := context.WithCancel(context.Background())
-	healed := make(chan struct{})
-	go func() {
-		defer close(healed)
-		hc.Run(healCtx, healInterval)
-	}()
+	// Writes whose bump was lost while the cache was unreachable must not
+	// leave older aggregates readable once it answers again.
+	hc := cache.NewHealing(cfg.Cache, server.AggregateGenerations...)
 	loader := cache.NewLoader(hc, cache.LoaderOptions{TTL: cfg.CacheTTL, Logger: cfg.Logger, Metrics: cfg.Registerer, Name: "criteria_aggregate"})
 	criteriav1.RegisterCriteriaServiceServer(srv.GRPC(), server.New(server.Options{
 		Store: st, Catalog: cat, Registry: registryclient.New(cfg.Registry), Cache: hc, Loader: loader, Logger: cfg.Logger,
 	}))
-	return &Service{db: d, srv: srv, stopHealing: func() { stopHealing(); <-healed }}, nil
+	return &Service{db: d, srv: srv, stopHealing: hc.Start(cache.HealInterval)}, nil
 }
-
-// healInterval is how soon after the cache answers again an idle replica
-// heals it (see server.HealingCache).
-const healInterval = time.Second
 
 func loadCatalog(dir string) (*catalog.Catalog, error) {
 	fsys := []fs.FS{catalogs.FS}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 
+	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
@@ -31,13 +32,14 @@ type Config struct {
 	Reflection     bool
 	// Cache is told when the map or a recognition changes, so cached
 	// aggregates of other services are recomputed; nil when nothing caches.
-	Cache server.Invalidator
+	Cache cache.Cache
 }
 
 // Service is an opened registry, ready to serve.
 type Service struct {
-	db  *db.DB
-	srv *grpcserver.Server
+	db          *db.DB
+	srv         *grpcserver.Server
+	stopHealing func()
 }
 
 // Open opens (and migrates) the registry's database and builds its gRPC server.
@@ -55,8 +57,17 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		Logger: cfg.Logger, Metrics: cfg.Metrics, Reflection: cfg.Reflection,
 		Ready: st.Ping, ServiceNames: []string{registryv1.RegistryService_ServiceDesc.ServiceName},
 	})
-	registryv1.RegisterRegistryServiceServer(srv.GRPC(), server.New(st, cfg.Cache, cfg.Logger))
-	return &Service{db: d, srv: srv}, nil
+	svc := &Service{db: d, srv: srv, stopHealing: func() {}}
+	var inv server.Invalidator // nil: nothing caches registry data
+	if cfg.Cache != nil {
+		// Bumps lost while the cache was unreachable are made good when it
+		// answers again, or cached aggregates would outlive the writes.
+		h := cache.NewHealing(cfg.Cache, server.Generation)
+		svc.stopHealing = h.Start(cache.HealInterval)
+		inv = h
+	}
+	registryv1.RegisterRegistryServiceServer(srv.GRPC(), server.New(st, inv, cfg.Logger))
+	return svc, nil
 }
 
 // Server is the gRPC server, for tests that dial it over bufconn.
@@ -65,5 +76,8 @@ func (s *Service) Server() *grpcserver.Server { return s.srv }
 // Serve answers on lis until ctx is done, then shuts down gracefully.
 func (s *Service) Serve(ctx context.Context, lis net.Listener) error { return s.srv.Serve(ctx, lis) }
 
-// Close releases the database.
-func (s *Service) Close() error { return s.db.Close() }
+// Close stops healing the cache and releases the database.
+func (s *Service) Close() error {
+	s.stopHealing()
+	return s.db.Close()
+}

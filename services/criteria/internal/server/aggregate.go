@@ -42,7 +42,7 @@ func (s *Server) GetAggregate(ctx context.Context, req *criteriav1.GetAggregateR
 	}
 	mode := cmp.Or(req.GetCountMode(), countCurrent)
 	key := "criteria:aggregate:" + req.GetUnitCode() + ":" + asOf.String() + ":" + req.GetCriteriaSet() + ":" + mode
-	b, err := s.loader.Load(ctx, aggregateGenerations, key, func(ctx context.Context) ([]byte, error) {
+	b, err := s.loader.Load(ctx, AggregateGenerations, key, func(ctx context.Context) ([]byte, error) {
 		agg, err := s.computeAggregate(ctx, req.GetUnitCode(), asOf, req.GetCriteriaSet(), mode)
 		if err != nil {
 			return nil, err

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ntmsuite/ntm/platform/cache"
+	"github.com/ntmsuite/ntm/platform/cache/cachetest"
 	"github.com/ntmsuite/ntm/platform/dbtest"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
@@ -116,7 +117,7 @@ func TestNextReadSeesEveryWrite(t *testing.T) {
 // Redis: a write acknowledged by A is in B's very next read, although B had
 // the old figures cached.
 func TestReplicasShareRedis(t *testing.T) {
-	prefix := redisPrefix(t)
+	prefix := cachetest.Prefix(t)
 	d := dbtest.Postgres(t, migrations.Postgres)
 	var name string
 	if err := d.QueryRowContext(t.Context(), "SELECT current_database()").Scan(&name); err != nil {
@@ -126,10 +127,10 @@ func TestReplicasShareRedis(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := startRegistry(t, newRedis(t, redisAddr(), prefix))
+	e := startRegistry(t, newRedis(t, cachetest.RedisAddr(), prefix))
 	regB := prometheus.NewRegistry()
-	a := startCriteria(t, e.regConn, criteria.Config{PostgresURL: url, Cache: newRedis(t, redisAddr(), prefix)})
-	b := startCriteria(t, e.regConn, criteria.Config{PostgresURL: url, Cache: newRedis(t, redisAddr(), prefix), Registerer: regB})
+	a := startCriteria(t, e.regConn, criteria.Config{PostgresURL: url, Cache: newRedis(t, cachetest.RedisAddr(), prefix)})
+	b := startCriteria(t, e.regConn, criteria.Config{PostgresURL: url, Cache: newRedis(t, cachetest.RedisAddr(), prefix), Registerer: regB})
 	e.crit = a
 	e.seedAssessments(t)
 
@@ -153,16 +154,16 @@ func TestReplicasShareRedis(t *testing.T) {
 // succeed, and every answer stays right, also once Redis is back with the
 // figures it cached before.
 func TestRedisGoesAway(t *testing.T) {
-	prefix := redisPrefix(t)
-	p := startProxy(t, redisAddr())
-	e := startRegistry(t, newRedis(t, p.addr, prefix))
+	prefix := cachetest.Prefix(t)
+	p := cachetest.StartProxy(t, cachetest.RedisAddr())
+	e := startRegistry(t, newRedis(t, p.Addr(), prefix))
 	reg := prometheus.NewRegistry()
-	e.crit = startCriteria(t, e.regConn, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), Cache: newRedis(t, p.addr, prefix), Registerer: reg})
+	e.crit = startCriteria(t, e.regConn, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), Cache: newRedis(t, p.Addr(), prefix), Registerer: reg})
 	e.seedAssessments(t)
 	wantFigures(t, "Redis up", districtFigures(t, e.crit), initial)
 	wantFigures(t, "Redis up, cached", districtFigures(t, e.crit), initial)
 
-	p.stop()
+	p.Stop()
 	wantFigures(t, "Redis down", districtFigures(t, e.crit), initial)
 	flip102(t, e.crit)
 	wantFigures(t, "Redis down, after an assessment", districtFigures(t, e.crit), after102)
@@ -172,7 +173,7 @@ func TestRedisGoesAway(t *testing.T) {
 		t.Fatalf("cache reads %v: the reads while Redis was down did not fail over", got)
 	}
 
-	p.start(t)
+	p.Start(t)
 	wantFigures(t, "Redis back", districtFigures(t, e.crit), afterRecog101)
 	ward101(t, e)
 	wantFigures(t, "Redis back, after a commune became a ward", districtFigures(t, e.crit), afterWard101)
@@ -181,19 +182,19 @@ func TestRedisGoesAway(t *testing.T) {
 // A replica that saw nothing of the outage reads right soon after Redis is
 // back: the replica whose write lost its Bump heals the cache by itself.
 func TestIdleReplicaReadsRightAfterOutage(t *testing.T) {
-	prefix := redisPrefix(t)
-	p := startProxy(t, redisAddr())
-	e := startRegistry(t, newRedis(t, p.addr, prefix))
+	prefix := cachetest.Prefix(t)
+	p := cachetest.StartProxy(t, cachetest.RedisAddr())
+	e := startRegistry(t, newRedis(t, p.Addr(), prefix))
 	file := filepath.Join(t.TempDir(), "criteria.db") // one database, two services
-	a := startCriteria(t, e.regConn, criteria.Config{SQLitePath: file, Cache: newRedis(t, p.addr, prefix)})
-	b := startCriteria(t, e.regConn, criteria.Config{SQLitePath: file, Cache: newRedis(t, p.addr, prefix)})
+	a := startCriteria(t, e.regConn, criteria.Config{SQLitePath: file, Cache: newRedis(t, p.Addr(), prefix)})
+	b := startCriteria(t, e.regConn, criteria.Config{SQLitePath: file, Cache: newRedis(t, p.Addr(), prefix)})
 	e.crit = a
 	e.seedAssessments(t)
 	wantFigures(t, "B before", districtFigures(t, b), initial)
 
-	p.stop()
+	p.Stop()
 	flip102(t, a) // committed; its Bump is lost
-	p.start(t)
+	p.Start(t)
 	deadline := time.Now().Add(10 * time.Second)
 	for got := districtFigures(t, b); got != after102; got = districtFigures(t, b) {
 		if time.Now().After(deadline) {

@@ -6,7 +6,6 @@ package server
 import (
 	"context"
 	"log/slog"
-	"time"
 
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/date"
@@ -22,9 +21,9 @@ import (
 // aggregates depend on it and on the registry's.
 const Generation = "criteria"
 
-// aggregateGenerations are the cache generations an aggregate depends on:
+// AggregateGenerations are the cache generations an aggregate depends on:
 // assessments, and the map and recognitions of the registry.
-var aggregateGenerations = []string{Generation, "registry"}
+var AggregateGenerations = []string{Generation, "registry"}
 
 // Registry is what the service asks the registry (registryclient.Client).
 type Registry interface {
@@ -78,23 +77,9 @@ func (s *Server) GetCriteriaSet(_ context.Context, req *criteriav1.GetCriteriaSe
 	return setToProto(set), nil
 }
 
-// bumpTimeout bounds the Bump after a write, which no longer runs under the
-// caller's deadline (the cache's own timeouts are far shorter).
-const bumpTimeout = 5 * time.Second
-
-// changed advances this service's cache generation after a committed write,
-// before the client gets its answer, so its next read sees the write. A
-// failure (cache down) is logged, not returned: the write is committed. The
-// caller's cancellation does not stop it: a caller that gave up after the
-// commit would otherwise leave older aggregates readable, on every replica,
-// until they expire.
-func (s *Server) changed(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bumpTimeout)
-	defer cancel()
-	if err := s.cache.Bump(ctx, Generation); err != nil {
-		s.log.WarnContext(ctx, "cache generation not advanced", "generation", Generation, "error", err)
-	}
-}
+// changed advances this service's cache generation after a committed write
+// (see cache.Invalidate).
+func (s *Server) changed(ctx context.Context) { cache.Invalidate(ctx, s.cache, Generation, s.log) }
 
 // unitAt asks the registry for a unit that the request names by its path:
 // missing on the date is NotFound.

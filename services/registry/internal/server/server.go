@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
@@ -50,15 +51,11 @@ func New(s *store.Store, inv Invalidator, log *slog.Logger) *Server {
 	return &Server{store: s, invalidate: inv, log: log}
 }
 
-// changed advances the registry generation. A failure (cache down) is logged,
-// not returned: the write is committed, and a cache that cannot be reached
-// cannot serve a stale value either.
+// changed advances the registry generation after a committed write (see
+// cache.Invalidate).
 func (s *Server) changed(ctx context.Context) {
-	if s.invalidate == nil {
-		return
-	}
-	if err := s.invalidate.Bump(ctx, Generation); err != nil {
-		s.log.WarnContext(ctx, "cache generation not advanced", "generation", Generation, "error", err)
+	if s.invalidate != nil {
+		cache.Invalidate(ctx, s.invalidate, Generation, s.log)
 	}
 }
 

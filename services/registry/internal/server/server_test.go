@@ -5,35 +5,30 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"sync"
+	"strconv"
+	"strings"
 	"testing"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/registry"
 )
 
-// bumps counts cache generation bumps, as platform/cache would receive them.
-type bumps struct {
-	mu sync.Mutex
-	n  map[string]int
-}
+// bumps reads a cache's generations: how many times each was advanced.
+type bumps struct{ cache.Cache }
 
-func (b *bumps) Bump(_ context.Context, gen string) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.n[gen]++
-	return nil
-}
-
-func (b *bumps) count(gen string) int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.n[gen]
+func (b bumps) count(gen string) int {
+	stamp, _, _, err := b.Get(context.Background(), []string{gen}, "probe")
+	if err != nil {
+		panic(err) // an in-process cache does not fail
+	}
+	n, _ := strconv.Atoi(strings.TrimPrefix(stamp, "g"))
+	return n
 }
 
 // newClient starts the real registry (interceptor chain, SQLite store) over bufconn.
@@ -42,9 +37,9 @@ func newClient(t *testing.T) registryv1.RegistryServiceClient {
 	return c
 }
 
-func newClientWithBumps(t *testing.T) (registryv1.RegistryServiceClient, *bumps) {
+func newClientWithBumps(t *testing.T) (registryv1.RegistryServiceClient, bumps) {
 	t.Helper()
-	b := &bumps{n: map[string]int{}}
+	b := bumps{cache.NewMemory()}
 	svc, err := registry.Open(context.Background(), registry.Config{SQLitePath: filepath.Join(t.TempDir(), "registry.db"), Cache: b})
 	if err != nil {
 		t.Fatal(err)
