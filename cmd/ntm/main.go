@@ -2,6 +2,7 @@
 //
 //	ntm up [--demo] [--data-dir ./data] [--postgres-url URL]   run every service and the REST gateway
 //	ntm import units FILE.csv [--registry-addr ADDR]           load units into a running registry
+//	ntm generate country [--communes N] [--seed N]             load a synthetic country into a running suite
 //
 // `ntm up` keeps the production code path: each service listens on its own
 // localhost gRPC port and the gateway dials them, exactly as separate
@@ -22,7 +23,8 @@ import (
 const usage = `usage:
   ntm up [--demo] [--data-dir DIR] [--postgres-url URL] [--http-addr ADDR]
   ntm import units FILE.csv [--registry-addr ADDR] [--decision NUMBER]
-Run "ntm up -h" or "ntm import units -h" to see every flag`
+  ntm generate country [--communes N] [--registry-addr ADDR] [--criteria-addr ADDR] [--seed N] [--batch N]
+Run "ntm up -h", "ntm import units -h" or "ntm generate country -h" to see every flag`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -43,6 +45,8 @@ func run(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logg
 		return up(ctx, args[1:], stdout, logger)
 	case "import":
 		return importCmd(ctx, args[1:], stdout)
+	case "generate":
+		return generateCmd(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
