@@ -6,8 +6,8 @@
 // namespace ("criteria", "registry") has a generation. A writer calls Bump
 // after its database commit and before answering, so the write is visible to
 // anyone who asks afterwards. A reader reads the generations its value
-// depends on and the value stored under a key stamped with them, in one step
-// (one round trip for Redis). Nothing has to enumerate or delete dependent
+// depends on and the value stored under a key stamped with them (one round
+// trip for Redis, two after a write). Nothing has to enumerate or delete dependent
 // keys, and a slow reader that computed from an old snapshot stores its value
 // under the old stamp, which nobody reads again. The TTL is only a backstop
 // that reclaims the memory of unreachable values.

@@ -69,22 +69,6 @@ func TestRedis(t *testing.T) {
 	run(t, func(t *testing.T) Cache { return newTestRedis(t, randomPrefix()) })
 }
 
-func TestRedisScriptReloadsAfterFlush(t *testing.T) {
-	r := newTestRedis(t, randomPrefix())
-	ctx := t.Context()
-	if _, _, _, err := r.Get(ctx, []string{"criteria"}, "k"); err != nil {
-		t.Fatal(err)
-	}
-	// A restarted or failed-over server has an empty script cache: EVALSHA
-	// answers NOSCRIPT and the client must fall back to EVAL.
-	if err := r.client.ScriptFlush(ctx).Err(); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, _, err := r.Get(ctx, []string{"criteria"}, "k"); err != nil {
-		t.Fatalf("Get after SCRIPT FLUSH: %v", err)
-	}
-}
-
 func TestRedisDown(t *testing.T) {
 	r := NewRedis(RedisOptions{Addr: deadAddr(t)})
 	defer r.Close()
@@ -98,5 +82,37 @@ func TestRedisDown(t *testing.T) {
 	}
 	if err := r.Bump(ctx, "criteria"); err == nil {
 		t.Error("Bump on a dead server succeeded")
+	}
+}
+
+// A reader that guessed the stamp of its previous read must not return the
+// value under that stamp once another client moved the generations.
+func TestRedisGuessedStampNeverServesAStaleValue(t *testing.T) {
+	prefix := randomPrefix()
+	reader, writer := newTestRedis(t, prefix), newTestRedis(t, prefix)
+	ctx := t.Context()
+	gens := []string{"criteria", "registry"}
+	stamp, _, _, err := reader.Get(ctx, gens, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writer.Set(ctx, stamp, "k", []byte("old"), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, v, found, err := reader.Get(ctx, gens, "k"); err != nil || !found || string(v) != "old" {
+		t.Fatalf("read under the guessed stamp: %q %v %v", v, found, err)
+	}
+	if err := writer.Bump(ctx, "registry"); err != nil {
+		t.Fatal(err)
+	}
+	newStamp, v, found, err := reader.Get(ctx, gens, "k")
+	if err != nil || found || newStamp == stamp {
+		t.Fatalf("after a bump elsewhere: stamp %s (was %s), %q found=%v, %v; want a new stamp and no value", newStamp, stamp, v, found, err)
+	}
+	if err := writer.Set(ctx, newStamp, "k", []byte("new"), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, v, found, err := reader.Get(ctx, gens, "k"); err != nil || !found || string(v) != "new" {
+		t.Fatalf("after recompute: %q %v %v, want new", v, found, err)
 	}
 }
