@@ -74,8 +74,9 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		return nil, fmt.Errorf("criteria database: %w", err)
 	}
 	st := store.New(d)
+	wire := &grpcserver.Wire{}
 	srv := grpcserver.New(grpcserver.Options{
-		Logger: cfg.Logger, Metrics: cfg.Metrics, Reflection: cfg.Reflection,
+		Logger: cfg.Logger, Metrics: cfg.Metrics, Reflection: cfg.Reflection, Wire: wire,
 		Ready: st.Ping, ServiceNames: []string{criteriav1.CriteriaService_ServiceDesc.ServiceName},
 	})
 	// Writes whose bump was lost while the cache was unreachable must not
@@ -83,7 +84,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	hc := cache.NewHealing(cfg.Cache, server.AggregateGenerations...)
 	loader := cache.NewLoader(hc, cache.LoaderOptions{TTL: cfg.CacheTTL, Logger: cfg.Logger, Metrics: cfg.Registerer, Name: "criteria_aggregate"})
 	criteriav1.RegisterCriteriaServiceServer(srv.GRPC(), server.New(server.Options{
-		Store: st, Catalog: cat, Registry: registryclient.New(cfg.Registry), Cache: hc, Loader: loader, Logger: cfg.Logger,
+		Store: st, Catalog: cat, Registry: registryclient.New(cfg.Registry), Cache: hc, Loader: loader, Wire: wire, Logger: cfg.Logger,
 	}))
 	return &Service{db: d, srv: srv, stopHealing: hc.Start(cache.HealInterval)}, nil
 }

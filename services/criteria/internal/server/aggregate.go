@@ -52,10 +52,14 @@ func (s *Server) GetAggregate(ctx context.Context, req *criteriav1.GetAggregateR
 	if err != nil {
 		return nil, err
 	}
+	if agg := s.decoded.get(key, b); agg != nil {
+		return agg, nil
+	}
 	agg := &criteriav1.Aggregate{}
 	if err := proto.Unmarshal(b, agg); err != nil {
 		return nil, err
 	}
+	s.decoded.put(key, b, agg)
 	return agg, nil
 }
 

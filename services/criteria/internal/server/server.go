@@ -10,6 +10,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
+	"github.com/ntmsuite/ntm/platform/grpcserver"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/criteria/internal/catalog"
@@ -40,6 +41,9 @@ type Options struct {
 	// Cache holds aggregates and is bumped after every write.
 	Cache  cache.Cache
 	Loader *cache.Loader
+	// Wire is the gRPC server's store of responses in wire form; cached
+	// aggregates are served from it without encoding. nil: encode every time.
+	Wire   *grpcserver.Wire
 	Logger *slog.Logger
 }
 
@@ -51,6 +55,7 @@ type Server struct {
 	registry Registry
 	cache    cache.Cache
 	loader   *cache.Loader
+	decoded  decodedAggregates
 	log      *slog.Logger
 }
 
@@ -58,7 +63,11 @@ func New(o Options) *Server {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader, log: o.Logger}
+	if o.Wire == nil {
+		o.Wire = &grpcserver.Wire{}
+	}
+	return &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader,
+		decoded: decodedAggregates{wire: o.Wire}, log: o.Logger}
 }
 
 func (s *Server) ListCriteriaSets(context.Context, *criteriav1.ListCriteriaSetsRequest) (*criteriav1.ListCriteriaSetsResponse, error) {
