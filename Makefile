@@ -6,7 +6,7 @@ SHELL := /bin/bash
 PKGS = $(shell go list -m -f '{{.Path}}/...')
 FUZZTIME ?= 30s
 
-.PHONY: run test tools generate generate-check lint vet staticcheck services test-go fuzz
+.PHONY: run test tools generate generate-check lint vet staticcheck services test-go fuzz bench
 
 run:
 	go run ./cmd/ntm up --demo
@@ -43,3 +43,19 @@ test-go: services
 
 fuzz:
 	go test ./services/registry/unitcsv -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+
+# Benchmarks of the aggregate read path on a synthetic country of 10,000
+# communes (services/criteria/bench_test.go; needs Redis, so not part of make
+# test). The raw output goes to $(BENCH_OUT) under the git-ignored .bin/; the
+# previous run is kept as $(BENCH_OLD) and benchstat compares the two.
+BENCH_OUT ?= .bin/bench/criteria.txt
+BENCH_OLD ?= .bin/bench/criteria.old.txt
+BENCHTIME ?= 2s
+BENCHCOUNT ?= 6
+
+bench: services tools
+	@mkdir -p $(dir $(BENCH_OUT))
+	@if [ -s $(BENCH_OUT) ]; then mv $(BENCH_OUT) $(BENCH_OLD); fi
+	set -o pipefail; NTM_TEST_REQUIRE_SERVICES=1 go test ./services/criteria -run '^$$' -bench . -count $(BENCHCOUNT) -benchtime $(BENCHTIME) -timeout 30m | tee $(BENCH_OUT)
+	@if [ -s $(BENCH_OLD) ]; then .bin/benchstat old=$(BENCH_OLD) new=$(BENCH_OUT); else .bin/benchstat $(BENCH_OUT); fi
+	@./scripts/bench-ratio.sh $(BENCH_OUT)
