@@ -83,43 +83,43 @@ func (r *Redis) Close() error {
 	return r.client.Close()
 }
 
-// Get implements Cache. One round trip, two plain commands: the
-// generations (MGET) and the value under the stamp the previous read of these
+// Get implements Cache. One round trip, one plain command: MGET of the
+// generations and of the value under the stamp the previous read of these
 // generations saw. If the generations still make that stamp, the value
-// belongs to it; if a write moved them, a second GET reads the value under
-// the new stamp (once per write, not per read). Either way the value returned
-// was stored under the stamp returned, which is what the Loader relies on.
-// Plain commands cost Redis far less CPU than a script doing the same.
+// belongs to it; if a write moved them, a GET reads the value under the new
+// stamp (once per write, not per read). Either way the value returned was
+// stored under the stamp returned, which is what the Loader relies on. A
+// plain command costs Redis far less CPU than a script doing the same.
 func (r *Redis) Get(ctx context.Context, gens []string, key string) (string, []byte, bool, error) {
-	keys := make([]string, len(gens))
+	keys := make([]string, len(gens), len(gens)+1)
 	for i, g := range gens {
 		keys[i] = r.prefix + genKey(g)
 	}
 	lastKey := strings.Join(keys, "\x00")
-	last, _ := r.lastStamp.Load(lastKey)
-	pipe := r.client.Pipeline()
-	mget := redis.NewSliceCmd(ctx) // no generations: none to read
+	last, guessed := r.lastStamp.Load(lastKey)
+	if guessed {
+		keys = append(keys, r.prefix+valueKey(key, last.(string)))
+	}
+	var vals []any
 	if len(keys) > 0 {
-		mget = pipe.MGet(ctx, keys...)
-	}
-	var guess *redis.StringCmd
-	if last != nil {
-		guess = pipe.Get(ctx, r.prefix+valueKey(key, last.(string)))
-	}
-	if pipe.Len() > 0 {
-		if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		var err error
+		if vals, err = r.client.MGet(ctx, keys...).Result(); err != nil {
 			return "", nil, false, fmt.Errorf("cache: redis get %q: %w", key, err)
 		}
 	}
-	stamp, err := stampOf(mget.Val())
+	stamp, err := stampOf(vals[:len(gens)])
 	if err != nil {
 		return "", nil, false, fmt.Errorf("cache: redis get %q: %w", key, err)
 	}
-	if stamp != last {
-		r.lastStamp.Store(lastKey, stamp)
-		guess = r.client.Get(ctx, r.prefix+valueKey(key, stamp))
+	if guessed && stamp == last {
+		v, ok := vals[len(gens)].(string)
+		if !ok {
+			return stamp, nil, false, nil // nothing stored under the stamp yet
+		}
+		return stamp, []byte(v), true, nil
 	}
-	v, err := guess.Bytes()
+	r.lastStamp.Store(lastKey, stamp)
+	v, err := r.client.Get(ctx, r.prefix+valueKey(key, stamp)).Bytes()
 	switch {
 	case errors.Is(err, redis.Nil):
 		return stamp, nil, false, nil

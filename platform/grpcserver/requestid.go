@@ -20,6 +20,11 @@ func RequestIDFromContext(ctx context.Context) string {
 	return id
 }
 
+// Every call without an id gets a new one: draw them from a buffered pool
+// of randomness rather than a getrandom syscall each (the ids need to be
+// unique, not secret).
+func init() { uuid.EnableRandPool() }
+
 // maxRequestIDLen keeps a hostile client from stuffing logs through the id.
 const maxRequestIDLen = 128
 
