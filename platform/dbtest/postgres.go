@@ -52,9 +52,30 @@ const setupTimeout = 2 * time.Minute
 // cleanup. It is safe in parallel tests and across test binaries.
 func Postgres(t testing.TB, migrations fs.FS) *db.DB {
 	t.Helper()
+	dsn := PostgresDatabase(t, migrations)
 	ctx, cancel := context.WithTimeout(t.Context(), setupTimeout)
 	defer cancel()
+	// The clone is already migrated: Open finds nothing pending.
+	d, err := db.Open(ctx, db.Options{Dialect: db.Postgres, DSN: dsn, Migrations: migrations})
+	if err != nil {
+		t.Fatalf("dbtest: open %s: %v", dsn, err)
+	}
+	t.Cleanup(func() {
+		if err := d.Close(); err != nil {
+			t.Errorf("dbtest: close %s: %v", dsn, err)
+		}
+	})
+	return d
+}
 
+// PostgresDatabase is Postgres for a test that opens the database itself
+// (a service given a URL, or two replicas sharing it): it returns the URL of
+// a fresh migrated database, dropped at cleanup after whatever the test
+// registered later.
+func PostgresDatabase(t testing.TB, migrations fs.FS) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), setupTimeout)
+	defer cancel()
 	tpl, err := templateName(migrations)
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)
@@ -65,25 +86,12 @@ func Postgres(t testing.TB, migrations fs.FS) *db.DB {
 	}); err != nil {
 		t.Fatalf("dbtest: %v", err)
 	}
-	// Registered before Open so the database goes even if Open fails; it
-	// runs after the Close registered below.
 	t.Cleanup(func() { dropDatabase(t, name) })
-
 	dsn, err := PostgresDatabaseURL(name)
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)
 	}
-	// The clone is already migrated: Open finds nothing pending.
-	d, err := db.Open(ctx, db.Options{Dialect: db.Postgres, DSN: dsn, Migrations: migrations})
-	if err != nil {
-		t.Fatalf("dbtest: open %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		if err := d.Close(); err != nil {
-			t.Errorf("dbtest: close %s: %v", name, err)
-		}
-	})
-	return d
+	return dsn
 }
 
 // withAdmin runs fn on a new connection to the admin database. An

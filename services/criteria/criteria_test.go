@@ -2,6 +2,7 @@ package criteria_test
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -22,17 +23,15 @@ import (
 	"github.com/ntmsuite/ntm/services/criteria/internal/store/migrations"
 )
 
-// province19 is a provincial variant of the 2016-2020 set (made-up values).
-const province19 = `schema: ntm-criteria-province/v1
-code: NTM_COMMUNE_2016_2020_P19
-name_vi: "Bộ tiêu chí xã nông thôn mới tỉnh 19 giai đoạn 2016 - 2020"
-province_code: "19"
-base: NTM_COMMUNE_2016_2020
-applies_from: 2018-01-01
-legal_basis: ["1/QĐ-UBND"]
-thresholds:
-  "10.1": {by_year_and_region: {2020: {TDMNPB: 34}}}
-`
+// province19 is a provincial variant of the 2016-2020 set (made-up values),
+// shared with the server's tests.
+var province19 = func() string {
+	b, err := os.ReadFile("testdata/province19.yaml")
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
 
 // open starts a criteria service with cfg (no registry: these calls need none).
 func open(t *testing.T, cfg criteria.Config) criteriav1.CriteriaServiceClient {
@@ -109,15 +108,12 @@ func TestServesTheShippedCatalogs(t *testing.T) {
 }
 
 func TestOpensPostgresInItsSchema(t *testing.T) {
-	d := dbtest.Postgres(t, migrations.Postgres)
-	var name string
-	if err := d.QueryRowContext(t.Context(), "SELECT current_database()").Scan(&name); err != nil {
-		t.Fatal(err)
-	}
-	url, err := dbtest.PostgresDatabaseURL(name)
+	url := dbtest.PostgresDatabase(t, migrations.Postgres)
+	d, err := sql.Open("pgx", url) // registered by platform/db's PostgreSQL driver
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer d.Close()
 	// Twice: the second finds its schema migrated.
 	for range 2 {
 		open(t, criteria.Config{PostgresURL: url, PostgresSchema: "criteria"})

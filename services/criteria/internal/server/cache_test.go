@@ -118,15 +118,7 @@ func TestNextReadSeesEveryWrite(t *testing.T) {
 // the old figures cached.
 func TestReplicasShareRedis(t *testing.T) {
 	prefix := cachetest.Prefix(t)
-	d := dbtest.Postgres(t, migrations.Postgres)
-	var name string
-	if err := d.QueryRowContext(t.Context(), "SELECT current_database()").Scan(&name); err != nil {
-		t.Fatal(err)
-	}
-	url, err := dbtest.PostgresDatabaseURL(name)
-	if err != nil {
-		t.Fatal(err)
-	}
+	url := dbtest.PostgresDatabase(t, migrations.Postgres)
 	e := startRegistry(t, newRedis(t, cachetest.RedisAddr(), prefix))
 	regB := prometheus.NewRegistry()
 	a := startCriteria(t, e.regConn, criteria.Config{PostgresURL: url, Cache: newRedis(t, cachetest.RedisAddr(), prefix)})

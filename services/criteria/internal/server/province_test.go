@@ -14,16 +14,14 @@ import (
 // setP19 is province 19's own 2016-2020 set from 2018: 34 M VND of income in 2020 for TDMNPB (national: 36).
 const setP19 = "NTM_COMMUNE_2016_2020_P19"
 
-const p19 = `schema: ntm-criteria-province/v1
-code: NTM_COMMUNE_2016_2020_P19
-name_vi: "Bộ tiêu chí xã nông thôn mới tỉnh 19 giai đoạn 2016 - 2020"
-province_code: "19"
-base: NTM_COMMUNE_2016_2020
-applies_from: 2018-01-01
-legal_basis: ["1/QĐ-UBND"]
-thresholds:
-  "10.1": {by_year_and_region: {2020: {TDMNPB: 34}}}
-`
+// p19 is shared with the service's own tests.
+var p19 = func() []byte {
+	b, err := os.ReadFile("../../testdata/province19.yaml")
+	if err != nil {
+		panic(err)
+	}
+	return b
+}()
 
 // newProvinceEnv is newEnv with province 19's variant and Hòa Bình's (province 17) loaded.
 func newProvinceEnv(t *testing.T) *env {
@@ -33,7 +31,7 @@ func newProvinceEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, data := range map[string][]byte{"p19.yaml": []byte(p19), "hoa-binh.yaml": hoaBinh} {
+	for name, data := range map[string][]byte{"p19.yaml": p19, "hoa-binh.yaml": hoaBinh} {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
