@@ -58,7 +58,7 @@ import (
 	"github.com/ntmsuite/ntm/services/criteria"
 	"github.com/ntmsuite/ntm/services/criteria/catalogs"
 	"github.com/ntmsuite/ntm/services/criteria/internal/catalog"
-	"github.com/ntmsuite/ntm/services/criteria/internal/registryclient"
+	"github.com/ntmsuite/ntm/services/registry/registryclient"
 	"github.com/ntmsuite/ntm/services/criteria/internal/scoring"
 	"github.com/ntmsuite/ntm/services/criteria/internal/server"
 	"github.com/ntmsuite/ntm/services/criteria/internal/store"

@@ -1,8 +1,8 @@
-// Package registryclient is what the criteria service asks the registry: a
+// Package registryclient is what other services ask the registry: a
 // unit and its province on a date, the communes under a unit, and the
-// recognitions in force. It turns registry answers into the few facts the
-// criteria service needs, and registry errors into errors its handlers can
-// tell apart (a unit missing on a date is the client's mistake; the registry
+// recognitions in force. It turns registry answers into the few facts other
+// services need, and registry errors into errors their handlers can tell
+// apart (a unit missing on a date is the client's mistake; the registry
 // being down is not).
 package registryclient
 
@@ -123,7 +123,7 @@ func translate(err error, what string) error {
 	case codes.Canceled:
 		return context.Canceled
 	}
-	// %v, not %w: a downstream status must not pass through as this
+	// %v, not %w: a downstream status must not pass through as the calling
 	// service's answer (its field names are the registry's).
 	return fmt.Errorf("registry: %s: %v", what, err)
 }
