@@ -1,0 +1,204 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/db"
+	"github.com/ntmsuite/ntm/platform/fault"
+)
+
+// Certificate is an OCOP certificate (a rating decision) of a product, valid
+// over [IssuedOn, ValidUntil) unless ended early.
+type Certificate struct {
+	ID             int64
+	ProductID      int64
+	EvaluationID   int64 // an evaluation of the same product
+	DecisionNumber string
+	IssuedOn       date.Date
+	Stars          int // 3 to 5: only those are certified
+	// ValidUntil is the first day it no longer holds (issue + the catalog's
+	// validity), decided by the caller.
+	ValidUntil date.Date
+	// EndedOn is the first day it no longer holds when that comes before
+	// ValidUntil (zero otherwise), EndReason why: EndSuperseded when a later
+	// certificate of the product was issued, EndRevoked by a revocation
+	// decision (RevocationDecision).
+	EndedOn            date.Date
+	EndReason          string
+	RevocationDecision string
+	CreatedAt          time.Time
+}
+
+// Validity is the range over which c holds: [IssuedOn, EndedOn) when it
+// ended early, [IssuedOn, ValidUntil) otherwise.
+func (c Certificate) Validity() date.Range {
+	if !c.EndedOn.IsZero() && c.EndedOn.Before(c.ValidUntil) {
+		return date.Range{From: c.IssuedOn, To: c.EndedOn}
+	}
+	return date.Range{From: c.IssuedOn, To: c.ValidUntil}
+}
+
+// InForceOn reports whether c holds on d; inForceOn says the same in SQL.
+func (c Certificate) InForceOn(d date.Date) bool { return c.Validity().Contains(d) }
+
+// inForceOn filters certificates (columns prefixed with alias) in force on
+// the date bound to $n: issued on or before it, and neither expired nor
+// ended by then. Certificate.InForceOn is the same rule in Go.
+func inForceOn(alias string, n int) string {
+	return fmt.Sprintf("%[1]sissued_on <= $%[2]d AND %[1]svalid_until > $%[2]d AND (%[1]sended_on IS NULL OR %[1]sended_on > $%[2]d)", alias, n)
+}
+
+const certificateColumns = `id, product_id, evaluation_id, decision_number, issued_on, stars, valid_until, ended_on, end_reason, revocation_decision, created_at`
+
+func scanCertificate(sc db.Scanner) (Certificate, error) {
+	var c Certificate
+	var created db.Timestamp
+	err := sc.Scan(&c.ID, &c.ProductID, &c.EvaluationID, &c.DecisionNumber, &c.IssuedOn, &c.Stars,
+		&c.ValidUntil, &c.EndedOn, &c.EndReason, &c.RevocationDecision, &created)
+	c.CreatedAt = created.T
+	return c, err
+}
+
+func scanCertificates(rows *sql.Rows, err error) ([]Certificate, error) {
+	return db.ScanAll(rows, err, scanCertificate)
+}
+
+func certificateName(productID, id int64) string {
+	return fmt.Sprintf("products/%d/certificates/%d", productID, id)
+}
+
+// CreateCertificate records a certificate of c.ProductID for c.EvaluationID
+// and returns it with ID and CreatedAt set (EndedOn, EndReason and
+// RevocationDecision of c are ignored: a new certificate has not ended).
+// In one transaction, so that a failed insert leaves the product's
+// certificates as they were:
+//
+//   - the evaluation must be one of the product's (a fault naming
+//     certificate.evaluation_id otherwise);
+//   - c.IssuedOn must come after every certificate the product already has
+//     (fault.Precondition otherwise): history is recorded in date order, so a
+//     product never holds two certificates on one day;
+//   - the certificate in force on c.IssuedOn, if any, ends that day as
+//     superseded (a re-evaluation renews or downgrades the rating), and is
+//     kept in the history.
+//
+// A certificate in force whose revocation takes effect after c.IssuedOn is
+// superseded all the same, from c.IssuedOn; its RevocationDecision is kept.
+func (s *Store) CreateCertificate(ctx context.Context, c Certificate) (Certificate, error) {
+	c.EndedOn, c.EndReason, c.RevocationDecision = date.Date{}, "", ""
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		if err := lockProduct(ctx, tx, c.ProductID); err != nil {
+			return err
+		}
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM evaluations WHERE id = $1 AND product_id = $2`, c.EvaluationID, c.ProductID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fault.Invalid("certificate.evaluation_id", "product %d has no evaluation %d", c.ProductID, c.EvaluationID)
+		}
+		if err != nil {
+			return err
+		}
+		var last date.Date
+		if err := tx.QueryRowContext(ctx, `SELECT max(issued_on) FROM certificates WHERE product_id = $1`, c.ProductID).Scan(&last); err != nil {
+			return err
+		}
+		if !last.IsZero() && !last.Before(c.IssuedOn) {
+			return fault.Precondition("CERTIFICATE_OUT_OF_ORDER", "product", fmt.Sprintf("products/%d", c.ProductID),
+				"product %d already has a certificate issued on %s; certificates are recorded in date order, so one issued on %s cannot be added",
+				c.ProductID, last, c.IssuedOn)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE certificates SET ended_on = $1, end_reason = $2
+			WHERE product_id = $3 AND `+inForceOn("", 1), c.IssuedOn, EndSuperseded, c.ProductID); err != nil {
+			return fmt.Errorf("end the certificate in force on %s: %w", c.IssuedOn, err)
+		}
+		var created db.Timestamp
+		err = tx.QueryRowContext(ctx, `INSERT INTO certificates (product_id, evaluation_id, decision_number, issued_on, stars, valid_until)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, created_at`,
+			c.ProductID, c.EvaluationID, c.DecisionNumber, c.IssuedOn, c.Stars, c.ValidUntil).Scan(&c.ID, &created)
+		if err != nil {
+			return fmt.Errorf("record certificate of product %d: %w", c.ProductID, err)
+		}
+		c.CreatedAt = created.T
+		return nil
+	})
+	if err != nil {
+		return Certificate{}, err
+	}
+	return c, nil
+}
+
+// lockProduct makes the writes of certificates of one product run one at a
+// time, until tx ends: a certificate is decided from the ones it reads (the
+// latest, the one in force), and two racing under READ COMMITTED could both
+// find none in force and leave two in force. A no-op update takes the
+// product's row lock on PostgreSQL (SELECT ... FOR UPDATE is not SQLite's);
+// SQLite already serialises writers (BEGIN IMMEDIATE). fault.NotFound if the
+// product does not exist.
+func lockProduct(ctx context.Context, tx *sql.Tx, id int64) error {
+	res, err := tx.ExecContext(ctx, `UPDATE products SET name = name WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("lock product %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("lock product %d: %w", id, err)
+	}
+	if n != 1 {
+		return productNotFound(id)
+	}
+	return nil
+}
+
+// RevokeCertificate records that certificate id of productID no longer holds
+// from revokedOn, by decision (thu hồi), and returns it. revokedOn must fall
+// within the certificate's validity, [IssuedOn, ValidUntil), and the
+// certificate must not have ended already (superseded or revoked):
+// fault.Precondition otherwise. Of two revocations racing, one wins; the
+// other gets fault.Conflict, or fault.Precondition when it reads the
+// certificate after the winner committed (always so on SQLite, whose writers
+// run one at a time).
+func (s *Store) RevokeCertificate(ctx context.Context, productID, id int64, revokedOn date.Date, decision string) (Certificate, error) {
+	var c Certificate
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		c, err = scanCertificate(tx.QueryRowContext(ctx,
+			`SELECT `+certificateColumns+` FROM certificates WHERE id = $1 AND product_id = $2`, id, productID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fault.NotFound("certificate", certificateName(productID, id), "product %d has no certificate %d", productID, id)
+		}
+		if err != nil {
+			return err
+		}
+		if !c.EndedOn.IsZero() {
+			return fault.Precondition("CERTIFICATE_ENDED", "certificate", certificateName(productID, id),
+				"certificate %d was already %s from %s", id, c.EndReason, c.EndedOn)
+		}
+		if !c.InForceOn(revokedOn) {
+			return fault.Precondition("REVOCATION_OUTSIDE_VALIDITY", "certificate", certificateName(productID, id),
+				"certificate %d holds from %s until %s (exclusive); it cannot be revoked from %s", id, c.IssuedOn, c.ValidUntil, revokedOn)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE certificates SET ended_on = $1, end_reason = $2, revocation_decision = $3
+			WHERE id = $4 AND ended_on IS NULL`, revokedOn, EndRevoked, decision, id)
+		if err != nil {
+			return fmt.Errorf("revoke certificate %d: %w", id, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("revoke certificate %d: %w", id, err)
+		}
+		if n != 1 {
+			return fault.Conflict("certificate %d was ended by another request at the same time; read it again", id)
+		}
+		c.EndedOn, c.EndReason, c.RevocationDecision = revokedOn, EndRevoked, decision
+		return nil
+	})
+	if err != nil {
+		return Certificate{}, err
+	}
+	return c, nil
+}

@@ -1,0 +1,184 @@
+// Package store keeps the OCOP service's producers, products and their yearly
+// cycle (registrations, evaluations, certificates) in SQL. One implementation
+// serves SQLite and PostgreSQL (the SQL text is shared; each dialect has its
+// own migrations), and both pass the conformance suite in storetest.
+//
+// The store is plain data. Stars, council rules and a certificate's validity
+// are decided by the rating package before anything is written; the store
+// records what it is given, keeps a product's certificates in date order
+// (a new one ends the one in force) and answers as-of questions.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/db"
+	"github.com/ntmsuite/ntm/platform/fault"
+)
+
+// ErrNotFound is returned when a read or a review finds no such row.
+var ErrNotFound = errors.New("not found")
+
+// Eligibility of a registration, as the proto's Eligibility enum names it.
+const (
+	Pending     = "PENDING"
+	Eligible    = "ELIGIBLE"
+	NotEligible = "NOT_ELIGIBLE"
+)
+
+// Why a certificate ended before its ValidUntil.
+const (
+	EndRevoked    = "revoked"
+	EndSuperseded = "superseded"
+)
+
+// Producer is an OCOP producer (chủ thể) located in a commune or ward.
+type Producer struct {
+	ID   int64
+	Name string
+	// Kind is ENTERPRISE, COOPERATIVE, COOPERATIVE_GROUP or HOUSEHOLD_BUSINESS.
+	Kind string
+	// UnitCode is the commune or ward the producer is located in on RegisteredOn.
+	UnitCode           string
+	RegisteredOn       date.Date
+	RegistrationNumber string
+	// CreatedAt is set by the database (UTC), so replicas with drifting
+	// clocks agree on one time source.
+	CreatedAt time.Time
+}
+
+// Product is a product of a producer.
+type Product struct {
+	ID           int64
+	Name         string
+	ProducerID   int64
+	ProductGroup string
+	// UnitCode is the producer's, copied by CreateProduct: lists and
+	// summaries by commune then read the products table alone.
+	UnitCode  string
+	CreatedAt time.Time
+}
+
+// Store is the OCOP service's database.
+type Store struct {
+	db *db.DB
+}
+
+func New(d *db.DB) *Store { return &Store{db: d} }
+
+// Ping reports whether the database answers (gRPC health readiness).
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+const producerColumns = `id, name, kind, unit_code, registered_on, registration_number, created_at`
+
+func scanProducer(sc db.Scanner) (Producer, error) {
+	var p Producer
+	var created db.Timestamp
+	err := sc.Scan(&p.ID, &p.Name, &p.Kind, &p.UnitCode, &p.RegisteredOn, &p.RegistrationNumber, &created)
+	p.CreatedAt = created.T
+	return p, err
+}
+
+// CreateProducer records a producer and returns it with ID and CreatedAt set.
+// Whether its unit exists is the caller's question (the registry's); the
+// store takes the code as given.
+func (s *Store) CreateProducer(ctx context.Context, p Producer) (Producer, error) {
+	var created db.Timestamp
+	if err := s.db.QueryRowContext(ctx, `INSERT INTO producers (name, kind, unit_code, registered_on, registration_number)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at`,
+		p.Name, p.Kind, p.UnitCode, p.RegisteredOn, p.RegistrationNumber).Scan(&p.ID, &created); err != nil {
+		return Producer{}, fmt.Errorf("record producer: %w", err)
+	}
+	p.CreatedAt = created.T
+	return p, nil
+}
+
+// GetProducer returns one producer (ErrNotFound if there is none with id).
+func (s *Store) GetProducer(ctx context.Context, id int64) (Producer, error) {
+	p, err := scanProducer(s.db.QueryRowContext(ctx, `SELECT `+producerColumns+` FROM producers WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Producer{}, ErrNotFound
+	}
+	return p, err
+}
+
+const productColumns = `id, name, producer_id, product_group, unit_code, created_at`
+
+func scanProduct(sc db.Scanner) (Product, error) {
+	var p Product
+	var created db.Timestamp
+	err := sc.Scan(&p.ID, &p.Name, &p.ProducerID, &p.ProductGroup, &p.UnitCode, &created)
+	p.CreatedAt = created.T
+	return p, err
+}
+
+// CreateProduct records a product of an existing producer and returns it with
+// ID, UnitCode (the producer's; p.UnitCode is ignored) and CreatedAt set. A
+// missing producer is bad input in the request's body, so the fault names
+// product.producer_id rather than saying "not found".
+func (s *Store) CreateProduct(ctx context.Context, p Product) (Product, error) {
+	// Two statements without a transaction: producers are never deleted, so
+	// the one read here still exists when the product is inserted (and the
+	// foreign key would refuse the insert if it did not).
+	err := s.db.QueryRowContext(ctx, `SELECT unit_code FROM producers WHERE id = $1`, p.ProducerID).Scan(&p.UnitCode)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Product{}, fault.Invalid("product.producer_id", "producer %d does not exist", p.ProducerID)
+	}
+	if err != nil {
+		return Product{}, fmt.Errorf("read producer %d: %w", p.ProducerID, err)
+	}
+	var created db.Timestamp
+	if err := s.db.QueryRowContext(ctx, `INSERT INTO products (name, producer_id, product_group, unit_code)
+		VALUES ($1, $2, $3, $4) RETURNING id, created_at`,
+		p.Name, p.ProducerID, p.ProductGroup, p.UnitCode).Scan(&p.ID, &created); err != nil {
+		return Product{}, fmt.Errorf("record product: %w", err)
+	}
+	p.CreatedAt = created.T
+	return p, nil
+}
+
+// GetProduct returns one product (ErrNotFound if there is none with id),
+// without its history (see History).
+func (s *Store) GetProduct(ctx context.Context, id int64) (Product, error) {
+	p, err := scanProduct(s.db.QueryRowContext(ctx, `SELECT `+productColumns+` FROM products WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Product{}, ErrNotFound
+	}
+	return p, err
+}
+
+// productNotFound is the fault of a write under `products/{id}` whose product
+// does not exist: the id is in the resource name, so NOT_FOUND, not bad input.
+func productNotFound(id int64) error {
+	return fault.NotFound("product", fmt.Sprintf("products/%d", id), "product %d does not exist", id)
+}
+
+// queryer is what reads need: the pool, or a transaction.
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// productExists reports whether product id exists.
+func productExists(ctx context.Context, q queryer, id int64) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM products WHERE id = $1`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// requireProduct returns productNotFound unless product id exists. Products
+// are never deleted, so a write that checked may insert without a transaction.
+func requireProduct(ctx context.Context, q queryer, id int64) error {
+	ok, err := productExists(ctx, q, id)
+	if err == nil && !ok {
+		return productNotFound(id)
+	}
+	return err
+}
