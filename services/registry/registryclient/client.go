@@ -81,12 +81,30 @@ func (c *Client) Unit(ctx context.Context, code string, d date.Date) (Unit, erro
 
 // Communes lists the codes of the communes under parent on d, at any depth.
 func (c *Client) Communes(ctx context.Context, parent string, d date.Date) ([]string, error) {
-	req := &registryv1.ListUnitsRequest{Parent: parent, Type: registryv1.UnitType_COMMUNE, AsOf: d.String(), PageSize: listPageSize}
+	return c.Under(ctx, parent, d, registryv1.UnitType_COMMUNE)
+}
+
+// Under lists the codes of the units of the given types under parent on d,
+// at any depth ("" for the whole country), type by type.
+func (c *Client) Under(ctx context.Context, parent string, d date.Date, types ...registryv1.UnitType) ([]string, error) {
+	var codes []string
+	for _, t := range types {
+		more, err := c.under(ctx, parent, d, t)
+		if err != nil {
+			return nil, err
+		}
+		codes = append(codes, more...)
+	}
+	return codes, nil
+}
+
+func (c *Client) under(ctx context.Context, parent string, d date.Date, t registryv1.UnitType) ([]string, error) {
+	req := &registryv1.ListUnitsRequest{Parent: parent, Type: t, AsOf: d.String(), PageSize: listPageSize}
 	var codes []string
 	for {
 		resp, err := c.rpc.ListUnits(ctx, req)
 		if err != nil {
-			return nil, translate(err, "list communes under "+parent)
+			return nil, translate(err, "list "+t.String()+" units under "+parent)
 		}
 		for _, u := range resp.GetUnits() {
 			codes = append(codes, u.GetCode())

@@ -1,0 +1,122 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/fault"
+	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/request"
+	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	"github.com/ntmsuite/ntm/services/ocop/internal/catalog"
+	"github.com/ntmsuite/ntm/services/ocop/internal/store"
+	"github.com/ntmsuite/ntm/services/registry/registryclient"
+)
+
+// locatedTypes are the units a producer can be located in.
+var locatedTypes = []registryv1.UnitType{registryv1.UnitType_COMMUNE, registryv1.UnitType_WARD}
+
+func (s *Server) CreateProducer(ctx context.Context, req *ocopv1.CreateProducerRequest) (*ocopv1.Producer, error) {
+	p := req.GetProducer()
+	on, err := request.Date(p.GetRegisteredOn(), "producer.registered_on")
+	if err != nil {
+		return nil, err
+	}
+	if on.After(date.Today()) {
+		return nil, fault.Invalid("producer.registered_on", "%s is in the future", on)
+	}
+	u, err := s.registry.Unit(ctx, p.GetUnitCode(), on)
+	if errors.Is(err, registryclient.ErrUnitNotFound) {
+		return nil, fault.Invalid("producer.unit_code", "unit %s does not exist on %s", p.GetUnitCode(), on)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if u.Type != registryv1.UnitType_COMMUNE && u.Type != registryv1.UnitType_WARD {
+		return nil, fault.Invalid("producer.unit_code", "unit %s is a %s on %s: a producer is located in a commune or ward", u.Code, u.Type, on)
+	}
+	saved, err := s.store.CreateProducer(ctx, store.Producer{
+		Name: p.GetDisplayName(), Kind: catalog.ProducerKind(p.GetKind()).String(), UnitCode: u.Code,
+		RegisteredOn: on, RegistrationNumber: p.GetRegistrationNumber(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.changed(ctx)
+	grpcserver.SetCreated(ctx)
+	return producerToProto(saved), nil
+}
+
+func (s *Server) GetProducer(ctx context.Context, req *ocopv1.GetProducerRequest) (*ocopv1.Producer, error) {
+	p, err := s.store.GetProducer(ctx, req.GetId())
+	if err != nil {
+		return nil, notFound(err, fault.NotFound("producer", fmt.Sprintf("producers/%d", req.GetId()), "no producer %d", req.GetId()))
+	}
+	return producerToProto(p), nil
+}
+
+func (s *Server) ListProducers(ctx context.Context, req *ocopv1.ListProducersRequest) (*ocopv1.ListProducersResponse, error) {
+	asOf, units, err := s.unitsUnder(ctx, req.GetUnitCode(), req.GetAsOf())
+	if err != nil {
+		return nil, err
+	}
+	after, err := decodeAfter(req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	limit := request.PageSize(req.GetPageSize(), defaultPageSize, maxPageSize)
+	rows, err := s.store.ListProducers(ctx, units, asOf, after, limit+1)
+	if err != nil {
+		return nil, err
+	}
+	resp := &ocopv1.ListProducersResponse{}
+	if len(rows) > limit {
+		rows = rows[:limit]
+		resp.NextPageToken = encodeAfter(rows[limit-1].ID)
+	}
+	for _, p := range rows {
+		resp.Producers = append(resp.Producers, producerToProto(p))
+	}
+	return resp, nil
+}
+
+// unitsUnder reads an as_of and a unit of a list request and returns the
+// communes and wards under the unit that day (see unitsOn).
+func (s *Server) unitsUnder(ctx context.Context, code, asOfText string) (date.Date, []string, error) {
+	asOf, err := request.AsOf(asOfText, "as_of")
+	if err != nil {
+		return asOf, nil, err
+	}
+	units, err := s.unitsOn(ctx, code, asOf)
+	return asOf, units, err
+}
+
+// unitsOn is the communes and wards under the unit code on asOf (the unit
+// itself when it is one; every one for CountryCode).
+func (s *Server) unitsOn(ctx context.Context, code string, asOf date.Date) ([]string, error) {
+	parent := ""
+	if code != CountryCode {
+		u, err := s.registry.Unit(ctx, code, asOf)
+		if errors.Is(err, registryclient.ErrUnitNotFound) {
+			return nil, fault.NotFound("unit", "units/"+code, "unit %s does not exist on %s", code, asOf)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if u.Type == registryv1.UnitType_COMMUNE || u.Type == registryv1.UnitType_WARD {
+			return []string{u.Code}, nil
+		}
+		parent = u.Code
+	}
+	return s.registry.Under(ctx, parent, asOf, locatedTypes...)
+}
+
+func producerToProto(p store.Producer) *ocopv1.Producer {
+	return &ocopv1.Producer{
+		Name: fmt.Sprintf("producers/%d", p.ID), Id: p.ID, DisplayName: p.Name, Kind: ocopv1.ProducerKind(ocopv1.ProducerKind_value[p.Kind]),
+		UnitCode: p.UnitCode, RegisteredOn: p.RegisteredOn.String(), RegistrationNumber: p.RegistrationNumber,
+	}
+}

@@ -1,0 +1,92 @@
+package server
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/fault"
+	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/request"
+	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
+	"github.com/ntmsuite/ntm/services/ocop/internal/rating"
+	"github.com/ntmsuite/ntm/services/ocop/internal/store"
+)
+
+func (s *Server) CreateProduct(ctx context.Context, req *ocopv1.CreateProductRequest) (*ocopv1.Product, error) {
+	p := req.GetProduct()
+	if _, ok := s.catalog.ProductGroup(p.GetProductGroup()); !ok {
+		return nil, fault.Invalid("product.product_group", "no product group %q (GET /v1/ocopCatalogs lists them)", p.GetProductGroup())
+	}
+	saved, err := s.store.CreateProduct(ctx, store.Product{Name: p.GetDisplayName(), ProducerID: p.GetProducerId(), ProductGroup: p.GetProductGroup()})
+	if err != nil {
+		return nil, err
+	}
+	s.changed(ctx)
+	grpcserver.SetCreated(ctx)
+	return productToProto(saved, store.History{}, date.Today()), nil
+}
+
+func (s *Server) GetProduct(ctx context.Context, req *ocopv1.GetProductRequest) (*ocopv1.Product, error) {
+	asOf, err := request.AsOf(req.GetAsOf(), "as_of")
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.store.GetProduct(ctx, req.GetId())
+	if err != nil {
+		return nil, notFound(err, productNotFound(req.GetId()))
+	}
+	h, err := s.store.History(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	return productToProto(p, h, asOf), nil
+}
+
+func (s *Server) ListProducts(ctx context.Context, req *ocopv1.ListProductsRequest) (*ocopv1.ListProductsResponse, error) {
+	asOf, units, err := s.unitsUnder(ctx, req.GetUnitCode(), req.GetAsOf())
+	if err != nil {
+		return nil, err
+	}
+	after, err := decodeAfter(req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	limit := request.PageSize(req.GetPageSize(), defaultPageSize, maxPageSize)
+	rows, err := s.store.ListProducts(ctx, units, req.GetProductGroup(), asOf, after, limit+1)
+	if err != nil {
+		return nil, err
+	}
+	resp := &ocopv1.ListProductsResponse{}
+	if len(rows) > limit {
+		rows = rows[:limit]
+		resp.NextPageToken = encodeAfter(rows[limit-1].ID)
+	}
+	for _, p := range rows {
+		resp.Products = append(resp.Products, productToProto(p, store.History{}, asOf))
+	}
+	return resp, nil
+}
+
+// productToProto is a product with its history and the stars certified on asOf.
+func productToProto(p store.Product, h store.History, asOf date.Date) *ocopv1.Product {
+	out := &ocopv1.Product{Name: fmt.Sprintf("products/%d", p.ID), Id: p.ID, DisplayName: p.Name, ProducerId: p.ProducerID,
+		ProductGroup: p.ProductGroup, UnitCode: p.UnitCode}
+	for _, r := range h.Registrations {
+		out.Registrations = append(out.Registrations, registrationToProto(r))
+	}
+	for _, e := range h.Evaluations {
+		out.Evaluations = append(out.Evaluations, evaluationToProto(e, nil))
+	}
+	for _, c := range h.Certificates {
+		out.Certificates = append(out.Certificates, certificateToProto(c))
+		if rating.InForce(validity(c), asOf) {
+			out.CertifiedStars = int32(c.Stars)
+		}
+	}
+	return out
+}
+
+func validity(c store.Certificate) rating.Certificate {
+	return rating.Certificate{IssuedOn: c.IssuedOn, ValidUntil: c.ValidUntil, EndedOn: c.EndedOn}
+}
