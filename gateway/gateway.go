@@ -22,6 +22,8 @@ type Options struct {
 	RegistryAddr string
 	// CriteriaAddr is host:port of the criteria gRPC service.
 	CriteriaAddr string
+	// OcopAddr is host:port of the OCOP gRPC service.
+	OcopAddr string
 	// Logger receives the access log and recovered panics; nil means slog.Default().
 	Logger *slog.Logger
 }

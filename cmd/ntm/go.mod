@@ -48,6 +48,7 @@ require (
 	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
 	github.com/ncruces/go-strftime v1.1.0 // indirect
 	github.com/ntmsuite/ntm/services/criteria v0.0.0-00010101000000-000000000000
+	github.com/ntmsuite/ntm/services/ocop v0.0.0-00010101000000-000000000000
 	github.com/pressly/goose/v3 v3.29.0 // indirect
 	github.com/prometheus/client_model v0.6.3 // indirect
 	github.com/prometheus/common v0.72.0 // indirect
@@ -68,3 +69,5 @@ require (
 )
 
 replace github.com/ntmsuite/ntm/services/criteria => ../../services/criteria
+
+replace github.com/ntmsuite/ntm/services/ocop => ../../services/ocop

@@ -23,6 +23,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/metricshttp"
 	"github.com/ntmsuite/ntm/services/criteria"
+	"github.com/ntmsuite/ntm/services/ocop"
 	"github.com/ntmsuite/ntm/services/registry"
 )
 
@@ -32,6 +33,7 @@ type upConfig struct {
 	httpAddr     string
 	registryAddr string
 	criteriaAddr string
+	ocopAddr     string
 	redisAddr    string
 	catalogDir   string
 	metricsAddr  string
@@ -46,6 +48,7 @@ func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logge
 	fs.StringVar(&cfg.httpAddr, "http-addr", "127.0.0.1:8080", "REST gateway listen address")
 	fs.StringVar(&cfg.registryAddr, "registry-addr", "127.0.0.1:9101", "registry gRPC listen address")
 	fs.StringVar(&cfg.criteriaAddr, "criteria-addr", "127.0.0.1:9102", "criteria gRPC listen address")
+	fs.StringVar(&cfg.ocopAddr, "ocop-addr", "127.0.0.1:9103", "OCOP gRPC listen address")
 	fs.StringVar(&cfg.redisAddr, "redis-addr", "", "Redis address of the aggregate cache; empty caches in this process")
 	fs.StringVar(&cfg.catalogDir, "catalog-dir", "", "directory of extra criteria catalog files (a province's thresholds)")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", "127.0.0.1:9100", "Prometheus /metrics listen address; empty disables")
@@ -58,8 +61,8 @@ func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logge
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "NTM Suite is up.\n  REST:     %s   (try %s/v1/units/%s/aggregate?as_of=2020-12-31)\n  OpenAPI:  %s/openapi.json\n  health:   %s/healthz\n  registry: %s (gRPC)\n  criteria: %s (gRPC)\nPress Ctrl+C to stop.\n",
-		s.httpURL, s.httpURL, demo.ProvinceCode, s.httpURL, s.httpURL, s.registryAddr, s.criteriaAddr)
+	fmt.Fprintf(stdout, "NTM Suite is up.\n  REST:     %s   (try %s/v1/units/%s/aggregate?as_of=2020-12-31)\n  OpenAPI:  %s/openapi.json\n  health:   %s/healthz\n  registry: %s (gRPC)\n  criteria: %s (gRPC)\n  ocop:     %s (gRPC)\nPress Ctrl+C to stop.\n",
+		s.httpURL, s.httpURL, demo.ProvinceCode, s.httpURL, s.httpURL, s.registryAddr, s.criteriaAddr, s.ocopAddr)
 	return s.wait()
 }
 
@@ -68,6 +71,7 @@ type suite struct {
 	httpURL      string
 	registryAddr string
 	criteriaAddr string
+	ocopAddr     string
 	group        *errgroup.Group
 	cancel       context.CancelFunc
 	closers      []func() error
@@ -121,7 +125,18 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 		return nil, err
 	}
 
-	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: s.registryAddr, CriteriaAddr: s.criteriaAddr, Logger: logger})
+	oc, err := ocop.Open(ctx, ocop.Config{SQLitePath: filepath.Join(cfg.dataDir, "ocop.db"),
+		PostgresURL: cfg.postgresURL, PostgresSchema: "ocop",
+		Registry: regConn, Cache: aggCache, Logger: logger, Metrics: metrics, Registerer: promReg})
+	if err != nil {
+		return nil, err
+	}
+	s.closers = append(s.closers, oc.Close)
+	if s.ocopAddr, err = serve(ctx, g, "ocop", cfg.ocopAddr, oc.Serve); err != nil {
+		return nil, err
+	}
+
+	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: s.registryAddr, CriteriaAddr: s.criteriaAddr, OcopAddr: s.ocopAddr, Logger: logger})
 	if err != nil {
 		return nil, err
 	}
