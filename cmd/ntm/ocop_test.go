@@ -44,25 +44,26 @@ func sheet(points ...float64) string {
 
 type ocopSummary struct {
 	Producers, Products, Registered, Eligible, CertifiedTotal, Expiring int
-	Certified                                                         []struct{ Stars, Products int }
+	Certified                                                           []struct{ Stars, Products int }
 }
 
 // A product through its cycle over REST: producer, product, registration,
 // a provincial evaluation (76 points: 4 stars), its certificate; the
-// province's summary counts it while the certificate holds and not after
-// its 36 months. Bad input names the field and writes nothing.
+// commune's summary (Bình Long, without demo producers) counts it while the
+// certificate holds and not after its 36 months. Bad input names the field
+// and writes nothing.
 func TestOcopCycleAndSummary(t *testing.T) {
 	base := startTestSuite(t, upConfig{}).httpURL
 	var producer struct{ Id string }
-	postJSON(t, base+"/v1/producers", `{"displayName":"HTX Chè La Hiên","kind":"COOPERATIVE","unitCode":"06002","registeredOn":"2019-03-01"}`, http.StatusCreated, &producer)
+	postJSON(t, base+"/v1/producers", `{"displayName":"HTX Chè Bình Long","kind":"COOPERATIVE","unitCode":"06008","registeredOn":"2019-03-01"}`, http.StatusCreated, &producer)
 	var product struct{ Id string }
-	postJSON(t, base+"/v1/products", `{"displayName":"Chè xanh La Hiên","producerId":`+producer.Id+`,"productGroup":"BEVERAGE"}`, http.StatusCreated, &product)
+	postJSON(t, base+"/v1/products", `{"displayName":"Chè xanh Bình Long","producerId":`+producer.Id+`,"productGroup":"BEVERAGE"}`, http.StatusCreated, &product)
 	p := base + "/v1/products/" + product.Id
 	postJSON(t, p+"/registrations", `{"year":2024,"registeredOn":"2024-03-01"}`, http.StatusCreated, nil)
 	postJSON(t, p+"/registrations/2024:review", `{"eligibility":"ELIGIBLE","reviewedOn":"2024-04-01"}`, http.StatusOK, nil)
 
 	for _, tc := range []struct{ path, body, field string }{
-		{"/v1/producers", `{"displayName":"HTX","kind":"COOPERATIVE","unitCode":"170","registeredOn":"2019-03-01"}`, "producer.unit_code"}, // a district
+		{"/v1/producers", `{"displayName":"HTX","kind":"COOPERATIVE","unitCode":"170","registeredOn":"2019-03-01"}`, "producer.unit_code"},   // a district
 		{"/v1/producers", `{"displayName":"HTX","kind":"COOPERATIVE","unitCode":"06101","registeredOn":"2019-03-01"}`, "producer.unit_code"}, // created in 2025
 		{p + "/evaluations", `{"year":2024,"evaluatedOn":"2024-05-10","councilLevel":"PROVINCE","scores":` + sheet(7) + `}`, "evaluation.scores[0].points"},
 		{p + "/evaluations", `{"year":2024,"evaluatedOn":"2024-05-10","councilLevel":"PROVINCE","scores":[{"criterionCode":"Z9","points":1}]}`, "evaluation.scores[0].criterion_code"},
@@ -95,17 +96,64 @@ func TestOcopCycleAndSummary(t *testing.T) {
 	postJSON(t, p+"/certificates", `{"evaluationId":`+four.Id+`,"decisionNumber":"1234/QĐ-UBND","issuedOn":"2024-06-01"}`, http.StatusCreated, nil)
 
 	var s ocopSummary
-	getJSON(t, base+"/v1/units/19/ocopSummary?as_of=2024-12-31", http.StatusOK, &s)
+	getJSON(t, base+"/v1/units/06008/ocopSummary?as_of=2024-12-31", http.StatusOK, &s)
 	if s.Producers != 1 || s.Products != 1 || s.Registered != 1 || s.Eligible != 1 || s.CertifiedTotal != 1 || s.Certified[1].Stars != 4 || s.Certified[1].Products != 1 {
 		t.Errorf("summary 2024-12-31 = %+v, want 1 producer, 1 product registered and eligible, one 4-star certificate", s)
 	}
 	// Valid 36 months: until 2027-06-01; expiring within 90 days on 2027-03-15.
-	getJSON(t, base+"/v1/units/19/ocopSummary?as_of=2027-03-15", http.StatusOK, &s)
+	getJSON(t, base+"/v1/units/06008/ocopSummary?as_of=2027-03-15", http.StatusOK, &s)
 	if s.CertifiedTotal != 1 || s.Expiring != 1 {
 		t.Errorf("summary 2027-03-15: certified %d, expiring %d; want 1 and 1", s.CertifiedTotal, s.Expiring)
 	}
-	getJSON(t, base+"/v1/units/19/ocopSummary?as_of=2027-06-01", http.StatusOK, &s)
+	getJSON(t, base+"/v1/units/06008/ocopSummary?as_of=2027-06-01", http.StatusOK, &s)
 	if s.CertifiedTotal != 0 {
 		t.Errorf("summary 2027-06-01 (expired): certified %d, want 0", s.CertifiedTotal)
+	}
+}
+
+// The demo province's OCOP figures, counted by hand from ocop.json: five
+// producers, seven products; certificates of Chè xanh La Hiên (4★, 2020 expired
+// 2023-10-20, again from 2024-06-15), Gạo Bao thai (3★ 2021, renewed by the
+// district 2024-09-05), Thịt trâu sấy (4★ 2023-07-10 until 2026-07-10) and
+// Tương nếp Nam Tiến (3★ from 2025-10-20).
+func TestDemoOcopSummaryMatchesHandCount(t *testing.T) {
+	base := startTestSuite(t, upConfig{}).httpURL
+	type full struct {
+		ocopSummary
+		NotEligible               int
+		Evaluated, NewlyCertified []struct{ Stars, Products int }
+	}
+	stars := func(ts []struct{ Stars, Products int }) map[int]int {
+		m := map[int]int{}
+		for _, s := range ts {
+			if s.Products > 0 {
+				m[s.Stars] = s.Products
+			}
+		}
+		return m
+	}
+	var s full
+	getJSON(t, base+"/v1/units/19/ocopSummary?as_of=2024-12-31", http.StatusOK, &s)
+	if s.Producers != 4 || s.Products != 5 || s.Registered != 3 || s.Eligible != 2 || s.NotEligible != 1 {
+		t.Errorf("2024: %d producers, %d products, registered %d, eligible %d, not eligible %d; want 4, 5, 3, 2, 1",
+			s.Producers, s.Products, s.Registered, s.Eligible, s.NotEligible)
+	}
+	if got := stars(s.Evaluated); len(got) != 2 || got[3] != 1 || got[4] != 1 {
+		t.Errorf("2024 evaluated by stars = %v, want 3★ 1, 4★ 1", got)
+	}
+	if got := stars(s.NewlyCertified); len(got) != 2 || got[3] != 1 || got[4] != 1 {
+		t.Errorf("2024 newly certified = %v, want 3★ 1, 4★ 1", got)
+	}
+	if got := stars(s.Certified); s.CertifiedTotal != 3 || got[3] != 1 || got[4] != 2 {
+		t.Errorf("certified on 2024-12-31 = %v (total %d), want 3★ 1, 4★ 2", got, s.CertifiedTotal)
+	}
+	// The day before Thịt trâu sấy's certificate ends, and the day it does.
+	getJSON(t, base+"/v1/units/19/ocopSummary?as_of=2026-07-09", http.StatusOK, &s)
+	if s.CertifiedTotal != 4 || s.Expiring != 1 {
+		t.Errorf("2026-07-09: certified %d, expiring %d; want 4 and 1", s.CertifiedTotal, s.Expiring)
+	}
+	getJSON(t, base+"/v1/units/19/ocopSummary?as_of=2026-07-10", http.StatusOK, &s)
+	if got := stars(s.Certified); s.CertifiedTotal != 3 || got[3] != 2 || got[4] != 1 || s.Producers != 5 || s.Products != 7 {
+		t.Errorf("2026-07-10: certified %v (total %d), %d producers, %d products; want 3★ 2, 4★ 1, 5, 7", got, s.CertifiedTotal, s.Producers, s.Products)
 	}
 }

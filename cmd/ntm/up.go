@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
+	"google.golang.org/grpc"
 
 	"github.com/ntmsuite/ntm/cmd/ntm/internal/demo"
 	"github.com/ntmsuite/ntm/gateway"
@@ -164,7 +165,7 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 	}
 
 	if cfg.demo {
-		if err := loadDemo(ctx, s.registryAddr, s.criteriaAddr, logger); err != nil {
+		if err := loadDemo(ctx, s, logger); err != nil {
 			return nil, err
 		}
 	}
@@ -182,18 +183,21 @@ func serve(ctx context.Context, g *errgroup.Group, name, addr string, fn func(co
 	return lis.Addr().String(), nil
 }
 
-func loadDemo(ctx context.Context, registryAddr, criteriaAddr string, logger *slog.Logger) error {
-	regConn, err := grpcclient.Dial(registryAddr)
-	if err != nil {
-		return err
+func loadDemo(ctx context.Context, s *suite, logger *slog.Logger) error {
+	var conns []*grpc.ClientConn
+	defer func() {
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	}()
+	for _, addr := range []string{s.registryAddr, s.criteriaAddr, s.ocopAddr} {
+		c, err := grpcclient.Dial(addr)
+		if err != nil {
+			return err
+		}
+		conns = append(conns, c)
 	}
-	defer regConn.Close()
-	critConn, err := grpcclient.Dial(criteriaAddr)
-	if err != nil {
-		return err
-	}
-	defer critConn.Close()
-	loaded, err := demo.Load(ctx, regConn, critConn)
+	loaded, err := demo.Load(ctx, conns[0], conns[1], conns[2])
 	if err != nil {
 		return err
 	}
