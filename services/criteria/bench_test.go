@@ -58,13 +58,13 @@ import (
 	"github.com/ntmsuite/ntm/services/criteria"
 	"github.com/ntmsuite/ntm/services/criteria/catalogs"
 	"github.com/ntmsuite/ntm/services/criteria/internal/catalog"
-	"github.com/ntmsuite/ntm/services/registry/registryclient"
 	"github.com/ntmsuite/ntm/services/criteria/internal/scoring"
 	"github.com/ntmsuite/ntm/services/criteria/internal/server"
 	"github.com/ntmsuite/ntm/services/criteria/internal/store"
 	"github.com/ntmsuite/ntm/services/criteria/internal/store/migrations"
 	"github.com/ntmsuite/ntm/services/criteria/synthetic"
 	"github.com/ntmsuite/ntm/services/registry"
+	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
 
 const (

@@ -22,10 +22,10 @@ import (
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	"github.com/ntmsuite/ntm/services/criteria/catalogs"
 	"github.com/ntmsuite/ntm/services/criteria/internal/catalog"
-	"github.com/ntmsuite/ntm/services/registry/registryclient"
 	"github.com/ntmsuite/ntm/services/criteria/internal/server"
 	"github.com/ntmsuite/ntm/services/criteria/internal/store"
 	"github.com/ntmsuite/ntm/services/criteria/internal/store/migrations"
+	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
 
 // Config says where the service keeps its data, what it talks to and how it serves.

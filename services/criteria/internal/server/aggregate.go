@@ -13,8 +13,8 @@ import (
 	"github.com/ntmsuite/ntm/platform/request"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
-	"github.com/ntmsuite/ntm/services/registry/registryclient"
 	"github.com/ntmsuite/ntm/services/criteria/internal/scoring"
+	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
 
 // Count modes of an aggregate (see Aggregate.count_mode).

@@ -14,9 +14,9 @@ import (
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/request"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
-	"github.com/ntmsuite/ntm/services/registry/registryclient"
 	"github.com/ntmsuite/ntm/services/criteria/internal/scoring"
 	"github.com/ntmsuite/ntm/services/criteria/internal/store"
+	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
 
 const (

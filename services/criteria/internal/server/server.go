@@ -14,8 +14,8 @@ import (
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/criteria/internal/catalog"
-	"github.com/ntmsuite/ntm/services/registry/registryclient"
 	"github.com/ntmsuite/ntm/services/criteria/internal/store"
+	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
 
 // Generation is the cache generation this service advances on every write;
