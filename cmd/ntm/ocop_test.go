@@ -157,3 +157,29 @@ func TestDemoOcopSummaryMatchesHandCount(t *testing.T) {
 		t.Errorf("2026-07-10: certified %v (total %d), %d producers, %d products; want 3★ 2, 4★ 1, 5, 7", got, s.CertifiedTotal, s.Producers, s.Products)
 	}
 }
+
+// A producer of Xã Lâu Thượng (06003), which merged into the new Xã Võ Nhai
+// (06101) on 2025-07-01, counts under Lâu Thượng before the merger and under
+// Võ Nhai and the province after it.
+func TestOcopProducerFollowsItsCommuneThroughAMerger(t *testing.T) {
+	base := startTestSuite(t, upConfig{})
+	var producer struct{ Id string }
+	postJSON(t, base.httpURL+"/v1/producers", `{"displayName":"HTX Mật ong Lâu Thượng","kind":"COOPERATIVE","unitCode":"06003","registeredOn":"2021-03-01"}`, http.StatusCreated, &producer)
+	postJSON(t, base.httpURL+"/v1/products", `{"displayName":"Mật ong Lâu Thượng","producerId":`+producer.Id+`,"productGroup":"FOOD"}`, http.StatusCreated, nil)
+	for _, tc := range []struct {
+		unit, asOf string
+		producers  int
+	}{
+		{"06003", "2024-12-31", 1},
+		{"06101", "2025-07-01", 1},
+		{"19", "2024-12-31", 5}, // with the 4 demo producers of that day
+		{"19", "2026-01-01", 6}, // and the demo's 2025 producer
+	} {
+		var s ocopSummary
+		getJSON(t, base.httpURL+"/v1/units/"+tc.unit+"/ocopSummary?as_of="+tc.asOf, http.StatusOK, &s)
+		if s.Producers != tc.producers {
+			t.Errorf("producers under %s on %s = %d, want %d", tc.unit, tc.asOf, s.Producers, tc.producers)
+		}
+	}
+	getJSON(t, base.httpURL+"/v1/units/06101/ocopSummary?as_of=2024-12-31", http.StatusNotFound, nil)
+}

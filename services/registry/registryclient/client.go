@@ -116,6 +116,28 @@ func (c *Client) under(ctx context.Context, parent string, d date.Date, t regist
 	}
 }
 
+// Predecessors lists the codes of the units that became code (merged into
+// it, split off into it) on or before d, at any distance: figures recorded
+// for a commune that later merged belong, in views of later dates, to the
+// unit it became.
+func (c *Client) Predecessors(ctx context.Context, code string, d date.Date) ([]string, error) {
+	l, err := c.rpc.GetUnitLineage(ctx, &registryv1.GetUnitLineageRequest{Code: code})
+	if err != nil {
+		return nil, translate(err, "lineage of "+code)
+	}
+	var out []string
+	for _, link := range l.GetPredecessors() {
+		on, err := date.Parse(link.GetEffectiveDate())
+		if err != nil {
+			return nil, fmt.Errorf("registry: lineage of %s: %w", code, err)
+		}
+		if link.GetFromCode() != code && !on.After(d) {
+			out = append(out, link.GetFromCode())
+		}
+	}
+	return out, nil
+}
+
 // Recognitions lists the recognitions in force on d of parent and the units
 // under it; includeFormer adds former communes (see Recognition.Former).
 func (c *Client) Recognitions(ctx context.Context, parent string, d date.Date, includeFormer bool) ([]Recognition, error) {

@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
@@ -95,8 +99,38 @@ func (s *Server) unitsUnder(ctx context.Context, code, asOfText string) (date.Da
 }
 
 // unitsOn is the communes and wards under the unit code on asOf (the unit
-// itself when it is one; every one for CountryCode).
+// itself when it is one; every one for CountryCode), with every unit that
+// had become one of them by then: a producer keeps the code of the commune
+// it registered in, and counts where that commune went.
 func (s *Server) unitsOn(ctx context.Context, code string, asOf date.Date) ([]string, error) {
+	units, err := s.unitsOfDay(ctx, code, asOf)
+	if err != nil {
+		return nil, err
+	}
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(registryLookups)
+	for _, u := range units {
+		g.Go(func() error {
+			preds, err := s.registry.Predecessors(gctx, u, asOf)
+			mu.Lock()
+			units = append(units, preds...)
+			mu.Unlock()
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	slices.Sort(units)
+	return slices.Compact(units), nil
+}
+
+// registryLookups is how many registry calls a summary makes at once.
+const registryLookups = 16
+
+// unitsOfDay is the communes and wards under the unit code on asOf.
+func (s *Server) unitsOfDay(ctx context.Context, code string, asOf date.Date) ([]string, error) {
 	parent := ""
 	if code != CountryCode {
 		u, err := s.registry.Unit(ctx, code, asOf)
