@@ -63,8 +63,11 @@ type Service struct {
 func Open(ctx context.Context, cfg Config) (*Service, error) {
 	fsys := []fs.FS{catalogs.FS}
 	if cfg.CatalogDir != "" {
-		if _, err := os.Stat(cfg.CatalogDir); err != nil {
-			return nil, fmt.Errorf("ocop catalog dir: %w", err)
+		// The loader globs for files, and a glob finds none, without an
+		// error, in a directory that cannot be read or in a file: a
+		// mistyped path must not silently leave a province's sheets out.
+		if _, err := os.ReadDir(cfg.CatalogDir); err != nil {
+			return nil, fmt.Errorf("ocop catalogs: catalog dir: %w", err)
 		}
 		fsys = append(fsys, os.DirFS(cfg.CatalogDir))
 	}

@@ -1,10 +1,14 @@
 package server
 
 import (
+	"cmp"
+	"context"
 	"encoding/base64"
-	"strconv"
+	"encoding/json"
 
+	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
+	"github.com/ntmsuite/ntm/platform/request"
 )
 
 const (
@@ -12,21 +16,64 @@ const (
 	maxPageSize     = 500
 )
 
-// encodeAfter is an opaque page token holding the last ID served (AIP-158).
-func encodeAfter(id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(id, 10)))
+// listQuery is what a page of a list depends on: the page token carries it
+// (AIP-158), so a token replayed against another query is refused instead
+// of silently skipping or repeating rows, and later pages asked without
+// as_of keep the first page's date.
+type listQuery struct {
+	List  string `json:"l"` // "producers" or "products"
+	Unit  string `json:"u"`
+	Group string `json:"g,omitempty"`
+	AsOf  string `json:"d"`
+	// After is the last ID served; 0 before the first page.
+	After int64 `json:"i"`
 }
 
-// decodeAfter reads a page token; "" is the first page (0).
-func decodeAfter(token string) (int64, error) {
+// readListQuery reads the as_of and the page token of a list request of
+// list, unit and group: as_of defaults to the token's date, then to today,
+// and the token must be one of the same query.
+func readListQuery(list, unit, group, asOfText, token string) (listQuery, date.Date, error) {
+	t, _ := readPageToken(token)
+	asOf, err := request.AsOf(cmp.Or(asOfText, t.AsOf), "as_of")
+	if err != nil {
+		return listQuery{}, asOf, err
+	}
+	q := listQuery{List: list, Unit: unit, Group: group, AsOf: asOf.String()}
 	if token == "" {
-		return 0, nil
+		return q, asOf, nil
 	}
+	after := t.After
+	t.After = 0
+	if t != q || after <= 0 {
+		return listQuery{}, asOf, fault.Invalid("page_token", "is not a token from a previous page of this same query")
+	}
+	q.After = after
+	return q, asOf, nil
+}
+
+// next is the token of the page after the one ending with ID last.
+func (q listQuery) next(last int64) string {
+	q.After = last
+	b, _ := json.Marshal(q)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// readPageToken decodes a token; ok is false for a malformed one.
+func readPageToken(token string) (q listQuery, ok bool) {
 	b, err := base64.RawURLEncoding.DecodeString(token)
-	if err == nil {
-		if id, err := strconv.ParseInt(string(b), 10, 64); err == nil && id > 0 {
-			return id, nil
-		}
+	if err != nil || json.Unmarshal(b, &q) != nil {
+		return listQuery{}, false
 	}
-	return 0, fault.Invalid("page_token", "is not a token from a previous page")
+	return q, true
+}
+
+// listUnits reads a list request (see readListQuery) and the communes and
+// wards its page covers (see unitsOn).
+func (s *Server) listUnits(ctx context.Context, list, unit, group, asOfText, token string) (listQuery, date.Date, []string, error) {
+	q, asOf, err := readListQuery(list, unit, group, asOfText, token)
+	if err != nil {
+		return q, asOf, nil, err
+	}
+	units, err := s.unitsOn(ctx, unit, asOf)
+	return q, asOf, units, err
 }

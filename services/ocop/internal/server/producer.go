@@ -63,39 +63,24 @@ func (s *Server) GetProducer(ctx context.Context, req *ocopv1.GetProducerRequest
 }
 
 func (s *Server) ListProducers(ctx context.Context, req *ocopv1.ListProducersRequest) (*ocopv1.ListProducersResponse, error) {
-	asOf, units, err := s.unitsUnder(ctx, req.GetUnitCode(), req.GetAsOf())
-	if err != nil {
-		return nil, err
-	}
-	after, err := decodeAfter(req.GetPageToken())
+	q, asOf, units, err := s.listUnits(ctx, "producers", req.GetUnitCode(), "", req.GetAsOf(), req.GetPageToken())
 	if err != nil {
 		return nil, err
 	}
 	limit := request.PageSize(req.GetPageSize(), defaultPageSize, maxPageSize)
-	rows, err := s.store.ListProducers(ctx, units, asOf, after, limit+1)
+	rows, err := s.store.ListProducers(ctx, units, asOf, q.After, limit+1)
 	if err != nil {
 		return nil, err
 	}
 	resp := &ocopv1.ListProducersResponse{}
 	if len(rows) > limit {
 		rows = rows[:limit]
-		resp.NextPageToken = encodeAfter(rows[limit-1].ID)
+		resp.NextPageToken = q.next(rows[limit-1].ID)
 	}
 	for _, p := range rows {
 		resp.Producers = append(resp.Producers, producerToProto(p))
 	}
 	return resp, nil
-}
-
-// unitsUnder reads an as_of and a unit of a list request and returns the
-// communes and wards under the unit that day (see unitsOn).
-func (s *Server) unitsUnder(ctx context.Context, code, asOfText string) (date.Date, []string, error) {
-	asOf, err := request.AsOf(asOfText, "as_of")
-	if err != nil {
-		return asOf, nil, err
-	}
-	units, err := s.unitsOn(ctx, code, asOf)
-	return asOf, units, err
 }
 
 // unitsOn is the communes and wards under the unit code on asOf (the unit
@@ -129,7 +114,8 @@ func (s *Server) unitsOn(ctx context.Context, code string, asOf date.Date) ([]st
 // registryLookups is how many registry calls a summary makes at once.
 const registryLookups = 16
 
-// unitsOfDay is the communes and wards under the unit code on asOf.
+// unitsOfDay is the communes and wards under the unit code on asOf;
+// fault.Invalid naming unit_code for a unit no producer can be under.
 func (s *Server) unitsOfDay(ctx context.Context, code string, asOf date.Date) ([]string, error) {
 	parent := ""
 	if code != CountryCode {
@@ -140,10 +126,16 @@ func (s *Server) unitsOfDay(ctx context.Context, code string, asOf date.Date) ([
 		if err != nil {
 			return nil, err
 		}
-		if u.Type == registryv1.UnitType_COMMUNE || u.Type == registryv1.UnitType_WARD {
+		switch u.Type {
+		case registryv1.UnitType_COMMUNE, registryv1.UnitType_WARD:
 			return []string{u.Code}, nil
+		case registryv1.UnitType_PROVINCE, registryv1.UnitType_DISTRICT:
+			parent = u.Code
+		default:
+			// No producer is located in or under a village or a township:
+			// their figures would be zeros that look like counts.
+			return nil, fault.Invalid("unit_code", "unit %s is a %s on %s: OCOP figures are of communes, wards and the districts and provinces above them", u.Code, u.Type, asOf)
 		}
-		parent = u.Code
 	}
 	return s.registry.Under(ctx, parent, asOf, locatedTypes...)
 }

@@ -44,23 +44,19 @@ func (s *Server) GetProduct(ctx context.Context, req *ocopv1.GetProductRequest) 
 }
 
 func (s *Server) ListProducts(ctx context.Context, req *ocopv1.ListProductsRequest) (*ocopv1.ListProductsResponse, error) {
-	asOf, units, err := s.unitsUnder(ctx, req.GetUnitCode(), req.GetAsOf())
-	if err != nil {
-		return nil, err
-	}
-	after, err := decodeAfter(req.GetPageToken())
+	q, asOf, units, err := s.listUnits(ctx, "products", req.GetUnitCode(), req.GetProductGroup(), req.GetAsOf(), req.GetPageToken())
 	if err != nil {
 		return nil, err
 	}
 	limit := request.PageSize(req.GetPageSize(), defaultPageSize, maxPageSize)
-	rows, err := s.store.ListProducts(ctx, units, req.GetProductGroup(), asOf, after, limit+1)
+	rows, err := s.store.ListProducts(ctx, units, req.GetProductGroup(), asOf, q.After, limit+1)
 	if err != nil {
 		return nil, err
 	}
 	resp := &ocopv1.ListProductsResponse{}
 	if len(rows) > limit {
 		rows = rows[:limit]
-		resp.NextPageToken = encodeAfter(rows[limit-1].ID)
+		resp.NextPageToken = q.next(rows[limit-1].ID)
 	}
 	for _, p := range rows {
 		resp.Products = append(resp.Products, productToProto(p, store.History{}, asOf))
