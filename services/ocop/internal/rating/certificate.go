@@ -40,8 +40,9 @@ func InForce(c Certificate, asOf date.Date) bool {
 
 // ExpiringWithin reports whether c holds on asOf and reaches the end of its
 // validity within days (ValidUntil no later than asOf + days): the
-// certificates whose holders are due the notice before expiry. One ended
-// early by a revocation or a newer certificate is not expiring.
+// certificates whose holders are due the notice before expiry. An end
+// recorded for a later day (a renewal, a revocation) does not change it: a
+// past date reads as that day saw it.
 func ExpiringWithin(c Certificate, asOf date.Date, days int) bool {
-	return InForce(c, asOf) && c.end().Equal(c.ValidUntil) && !asOf.AddDays(days).Before(c.ValidUntil)
+	return InForce(c, asOf) && !asOf.AddDays(days).Before(c.ValidUntil)
 }

@@ -50,6 +50,9 @@ func TestInForceAndExpiring(t *testing.T) {
 		{"30 days ahead", cert, "2025-02-13", 30, true, true},
 		{"31 days ahead", cert, "2025-02-12", 30, true, false},
 		{"revoked: day before", revoked, "2023-12-31", 30, true, false},
+		// The day before a later revocation, a certificate near its end reads
+		// as expiring: that day did not know of the revocation.
+		{"revoked: day before, its end within 500 days", revoked, "2023-12-31", 500, true, true},
 		{"revoked: from the day", revoked, "2024-01-01", 30, false, false},
 		{"revoked: near its validity", revoked, "2025-03-01", 30, false, false},
 		{"ended after its validity", late, "2025-03-01", 30, true, true},

@@ -45,8 +45,8 @@ var summaryCases = []summaryCase{
 		producers: 6, products: 7, registered: 6, eligible: 4, notEligible: 1,
 		evaluated: "2★1 3★1 4★1", newly: "3★2 4★1", certified: "3★3 4★1", total: 4,
 		groups: "BEVERAGE 1/1/1, FOOD 4/3/3, HANDICRAFT 1/1/0, HERBAL 1/1/0"}},
-	{"a certificate revoked later does not expire", province2, "2024-09-30", 0, 245, figures{
-		producers: 1, products: 1, registered: 1, eligible: 1, certified: "3★1", total: 1, groups: "FOOD 1/1/1"}},
+	{"a certificate revoked from a later day still reads as expiring that day", province2, "2024-09-30", 0, 245, figures{
+		producers: 1, products: 1, registered: 1, eligible: 1, certified: "3★1", total: 1, expiring: 1, groups: "FOOD 1/1/1"}},
 	{"mid-2024: Lâu Thượng's producer not yet registered, herb's first sheet the latest", province, "2024-06-30", 0, 0, figures{
 		producers: 4, products: 5, registered: 4, eligible: 3, notEligible: 1,
 		evaluated: "3★2 4★1", newly: "3★2 4★1", certified: "3★2 4★1", total: 3,
@@ -74,12 +74,10 @@ var summaryCases = []summaryCase{
 	{"Phú Thượng from the merger", "102", "2020-01-01", 0, 0, figures{producers: 1, products: 1, groups: "FOOD 1/0/0"}},
 
 	// Supersession and expiry. Honey's 4★ (until 2024-05-01) is superseded on 2024-01-15.
-	// As the store documents it, a certificate ended early is never
-	// expiring, even read as of a day before the renewal that ended it: the
-	// figure of 2024-01-14 changed when the renewal of 2024-01-15 was
-	// recorded (it read 1 before).
+	// Read as of the day before the renewal, it is expiring: what a day
+	// reads never changes when a later day's decision is recorded.
 	{"honey's 4★ within 120 days of its end, renewed the next day", province, "2024-01-14", 0, 120, figures{
-		producers: 4, products: 5, certified: "4★1", total: 1,
+		producers: 4, products: 5, certified: "4★1", total: 1, expiring: 1,
 		groups: "BEVERAGE 1/0/0, FOOD 3/0/1, HERBAL 1/0/0"}},
 	{"honey's 3★ replaces it and does not expire soon", province, "2024-01-15", 0, 120, figures{
 		producers: 4, products: 5, newly: "3★1", certified: "3★1", total: 1,

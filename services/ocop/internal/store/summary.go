@@ -51,7 +51,8 @@ type Facts struct {
 	// Products with a certificate in force on the date, by its stars.
 	Certified StarCounts
 	// Certificates in force on the date whose ValidUntil is within the
-	// given number of days of it, and which nothing ends earlier.
+	// given number of days of it (an end recorded for a later day does not
+	// count: the day did not know it).
 	Expiring int
 	// Counts per product group, by group code, for the groups with products.
 	Groups []GroupFacts
@@ -177,10 +178,11 @@ func (q factsQuery) chunk(ctx context.Context, codes []string, f *Facts, group f
 			[]any{q.asOf, q.yearStart, q.yearEnd}, stars(&f.NewlyCertified)},
 		// Supersession leaves one certificate of a product in force on any
 		// day; taking the latest keeps the count of products right even so.
-		// A certificate ended early (superseded by a renewal already
-		// decided, revoked from a later day) does not expire.
+		// Expiring is read as the day saw it: an end recorded for a later
+		// day (a renewal, a revocation) was not known then, so a past
+		// date's figure never changes.
 		{"certificates in force", `SELECT product_group, stars, count(*),
-				sum(CASE WHEN valid_until <= $2 AND ended_on IS NULL THEN 1 ELSE 0 END)
+				sum(CASE WHEN valid_until <= $2 THEN 1 ELSE 0 END)
 			FROM (` + latestPerProduct("p.product_group, x.stars, x.valid_until, x.ended_on",
 			`FROM certificates x JOIN products p ON p.id = x.product_id
 			WHERE `+inForceOn("x.", 1)+` AND p.unit_code IN ({units})`, "issued_on") + `) latest

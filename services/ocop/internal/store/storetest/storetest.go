@@ -723,13 +723,14 @@ func testBoundaries(t *testing.T, s *store.Store) {
 			t.Errorf("Certificate.InForceOn(%s) = %v, the store counts %d", tc.asOf, got, tc.inForce)
 		}
 	}
-	// Revoked from 2024-03-01: in force the day before, not on it, and
-	// never expiring once it ends early.
+	// Revoked from 2024-03-01: in force the day before, not on it. The day
+	// before, it still reads as expiring within ten years: a revocation
+	// recorded for a later day does not change what an earlier day saw.
 	revoke(t, s, c, "2024-03-01")
 	for _, tc := range []struct {
 		asOf              string
 		inForce, expiring int
-	}{{"2024-02-29", 1, 0}, {"2024-03-01", 0, 0}, {"2025-03-01", 0, 0}} {
+	}{{"2024-02-29", 1, 1}, {"2024-03-01", 0, 0}, {"2025-03-01", 0, 0}} {
 		f := facts(t, s, units, 2025, tc.asOf, 3650)
 		if f.Certified.Total() != tc.inForce || f.Expiring != tc.expiring {
 			t.Errorf("revoked, as of %s: certified %v, expiring %d; want %d, %d", tc.asOf, f.Certified, f.Expiring, tc.inForce, tc.expiring)
@@ -831,7 +832,7 @@ func testSummaryFixture(t *testing.T, s *store.Store) {
 			NewlyCertified: stars(map[int]int{3: 1, 4: 1}),
 			// t1 (3), t3 (3), t8 (3, revoked from 2025-01-10), t5 (4, issued on asOf).
 			Certified: stars(map[int]int{3: 3, 4: 1}),
-			Expiring:  1, // t3 until 2025-03-15; t8 ends early
+			Expiring:  2, // t3 until 2025-03-15; t8 until 2025-01-20 (its revocation from 2025-01-10 is later)
 			Groups: []store.GroupFacts{
 				{ProductGroup: "BEVERAGE", Products: 2, Registered: 1, Certified: 1},
 				{ProductGroup: "FOOD", Products: 3, Registered: 3, Certified: 3},
@@ -847,7 +848,7 @@ func testSummaryFixture(t *testing.T, s *store.Store) {
 			NewlyCertified: stars(map[int]int{4: 1}),       // t1's April renewal
 			// t3, t8 (3); t1's renewal (4); t4 (5, revoked later); t2 expired.
 			Certified: stars(map[int]int{3: 2, 4: 1, 5: 1}),
-			Expiring:  0, // t8 would be (2025-01-20), but it ends early
+			Expiring:  1, // t8 (until 2025-01-20; revoked only from 2025-01-10)
 			Groups: []store.GroupFacts{
 				{ProductGroup: "BEVERAGE", Products: 2, Registered: 1, Certified: 1},
 				{ProductGroup: "FOOD", Products: 3, Registered: 2, Certified: 2},
@@ -887,7 +888,7 @@ func testSummaryFixture(t *testing.T, s *store.Store) {
 		}
 	}
 	// One commune alone, and none.
-	want := store.Facts{Producers: 1, Products: 2, Registered: 1, Eligible: 1,
+	want := store.Facts{Producers: 1, Products: 2, Registered: 1, Eligible: 1, Expiring: 1,
 		Evaluated: stars(map[int]int{3: 1}), NewlyCertified: stars(map[int]int{3: 1}), Certified: stars(map[int]int{3: 2}),
 		Groups: []store.GroupFacts{{ProductGroup: "BEVERAGE", Products: 1, Certified: 1}, {ProductGroup: "FOOD", Products: 1, Registered: 1, Certified: 1}}}
 	if got := facts(t, s, []string{"00100"}, 2024, "2024-12-31", 90); !reflect.DeepEqual(got, want) {
