@@ -67,6 +67,7 @@ func TestOcopCycleAndSummary(t *testing.T) {
 		{"/v1/producers", `{"displayName":"HTX","kind":"COOPERATIVE","unitCode":"06101","registeredOn":"2019-03-01"}`, "producer.unit_code"}, // created in 2025
 		{p + "/evaluations", `{"year":2024,"evaluatedOn":"2024-05-10","councilLevel":"PROVINCE","scores":` + sheet(7) + `}`, "evaluation.scores[0].points"},
 		{p + "/evaluations", `{"year":2024,"evaluatedOn":"2024-05-10","councilLevel":"PROVINCE","scores":[{"criterionCode":"Z9","points":1}]}`, "evaluation.scores[0].criterion_code"},
+		{p + "/registrations", `{"year":2018,"registeredOn":"2018-05-01"}`, "registration.registered_on"}, // before the producer joined
 	} {
 		url := tc.path
 		if strings.HasPrefix(url, "/") {
@@ -77,6 +78,9 @@ func TestOcopCycleAndSummary(t *testing.T) {
 			t.Errorf("POST %s %s: %s, want a violation of %s", tc.path, tc.body, b, tc.field)
 		}
 	}
+
+	// A township (thị trấn) hosts producers too, until it became part of a commune in 2025.
+	postJSON(t, base+"/v1/producers", `{"displayName":"Cơ sở Bánh chưng Đình Cả","kind":"HOUSEHOLD_BUSINESS","unitCode":"06001","registeredOn":"2021-01-05"}`, http.StatusCreated, nil)
 
 	// 95 points by the provincial council: 5 stars, which only the central council certifies.
 	var five struct{ Id string }

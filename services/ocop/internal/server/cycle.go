@@ -20,6 +20,9 @@ func (s *Server) CreateRegistration(ctx context.Context, req *ocopv1.CreateRegis
 	if err != nil {
 		return nil, err
 	}
+	if err := s.notBeforeProducer(ctx, req.GetProductId(), on, "registration.registered_on"); err != nil {
+		return nil, err
+	}
 	saved, err := s.store.CreateRegistration(ctx, store.Registration{ProductID: req.GetProductId(), Year: int(r.GetYear()), RegisteredOn: on})
 	if err != nil {
 		return nil, notFound(err, productNotFound(req.GetProductId()))
@@ -52,6 +55,9 @@ func (s *Server) CreateEvaluation(ctx context.Context, req *ocopv1.CreateEvaluat
 	e := req.GetEvaluation()
 	on, err := pastDate(e.GetEvaluatedOn(), "evaluation.evaluated_on")
 	if err != nil {
+		return nil, err
+	}
+	if err := s.notBeforeProducer(ctx, req.GetProductId(), on, "evaluation.evaluated_on"); err != nil {
 		return nil, err
 	}
 	set, ok := s.catalog.For(on)
@@ -112,6 +118,11 @@ func (s *Server) CreateCertificate(ctx context.Context, req *ocopv1.CreateCertif
 	if ev == nil {
 		return nil, fault.Invalid("certificate.evaluation_id", "product %d has no evaluation %d", req.GetProductId(), c.GetEvaluationId())
 	}
+	for _, earlier := range h.Certificates {
+		if earlier.EvaluationID == ev.ID {
+			return nil, fault.Invalid("certificate.evaluation_id", "evaluation %d is already certified (certificate %d): a new certificate needs a new evaluation", ev.ID, earlier.ID)
+		}
+	}
 	if issued.Before(ev.EvaluatedOn) {
 		return nil, fault.Invalid("certificate.issued_on", "%s is before the evaluation of %s", issued, ev.EvaluatedOn)
 	}
@@ -131,7 +142,7 @@ func (s *Server) CreateCertificate(ctx context.Context, req *ocopv1.CreateCertif
 }
 
 func (s *Server) RevokeCertificate(ctx context.Context, req *ocopv1.RevokeCertificateRequest) (*ocopv1.Certificate, error) {
-	on, err := request.Date(req.GetRevokedOn(), "revoked_on")
+	on, err := pastDate(req.GetRevokedOn(), "revoked_on")
 	if err != nil {
 		return nil, err
 	}
@@ -142,6 +153,23 @@ func (s *Server) RevokeCertificate(ctx context.Context, req *ocopv1.RevokeCertif
 	}
 	s.changed(ctx)
 	return certificateToProto(saved), nil
+}
+
+// notBeforeProducer refuses a date of a product's cycle before its producer
+// joined the program: summaries count from the producer's registration.
+func (s *Server) notBeforeProducer(ctx context.Context, productID int64, on date.Date, field string) error {
+	p, err := s.store.GetProduct(ctx, productID)
+	if err != nil {
+		return notFound(err, productNotFound(productID))
+	}
+	producer, err := s.store.GetProducer(ctx, p.ProducerID)
+	if err != nil {
+		return err
+	}
+	if on.Before(producer.RegisteredOn) {
+		return fault.Invalid(field, "%s is before producer %d registered with the program (%s)", on, producer.ID, producer.RegisteredOn)
+	}
+	return nil
 }
 
 // pastDate reads a required date that cannot be after today: what is

@@ -20,8 +20,9 @@ import (
 	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
 
-// locatedTypes are the units a producer can be located in.
-var locatedTypes = []registryv1.UnitType{registryv1.UnitType_COMMUNE, registryv1.UnitType_WARD}
+// locatedTypes are the units a producer can be located in: the communes,
+// wards and townships (thị trấn, until 2025) of the day.
+var locatedTypes = []registryv1.UnitType{registryv1.UnitType_COMMUNE, registryv1.UnitType_WARD, registryv1.UnitType_TOWNSHIP}
 
 func (s *Server) CreateProducer(ctx context.Context, req *ocopv1.CreateProducerRequest) (*ocopv1.Producer, error) {
 	p := req.GetProducer()
@@ -39,8 +40,8 @@ func (s *Server) CreateProducer(ctx context.Context, req *ocopv1.CreateProducerR
 	if err != nil {
 		return nil, err
 	}
-	if u.Type != registryv1.UnitType_COMMUNE && u.Type != registryv1.UnitType_WARD {
-		return nil, fault.Invalid("producer.unit_code", "unit %s is a %s on %s: a producer is located in a commune or ward", u.Code, u.Type, on)
+	if !slices.Contains(locatedTypes, u.Type) {
+		return nil, fault.Invalid("producer.unit_code", "unit %s is a %s on %s: a producer is located in a commune, ward or township", u.Code, u.Type, on)
 	}
 	saved, err := s.store.CreateProducer(ctx, store.Producer{
 		Name: p.GetDisplayName(), Kind: catalog.ProducerKind(p.GetKind()).String(), UnitCode: u.Code,
@@ -127,14 +128,14 @@ func (s *Server) unitsOfDay(ctx context.Context, code string, asOf date.Date) ([
 			return nil, err
 		}
 		switch u.Type {
-		case registryv1.UnitType_COMMUNE, registryv1.UnitType_WARD:
+		case registryv1.UnitType_COMMUNE, registryv1.UnitType_WARD, registryv1.UnitType_TOWNSHIP:
 			return []string{u.Code}, nil
 		case registryv1.UnitType_PROVINCE, registryv1.UnitType_DISTRICT:
 			parent = u.Code
 		default:
-			// No producer is located in or under a village or a township:
-			// their figures would be zeros that look like counts.
-			return nil, fault.Invalid("unit_code", "unit %s is a %s on %s: OCOP figures are of communes, wards and the districts and provinces above them", u.Code, u.Type, asOf)
+			// No producer is located in or under a village: its figures
+			// would be zeros that look like counts.
+			return nil, fault.Invalid("unit_code", "unit %s is a %s on %s: OCOP figures are of communes, wards, townships and the districts and provinces above them", u.Code, u.Type, asOf)
 		}
 	}
 	return s.registry.Under(ctx, parent, asOf, locatedTypes...)
