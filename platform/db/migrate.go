@@ -67,3 +67,16 @@ func migrationLockID(schema string) int64 {
 	h.Write([]byte("ntm-migrate\x00" + schema))
 	return int64(h.Sum64())
 }
+
+// MigrationDirs splits a service's embedded migrations into the directory of
+// each dialect, sqlite/ and postgres/ (goose runs one directory).
+func MigrationDirs(files fs.FS) (sqlite, postgres fs.FS) {
+	sub := func(dir string) fs.FS {
+		f, err := fs.Sub(files, dir)
+		if err != nil {
+			panic(err) // the directories are embedded at build time
+		}
+		return f
+	}
+	return sub("sqlite"), sub("postgres")
+}

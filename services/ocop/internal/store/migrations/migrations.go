@@ -3,22 +3,12 @@ package migrations
 
 import (
 	"embed"
-	"io/fs"
+
+	"github.com/ntmsuite/ntm/platform/db"
 )
 
 //go:embed sqlite/*.sql postgres/*.sql
 var files embed.FS
 
 // SQLite and Postgres are the migration directories for each dialect.
-var (
-	SQLite   = sub("sqlite")
-	Postgres = sub("postgres")
-)
-
-func sub(dir string) fs.FS {
-	f, err := fs.Sub(files, dir)
-	if err != nil {
-		panic(err) // the directory is embedded at build time
-	}
-	return f
-}
+var SQLite, Postgres = db.MigrationDirs(files)
