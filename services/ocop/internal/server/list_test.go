@@ -127,8 +127,9 @@ func TestListsPageAsOfADate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &ocopv1.Product{Name: fmt.Sprintf("products/%d", s.honey), Id: s.honey, DisplayName: "Mật ong Dân Tiến", ProducerId: s.p2, ProductGroup: "FOOD", UnitCode: "103"}
-	// The list gives the product without its history.
+	want := &ocopv1.Product{Name: fmt.Sprintf("products/%d", s.honey), Id: s.honey, DisplayName: "Mật ong Dân Tiến", ProducerId: s.p2, ProductGroup: "FOOD", UnitCode: "103",
+		CertifiedStars: 3} // honey's 3★ of 2024-01-15
+	// The list gives the product without its history, with the stars it holds on the date.
 	if got := resp.GetProducts()[0]; !proto.Equal(got, want) {
 		t.Errorf("listed %v, want %v", got, want)
 	}

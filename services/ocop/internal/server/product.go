@@ -59,7 +59,9 @@ func (s *Server) ListProducts(ctx context.Context, req *ocopv1.ListProductsReque
 		resp.NextPageToken = q.next(rows[limit-1].ID)
 	}
 	for _, p := range rows {
-		resp.Products = append(resp.Products, productToProto(p, store.History{}, asOf))
+		out := productToProto(p.Product, store.History{}, asOf)
+		out.CertifiedStars = int32(p.CertifiedStars)
+		resp.Products = append(resp.Products, out)
 	}
 	return resp, nil
 }

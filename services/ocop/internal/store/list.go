@@ -87,13 +87,30 @@ func (s *Store) ListProducers(ctx context.Context, unitCodes []string, asOf date
 		ORDER BY id LIMIT $2`, scanProducer, func(p Producer) int64 { return p.ID }, unitCodes, after, limit, asOf)
 }
 
+// ListedProduct is a product as a list shows it on a date: with the stars
+// of its certificate in force that day (0 for none).
+type ListedProduct struct {
+	Product
+	CertifiedStars int
+}
+
 // ListProducts lists the products in unitCodes of producers registered on or
 // before asOf, of productGroup ("" for every group), by ID, those after the
-// ID after, at most limit. A product has no date of its own: it is as old as
-// its producer's registration.
-func (s *Store) ListProducts(ctx context.Context, unitCodes []string, productGroup string, asOf date.Date, after int64, limit int) ([]Product, error) {
-	return listUnits(ctx, s, `SELECT p.id, p.name, p.producer_id, p.product_group, p.unit_code, p.created_at
+// ID after, at most limit, each with its stars certified on asOf. A product
+// has no date of its own: it is as old as its producer's registration.
+func (s *Store) ListProducts(ctx context.Context, unitCodes []string, productGroup string, asOf date.Date, after int64, limit int) ([]ListedProduct, error) {
+	return listUnits(ctx, s, `SELECT p.id, p.name, p.producer_id, p.product_group, p.unit_code, p.created_at,
+			COALESCE((SELECT x.stars FROM certificates x WHERE x.product_id = p.id AND `+inForceOn("x.", 3)+`
+				ORDER BY x.issued_on DESC LIMIT 1), 0)
 		FROM products p JOIN producers r ON r.id = p.producer_id
 		WHERE p.id > $1 AND r.registered_on <= $3 AND ($4 = '' OR p.product_group = $4) AND p.unit_code IN ({units})
-		ORDER BY p.id LIMIT $2`, scanProduct, func(p Product) int64 { return p.ID }, unitCodes, after, limit, asOf, productGroup)
+		ORDER BY p.id LIMIT $2`, scanListedProduct, func(p ListedProduct) int64 { return p.ID }, unitCodes, after, limit, asOf, productGroup)
+}
+
+func scanListedProduct(sc db.Scanner) (ListedProduct, error) {
+	var p ListedProduct
+	var created db.Timestamp
+	err := sc.Scan(&p.ID, &p.Name, &p.ProducerID, &p.ProductGroup, &p.UnitCode, &created, &p.CertifiedStars)
+	p.CreatedAt = created.T
+	return p, err
 }

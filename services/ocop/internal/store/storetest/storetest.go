@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"SummaryFactsFixture", testSummaryFixture},
 		{"ListingAsOfAndPagination", testListing},
 		{"ManyUnitsAcrossChunks", testManyUnits},
+		{"ListedProductsShowTheirStarsOnTheDate", testListedStars},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -907,7 +908,7 @@ func producerIDs(ps []store.Producer) []int64 {
 	return out
 }
 
-func productIDs(ps []store.Product) []int64 {
+func productIDs(ps []store.ListedProduct) []int64 {
 	out := make([]int64, len(ps))
 	for i, p := range ps {
 		out[i] = p.ID
@@ -1057,6 +1058,19 @@ func testManyUnits(t *testing.T, s *store.Store) {
 			return listProducts(t, s, units, "FOOD", "2024-12-31", after, limit)
 		}, limit); !slices.Equal(got, food) {
 			t.Errorf("food pages of %d: %d products, want %d in id order", limit, len(got), len(food))
+		}
+	}
+}
+
+func testListedStars(t *testing.T, s *store.Store) {
+	p := newProducer(t, s, "HTX Chè Tân Cương", "COOPERATIVE", "100", "2018-01-01")
+	prod := newProduct(t, s, p, "Chè Tân Cương", "BEVERAGE")
+	certify(t, s, evaluate(t, s, prod, 2022, "2022-03-01", 4), "2022-03-15", "2025-03-15")
+	certify(t, s, evaluate(t, s, prod, 2024, "2024-06-01", 3), "2024-06-10", "2027-06-10") // a downgrade
+	for asOf, want := range map[string]int{"2022-03-14": 0, "2022-03-15": 4, "2024-06-09": 4, "2024-06-10": 3, "2027-06-10": 0} {
+		ps, err := s.ListProducts(context.Background(), []string{"100"}, "", d(asOf), 0, 10)
+		if err != nil || len(ps) != 1 || ps[0].CertifiedStars != want {
+			t.Errorf("ListProducts as of %s = %+v, %v; want one product with %d stars", asOf, ps, err, want)
 		}
 	}
 }
