@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"github.com/ntmsuite/ntm/platform/yamlsrc"
 	"io/fs"
 	"sort"
 
@@ -59,19 +60,19 @@ func (l *loader) readFS(fsIdx int, fsys fs.FS) error {
 }
 
 func (l *loader) readFile(fsIdx int, name string, data []byte) error {
-	f := source{name: name}
+	f := source{yamlsrc.File{Name: name}}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return f.errf("", nil, "%v", err)
+		return f.Errf("", nil, "%v", err)
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		return f.errf("", nil, "empty file")
+		return f.Errf("", nil, "empty file")
 	}
 	root := doc.Content[0]
 	var head struct {
 		Schema string `yaml:"schema"`
 	}
-	if err := f.decode(root, "", &head); err != nil {
+	if err := f.Decode(root, "", &head); err != nil {
 		return err
 	}
 	switch head.Schema {
@@ -81,7 +82,7 @@ func (l *loader) readFile(fsIdx int, name string, data []byte) error {
 			return err
 		}
 		if prev, ok := l.national[d.set.Code]; ok && prev.fsIdx == fsIdx {
-			return f.errf("set.code", nil, "%s is also defined in %s", d.set.Code, prev.src.name)
+			return f.Errf("set.code", nil, "%s is also defined in %s", d.set.Code, prev.src.Name)
 		}
 		mapPut(&l.national, d.set.Code, d)
 	case SchemaReport:
@@ -91,7 +92,7 @@ func (l *loader) readFile(fsIdx int, name string, data []byte) error {
 		}
 		for code, e := range entries {
 			if prev, ok := l.reportFS[code]; ok && prev == fsIdx {
-				return f.errf(e.path, nil, "also given in %s", l.reports[code].src.name)
+				return f.Errf(e.path, nil, "also given in %s", l.reports[code].src.Name)
 			}
 			mapPut(&l.reports, code, e)
 			mapPut(&l.reportFS, code, fsIdx)
@@ -102,13 +103,13 @@ func (l *loader) readFile(fsIdx int, name string, data []byte) error {
 			return err
 		}
 		if prev, ok := l.provinces[d.raw.Code]; ok && prev.fsIdx == fsIdx {
-			return f.errf("code", nil, "%s is also defined in %s", d.raw.Code, prev.src.name)
+			return f.Errf("code", nil, "%s is also defined in %s", d.raw.Code, prev.src.Name)
 		}
 		mapPut(&l.provinces, d.raw.Code, d)
 	case "":
-		return f.errf("schema", root, "missing (expected %s, %s or %s)", SchemaNational, SchemaProvince, SchemaReport)
+		return f.Errf("schema", root, "missing (expected %s, %s or %s)", SchemaNational, SchemaProvince, SchemaReport)
 	default:
-		return f.errf("schema", root, "unknown schema %q", head.Schema)
+		return f.Errf("schema", root, "unknown schema %q", head.Schema)
 	}
 	return nil
 }
@@ -154,15 +155,15 @@ func (l *loader) build() (*Catalog, error) {
 	for _, code := range sortedKeys(l.reports) {
 		if _, ok := l.national[code]; !ok {
 			e := l.reports[code]
-			return nil, e.src.errf(e.path, nil, "no national set %q is loaded", code)
+			return nil, e.src.Errf(e.path, nil, "no national set %q is loaded", code)
 		}
 	}
 	sortNational(c.national)
 	for i := 1; i < len(c.national); i++ {
 		a, b := c.national[i-1], c.national[i]
 		if a.Valid.Overlaps(b.Valid) {
-			return nil, fmt.Errorf("%s and %s: sets %s (%s) and %s (%s) overlap", l.national[a.Code].src.name,
-				l.national[b.Code].src.name, a.Code, rangeString(a.Valid), b.Code, rangeString(b.Valid))
+			return nil, fmt.Errorf("%s and %s: sets %s (%s) and %s (%s) overlap", l.national[a.Code].src.Name,
+				l.national[b.Code].src.Name, a.Code, rangeString(a.Valid), b.Code, rangeString(b.Valid))
 		}
 	}
 	if err := l.buildProvinces(c); err != nil {
@@ -182,7 +183,7 @@ func endBySuccessor(d *nationalDraft, all []*nationalDraft) error {
 			continue
 		}
 		if !d.set.Valid.From.Before(o.set.Valid.From) {
-			return d.src.errf("set.applies_from", nil, "%s starts on or after its successor %s (%s)", d.set.Code, o.set.Code, o.set.Valid.From)
+			return d.src.Errf("set.applies_from", nil, "%s starts on or after its successor %s (%s)", d.set.Code, o.set.Code, o.set.Valid.From)
 		}
 		d.set.Valid.To = o.set.Valid.From
 		return nil
@@ -208,7 +209,7 @@ func (l *loader) buildProvinces(c *Catalog) error {
 	for _, code := range sortedKeys(l.provinces) {
 		d := l.provinces[code]
 		if _, ok := l.national[code]; ok {
-			return d.src.errf("code", nil, "%s is the code of a national set", code)
+			return d.src.Errf("code", nil, "%s is the code of a national set", code)
 		}
 		var base *Set
 		for _, s := range c.national {
@@ -217,7 +218,7 @@ func (l *loader) buildProvinces(c *Catalog) error {
 			}
 		}
 		if base == nil {
-			return d.src.errf("base", nil, "no national set %q is loaded", d.raw.Base)
+			return d.src.Errf("base", nil, "no national set %q is loaded", d.raw.Base)
 		}
 		s, err := d.build(base)
 		if err != nil {
@@ -233,8 +234,8 @@ func (l *loader) buildProvinces(c *Catalog) error {
 			continue
 		}
 		if a.Valid.From.Equal(b.Valid.From) {
-			return fmt.Errorf("%s and %s: variants %s and %s of province %s both start on %s", l.provinces[a.Code].src.name,
-				l.provinces[b.Code].src.name, a.Code, b.Code, a.ProvinceCode, a.Valid.From)
+			return fmt.Errorf("%s and %s: variants %s and %s of province %s both start on %s", l.provinces[a.Code].src.Name,
+				l.provinces[b.Code].src.Name, a.Code, b.Code, a.ProvinceCode, a.Valid.From)
 		}
 		if a.Valid.To.IsZero() || b.Valid.From.Before(a.Valid.To) {
 			a.Valid.To = b.Valid.From

@@ -73,23 +73,23 @@ type nationalDraft struct {
 
 func (f source) readNational(root *yaml.Node, fsIdx int, file string) (*nationalDraft, error) {
 	d := &nationalDraft{src: f, fsIdx: fsIdx, file: file}
-	if err := f.decode(root, "", &d.raw); err != nil {
+	if err := f.Decode(root, "", &d.raw); err != nil {
 		return nil, err
 	}
 	rs := &d.raw.Set
 	s := &Set{Code: rs.Code, Name: rs.NameVI, NameEN: rs.NameEN, Dimension: DimRegion}
 	if s.Code == "" {
-		return nil, f.errf("set.code", nil, "missing")
+		return nil, f.Errf("set.code", nil, "missing")
 	}
 	if s.Name == "" {
-		return nil, f.errf("set.name_vi", nil, "missing")
+		return nil, f.Errf("set.name_vi", nil, "missing")
 	}
 	switch rs.ThresholdDimension {
 	case "", string(DimRegion):
 	case string(DimCommuneGroup):
 		s.Dimension = DimCommuneGroup
 	default:
-		return nil, f.errf("set.threshold_dimension", nil, "%q is not region or commune_group", rs.ThresholdDimension)
+		return nil, f.Errf("set.threshold_dimension", nil, "%q is not region or commune_group", rs.ThresholdDimension)
 	}
 	var err error
 	if s.Valid.From, err = f.date("set.applies_from", rs.AppliesFrom, true); err != nil {
@@ -101,7 +101,7 @@ func (f source) readNational(root *yaml.Node, fsIdx int, file string) (*national
 		// applies_to is the last day in force; Range.To is exclusive.
 		s.Valid.To, d.hasEnd = to.AddDays(1), true
 		if !s.Valid.From.Before(s.Valid.To) {
-			return nil, f.errf("set.applies_to", nil, "%s is before applies_from %s", rs.AppliesTo, rs.AppliesFrom)
+			return nil, f.Errf("set.applies_to", nil, "%s is before applies_from %s", rs.AppliesTo, rs.AppliesFrom)
 		}
 	}
 	if s.LegalBasis, err = f.legalBasis(rs.LegalBasis, "set.legal_basis"); err != nil {
@@ -114,13 +114,13 @@ func (f source) readNational(root *yaml.Node, fsIdx int, file string) (*national
 func (f source) date(path, s string, required bool) (date.Date, error) {
 	if s == "" {
 		if required {
-			return date.Date{}, f.errf(path, nil, "missing")
+			return date.Date{}, f.Errf(path, nil, "missing")
 		}
 		return date.Date{}, nil
 	}
 	d, err := date.Parse(s)
 	if err != nil {
-		return date.Date{}, f.errf(path, nil, "%v", err)
+		return date.Date{}, f.Errf(path, nil, "%v", err)
 	}
 	return d, nil
 }
@@ -138,15 +138,15 @@ func (f source) legalBasis(nodes []yaml.Node, path string) ([]string, error) {
 			var doc struct {
 				Doc string `yaml:"doc"`
 			}
-			if err := f.decode(n, p, &doc); err != nil {
+			if err := f.Decode(n, p, &doc); err != nil {
 				return nil, err
 			}
 			if doc.Doc == "" {
-				return nil, f.errf(key(p, "doc"), n, "missing")
+				return nil, f.Errf(key(p, "doc"), n, "missing")
 			}
 			out = append(out, doc.Doc)
 		default:
-			return nil, f.errf(p, n, "expected a document number or {doc: ...}")
+			return nil, f.Errf(p, n, "expected a document number or {doc: ...}")
 		}
 	}
 	return out, nil
@@ -164,7 +164,7 @@ func (d *nationalDraft) scopes(all []*nationalDraft) ([]string, error) {
 	}
 	if d.set.Dimension == DimCommuneGroup {
 		if len(d.raw.CommuneGroups) == 0 {
-			return nil, d.src.errf("commune_groups", nil, "missing for a set with threshold_dimension commune_group")
+			return nil, d.src.Errf("commune_groups", nil, "missing for a set with threshold_dimension commune_group")
 		}
 		return codes(d.raw.CommuneGroups), nil
 	}
@@ -180,9 +180,9 @@ func (d *nationalDraft) scopes(all []*nationalDraft) ([]string, error) {
 				}
 			}
 		}
-		return nil, d.src.errf("set.regions_from", nil, "no loaded file %q with a regions list", from)
+		return nil, d.src.Errf("set.regions_from", nil, "no loaded file %q with a regions list", from)
 	}
-	return nil, d.src.errf("regions", nil, "missing (or set.regions_from)")
+	return nil, d.src.Errf("regions", nil, "missing (or set.regions_from)")
 }
 
 // buildCriteria reads the criteria and indicators of a national file.
@@ -199,17 +199,17 @@ func (d *nationalDraft) buildCriteria() error {
 	for i := range d.raw.Criteria {
 		path := index("criteria", i)
 		var rc rawCriterion
-		if err := f.decode(&d.raw.Criteria[i], path, &rc); err != nil {
+		if err := f.Decode(&d.raw.Criteria[i], path, &rc); err != nil {
 			return err
 		}
 		if rc.Code == "" {
-			return f.errf(key(path, "code"), &d.raw.Criteria[i], "missing")
+			return f.Errf(key(path, "code"), &d.raw.Criteria[i], "missing")
 		}
 		if rc.NameVI == "" {
-			return f.errf(key(path, "name_vi"), &d.raw.Criteria[i], "missing")
+			return f.Errf(key(path, "name_vi"), &d.raw.Criteria[i], "missing")
 		}
 		if _, _, dup := s.Criterion(rc.Code); dup {
-			return f.errf(key(path, "code"), &d.raw.Criteria[i], "criterion %q appears twice", rc.Code)
+			return f.Errf(key(path, "code"), &d.raw.Criteria[i], "criterion %q appears twice", rc.Code)
 		}
 		c := Criterion{Code: rc.Code, Name: rc.NameVI, NameEN: rc.NameEN, Confirmed: rc.Confirmed}
 		for j := range rc.Indicators {
@@ -219,7 +219,7 @@ func (d *nationalDraft) buildCriteria() error {
 			}
 			for _, ind := range inds {
 				if _, _, dup := s.Indicator(ind.Code); dup || slices.ContainsFunc(c.Indicators, func(o Indicator) bool { return o.Code == ind.Code }) {
-					return f.errf(key(index(key(path, "indicators"), j), "code"), &rc.Indicators[j], "indicator %q appears twice", ind.Code)
+					return f.Errf(key(index(key(path, "indicators"), j), "code"), &rc.Indicators[j], "indicator %q appears twice", ind.Code)
 				}
 				c.Indicators = append(c.Indicators, ind)
 			}
@@ -231,17 +231,17 @@ func (d *nationalDraft) buildCriteria() error {
 			delete(placeholders, c.Code)
 		}
 		if len(c.Indicators) == 0 {
-			return f.errf(key(path, "indicators"), &d.raw.Criteria[i], "criterion %q has no indicators", c.Code)
+			return f.Errf(key(path, "indicators"), &d.raw.Criteria[i], "criterion %q has no indicators", c.Code)
 		}
 		s.Criteria = append(s.Criteria, c)
 	}
 	for code := range placeholders {
 		if _, _, ok := s.Criterion(code); !ok {
-			return f.errf(key("indicators_placeholder.per_criterion", code), nil, "no criterion %q in this set", code)
+			return f.Errf(key("indicators_placeholder.per_criterion", code), nil, "no criterion %q in this set", code)
 		}
 	}
 	if len(s.Criteria) == 0 {
-		return f.errf("criteria", nil, "missing")
+		return f.Errf("criteria", nil, "missing")
 	}
 	return nil
 }
@@ -251,32 +251,32 @@ func (d *nationalDraft) buildCriteria() error {
 // criterion is met only when both parts are.
 func (f source) indicator(n *yaml.Node, path string, sc scoping) ([]Indicator, error) {
 	var ri rawIndicator
-	if err := f.decode(n, path, &ri); err != nil {
+	if err := f.Decode(n, path, &ri); err != nil {
 		return nil, err
 	}
 	if ri.Code == "" {
-		return nil, f.errf(key(path, "code"), n, "missing")
+		return nil, f.Errf(key(path, "code"), n, "missing")
 	}
 	ind := Indicator{Code: ri.Code, Name: ri.NameVI, NameEN: ri.NameEN, Kind: Kind(ri.Kind), Unit: ri.Unit, Confirmed: ri.Confirmed, Note: ri.Note}
 	if ind.Name == "" {
 		ind.Name = ind.NameEN // many 2016-2020 indicators have no Vietnamese wording in the file
 	}
 	if ind.Name == "" {
-		return nil, f.errf(key(path, "name_vi"), n, "missing (and no name_en)")
+		return nil, f.Errf(key(path, "name_vi"), n, "missing (and no name_en)")
 	}
 	if !slices.Contains([]Kind{KindBoolean, KindPercent, KindAmount, KindCount}, ind.Kind) {
-		return nil, f.errf(key(path, "kind"), n, "%q is not one of boolean, percent, amount, count", ri.Kind)
+		return nil, f.Errf(key(path, "kind"), n, "%q is not one of boolean, percent, amount, count", ri.Kind)
 	}
 	tp := key(path, "threshold")
 	if isNull(&ri.Threshold) {
-		return nil, f.errf(tp, n, "missing")
+		return nil, f.Errf(tp, n, "missing")
 	}
 	b, err := f.readThreshold(&ri.Threshold, tp, sc, "")
 	if err != nil {
 		return nil, err
 	}
 	if (ind.Kind == KindBoolean) != (b.op == OpBool) {
-		return nil, f.errf(key(tp, "op"), &ri.Threshold, "op %q does not fit kind %q (op bool is for kind boolean only)", b.op, ind.Kind)
+		return nil, f.Errf(key(tp, "op"), &ri.Threshold, "op %q does not fit kind %q (op bool is for kind boolean only)", b.op, ind.Kind)
 	}
 	ind.Op = b.op
 	if b.hasUnit {
@@ -291,7 +291,7 @@ func (f source) indicator(n *yaml.Node, path string, sc scoping) ([]Indicator, e
 	}
 	ind.Thresholds = withSynthetic(b.rows, synth)
 	if len(ind.Thresholds) == 0 {
-		return nil, f.errf(tp, &ri.Threshold, "no value for any %s and no synthetic_default", sc.dim)
+		return nil, f.Errf(tp, &ri.Threshold, "no value for any %s and no synthetic_default", sc.dim)
 	}
 	out := []Indicator{ind}
 	if len(b.subset) > 0 {

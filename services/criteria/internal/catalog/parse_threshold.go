@@ -42,13 +42,13 @@ func (f source) readThreshold(n *yaml.Node, path string, sc scoping, inheritedOp
 	for _, p := range ps {
 		if p.key == "op" {
 			if p.v.Kind != yaml.ScalarNode || !slices.Contains(validOps, p.v.Value) {
-				return b, f.errf(key(path, "op"), p.v, "%q is not one of >=, <=, ==, bool", p.v.Value)
+				return b, f.Errf(key(path, "op"), p.v, "%q is not one of >=, <=, ==, bool", p.v.Value)
 			}
 			b.op, b.hasOp = p.v.Value, true
 		}
 	}
 	if b.op == "" {
-		return b, f.errf(key(path, "op"), n, "missing")
+		return b, f.Errf(key(path, "op"), n, "missing")
 	}
 	boolean := b.op == OpBool
 	var def, national *Threshold
@@ -59,7 +59,7 @@ func (f source) readThreshold(n *yaml.Node, path string, sc scoping, inheritedOp
 		case "unit":
 			if !isNull(p.v) {
 				if p.v.Kind != yaml.ScalarNode {
-					return b, f.errf(kp, p.v, "expected a unit")
+					return b, f.Errf(kp, p.v, "expected a unit")
 				}
 				b.unit = p.v.Value
 			}
@@ -92,14 +92,14 @@ func (f source) readThreshold(n *yaml.Node, path string, sc scoping, inheritedOp
 			b.rows = append(b.rows, rows...)
 		case "confirmed":
 			var c bool
-			if err := f.decode(p.v, kp, &c); err != nil {
+			if err := f.Decode(p.v, kp, &c); err != nil {
 				return b, err
 			}
 			b.confirmed = &c
 		case "note", "sources":
 			// documentation only
 		default:
-			return b, f.errf(kp, p.k, "unknown threshold key")
+			return b, f.Errf(kp, p.k, "unknown threshold key")
 		}
 	}
 	// `national` is the "chung cả nước" value: the default unless one is given.
@@ -169,7 +169,7 @@ func (f source) yearRows(n *yaml.Node, path string, sc scoping, boolean bool) ([
 func (f source) year(k *yaml.Node, path string) (int, error) {
 	y, err := strconv.Atoi(k.Value)
 	if err != nil || y < 1900 || y > 2200 {
-		return 0, f.errf(path, k, "%q is not a year", k.Value)
+		return 0, f.Errf(path, k, "%q is not a year", k.Value)
 	}
 	return y, nil
 }
@@ -179,17 +179,17 @@ func (f source) checkDimension(n *yaml.Node, path string, sc scoping, byGroup bo
 		return nil
 	}
 	if byGroup && sc.dim != DimCommuneGroup {
-		return f.errf(path, n, "this set's thresholds are by region, not by commune group")
+		return f.Errf(path, n, "this set's thresholds are by region, not by commune group")
 	}
 	if !byGroup && sc.dim != DimRegion {
-		return f.errf(path, n, "this set's thresholds are by commune group (by_group), not by region")
+		return f.Errf(path, n, "this set's thresholds are by commune group (by_group), not by region")
 	}
 	return nil
 }
 
 func (f source) checkScope(k *yaml.Node, path string, sc scoping) error {
 	if !slices.Contains(sc.scopes, k.Value) {
-		return f.errf(path, k, "unknown %s %q (known: %v)", sc.dim, k.Value, sc.scopes)
+		return f.Errf(path, k, "unknown %s %q (known: %v)", sc.dim, k.Value, sc.scopes)
 	}
 	return nil
 }

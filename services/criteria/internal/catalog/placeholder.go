@@ -27,21 +27,21 @@ type rawPlaceholder struct {
 // values come from the file's synthetic_default_rule, not from Go.
 func (f source) placeholders(n *yaml.Node, path string, dim Dimension, groups []string) (map[string][]Indicator, error) {
 	var raw rawPlaceholder
-	if err := f.decode(n, path, &raw); err != nil {
+	if err := f.Decode(n, path, &raw); err != nil {
 		return nil, err
 	}
 	if dim != DimCommuneGroup {
-		return nil, f.errf(path, n, "placeholders are only supported for commune-group sets")
+		return nil, f.Errf(path, n, "placeholders are only supported for commune-group sets")
 	}
 	rulePath := key(path, "synthetic_default_rule")
 	atLeast, atMost, err := parsePlaceholderRule(raw.Rule)
 	if err != nil {
-		return nil, f.errf(rulePath, n, "%v", err)
+		return nil, f.Errf(rulePath, n, "%v", err)
 	}
 	for _, m := range []map[string]float64{atLeast, atMost} {
 		for g := range m {
 			if !slices.Contains(groups, g) {
-				return nil, f.errf(rulePath, n, "unknown commune group %q", g)
+				return nil, f.Errf(rulePath, n, "unknown commune group %q", g)
 			}
 		}
 	}
@@ -49,7 +49,7 @@ func (f source) placeholders(n *yaml.Node, path string, dim Dimension, groups []
 	for crit, pc := range raw.PerCriterion {
 		p := key(key(path, "per_criterion"), crit)
 		if pc.Count != len(pc.NamesEN) {
-			return nil, f.errf(key(p, "count"), n, "%d but names_en has %d names", pc.Count, len(pc.NamesEN))
+			return nil, f.Errf(key(p, "count"), n, "%d but names_en has %d names", pc.Count, len(pc.NamesEN))
 		}
 		for i, name := range pc.NamesEN {
 			ind := Indicator{

@@ -66,7 +66,7 @@ func (f source) readProvince(data []byte, fsIdx int) (*provinceDraft, error) {
 	}
 	for _, kv := range [][2]string{{"code", d.raw.Code}, {"name_vi", d.raw.NameVI}, {"province_code", d.raw.ProvinceCode}, {"base", d.raw.Base}} {
 		if kv[1] == "" {
-			return nil, f.errf(kv[0], nil, "missing")
+			return nil, f.Errf(kv[0], nil, "missing")
 		}
 	}
 	return d, nil
@@ -88,7 +88,7 @@ func (d *provinceDraft) build(base *Set) (*Set, error) {
 		return nil, err
 	} else if !from.IsZero() {
 		if !base.Valid.Contains(from) {
-			return nil, f.errf("applies_from", nil, "%s is outside the validity of %s (%s)", from, base.Code, rangeString(base.Valid))
+			return nil, f.Errf("applies_from", nil, "%s is outside the validity of %s (%s)", from, base.Code, rangeString(base.Valid))
 		}
 		s.Valid.From = from
 	}
@@ -97,7 +97,7 @@ func (d *provinceDraft) build(base *Set) (*Set, error) {
 	} else if !to.IsZero() {
 		end := to.AddDays(1)
 		if !s.Valid.From.Before(end) || (!base.Valid.To.IsZero() && base.Valid.To.Before(end)) {
-			return nil, f.errf("applies_to", nil, "%s must fall within %s", to, rangeString(s.Valid))
+			return nil, f.Errf("applies_to", nil, "%s must fall within %s", to, rangeString(s.Valid))
 		}
 		s.Valid.To = end
 	}
@@ -119,10 +119,10 @@ func (d *provinceDraft) applyThresholds(s *Set) error {
 		path := key("thresholds", p.key)
 		ind, _, ok := s.Indicator(p.key)
 		if !ok {
-			return f.errf(path, p.k, "no indicator %q in %s", p.key, s.Base)
+			return f.Errf(path, p.k, "no indicator %q in %s", p.key, s.Base)
 		}
 		if seen[p.key] {
-			return f.errf(path, p.k, "given twice")
+			return f.Errf(path, p.k, "given twice")
 		}
 		seen[p.key] = true
 		b, err := f.readThreshold(p.v, path, sc, ind.Op)
@@ -130,13 +130,13 @@ func (d *provinceDraft) applyThresholds(s *Set) error {
 			return err
 		}
 		if b.hasOp && b.op != ind.Op {
-			return f.errf(key(path, "op"), p.v, "%q differs from the base's %q", b.op, ind.Op)
+			return f.Errf(key(path, "op"), p.v, "%q differs from the base's %q", b.op, ind.Op)
 		}
 		if b.hasUnit && b.unit != ind.Unit {
-			return f.errf(key(path, "unit"), p.v, "%q differs from the base's %q", b.unit, ind.Unit)
+			return f.Errf(key(path, "unit"), p.v, "%q differs from the base's %q", b.unit, ind.Unit)
 		}
 		if len(b.rows) == 0 && len(b.subset) == 0 {
-			return f.errf(path, p.v, "no value")
+			return f.Errf(path, p.v, "no value")
 		}
 		confirmed := b.confirmed != nil && *b.confirmed
 		if len(b.rows) > 0 {
@@ -145,7 +145,7 @@ func (d *provinceDraft) applyThresholds(s *Set) error {
 		if len(b.subset) > 0 {
 			sub, _, ok := s.Indicator(p.key + "b")
 			if !ok {
-				return f.errf(key(path, "clean_water_subset_by_region"), p.v, "%s has no two-part threshold", p.key)
+				return f.Errf(key(path, "clean_water_subset_by_region"), p.v, "%s has no two-part threshold", p.key)
 			}
 			setRows(sub, b.subset, confirmed)
 		}

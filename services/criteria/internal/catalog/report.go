@@ -60,7 +60,7 @@ func (f source) strictDecode(data []byte, v any) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil {
-		return f.errf("", nil, "%v", err)
+		return f.Errf("", nil, "%v", err)
 	}
 	return nil
 }
@@ -74,7 +74,7 @@ func (e reportEntry) apply(s *Set) error {
 	n := len(s.Criteria)
 	for i, b := range e.raw.Below {
 		if b < 1 || b > n || (i > 0 && b <= e.raw.Below[i-1]) {
-			return e.src.errf(index(key(e.path, "report_below"), i), nil, "%d: counts must be ascending, within 1..%d", b, n)
+			return e.src.Errf(index(key(e.path, "report_below"), i), nil, "%d: counts must be ascending, within 1..%d", b, n)
 		}
 	}
 	s.Bands, s.Below = bands, append([]int(nil), e.raw.Below...)
@@ -84,7 +84,7 @@ func (e reportEntry) apply(s *Set) error {
 // bands checks that every number of criteria met, 0..n, falls in exactly one band.
 func (f source) bands(raw []rawBand, path string, total int) ([]Band, error) {
 	if len(raw) == 0 {
-		return nil, f.errf(path, nil, "missing")
+		return nil, f.Errf(path, nil, "missing")
 	}
 	covered := make([]int, total+1)
 	out := make([]Band, 0, len(raw))
@@ -92,15 +92,15 @@ func (f source) bands(raw []rawBand, path string, total int) ([]Band, error) {
 		p := index(path, i)
 		switch {
 		case r.Label == "":
-			return nil, f.errf(key(p, "label"), nil, "missing")
+			return nil, f.Errf(key(p, "label"), nil, "missing")
 		case r.Min == nil || r.Max == nil:
-			return nil, f.errf(p, nil, "min and max are required")
+			return nil, f.Errf(p, nil, "min and max are required")
 		case *r.Min < 0 || *r.Min > *r.Max || *r.Max > total:
-			return nil, f.errf(p, nil, "min %d, max %d: need 0 <= min <= max <= %d", *r.Min, *r.Max, total)
+			return nil, f.Errf(p, nil, "min %d, max %d: need 0 <= min <= max <= %d", *r.Min, *r.Max, total)
 		}
 		for _, b := range out {
 			if b.Label == r.Label {
-				return nil, f.errf(key(p, "label"), nil, "%q appears twice", r.Label)
+				return nil, f.Errf(key(p, "label"), nil, "%q appears twice", r.Label)
 			}
 		}
 		for m := *r.Min; m <= *r.Max; m++ {
@@ -110,7 +110,7 @@ func (f source) bands(raw []rawBand, path string, total int) ([]Band, error) {
 	}
 	for m, c := range covered {
 		if c != 1 {
-			return nil, f.errf(path, nil, "%d criteria met falls in %d bands; bands must cover 0..%d once each", m, c, total)
+			return nil, f.Errf(path, nil, "%d criteria met falls in %d bands; bands must cover 0..%d once each", m, c, total)
 		}
 	}
 	return out, nil

@@ -35,7 +35,7 @@ func (l *loader) build() (*Catalog, error) {
 	var docs []datedDoc
 	for _, d := range drafts {
 		if top <= d.set.TotalMax {
-			return nil, l.bands.src.errf("star_bands.bands", nil, "the last band ends below %v, so a full score of %s (%v) has no stars", top, d.set.Code, d.set.TotalMax)
+			return nil, l.bands.src.Errf("star_bands.bands", nil, "the last band ends below %v, so a full score of %s (%v) has no stars", top, d.set.Code, d.set.TotalMax)
 		}
 		d.set.Bands = c.Bands
 		c.Sets = append(c.Sets, d.set)
@@ -65,7 +65,7 @@ func placeSets(drafts []*setDraft) error {
 	})
 	for i := 1; i < len(drafts); i++ {
 		a, b := drafts[i-1], drafts[i]
-		if err := follow(&a.set.Valid, b.set.Valid.From, a.src.name+": "+a.path+" ("+a.set.Code+")", b.src.name+": "+b.path+" ("+b.set.Code+")"); err != nil {
+		if err := follow(&a.set.Valid, b.set.Valid.From, a.src.Name+": "+a.path+" ("+a.set.Code+")", b.src.Name+": "+b.path+" ("+b.set.Code+")"); err != nil {
 			return err
 		}
 	}
@@ -98,7 +98,7 @@ func (l *loader) placePeriods(firstCatalog date.Date, docs []datedDoc) ([]*Counc
 	if drafts[0].p.Valid.From.IsZero() {
 		drafts[0].p.Valid.From = firstCatalog
 		if !drafts[0].p.Valid.To.IsZero() && !firstCatalog.Before(drafts[0].p.Valid.To) {
-			return nil, drafts[0].src.errf(key(drafts[0].path, "applies_to"), nil, "ends before the first catalog starts on %s", firstCatalog)
+			return nil, drafts[0].src.Errf(key(drafts[0].path, "applies_to"), nil, "ends before the first catalog starts on %s", firstCatalog)
 		}
 	}
 	sort.SliceStable(drafts, func(i, j int) bool { return drafts[i].p.Valid.From.Before(drafts[j].p.Valid.From) })
@@ -106,7 +106,7 @@ func (l *loader) placePeriods(firstCatalog date.Date, docs []datedDoc) ([]*Counc
 	for i, d := range drafts {
 		if i+1 < len(drafts) {
 			next := drafts[i+1]
-			if err := follow(&d.p.Valid, next.p.Valid.From, d.src.name+": "+d.path, next.src.name+": "+next.path); err != nil {
+			if err := follow(&d.p.Valid, next.p.Valid.From, d.src.Name+": "+d.path, next.src.Name+": "+next.path); err != nil {
 				return nil, err
 			}
 		}
@@ -137,17 +137,17 @@ func (l *loader) checkRules(d *periodDraft) error {
 		path := key(d.rulePaths[i], "certifies_stars")
 		for _, s := range r.CertifiesStars {
 			if s < from || s > top {
-				return d.src.errf(path, nil, "%d stars are not certified (certificates are for %d to %d stars)", s, from, top)
+				return d.src.Errf(path, nil, "%d stars are not certified (certificates are for %d to %d stars)", s, from, top)
 			}
 			if other, dup := by[s]; dup {
-				return d.src.errf(path, nil, "%d stars are also certified by %s in the same period", s, other)
+				return d.src.Errf(path, nil, "%d stars are also certified by %s in the same period", s, other)
 			}
 			by[s] = r.Level
 		}
 	}
 	for s := from; s <= top; s++ {
 		if _, ok := by[s]; !ok {
-			return d.src.errf(key(d.path, "rules"), nil, "no level certifies %d stars", s)
+			return d.src.Errf(key(d.path, "rules"), nil, "no level certifies %d stars", s)
 		}
 	}
 	return nil
@@ -163,7 +163,7 @@ func (l *loader) checkCertificate() error {
 		want = append(want, s)
 	}
 	if !slices.Equal(cd.appliesTo, want) {
-		return cd.src.errf(cd.appliesToPath, nil, "%v differs from the certified stars %v (star_bands.certified_from_stars)", cd.appliesTo, want)
+		return cd.src.Errf(cd.appliesToPath, nil, "%v differs from the certified stars %v (star_bands.certified_from_stars)", cd.appliesTo, want)
 	}
 	return nil
 }

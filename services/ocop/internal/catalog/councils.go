@@ -26,7 +26,7 @@ func (f source) readCouncils(n *yaml.Node, path string) ([]*periodDraft, error) 
 			Confirmed   bool      `yaml:"confirmed"`
 			Rules       yaml.Node `yaml:"rules"`
 		}
-		if err := f.decode(it, p, &r); err != nil {
+		if err := f.Decode(it, p, &r); err != nil {
 			return nil, err
 		}
 		d := &periodDraft{src: f, path: p, p: &CouncilPeriod{Name: r.Period, Confirmed: r.Confirmed}}
@@ -38,7 +38,7 @@ func (f source) readCouncils(n *yaml.Node, path string) ([]*periodDraft, error) 
 			return nil, err
 		}
 		if !d.p.Valid.From.IsZero() && !d.p.Valid.To.IsZero() && !d.p.Valid.From.Before(d.p.Valid.To) {
-			return nil, f.errf(key(p, "applies_to"), it, "%s is before applies_from %s", r.AppliesTo, r.AppliesFrom)
+			return nil, f.Errf(key(p, "applies_to"), it, "%s is before applies_from %s", r.AppliesTo, r.AppliesFrom)
 		}
 		if err := f.readRules(d, &r.Rules, key(p, "rules")); err != nil {
 			return nil, err
@@ -46,7 +46,7 @@ func (f source) readCouncils(n *yaml.Node, path string) ([]*periodDraft, error) 
 		out = append(out, d)
 	}
 	if len(out) == 0 {
-		return nil, f.errf(path, n, "missing")
+		return nil, f.Errf(path, n, "missing")
 	}
 	return out, nil
 }
@@ -57,7 +57,7 @@ func (f source) readRules(d *periodDraft, n *yaml.Node, path string) error {
 		return err
 	}
 	if len(items) == 0 {
-		return f.errf(path, n, "missing")
+		return f.Errf(path, n, "missing")
 	}
 	for i, it := range items {
 		p := index(path, i)
@@ -70,16 +70,16 @@ func (f source) readRules(d *periodDraft, n *yaml.Node, path string) error {
 			Stars     yaml.Node `yaml:"certifies_stars"`
 			MinPoints yaml.Node `yaml:"min_points_to_propose"`
 		}
-		if err := f.decode(it, p, &r); err != nil {
+		if err := f.Decode(it, p, &r); err != nil {
 			return err
 		}
 		rule := CouncilRule{Role: r.Role}
 		var ok bool
 		if rule.Level, ok = ParseCouncilLevel(r.Level); !ok {
-			return f.errf(key(p, "level"), it, "%q is not COMMUNE, DISTRICT, PROVINCE or CENTRAL", r.Level)
+			return f.Errf(key(p, "level"), it, "%q is not COMMUNE, DISTRICT, PROVINCE or CENTRAL", r.Level)
 		}
 		if _, dup := d.p.Rule(rule.Level); dup {
-			return f.errf(key(p, "level"), it, "%s appears twice in the period", rule.Level)
+			return f.Errf(key(p, "level"), it, "%s appears twice in the period", rule.Level)
 		}
 		stars, err := f.items(&r.Stars, key(p, "certifies_stars"))
 		if err != nil {
@@ -95,7 +95,7 @@ func (f source) readRules(d *periodDraft, n *yaml.Node, path string) error {
 		if min, ok, err := f.number(&r.MinPoints, key(p, "min_points_to_propose")); err != nil {
 			return err
 		} else if ok && min < 0 {
-			return f.errf(key(p, "min_points_to_propose"), &r.MinPoints, "%v is negative", min)
+			return f.Errf(key(p, "min_points_to_propose"), &r.MinPoints, "%v is negative", min)
 		} else {
 			rule.MinPointsToPropose = min
 		}

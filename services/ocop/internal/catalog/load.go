@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"github.com/ntmsuite/ntm/platform/yamlsrc"
 	"io/fs"
 	"sort"
 	"strings"
@@ -59,7 +60,7 @@ type section[T any] struct {
 
 func (s *section[T]) put(src source, fsIdx int, path string, v T) error {
 	if s.set && s.fsIdx == fsIdx {
-		return src.errf(path, nil, "also given in %s", s.src.name)
+		return src.Errf(path, nil, "also given in %s", s.src.Name)
 	}
 	*s = section[T]{src: src, fsIdx: fsIdx, val: v, set: true}
 	return nil
@@ -88,7 +89,7 @@ func (l *loader) readFS(fsIdx int, fsys fs.FS) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		if err := l.readFile(fsIdx, source{name: name}, data); err != nil {
+		if err := l.readFile(fsIdx, source{yamlsrc.File{Name: name}}, data); err != nil {
 			return err
 		}
 	}
@@ -98,22 +99,22 @@ func (l *loader) readFS(fsIdx int, fsys fs.FS) error {
 func (l *loader) readFile(fsIdx int, f source, data []byte) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return f.errf("", nil, "%v", err)
+		return f.Errf("", nil, "%v", err)
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		return f.errf("", nil, "empty file")
+		return f.Errf("", nil, "empty file")
 	}
 	root := deref(doc.Content[0])
 	var raw rawFile
-	if err := f.decode(root, "", &raw); err != nil {
+	if err := f.Decode(root, "", &raw); err != nil {
 		return err
 	}
 	switch raw.Schema {
 	case Schema:
 	case "":
-		return f.errf("schema", root, "missing (expected %s)", Schema)
+		return f.Errf("schema", root, "missing (expected %s)", Schema)
 	default:
-		return f.errf("schema", root, "unknown schema %q (expected %s)", raw.Schema, Schema)
+		return f.Errf("schema", root, "unknown schema %q (expected %s)", raw.Schema, Schema)
 	}
 	entries, err := f.items(&raw.Catalogs, "catalogs")
 	if err != nil {
@@ -127,7 +128,7 @@ func (l *loader) readFile(fsIdx int, f source, data []byte) error {
 		}
 		codes[d.set.Code] = true
 		if prev, ok := l.sets[d.set.Code]; ok && prev.fsIdx == fsIdx {
-			return f.errf(key(index("catalogs", i), "code"), n, "%s is also defined in %s", d.set.Code, prev.src.name)
+			return f.Errf(key(index("catalogs", i), "code"), n, "%s is also defined in %s", d.set.Code, prev.src.Name)
 		}
 		if l.sets == nil {
 			l.sets = map[string]*setDraft{}
@@ -147,7 +148,7 @@ func (f source) straySheets(root *yaml.Node, codes map[string]bool) error {
 		k, v := deref(root.Content[i]), deref(root.Content[i+1])
 		code, ok := strings.CutPrefix(k.Value, syntheticPrefix)
 		if ok && v.Kind == yaml.SequenceNode && !codes[code] {
-			return f.errf(k.Value, k, "no catalog %q in this file", code)
+			return f.Errf(k.Value, k, "no catalog %q in this file", code)
 		}
 	}
 	return nil

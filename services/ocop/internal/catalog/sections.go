@@ -10,7 +10,7 @@ func (f source) readGroupSection(n *yaml.Node, path string) ([]ProductGroup, err
 	var r struct {
 		Items yaml.Node `yaml:"items"`
 	}
-	if err := f.decode(n, path, &r); err != nil {
+	if err := f.Decode(n, path, &r); err != nil {
 		return nil, err
 	}
 	return f.groups(&r.Items, key(path, "items"), true)
@@ -24,7 +24,7 @@ func (f source) groups(n *yaml.Node, path string, required bool) ([]ProductGroup
 		return nil, err
 	}
 	if required && len(items) == 0 {
-		return nil, f.errf(path, n, "missing")
+		return nil, f.Errf(path, n, "missing")
 	}
 	var out []ProductGroup
 	for i, it := range items {
@@ -33,16 +33,16 @@ func (f source) groups(n *yaml.Node, path string, required bool) ([]ProductGroup
 			Code   string `yaml:"code"`
 			NameVI string `yaml:"name_vi"`
 		}
-		if err := f.decode(it, p, &g); err != nil {
+		if err := f.Decode(it, p, &g); err != nil {
 			return nil, err
 		}
 		switch {
 		case g.Code == "":
-			return nil, f.errf(key(p, "code"), it, "missing")
+			return nil, f.Errf(key(p, "code"), it, "missing")
 		case g.NameVI == "":
-			return nil, f.errf(key(p, "name_vi"), it, "missing")
+			return nil, f.Errf(key(p, "name_vi"), it, "missing")
 		case slices.ContainsFunc(out, func(o ProductGroup) bool { return o.Code == g.Code }):
-			return nil, f.errf(key(p, "code"), it, "group %q appears twice", g.Code)
+			return nil, f.Errf(key(p, "code"), it, "group %q appears twice", g.Code)
 		}
 		out = append(out, ProductGroup{Code: g.Code, Name: g.NameVI})
 	}
@@ -61,7 +61,7 @@ func (f source) readBands(n *yaml.Node, path string) (bandsDraft, error) {
 		Bands         yaml.Node `yaml:"bands"`
 		CertifiedFrom yaml.Node `yaml:"certified_from_stars"`
 	}
-	if err := f.decode(n, path, &r); err != nil {
+	if err := f.Decode(n, path, &r); err != nil {
 		return bandsDraft{}, err
 	}
 	bp := key(path, "bands")
@@ -70,7 +70,7 @@ func (f source) readBands(n *yaml.Node, path string) (bandsDraft, error) {
 		return bandsDraft{}, err
 	}
 	if len(items) == 0 {
-		return bandsDraft{}, f.errf(bp, n, "missing")
+		return bandsDraft{}, f.Errf(bp, n, "missing")
 	}
 	var d bandsDraft
 	for i, it := range items {
@@ -84,7 +84,7 @@ func (f source) readBands(n *yaml.Node, path string) (bandsDraft, error) {
 			Below yaml.Node `yaml:"below"`
 			Label string    `yaml:"label_vi"`
 		}
-		if err := f.decode(it, p, &b); err != nil {
+		if err := f.Decode(it, p, &b); err != nil {
 			return bandsDraft{}, err
 		}
 		band := StarBand{Label: b.Label}
@@ -92,27 +92,27 @@ func (f source) readBands(n *yaml.Node, path string) (bandsDraft, error) {
 			return bandsDraft{}, err
 		}
 		if band.Stars != i+1 {
-			return bandsDraft{}, f.errf(key(p, "stars"), &b.Stars, "%d: bands must give stars 1, 2, 3... in order", band.Stars)
+			return bandsDraft{}, f.Errf(key(p, "stars"), &b.Stars, "%d: bands must give stars 1, 2, 3... in order", band.Stars)
 		}
 		min, ok, err := f.number(&b.Min, key(p, "min"))
 		if err != nil {
 			return bandsDraft{}, err
 		}
 		if !ok {
-			return bandsDraft{}, f.errf(key(p, "min"), it, "missing")
+			return bandsDraft{}, f.Errf(key(p, "min"), it, "missing")
 		}
 		if i == 0 && min != 0 {
-			return bandsDraft{}, f.errf(key(p, "min"), &b.Min, "%v: the first band must start at 0", min)
+			return bandsDraft{}, f.Errf(key(p, "min"), &b.Min, "%v: the first band must start at 0", min)
 		}
 		if i > 0 && min != d.bands[i-1].Below {
-			return bandsDraft{}, f.errf(key(p, "min"), &b.Min, "%v: must be the previous band's below (%v)", min, d.bands[i-1].Below)
+			return bandsDraft{}, f.Errf(key(p, "min"), &b.Min, "%v: must be the previous band's below (%v)", min, d.bands[i-1].Below)
 		}
 		band.Min = min
 		if band.Below, err = f.positive(&b.Below, key(p, "below")); err != nil {
 			return bandsDraft{}, err
 		}
 		if band.Below <= band.Min {
-			return bandsDraft{}, f.errf(key(p, "below"), &b.Below, "%v is not above min %v", band.Below, band.Min)
+			return bandsDraft{}, f.Errf(key(p, "below"), &b.Below, "%v is not above min %v", band.Below, band.Min)
 		}
 		d.bands = append(d.bands, band)
 	}
@@ -120,7 +120,7 @@ func (f source) readBands(n *yaml.Node, path string) (bandsDraft, error) {
 		return bandsDraft{}, err
 	}
 	if d.certifiedFrom > len(d.bands) {
-		return bandsDraft{}, f.errf(key(path, "certified_from_stars"), &r.CertifiedFrom, "%d is above the highest band (%d stars)", d.certifiedFrom, len(d.bands))
+		return bandsDraft{}, f.Errf(key(path, "certified_from_stars"), &r.CertifiedFrom, "%d is above the highest band (%d stars)", d.certifiedFrom, len(d.bands))
 	}
 	return d, nil
 }
@@ -142,7 +142,7 @@ func (f source) readCertificate(n *yaml.Node, path string) (certificateDraft, er
 			NoticeDays yaml.Node `yaml:"notice_days_before_expiry"`
 		} `yaml:"renewal"`
 	}
-	if err := f.decode(n, path, &r); err != nil {
+	if err := f.Decode(n, path, &r); err != nil {
 		return certificateDraft{}, err
 	}
 	d := certificateDraft{src: f, appliesToPath: key(path, "applies_to_stars")}

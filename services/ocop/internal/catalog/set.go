@@ -44,16 +44,16 @@ const syntheticPrefix = "synthetic_sheet_"
 
 func (f source) readSet(n *yaml.Node, path string, root *yaml.Node, fsIdx int) (*setDraft, error) {
 	var r rawSet
-	if err := f.decode(n, path, &r); err != nil {
+	if err := f.Decode(n, path, &r); err != nil {
 		return nil, err
 	}
 	d := &setDraft{src: f, fsIdx: fsIdx, path: path}
 	s := &Set{Code: r.Code, Name: r.NameVI}
 	if s.Code == "" {
-		return nil, f.errf(key(path, "code"), n, "missing")
+		return nil, f.Errf(key(path, "code"), n, "missing")
 	}
 	if s.Name == "" {
-		return nil, f.errf(key(path, "name_vi"), n, "missing")
+		return nil, f.Errf(key(path, "name_vi"), n, "missing")
 	}
 	var err error
 	if s.Valid.From, err = f.date(key(path, "applies_from"), r.AppliesFrom, true); err != nil {
@@ -63,7 +63,7 @@ func (f source) readSet(n *yaml.Node, path string, root *yaml.Node, fsIdx int) (
 		return nil, err
 	}
 	if !s.Valid.To.IsZero() && !s.Valid.From.Before(s.Valid.To) {
-		return nil, f.errf(key(path, "applies_to"), n, "%s is before applies_from %s", r.AppliesTo, r.AppliesFrom)
+		return nil, f.Errf(key(path, "applies_to"), n, "%s is before applies_from %s", r.AppliesTo, r.AppliesFrom)
 	}
 	if s.LegalBasis, d.docs, err = f.legalBasis(&r.LegalBasis, key(path, "legal_basis")); err != nil {
 		return nil, err
@@ -113,11 +113,11 @@ func (f source) legalBasis(n *yaml.Node, path string) ([]string, []datedDoc, err
 			Doc  string `yaml:"doc"`
 			Date string `yaml:"date"`
 		}
-		if err := f.decode(it, p, &e); err != nil {
+		if err := f.Decode(it, p, &e); err != nil {
 			return nil, nil, err
 		}
 		if e.Doc == "" {
-			return nil, nil, f.errf(key(p, "doc"), it, "missing")
+			return nil, nil, f.Errf(key(p, "doc"), it, "missing")
 		}
 		docs = append(docs, e.Doc)
 		on, err := f.date(key(p, "date"), e.Date, false)
@@ -138,7 +138,7 @@ func (f source) parts(n *yaml.Node, path string, total float64) ([]Part, error) 
 		return nil, err
 	}
 	if len(items) == 0 {
-		return nil, f.errf(path, n, "missing")
+		return nil, f.Errf(path, n, "missing")
 	}
 	var out []Part
 	sum := 0.0
@@ -154,19 +154,19 @@ func (f source) parts(n *yaml.Node, path string, total float64) ([]Part, error) 
 			Max       yaml.Node `yaml:"max_points"`
 			Confirmed bool      `yaml:"confirmed"`
 		}
-		if err := f.decode(it, p, &r); err != nil {
+		if err := f.Decode(it, p, &r); err != nil {
 			return nil, err
 		}
 		if r.Code == "" {
-			return nil, f.errf(key(p, "code"), it, "missing")
+			return nil, f.Errf(key(p, "code"), it, "missing")
 		}
 		for _, o := range out {
 			if o.Code == r.Code {
-				return nil, f.errf(key(p, "code"), it, "part %q appears twice", r.Code)
+				return nil, f.Errf(key(p, "code"), it, "part %q appears twice", r.Code)
 			}
 		}
 		if r.NameVI == "" {
-			return nil, f.errf(key(p, "name_vi"), it, "missing")
+			return nil, f.Errf(key(p, "name_vi"), it, "missing")
 		}
 		max, err := f.positive(&r.Max, key(p, "max_points"))
 		if err != nil {
@@ -176,7 +176,7 @@ func (f source) parts(n *yaml.Node, path string, total float64) ([]Part, error) 
 		out = append(out, Part{Code: r.Code, Name: r.NameVI, NameEN: r.NameEN, MaxPoints: max, Confirmed: r.Confirmed})
 	}
 	if !same(sum, total) {
-		return nil, f.errf(path, n, "the part maxima add up to %v, not total_max_points %v", sum, total)
+		return nil, f.Errf(path, n, "the part maxima add up to %v, not total_max_points %v", sum, total)
 	}
 	return out, nil
 }

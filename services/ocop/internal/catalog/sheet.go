@@ -9,7 +9,7 @@ func (f source) sheet(s *Set, lines *yaml.Node, linesPath string, synthetic *yam
 	n, path, synth := lines, linesPath, false
 	if !isNull(synthetic) {
 		if !isNull(lines) {
-			return f.errf(linesPath, lines, "%s also has %s%s: give one sheet", s.Code, syntheticPrefix, s.Code)
+			return f.Errf(linesPath, lines, "%s also has %s%s: give one sheet", s.Code, syntheticPrefix, s.Code)
 		}
 		n, path, synth = synthetic, syntheticPrefix+s.Code, true
 	}
@@ -42,7 +42,7 @@ func (f source) sheet(s *Set, lines *yaml.Node, linesPath string, synthetic *yam
 	// Lines may add up to more: the part maximum then caps the part (Score).
 	for _, part := range s.Parts {
 		if sums[part.Code] < part.MaxPoints-1e-9 {
-			return f.errf(path, n, "the lines of part %s add up to %v, below the part's maximum %v", part.Code, sums[part.Code], part.MaxPoints)
+			return f.Errf(path, n, "the lines of part %s add up to %v, below the part's maximum %v", part.Code, sums[part.Code], part.MaxPoints)
 		}
 	}
 	return nil
@@ -60,7 +60,7 @@ func (f source) line(n *yaml.Node, path string, s *Set, allowed []string) (Line,
 		Max       yaml.Node `yaml:"max_points"`
 		Confirmed bool      `yaml:"confirmed"`
 	}
-	if err := f.decode(n, path, &r); err != nil {
+	if err := f.Decode(n, path, &r); err != nil {
 		return Line{}, err
 	}
 	l := Line{Code: r.Code, Part: r.Part, Name: r.NameVI, Confirmed: r.Confirmed}
@@ -69,23 +69,23 @@ func (f source) line(n *yaml.Node, path string, s *Set, allowed []string) (Line,
 	}
 	switch {
 	case l.Code == "":
-		return Line{}, f.errf(key(path, "code"), n, "missing")
+		return Line{}, f.Errf(key(path, "code"), n, "missing")
 	case l.Name == "":
-		return Line{}, f.errf(key(path, "name_vi"), n, "missing (and no name_en)")
+		return Line{}, f.Errf(key(path, "name_vi"), n, "missing (and no name_en)")
 	}
 	if _, _, dup := s.Line(l.Code); dup {
-		return Line{}, f.errf(key(path, "code"), n, "line %q appears twice", l.Code)
+		return Line{}, f.Errf(key(path, "code"), n, "line %q appears twice", l.Code)
 	}
 	part, ok := s.Part(l.Part)
 	if !ok {
-		return Line{}, f.errf(key(path, "part"), n, "no part %q in %s", l.Part, s.Code)
+		return Line{}, f.Errf(key(path, "part"), n, "no part %q in %s", l.Part, s.Code)
 	}
 	var err error
 	if l.MaxPoints, err = f.positive(&r.Max, key(path, "max_points")); err != nil {
 		return Line{}, err
 	}
 	if l.MaxPoints > part.MaxPoints {
-		return Line{}, f.errf(key(path, "max_points"), &r.Max, "%v is above the maximum %v of part %s", l.MaxPoints, part.MaxPoints, part.Code)
+		return Line{}, f.Errf(key(path, "max_points"), &r.Max, "%v is above the maximum %v of part %s", l.MaxPoints, part.MaxPoints, part.Code)
 	}
 	return l, nil
 }

@@ -1,63 +1,28 @@
 package catalog
 
 import (
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/ntmsuite/ntm/platform/yamlsrc"
+
 	"github.com/ntmsuite/ntm/platform/date"
 )
 
-// source is one catalog file being read; its errors name the file and the key
-// path inside it ("catalogs[1].parts[0].max_points"), so whoever edits a
-// catalog can find the mistake without reading Go.
-type source struct {
-	name string // file name inside its fs
-}
+// source is one catalog file being read (see platform/yamlsrc: errors name
+// the file, the key path and the line).
+type source struct{ yamlsrc.File }
 
-func (f source) errf(path string, n *yaml.Node, format string, args ...any) error {
-	msg := fmt.Sprintf(format, args...)
-	if path != "" {
-		msg = path + ": " + msg
-	}
-	if n != nil && n.Line > 0 {
-		msg += fmt.Sprintf(" (line %d)", n.Line)
-	}
-	return fmt.Errorf("%s: %s", f.name, msg)
-}
-
-// decode decodes n into v, naming path in the error.
-func (f source) decode(n *yaml.Node, path string, v any) error {
-	if err := n.Decode(v); err != nil {
-		return f.errf(path, n, "%v", err)
-	}
-	return nil
-}
-
-func key(path, k string) string {
-	if path == "" {
-		return k
-	}
-	return path + "." + k
-}
-
-func index(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i) }
-
-func deref(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	return n
-}
-
-// isNull is true for an absent node (zero yaml.Node field) and for `null` / `~`.
-func isNull(n *yaml.Node) bool {
-	n = deref(n)
-	return n == nil || n.Kind == 0 || (n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null")
-}
+// The node helpers every catalog reader shares.
+var (
+	key    = yamlsrc.Key
+	index  = yamlsrc.Index
+	deref  = yamlsrc.Deref
+	isNull = yamlsrc.IsNull
+)
 
 // items are the entries of a sequence; nil for a null node.
 func (f source) items(n *yaml.Node, path string) ([]*yaml.Node, error) {
@@ -66,7 +31,7 @@ func (f source) items(n *yaml.Node, path string) ([]*yaml.Node, error) {
 	}
 	n = deref(n)
 	if n.Kind != yaml.SequenceNode {
-		return nil, f.errf(path, n, "expected a list")
+		return nil, f.Errf(path, n, "expected a list")
 	}
 	out := make([]*yaml.Node, len(n.Content))
 	for i, c := range n.Content {
@@ -82,12 +47,12 @@ func (f source) items(n *yaml.Node, path string) ([]*yaml.Node, error) {
 func (f source) known(n *yaml.Node, path string, allowed ...string) error {
 	n = deref(n)
 	if n.Kind != yaml.MappingNode {
-		return f.errf(path, n, "expected a mapping")
+		return f.Errf(path, n, "expected a mapping")
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := deref(n.Content[i])
 		if !slices.Contains(allowed, k.Value) {
-			return f.errf(key(path, k.Value), k, "unknown key (known: %v)", allowed)
+			return f.Errf(key(path, k.Value), k, "unknown key (known: %v)", allowed)
 		}
 	}
 	return nil
@@ -100,11 +65,11 @@ func (f source) number(n *yaml.Node, path string) (v float64, ok bool, err error
 	}
 	n = deref(n)
 	if n.Kind != yaml.ScalarNode || (n.ShortTag() != "!!int" && n.ShortTag() != "!!float") {
-		return 0, false, f.errf(path, n, "%q is not a number", n.Value)
+		return 0, false, f.Errf(path, n, "%q is not a number", n.Value)
 	}
 	v, perr := strconv.ParseFloat(n.Value, 64)
 	if perr != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, false, f.errf(path, n, "%q is not a finite number", n.Value)
+		return 0, false, f.Errf(path, n, "%q is not a finite number", n.Value)
 	}
 	return v, true, nil
 }
@@ -116,9 +81,9 @@ func (f source) positive(n *yaml.Node, path string) (float64, error) {
 	case err != nil:
 		return 0, err
 	case !ok:
-		return 0, f.errf(path, nil, "missing")
+		return 0, f.Errf(path, nil, "missing")
 	case v <= 0:
-		return 0, f.errf(path, n, "%v must be above 0", v)
+		return 0, f.Errf(path, n, "%v must be above 0", v)
 	}
 	return v, nil
 }
@@ -126,15 +91,15 @@ func (f source) positive(n *yaml.Node, path string) (float64, error) {
 // integer reads a required whole number of at least min.
 func (f source) integer(n *yaml.Node, path string, min int) (int, error) {
 	if isNull(n) {
-		return 0, f.errf(path, nil, "missing")
+		return 0, f.Errf(path, nil, "missing")
 	}
 	n = deref(n)
 	i, err := strconv.Atoi(n.Value)
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || err != nil {
-		return 0, f.errf(path, n, "%q is not a whole number", n.Value)
+		return 0, f.Errf(path, n, "%q is not a whole number", n.Value)
 	}
 	if i < min {
-		return 0, f.errf(path, n, "%d is below %d", i, min)
+		return 0, f.Errf(path, n, "%d is below %d", i, min)
 	}
 	return i, nil
 }
@@ -142,13 +107,13 @@ func (f source) integer(n *yaml.Node, path string, min int) (int, error) {
 func (f source) date(path, s string, required bool) (date.Date, error) {
 	if s == "" {
 		if required {
-			return date.Date{}, f.errf(path, nil, "missing")
+			return date.Date{}, f.Errf(path, nil, "missing")
 		}
 		return date.Date{}, nil
 	}
 	d, err := date.Parse(s)
 	if err != nil {
-		return date.Date{}, f.errf(path, nil, "%v", err)
+		return date.Date{}, f.Errf(path, nil, "%v", err)
 	}
 	return d, nil
 }
