@@ -6,8 +6,12 @@ package yamlsrc
 
 import (
 	"fmt"
+	"io/fs"
+	"sort"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ntmsuite/ntm/platform/date"
 )
 
 // File is one file being read.
@@ -59,4 +63,44 @@ func Deref(n *yaml.Node) *yaml.Node {
 func IsNull(n *yaml.Node) bool {
 	n = Deref(n)
 	return n == nil || n.Kind == 0 || (n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null")
+}
+
+// Date reads a calendar date given as text at path; "" is the zero date, or
+// "missing" when required.
+func (f File) Date(path, s string, required bool) (date.Date, error) {
+	if s == "" {
+		if required {
+			return date.Date{}, f.Errf(path, nil, "missing")
+		}
+		return date.Date{}, nil
+	}
+	d, err := date.Parse(s)
+	if err != nil {
+		return date.Date{}, f.Errf(path, nil, "%v", err)
+	}
+	return d, nil
+}
+
+// ReadDir calls read for every *.yaml and *.yml file at the root of fsys
+// (not subdirectories), in name order, so that loading is reproducible.
+func ReadDir(fsys fs.FS, read func(f File, data []byte) error) error {
+	var names []string
+	for _, pattern := range []string{"*.yaml", "*.yml"} {
+		m, err := fs.Glob(fsys, pattern)
+		if err != nil {
+			return err
+		}
+		names = append(names, m...)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if err := read(File{Name: name}, data); err != nil {
+			return err
+		}
+	}
+	return nil
 }

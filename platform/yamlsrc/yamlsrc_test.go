@@ -1,7 +1,9 @@
 package yamlsrc_test
 
 import (
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"go.yaml.in/yaml/v3"
 
@@ -34,5 +36,36 @@ func TestIsNull(t *testing.T) {
 	m := doc.Content[0]
 	if !yamlsrc.IsNull(m.Content[1]) || yamlsrc.IsNull(m.Content[3]) || !yamlsrc.IsNull(nil) || !yamlsrc.IsNull(&yaml.Node{}) {
 		t.Fatal("IsNull disagrees with YAML")
+	}
+}
+
+func TestReadDirReadsRootYAMLInNameOrder(t *testing.T) {
+	fsys := fstest.MapFS{
+		"b.yml":       {Data: []byte("b")},
+		"a.yaml":      {Data: []byte("a")},
+		"notes.txt":   {Data: []byte("x")},
+		"sub/c.yaml":  {Data: []byte("c")},
+		"z-last.yaml": {Data: []byte("z")},
+	}
+	var got []string
+	err := yamlsrc.ReadDir(fsys, func(f yamlsrc.File, data []byte) error {
+		got = append(got, f.Name+"="+string(data))
+		return nil
+	})
+	if err != nil || strings.Join(got, ",") != "a.yaml=a,b.yml=b,z-last.yaml=z" {
+		t.Fatalf("read %v, %v", got, err)
+	}
+}
+
+func TestDate(t *testing.T) {
+	f := yamlsrc.File{Name: "set.yaml"}
+	if d, err := f.Date("set.applies_to", "", false); err != nil || !d.IsZero() {
+		t.Fatalf("optional empty: %v %v", d, err)
+	}
+	if _, err := f.Date("set.applies_from", "", true); err == nil || err.Error() != "set.yaml: set.applies_from: missing" {
+		t.Fatalf("required empty: %v", err)
+	}
+	if _, err := f.Date("set.applies_from", "2023-02-30", true); err == nil || !strings.HasPrefix(err.Error(), "set.yaml: set.applies_from: ") {
+		t.Fatalf("bad day: %v", err)
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"slices"
 
 	"go.yaml.in/yaml/v3"
-
-	"github.com/ntmsuite/ntm/platform/date"
 )
 
 // Schema names of the files the loader reads.
@@ -92,10 +90,10 @@ func (f source) readNational(root *yaml.Node, fsIdx int, file string) (*national
 		return nil, f.Errf("set.threshold_dimension", nil, "%q is not region or commune_group", rs.ThresholdDimension)
 	}
 	var err error
-	if s.Valid.From, err = f.date("set.applies_from", rs.AppliesFrom, true); err != nil {
+	if s.Valid.From, err = f.Date("set.applies_from", rs.AppliesFrom, true); err != nil {
 		return nil, err
 	}
-	if to, err := f.date("set.applies_to", rs.AppliesTo, false); err != nil {
+	if to, err := f.Date("set.applies_to", rs.AppliesTo, false); err != nil {
 		return nil, err
 	} else if !to.IsZero() {
 		// applies_to is the last day in force; Range.To is exclusive.
@@ -108,20 +106,6 @@ func (f source) readNational(root *yaml.Node, fsIdx int, file string) (*national
 		return nil, err
 	}
 	d.set = s
-	return d, nil
-}
-
-func (f source) date(path, s string, required bool) (date.Date, error) {
-	if s == "" {
-		if required {
-			return date.Date{}, f.Errf(path, nil, "missing")
-		}
-		return date.Date{}, nil
-	}
-	d, err := date.Parse(s)
-	if err != nil {
-		return date.Date{}, f.Errf(path, nil, "%v", err)
-	}
 	return d, nil
 }
 

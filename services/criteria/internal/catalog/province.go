@@ -84,7 +84,7 @@ func (d *provinceDraft) build(base *Set) (*Set, error) {
 	if s.LegalBasis, err = f.legalBasis(r.LegalBasis, "legal_basis"); err != nil {
 		return nil, err
 	}
-	if from, err := f.date("applies_from", r.AppliesFrom, false); err != nil {
+	if from, err := f.Date("applies_from", r.AppliesFrom, false); err != nil {
 		return nil, err
 	} else if !from.IsZero() {
 		if !base.Valid.Contains(from) {
@@ -92,7 +92,7 @@ func (d *provinceDraft) build(base *Set) (*Set, error) {
 		}
 		s.Valid.From = from
 	}
-	if to, err := f.date("applies_to", r.AppliesTo, false); err != nil {
+	if to, err := f.Date("applies_to", r.AppliesTo, false); err != nil {
 		return nil, err
 	} else if !to.IsZero() {
 		end := to.AddDays(1)

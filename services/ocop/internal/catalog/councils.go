@@ -31,7 +31,7 @@ func (f source) readCouncils(n *yaml.Node, path string) ([]*periodDraft, error) 
 		}
 		d := &periodDraft{src: f, path: p, p: &CouncilPeriod{Name: r.Period, Confirmed: r.Confirmed}}
 		// Only the first period may leave its start to the first catalog.
-		if d.p.Valid.From, err = f.date(key(p, "applies_from"), r.AppliesFrom, i > 0); err != nil {
+		if d.p.Valid.From, err = f.Date(key(p, "applies_from"), r.AppliesFrom, i > 0); err != nil {
 			return nil, err
 		}
 		if d.p.Valid.To, err = f.lastDay(key(p, "applies_to"), r.AppliesTo); err != nil {

@@ -1,10 +1,8 @@
 package catalog
 
 import (
-	"fmt"
 	"github.com/ntmsuite/ntm/platform/yamlsrc"
 	"io/fs"
-	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -75,25 +73,7 @@ type loader struct {
 }
 
 func (l *loader) readFS(fsIdx int, fsys fs.FS) error {
-	var names []string
-	for _, pattern := range []string{"*.yaml", "*.yml"} {
-		m, err := fs.Glob(fsys, pattern)
-		if err != nil {
-			return err
-		}
-		names = append(names, m...)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		if err := l.readFile(fsIdx, source{yamlsrc.File{Name: name}}, data); err != nil {
-			return err
-		}
-	}
-	return nil
+	return yamlsrc.ReadDir(fsys, func(f yamlsrc.File, data []byte) error { return l.readFile(fsIdx, source{f}, data) })
 }
 
 func (l *loader) readFile(fsIdx int, f source, data []byte) error {

@@ -56,7 +56,7 @@ func (f source) readSet(n *yaml.Node, path string, root *yaml.Node, fsIdx int) (
 		return nil, f.Errf(key(path, "name_vi"), n, "missing")
 	}
 	var err error
-	if s.Valid.From, err = f.date(key(path, "applies_from"), r.AppliesFrom, true); err != nil {
+	if s.Valid.From, err = f.Date(key(path, "applies_from"), r.AppliesFrom, true); err != nil {
 		return nil, err
 	}
 	if s.Valid.To, err = f.lastDay(key(path, "applies_to"), r.AppliesTo); err != nil {
@@ -120,7 +120,7 @@ func (f source) legalBasis(n *yaml.Node, path string) ([]string, []datedDoc, err
 			return nil, nil, f.Errf(key(p, "doc"), it, "missing")
 		}
 		docs = append(docs, e.Doc)
-		on, err := f.date(key(p, "date"), e.Date, false)
+		on, err := f.Date(key(p, "date"), e.Date, false)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -104,24 +104,10 @@ func (f source) integer(n *yaml.Node, path string, min int) (int, error) {
 	return i, nil
 }
 
-func (f source) date(path, s string, required bool) (date.Date, error) {
-	if s == "" {
-		if required {
-			return date.Date{}, f.Errf(path, nil, "missing")
-		}
-		return date.Date{}, nil
-	}
-	d, err := date.Parse(s)
-	if err != nil {
-		return date.Date{}, f.Errf(path, nil, "%v", err)
-	}
-	return d, nil
-}
-
 // lastDay reads an applies_to (the last day in force) as the exclusive end
 // of a date.Range.
 func (f source) lastDay(path, s string) (date.Date, error) {
-	d, err := f.date(path, s, false)
+	d, err := f.Date(path, s, false)
 	if err != nil || d.IsZero() {
 		return d, err
 	}
