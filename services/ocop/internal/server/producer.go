@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -88,7 +89,22 @@ func (s *Server) ListProducers(ctx context.Context, req *ocopv1.ListProducersReq
 // itself when it is one; every one for CountryCode), with every unit that
 // had become one of them by then: a producer keeps the code of the commune
 // it registered in, and counts where that commune went.
+//
+// Lists and summaries ask it on every request and it costs a registry call
+// per unit, so it is cached; it depends on the map alone.
 func (s *Server) unitsOn(ctx context.Context, code string, asOf date.Date) ([]string, error) {
+	b, err := s.units.Load(ctx, []string{registryGeneration}, "ocop:units:"+code+":"+asOf.String(), func(ctx context.Context) ([]byte, error) {
+		units, err := s.lineageOn(ctx, code, asOf)
+		return []byte(strings.Join(units, ",")), err
+	})
+	if err != nil || len(b) == 0 {
+		return nil, err
+	}
+	return strings.Split(string(b), ","), nil
+}
+
+// lineageOn is unitsOn without the cache.
+func (s *Server) lineageOn(ctx context.Context, code string, asOf date.Date) ([]string, error) {
 	units, err := s.unitsOfDay(ctx, code, asOf)
 	if err != nil {
 		return nil, err

@@ -23,8 +23,11 @@ import (
 // summaries depend on it and on the registry's (units move, merge).
 const Generation = "ocop"
 
+// registryGeneration is the registry's cache generation (its writes advance it).
+const registryGeneration = "registry"
+
 // SummaryGenerations are the cache generations a summary depends on.
-var SummaryGenerations = []string{Generation, "registry"}
+var SummaryGenerations = []string{Generation, registryGeneration}
 
 // CountryCode names the whole country where a request takes a unit code.
 const CountryCode = "0"
@@ -54,14 +57,18 @@ type Server struct {
 	registry Registry
 	cache    cache.Cache
 	loader   *cache.Loader
-	log      *slog.Logger
+	// units caches the units under a unit on a date (see unitsOn), apart
+	// from the summaries so that their metrics count summaries only.
+	units *cache.Loader
+	log   *slog.Logger
 }
 
 func New(o Options) *Server {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader, log: o.Logger}
+	return &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader,
+		units: cache.NewLoader(o.Cache, cache.LoaderOptions{Logger: o.Logger, Name: "ocop_units"}), log: o.Logger}
 }
 
 // changed advances this service's cache generation after a committed write
