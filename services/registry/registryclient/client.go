@@ -10,6 +10,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -99,27 +103,95 @@ func (c *Client) Under(ctx context.Context, parent string, d date.Date, types ..
 }
 
 func (c *Client) under(ctx context.Context, parent string, d date.Date, t registryv1.UnitType) ([]string, error) {
-	req := &registryv1.ListUnitsRequest{Parent: parent, Type: t, AsOf: d.String(), PageSize: listPageSize}
 	var codes []string
+	err := c.each(ctx, parent, d, t, func(u *registryv1.Unit) { codes = append(codes, u.GetCode()) })
+	return codes, err
+}
+
+// each calls fn for every unit of type t under parent on d, at any depth,
+// page by page.
+func (c *Client) each(ctx context.Context, parent string, d date.Date, t registryv1.UnitType, fn func(*registryv1.Unit)) error {
+	req := &registryv1.ListUnitsRequest{Parent: parent, Type: t, AsOf: d.String(), PageSize: listPageSize}
 	for {
 		resp, err := c.rpc.ListUnits(ctx, req)
 		if err != nil {
-			return nil, translate(err, "list "+t.String()+" units under "+parent)
+			return translate(err, "list "+t.String()+" units under "+parent)
 		}
 		for _, u := range resp.GetUnits() {
-			codes = append(codes, u.GetCode())
+			fn(u)
 		}
 		if resp.GetNextPageToken() == "" {
-			return codes, nil
+			return nil
 		}
 		req.PageToken = resp.GetNextPageToken()
 	}
 }
 
+// Node is a unit of the tree under a unit on a date.
+type Node struct {
+	Code, Name, Parent string
+	Type               registryv1.UnitType
+}
+
+// belowProvince are the types a unit can have under a province, top down.
+var belowProvince = []registryv1.UnitType{
+	registryv1.UnitType_DISTRICT, registryv1.UnitType_COMMUNE, registryv1.UnitType_WARD,
+	registryv1.UnitType_TOWNSHIP, registryv1.UnitType_VILLAGE,
+}
+
+// Descendants lists every unit under parent on d at any depth, of every type
+// below it (with parent "" the whole country, provinces included), with its
+// parent code on d, so that callers can build the tree without one call per
+// unit. It asks the registry once per type (and page), grouped by type from
+// the top, by code within a type.
+func (c *Client) Descendants(ctx context.Context, parent string, d date.Date) ([]Node, error) {
+	types := belowProvince
+	if parent == "" {
+		types = append([]registryv1.UnitType{registryv1.UnitType_PROVINCE}, belowProvince...)
+	}
+	var out []Node
+	for _, t := range types {
+		err := c.each(ctx, parent, d, t, func(u *registryv1.Unit) {
+			out = append(out, Node{Code: u.GetCode(), Name: u.GetDisplayName(), Parent: u.GetParentCode(), Type: u.GetType()})
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// predecessorLookups is how many lineage calls WithPredecessors makes at once.
+const predecessorLookups = 16
+
+// WithPredecessors returns codes together with every unit that had become one
+// of them on or before d (see Predecessors), sorted and without duplicates:
+// the units whose figures belong to codes in views of d.
+func (c *Client) WithPredecessors(ctx context.Context, codes []string, d date.Date) ([]string, error) {
+	out := slices.Clone(codes)
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(predecessorLookups)
+	for _, code := range codes {
+		g.Go(func() error {
+			preds, err := c.Predecessors(gctx, code, d)
+			mu.Lock()
+			out = append(out, preds...)
+			mu.Unlock()
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
 // Predecessors lists the codes of the units that became code (merged into
-// it, split off into it) on or before d, at any distance: figures recorded
-// for a commune that later merged belong, in views of later dates, to the
-// unit it became.
+// it, split off into it, abolished with it taking them over) on or before d,
+// at any distance: figures recorded for a commune that later merged belong,
+// in views of later dates, to the unit it became.
 func (c *Client) Predecessors(ctx context.Context, code string, d date.Date) ([]string, error) {
 	l, err := c.rpc.GetUnitLineage(ctx, &registryv1.GetUnitLineageRequest{Code: code})
 	if err != nil {

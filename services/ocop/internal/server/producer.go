@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
@@ -109,27 +106,8 @@ func (s *Server) lineageOn(ctx context.Context, code string, asOf date.Date) ([]
 	if err != nil {
 		return nil, err
 	}
-	var mu sync.Mutex
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(registryLookups)
-	for _, u := range units {
-		g.Go(func() error {
-			preds, err := s.registry.Predecessors(gctx, u, asOf)
-			mu.Lock()
-			units = append(units, preds...)
-			mu.Unlock()
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	slices.Sort(units)
-	return slices.Compact(units), nil
+	return s.registry.WithPredecessors(ctx, units, asOf)
 }
-
-// registryLookups is how many registry calls a summary makes at once.
-const registryLookups = 16
 
 // unitsOfDay is the communes and wards under the unit code on asOf;
 // fault.Invalid naming unit_code for a unit no producer can be under.

@@ -487,5 +487,28 @@ func (p *planner) abolish(a *Abolish) error {
 			return err
 		}
 	}
+	for _, v := range ended {
+		if h := heir(a, ended, v); h != "" {
+			p.plan.Links = append(p.plan.Links, Link{From: v.Code, To: h})
+		}
+	}
 	return nil
+}
+
+// heir is the unit that takes over v when a abolishes it, so that figures of v
+// roll up to it in views of later dates: children_new_parent_code when set,
+// else v's parent on the day (climbing past parents abolished by the same
+// change), "" for a province.
+func heir(a *Abolish, ended []Version, v Version) string {
+	if a.ChildrenNewParent != "" {
+		return a.ChildrenNewParent
+	}
+	h := v.ParentCode
+	for {
+		i := slices.IndexFunc(ended, func(e Version) bool { return e.Code == h })
+		if i < 0 {
+			return h
+		}
+		h = ended[i].ParentCode
+	}
 }

@@ -242,7 +242,11 @@ func TestAbolishDistrictsMovesCommunesToProvince(t *testing.T) {
 	if f.Kind != fault.KindPrecondition || f.Reason != "UNIT_HAS_CHILDREN" {
 		t.Fatalf("abolish with children and no new parent: %+v", f)
 	}
-	mustApply(t, m, Change{Kind: KindAbolish, Effective: d("2025-07-01"), Abolish: &Abolish{Codes: []string{"170", "171"}, ChildrenNewParent: "19"}})
+	p := mustApply(t, m, Change{Kind: KindAbolish, Effective: d("2025-07-01"), Abolish: &Abolish{Codes: []string{"170", "171"}, ChildrenNewParent: "19"}})
+	// Figures of the districts roll up to the unit that takes their communes over.
+	if !slices.Equal(p.Links, []Link{{"170", "19"}, {"171", "19"}}) {
+		t.Fatalf("links = %v, want 170 -> 19 and 171 -> 19", p.Links)
+	}
 	if got := childrenCodes(m, "19", "2025-07-01"); !slices.Equal(got, []string{"100", "101", "102", "200"}) {
 		t.Fatalf("province children after = %v", got)
 	}
@@ -323,8 +327,41 @@ func TestParentCannotEndBeforeLaterChildren(t *testing.T) {
 
 func TestAbolishDistrictWithAllItsCommunes(t *testing.T) {
 	m := world(t)
-	mustApply(t, m, Change{Kind: KindAbolish, Effective: d("2025-07-01"), Abolish: &Abolish{Codes: []string{"171", "200"}}})
+	p := mustApply(t, m, Change{Kind: KindAbolish, Effective: d("2025-07-01"), Abolish: &Abolish{Codes: []string{"171", "200"}}})
 	if got := childrenCodes(m, "19", "2025-07-01"); !slices.Equal(got, []string{"170"}) {
 		t.Fatalf("province children = %v", got)
+	}
+	// 200's parent ends with it: the province takes both over.
+	if !slices.Equal(p.Links, []Link{{"171", "19"}, {"200", "19"}}) {
+		t.Fatalf("links = %v, want 171 -> 19 and 200 -> 19", p.Links)
+	}
+}
+
+func TestAbolishLinksToTheUnitTakingOver(t *testing.T) {
+	m := world(t)
+	mustApply(t, m, Change{Kind: KindCreate, Effective: d("2008-01-01"), Create: []Spec{spec("20", "Tỉnh Trống", Province, "")}})
+	for _, tc := range []struct {
+		name    string
+		abolish *Abolish
+		want    []Link
+	}{
+		// Without children_new_parent_code: the parent on the day.
+		{"commune to its district", &Abolish{Codes: []string{"101"}}, []Link{{"101", "170"}}},
+		// With one: the new parent of the children, wherever the unit was.
+		{"commune to the new parent of its villages", &Abolish{Codes: []string{"100"}, ChildrenNewParent: "102"}, []Link{{"100", "102"}}},
+		{"district to another district", &Abolish{Codes: []string{"171"}, ChildrenNewParent: "170"}, []Link{{"171", "170"}}},
+		// A province has no parent: nothing takes it over.
+		{"province", &Abolish{Codes: []string{"20"}}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := Change{Kind: KindAbolish, Effective: d("2025-07-01"), Abolish: tc.abolish, Field: "unit_change.", EffectiveField: "unit_change.effective_date"}
+			p, err := PlanChange(c, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(p.Links, tc.want) {
+				t.Fatalf("links = %v, want %v", p.Links, tc.want)
+			}
+		})
 	}
 }

@@ -202,6 +202,22 @@ func testLineage(t *testing.T, s *store.Store) {
 	if err != nil || len(succs) != 2 || succs[1].To != "102" {
 		t.Fatalf("successors of 100 = %v, %v; want 100>150>102", succs, err)
 	}
+
+	// An abolished unit links to the unit that takes it over, recorded as an abolition.
+	abolish := change(unit.KindAbolish, "2026-01-01")
+	abolish.Abolish = &unit.Abolish{Codes: []string{"170"}, ChildrenNewParent: "19"}
+	commune := change(unit.KindAbolish, "2026-01-01")
+	commune.Abolish = &unit.Abolish{Codes: []string{"200"}}
+	apply(t, s, abolish, commune)
+	for code, want := range map[string]string{"19": "170>19", "171": "200>171"} {
+		preds, _, err := s.Lineage(ctx, code)
+		if err != nil || len(preds) != 1 || preds[0].From+">"+preds[0].To != want {
+			t.Fatalf("predecessors of %s = %v, %v; want %s", code, preds, err, want)
+		}
+		if preds[0].Kind != unit.KindAbolish || preds[0].Effective != d("2026-01-01") {
+			t.Fatalf("link record = %+v, want an abolition on 2026-01-01", preds[0])
+		}
+	}
 }
 
 func testAllOrNothing(t *testing.T, s *store.Store) {

@@ -636,7 +636,10 @@ func (x *TransferUnit) GetNewParentCode() string {
 
 // Units cease to exist, like every district on 2025-07-01. Units still under
 // them move to `children_new_parent_code`; without one, abolishing a unit that
-// has children is refused.
+// has children is refused. Each abolished unit gets a lineage link to the unit
+// that takes it over (`children_new_parent_code` if set, else its parent on the
+// day, or that parent's heir when abolished by the same change; none for a
+// province), so that its figures roll up there in views of later dates.
 type AbolishUnits struct {
 	state                 protoimpl.MessageState `protogen:"open.v1"`
 	Codes                 []string               `protobuf:"bytes,1,rep,name=codes,proto3" json:"codes,omitempty"`

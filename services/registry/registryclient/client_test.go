@@ -1,0 +1,152 @@
+package registryclient_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/grpctest"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	"github.com/ntmsuite/ntm/services/registry"
+	"github.com/ntmsuite/ntm/services/registry/registryclient"
+)
+
+// The test map (made-up codes), all from 2008-01-01 unless said:
+//
+//	19 Tỉnh Thái Nguyên
+//	├── 170 Huyện Võ Nhai           abolished on 2025-07-01 (children to 19)
+//	│   ├── 100 Xã La Hiên         ── 1000 Xóm Làng Lai (village)
+//	│   ├── 101 Xã Lâu Thượng
+//	│   │   (100 and 101 merge into the new 150 Xã Võ Nhai on 2020-01-01)
+//	│   └── 102 Phường Đình Cả     (ward)
+//	└── 171 Huyện Đồng Hỷ           abolished on 2025-07-01 (children to 19)
+//	    └── 110 Xã Hóa Thượng
+//	20 Tỉnh Lạng Sơn
+const (
+	mergedAt    = "2020-01-01"
+	abolishedAt = "2025-07-01"
+)
+
+func newClient(t *testing.T) *registryclient.Client {
+	t.Helper()
+	svc, err := registry.Open(context.Background(), registry.Config{SQLitePath: filepath.Join(t.TempDir(), "registry.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close() })
+	conn := grpctest.Dial(t, svc.Server())
+	seed(t, registryv1.NewRegistryServiceClient(conn))
+	return registryclient.New(conn)
+}
+
+func seed(t *testing.T, rpc registryv1.RegistryServiceClient) {
+	t.Helper()
+	ctx := context.Background()
+	unit := func(code, name string, typ registryv1.UnitType, parent string) *registryv1.ImportedUnit {
+		return &registryv1.ImportedUnit{ValidFrom: "2008-01-01", Unit: &registryv1.UnitSpec{Code: code, DisplayName: name, Type: typ, ParentCode: parent}}
+	}
+	const c = registryv1.UnitType_COMMUNE
+	if _, err := rpc.ImportUnits(ctx, &registryv1.ImportUnitsRequest{Units: []*registryv1.ImportedUnit{
+		unit("19", "Tỉnh Thái Nguyên", registryv1.UnitType_PROVINCE, ""),
+		unit("170", "Huyện Võ Nhai", registryv1.UnitType_DISTRICT, "19"),
+		unit("171", "Huyện Đồng Hỷ", registryv1.UnitType_DISTRICT, "19"),
+		unit("100", "Xã La Hiên", c, "170"),
+		unit("101", "Xã Lâu Thượng", c, "170"),
+		unit("102", "Phường Đình Cả", registryv1.UnitType_WARD, "170"),
+		unit("1000", "Xóm Làng Lai", registryv1.UnitType_VILLAGE, "100"),
+		unit("110", "Xã Hóa Thượng", c, "171"),
+		unit("20", "Tỉnh Lạng Sơn", registryv1.UnitType_PROVINCE, ""),
+	}}); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	for _, ch := range []*registryv1.UnitChange{
+		{DecisionNumber: "862/NQ-UBTVQH14", EffectiveDate: mergedAt, Kind: &registryv1.UnitChange_Merge{Merge: &registryv1.MergeUnits{
+			SourceCodes: []string{"100", "101"},
+			Target:      &registryv1.MergeUnits_NewUnit{NewUnit: &registryv1.UnitSpec{Code: "150", DisplayName: "Xã Võ Nhai", Type: c, ParentCode: "170"}}}}},
+		{DecisionNumber: "1683/NQ-UBTVQH15", EffectiveDate: abolishedAt, Kind: &registryv1.UnitChange_Abolish{Abolish: &registryv1.AbolishUnits{
+			Codes: []string{"170", "171"}, ChildrenNewParentCode: "19"}}},
+	} {
+		if _, err := rpc.CreateUnitChange(ctx, &registryv1.CreateUnitChangeRequest{UnitChange: ch}); err != nil {
+			t.Fatalf("unit change %s: %v", ch.GetDecisionNumber(), err)
+		}
+	}
+}
+
+// tree writes nodes as "type code<parent" in the order given.
+func tree(nodes []registryclient.Node) string {
+	var b strings.Builder
+	for i, n := range nodes {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		fmt.Fprintf(&b, "%s:%s<%s", strings.ToLower(n.Type.String()[:1]), n.Code, n.Parent)
+	}
+	return b.String()
+}
+
+func TestDescendants(t *testing.T) {
+	c := newClient(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		parent, on, want string
+	}{
+		{"19", "2019-12-31", "d:170<19 d:171<19 c:100<170 c:101<170 c:110<171 w:102<170 v:1000<100"},
+		{"19", mergedAt, "d:170<19 d:171<19 c:110<171 c:150<170 w:102<170 v:1000<150"},
+		{"19", abolishedAt, "c:110<19 c:150<19 w:102<19 v:1000<150"},
+		{"170", "2024-01-01", "c:150<170 w:102<170 v:1000<150"},
+		{"150", "2024-01-01", "v:1000<150"},
+		{"20", abolishedAt, ""},
+		{"", abolishedAt, "p:19< p:20< c:110<19 c:150<19 w:102<19 v:1000<150"},
+		{"", "2019-12-31", "p:19< p:20< d:170<19 d:171<19 c:100<170 c:101<170 c:110<171 w:102<170 v:1000<100"},
+	} {
+		nodes, err := c.Descendants(ctx, tc.parent, date.MustParse(tc.on))
+		if err != nil {
+			t.Fatalf("Descendants(%q, %s): %v", tc.parent, tc.on, err)
+		}
+		if got := tree(nodes); got != tc.want {
+			t.Errorf("Descendants(%q, %s) = %s\nwant %s", tc.parent, tc.on, got, tc.want)
+		}
+	}
+	nodes, err := c.Descendants(ctx, "170", date.MustParse("2024-01-01"))
+	if err != nil || nodes[0].Name != "Xã Võ Nhai" {
+		t.Fatalf("Descendants(170) = %+v, %v; want names", nodes, err)
+	}
+	if _, err := c.Descendants(ctx, "170", date.MustParse(abolishedAt)); !errors.Is(err, registryclient.ErrUnitNotFound) {
+		t.Fatalf("Descendants of an abolished district: err = %v, want ErrUnitNotFound", err)
+	}
+}
+
+func TestWithPredecessors(t *testing.T) {
+	c := newClient(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		codes []string
+		on    string
+		want  []string
+	}{
+		{[]string{"150", "102"}, mergedAt, []string{"100", "101", "102", "150"}},
+		{[]string{"150", "150", "102"}, "2030-01-01", []string{"100", "101", "102", "150"}},
+		// Not yet merged on that day.
+		{[]string{"150", "102"}, "2019-12-31", []string{"102", "150"}},
+		// Abolished districts roll up into the province that took them over.
+		{[]string{"19", "20"}, abolishedAt, []string{"170", "171", "19", "20"}},
+		{[]string{"19"}, "2025-06-30", []string{"19"}},
+		{nil, abolishedAt, nil},
+	} {
+		got, err := c.WithPredecessors(ctx, tc.codes, date.MustParse(tc.on))
+		if err != nil {
+			t.Fatalf("WithPredecessors(%v, %s): %v", tc.codes, tc.on, err)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("WithPredecessors(%v, %s) = %v, want %v", tc.codes, tc.on, got, tc.want)
+		}
+	}
+	if _, err := c.WithPredecessors(ctx, []string{"150", "999"}, date.MustParse(abolishedAt)); !errors.Is(err, registryclient.ErrUnitNotFound) {
+		t.Fatalf("WithPredecessors of a unit that never existed: err = %v, want ErrUnitNotFound", err)
+	}
+}
