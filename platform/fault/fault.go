@@ -22,6 +22,7 @@ const (
 	KindPermissionDenied                 // PERMISSION_DENIED
 	KindUnauthenticated                  // UNAUTHENTICATED
 	KindUnavailable                      // UNAVAILABLE (a dependency is down)
+	KindOutOfRange                       // OUT_OF_RANGE (a figure too large to count)
 )
 
 // Violation names one bad field, in the request's own field path
@@ -92,4 +93,10 @@ func Conflict(format string, args ...any) *Error {
 // Unavailable says a dependency could not be reached.
 func Unavailable(format string, args ...any) *Error {
 	return &Error{Kind: KindUnavailable, Reason: "DEPENDENCY_UNAVAILABLE", Message: fmt.Sprintf(format, args...)}
+}
+
+// OutOfRange says an answer cannot be given in range, e.g. a sum of money
+// beyond int64: reported, never wrapped around.
+func OutOfRange(format string, args ...any) *Error {
+	return &Error{Kind: KindOutOfRange, Reason: "OUT_OF_RANGE", Message: fmt.Sprintf(format, args...)}
 }

@@ -28,6 +28,7 @@ var kindCodes = map[fault.Kind]codes.Code{
 	fault.KindPermissionDenied: codes.PermissionDenied,
 	fault.KindUnauthenticated:  codes.Unauthenticated,
 	fault.KindUnavailable:      codes.Unavailable,
+	fault.KindOutOfRange:       codes.OutOfRange,
 }
 
 // Status converts an error returned by service code into what the client sees:

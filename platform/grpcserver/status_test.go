@@ -91,6 +91,13 @@ func TestStatus(t *testing.T) {
 			msg:     "registry is down",
 			details: []proto.Message{errorInfo("DEPENDENCY_UNAVAILABLE")},
 		},
+		{
+			name:    "out of range",
+			err:     fault.OutOfRange("the sum exceeds int64"),
+			code:    codes.OutOfRange,
+			msg:     "the sum exceeds int64",
+			details: []proto.Message{errorInfo("OUT_OF_RANGE")},
+		},
 		{name: "fault without kind", err: &fault.Error{Message: "oops"}, code: codes.Internal, msg: "internal error"},
 		{name: "plain error", err: errors.New("pq: password authentication failed"), code: codes.Internal, msg: "internal error"},
 		{name: "canceled", err: fmt.Errorf("query: %w", context.Canceled), code: codes.Canceled, msg: "context canceled"},
