@@ -1,0 +1,111 @@
+// Package funding runs the funding service: sources and purposes as data,
+// plans (allocations) and disbursements, and the progress summaries offices
+// report. It is what both cmd/funding (one service per process) and the
+// all-in-one `ntm up` start.
+package funding
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"google.golang.org/grpc"
+
+	"github.com/ntmsuite/ntm/platform/cache"
+	"github.com/ntmsuite/ntm/platform/db"
+	"github.com/ntmsuite/ntm/platform/grpcserver"
+	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
+	"github.com/ntmsuite/ntm/services/funding/catalogs"
+	"github.com/ntmsuite/ntm/services/funding/internal/catalog"
+	"github.com/ntmsuite/ntm/services/funding/internal/server"
+	"github.com/ntmsuite/ntm/services/funding/internal/store"
+	"github.com/ntmsuite/ntm/services/funding/internal/store/migrations"
+	"github.com/ntmsuite/ntm/services/registry/registryclient"
+)
+
+// Config says where the service keeps its data, what it talks to and how it serves.
+type Config struct {
+	// SQLitePath is the database file used when PostgresURL is empty.
+	SQLitePath string
+	// PostgresURL selects PostgreSQL; PostgresSchema (optional) isolates the
+	// service's tables when services share one database.
+	PostgresURL    string
+	PostgresSchema string
+	// CatalogDir (optional) holds catalog files read after the shipped one:
+	// a province's sources or purposes without a release.
+	CatalogDir string
+	// Registry is a connection to the registry service.
+	Registry grpc.ClientConnInterface
+	// Cache holds summaries (Redis shared by replicas, or in-process); the
+	// registry must bump the same cache.
+	Cache cache.Cache
+	// CacheTTL bounds how long an unread summary stays cached; 0 is 5 minutes.
+	CacheTTL   time.Duration
+	Logger     *slog.Logger
+	Metrics    *grpcserver.Metrics
+	Registerer prometheus.Registerer // cache metrics; nil = not registered
+	Reflection bool
+}
+
+// Service is an opened funding service, ready to serve.
+type Service struct {
+	db          *db.DB
+	srv         *grpcserver.Server
+	stopHealing func()
+}
+
+// Open loads the catalog, opens (and migrates) the database and builds the gRPC server.
+func Open(ctx context.Context, cfg Config) (*Service, error) {
+	fsys := []fs.FS{catalogs.FS}
+	if cfg.CatalogDir != "" {
+		// The loader globs for files, and a glob finds none, without an
+		// error, in a directory that cannot be read or in a file: a
+		// mistyped path must not silently leave a province's sources out.
+		if _, err := os.ReadDir(cfg.CatalogDir); err != nil {
+			return nil, fmt.Errorf("funding catalog: catalog dir: %w", err)
+		}
+		fsys = append(fsys, os.DirFS(cfg.CatalogDir))
+	}
+	cat, err := catalog.Load(fsys...)
+	if err != nil {
+		return nil, fmt.Errorf("funding catalog: %w", err)
+	}
+	opts := db.Options{Dialect: db.SQLite, DSN: cfg.SQLitePath, Migrations: migrations.SQLite, Logger: cfg.Logger}
+	if cfg.PostgresURL != "" {
+		opts = db.Options{Dialect: db.Postgres, DSN: cfg.PostgresURL, Schema: cfg.PostgresSchema, Migrations: migrations.Postgres, Logger: cfg.Logger}
+	}
+	d, err := db.Open(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("funding database: %w", err)
+	}
+	st := store.New(d)
+	srv := grpcserver.New(grpcserver.Options{
+		Logger: cfg.Logger, Metrics: cfg.Metrics, Reflection: cfg.Reflection,
+		Ready: st.Ping, ServiceNames: []string{fundingv1.FundingService_ServiceDesc.ServiceName},
+	})
+	// Writes whose bump was lost while the cache was unreachable must not
+	// leave older summaries readable once it answers again.
+	hc := cache.NewHealing(cfg.Cache, server.SummaryGenerations...)
+	loader := cache.NewLoader(hc, cache.LoaderOptions{TTL: cfg.CacheTTL, Logger: cfg.Logger, Metrics: cfg.Registerer, Name: "funding_summary"})
+	fundingv1.RegisterFundingServiceServer(srv.GRPC(), server.New(server.Options{
+		Store: st, Catalog: cat, Registry: registryclient.New(cfg.Registry), Cache: hc, Loader: loader, Logger: cfg.Logger,
+	}))
+	return &Service{db: d, srv: srv, stopHealing: hc.Start(cache.HealInterval)}, nil
+}
+
+// Server is the gRPC server, for tests that dial it over bufconn.
+func (s *Service) Server() *grpcserver.Server { return s.srv }
+
+// Serve answers on lis until ctx is done, then shuts down gracefully.
+func (s *Service) Serve(ctx context.Context, lis net.Listener) error { return s.srv.Serve(ctx, lis) }
+
+// Close stops healing the cache and releases the database.
+func (s *Service) Close() error {
+	s.stopHealing()
+	return s.db.Close()
+}

@@ -1,0 +1,75 @@
+// Package server is the funding service's gRPC API: it checks requests
+// against the catalog and the registry, records plans and disbursements
+// through the store (the overrun rule is progress's), and serves summaries
+// rolled up over the units of a date through the shared cache.
+package server
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/ntmsuite/ntm/platform/cache"
+	"github.com/ntmsuite/ntm/platform/date"
+	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
+	"github.com/ntmsuite/ntm/services/funding/internal/catalog"
+	"github.com/ntmsuite/ntm/services/funding/internal/store"
+	"github.com/ntmsuite/ntm/services/registry/registryclient"
+)
+
+// Generation is the cache generation this service advances on every write;
+// summaries depend on it and on the registry's (units move, merge).
+const Generation = "funding"
+
+// registryGeneration is the registry's cache generation (its writes advance it).
+const registryGeneration = "registry"
+
+// SummaryGenerations are the cache generations a summary depends on.
+var SummaryGenerations = []string{Generation, registryGeneration}
+
+// CountryCode names the whole country where a request takes a unit code.
+const CountryCode = "0"
+
+// Registry is what the service asks the registry (registryclient.Client).
+type Registry interface {
+	Unit(ctx context.Context, code string, d date.Date) (registryclient.Unit, error)
+	Descendants(ctx context.Context, parent string, d date.Date) ([]registryclient.Node, error)
+	WithPredecessors(ctx context.Context, codes []string, d date.Date) ([]string, error)
+}
+
+// Options are the parts a Server works with.
+type Options struct {
+	Store    *store.Store
+	Catalog  *catalog.Catalog
+	Registry Registry
+	Cache    cache.Cache
+	// Loader serves summaries from Cache (one computation for concurrent misses).
+	Loader *cache.Loader
+	Logger *slog.Logger
+}
+
+// Server implements fundingv1.FundingServiceServer.
+type Server struct {
+	fundingv1.UnimplementedFundingServiceServer
+	store    *store.Store
+	catalog  *catalog.Catalog
+	registry Registry
+	cache    cache.Cache
+	loader   *cache.Loader
+	// rollups caches which units count under a unit on a date (see
+	// rollupOn), apart from the summaries so that their metrics count
+	// summaries only.
+	rollups *cache.Loader
+	log     *slog.Logger
+}
+
+func New(o Options) *Server {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader,
+		rollups: cache.NewLoader(o.Cache, cache.LoaderOptions{Logger: o.Logger, Name: "funding_rollup"}), log: o.Logger}
+}
+
+// changed advances this service's cache generation after a committed write
+// (see cache.Invalidate).
+func (s *Server) changed(ctx context.Context) { cache.Invalidate(ctx, s.cache, Generation, s.log) }

@@ -1,0 +1,102 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/ntmsuite/ntm/platform/fault"
+	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
+	"github.com/ntmsuite/ntm/services/funding/internal/progress"
+	"github.com/ntmsuite/ntm/services/funding/internal/store"
+)
+
+// GetFundingSummary answers from the cache under a key made of the request
+// alone (a hit asks the registry nothing); on a miss it rolls the units up
+// on as_of, reads one row per plan from SQL and adds them up with checked
+// arithmetic, once for all concurrent callers. Values are stamped with the
+// funding and registry generations, so any write here or to the map is
+// seen by the next read.
+func (s *Server) GetFundingSummary(ctx context.Context, req *fundingv1.GetFundingSummaryRequest) (*fundingv1.FundingSummary, error) {
+	p, err := readPeriod(req.GetAsOf(), req.GetFrom(), req.GetTo())
+	if err != nil {
+		return nil, err
+	}
+	unit := req.GetUnitCode()
+	key := "funding:summary:" + unit + ":" + p.asOf.String() + ":" + p.from.String() + ":" + p.to.String()
+	b, err := s.loader.Load(ctx, SummaryGenerations, key, func(ctx context.Context) ([]byte, error) {
+		out, err := s.computeSummary(ctx, unit, p)
+		if err != nil {
+			return nil, err
+		}
+		return proto.MarshalOptions{Deterministic: true}.Marshal(out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &fundingv1.FundingSummary{}
+	return out, proto.Unmarshal(b, out)
+}
+
+func (s *Server) computeSummary(ctx context.Context, unit string, p period) (*fundingv1.FundingSummary, error) {
+	r, err := s.rollupOn(ctx, unit, p.asOf)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.store.Facts(ctx, store.FactsQuery{Units: r.units(), FromYear: p.from.Year(), ToYear: p.to.Year(),
+		AllocatedBy: p.asOf, DisbursedFrom: p.from, DisbursedTo: p.until()})
+	if err != nil {
+		return nil, err
+	}
+	facts := make([]progress.Fact, len(rows))
+	for i, f := range rows {
+		facts[i] = progress.Fact{Unit: r.RowOf[f.UnitCode], Source: f.Source, Purpose: f.Purpose, Year: f.Year,
+			Planned: toTotals(f.Planned), Disbursed: toTotals(f.Disbursed)}
+	}
+	sum, err := progress.Summarise(s.catalog, facts)
+	if errors.Is(err, progress.ErrOverflow) {
+		return nil, fault.OutOfRange("the money under unit %s from %s to %s adds up to more than can be counted (int64 VND): check for amounts typed with extra zeros", unit, p.from, p.to)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.summaryToProto(unit, p, r, sum), nil
+}
+
+func (s *Server) summaryToProto(unit string, p period, r rollup, sum progress.Summary) *fundingv1.FundingSummary {
+	out := &fundingv1.FundingSummary{
+		UnitCode: unit, AsOf: p.asOf.String(), From: p.from.String(), To: p.to.String(),
+		Total: progressOf(sum.Total), MobilisedVnd: sum.MobilisedVND,
+		ComputedAt: time.Now().UTC().Format(time.RFC3339),
+	}
+	for _, l := range sum.BySource {
+		row := &fundingv1.SourceProgress{Source: l.Source.Code, DisplayName: l.Source.Name, Kind: kindToProto(l.Source.Kind), Progress: progressOf(l.Line)}
+		if row.Kind == fundingv1.SourceKind_IN_KIND {
+			row.PlannedQuantity = progress.FormatQuantity(l.Planned.QuantityMilli)
+			row.DisbursedQuantity = progress.FormatQuantity(l.Disbursed.QuantityMilli)
+			row.QuantityUnit = l.Source.QuantityUnit
+		}
+		out.BySource = append(out.BySource, row)
+	}
+	for _, l := range sum.ByPurpose {
+		out.ByPurpose = append(out.ByPurpose, &fundingv1.PurposeProgress{Purpose: l.Purpose.Code, DisplayName: l.Purpose.Name, Progress: progressOf(l.Line)})
+	}
+	for _, l := range sum.ByCriterion {
+		out.ByCriterion = append(out.ByCriterion, &fundingv1.CriterionProgress{CriteriaSet: l.Criterion.Set,
+			CriterionCode: l.Criterion.Code, DisplayName: l.Criterion.Name, Progress: progressOf(l.Line)})
+	}
+	for _, l := range sum.ByYear {
+		out.ByYear = append(out.ByYear, &fundingv1.YearProgress{Year: int32(l.Year), Progress: progressOf(l.Line)})
+	}
+	for _, l := range sum.ByUnit {
+		out.ByUnit = append(out.ByUnit, &fundingv1.UnitProgress{UnitCode: l.Unit, DisplayName: r.Names[l.Unit], Progress: progressOf(l.Line)})
+	}
+	return out
+}
+
+func progressOf(l progress.Line) *fundingv1.Progress {
+	return &fundingv1.Progress{PlannedVnd: l.Planned.AmountVND, DisbursedVnd: l.Disbursed.AmountVND,
+		DisbursedPercent: progress.Percent(l.Disbursed.AmountVND, l.Planned.AmountVND)}
+}
