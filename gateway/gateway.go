@@ -24,6 +24,8 @@ type Options struct {
 	CriteriaAddr string
 	// OcopAddr is host:port of the OCOP gRPC service.
 	OcopAddr string
+	// FundingAddr is host:port of the funding gRPC service.
+	FundingAddr string
 	// Logger receives the access log and recovered panics; nil means slog.Default().
 	Logger *slog.Logger
 }

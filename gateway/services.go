@@ -7,6 +7,7 @@ import (
 	"google.golang.org/grpc"
 
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 )
@@ -30,5 +31,6 @@ func services(o Options) []service {
 		{"registry", o.RegistryAddr, registryv1.RegisterRegistryServiceHandler, registryv1.RegistryService_ServiceDesc.ServiceName},
 		{"criteria", o.CriteriaAddr, criteriav1.RegisterCriteriaServiceHandler, criteriav1.CriteriaService_ServiceDesc.ServiceName},
 		{"ocop", o.OcopAddr, ocopv1.RegisterOcopServiceHandler, ocopv1.OcopService_ServiceDesc.ServiceName},
+		{"funding", o.FundingAddr, fundingv1.RegisterFundingServiceHandler, fundingv1.FundingService_ServiceDesc.ServiceName},
 	}
 }

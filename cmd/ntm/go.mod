@@ -14,6 +14,7 @@ require (
 	github.com/ntmsuite/ntm/gateway v0.0.0-00010101000000-000000000000
 	github.com/ntmsuite/ntm/platform v0.0.0-00010101000000-000000000000
 	github.com/ntmsuite/ntm/proto/gen/go v0.0.0-00010101000000-000000000000
+	github.com/ntmsuite/ntm/services/funding v0.0.0-00010101000000-000000000000
 	github.com/ntmsuite/ntm/services/registry v0.0.0-00010101000000-000000000000
 	github.com/prometheus/client_golang v1.25.0
 	golang.org/x/sync v0.24.0
@@ -71,3 +72,5 @@ require (
 replace github.com/ntmsuite/ntm/services/criteria => ../../services/criteria
 
 replace github.com/ntmsuite/ntm/services/ocop => ../../services/ocop
+
+replace github.com/ntmsuite/ntm/services/funding => ../../services/funding

@@ -24,6 +24,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/metricshttp"
 	"github.com/ntmsuite/ntm/services/criteria"
+	"github.com/ntmsuite/ntm/services/funding"
 	"github.com/ntmsuite/ntm/services/ocop"
 	"github.com/ntmsuite/ntm/services/registry"
 )
@@ -35,6 +36,7 @@ type upConfig struct {
 	registryAddr string
 	criteriaAddr string
 	ocopAddr     string
+	fundingAddr  string
 	redisAddr    string
 	catalogDir   string
 	metricsAddr  string
@@ -50,6 +52,7 @@ func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logge
 	fs.StringVar(&cfg.registryAddr, "registry-addr", "127.0.0.1:9101", "registry gRPC listen address")
 	fs.StringVar(&cfg.criteriaAddr, "criteria-addr", "127.0.0.1:9102", "criteria gRPC listen address")
 	fs.StringVar(&cfg.ocopAddr, "ocop-addr", "127.0.0.1:9103", "OCOP gRPC listen address")
+	fs.StringVar(&cfg.fundingAddr, "funding-addr", "127.0.0.1:9104", "funding gRPC listen address")
 	fs.StringVar(&cfg.redisAddr, "redis-addr", "", "Redis address of the aggregate cache; empty caches in this process")
 	fs.StringVar(&cfg.catalogDir, "catalog-dir", "", "directory of extra criteria catalog files (a province's thresholds)")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", "127.0.0.1:9100", "Prometheus /metrics listen address; empty disables")
@@ -62,8 +65,8 @@ func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logge
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "NTM Suite is up.\n  REST:     %s   (try %s/v1/units/%s/aggregate?as_of=2020-12-31)\n  OpenAPI:  %s/openapi.json\n  health:   %s/healthz\n  registry: %s (gRPC)\n  criteria: %s (gRPC)\n  ocop:     %s (gRPC)\nPress Ctrl+C to stop.\n",
-		s.httpURL, s.httpURL, demo.ProvinceCode, s.httpURL, s.httpURL, s.registryAddr, s.criteriaAddr, s.ocopAddr)
+	fmt.Fprintf(stdout, "NTM Suite is up.\n  REST:     %s   (try %s/v1/units/%s/aggregate?as_of=2020-12-31)\n  OpenAPI:  %s/openapi.json\n  health:   %s/healthz\n  registry: %s (gRPC)\n  criteria: %s (gRPC)\n  ocop:     %s (gRPC)\n  funding:  %s (gRPC)\nPress Ctrl+C to stop.\n",
+		s.httpURL, s.httpURL, demo.ProvinceCode, s.httpURL, s.httpURL, s.registryAddr, s.criteriaAddr, s.ocopAddr, s.fundingAddr)
 	return s.wait()
 }
 
@@ -73,6 +76,7 @@ type suite struct {
 	registryAddr string
 	criteriaAddr string
 	ocopAddr     string
+	fundingAddr  string
 	group        *errgroup.Group
 	cancel       context.CancelFunc
 	closers      []func() error
@@ -137,7 +141,19 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 		return nil, err
 	}
 
-	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: s.registryAddr, CriteriaAddr: s.criteriaAddr, OcopAddr: s.ocopAddr, Logger: logger})
+	fu, err := funding.Open(ctx, funding.Config{SQLitePath: filepath.Join(cfg.dataDir, "funding.db"),
+		PostgresURL: cfg.postgresURL, PostgresSchema: "funding",
+		Registry: regConn, Cache: aggCache, Logger: logger, Metrics: metrics, Registerer: promReg})
+	if err != nil {
+		return nil, err
+	}
+	s.closers = append(s.closers, fu.Close)
+	if s.fundingAddr, err = serve(ctx, g, "funding", cfg.fundingAddr, fu.Serve); err != nil {
+		return nil, err
+	}
+
+	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: s.registryAddr, CriteriaAddr: s.criteriaAddr, OcopAddr: s.ocopAddr,
+		FundingAddr: s.fundingAddr, Logger: logger})
 	if err != nil {
 		return nil, err
 	}
@@ -190,14 +206,14 @@ func loadDemo(ctx context.Context, s *suite, logger *slog.Logger) error {
 			_ = c.Close()
 		}
 	}()
-	for _, addr := range []string{s.registryAddr, s.criteriaAddr, s.ocopAddr} {
+	for _, addr := range []string{s.registryAddr, s.criteriaAddr, s.ocopAddr, s.fundingAddr} {
 		c, err := grpcclient.Dial(addr)
 		if err != nil {
 			return err
 		}
 		conns = append(conns, c)
 	}
-	loaded, err := demo.Load(ctx, conns[0], conns[1], conns[2])
+	loaded, err := demo.Load(ctx, conns[0], conns[1], conns[2], conns[3])
 	if err != nil {
 		return err
 	}

@@ -42,6 +42,7 @@ func run(ctx context.Context, args []string) error {
 	registryAddr := fs.String("registry-addr", envOr("NTM_REGISTRY_ADDR", "127.0.0.1:9101"), "registry gRPC address (env NTM_REGISTRY_ADDR)")
 	criteriaAddr := fs.String("criteria-addr", envOr("NTM_CRITERIA_ADDR", "127.0.0.1:9102"), "criteria gRPC address (env NTM_CRITERIA_ADDR)")
 	ocopAddr := fs.String("ocop-addr", envOr("NTM_OCOP_ADDR", "127.0.0.1:9103"), "OCOP gRPC address (env NTM_OCOP_ADDR)")
+	fundingAddr := fs.String("funding-addr", envOr("NTM_FUNDING_ADDR", "127.0.0.1:9104"), "funding gRPC address (env NTM_FUNDING_ADDR)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -49,7 +50,7 @@ func run(ctx context.Context, args []string) error {
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
 
-	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: *registryAddr, CriteriaAddr: *criteriaAddr, OcopAddr: *ocopAddr, Logger: logger})
+	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: *registryAddr, CriteriaAddr: *criteriaAddr, OcopAddr: *ocopAddr, FundingAddr: *fundingAddr, Logger: logger})
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/ntmsuite/ntm/cmd/ntm/internal/unitimport"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/registry/unitcsv"
@@ -41,8 +42,9 @@ var (
 // Load writes the demo data that is not there yet: the map and
 // recognitions (unless the demo province exists), then the assessments
 // (unless the first demo commune has one), then OCOP producers and products
-// (unless the province has producers). It reports whether it wrote anything.
-func Load(ctx context.Context, registryConn, criteriaConn, ocopConn grpc.ClientConnInterface) (bool, error) {
+// (unless the province has producers), then plans and disbursements (unless
+// the province has plans). It reports whether it wrote anything.
+func Load(ctx context.Context, registryConn, criteriaConn, ocopConn, fundingConn grpc.ClientConnInterface) (bool, error) {
 	wroteMap, err := loadMap(ctx, registryv1.NewRegistryServiceClient(registryConn))
 	if err != nil {
 		return false, err
@@ -52,7 +54,11 @@ func Load(ctx context.Context, registryConn, criteriaConn, ocopConn grpc.ClientC
 		return false, err
 	}
 	wroteOcop, err := loadOcop(ctx, ocopv1.NewOcopServiceClient(ocopConn))
-	return wroteMap || wroteAssessments || wroteOcop, err
+	if err != nil {
+		return false, err
+	}
+	wroteFunding, err := loadFunding(ctx, fundingv1.NewFundingServiceClient(fundingConn))
+	return wroteMap || wroteAssessments || wroteOcop || wroteFunding, err
 }
 
 func loadMap(ctx context.Context, reg registryv1.RegistryServiceClient) (bool, error) {
