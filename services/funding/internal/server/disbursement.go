@@ -130,6 +130,7 @@ func (s *Server) totalsText(src catalog.Source, t progress.Totals) string {
 
 // disbursementQuery is what a page of ListDisbursements depends on.
 type disbursementQuery struct {
+	List string `json:"l"`
 	Plan int64  `json:"p,omitempty"`
 	Unit string `json:"u,omitempty"`
 	AsOf string `json:"d"`
@@ -146,7 +147,7 @@ func (s *Server) ListDisbursements(ctx context.Context, req *fundingv1.ListDisbu
 	if err != nil {
 		return nil, err
 	}
-	q := disbursementQuery{Plan: req.GetPlanId(), Unit: req.GetUnitCode(), AsOf: p.asOf.String(), From: p.from.String(), To: p.to.String()}
+	q := disbursementQuery{List: "disbursements", Plan: req.GetPlanId(), Unit: req.GetUnitCode(), AsOf: p.asOf.String(), From: p.from.String(), To: p.to.String()}
 	if q.Plan != 0 {
 		q.Unit = ""
 	}

@@ -185,8 +185,10 @@ func (s *Server) GetPlan(ctx context.Context, req *fundingv1.GetPlanRequest) (*f
 	return s.planToProto(p, toTotals(disbursed[p.ID])), nil
 }
 
-// planQuery is what a page of ListPlans depends on (see request.PageAfter).
+// planQuery is what a page of ListPlans depends on (see request.PageAfter);
+// List tells its tokens from those of ListDisbursements.
 type planQuery struct {
+	List    string `json:"l"`
 	Unit    string `json:"u"`
 	AsOf    string `json:"d"`
 	Year    int32  `json:"y,omitempty"`
@@ -200,7 +202,7 @@ func (s *Server) ListPlans(ctx context.Context, req *fundingv1.ListPlansRequest)
 	if err != nil {
 		return nil, err
 	}
-	q := planQuery{Unit: req.GetUnitCode(), AsOf: asOf.String(), Year: req.GetYear(), Source: req.GetSource(), Purpose: req.GetPurpose()}
+	q := planQuery{List: "plans", Unit: req.GetUnitCode(), AsOf: asOf.String(), Year: req.GetYear(), Source: req.GetSource(), Purpose: req.GetPurpose()}
 	after, err := request.PageAfter(req.GetPageToken(), q)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/ntmsuite/ntm/platform/grpctest"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 )
 
@@ -95,7 +96,7 @@ func TestCertificatesOverTime(t *testing.T) {
 	}{{upgrade, "2025-09-01"}, {renewal, "2025-06-01"}} {
 		_, err := a.CreateCertificate(ctx, &ocopv1.CreateCertificateRequest{ProductId: s.noodles, Certificate: &ocopv1.Certificate{
 			EvaluationId: tc.evaluation.GetId(), DecisionNumber: "2/QĐ-UBND", IssuedOn: tc.on}})
-		wantViolations(t, err, "certificate.evaluation_id")
+		grpctest.WantViolations(t, err, "certificate.evaluation_id")
 	}
 	if got := certificates(a.get(t, s.noodles, "")); got != want {
 		t.Errorf("after refused certificates: %s, want %s", got, want)
@@ -120,13 +121,13 @@ func TestCertificatesOverTime(t *testing.T) {
 		if tc.code == codes.FailedPrecondition {
 			wantPrecondition(t, err, tc.reason)
 		} else {
-			wantCode(t, err, tc.code)
+			grpctest.WantCode(t, err, tc.code)
 		}
 	}
 	// A day that does not exist, and a day not yet come (a decision takes effect once made).
 	for _, on := range []string{"2025-02-30", "2028-09-01"} {
 		_, err := a.RevokeCertificate(ctx, &ocopv1.RevokeCertificateRequest{ProductId: s.noodles, Id: latest.GetId(), RevokedOn: on, DecisionNumber: "9/QĐ-UBND"})
-		wantViolations(t, err, "revoked_on")
+		grpctest.WantViolations(t, err, "revoked_on")
 	}
 	if got := certificates(a.get(t, s.noodles, "")); got != want {
 		t.Errorf("after refused revocations: %s, want %s", got, want)

@@ -3,16 +3,11 @@ package server_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/grpctest"
@@ -67,7 +62,7 @@ func newEnv(t *testing.T) *env {
 // startRegistry starts a seeded registry bumping c.
 func startRegistry(t *testing.T, c cache.Cache) *env {
 	t.Helper()
-	svc, err := registry.Open(context.Background(), registry.Config{SQLitePath: filepath.Join(t.TempDir(), "registry.db"), Cache: c, Logger: logger()})
+	svc, err := registry.Open(context.Background(), registry.Config{SQLitePath: filepath.Join(t.TempDir(), "registry.db"), Cache: c, Logger: grpctest.Logger()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +78,7 @@ func startOcop(t *testing.T, regConn grpc.ClientConnInterface, cfg ocop.Config) 
 	t.Helper()
 	cfg.Registry = regConn
 	if cfg.Logger == nil {
-		cfg.Logger = logger()
+		cfg.Logger = grpctest.Logger()
 	}
 	svc, err := ocop.Open(context.Background(), cfg)
 	if err != nil {
@@ -91,14 +86,6 @@ func startOcop(t *testing.T, regConn grpc.ClientConnInterface, cfg ocop.Config) 
 	}
 	t.Cleanup(func() { svc.Close() })
 	return &api{ocopv1.NewOcopServiceClient(grpctest.Dial(t, svc.Server()))}
-}
-
-// logger shows the services' logs with go test -v only.
-func logger() *slog.Logger {
-	if testing.Verbose() {
-		return slog.Default()
-	}
-	return slog.New(slog.DiscardHandler)
 }
 
 func unit(code, name string, typ registryv1.UnitType, parent string) *registryv1.ImportedUnit {
@@ -270,43 +257,6 @@ func fill23(total float64) []*ocopv1.CriterionScore {
 // parts19 is an OCOP_2019 sheet, scored per part (A 35, B 25, C 40).
 func parts19(a, b, c float64) []*ocopv1.CriterionScore {
 	return []*ocopv1.CriterionScore{{CriterionCode: "A", Points: a}, {CriterionCode: "B", Points: b}, {CriterionCode: "C", Points: c}}
-}
-
-// violations returns the BadRequest fields of an InvalidArgument error.
-func violations(t *testing.T, err error) []string {
-	t.Helper()
-	st := status.Convert(err)
-	if st.Code() != codes.InvalidArgument {
-		t.Fatalf("code = %v (%v), want InvalidArgument", st.Code(), err)
-	}
-	var fields []string
-	for _, d := range st.Details() {
-		if br, ok := d.(*errdetails.BadRequest); ok {
-			for _, v := range br.GetFieldViolations() {
-				fields = append(fields, v.GetField())
-			}
-		}
-	}
-	if len(fields) == 0 {
-		t.Fatalf("no BadRequest field violations in %v", err)
-	}
-	return fields
-}
-
-// wantViolations fails t unless err is InvalidArgument naming exactly fields.
-func wantViolations(t *testing.T, err error, fields ...string) {
-	t.Helper()
-	if got := violations(t, err); !slices.Equal(got, fields) {
-		t.Fatalf("violations = %q, want %q (%v)", got, fields, err)
-	}
-}
-
-// wantCode fails t unless err has code.
-func wantCode(t *testing.T, err error, code codes.Code) {
-	t.Helper()
-	if status.Code(err) != code {
-		t.Fatalf("error %v, want %v", err, code)
-	}
 }
 
 // figures are the numbers of a summary, stars written "3★2 4★1" (the rows

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/ntmsuite/ntm/platform/grpctest"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 )
 
@@ -146,11 +147,11 @@ func TestListsPageAsOfADate(t *testing.T) {
 		t.Errorf("GetProducer = %v, %v; want %v", got, err, wantProducer)
 	}
 	_, err = a.GetProducer(ctx, &ocopv1.GetProducerRequest{Id: 999})
-	wantCode(t, err, codes.NotFound)
+	grpctest.WantCode(t, err, codes.NotFound)
 	_, err = a.GetProduct(ctx, &ocopv1.GetProductRequest{Id: 999})
-	wantCode(t, err, codes.NotFound)
+	grpctest.WantCode(t, err, codes.NotFound)
 	_, err = a.GetProduct(ctx, &ocopv1.GetProductRequest{Id: s.honey, AsOf: "2024-13-01"})
-	wantViolations(t, err, "as_of")
+	grpctest.WantViolations(t, err, "as_of")
 
 	// A page token belongs to its query.
 	first, err := a.ListProducers(ctx, &ocopv1.ListProducersRequest{UnitCode: province, AsOf: "2024-12-31", PageSize: 2})
@@ -168,7 +169,7 @@ func TestListsPageAsOfADate(t *testing.T) {
 		{UnitCode: province, PageToken: "not-a-token"},
 	} {
 		_, err := a.ListProducers(ctx, req)
-		wantViolations(t, err, "page_token")
+		grpctest.WantViolations(t, err, "page_token")
 	}
 	for _, req := range []*ocopv1.ListProductsRequest{
 		{UnitCode: province, AsOf: "2024-12-31", PageToken: firstProducts.GetNextPageToken()}, // another group
@@ -176,7 +177,7 @@ func TestListsPageAsOfADate(t *testing.T) {
 		{UnitCode: province, ProductGroup: "FOOD", AsOf: "2024-12-31", PageToken: "MTI"}, // a bare ID ("12")
 	} {
 		_, err := a.ListProducts(ctx, req)
-		wantViolations(t, err, "page_token")
+		grpctest.WantViolations(t, err, "page_token")
 	}
 	for _, tc := range []struct {
 		unit, asOf string
@@ -186,14 +187,14 @@ func TestListsPageAsOfADate(t *testing.T) {
 		{"999", "2024-12-31", codes.NotFound},
 	} {
 		_, err := a.ListProducers(ctx, &ocopv1.ListProducersRequest{UnitCode: tc.unit, AsOf: tc.asOf})
-		wantCode(t, err, tc.code)
+		grpctest.WantCode(t, err, tc.code)
 		_, err = a.ListProducts(ctx, &ocopv1.ListProductsRequest{UnitCode: tc.unit, AsOf: tc.asOf})
-		wantCode(t, err, tc.code)
+		grpctest.WantCode(t, err, tc.code)
 	}
 	_, err = a.ListProducers(ctx, &ocopv1.ListProducersRequest{UnitCode: province, AsOf: "2024-02-30"})
-	wantViolations(t, err, "as_of")
+	grpctest.WantViolations(t, err, "as_of")
 	_, err = a.ListProducers(ctx, &ocopv1.ListProducersRequest{UnitCode: "1000"}) // a village
-	wantViolations(t, err, "unit_code")
+	grpctest.WantViolations(t, err, "unit_code")
 	_, err = a.ListProducts(ctx, &ocopv1.ListProductsRequest{UnitCode: "1000"})
-	wantViolations(t, err, "unit_code")
+	grpctest.WantViolations(t, err, "unit_code")
 }

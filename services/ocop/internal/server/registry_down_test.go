@@ -10,6 +10,7 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/grpcclient"
+	"github.com/ntmsuite/ntm/platform/grpctest"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 	"github.com/ntmsuite/ntm/services/ocop"
 )
@@ -32,16 +33,16 @@ func TestRegistryUnavailable(t *testing.T) {
 	a := startOcop(t, conn, ocop.Config{SQLitePath: filepath.Join(t.TempDir(), "ocop.db"), Cache: cache.NewMemory()})
 	ctx := context.Background()
 	_, err = a.CreateProducer(ctx, &ocopv1.CreateProducerRequest{Producer: &ocopv1.Producer{DisplayName: "HTX", Kind: ocopv1.ProducerKind_COOPERATIVE, UnitCode: "100", RegisteredOn: "2020-01-01"}})
-	wantCode(t, err, codes.Unavailable)
+	grpctest.WantCode(t, err, codes.Unavailable)
 	_, err = a.GetOcopSummary(ctx, &ocopv1.GetOcopSummaryRequest{UnitCode: province, AsOf: "2024-12-31"})
-	wantCode(t, err, codes.Unavailable)
+	grpctest.WantCode(t, err, codes.Unavailable)
 	_, err = a.ListProducers(ctx, &ocopv1.ListProducersRequest{UnitCode: province})
-	wantCode(t, err, codes.Unavailable)
+	grpctest.WantCode(t, err, codes.Unavailable)
 	_, err = a.ListProducts(ctx, &ocopv1.ListProductsRequest{UnitCode: province})
-	wantCode(t, err, codes.Unavailable)
+	grpctest.WantCode(t, err, codes.Unavailable)
 	if resp, err := a.ListCatalogs(ctx, &ocopv1.ListCatalogsRequest{}); err != nil || len(resp.GetCatalogs()) != 2 {
 		t.Errorf("catalogs need no registry: %v, %v", resp, err)
 	}
 	_, err = a.GetProduct(ctx, &ocopv1.GetProductRequest{Id: 1})
-	wantCode(t, err, codes.NotFound)
+	grpctest.WantCode(t, err, codes.NotFound)
 }

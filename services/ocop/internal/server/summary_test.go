@@ -9,6 +9,7 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/dbtest"
+	"github.com/ntmsuite/ntm/platform/grpctest"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 	"github.com/ntmsuite/ntm/services/ocop"
 	"github.com/ntmsuite/ntm/services/ocop/internal/store/migrations"
@@ -157,7 +158,7 @@ func TestSummaryNamesGroupsAndRefusesBadRequests(t *testing.T) {
 		{&ocopv1.GetOcopSummaryRequest{UnitCode: "999", AsOf: "2024-12-31"}, codes.NotFound},
 	} {
 		_, err := e.api.GetOcopSummary(ctx, tc.req)
-		wantCode(t, err, tc.code)
+		grpctest.WantCode(t, err, tc.code)
 	}
 	for _, tc := range []struct {
 		req   *ocopv1.GetOcopSummaryRequest
@@ -170,6 +171,6 @@ func TestSummaryNamesGroupsAndRefusesBadRequests(t *testing.T) {
 		{&ocopv1.GetOcopSummaryRequest{UnitCode: province, Year: 2101}, "year"},
 	} {
 		_, err := e.api.GetOcopSummary(ctx, tc.req)
-		wantViolations(t, err, tc.field)
+		grpctest.WantViolations(t, err, tc.field)
 	}
 }

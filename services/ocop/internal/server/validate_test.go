@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/grpctest"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 )
 
@@ -194,16 +195,16 @@ func TestRefusedWritesWriteNothing(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.call()
 			if tc.field == "" {
-				wantCode(t, err, tc.code)
+				grpctest.WantCode(t, err, tc.code)
 				return
 			}
-			wantViolations(t, err, tc.field)
+			grpctest.WantViolations(t, err, tc.field)
 		})
 	}
 	_, err := a.RevokeCertificate(ctx, &ocopv1.RevokeCertificateRequest{ProductId: tea, Id: 1, RevokedOn: "2024-07-01", DecisionNumber: "1/QĐ-UBND"})
-	wantCode(t, err, codes.NotFound)
+	grpctest.WantCode(t, err, codes.NotFound)
 	_, err = a.CreateProducer(ctx, &ocopv1.CreateProducerRequest{})
-	wantViolations(t, err, "producer")
+	grpctest.WantViolations(t, err, "producer")
 
 	wantSameState(t, "after the refused writes", readState(t, a), before)
 	// Read for the first time (nothing cached): what the fixture wrote, no more.
@@ -260,7 +261,7 @@ func TestWhoCertifiesWhat(t *testing.T) {
 		c, err := a.CreateCertificate(ctx, &ocopv1.CreateCertificateRequest{ProductId: product, Certificate: &ocopv1.Certificate{
 			EvaluationId: ev.GetId(), DecisionNumber: "1/QĐ-UBND", IssuedOn: issued}})
 		if !tc.ok {
-			wantViolations(t, err, "certificate.evaluation_id")
+			grpctest.WantViolations(t, err, "certificate.evaluation_id")
 			if got := a.get(t, product, issued); len(got.GetCertificates()) != 0 || got.GetCertifiedStars() != 0 {
 				t.Errorf("%s %s %d stars: refused, but the product has %v", tc.on, tc.level, tc.stars, got.GetCertificates())
 			}
