@@ -1,6 +1,8 @@
 // Package servicemain is the frame of every service command: signals, JSON
 // logs, the metrics listener and the gRPC listener, so that each command's
-// main holds only its flags and how it opens its service.
+// main holds only its flags and how it opens its service. The commands of
+// the services that read the registry share their flags too (RunDependent),
+// and every service's Open returns the same opened parts (Opened).
 package servicemain
 
 import (

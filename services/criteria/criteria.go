@@ -7,10 +7,7 @@ package criteria
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"net"
-	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,6 +16,8 @@ import (
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/servicemain"
+	"github.com/ntmsuite/ntm/platform/yamlsrc"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	"github.com/ntmsuite/ntm/services/criteria/catalogs"
 	"github.com/ntmsuite/ntm/services/criteria/internal/catalog"
@@ -52,24 +51,18 @@ type Config struct {
 	Reflection bool
 }
 
-// Service is an opened criteria service, ready to serve.
-type Service struct {
-	db          *db.DB
-	srv         *grpcserver.Server
-	stopHealing func()
-}
+// Service is an opened criteria service, ready to serve: Server, Serve and
+// Close come with servicemain.Opened.
+type Service struct{ servicemain.Opened }
 
 // Open loads the catalogs, opens (and migrates) the database and builds the gRPC server.
 func Open(ctx context.Context, cfg Config) (*Service, error) {
-	cat, err := loadCatalog(cfg.CatalogDir)
+	cat, err := yamlsrc.LoadWithDir(catalogs.FS, cfg.CatalogDir, catalog.Load)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("criteria catalogs: %w", err)
 	}
-	opts := db.Options{Dialect: db.SQLite, DSN: cfg.SQLitePath, Migrations: migrations.SQLite, Logger: cfg.Logger}
-	if cfg.PostgresURL != "" {
-		opts = db.Options{Dialect: db.Postgres, DSN: cfg.PostgresURL, Schema: cfg.PostgresSchema, Migrations: migrations.Postgres, Logger: cfg.Logger}
-	}
-	d, err := db.Open(ctx, opts)
+	d, err := db.OpenEither(ctx, db.Choice{SQLitePath: cfg.SQLitePath, PostgresURL: cfg.PostgresURL, PostgresSchema: cfg.PostgresSchema,
+		SQLiteMigrations: migrations.SQLite, PostgresMigrations: migrations.Postgres, Logger: cfg.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("criteria database: %w", err)
 	}
@@ -86,35 +79,5 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	criteriav1.RegisterCriteriaServiceServer(srv.GRPC(), server.New(server.Options{
 		Store: st, Catalog: cat, Registry: registryclient.New(cfg.Registry), Cache: hc, Loader: loader, Wire: wire, Logger: cfg.Logger,
 	}))
-	return &Service{db: d, srv: srv, stopHealing: hc.Start(cache.HealInterval)}, nil
-}
-
-func loadCatalog(dir string) (*catalog.Catalog, error) {
-	fsys := []fs.FS{catalogs.FS}
-	if dir != "" {
-		// The loader globs for files, which finds none in a directory that
-		// cannot be read: a mistyped path must not silently leave a
-		// province's thresholds out.
-		if _, err := os.ReadDir(dir); err != nil {
-			return nil, fmt.Errorf("criteria catalogs: catalog dir: %w", err)
-		}
-		fsys = append(fsys, os.DirFS(dir))
-	}
-	c, err := catalog.Load(fsys...)
-	if err != nil {
-		return nil, fmt.Errorf("criteria catalogs: %w", err)
-	}
-	return c, nil
-}
-
-// Server is the gRPC server, for tests that dial it over bufconn.
-func (s *Service) Server() *grpcserver.Server { return s.srv }
-
-// Serve answers on lis until ctx is done, then shuts down gracefully.
-func (s *Service) Serve(ctx context.Context, lis net.Listener) error { return s.srv.Serve(ctx, lis) }
-
-// Close stops healing the cache and releases the database.
-func (s *Service) Close() error {
-	s.stopHealing()
-	return s.db.Close()
+	return &Service{servicemain.NewOpened(d, srv, hc)}, nil
 }

@@ -8,11 +8,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
 
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/servicemain"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/registry/internal/server"
 	"github.com/ntmsuite/ntm/services/registry/internal/store"
@@ -35,20 +35,14 @@ type Config struct {
 	Cache cache.Cache
 }
 
-// Service is an opened registry, ready to serve.
-type Service struct {
-	db          *db.DB
-	srv         *grpcserver.Server
-	stopHealing func()
-}
+// Service is an opened registry, ready to serve: Server, Serve and Close
+// come with servicemain.Opened.
+type Service struct{ servicemain.Opened }
 
 // Open opens (and migrates) the registry's database and builds its gRPC server.
 func Open(ctx context.Context, cfg Config) (*Service, error) {
-	opts := db.Options{Dialect: db.SQLite, DSN: cfg.SQLitePath, Migrations: migrations.SQLite, Logger: cfg.Logger}
-	if cfg.PostgresURL != "" {
-		opts = db.Options{Dialect: db.Postgres, DSN: cfg.PostgresURL, Schema: cfg.PostgresSchema, Migrations: migrations.Postgres, Logger: cfg.Logger}
-	}
-	d, err := db.Open(ctx, opts)
+	d, err := db.OpenEither(ctx, db.Choice{SQLitePath: cfg.SQLitePath, PostgresURL: cfg.PostgresURL, PostgresSchema: cfg.PostgresSchema,
+		SQLiteMigrations: migrations.SQLite, PostgresMigrations: migrations.Postgres, Logger: cfg.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("registry database: %w", err)
 	}
@@ -57,27 +51,16 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		Logger: cfg.Logger, Metrics: cfg.Metrics, Reflection: cfg.Reflection,
 		Ready: st.Ping, ServiceNames: []string{registryv1.RegistryService_ServiceDesc.ServiceName},
 	})
-	svc := &Service{db: d, srv: srv, stopHealing: func() {}}
-	var inv server.Invalidator // nil: nothing caches registry data
+	var (
+		h   *cache.Healing     // nil: nothing caches registry data
+		inv server.Invalidator // stays a nil interface then, not a nil *Healing
+	)
 	if cfg.Cache != nil {
 		// Bumps lost while the cache was unreachable are made good when it
 		// answers again, or cached aggregates would outlive the writes.
-		h := cache.NewHealing(cfg.Cache, server.Generation)
-		svc.stopHealing = h.Start(cache.HealInterval)
+		h = cache.NewHealing(cfg.Cache, server.Generation)
 		inv = h
 	}
 	registryv1.RegisterRegistryServiceServer(srv.GRPC(), server.New(st, inv, cfg.Logger))
-	return svc, nil
-}
-
-// Server is the gRPC server, for tests that dial it over bufconn.
-func (s *Service) Server() *grpcserver.Server { return s.srv }
-
-// Serve answers on lis until ctx is done, then shuts down gracefully.
-func (s *Service) Serve(ctx context.Context, lis net.Listener) error { return s.srv.Serve(ctx, lis) }
-
-// Close stops healing the cache and releases the database.
-func (s *Service) Close() error {
-	s.stopHealing()
-	return s.db.Close()
+	return &Service{servicemain.NewOpened(d, srv, h)}, nil
 }

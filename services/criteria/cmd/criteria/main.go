@@ -9,15 +9,8 @@ package main
 
 import (
 	"context"
-	"flag"
 	"log/slog"
 
-	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/ntmsuite/ntm/platform/cache"
-	"github.com/ntmsuite/ntm/platform/config"
-	"github.com/ntmsuite/ntm/platform/grpcclient"
-	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/servicemain"
 	"github.com/ntmsuite/ntm/services/criteria"
 )
@@ -25,39 +18,14 @@ import (
 func main() { servicemain.Main("criteria", run) }
 
 func run(ctx context.Context, args []string, logger *slog.Logger) error {
-	fs := flag.NewFlagSet("criteria", flag.ContinueOnError)
-	grpcAddr := fs.String("grpc-addr", "127.0.0.1:9102", "gRPC listen address")
-	metricsAddr := fs.String("metrics-addr", "127.0.0.1:9202", "Prometheus /metrics listen address; empty disables")
-	registryAddr := fs.String("registry-addr", "127.0.0.1:9101", "registry gRPC address")
-	redisAddr := fs.String("redis-addr", "", "Redis address (host:port) of the aggregate cache shared by replicas; empty caches in this process only")
-	sqlitePath := fs.String("sqlite-path", "data/criteria.db", "SQLite database file, used when --postgres-url is empty")
-	pgURL := fs.String("postgres-url", "", "PostgreSQL URL; selects PostgreSQL")
-	pgSchema := fs.String("postgres-schema", "criteria", "PostgreSQL schema of the service's tables")
-	catalogDir := fs.String("catalog-dir", "", "directory of extra catalog files (a province's thresholds), read after the shipped ones")
-	reflection := fs.Bool("reflection", false, "register gRPC reflection (for grpcurl)")
-	if err := config.Parse(fs, args, "NTM_"); err != nil {
-		return err
-	}
-	logger.Info("starting criteria", config.Redacted(fs)...)
-
-	var c cache.Cache = cache.NewMemory()
-	if *redisAddr != "" {
-		r := cache.NewRedis(cache.RedisOptions{Addr: *redisAddr, Prefix: cache.DefaultPrefix})
-		defer r.Close()
-		c = r
-	}
-	conn, err := grpcclient.Dial(*registryAddr)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	reg := prometheus.NewRegistry()
-	svc, err := criteria.Open(ctx, criteria.Config{SQLitePath: *sqlitePath, PostgresURL: *pgURL, PostgresSchema: *pgSchema,
-		CatalogDir: *catalogDir, Registry: conn, Cache: c,
-		Logger: logger, Metrics: grpcserver.NewMetrics(reg), Registerer: reg, Reflection: *reflection})
-	if err != nil {
-		return err
-	}
-	defer svc.Close()
-	return servicemain.Serve(ctx, logger, *grpcAddr, *metricsAddr, reg, svc.Serve)
+	return servicemain.RunDependent(ctx, args, logger, servicemain.Dependent{
+		Name: "criteria", GRPCAddr: "127.0.0.1:9102", MetricsAddr: "127.0.0.1:9202",
+		SQLitePath: "data/criteria.db", PostgresSchema: "criteria",
+		RedisHelp:   "Redis address (host:port) of the aggregate cache shared by replicas; empty caches in this process only",
+		CatalogHelp: "directory of extra catalog files (a province's thresholds), read after the shipped ones",
+	}, func(ctx context.Context, d servicemain.Deps) (servicemain.Service, error) {
+		return criteria.Open(ctx, criteria.Config{SQLitePath: d.SQLitePath, PostgresURL: d.PostgresURL, PostgresSchema: d.PostgresSchema,
+			CatalogDir: d.CatalogDir, Registry: d.Registry, Cache: d.Cache,
+			Logger: d.Logger, Metrics: d.Metrics, Registerer: d.Registerer, Reflection: d.Reflection})
+	})
 }

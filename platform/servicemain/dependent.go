@@ -1,0 +1,101 @@
+package servicemain
+
+import (
+	"context"
+	"flag"
+	"log/slog"
+	"net"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"google.golang.org/grpc"
+
+	"github.com/ntmsuite/ntm/platform/cache"
+	"github.com/ntmsuite/ntm/platform/config"
+	"github.com/ntmsuite/ntm/platform/grpcclient"
+	"github.com/ntmsuite/ntm/platform/grpcserver"
+)
+
+// defaultRegistryAddr is the registry's own default --grpc-addr, so that every
+// command finds it on one machine without flags.
+const defaultRegistryAddr = "127.0.0.1:9101"
+
+// Dependent describes a command whose service reads the registry and caches
+// what it computes from it (criteria, ocop, funding): its name and the
+// defaults and help texts that differ between them. The flags themselves
+// are the same for all.
+type Dependent struct {
+	Name string
+	// GRPCAddr and MetricsAddr are the default listen addresses.
+	GRPCAddr, MetricsAddr string
+	// SQLitePath and PostgresSchema are the default database file and schema.
+	SQLitePath, PostgresSchema string
+	// CatalogHelp and RedisHelp are the help texts of --catalog-dir and
+	// --redis-addr, which say what the service's catalog and cache hold.
+	CatalogHelp, RedisHelp string
+}
+
+// Deps is what the flags and the connections RunDependent makes give the
+// service's Open: each service's Config is built from it field by field.
+type Deps struct {
+	// The values of the flags of the same names (the flag or its NTM_*
+	// variable, else Dependent's default).
+	SQLitePath, PostgresURL, PostgresSchema, CatalogDir string
+	Reflection                                          bool
+	// Registry is a connection to the registry at --registry-addr.
+	Registry grpc.ClientConnInterface
+	// Cache is Redis at --redis-addr, shared with the registry and every
+	// replica; this process's memory when --redis-addr is empty.
+	Cache  cache.Cache
+	Logger *slog.Logger
+	// Metrics and Registerer report to the registry /metrics serves.
+	Metrics    *grpcserver.Metrics
+	Registerer prometheus.Registerer
+}
+
+// Service is an opened service, ready to serve.
+type Service interface {
+	Serve(ctx context.Context, lis net.Listener) error
+	Close() error
+}
+
+// RunDependent is the run function (see Main) of a Dependent command: it
+// parses args (and NTM_* environment variables), connects to the cache and
+// the registry, opens the service with open and serves it until ctx is done.
+// The service returned by open is used only when its error is nil.
+func RunDependent(ctx context.Context, args []string, logger *slog.Logger, d Dependent, open func(context.Context, Deps) (Service, error)) error {
+	fs := flag.NewFlagSet(d.Name, flag.ContinueOnError)
+	grpcAddr := fs.String("grpc-addr", d.GRPCAddr, "gRPC listen address")
+	metricsAddr := fs.String("metrics-addr", d.MetricsAddr, "Prometheus /metrics listen address; empty disables")
+	registryAddr := fs.String("registry-addr", defaultRegistryAddr, "registry gRPC address")
+	redisAddr := fs.String("redis-addr", "", d.RedisHelp)
+	sqlitePath := fs.String("sqlite-path", d.SQLitePath, "SQLite database file, used when --postgres-url is empty")
+	pgURL := fs.String("postgres-url", "", "PostgreSQL URL; selects PostgreSQL")
+	pgSchema := fs.String("postgres-schema", d.PostgresSchema, "PostgreSQL schema of the service's tables")
+	catalogDir := fs.String("catalog-dir", "", d.CatalogHelp)
+	reflection := fs.Bool("reflection", false, "register gRPC reflection (for grpcurl)")
+	if err := config.Parse(fs, args, "NTM_"); err != nil {
+		return err
+	}
+	logger.Info("starting "+d.Name, config.Redacted(fs)...)
+
+	var c cache.Cache = cache.NewMemory()
+	if *redisAddr != "" {
+		r := cache.NewRedis(cache.RedisOptions{Addr: *redisAddr, Prefix: cache.DefaultPrefix})
+		defer r.Close()
+		c = r
+	}
+	conn, err := grpcclient.Dial(*registryAddr)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	reg := prometheus.NewRegistry()
+	svc, err := open(ctx, Deps{SQLitePath: *sqlitePath, PostgresURL: *pgURL, PostgresSchema: *pgSchema,
+		CatalogDir: *catalogDir, Registry: conn, Cache: c,
+		Logger: logger, Metrics: grpcserver.NewMetrics(reg), Registerer: reg, Reflection: *reflection})
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	return Serve(ctx, logger, *grpcAddr, *metricsAddr, reg, svc.Serve)
+}

@@ -1,0 +1,42 @@
+package servicemain
+
+import (
+	"context"
+	"net"
+
+	"github.com/ntmsuite/ntm/platform/cache"
+	"github.com/ntmsuite/ntm/platform/db"
+	"github.com/ntmsuite/ntm/platform/grpcserver"
+)
+
+// Opened is what every service's Open builds and returns inside its own
+// Service type: the service's database, its gRPC server and, where it
+// caches, the healing of that cache, released together by Close.
+type Opened struct {
+	db          *db.DB
+	srv         *grpcserver.Server
+	stopHealing func()
+}
+
+// NewOpened starts healing h (nil when the service caches nothing) every
+// cache.HealInterval, so that a replica that sees no traffic still makes
+// good the bumps lost while the cache was unreachable. The result owns d.
+func NewOpened(d *db.DB, srv *grpcserver.Server, h *cache.Healing) Opened {
+	o := Opened{db: d, srv: srv, stopHealing: func() {}}
+	if h != nil {
+		o.stopHealing = h.Start(cache.HealInterval)
+	}
+	return o
+}
+
+// Server is the gRPC server, for tests that dial it over bufconn.
+func (o *Opened) Server() *grpcserver.Server { return o.srv }
+
+// Serve answers on lis until ctx is done, then shuts down gracefully.
+func (o *Opened) Serve(ctx context.Context, lis net.Listener) error { return o.srv.Serve(ctx, lis) }
+
+// Close stops healing the cache and releases the database.
+func (o *Opened) Close() error {
+	o.stopHealing()
+	return o.db.Close()
+}
