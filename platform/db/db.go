@@ -1,8 +1,8 @@
 // Package db opens the database a service owns, brings its schema up to date
 // with the service's embedded goose migrations and offers a transaction
-// helper. Services run on SQLite (one small office, one file) or PostgreSQL
-// (shared deployments, one schema per service); both go through database/sql
-// so stores are written once.
+// helper, row scanning and chunked IN-list queries. Services run on SQLite
+// (one small office, one file) or PostgreSQL (shared deployments, one schema
+// per service); both go through database/sql so stores are written once.
 package db
 
 import (

@@ -45,3 +45,19 @@ func ScanAll[T any](rows *sql.Rows, err error, scan func(Scanner) (T, error)) ([
 	}
 	return out, rows.Err()
 }
+
+// EachRow calls fn for each row of a query, then closes the rows; like
+// ScanAll it takes the query's error too, for callers that fold rows into
+// totals rather than collect them.
+func EachRow(rows *sql.Rows, err error, fn func(*sql.Rows) error) error {
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -8,13 +8,9 @@ import (
 	"strings"
 
 	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/services/criteria/internal/scoring"
 )
-
-// statesChunk is the most unit codes bound in one statement: far under both
-// dialects' parameter limits, and a 10,000-commune province still takes only
-// 20 round trips.
-const statesChunk = 500
 
 // LatestStates returns, aligned with codes (out[i].Code == codes[i]), the
 // statuses and met count of each unit's latest assessment under setCode on or
@@ -22,17 +18,12 @@ const statesChunk = 500
 // compact status columns, not the JSON, because it runs for every commune of
 // a province (10,000 and more) on each aggregate cache miss.
 func (s *Store) LatestStates(ctx context.Context, setCode string, asOf date.Date, codes []string) ([]scoring.CommuneState, error) {
-	// Each distinct code is asked once; repeats share its state.
+	// Each distinct code is asked once (Chunks drops repeats), and repeats
+	// share its state; a unit never assessed has no entry, so the zero state.
+	// A 10,000-commune province takes 20 round trips.
 	found := make(map[string]scoring.CommuneState, len(codes))
-	unique := make([]string, 0, len(codes))
-	for _, c := range codes {
-		if _, dup := found[c]; !dup {
-			found[c] = scoring.CommuneState{}
-			unique = append(unique, c)
-		}
-	}
-	for start := 0; start < len(unique); start += statesChunk {
-		if err := s.latestStates(ctx, setCode, asOf, unique[start:min(start+statesChunk, len(unique))], found); err != nil {
+	for _, chunk := range db.Chunks(codes, db.InChunk) {
+		if err := s.latestStates(ctx, setCode, asOf, chunk, found); err != nil {
 			return nil, err
 		}
 	}

@@ -139,13 +139,10 @@ func lockPlans(ctx context.Context, tx *sql.Tx, ds []Disbursement) (map[int64]Pl
 // disbursements, which the caller keeps within int64 when it records them.
 func (s *Store) Disbursed(ctx context.Context, planIDs []int64, asOf date.Date) (map[int64]Totals, error) {
 	out := make(map[int64]Totals)
-	for _, ids := range chunks(planIDs) {
-		rows, err := queryIn(ctx, s.db, `SELECT plan_id, `+sumTotals("")+` FROM disbursements
+	for _, ids := range db.Chunks(planIDs, db.InChunk) {
+		rows, err := db.QueryIn(ctx, s.db, `SELECT plan_id, `+sumTotals("")+` FROM disbursements
 			WHERE disbursed_on <= $1 AND plan_id IN ({in}) GROUP BY plan_id`, ids, upTo(asOf))
-		if err != nil {
-			return nil, fmt.Errorf("sum disbursements: %w", err)
-		}
-		if err := eachRow(rows, func(rows *sql.Rows) error {
+		if err := db.EachRow(rows, err, func(rows *sql.Rows) error {
 			var id int64
 			var t Totals
 			err := rows.Scan(&id, &t.AmountVND, &t.QuantityMilli)

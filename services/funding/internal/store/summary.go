@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/db"
 )
 
 // PlanFacts is one plan with what was disbursed against it in a window: what
@@ -51,18 +52,15 @@ func (s *Store) Facts(ctx context.Context, q FactsQuery) ([]PlanFacts, error) {
 		toYear = date.MaxYear
 	}
 	var out []PlanFacts
-	for _, codes := range chunks(q.Units) {
+	for _, codes := range db.Chunks(q.Units, db.InChunk) {
 		// The window is in the join, not the WHERE, so a plan with nothing
 		// disbursed in it is kept with zero sums.
-		rows, err := queryIn(ctx, s.db, `SELECT p.id, p.unit_code, p.source, p.purpose, p.year, p.amount_vnd, p.quantity_milli, `+sumTotals("d.")+`
+		rows, err := db.QueryIn(ctx, s.db, `SELECT p.id, p.unit_code, p.source, p.purpose, p.year, p.amount_vnd, p.quantity_milli, `+sumTotals("d.")+`
 			FROM plans p LEFT JOIN disbursements d ON d.plan_id = p.id AND d.disbursed_on >= $4 AND d.disbursed_on <= $5
 			WHERE p.year >= $1 AND p.year <= $2 AND p.allocated_on <= $3 AND p.unit_code IN ({in})
 			GROUP BY p.id, p.unit_code, p.source, p.purpose, p.year, p.amount_vnd, p.quantity_milli`, codes,
 			q.FromYear, toYear, upTo(q.AllocatedBy), since(q.DisbursedFrom), upTo(q.DisbursedTo))
-		if err != nil {
-			return nil, fmt.Errorf("read plan facts: %w", err)
-		}
-		if err := eachRow(rows, func(rows *sql.Rows) error {
+		if err := db.EachRow(rows, err, func(rows *sql.Rows) error {
 			var f PlanFacts
 			err := rows.Scan(&f.PlanID, &f.UnitCode, &f.Source, &f.Purpose, &f.Year, &f.Planned.AmountVND, &f.Planned.QuantityMilli,
 				&f.Disbursed.AmountVND, &f.Disbursed.QuantityMilli)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/db"
 )
 
 // StarCounts counts products by stars: [s] is the number with s stars (1 to
@@ -81,7 +82,9 @@ func (s *Store) SummaryFacts(ctx context.Context, unitCodes []string, year int, 
 	q := factsQuery{s: s, year: year, asOf: asOf,
 		yearStart: date.Of(year, time.January, 1), yearEnd: date.Of(year+1, time.January, 1),
 		expiringBy: asOf.AddDays(expiringWithinDays)}
-	for _, codes := range unitChunks(unitCodes) {
+	// Counts add up over the chunks because Chunks binds a repeated code
+	// once and every producer and product is in one unit.
+	for _, codes := range db.Chunks(unitCodes, db.InChunk) {
 		if err := q.chunk(ctx, codes, &f, group); err != nil {
 			return Facts{}, err
 		}
@@ -131,7 +134,7 @@ func (q factsQuery) chunk(ctx context.Context, codes []string, f *Facts, group f
 		}
 	}
 	for _, st := range []factsStatement{
-		{"producers", `SELECT count(*) FROM producers WHERE registered_on <= $1 AND unit_code IN ({units})`,
+		{"producers", `SELECT count(*) FROM producers WHERE registered_on <= $1 AND unit_code IN ({in})`,
 			[]any{q.asOf}, func(rows *sql.Rows) error {
 				var n int
 				err := rows.Scan(&n)
@@ -139,7 +142,7 @@ func (q factsQuery) chunk(ctx context.Context, codes []string, f *Facts, group f
 				return err
 			}},
 		{"products", `SELECT p.product_group, count(*) FROM products p JOIN producers r ON r.id = p.producer_id
-			WHERE r.registered_on <= $1 AND p.unit_code IN ({units}) GROUP BY p.product_group`,
+			WHERE r.registered_on <= $1 AND p.unit_code IN ({in}) GROUP BY p.product_group`,
 			[]any{q.asOf}, func(rows *sql.Rows) error {
 				var g string
 				var n int
@@ -151,7 +154,7 @@ func (q factsQuery) chunk(ctx context.Context, codes []string, f *Facts, group f
 		// A registration reviewed after asOf was still pending that day.
 		{"registrations", `SELECT p.product_group, CASE WHEN x.reviewed_on <= $1 THEN x.eligibility ELSE '` + Pending + `' END, count(*)
 			FROM registrations x JOIN products p ON p.id = x.product_id
-			WHERE x.year = $2 AND x.registered_on <= $1 AND p.unit_code IN ({units}) GROUP BY 1, 2`,
+			WHERE x.year = $2 AND x.registered_on <= $1 AND p.unit_code IN ({in}) GROUP BY 1, 2`,
 			[]any{q.asOf, q.year}, func(rows *sql.Rows) error {
 				var g, eligibility string
 				var n int
@@ -168,12 +171,12 @@ func (q factsQuery) chunk(ctx context.Context, codes []string, f *Facts, group f
 			}},
 		{"evaluations", `SELECT stars, count(*) FROM (` + latestPerProduct("x.stars",
 			`FROM evaluations x JOIN products p ON p.id = x.product_id
-			WHERE x.year = $2 AND x.evaluated_on <= $1 AND p.unit_code IN ({units})`, "evaluated_on") + `) latest
+			WHERE x.year = $2 AND x.evaluated_on <= $1 AND p.unit_code IN ({in})`, "evaluated_on") + `) latest
 			WHERE n = 1 GROUP BY stars`,
 			[]any{q.asOf, q.year}, stars(&f.Evaluated)},
 		{"certificates issued", `SELECT stars, count(*) FROM (` + latestPerProduct("x.stars",
 			`FROM certificates x JOIN products p ON p.id = x.product_id
-			WHERE x.issued_on >= $2 AND x.issued_on < $3 AND x.issued_on <= $1 AND p.unit_code IN ({units})`, "issued_on") + `) latest
+			WHERE x.issued_on >= $2 AND x.issued_on < $3 AND x.issued_on <= $1 AND p.unit_code IN ({in})`, "issued_on") + `) latest
 			WHERE n = 1 GROUP BY stars`,
 			[]any{q.asOf, q.yearStart, q.yearEnd}, stars(&f.NewlyCertified)},
 		// Supersession leaves one certificate of a product in force on any
@@ -185,7 +188,7 @@ func (q factsQuery) chunk(ctx context.Context, codes []string, f *Facts, group f
 				sum(CASE WHEN valid_until <= $2 THEN 1 ELSE 0 END)
 			FROM (` + latestPerProduct("p.product_group, x.stars, x.valid_until, x.ended_on",
 			`FROM certificates x JOIN products p ON p.id = x.product_id
-			WHERE `+inForceOn("x.", 1)+` AND p.unit_code IN ({units})`, "issued_on") + `) latest
+			WHERE `+inForceOn("x.", 1)+` AND p.unit_code IN ({in})`, "issued_on") + `) latest
 			WHERE n = 1 GROUP BY product_group, stars`,
 			[]any{q.asOf, q.expiringBy}, func(rows *sql.Rows) error {
 				var g string
@@ -210,15 +213,6 @@ func (q factsQuery) chunk(ctx context.Context, codes []string, f *Facts, group f
 }
 
 func (q factsQuery) run(ctx context.Context, codes []string, st factsStatement) error {
-	rows, err := q.s.queryUnits(ctx, st.query, codes, st.args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := st.scan(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	rows, err := db.QueryIn(ctx, q.s.db, st.query, codes, st.args...)
+	return db.EachRow(rows, err, st.scan)
 }
