@@ -4,16 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/ntmsuite/ntm/platform/date"
-	"github.com/ntmsuite/ntm/platform/grpctest"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
-	"github.com/ntmsuite/ntm/services/registry"
 	"github.com/ntmsuite/ntm/services/registry/registryclient"
+	"github.com/ntmsuite/ntm/services/registry/registrytest"
 )
 
 // The test map (made-up codes), all from 2008-01-01 unless said:
@@ -34,12 +32,7 @@ const (
 
 func newClient(t *testing.T) *registryclient.Client {
 	t.Helper()
-	svc, err := registry.Open(context.Background(), registry.Config{SQLitePath: filepath.Join(t.TempDir(), "registry.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { svc.Close() })
-	conn := grpctest.Dial(t, svc.Server())
+	conn := registrytest.Start(t, nil)
 	seed(t, registryv1.NewRegistryServiceClient(conn))
 	return registryclient.New(conn)
 }

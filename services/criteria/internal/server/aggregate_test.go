@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/ntmsuite/ntm/platform/grpctest"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 )
 
@@ -177,7 +178,7 @@ func TestAggregateRefusals(t *testing.T) {
 		{&criteriav1.GetAggregateRequest{UnitCode: district, AsOf: "31/10/2020"}, "as_of"},
 	} {
 		_, err := e.crit.GetAggregate(ctx, tc.req)
-		wantViolations(t, err, tc.field)
+		grpctest.WantViolations(t, err, tc.field)
 	}
 	for _, req := range []*criteriav1.GetAggregateRequest{
 		{UnitCode: "999", AsOf: "2020-10-31"},

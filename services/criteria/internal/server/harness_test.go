@@ -2,23 +2,18 @@ package server_test
 
 import (
 	"context"
-	"log/slog"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"testing"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/criteria"
-	"github.com/ntmsuite/ntm/services/registry"
+	"github.com/ntmsuite/ntm/services/registry/registrytest"
 )
 
 // The test map (made-up codes), all from 2008-01-01 unless said:
@@ -69,12 +64,7 @@ func newEnv(t *testing.T) *env {
 // startRegistry starts a seeded registry bumping c.
 func startRegistry(t *testing.T, c cache.Cache) *env {
 	t.Helper()
-	svc, err := registry.Open(context.Background(), registry.Config{SQLitePath: filepath.Join(t.TempDir(), "registry.db"), Cache: c, Logger: logger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { svc.Close() })
-	conn := grpctest.Dial(t, svc.Server())
+	conn := registrytest.Start(t, c)
 	e := &env{reg: registryv1.NewRegistryServiceClient(conn), regConn: conn}
 	e.seed(t)
 	return e
@@ -85,7 +75,7 @@ func startCriteria(t *testing.T, regConn grpc.ClientConnInterface, cfg criteria.
 	t.Helper()
 	cfg.Registry = regConn
 	if cfg.Logger == nil {
-		cfg.Logger = logger()
+		cfg.Logger = grpctest.Logger()
 	}
 	svc, err := criteria.Open(context.Background(), cfg)
 	if err != nil {
@@ -93,14 +83,6 @@ func startCriteria(t *testing.T, regConn grpc.ClientConnInterface, cfg criteria.
 	}
 	t.Cleanup(func() { svc.Close() })
 	return criteriav1.NewCriteriaServiceClient(grpctest.Dial(t, svc.Server()))
-}
-
-// logger shows the services' logs with go test -v only.
-func logger() *slog.Logger {
-	if testing.Verbose() {
-		return slog.Default()
-	}
-	return slog.New(slog.DiscardHandler)
 }
 
 func unit(code, name string, typ registryv1.UnitType, parent, region, group string) *registryv1.ImportedUnit {
@@ -199,33 +181,4 @@ func (e *env) listed(t *testing.T, unit, asOf string) []string {
 		out = append(out, a.GetName())
 	}
 	return out
-}
-
-// violations returns the BadRequest fields of an InvalidArgument error.
-func violations(t *testing.T, err error) []string {
-	t.Helper()
-	st := status.Convert(err)
-	if st.Code() != codes.InvalidArgument {
-		t.Fatalf("code = %v (%v), want InvalidArgument", st.Code(), err)
-	}
-	var fields []string
-	for _, d := range st.Details() {
-		if br, ok := d.(*errdetails.BadRequest); ok {
-			for _, v := range br.GetFieldViolations() {
-				fields = append(fields, v.GetField())
-			}
-		}
-	}
-	if len(fields) == 0 {
-		t.Fatalf("no BadRequest field violations in %v", err)
-	}
-	return fields
-}
-
-// wantViolations fails t unless err is InvalidArgument naming exactly fields.
-func wantViolations(t *testing.T, err error, fields ...string) {
-	t.Helper()
-	if got := violations(t, err); !slices.Equal(got, fields) {
-		t.Fatalf("violations = %q, want %q (%v)", got, fields, err)
-	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/ntmsuite/ntm/platform/grpctest"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 )
 
@@ -83,6 +84,6 @@ func TestListAssessmentsPages(t *testing.T) {
 		{UnitCode: "101", PageToken: "not-a-token"},
 	} {
 		_, err := e.crit.ListAssessments(ctx, req)
-		wantViolations(t, err, "page_token")
+		grpctest.WantViolations(t, err, "page_token")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ntmsuite/ntm/platform/cache"
+	"github.com/ntmsuite/ntm/platform/grpctest"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	"github.com/ntmsuite/ntm/services/criteria"
 )
@@ -60,7 +61,7 @@ func TestProvincialSet(t *testing.T) {
 	hoaBinh := verdicts("110", "2020-06-01", 5)
 	hoaBinh.CriteriaSet = "NTM_COMMUNE_2016_2020_HOA_BINH"
 	_, err := e.crit.CreateAssessment(ctx, &criteriav1.CreateAssessmentRequest{UnitCode: "110", Assessment: hoaBinh})
-	wantViolations(t, err, "assessment.criteria_set")
+	grpctest.WantViolations(t, err, "assessment.criteria_set")
 
 	if s := e.score(t, "110", "2020-12-31", ""); s.GetCriteriaSet() != setP19 || s.GetMetCount() != 4 {
 		t.Errorf("score: %s %d, want %s 4", s.GetCriteriaSet(), s.GetMetCount(), setP19)
@@ -73,12 +74,12 @@ func TestProvincialSet(t *testing.T) {
 		t.Errorf("province aggregate: %s, %d communes, %d assessed, average %v", agg.GetCriteriaSet(), agg.GetCommunes(), agg.GetAssessedCommunes(), agg.GetAverageMet())
 	}
 	_, err = e.crit.GetAggregate(ctx, &criteriav1.GetAggregateRequest{UnitCode: province, AsOf: "2020-10-31", CriteriaSet: "NTM_COMMUNE_2016_2020_HOA_BINH"})
-	wantViolations(t, err, "criteria_set")
+	grpctest.WantViolations(t, err, "criteria_set")
 	// The country is counted under the national set; a province's set is not the country's.
 	country := e.aggregate(t, &criteriav1.GetAggregateRequest{UnitCode: "0", AsOf: "2020-10-31"})
 	if country.GetCriteriaSet() != set2016 || country.GetAssessedCommunes() != 1 || country.GetAverageMet() != 3 {
 		t.Errorf("country aggregate: %s, %d assessed, average %v; want %s, 1, 3", country.GetCriteriaSet(), country.GetAssessedCommunes(), country.GetAverageMet(), set2016)
 	}
 	_, err = e.crit.GetAggregate(ctx, &criteriav1.GetAggregateRequest{UnitCode: "0", AsOf: "2020-10-31", CriteriaSet: setP19})
-	wantViolations(t, err, "criteria_set")
+	grpctest.WantViolations(t, err, "criteria_set")
 }

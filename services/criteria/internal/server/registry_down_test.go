@@ -7,10 +7,10 @@ import (
 	"testing"
 
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/grpcclient"
+	"github.com/ntmsuite/ntm/platform/grpctest"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	"github.com/ntmsuite/ntm/services/criteria"
 )
@@ -32,17 +32,11 @@ func TestRegistryUnavailable(t *testing.T) {
 	c := startCriteria(t, conn, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), Cache: cache.NewMemory()})
 	ctx := context.Background()
 	_, err = c.CreateAssessment(ctx, &criteriav1.CreateAssessmentRequest{UnitCode: "100", Assessment: verdicts("100", "2019-06-01", 5)})
-	if status.Code(err) != codes.Unavailable {
-		t.Errorf("assessment: %v, want Unavailable", err)
-	}
+	grpctest.WantCode(t, err, codes.Unavailable)
 	_, err = c.GetAggregate(ctx, &criteriav1.GetAggregateRequest{UnitCode: district, AsOf: "2020-10-31"})
-	if status.Code(err) != codes.Unavailable {
-		t.Errorf("aggregate: %v, want Unavailable", err)
-	}
+	grpctest.WantCode(t, err, codes.Unavailable)
 	_, err = c.GetScore(ctx, &criteriav1.GetScoreRequest{UnitCode: "100", AsOf: "2020-10-31"})
-	if status.Code(err) != codes.Unavailable {
-		t.Errorf("score: %v, want Unavailable", err)
-	}
+	grpctest.WantCode(t, err, codes.Unavailable)
 	if resp, err := c.ListAssessments(ctx, &criteriav1.ListAssessmentsRequest{UnitCode: "100"}); err != nil || len(resp.GetAssessments()) != 0 {
 		t.Errorf("listing needs no registry: %v, %v", resp, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/ntmsuite/ntm/platform/grpctest"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 )
 
@@ -171,7 +172,7 @@ func TestVerdictsAndHistory(t *testing.T) {
 		}
 	}
 	_, err := e.crit.GetScore(context.Background(), &criteriav1.GetScoreRequest{UnitCode: "101", AsOf: "2015-01-01"})
-	wantViolations(t, err, "as_of")
+	grpctest.WantViolations(t, err, "as_of")
 	_, err = e.crit.GetScore(context.Background(), &criteriav1.GetScoreRequest{UnitCode: "101", AsOf: "2020-01-01", CriteriaSet: "NOPE"})
-	wantViolations(t, err, "criteria_set")
+	grpctest.WantViolations(t, err, "criteria_set")
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/grpctest"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 )
 
@@ -83,11 +84,11 @@ func TestCreateAssessmentRefusesBadInputAndWritesNothing(t *testing.T) {
 				path = tc.a.GetUnitCode()
 			}
 			_, err := e.crit.CreateAssessment(ctx, &criteriav1.CreateAssessmentRequest{UnitCode: path, Assessment: tc.a})
-			wantViolations(t, err, tc.fields...)
+			grpctest.WantViolations(t, err, tc.fields...)
 		})
 	}
 	_, err := e.crit.CreateAssessment(ctx, &criteriav1.CreateAssessmentRequest{UnitCode: "100"})
-	wantViolations(t, err, "assessment")
+	grpctest.WantViolations(t, err, "assessment")
 
 	for _, u := range unitsOnFile {
 		if got := e.listed(t, u, ""); len(got) != 0 {
@@ -123,7 +124,7 @@ func TestBatchIsAllOrNothing(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := e.crit.BatchCreateAssessments(ctx, &criteriav1.BatchCreateAssessmentsRequest{Assessments: tc.rows})
-			wantViolations(t, err, tc.fields...)
+			grpctest.WantViolations(t, err, tc.fields...)
 		})
 	}
 	for _, u := range unitsOnFile {

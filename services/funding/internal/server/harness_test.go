@@ -16,7 +16,7 @@ import (
 	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/funding"
-	"github.com/ntmsuite/ntm/services/registry"
+	"github.com/ntmsuite/ntm/services/registry/registrytest"
 )
 
 // The test map (made-up codes), all from 2008-01-01 unless said:
@@ -70,12 +70,7 @@ func newEnv(t *testing.T) *env {
 // startRegistry starts a seeded registry bumping c.
 func startRegistry(t *testing.T, c cache.Cache) *env {
 	t.Helper()
-	svc, err := registry.Open(context.Background(), registry.Config{SQLitePath: filepath.Join(t.TempDir(), "registry.db"), Cache: c, Logger: grpctest.Logger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { svc.Close() })
-	conn := grpctest.Dial(t, svc.Server())
+	conn := registrytest.Start(t, c)
 	e := &env{reg: registryv1.NewRegistryServiceClient(conn), regConn: conn}
 	e.seed(t)
 	return e

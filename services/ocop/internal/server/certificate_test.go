@@ -6,9 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
@@ -119,7 +117,7 @@ func TestCertificatesOverTime(t *testing.T) {
 	} {
 		_, err := a.RevokeCertificate(ctx, &ocopv1.RevokeCertificateRequest{ProductId: tc.product, Id: tc.id, RevokedOn: tc.on, DecisionNumber: "9/QĐ-UBND"})
 		if tc.code == codes.FailedPrecondition {
-			wantPrecondition(t, err, tc.reason)
+			grpctest.WantPrecondition(t, err, tc.reason, fmt.Sprintf("products/%d/certificates/%d", tc.product, tc.id))
 		} else {
 			grpctest.WantCode(t, err, tc.code)
 		}
@@ -165,24 +163,6 @@ func TestCertificateValidity(t *testing.T) {
 			t.Errorf("issued %s: valid until %s, want %s", tc.issued, c.GetValidUntil(), tc.until)
 		}
 	}
-}
-
-// wantPrecondition fails t unless err is FailedPrecondition for reason.
-func wantPrecondition(t *testing.T, err error, reason string) {
-	t.Helper()
-	st := status.Convert(err)
-	if st.Code() != codes.FailedPrecondition {
-		t.Fatalf("error %v, want FailedPrecondition", err)
-	}
-	for _, d := range st.Details() {
-		if pf, ok := d.(*errdetails.PreconditionFailure); ok && len(pf.GetViolations()) > 0 && pf.GetViolations()[0].GetType() == reason {
-			return
-		}
-		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetReason() == reason {
-			return
-		}
-	}
-	t.Fatalf("error %v (details %v), want reason %s", err, st.Details(), reason)
 }
 
 // A registration starts pending; its review is recorded with its date, and a

@@ -3,20 +3,18 @@ package server_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
-	"github.com/ntmsuite/ntm/services/registry"
+	"github.com/ntmsuite/ntm/services/registry/registrytest"
 )
 
 // bumps reads a cache's generations: how many times each was advanced.
@@ -40,12 +38,7 @@ func newClient(t *testing.T) registryv1.RegistryServiceClient {
 func newClientWithBumps(t *testing.T) (registryv1.RegistryServiceClient, bumps) {
 	t.Helper()
 	b := bumps{cache.NewMemory()}
-	svc, err := registry.Open(context.Background(), registry.Config{SQLitePath: filepath.Join(t.TempDir(), "registry.db"), Cache: b})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { svc.Close() })
-	return registryv1.NewRegistryServiceClient(grpctest.Dial(t, svc.Server())), b
+	return registryv1.NewRegistryServiceClient(registrytest.Start(t, b)), b
 }
 
 func spec(code, name string, typ registryv1.UnitType, parent string) *registryv1.UnitSpec {
@@ -68,22 +61,6 @@ func seed(t *testing.T, c registryv1.RegistryServiceClient) {
 	if resp.GetImported() != 5 || len(resp.GetChanges()) != 2 {
 		t.Fatalf("import = %v, want 5 units in 2 dated changes", resp)
 	}
-}
-
-// violationField returns the single BadRequest field of an InvalidArgument error.
-func violationField(t *testing.T, err error) string {
-	t.Helper()
-	st := status.Convert(err)
-	if st.Code() != codes.InvalidArgument {
-		t.Fatalf("code = %v (%v), want InvalidArgument", st.Code(), err)
-	}
-	for _, d := range st.Details() {
-		if br, ok := d.(*errdetails.BadRequest); ok && len(br.GetFieldViolations()) > 0 {
-			return br.GetFieldViolations()[0].GetField()
-		}
-	}
-	t.Fatalf("no BadRequest details in %v", err)
-	return ""
 }
 
 func listCodes(t *testing.T, c registryv1.RegistryServiceClient, req *registryv1.ListUnitsRequest) []string {
@@ -151,9 +128,7 @@ func TestPagination(t *testing.T) {
 		t.Fatalf("next page without as_of = %v, %v", third, err)
 	}
 	_, err = c.ListUnits(ctx, &registryv1.ListUnitsRequest{Parent: "170", AsOf: "2021-01-01", PageToken: first.GetNextPageToken()})
-	if f := violationField(t, err); f != "page_token" {
-		t.Fatalf("token of another query: field %q", f)
-	}
+	grpctest.WantViolations(t, err, "page_token")
 }
 
 func TestCreateUnitThenGet(t *testing.T) {
@@ -220,9 +195,7 @@ func TestBadInputNamesTheFieldAndWritesNothing(t *testing.T) {
 		}, "units[1].unit.parent_code"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := violationField(t, tc.call()); got != tc.field {
-				t.Fatalf("field = %q, want %q", got, tc.field)
-			}
+			grpctest.WantViolations(t, tc.call(), tc.field)
 		})
 	}
 	got := listCodes(t, c, &registryv1.ListUnitsRequest{Parent: "170", AsOf: "2021-01-01"})
@@ -239,19 +212,8 @@ func TestPreconditionAndNotFound(t *testing.T) {
 		DecisionNumber: "1", EffectiveDate: "2025-07-01",
 		Kind: &registryv1.UnitChange_Abolish{Abolish: &registryv1.AbolishUnits{Codes: []string{"170"}}},
 	}})
-	st := status.Convert(err)
-	if st.Code() != codes.FailedPrecondition {
-		t.Fatalf("abolishing a district with communes: %v", err)
-	}
-	var pf *errdetails.PreconditionFailure
-	for _, d := range st.Details() {
-		if p, ok := d.(*errdetails.PreconditionFailure); ok {
-			pf = p
-		}
-	}
-	if pf == nil || pf.GetViolations()[0].GetType() != "UNIT_HAS_CHILDREN" || pf.GetViolations()[0].GetSubject() != "units/170" {
-		t.Fatalf("precondition details = %v", st.Details())
-	}
+	// Abolishing a district with communes.
+	grpctest.WantPrecondition(t, err, "UNIT_HAS_CHILDREN", "units/170")
 	_, err = c.GetUnit(ctx, &registryv1.GetUnitRequest{Code: "100", AsOf: "2000-01-01"})
 	if status.Code(err) != codes.NotFound {
 		t.Fatalf("unit before it existed: %v", err)
@@ -284,9 +246,7 @@ func TestRecognitionsAndInvalidation(t *testing.T) {
 		t.Fatalf("name %q: %v", r.GetName(), err)
 	}
 	_, err = c.RevokeRecognition(ctx, &registryv1.RevokeRecognitionRequest{UnitCode: "100", Id: id, RevokedOn: "2019-01-01", RevocationDecision: "1"})
-	if f := violationField(t, err); f != "revoked_on" {
-		t.Fatalf("revocation before the recognition: field %q", f)
-	}
+	grpctest.WantViolations(t, err, "revoked_on")
 	if _, err := c.RevokeRecognition(ctx, &registryv1.RevokeRecognitionRequest{UnitCode: "100", Id: id, RevokedOn: "2023-01-01", RevocationDecision: "99/QĐ-UBND"}); err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +255,5 @@ func TestRecognitionsAndInvalidation(t *testing.T) {
 	}
 	_, err = c.CreateRecognition(ctx, &registryv1.CreateRecognitionRequest{UnitCode: "170", Recognition: &registryv1.Recognition{
 		Level: registryv1.RecognitionLevel_STANDARD, DecisionNumber: "1", EffectiveDate: "2019-12-20"}})
-	if f := violationField(t, err); f != "unit_code" {
-		t.Fatalf("recognising a district: field %q", f)
-	}
+	grpctest.WantViolations(t, err, "unit_code")
 }
