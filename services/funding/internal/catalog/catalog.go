@@ -64,18 +64,45 @@ func (p Purpose) Criterion(set string) (CriterionLink, bool) {
 	return p.Criteria[i], true
 }
 
-// Catalog is every source, purpose and criteria set, in file order.
+// Catalog is every source, purpose and criteria set, in file order, as
+// Load built it (read-only afterwards).
 type Catalog struct {
 	Sources      []Source
 	Purposes     []Purpose
 	CriteriaSets []CriteriaSet
+	// Indexes by code: a summary looks a source and a purpose up per plan.
+	sourceAt, purposeAt map[string]int
+}
+
+func newCatalog(sources []Source, purposes []Purpose, sets []CriteriaSet) *Catalog {
+	c := &Catalog{Sources: sources, Purposes: purposes, CriteriaSets: sets,
+		sourceAt: make(map[string]int, len(sources)), purposeAt: make(map[string]int, len(purposes))}
+	for i, s := range sources {
+		c.sourceAt[s.Code] = i
+	}
+	for i, p := range purposes {
+		c.purposeAt[p.Code] = i
+	}
+	return c
 }
 
 // Source returns the source with code.
-func (c *Catalog) Source(code string) (Source, bool) { return find(c.Sources, code, sourceCode) }
+func (c *Catalog) Source(code string) (Source, bool) {
+	i, ok := c.sourceAt[code]
+	if !ok {
+		return Source{}, false
+	}
+	return c.Sources[i], true
+}
 
 // Purpose returns the purpose with code.
-func (c *Catalog) Purpose(code string) (Purpose, bool) { return find(c.Purposes, code, purposeCode) }
+func (c *Catalog) Purpose(code string) (Purpose, bool) {
+	i, ok := c.purposeAt[code]
+	if !ok {
+		return Purpose{}, false
+	}
+	return c.Purposes[i], true
+}
 
 // CriteriaSetOf is the criteria set of a budget year, if one covers it.
 func (c *Catalog) CriteriaSetOf(year int) (CriteriaSet, bool) {
@@ -99,17 +126,4 @@ func (c *Catalog) CriterionOf(purpose string, year int) (CriterionLink, bool) {
 		return CriterionLink{}, false
 	}
 	return p.Criterion(set.Code)
-}
-
-func sourceCode(s Source) string   { return s.Code }
-func purposeCode(p Purpose) string { return p.Code }
-
-func find[T any](items []T, code string, codeOf func(T) string) (T, bool) {
-	for _, it := range items {
-		if codeOf(it) == code {
-			return it, true
-		}
-	}
-	var zero T
-	return zero, false
 }

@@ -258,7 +258,7 @@ func linkOf(set string, tuple []any) (CriterionLink, bool) {
 // build checks what spans files: criteria sets do not overlap, and every
 // purpose's set exists.
 func (l *loader) build() (*Catalog, error) {
-	c := &Catalog{Sources: l.sources.values(), CriteriaSets: l.sets.values(), Purposes: l.purposes.values()}
+	c := newCatalog(l.sources.values(), l.purposes.values(), l.sets.values())
 	if len(c.Sources) == 0 || len(c.Purposes) == 0 {
 		return nil, fmt.Errorf("funding catalog: no sources or no purposes loaded")
 	}

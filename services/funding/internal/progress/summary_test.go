@@ -11,7 +11,7 @@ import (
 	"github.com/ntmsuite/ntm/services/funding/internal/catalog"
 )
 
-func shipped(t *testing.T) *catalog.Catalog {
+func shipped(t testing.TB) *catalog.Catalog {
 	t.Helper()
 	c, err := catalog.Load(catalogs.FS)
 	if err != nil {
