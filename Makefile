@@ -49,7 +49,7 @@ fuzz:
 
 # Benchmarks of the aggregate read path on a synthetic country of 10,000
 # communes (services/criteria/bench_test.go; needs Redis, so not part of make
-# test). The raw output goes to $(BENCH_OUT) under the git-ignored .bin/; the
+# test), and of adding up a country's year of funding plans. The raw output goes to $(BENCH_OUT) under the git-ignored .bin/; the
 # previous run is kept as $(BENCH_OLD) and benchstat compares the two.
 BENCH_OUT ?= .bin/bench/criteria.txt
 BENCH_OLD ?= .bin/bench/criteria.old.txt
@@ -59,6 +59,6 @@ BENCHCOUNT ?= 6
 bench: services tools
 	@mkdir -p $(dir $(BENCH_OUT))
 	@if [ -s $(BENCH_OUT) ]; then mv $(BENCH_OUT) $(BENCH_OLD); fi
-	set -o pipefail; NTM_TEST_REQUIRE_SERVICES=1 go test ./services/criteria -run '^$$' -bench . -count $(BENCHCOUNT) -benchtime $(BENCHTIME) -timeout 30m | tee $(BENCH_OUT)
+	set -o pipefail; NTM_TEST_REQUIRE_SERVICES=1 go test ./services/criteria ./services/funding/internal/progress -run '^$$' -bench . -count $(BENCHCOUNT) -benchtime $(BENCHTIME) -timeout 30m | tee $(BENCH_OUT)
 	@if [ -s $(BENCH_OLD) ]; then .bin/benchstat old=$(BENCH_OLD) new=$(BENCH_OUT); else .bin/benchstat $(BENCH_OUT); fi
 	@./scripts/bench-ratio.sh $(BENCH_OUT)
