@@ -3,6 +3,7 @@
 //	ntm up [--demo] [--data-dir ./data] [--postgres-url URL]   run every service and the REST gateway
 //	ntm import units FILE.csv [--registry-addr ADDR]           load units into a running registry
 //	ntm generate country [--communes N] [--seed N]             load a synthetic country into a running suite
+//	ntm token create --role ROLE [--unit CODE] [--ttl 24h]       issue a signed bearer token
 //
 // `ntm up` keeps the production code path: each service listens on its own
 // localhost gRPC port and the gateway dials them, exactly as separate
@@ -24,7 +25,8 @@ const usage = `usage:
   ntm up [--demo] [--data-dir DIR] [--postgres-url URL] [--http-addr ADDR]
   ntm import units FILE.csv [--registry-addr ADDR] [--decision NUMBER]
   ntm generate country [--communes N] [--registry-addr ADDR] [--criteria-addr ADDR] [--seed N] [--batch N]
-Run "ntm up -h", "ntm import units -h" or "ntm generate country -h" to see every flag`
+  ntm token create --role ROLE [--unit CODE] [--ttl 24h] [--keys-file FILE] | ntm token keygen [--alg EdDSA|HS256]
+Run "ntm up -h", "ntm import units -h", "ntm generate country -h" or "ntm token create -h" to see every flag`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -47,6 +49,8 @@ func run(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logg
 		return importCmd(ctx, args[1:], stdout)
 	case "generate":
 		return generateCmd(ctx, args[1:], stdout)
+	case "token":
+		return tokenCmd(args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -1,0 +1,93 @@
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// Issuer and Audience are what every NTM token says and every verifier
+// checks: a token made for another system is refused even if it shares a key.
+const (
+	Issuer   = "ntm-suite"
+	Audience = "ntm-api"
+)
+
+// ErrInvalidToken wraps every reason a token is refused (forged, expired,
+// wrong audience, unknown key…): callers answer Unauthenticated without
+// saying which.
+var ErrInvalidToken = errors.New("invalid token")
+
+// claims are a token's contents.
+type claims struct {
+	jwt.RegisteredClaims
+	Role Role   `json:"role"`
+	Unit string `json:"unit,omitempty"`
+}
+
+// Sign issues a token for id, valid for ttl from now, with the first key.
+func (ks *KeySet) Sign(id Identity, ttl time.Duration, now time.Time) (string, error) {
+	if err := id.Check(); err != nil {
+		return "", err
+	}
+	if ttl <= 0 {
+		return "", fmt.Errorf("ttl %v must be positive", ttl)
+	}
+	k := ks.keys[0]
+	c := claims{RegisteredClaims: jwt.RegisteredClaims{
+		Issuer: Issuer, Audience: jwt.ClaimStrings{Audience}, Subject: id.Subject,
+		IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
+	}, Role: id.Role, Unit: id.Unit}
+	var t *jwt.Token
+	var key any
+	switch {
+	case k.Alg == HS256:
+		t, key = jwt.NewWithClaims(jwt.SigningMethodHS256, c), k.secret
+	case k.private != nil:
+		t, key = jwt.NewWithClaims(jwt.SigningMethodEdDSA, c), k.private
+	default:
+		return "", fmt.Errorf("key %s can only verify (no private half)", k.ID)
+	}
+	t.Header["kid"] = k.ID
+	return t.SignedString(key)
+}
+
+// Verify checks a token's signature against the key its header names (with
+// that key's algorithm only, so an EdDSA public key can never be used as an
+// HMAC secret), its issuer, audience and validity at now, and returns who
+// it identifies.
+func (ks *KeySet) Verify(token string, now time.Time) (Identity, error) {
+	var c claims
+	_, err := jwt.ParseWithClaims(token, &c, ks.keyFor,
+		jwt.WithValidMethods([]string{HS256, EdDSA}), jwt.WithIssuer(Issuer), jwt.WithAudience(Audience),
+		jwt.WithExpirationRequired(), jwt.WithTimeFunc(func() time.Time { return now }))
+	if err != nil {
+		return Identity{}, fmt.Errorf("%w: %v", ErrInvalidToken, err)
+	}
+	id := Identity{Subject: c.Subject, Role: c.Role, Unit: c.Unit}
+	if err := id.Check(); err != nil {
+		return Identity{}, fmt.Errorf("%w: %v", ErrInvalidToken, err)
+	}
+	return id, nil
+}
+
+// keyFor finds the key a token's header names and refuses a token signed
+// with another algorithm than that key's.
+func (ks *KeySet) keyFor(t *jwt.Token) (any, error) {
+	kid, _ := t.Header["kid"].(string)
+	for _, k := range ks.keys {
+		if k.ID != kid {
+			continue
+		}
+		if t.Method.Alg() != k.Alg {
+			return nil, fmt.Errorf("key %s is %s, the token says %s", k.ID, k.Alg, t.Method.Alg())
+		}
+		if k.Alg == HS256 {
+			return k.secret, nil
+		}
+		return k.public, nil
+	}
+	return nil, fmt.Errorf("no key %q", kid)
+}
