@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"google.golang.org/grpc"
+
+	"github.com/ntmsuite/ntm/platform/auth"
 )
 
 // link is one position of the interceptor chain, for both call kinds.
@@ -18,20 +20,21 @@ type link struct {
 
 // interceptors returns the chain, outermost first. The order is the design:
 // each position relies on what the outer ones have set up.
-func interceptors(log *slog.Logger, m *Metrics) ([]grpc.UnaryServerInterceptor, []grpc.StreamServerInterceptor) {
+func interceptors(log *slog.Logger, m *Metrics, keys *auth.KeySet) ([]grpc.UnaryServerInterceptor, []grpc.StreamServerInterceptor) {
 	links := []link{
 		recoveryLink(log),  // 1 outermost: a panic anywhere below becomes INTERNAL, never a dead process
 		requestIDLink(),    // 2 before anything that logs or measures, so they all carry the id
 		metricsLink(m),     // 3 counts and times calls with their final (mapped) code
 		loggingLink(log),   // 4 one line per call; sees the hidden cause of INTERNAL errors
-		validationLink(),   // 5 rejects requests breaking their buf.validate rules before service code runs
-		errorMappingLink(), // 6 innermost, wraps the handler: domain errors become statuses
+		authnLink(keys),    // 5 refuses calls without a valid token before anything reads the request
+		validationLink(),   // 6 rejects requests breaking their buf.validate rules before service code runs
+		errorMappingLink(), // 7 innermost, wraps the handler: domain errors become statuses
 	}
 	var unary []grpc.UnaryServerInterceptor
 	var stream []grpc.StreamServerInterceptor
 	for _, l := range links {
 		if l.unary == nil {
-			continue // disabled (no metrics)
+			continue // disabled (no metrics, no keys)
 		}
 		if !l.infra {
 			l = skipInfra(l)

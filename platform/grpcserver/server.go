@@ -16,6 +16,8 @@ import (
 	"google.golang.org/grpc/health"
 	healthgrpc "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/reflection"
+
+	"github.com/ntmsuite/ntm/platform/auth"
 )
 
 // Options configures New. The zero value is a usable server without metrics
@@ -40,6 +42,9 @@ type Options struct {
 	ServiceNames []string
 	// Wire (optional) holds responses already in wire form (see Wire).
 	Wire *Wire
+	// AuthKeys (optional) verify the bearer token of every call (health and
+	// reflection excepted); nil serves without authentication.
+	AuthKeys *auth.KeySet
 }
 
 // Server is a *grpc.Server plus the lifecycle around it.
@@ -77,7 +82,7 @@ func New(o Options) *Server {
 	if s.timeout <= 0 {
 		s.timeout = defaultShutdownTimeout
 	}
-	unary, stream := interceptors(s.log, s.metrics)
+	unary, stream := interceptors(s.log, s.metrics, o.AuthKeys)
 	opts := []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(unary...),
 		grpc.ChainStreamInterceptor(stream...),
