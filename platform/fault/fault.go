@@ -100,3 +100,9 @@ func Unavailable(format string, args ...any) *Error {
 func OutOfRange(format string, args ...any) *Error {
 	return &Error{Kind: KindOutOfRange, Reason: "OUT_OF_RANGE", Message: fmt.Sprintf(format, args...)}
 }
+
+// PermissionDenied says the caller may not do this to the resource (a unit
+// outside their scope); the resource is named so the caller knows which.
+func PermissionDenied(resourceType, name, format string, args ...any) *Error {
+	return &Error{Kind: KindPermissionDenied, Reason: "PERMISSION_DENIED", Message: fmt.Sprintf(format, args...), ResourceType: resourceType, ResourceName: name}
+}

@@ -1,0 +1,102 @@
+package auth
+
+import (
+	"slices"
+
+	"github.com/ntmsuite/ntm/platform/fault"
+)
+
+// Action is what a call does, as far as permissions go.
+type Action int
+
+const (
+	// Read is any read of figures or records.
+	Read Action = iota + 1
+	// Write records or changes something.
+	Write
+	// ReadAudit reads who changed what: admins only.
+	ReadAudit
+)
+
+func (a Action) String() string {
+	switch a {
+	case Read:
+		return "read"
+	case Write:
+		return "write"
+	case ReadAudit:
+		return "read the audit of"
+	}
+	return "act on"
+}
+
+// CountryCode is the unit code of the whole country, above every province.
+const CountryCode = "0"
+
+// Path is a unit and its ancestors on a date, the unit first and its
+// province last (["06005", "170", "19"]); the country is Path{"0"}. Scope is
+// decided on paths so that the rules need no registry: the caller looks
+// the paths up (as of today) and hands them in.
+type Path []string
+
+// Unit is the unit the path is of.
+func (p Path) Unit() string {
+	if len(p) == 0 {
+		return CountryCode
+	}
+	return p[0]
+}
+
+// province is the top of the path: the province of its unit.
+func (p Path) province() string {
+	if len(p) == 0 {
+		return CountryCode
+	}
+	return p[len(p)-1]
+}
+
+// under reports whether the path's unit is unit or lies under it.
+func (p Path) under(unit string) bool { return slices.Contains(p, unit) }
+
+// Authorize decides whether id may do a to the unit at target; caller is
+// the path of id's own unit (needed for a commune officer's reads, which
+// reach their whole province). It answers nil or a PermissionDenied fault
+// naming the target unit.
+//
+//   - admin: everything;
+//   - system (service to service): reads and writes, not the audit;
+//   - province officer: reads and writes inside their unit's subtree;
+//   - commune officer: writes inside their unit's subtree, reads inside
+//     their province;
+//   - viewer: reads, inside their unit's subtree when they have one.
+func Authorize(id Identity, a Action, target, caller Path) error {
+	if allowed(id, a, target, caller) {
+		return nil
+	}
+	where := "units/" + target.Unit()
+	if id.Unit == "" {
+		return fault.PermissionDenied("unit", where, "a %s may not %s unit %s", id.Role, a, target.Unit())
+	}
+	return fault.PermissionDenied("unit", where, "a %s of unit %s may not %s unit %s", id.Role, id.Unit, a, target.Unit())
+}
+
+func allowed(id Identity, a Action, target, caller Path) bool {
+	switch id.Role {
+	case Admin:
+		return true
+	case System:
+		return a != ReadAudit
+	case ProvinceOfficer:
+		return a != ReadAudit && target.under(id.Unit)
+	case CommuneOfficer:
+		switch a {
+		case Write:
+			return target.under(id.Unit)
+		case Read:
+			return caller.Unit() == id.Unit && target.under(caller.province())
+		}
+	case Viewer:
+		return a == Read && (id.Unit == "" || target.under(id.Unit))
+	}
+	return false
+}
