@@ -1,5 +1,7 @@
 // Package grpcclient dials other NTM services with the same conventions the
-// servers expect, chiefly that one request id follows a call across every hop.
+// servers expect, chiefly that one request id follows a call across every hop,
+// and so does the caller's bearer token: a service asking the registry on a
+// caller's behalf asks as that caller, never with more rights.
 package grpcclient
 
 import (
@@ -44,10 +46,29 @@ func withRequestID(ctx context.Context) context.Context {
 	return metadata.AppendToOutgoingContext(ctx, grpcserver.RequestIDHeader, id)
 }
 
+// withAuthorization copies the bearer token of the call being served (if
+// any) to the outgoing metadata, unless the caller set one explicitly.
+func withAuthorization(ctx context.Context) context.Context {
+	if out, _ := metadata.FromOutgoingContext(ctx); len(out.Get(authorizationKey)) > 0 {
+		return ctx
+	}
+	in, _ := metadata.FromIncomingContext(ctx)
+	if v := in.Get(authorizationKey); len(v) > 0 {
+		return metadata.AppendToOutgoingContext(ctx, authorizationKey, v[0])
+	}
+	return ctx
+}
+
+// authorizationKey is the metadata the gateway puts the client's
+// Authorization header in, and the servers read the token from.
+const authorizationKey = "authorization"
+
+func forward(ctx context.Context) context.Context { return withAuthorization(withRequestID(ctx)) }
+
 func forwardUnary(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
-	return invoker(withRequestID(ctx), method, req, reply, cc, opts...)
+	return invoker(forward(ctx), method, req, reply, cc, opts...)
 }
 
 func forwardStream(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
-	return streamer(withRequestID(ctx), desc, cc, method, opts...)
+	return streamer(forward(ctx), desc, cc, method, opts...)
 }

@@ -3,10 +3,14 @@ package grpcclient_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
@@ -71,5 +75,46 @@ func TestRequestIDFromIncomingMetadata(t *testing.T) {
 	}
 	if seen != "raw-9" {
 		t.Errorf("B saw %q, want raw-9", seen)
+	}
+}
+
+// A serves a caller's call by calling B: B sees the caller's identity, from
+// the token A forwarded, and would refuse A's call without it.
+func TestBearerTokenCrossesHops(t *testing.T) {
+	data, err := auth.NewKeySet("k1", auth.EdDSA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := auth.ParseKeySet(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serve := func(getUnit func(context.Context, *registryv1.GetUnitRequest) (*registryv1.Unit, error)) registryv1.RegistryServiceClient {
+		s := grpcserver.New(grpcserver.Options{AuthKeys: keys})
+		registryv1.RegisterRegistryServiceServer(s.GRPC(), &registry{getUnit: getUnit})
+		return registryv1.NewRegistryServiceClient(grpctest.Dial(t, s))
+	}
+	var seenByB auth.Identity
+	b := serve(func(ctx context.Context, _ *registryv1.GetUnitRequest) (*registryv1.Unit, error) {
+		seenByB, _ = auth.FromContext(ctx)
+		return &registryv1.Unit{}, nil
+	})
+	a := serve(func(ctx context.Context, req *registryv1.GetUnitRequest) (*registryv1.Unit, error) {
+		return b.GetUnit(ctx, req)
+	})
+	viewer := auth.Identity{Subject: "v", Role: auth.Viewer}
+	token, err := keys.Sign(viewer, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+token)
+	if _, err := a.GetUnit(ctx, &registryv1.GetUnitRequest{Code: "1"}); err != nil {
+		t.Fatal(err)
+	}
+	if seenByB != viewer {
+		t.Errorf("B saw %+v, want %+v", seenByB, viewer)
+	}
+	if _, err := a.GetUnit(context.Background(), &registryv1.GetUnitRequest{Code: "1"}); status.Code(err) != codes.Unauthenticated {
+		t.Errorf("call without a token: %v, want Unauthenticated", err)
 	}
 }
