@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/ntmsuite/ntm/platform/auth"
@@ -41,7 +40,7 @@ func tokenCreate(args []string, stdout io.Writer) error {
 	if err := config.Parse(fs, args, "NTM_"); err != nil {
 		return err
 	}
-	ks, err := loadKeys(*keysFile)
+	ks, err := auth.LoadKeySet(*keysFile)
 	if err != nil {
 		return err
 	}
@@ -71,20 +70,4 @@ func tokenKeygen(args []string, stdout io.Writer) error {
 	}
 	_, err = fmt.Fprintln(stdout, string(data))
 	return err
-}
-
-// loadKeys reads the key set from file, or from NTM_AUTH_KEYS.
-func loadKeys(file string) (*auth.KeySet, error) {
-	if file == "" {
-		env := os.Getenv("NTM_AUTH_KEYS")
-		if env == "" {
-			return nil, errors.New("no keys: give --keys-file or set NTM_AUTH_KEYS")
-		}
-		return auth.ParseKeySet([]byte(env))
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, err
-	}
-	return auth.ParseKeySet(data)
 }

@@ -2,6 +2,7 @@ package servicemain
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"log/slog"
 	"net"
@@ -9,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/config"
 	"github.com/ntmsuite/ntm/platform/grpcclient"
@@ -50,6 +52,9 @@ type Deps struct {
 	// Metrics and Registerer report to the registry /metrics serves.
 	Metrics    *grpcserver.Metrics
 	Registerer prometheus.Registerer
+	// AuthKeys are the key set of --auth-keys-file; nil serves without
+	// authentication.
+	AuthKeys *auth.KeySet
 }
 
 // Service is an opened service, ready to serve.
@@ -73,10 +78,15 @@ func RunDependent(ctx context.Context, args []string, logger *slog.Logger, d Dep
 	pgSchema := fs.String("postgres-schema", d.PostgresSchema, "PostgreSQL schema of the service's tables")
 	catalogDir := fs.String("catalog-dir", "", d.CatalogHelp)
 	reflection := fs.Bool("reflection", false, "register gRPC reflection (for grpcurl)")
+	authKeys := AuthKeysFlag(fs)
 	if err := config.Parse(fs, args, "NTM_"); err != nil {
 		return err
 	}
 	logger.Info("starting "+d.Name, config.Redacted(fs)...)
+	keys, err := LoadAuthKeys(*authKeys)
+	if err != nil {
+		return err
+	}
 
 	var c cache.Cache = cache.NewMemory()
 	if *redisAddr != "" {
@@ -92,10 +102,25 @@ func RunDependent(ctx context.Context, args []string, logger *slog.Logger, d Dep
 	reg := prometheus.NewRegistry()
 	svc, err := open(ctx, Deps{SQLitePath: *sqlitePath, PostgresURL: *pgURL, PostgresSchema: *pgSchema,
 		CatalogDir: *catalogDir, Registry: conn, Cache: c,
-		Logger: logger, Metrics: grpcserver.NewMetrics(reg), Registerer: reg, Reflection: *reflection})
+		Logger: logger, Metrics: grpcserver.NewMetrics(reg), Registerer: reg, Reflection: *reflection, AuthKeys: keys})
 	if err != nil {
 		return err
 	}
 	defer svc.Close()
 	return Serve(ctx, logger, *grpcAddr, *metricsAddr, reg, svc.Serve)
+}
+
+// AuthKeysFlag defines --auth-keys-file on fs, for every service command.
+func AuthKeysFlag(fs *flag.FlagSet) *string {
+	return fs.String("auth-keys-file", "", "key set (JSON from `ntm token keygen`) verifying bearer tokens; empty reads "+auth.KeysEnv+", and without either the service serves without authentication")
+}
+
+// LoadAuthKeys reads the key set of --auth-keys-file (or auth.KeysEnv); nil
+// when neither is given, to serve without authentication.
+func LoadAuthKeys(file string) (*auth.KeySet, error) {
+	keys, err := auth.LoadKeySet(file)
+	if errors.Is(err, auth.ErrNoKeys) {
+		return nil, nil
+	}
+	return keys, err
 }

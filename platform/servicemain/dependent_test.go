@@ -6,8 +6,11 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 	"testing"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/servicemain"
 )
 
@@ -60,5 +63,43 @@ func TestRunDependentReturnsTheOpenError(t *testing.T) {
 		func(context.Context, servicemain.Deps) (servicemain.Service, error) { return nil, broken })
 	if !errors.Is(err, broken) {
 		t.Fatalf("got %v, want %v", err, broken)
+	}
+}
+
+// --auth-keys-file gives the service its keys; an unreadable or malformed
+// file stops the command rather than serving without authentication.
+func TestRunDependentAuthKeys(t *testing.T) {
+	t.Setenv(auth.KeysEnv, "")
+	data, err := auth.NewKeySet("k1", auth.EdDSA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	good, bad := filepath.Join(dir, "keys.json"), filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(good, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte(`{"keys": []}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (*auth.KeySet, error) {
+		var keys *auth.KeySet
+		err := servicemain.RunDependent(t.Context(), args, slog.New(slog.NewTextHandler(io.Discard, nil)), testDependent,
+			func(_ context.Context, d servicemain.Deps) (servicemain.Service, error) {
+				keys = d.AuthKeys
+				return &fakeService{}, nil
+			})
+		return keys, err
+	}
+	if keys, err := run("--auth-keys-file", good); err != nil || keys == nil {
+		t.Errorf("with a key file: keys %v, err %v", keys, err)
+	}
+	if keys, err := run(); err != nil || keys != nil {
+		t.Errorf("without keys: keys %v, err %v; want none (no authentication)", keys, err)
+	}
+	for _, file := range []string{bad, filepath.Join(dir, "missing.json")} {
+		if _, err := run("--auth-keys-file", file); err == nil {
+			t.Errorf("%s: served", file)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
@@ -49,6 +50,9 @@ type Config struct {
 	Metrics    *grpcserver.Metrics
 	Registerer prometheus.Registerer // cache metrics; nil = not registered
 	Reflection bool
+	// AuthKeys (optional) verify every call's bearer token; nil serves
+	// without authentication.
+	AuthKeys *auth.KeySet
 }
 
 // Service is an opened OCOP service, ready to serve: Server, Serve and
@@ -68,7 +72,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	st := store.New(d)
 	srv := grpcserver.New(grpcserver.Options{
-		Logger: cfg.Logger, Metrics: cfg.Metrics, Reflection: cfg.Reflection,
+		Logger: cfg.Logger, Metrics: cfg.Metrics, Reflection: cfg.Reflection, AuthKeys: cfg.AuthKeys,
 		Ready: st.Ping, ServiceNames: []string{ocopv1.OcopService_ServiceDesc.ServiceName},
 	})
 	// Writes whose bump was lost while the cache was unreachable must not

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
@@ -33,6 +34,9 @@ type Config struct {
 	// Cache is told when the map or a recognition changes, so cached
 	// aggregates of other services are recomputed; nil when nothing caches.
 	Cache cache.Cache
+	// AuthKeys (optional) verify every call's bearer token; nil serves
+	// without authentication.
+	AuthKeys *auth.KeySet
 }
 
 // Service is an opened registry, ready to serve: Server, Serve and Close
@@ -48,7 +52,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	st := store.New(d)
 	srv := grpcserver.New(grpcserver.Options{
-		Logger: cfg.Logger, Metrics: cfg.Metrics, Reflection: cfg.Reflection,
+		Logger: cfg.Logger, Metrics: cfg.Metrics, Reflection: cfg.Reflection, AuthKeys: cfg.AuthKeys,
 		Ready: st.Ping, ServiceNames: []string{registryv1.RegistryService_ServiceDesc.ServiceName},
 	})
 	var (

@@ -30,15 +30,20 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	pgSchema := fs.String("postgres-schema", "registry", "PostgreSQL schema of the registry's tables")
 	redisAddr := fs.String("redis-addr", "", "Redis address of the aggregate cache: every write advances the registry's generation there, so cached aggregates of other services are recomputed; empty when nothing caches")
 	reflection := fs.Bool("reflection", false, "register gRPC reflection (for grpcurl)")
+	authKeys := servicemain.AuthKeysFlag(fs)
 	if err := config.Parse(fs, args, "NTM_"); err != nil {
 		return err
 	}
 	logger.Info("starting registry", config.Redacted(fs)...)
+	keys, err := servicemain.LoadAuthKeys(*authKeys)
+	if err != nil {
+		return err
+	}
 
 	reg := prometheus.NewRegistry()
 	metrics := grpcserver.NewMetrics(reg)
 	cfg := registry.Config{SQLitePath: *sqlitePath, PostgresURL: *pgURL, PostgresSchema: *pgSchema,
-		Logger: logger, Metrics: metrics, Reflection: *reflection}
+		Logger: logger, Metrics: metrics, Reflection: *reflection, AuthKeys: keys}
 	if *redisAddr != "" {
 		r := cache.NewRedis(cache.RedisOptions{Addr: *redisAddr, Prefix: cache.DefaultPrefix})
 		defer r.Close()
