@@ -3,7 +3,6 @@ package grpcclient_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -81,14 +80,7 @@ func TestRequestIDFromIncomingMetadata(t *testing.T) {
 // A serves a caller's call by calling B: B sees the caller's identity, from
 // the token A forwarded, and would refuse A's call without it.
 func TestBearerTokenCrossesHops(t *testing.T) {
-	data, err := auth.NewKeySet("k1", auth.EdDSA)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := auth.ParseKeySet(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys := grpctest.Keys(t)
 	serve := func(getUnit func(context.Context, *registryv1.GetUnitRequest) (*registryv1.Unit, error)) registryv1.RegistryServiceClient {
 		s := grpcserver.New(grpcserver.Options{AuthKeys: keys})
 		registryv1.RegisterRegistryServiceServer(s.GRPC(), &registry{getUnit: getUnit})
@@ -103,11 +95,7 @@ func TestBearerTokenCrossesHops(t *testing.T) {
 		return b.GetUnit(ctx, req)
 	})
 	viewer := auth.Identity{Subject: "v", Role: auth.Viewer}
-	token, err := keys.Sign(viewer, time.Hour, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+token)
+	ctx := grpctest.WithToken(t, context.Background(), keys, viewer)
 	if _, err := a.GetUnit(ctx, &registryv1.GetUnitRequest{Code: "1"}); err != nil {
 		t.Fatal(err)
 	}

@@ -12,21 +12,9 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/grpctest"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 )
-
-func keySet(t *testing.T) *auth.KeySet {
-	t.Helper()
-	data, err := auth.NewKeySet("k1", auth.EdDSA)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ks, err := auth.ParseKeySet(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ks
-}
 
 func withToken(ctx context.Context, token string) context.Context {
 	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+token)
@@ -35,7 +23,7 @@ func withToken(ctx context.Context, token string) context.Context {
 // With keys, a call reaches the handler only with a valid token, and the
 // handler sees who made it; health probes need none.
 func TestAuthenticationGuardsEveryCall(t *testing.T) {
-	keys := keySet(t)
+	keys := grpctest.Keys(t)
 	var seen auth.Identity
 	client, conn := serve(t, grpcserver.Options{AuthKeys: keys}, func(ctx context.Context, req *registryv1.GetUnitRequest) (*registryv1.Unit, error) {
 		seen, _ = auth.FromContext(ctx)
@@ -47,7 +35,7 @@ func TestAuthenticationGuardsEveryCall(t *testing.T) {
 		t.Fatal(err)
 	}
 	expired, _ := keys.Sign(officer, time.Hour, time.Now().Add(-2*time.Hour))
-	forged, _ := keySet(t).Sign(officer, time.Hour, time.Now())
+	forged, _ := grpctest.Keys(t).Sign(officer, time.Hour, time.Now())
 	ctx := context.Background()
 	// An invalid request without a token: authentication answers first, so an
 	// anonymous caller learns nothing of the request's rules.
@@ -87,7 +75,7 @@ func TestNoKeysNoAuthentication(t *testing.T) {
 
 // Streams are authenticated as unary calls are.
 func TestAuthenticationGuardsStreams(t *testing.T) {
-	keys := keySet(t)
+	keys := grpctest.Keys(t)
 	_, conn := serve(t, grpcserver.Options{AuthKeys: keys}, nil)
 	good, err := keys.Sign(auth.Identity{Subject: "admin", Role: auth.Admin}, time.Hour, time.Now())
 	if err != nil {

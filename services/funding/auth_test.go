@@ -4,10 +4,8 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
 	"github.com/ntmsuite/ntm/platform/auth"
@@ -23,21 +21,8 @@ import (
 // serves one with a token by asking the registry (which also checks
 // tokens) as the same caller.
 func TestAuthKeysGuardTheServiceAndFollowToTheRegistry(t *testing.T) {
-	data, err := auth.NewKeySet("k1", auth.EdDSA)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := auth.ParseKeySet(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	token := func(id auth.Identity) context.Context {
-		s, err := keys.Sign(id, time.Hour, time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+s)
-	}
+	keys := grpctest.Keys(t)
+	token := func(id auth.Identity) context.Context { return grpctest.WithToken(t, context.Background(), keys, id) }
 	c := cache.NewMemory()
 	reg, err := registry.Open(context.Background(), registry.Config{SQLitePath: filepath.Join(t.TempDir(), "registry.db"),
 		Cache: c, Logger: grpctest.Logger(), AuthKeys: keys})
