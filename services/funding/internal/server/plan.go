@@ -45,8 +45,20 @@ func (s *Server) BatchCreatePlans(ctx context.Context, req *fundingv1.BatchCreat
 func (s *Server) createPlans(ctx context.Context, in []*fundingv1.Plan, field func(i int) string) ([]*fundingv1.Plan, error) {
 	plans := make([]store.Plan, len(in))
 	var bad []fault.Violation
+	// A year's allocation names the same units many times: ask the
+	// registry once per unit and date.
+	exists := map[string]error{}
+	unitExists := func(code string, on date.Date) error {
+		key := code + "@" + on.String()
+		if err, ok := exists[key]; ok {
+			return err
+		}
+		_, err := s.registry.Unit(ctx, code, on)
+		exists[key] = err
+		return err
+	}
 	for i, p := range in {
-		sp, err := s.readPlan(ctx, p, field(i))
+		sp, err := s.readPlan(p, field(i), unitExists)
 		if f, ok := fault.As(err); ok && f.Kind == fault.KindInvalid {
 			bad = append(bad, f.Violations...)
 			continue
@@ -72,9 +84,10 @@ func (s *Server) createPlans(ctx context.Context, in []*fundingv1.Plan, field fu
 	return out, nil
 }
 
-// readPlan checks a plan against the catalog and the registry; field is the
-// prefix of its fields in the request ("plan.", "plans[3].").
-func (s *Server) readPlan(ctx context.Context, p *fundingv1.Plan, field string) (store.Plan, error) {
+// readPlan checks a plan against the catalog and, through unitExists, the
+// registry; field is the prefix of its fields in the request ("plan.",
+// "plans[3].").
+func (s *Server) readPlan(p *fundingv1.Plan, field string, unitExists func(code string, on date.Date) error) (store.Plan, error) {
 	on, err := request.Date(p.GetAllocatedOn(), field+"allocated_on")
 	if err != nil {
 		return store.Plan{}, err
@@ -107,7 +120,7 @@ func (s *Server) readPlan(ctx context.Context, p *fundingv1.Plan, field string) 
 		invalid(v.Field, "%s", v.Description)
 	}
 	if len(bad) == 0 {
-		_, err := s.registry.Unit(ctx, p.GetUnitCode(), on)
+		err := unitExists(p.GetUnitCode(), on)
 		if errors.Is(err, registryclient.ErrUnitNotFound) {
 			invalid("unit_code", "unit %s does not exist on %s", p.GetUnitCode(), on)
 		} else if err != nil {
