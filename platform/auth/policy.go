@@ -16,6 +16,11 @@ const (
 	Write
 	// ReadAudit reads who changed what: admins only.
 	ReadAudit
+	// Decide records what an authority above the unit decided about it: a
+	// recognition, a change of units, an OCOP council's review, score or
+	// certificate. A commune does not recognise itself, so commune
+	// officers may not; province officers may, inside their subtree.
+	Decide
 )
 
 func (a Action) String() string {
@@ -26,6 +31,8 @@ func (a Action) String() string {
 		return "write"
 	case ReadAudit:
 		return "read the audit of"
+	case Decide:
+		return "record decisions about"
 	}
 	return "act on"
 }
@@ -65,9 +72,10 @@ func (p Path) under(unit string) bool { return slices.Contains(p, unit) }
 //
 //   - admin: everything;
 //   - system (service to service): reads and writes, not the audit;
-//   - province officer: reads and writes inside their unit's subtree;
-//   - commune officer: writes inside their unit's subtree, reads inside
-//     their province;
+//   - province and commune officers: write inside their unit's subtree,
+//     read inside their province (a district officer before 2025 holds a
+//     province officer's role with the district's unit); province officers
+//     also decide inside their subtree, commune officers never;
 //   - viewer: reads, inside their unit's subtree when they have one.
 func Authorize(id Identity, a Action, target, caller Path) error {
 	if allowed(id, a, target, caller) {
@@ -86,14 +94,14 @@ func allowed(id Identity, a Action, target, caller Path) bool {
 		return true
 	case System:
 		return a != ReadAudit
-	case ProvinceOfficer:
-		return a != ReadAudit && target.under(id.Unit)
-	case CommuneOfficer:
+	case ProvinceOfficer, CommuneOfficer:
 		switch a {
+		case Decide:
+			return id.Role == ProvinceOfficer && target.under(id.Unit)
 		case Write:
 			return target.under(id.Unit)
 		case Read:
-			return caller.Unit() == id.Unit && target.under(caller.province())
+			return target.under(id.Unit) || caller.Unit() == id.Unit && target.under(caller.province())
 		}
 	case Viewer:
 		return a == Read && (id.Unit == "" || target.under(id.Unit))

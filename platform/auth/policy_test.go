@@ -22,10 +22,11 @@ func TestAuthorizeRoleActionUnit(t *testing.T) {
 	admin := Identity{Subject: "a", Role: Admin}
 	system := Identity{Subject: "criteria", Role: System}
 	provinceOfficer := Identity{Subject: "p", Role: ProvinceOfficer, Unit: "19"}
+	districtOfficer := Identity{Subject: "d", Role: ProvinceOfficer, Unit: "170"}
 	communeOfficer := Identity{Subject: "c", Role: CommuneOfficer, Unit: "06005"}
 	viewer := Identity{Subject: "v", Role: Viewer}
 	provinceViewer := Identity{Subject: "pv", Role: Viewer, Unit: "19"}
-	callerPath := map[Identity]Path{communeOfficer: commune, provinceOfficer: province, provinceViewer: province}
+	callerPath := map[Identity]Path{communeOfficer: commune, provinceOfficer: province, districtOfficer: district, provinceViewer: province}
 	targets := []Path{commune, neighbour, village, district, province, elsewhere, country}
 	// One line per identity and action: the targets allowed, in the order of
 	// `targets` (c n v d p e 0).
@@ -34,12 +35,13 @@ func TestAuthorizeRoleActionUnit(t *testing.T) {
 		a     Action
 		allow string
 	}{
-		{admin, Write, "cnvdpe0"}, {admin, Read, "cnvdpe0"}, {admin, ReadAudit, "cnvdpe0"},
-		{system, Write, "cnvdpe0"}, {system, Read, "cnvdpe0"}, {system, ReadAudit, ""},
-		{provinceOfficer, Write, "cnvdp"}, {provinceOfficer, Read, "cnvdp"}, {provinceOfficer, ReadAudit, ""},
-		{communeOfficer, Write, "cv"}, {communeOfficer, Read, "cnvdp"}, {communeOfficer, ReadAudit, ""},
-		{viewer, Write, ""}, {viewer, Read, "cnvdpe0"}, {viewer, ReadAudit, ""},
-		{provinceViewer, Write, ""}, {provinceViewer, Read, "cnvdp"}, {provinceViewer, ReadAudit, ""},
+		{admin, Write, "cnvdpe0"}, {admin, Read, "cnvdpe0"}, {admin, ReadAudit, "cnvdpe0"}, {admin, Decide, "cnvdpe0"},
+		{system, Write, "cnvdpe0"}, {system, Read, "cnvdpe0"}, {system, ReadAudit, ""}, {system, Decide, "cnvdpe0"},
+		{provinceOfficer, Write, "cnvdp"}, {provinceOfficer, Read, "cnvdp"}, {provinceOfficer, ReadAudit, ""}, {provinceOfficer, Decide, "cnvdp"},
+		{districtOfficer, Write, "cnvd"}, {districtOfficer, Read, "cnvdp"}, {districtOfficer, ReadAudit, ""}, {districtOfficer, Decide, "cnvd"},
+		{communeOfficer, Write, "cv"}, {communeOfficer, Read, "cnvdp"}, {communeOfficer, ReadAudit, ""}, {communeOfficer, Decide, ""},
+		{viewer, Write, ""}, {viewer, Read, "cnvdpe0"}, {viewer, ReadAudit, ""}, {viewer, Decide, ""},
+		{provinceViewer, Write, ""}, {provinceViewer, Read, "cnvdp"}, {provinceViewer, ReadAudit, ""}, {provinceViewer, Decide, ""},
 	} {
 		got := ""
 		for i, target := range targets {

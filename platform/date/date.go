@@ -31,6 +31,13 @@ func Of(y int, m time.Month, d int) Date {
 // Today is the current date in Vietnam.
 func Today() Date { return FromTime(time.Now().In(vietnam)) }
 
+// StartInVietnam is the instant the day begins in Vietnam, for asking
+// which timestamps fall on an office's day.
+func (d Date) StartInVietnam() time.Time {
+	y, m, day := d.t.Date()
+	return time.Date(y, m, day, 0, 0, 0, 0, vietnam)
+}
+
 // FromTime is the calendar date of t in t's own location.
 func FromTime(t time.Time) Date {
 	y, m, d := t.Date()

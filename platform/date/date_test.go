@@ -89,3 +89,10 @@ func TestScan(t *testing.T) {
 		t.Errorf("zero date Value = %v, want nil", v)
 	}
 }
+
+func TestStartInVietnam(t *testing.T) {
+	got := MustParse("2026-07-01").StartInVietnam().UTC()
+	if want := time.Date(2026, 6, 30, 17, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("2026-07-01 starts at %v UTC, want %v", got, want)
+	}
+}

@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/ntmsuite/ntm/platform/db"
@@ -36,7 +37,7 @@ func TestOpenEitherChoosesByPostgresURL(t *testing.T) {
 	if d.Dialect != db.Postgres {
 		t.Errorf("with a PostgreSQL URL: dialect %q, want %q", d.Dialect, db.Postgres)
 	}
-	if got := tablesIn(t, base, "svc"); len(got) != 2 || got[1] != "item" {
+	if got := tablesIn(t, base, "svc"); !slices.Contains(got, "item") {
 		t.Errorf("tables in schema svc = %v, want the PostgreSQL migrations applied there", got)
 	}
 }

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"embed"
 	"fmt"
 	"hash/fnv"
 	"io/fs"
@@ -11,8 +12,39 @@ import (
 	"github.com/pressly/goose/v3/lock"
 )
 
-// migrate applies every pending migration in fsys.
+//go:embed platformsql/sqlite/*.sql platformsql/postgres/*.sql
+var platformFiles embed.FS
+
+// PlatformMigrations are the tables every service's database has besides its
+// own, such as the audit trail; Open applies them after the service's, with
+// their own version table so the two numberings never meet.
+func PlatformMigrations(d Dialect) fs.FS {
+	root, err := fs.Sub(platformFiles, "platformsql")
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	sqlite, postgres := MigrationDirs(root)
+	if d == Postgres {
+		return postgres
+	}
+	return sqlite
+}
+
+// platformVersionTable is goose's version table for PlatformMigrations.
+const platformVersionTable = "goose_platform_version"
+
+// migrate applies every pending migration of the service's fsys, then of
+// the platform's.
 func migrate(ctx context.Context, d *DB, fsys fs.FS, schema string, logger *slog.Logger) error {
+	if err := migrateDir(ctx, d, fsys, schema, "", logger); err != nil {
+		return err
+	}
+	return migrateDir(ctx, d, PlatformMigrations(d.Dialect), schema, platformVersionTable, logger)
+}
+
+// migrateDir applies fsys's pending migrations, tracked in goose's version
+// table table (its default when empty).
+func migrateDir(ctx context.Context, d *DB, fsys fs.FS, schema, table string, logger *slog.Logger) error {
 	opts := []goose.ProviderOption{
 		// Only the service's own SQL files count, never Go migrations some
 		// linked package registered globally.
@@ -35,6 +67,9 @@ func migrate(ctx context.Context, d *DB, fsys fs.FS, schema string, logger *slog
 			return fmt.Errorf("db: migration lock: %w", err)
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	if table != "" {
+		opts = append(opts, goose.WithTableName(table))
 	}
 	provider, err := goose.NewProvider(dialect, d.DB, fsys, opts...)
 	if err != nil {

@@ -1,6 +1,7 @@
 package db_test
 
 import (
+	"slices"
 	"sync"
 	"testing"
 
@@ -65,8 +66,9 @@ func TestPostgresSchema(t *testing.T) {
 
 	for _, schema := range []string{schemaA, schemaB} {
 		got := tablesIn(t, base, schema)
-		if len(got) != 2 || got[0] != "goose_db_version" || got[1] != "item" {
-			t.Errorf("tables in schema %q = %v, want [goose_db_version item]", schema, got)
+		want := []string{"audit_events", "goose_db_version", "goose_platform_version", "item"}
+		if !slices.Equal(got, want) {
+			t.Errorf("tables in schema %q = %v, want %v", schema, got, want)
 		}
 	}
 	var current, timeout string

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"sort"
 
@@ -32,24 +33,35 @@ func templateName(migrations fs.FS) (string, error) {
 	if migrations == nil {
 		return "", errors.New("migrations FS is nil")
 	}
-	names, err := fs.Glob(migrations, "*.sql")
-	if err != nil {
-		return "", fmt.Errorf("list migrations: %w", err)
-	}
-	sort.Strings(names)
 	h := sha256.New()
 	h.Write([]byte(templateSalt))
+	// db.Open applies the platform's tables too: they belong to the hash.
+	for _, dir := range []fs.FS{migrations, db.PlatformMigrations(db.Postgres)} {
+		if err := hashMigrations(h, dir); err != nil {
+			return "", err
+		}
+	}
+	return "ntm_tpl_" + hex.EncodeToString(h.Sum(nil))[:12], nil
+}
+
+// hashMigrations writes the names and contents of dir's *.sql files to h.
+func hashMigrations(h io.Writer, dir fs.FS) error {
+	names, err := fs.Glob(dir, "*.sql")
+	if err != nil {
+		return fmt.Errorf("list migrations: %w", err)
+	}
+	sort.Strings(names)
 	for _, name := range names {
-		content, err := fs.ReadFile(migrations, name)
+		content, err := fs.ReadFile(dir, name)
 		if err != nil {
-			return "", fmt.Errorf("read migration %s: %w", name, err)
+			return fmt.Errorf("read migration %s: %w", name, err)
 		}
 		// Lengths delimit the fields, so no two file sets hash alike by
 		// shifting bytes from one field into the next.
 		fmt.Fprintf(h, "\x00%d:%s\x00%d:", len(name), name, len(content))
 		h.Write(content)
 	}
-	return "ntm_tpl_" + hex.EncodeToString(h.Sum(nil))[:12], nil
+	return nil
 }
 
 // cloneTemplate creates database name from template tpl, building tpl first

@@ -1,0 +1,85 @@
+// Package audit is the trail of who changed what: every service records
+// each accepted write in its audit_events table (see db.PlatformMigrations)
+// inside the write's own transaction, and serves the trail to admins.
+package audit
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"google.golang.org/grpc"
+
+	"github.com/ntmsuite/ntm/platform/auth"
+	"github.com/ntmsuite/ntm/platform/grpcserver"
+)
+
+// Anonymous is the actor of a write made while authentication is off.
+const Anonymous = "anonymous"
+
+// Change is one resource a write created or changed.
+type Change struct {
+	// Resource names it as the API does: "plans/12", "units/06005".
+	Resource string
+	// Unit is the unit the resource belongs to.
+	Unit string
+	// Before and After are what it was and became, marshalled as JSON;
+	// Before is nil for a creation.
+	Before, After any
+}
+
+// Record writes changes to the trail inside tx, stamped with the caller of
+// ctx: its identity, request id and gRPC method. It belongs in the same
+// transaction as the write, so that the trail holds a row exactly for each
+// write that stands.
+func Record(ctx context.Context, tx *sql.Tx, changes ...Change) error {
+	id, ok := auth.FromContext(ctx)
+	if !ok {
+		id = auth.Identity{Subject: Anonymous}
+	}
+	method, _ := grpc.Method(ctx)
+	for _, c := range changes {
+		before, err := jsonText(c.Before)
+		if err != nil {
+			return fmt.Errorf("audit %s: %w", c.Resource, err)
+		}
+		after, err := jsonText(c.After)
+		if err != nil {
+			return fmt.Errorf("audit %s: %w", c.Resource, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_events
+			(actor, actor_role, actor_unit, request_id, method, resource, unit_code, before_json, after_json)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			id.Subject, string(id.Role), id.Unit, grpcserver.RequestIDFromContext(ctx), method,
+			c.Resource, c.Unit, before, after); err != nil {
+			return fmt.Errorf("audit %s: %w", c.Resource, err)
+		}
+	}
+	return nil
+}
+
+// jsonText is v as JSON, or "" for nil (nothing before a creation).
+func jsonText(v any) (string, error) {
+	if v == nil {
+		return "", nil
+	}
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+// Event is one row of the trail.
+type Event struct {
+	ID        int64
+	At        time.Time
+	Actor     string
+	ActorRole string
+	ActorUnit string
+	RequestID string
+	Method    string
+	Resource  string
+	Unit      string
+	Before    string
+	After     string
+}
