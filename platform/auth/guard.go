@@ -44,6 +44,23 @@ func (g *Guard) Unit(ctx context.Context, a Action, unit string) error {
 	return Authorize(*id, a, target, caller)
 }
 
+// Units checks a on every distinct unit of codes, in order, as a batch
+// needs before it writes anything: the first refusal refuses it all.
+// Empty codes are skipped; the request's validation names them.
+func (g *Guard) Units(ctx context.Context, a Action, codes ...string) error {
+	seen := map[string]bool{"": true}
+	for _, code := range codes {
+		if seen[code] {
+			continue
+		}
+		seen[code] = true
+		if err := g.Unit(ctx, a, code); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Global checks an action that concerns no one unit, such as reading the
 // audit (admins only).
 func (g *Guard) Global(ctx context.Context, a Action) error {
@@ -70,6 +87,9 @@ func (g *Guard) Resource(ctx context.Context, a Action, resourceType, name, unit
 		if f, ok := fault.As(err); err == nil || !ok || f.Kind != fault.KindPermissionDenied {
 			return err
 		}
+	}
+	if id.Unit == "" {
+		return fault.PermissionDenied(resourceType, name, "a %s may not %s %s", id.Role, a, name)
 	}
 	return fault.PermissionDenied(resourceType, name, "a %s of unit %s may not %s %s", id.Role, id.Unit, a, name)
 }

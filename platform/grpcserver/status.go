@@ -76,7 +76,7 @@ func faultStatus(f *fault.Error) *status.Status {
 			br.FieldViolations = append(br.FieldViolations, &errdetails.BadRequest_FieldViolation{Field: v.Field, Description: v.Description})
 		}
 		details = append(details, br)
-	case fault.KindNotFound, fault.KindAlreadyExists:
+	case fault.KindNotFound, fault.KindAlreadyExists, fault.KindPermissionDenied:
 		details = append(details, &errdetails.ResourceInfo{ResourceType: f.ResourceType, ResourceName: f.ResourceName, Description: f.Message})
 	case fault.KindPrecondition:
 		details = append(details, &errdetails.PreconditionFailure{Violations: []*errdetails.PreconditionFailure_Violation{

@@ -71,11 +71,12 @@ func TestStatus(t *testing.T) {
 			details: []proto.Message{errorInfo("CONFLICT")},
 		},
 		{
-			name:    "permission denied",
-			err:     &fault.Error{Kind: fault.KindPermissionDenied, Reason: "NOT_PROVINCE_OFFICER", Message: "only province officers may"},
-			code:    codes.PermissionDenied,
-			msg:     "only province officers may",
-			details: []proto.Message{errorInfo("NOT_PROVINCE_OFFICER")},
+			name: "permission denied",
+			err:  fault.PermissionDenied("unit", "units/06006", "a commune_officer of unit 06005 may not write unit 06006"),
+			code: codes.PermissionDenied,
+			msg:  "a commune_officer of unit 06005 may not write unit 06006",
+			details: []proto.Message{errorInfo("PERMISSION_DENIED"), &errdetails.ResourceInfo{ResourceType: "unit", ResourceName: "units/06006",
+				Description: "a commune_officer of unit 06005 may not write unit 06006"}},
 		},
 		{
 			name:    "unauthenticated",

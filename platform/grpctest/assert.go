@@ -48,6 +48,24 @@ func WantCode(t testing.TB, err error, code codes.Code) {
 	}
 }
 
+// WantDenied fails t unless err is PERMISSION_DENIED whose
+// google.rpc.ResourceInfo names resource (units/06006, plans/12); it
+// returns the message, for tests that compare two refusals.
+func WantDenied(t testing.TB, err error, resource string) string {
+	t.Helper()
+	st := status.Convert(err)
+	if st.Code() != codes.PermissionDenied {
+		t.Fatalf("code = %v (%v), want PermissionDenied", st.Code(), err)
+	}
+	for _, d := range st.Details() {
+		if info, ok := d.(*errdetails.ResourceInfo); ok && info.GetResourceName() == resource {
+			return st.Message()
+		}
+	}
+	t.Fatalf("%v: no ResourceInfo naming %s in %v", err, resource, st.Details())
+	return ""
+}
+
 // WantPrecondition fails t unless err is FAILED_PRECONDITION whose
 // google.rpc.PreconditionFailure has exactly one violation, of type typ
 // about subject.

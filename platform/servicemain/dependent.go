@@ -78,12 +78,12 @@ func RunDependent(ctx context.Context, args []string, logger *slog.Logger, d Dep
 	pgSchema := fs.String("postgres-schema", d.PostgresSchema, "PostgreSQL schema of the service's tables")
 	catalogDir := fs.String("catalog-dir", "", d.CatalogHelp)
 	reflection := fs.Bool("reflection", false, "register gRPC reflection (for grpcurl)")
-	authKeys := AuthKeysFlag(fs)
+	authFlags := NewAuthFlags(fs)
 	if err := config.Parse(fs, args, "NTM_"); err != nil {
 		return err
 	}
 	logger.Info("starting "+d.Name, config.Redacted(fs)...)
-	keys, err := LoadAuthKeys(*authKeys)
+	keys, err := authFlags.Load()
 	if err != nil {
 		return err
 	}
@@ -110,17 +110,36 @@ func RunDependent(ctx context.Context, args []string, logger *slog.Logger, d Dep
 	return Serve(ctx, logger, *grpcAddr, *metricsAddr, reg, svc.Serve)
 }
 
-// AuthKeysFlag defines --auth-keys-file on fs, for every service command.
-func AuthKeysFlag(fs *flag.FlagSet) *string {
-	return fs.String("auth-keys-file", "", "key set (JSON from `ntm token keygen`) verifying bearer tokens; empty reads "+auth.KeysEnv+", and without either the service serves without authentication")
+// AuthFlags are a command's --auth-keys-file and --no-auth.
+type AuthFlags struct {
+	file *string
+	off  *bool
 }
 
-// LoadAuthKeys reads the key set of --auth-keys-file (or auth.KeysEnv); nil
-// when neither is given, to serve without authentication.
-func LoadAuthKeys(file string) (*auth.KeySet, error) {
-	keys, err := auth.LoadKeySet(file)
-	if errors.Is(err, auth.ErrNoKeys) {
+// NewAuthFlags defines --auth-keys-file and --no-auth on fs, for every
+// command that serves.
+func NewAuthFlags(fs *flag.FlagSet) *AuthFlags {
+	return &AuthFlags{
+		file: fs.String("auth-keys-file", "", "key set (JSON from `ntm token keygen`) verifying bearer tokens; empty reads "+auth.KeysEnv),
+		off:  fs.Bool("no-auth", false, "serve without authentication: anyone may read and write everything (a laptop, never an office's server)"),
+	}
+}
+
+// ErrNoAuthKeys is Load's answer when no keys are given and --no-auth is
+// not: an office's server never ends up open by a missing setting.
+var ErrNoAuthKeys = errors.New("no keys to verify bearer tokens: give --auth-keys-file (or " + auth.KeysEnv + "), or --no-auth to serve without authentication")
+
+// Load reads the key set of the flags (or auth.KeysEnv); nil with
+// --no-auth.
+func (f *AuthFlags) Load() (*auth.KeySet, error) {
+	keys, err := auth.LoadKeySet(*f.file)
+	switch {
+	case *f.off && (err == nil || !errors.Is(err, auth.ErrNoKeys)):
+		return nil, errors.New("--no-auth and keys both given: choose one")
+	case *f.off:
 		return nil, nil
+	case errors.Is(err, auth.ErrNoKeys):
+		return nil, ErrNoAuthKeys
 	}
 	return keys, err
 }

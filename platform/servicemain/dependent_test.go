@@ -36,7 +36,7 @@ func (s *fakeService) Close() error {
 func TestRunDependentOpensWithFlagsAndDefaults(t *testing.T) {
 	var got servicemain.Deps
 	svc := &fakeService{}
-	err := servicemain.RunDependent(t.Context(), []string{"--catalog-dir", "extra", "--reflection"},
+	err := servicemain.RunDependent(t.Context(), []string{"--catalog-dir", "extra", "--reflection", "--no-auth"},
 		slog.New(slog.NewTextHandler(io.Discard, nil)), testDependent,
 		func(_ context.Context, d servicemain.Deps) (servicemain.Service, error) {
 			got = d
@@ -59,15 +59,16 @@ func TestRunDependentOpensWithFlagsAndDefaults(t *testing.T) {
 
 func TestRunDependentReturnsTheOpenError(t *testing.T) {
 	broken := errors.New("no database")
-	err := servicemain.RunDependent(t.Context(), nil, slog.New(slog.NewTextHandler(io.Discard, nil)), testDependent,
+	err := servicemain.RunDependent(t.Context(), []string{"--no-auth"}, slog.New(slog.NewTextHandler(io.Discard, nil)), testDependent,
 		func(context.Context, servicemain.Deps) (servicemain.Service, error) { return nil, broken })
 	if !errors.Is(err, broken) {
 		t.Fatalf("got %v, want %v", err, broken)
 	}
 }
 
-// --auth-keys-file gives the service its keys; an unreadable or malformed
-// file stops the command rather than serving without authentication.
+// --auth-keys-file gives the service its keys; no keys, an unreadable or
+// malformed file, or keys together with --no-auth stop the command rather
+// than serving without authentication; only --no-auth alone does.
 func TestRunDependentAuthKeys(t *testing.T) {
 	t.Setenv(auth.KeysEnv, "")
 	data, err := auth.NewKeySet("k1", auth.EdDSA)
@@ -94,8 +95,14 @@ func TestRunDependentAuthKeys(t *testing.T) {
 	if keys, err := run("--auth-keys-file", good); err != nil || keys == nil {
 		t.Errorf("with a key file: keys %v, err %v", keys, err)
 	}
-	if keys, err := run(); err != nil || keys != nil {
-		t.Errorf("without keys: keys %v, err %v; want none (no authentication)", keys, err)
+	if _, err := run(); !errors.Is(err, servicemain.ErrNoAuthKeys) {
+		t.Errorf("without keys: %v, want ErrNoAuthKeys", err)
+	}
+	if keys, err := run("--no-auth"); err != nil || keys != nil {
+		t.Errorf("--no-auth: keys %v, err %v; want none (no authentication)", keys, err)
+	}
+	if _, err := run("--no-auth", "--auth-keys-file", good); err == nil {
+		t.Error("--no-auth with a key file: served")
 	}
 	for _, file := range []string{bad, filepath.Join(dir, "missing.json")} {
 		if _, err := run("--auth-keys-file", file); err == nil {

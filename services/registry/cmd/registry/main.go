@@ -30,12 +30,12 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	pgSchema := fs.String("postgres-schema", "registry", "PostgreSQL schema of the registry's tables")
 	redisAddr := fs.String("redis-addr", "", "Redis address of the aggregate cache: every write advances the registry's generation there, so cached aggregates of other services are recomputed; empty when nothing caches")
 	reflection := fs.Bool("reflection", false, "register gRPC reflection (for grpcurl)")
-	authKeys := servicemain.AuthKeysFlag(fs)
+	authFlags := servicemain.NewAuthFlags(fs)
 	if err := config.Parse(fs, args, "NTM_"); err != nil {
 		return err
 	}
 	logger.Info("starting registry", config.Redacted(fs)...)
-	keys, err := servicemain.LoadAuthKeys(*authKeys)
+	keys, err := authFlags.Load()
 	if err != nil {
 		return err
 	}

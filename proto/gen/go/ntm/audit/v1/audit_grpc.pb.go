@@ -30,7 +30,9 @@ const (
 // writes, written in the same transaction as the write, and serves it here
 // to admins; the gateway merges the services' trails at GET /v1/auditEvents.
 type AuditServiceClient interface {
-	// The events of this service's trail, oldest first, filtered.
+	// The events of this service's trail, oldest first, filtered. Through
+	// REST, the gateway answers GET /v1/auditEvents itself with the trails of
+	// every service merged by time (same query, same answer).
 	ListAuditEvents(ctx context.Context, in *ListAuditEventsRequest, opts ...grpc.CallOption) (*ListAuditEventsResponse, error)
 }
 
@@ -60,7 +62,9 @@ func (c *auditServiceClient) ListAuditEvents(ctx context.Context, in *ListAuditE
 // writes, written in the same transaction as the write, and serves it here
 // to admins; the gateway merges the services' trails at GET /v1/auditEvents.
 type AuditServiceServer interface {
-	// The events of this service's trail, oldest first, filtered.
+	// The events of this service's trail, oldest first, filtered. Through
+	// REST, the gateway answers GET /v1/auditEvents itself with the trails of
+	// every service merged by time (same query, same answer).
 	ListAuditEvents(context.Context, *ListAuditEventsRequest) (*ListAuditEventsResponse, error)
 	mustEmbedUnimplementedAuditServiceServer()
 }

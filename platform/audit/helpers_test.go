@@ -1,0 +1,126 @@
+package audit_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/metadata"
+
+	"github.com/ntmsuite/ntm/platform/audit"
+	"github.com/ntmsuite/ntm/platform/auth"
+	"github.com/ntmsuite/ntm/platform/db"
+	"github.com/ntmsuite/ntm/platform/dbtest"
+)
+
+// serviceMigrations stand for a service's own: db.Open needs at least one,
+// and applies the platform's (audit_events) after them. The same SQL suits
+// both dialects.
+var serviceMigrations = fstest.MapFS{
+	"00001_audit_test.sql": {Data: []byte(`-- +goose Up
+CREATE TABLE audit_test_item (id bigint PRIMARY KEY);
+-- +goose Down
+DROP TABLE audit_test_item;
+`)},
+}
+
+// eachDialect runs test against a fresh migrated database of each dialect,
+// in parallel with the other tests (each has databases of its own).
+func eachDialect(t *testing.T, test func(t *testing.T, d *db.DB)) {
+	t.Helper()
+	t.Parallel()
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		test(t, dbtest.SQLite(t, serviceMigrations))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		test(t, dbtest.Postgres(t, serviceMigrations))
+	})
+}
+
+// record writes changes to the trail of d in a transaction of its own.
+func record(t *testing.T, ctx context.Context, d *db.DB, changes ...audit.Change) {
+	t.Helper()
+	if err := d.InTx(ctx, func(tx *sql.Tx) error { return audit.Record(ctx, tx, changes...) }); err != nil {
+		t.Fatalf("record %d changes: %v", len(changes), err)
+	}
+}
+
+// listAll is every event of d, oldest first.
+func listAll(t *testing.T, d *db.DB) []audit.Event {
+	t.Helper()
+	events, err := audit.List(t.Context(), d, audit.Filter{})
+	if err != nil {
+		t.Fatalf("list: %v", err)
+	}
+	return events
+}
+
+// countEvents counts the rows of audit_events directly.
+func countEvents(t *testing.T, d *db.DB) int {
+	t.Helper()
+	var n int
+	if err := d.QueryRowContext(t.Context(), "SELECT count(*) FROM audit_events").Scan(&n); err != nil {
+		t.Fatalf("count audit events: %v", err)
+	}
+	return n
+}
+
+// setAt moves event id to instant at, in the column's form of the dialect:
+// a timestamptz on PostgreSQL, RFC 3339 UTC text with milliseconds on SQLite.
+func setAt(t *testing.T, d *db.DB, id int64, at time.Time) {
+	t.Helper()
+	var v any = at
+	if d.Dialect == db.SQLite {
+		v = at.UTC().Format("2006-01-02T15:04:05.000Z")
+	}
+	res, err := d.ExecContext(t.Context(), "UPDATE audit_events SET at = $1 WHERE id = $2", v, id)
+	if err != nil {
+		t.Fatalf("set at of event %d: %v", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		t.Fatalf("set at of event %d: %d rows, %v", id, n, err)
+	}
+}
+
+// instant parses an RFC 3339 instant.
+func instant(t *testing.T, s string) time.Time {
+	t.Helper()
+	at, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return at
+}
+
+// ids are the ids of events.
+func ids(events []audit.Event) []int64 {
+	out := make([]int64, len(events))
+	for i, e := range events {
+		out[i] = e.ID
+	}
+	return out
+}
+
+// methodStream is the transport stream of a gRPC call to method, so that
+// grpc.Method(ctx) answers as inside a handler.
+type methodStream struct{ method string }
+
+func (s methodStream) Method() string               { return s.method }
+func (s methodStream) SetHeader(metadata.MD) error  { return nil }
+func (s methodStream) SendHeader(metadata.MD) error { return nil }
+func (s methodStream) SetTrailer(metadata.MD) error { return nil }
+func (s methodStream) String() string               { return fmt.Sprintf("stream of %s", s.method) }
+func inCall(ctx context.Context, method string) context.Context {
+	return grpc.NewContextWithServerTransportStream(ctx, methodStream{method})
+}
+
+// asCaller is ctx with a province officer named subject as the caller.
+func asCaller(ctx context.Context, subject string) context.Context {
+	return auth.NewContext(ctx, auth.Identity{Subject: subject, Role: auth.ProvinceOfficer, Unit: "19"})
+}
