@@ -10,6 +10,9 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/health/grpc_health_v1"
+
+	"github.com/ntmsuite/ntm/platform/auth"
+	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
 )
 
 // maxBodyBytes bounds request bodies. It must hold the largest unit import
@@ -28,6 +31,9 @@ type Options struct {
 	FundingAddr string
 	// Logger receives the access log and recovered panics; nil means slog.Default().
 	Logger *slog.Logger
+	// AuthKeys (optional) verify bearer tokens before any routing; the
+	// services verify them again.
+	AuthKeys *auth.KeySet
 }
 
 // Gateway is the HTTP handler in front of the gRPC services, with the
@@ -36,6 +42,7 @@ type Gateway struct {
 	handler  http.Handler
 	conns    []*grpc.ClientConn
 	backends []backend
+	audits   []auditSource
 }
 
 // backend is a connected service, as /healthz sees it.
@@ -74,11 +81,15 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 			return nil, errors.Join(fmt.Errorf("gateway: register %s routes: %w", s.name, err), g.Close())
 		}
 		g.backends = append(g.backends, backend{name: s.name, health: s.health, client: grpc_health_v1.NewHealthClient(conn)})
+		g.audits = append(g.audits, auditSource{name: s.name, client: auditv1.NewAuditServiceClient(conn)})
 	}
 	if len(g.backends) == 0 {
 		return nil, errors.New("gateway: no service address configured")
 	}
 	if err := mux.HandlePath(http.MethodGet, "/healthz", g.serveHealth); err != nil {
+		return nil, errors.Join(err, g.Close())
+	}
+	if err := mux.HandlePath(http.MethodGet, auditPath, g.serveAuditEvents(mux)); err != nil {
 		return nil, errors.Join(err, g.Close())
 	}
 	if err := mux.HandlePath(http.MethodGet, "/openapi.json", serveOpenAPI); err != nil {
@@ -89,6 +100,7 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 	// access log sees the 500 written by recovery.
 	var h http.Handler = mux
 	h = limitBody(maxBodyBytes, h)
+	h = authenticate(o.AuthKeys, h)
 	h = recoverPanics(logger, h)
 	h = accessLog(logger, h)
 	h = withRequestID(h)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ntmsuite/ntm/gateway"
+	"github.com/ntmsuite/ntm/platform/auth"
 )
 
 const (
@@ -43,14 +44,22 @@ func run(ctx context.Context, args []string) error {
 	criteriaAddr := fs.String("criteria-addr", envOr("NTM_CRITERIA_ADDR", "127.0.0.1:9102"), "criteria gRPC address (env NTM_CRITERIA_ADDR)")
 	ocopAddr := fs.String("ocop-addr", envOr("NTM_OCOP_ADDR", "127.0.0.1:9103"), "OCOP gRPC address (env NTM_OCOP_ADDR)")
 	fundingAddr := fs.String("funding-addr", envOr("NTM_FUNDING_ADDR", "127.0.0.1:9104"), "funding gRPC address (env NTM_FUNDING_ADDR)")
+	keysFile := fs.String("auth-keys-file", "", "key set verifying bearer tokens before routing (empty reads "+auth.KeysEnv+"); without keys the services alone refuse bad tokens")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
+	keys, err := auth.LoadKeySet(*keysFile)
+	if errors.Is(err, auth.ErrNoKeys) {
+		keys, err = nil, nil
+	}
+	if err != nil {
+		return err
+	}
 
-	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: *registryAddr, CriteriaAddr: *criteriaAddr, OcopAddr: *ocopAddr, FundingAddr: *fundingAddr, Logger: logger})
+	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: *registryAddr, CriteriaAddr: *criteriaAddr, OcopAddr: *ocopAddr, FundingAddr: *fundingAddr, Logger: logger, AuthKeys: keys})
 	if err != nil {
 		return err
 	}
