@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
 
+	"github.com/ntmsuite/ntm/platform/audit"
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/db"
@@ -80,8 +81,12 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	// leave older aggregates readable once it answers again.
 	hc := cache.NewHealing(cfg.Cache, server.AggregateGenerations...)
 	loader := cache.NewLoader(hc, cache.LoaderOptions{TTL: cfg.CacheTTL, Logger: cfg.Logger, Metrics: cfg.Registerer, Name: "criteria_aggregate"})
+	registry := registryclient.New(cfg.Registry)
+	// Without keys there are no identities to scope, and the guard lets every call through.
+	guard := auth.NewGuard(cfg.AuthKeys != nil, registry.Path)
+	audit.Register(srv, "criteria", d, guard)
 	criteriav1.RegisterCriteriaServiceServer(srv.GRPC(), server.New(server.Options{
-		Store: st, Catalog: cat, Registry: registryclient.New(cfg.Registry), Cache: hc, Loader: loader, Wire: wire, Logger: cfg.Logger,
+		Store: st, Catalog: cat, Registry: registry, Cache: hc, Loader: loader, Wire: wire, Guard: guard, Logger: cfg.Logger,
 	}))
 	return &Service{servicemain.NewOpened(d, srv, hc)}, nil
 }

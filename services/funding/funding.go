@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
 
+	"github.com/ntmsuite/ntm/platform/audit"
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/db"
@@ -79,8 +80,11 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	// leave older summaries readable once it answers again.
 	hc := cache.NewHealing(cfg.Cache, server.SummaryGenerations...)
 	loader := cache.NewLoader(hc, cache.LoaderOptions{TTL: cfg.CacheTTL, Logger: cfg.Logger, Metrics: cfg.Registerer, Name: "funding_summary"})
+	registry := registryclient.New(cfg.Registry)
+	guard := auth.NewGuard(cfg.AuthKeys != nil, registry.Path)
+	audit.Register(srv, "funding", d, guard)
 	fundingv1.RegisterFundingServiceServer(srv.GRPC(), server.New(server.Options{
-		Store: st, Catalog: cat, Registry: registryclient.New(cfg.Registry), Cache: hc, Loader: loader, Logger: cfg.Logger,
+		Store: st, Catalog: cat, Registry: registry, Cache: hc, Loader: loader, Guard: guard, Logger: cfg.Logger,
 	}))
 	return &Service{servicemain.NewOpened(d, srv, hc)}, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/platform/request"
@@ -30,12 +31,17 @@ var recognitionLevels = []registryv1.RecognitionLevel{
 	registryv1.RecognitionLevel_MODEL, registryv1.RecognitionLevel_MODERN,
 }
 
-// GetAggregate answers from the cache; on a miss it computes once for all
-// concurrent callers. The key is made of the request alone (the set named,
-// not the set chosen) so that a hit needs no call to the registry: a hit is
-// valid because any write that could change it, here or in the registry,
-// advances a generation the value is stamped with.
+// GetAggregate answers from the cache, once the guard lets the caller read
+// the unit; on a miss it computes once for all concurrent callers. The key
+// is made of the request alone (the set named, not the set chosen) so that a
+// hit needs no call to the registry beyond the guard's (none for admins,
+// the system and viewers of the whole country): a hit is valid because any
+// write that could change it, here or in the registry, advances a
+// generation the value is stamped with.
 func (s *Server) GetAggregate(ctx context.Context, req *criteriav1.GetAggregateRequest) (*criteriav1.Aggregate, error) {
+	if err := s.guard.Unit(ctx, auth.Read, req.GetUnitCode()); err != nil {
+		return nil, err
+	}
 	asOf, err := request.AsOf(req.GetAsOf(), "as_of")
 	if err != nil {
 		return nil, err

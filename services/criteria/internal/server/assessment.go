@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
@@ -29,7 +30,12 @@ const (
 	registryLookups = 16
 )
 
+// CreateAssessment checks the unit of the path first; a body naming another
+// unit is then refused as invalid, so the path's unit is the one written.
 func (s *Server) CreateAssessment(ctx context.Context, req *criteriav1.CreateAssessmentRequest) (*criteriav1.Assessment, error) {
+	if err := s.guard.Unit(ctx, auth.Write, req.GetUnitCode()); err != nil {
+		return nil, err
+	}
 	out, err := s.create(ctx, []*criteriav1.Assessment{req.GetAssessment()}, req.GetUnitCode(), func(int) string { return "assessment." })
 	if err != nil {
 		return nil, err
@@ -37,7 +43,16 @@ func (s *Server) CreateAssessment(ctx context.Context, req *criteriav1.CreateAss
 	return out[0], nil
 }
 
+// BatchCreateAssessments checks every unit of the batch before it reads or
+// scores anything: one unit outside the caller's scope refuses it all.
 func (s *Server) BatchCreateAssessments(ctx context.Context, req *criteriav1.BatchCreateAssessmentsRequest) (*criteriav1.BatchCreateAssessmentsResponse, error) {
+	units := make([]string, len(req.GetAssessments()))
+	for i, a := range req.GetAssessments() {
+		units[i] = a.GetUnitCode()
+	}
+	if err := s.guard.Units(ctx, auth.Write, units...); err != nil {
+		return nil, err
+	}
 	out, err := s.create(ctx, req.GetAssessments(), "", func(i int) string { return fmt.Sprintf("assessments[%d].", i) })
 	if err != nil {
 		return nil, err
@@ -219,6 +234,10 @@ func (s *Server) score(a *criteriav1.Assessment, h head, u lookupUnit, prefix st
 }
 
 func (s *Server) ListAssessments(ctx context.Context, req *criteriav1.ListAssessmentsRequest) (*criteriav1.ListAssessmentsResponse, error) {
+	// No unit filter is the whole country.
+	if err := s.guard.Unit(ctx, auth.Read, cmp.Or(req.GetUnitCode(), auth.CountryCode)); err != nil {
+		return nil, err
+	}
 	asOf, err := request.AsOf(cmp.Or(req.GetAsOf(), pageTokenDate(req.GetPageToken())), "as_of")
 	if err != nil {
 		return nil, err
@@ -246,6 +265,9 @@ func (s *Server) ListAssessments(ctx context.Context, req *criteriav1.ListAssess
 }
 
 func (s *Server) GetScore(ctx context.Context, req *criteriav1.GetScoreRequest) (*criteriav1.Score, error) {
+	if err := s.guard.Unit(ctx, auth.Read, req.GetUnitCode()); err != nil {
+		return nil, err
+	}
 	asOf, err := request.AsOf(req.GetAsOf(), "as_of")
 	if err != nil {
 		return nil, err

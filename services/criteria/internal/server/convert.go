@@ -66,13 +66,9 @@ func inputFromProto(a *criteriav1.Assessment, field string) scoring.Input {
 	return in
 }
 
-func assessmentName(unitCode string, id int64) string {
-	return fmt.Sprintf("units/%s/assessments/%d", unitCode, id)
-}
-
 func assessmentToProto(a store.Assessment) *criteriav1.Assessment {
 	p := &criteriav1.Assessment{
-		Name: assessmentName(a.UnitCode, a.ID), UnitCode: a.UnitCode, AssessedOn: a.AssessedOn.String(), CriteriaSet: a.SetCode,
+		Name: store.Name(a.UnitCode, a.ID), UnitCode: a.UnitCode, AssessedOn: a.AssessedOn.String(), CriteriaSet: a.SetCode,
 		Author: a.Author, Note: a.Note, EvidenceRef: a.EvidenceRef,
 		Score:      scoreToProto(a),
 		CreateTime: a.CreatedAt.UTC().Format(time.RFC3339),
@@ -97,7 +93,7 @@ func assessmentToProto(a store.Assessment) *criteriav1.Assessment {
 func scoreToProto(a store.Assessment) *criteriav1.Score {
 	r := a.Result
 	p := &criteriav1.Score{
-		UnitCode: a.UnitCode, CriteriaSet: a.SetCode, Assessment: assessmentName(a.UnitCode, a.ID), AssessedOn: a.AssessedOn.String(),
+		UnitCode: a.UnitCode, CriteriaSet: a.SetCode, Assessment: store.Name(a.UnitCode, a.ID), AssessedOn: a.AssessedOn.String(),
 		MetCount: int32(r.MetCount), CriteriaCount: int32(r.Total), AllMet: r.AllMet, Band: r.Band,
 	}
 	for _, c := range r.Criteria {

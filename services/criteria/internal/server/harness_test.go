@@ -10,6 +10,7 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/grpctest"
+	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/criteria"
@@ -48,6 +49,8 @@ const (
 type env struct {
 	reg  registryv1.RegistryServiceClient
 	crit criteriav1.CriteriaServiceClient
+	// audit is the criteria service's trail (newEnv sets it).
+	audit auditv1.AuditServiceClient
 	// regConn lets a test start more criteria services on the same registry.
 	regConn *grpc.ClientConn
 }
@@ -57,8 +60,16 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	c := cache.NewMemory()
 	e := startRegistry(t, c)
-	e.crit = startCriteria(t, e.regConn, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), Cache: c})
+	e.openCriteria(t, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), Cache: c})
 	return e
+}
+
+// openCriteria opens a criteria service with cfg on e's registry and points
+// e.crit and e.audit at it.
+func (e *env) openCriteria(t *testing.T, cfg criteria.Config) {
+	t.Helper()
+	conn := dialCriteria(t, e.regConn, cfg)
+	e.crit, e.audit = criteriav1.NewCriteriaServiceClient(conn), auditv1.NewAuditServiceClient(conn)
 }
 
 // startRegistry starts a seeded registry bumping c.
@@ -73,6 +84,13 @@ func startRegistry(t *testing.T, c cache.Cache) *env {
 // startCriteria opens a criteria service with cfg (Registry is set here) and dials it.
 func startCriteria(t *testing.T, regConn grpc.ClientConnInterface, cfg criteria.Config) criteriav1.CriteriaServiceClient {
 	t.Helper()
+	return criteriav1.NewCriteriaServiceClient(dialCriteria(t, regConn, cfg))
+}
+
+// dialCriteria opens a criteria service with cfg (Registry is set here) and
+// returns a connection to it.
+func dialCriteria(t *testing.T, regConn grpc.ClientConnInterface, cfg criteria.Config) *grpc.ClientConn {
+	t.Helper()
 	cfg.Registry = regConn
 	if cfg.Logger == nil {
 		cfg.Logger = grpctest.Logger()
@@ -82,7 +100,7 @@ func startCriteria(t *testing.T, regConn grpc.ClientConnInterface, cfg criteria.
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { svc.Close() })
-	return criteriav1.NewCriteriaServiceClient(grpctest.Dial(t, svc.Server()))
+	return grpctest.Dial(t, svc.Server())
 }
 
 func unit(code, name string, typ registryv1.UnitType, parent, region, group string) *registryv1.ImportedUnit {

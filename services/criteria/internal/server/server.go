@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
@@ -43,7 +44,10 @@ type Options struct {
 	Loader *cache.Loader
 	// Wire is the gRPC server's store of responses in wire form; cached
 	// aggregates are served from it without encoding. nil: encode every time.
-	Wire   *grpcserver.Wire
+	Wire *grpcserver.Wire
+	// Guard decides what each caller may read and write; nil allows
+	// everything (authentication off).
+	Guard  *auth.Guard
 	Logger *slog.Logger
 }
 
@@ -56,6 +60,7 @@ type Server struct {
 	cache    cache.Cache
 	loader   *cache.Loader
 	decoded  decodedAggregates
+	guard    *auth.Guard
 	log      *slog.Logger
 }
 
@@ -67,9 +72,11 @@ func New(o Options) *Server {
 		o.Wire = &grpcserver.Wire{}
 	}
 	return &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader,
-		decoded: decodedAggregates{wire: o.Wire}, log: o.Logger}
+		decoded: decodedAggregates{wire: o.Wire}, guard: o.Guard, log: o.Logger}
 }
 
+// ListCriteriaSets, like GetCriteriaSet, asks the guard nothing: criteria
+// sets are published law, open to any authenticated caller.
 func (s *Server) ListCriteriaSets(context.Context, *criteriav1.ListCriteriaSetsRequest) (*criteriav1.ListCriteriaSetsResponse, error) {
 	resp := &criteriav1.ListCriteriaSetsResponse{}
 	for _, set := range s.catalog.Sets() {

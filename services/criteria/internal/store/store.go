@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ntmsuite/ntm/platform/audit"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/services/criteria/internal/scoring"
@@ -52,9 +53,10 @@ const insertAssessment = `INSERT INTO assessments
 	(unit_code, assessed_on, set_code, author, note, evidence_ref, values_json, verdicts_json, result_json, statuses, met_count)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id, created_at`
 
-// Create records the assessments in one transaction (all or none) and
-// returns them with ID and CreatedAt set, in input order: an import of a
-// district's spreadsheet must not leave half its communes recorded.
+// Create records the assessments in one transaction (all or none), each
+// with its entry in the audit trail of ctx's caller, and returns them with
+// ID and CreatedAt set, in input order: an import of a district's
+// spreadsheet must not leave half its communes recorded.
 func (s *Store) Create(ctx context.Context, as []Assessment) ([]Assessment, error) {
 	rows := make([]row, len(as))
 	for i, a := range as {
@@ -66,6 +68,7 @@ func (s *Store) Create(ctx context.Context, as []Assessment) ([]Assessment, erro
 	}
 	out := make([]Assessment, len(as))
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		changes := make([]audit.Change, len(as))
 		// Prepared once: a batch can be a whole province's communes.
 		stmt, err := tx.PrepareContext(ctx, insertAssessment)
 		if err != nil {
@@ -81,8 +84,9 @@ func (s *Store) Create(ctx context.Context, as []Assessment) ([]Assessment, erro
 			}
 			a.CreatedAt = created.T
 			out[i] = a
+			changes[i] = createdChange(a, r)
 		}
-		return nil
+		return audit.Record(ctx, tx, changes...)
 	})
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/dbtest"
 	"github.com/ntmsuite/ntm/services/criteria/internal/scoring"
 	"github.com/ntmsuite/ntm/services/criteria/internal/store"
@@ -13,11 +14,11 @@ import (
 )
 
 func TestSQLite(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) *store.Store { return store.New(dbtest.SQLite(t, migrations.SQLite)) })
+	storetest.Run(t, func(t *testing.T) *db.DB { return dbtest.SQLite(t, migrations.SQLite) })
 }
 
 func TestPostgres(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) *store.Store { return store.New(dbtest.Postgres(t, migrations.Postgres)) })
+	storetest.Run(t, func(t *testing.T) *db.DB { return dbtest.Postgres(t, migrations.Postgres) })
 }
 
 // BenchmarkLatestStates10k is an aggregate cache miss for a large province:

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ntmsuite/ntm/platform/auth"
 	"strings"
 	"time"
 
@@ -39,6 +40,9 @@ func (s *Server) BatchCreateDisbursements(ctx context.Context, req *fundingv1.Ba
 // it (earlier items of the batch included): the plan's lock makes the
 // overrun rule hold under concurrent writers.
 func (s *Server) createDisbursements(ctx context.Context, in []*fundingv1.Disbursement, field func(i int) string) ([]*fundingv1.Disbursement, error) {
+	if err := s.mayDisburse(ctx, in); err != nil {
+		return nil, err
+	}
 	ds := make([]store.Disbursement, len(in))
 	var bad []fault.Violation
 	for i, d := range in {
@@ -77,6 +81,24 @@ func (s *Server) createDisbursements(ctx context.Context, in []*fundingv1.Disbur
 		out[i] = disbursementToProto(d)
 	}
 	return out, nil
+}
+
+// mayDisburse checks that the caller may write to the plan of every
+// disbursement, before anything about the plans is decided. A missing plan
+// is the validation's to report for unscoped callers.
+func (s *Server) mayDisburse(ctx context.Context, in []*fundingv1.Disbursement) error {
+	seen := map[int64]bool{}
+	for _, d := range in {
+		if seen[d.GetPlanId()] {
+			continue
+		}
+		seen[d.GetPlanId()] = true
+		_, err := s.plan(ctx, auth.Write, d.GetPlanId())
+		if f, ok := fault.As(err); err != nil && (!ok || f.Kind != fault.KindNotFound) {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkDisbursement decides one disbursement against its plan, inside the
@@ -142,6 +164,9 @@ func (s *Server) ListDisbursements(ctx context.Context, req *fundingv1.ListDisbu
 	if req.GetPlanId() == 0 && req.GetUnitCode() == "" {
 		return nil, fault.Invalid("unit_code", "give a unit_code, or a plan_id")
 	}
+	if err := s.mayList(ctx, req.GetPlanId(), req.GetUnitCode()); err != nil {
+		return nil, err
+	}
 	prev, _ := request.PageTokenQuery[disbursementQuery](req.GetPageToken())
 	p, err := readPeriod(cmp.Or(req.GetAsOf(), prev.AsOf), req.GetFrom(), req.GetTo())
 	if err != nil {
@@ -178,6 +203,16 @@ func (s *Server) ListDisbursements(ctx context.Context, req *fundingv1.ListDisbu
 		out.Disbursements = append(out.Disbursements, disbursementToProto(d))
 	}
 	return out, nil
+}
+
+// mayList checks that the caller may read the disbursements of a plan,
+// or else of a unit.
+func (s *Server) mayList(ctx context.Context, planID int64, unit string) error {
+	if planID == 0 {
+		return s.guard.Unit(ctx, auth.Read, unit)
+	}
+	_, err := s.plan(ctx, auth.Read, planID)
+	return err
 }
 
 func disbursementToProto(d store.Disbursement) *fundingv1.Disbursement {

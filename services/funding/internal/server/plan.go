@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ntmsuite/ntm/platform/auth"
 	"time"
 
 	"github.com/ntmsuite/ntm/platform/date"
@@ -43,6 +44,13 @@ func (s *Server) BatchCreatePlans(ctx context.Context, req *fundingv1.BatchCreat
 // together (a year's allocation is typed from one spreadsheet), then
 // records them in one transaction.
 func (s *Server) createPlans(ctx context.Context, in []*fundingv1.Plan, field func(i int) string) ([]*fundingv1.Plan, error) {
+	units := make([]string, len(in))
+	for i, p := range in {
+		units[i] = p.GetUnitCode()
+	}
+	if err := s.guard.Units(ctx, auth.Write, units...); err != nil {
+		return nil, err
+	}
 	plans := make([]store.Plan, len(in))
 	var bad []fault.Violation
 	// A year's allocation names the same units many times: ask the
@@ -184,10 +192,7 @@ func (s *Server) GetPlan(ctx context.Context, req *fundingv1.GetPlanRequest) (*f
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.store.GetPlan(ctx, req.GetId())
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, fault.NotFound("plan", fmt.Sprintf("plans/%d", req.GetId()), "no plan %d", req.GetId())
-	}
+	p, err := s.plan(ctx, auth.Read, req.GetId())
 	if err != nil {
 		return nil, err
 	}
@@ -196,6 +201,24 @@ func (s *Server) GetPlan(ctx context.Context, req *fundingv1.GetPlanRequest) (*f
 		return nil, err
 	}
 	return s.planToProto(p, toTotals(disbursed[p.ID])), nil
+}
+
+// plan reads plan id for a caller who would do a with it: PermissionDenied
+// alike for a plan outside their scope and one that does not exist.
+func (s *Server) plan(ctx context.Context, a auth.Action, id int64) (store.Plan, error) {
+	p, err := s.store.GetPlan(ctx, id)
+	found := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return store.Plan{}, err
+	}
+	name := fmt.Sprintf("plans/%d", id)
+	if err := s.guard.Resource(ctx, a, "plan", name, p.UnitCode, found); err != nil {
+		return store.Plan{}, err
+	}
+	if !found {
+		return store.Plan{}, fault.NotFound("plan", name, "no plan %d", id)
+	}
+	return p, nil
 }
 
 // planQuery is what a page of ListPlans depends on (see request.PageAfter);
@@ -213,6 +236,9 @@ func (s *Server) ListPlans(ctx context.Context, req *fundingv1.ListPlansRequest)
 	prev, _ := request.PageTokenQuery[planQuery](req.GetPageToken())
 	asOf, err := request.AsOf(cmp.Or(req.GetAsOf(), prev.AsOf), "as_of")
 	if err != nil {
+		return nil, err
+	}
+	if err := s.guard.Unit(ctx, auth.Read, cmp.Or(req.GetUnitCode(), auth.CountryCode)); err != nil {
 		return nil, err
 	}
 	q := planQuery{List: "plans", Unit: req.GetUnitCode(), AsOf: asOf.String(), Year: req.GetYear(), Source: req.GetSource(), Purpose: req.GetPurpose()}

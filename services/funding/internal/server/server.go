@@ -6,6 +6,7 @@ package server
 
 import (
 	"context"
+	"github.com/ntmsuite/ntm/platform/auth"
 	"log/slog"
 
 	"github.com/ntmsuite/ntm/platform/cache"
@@ -44,6 +45,9 @@ type Options struct {
 	Cache    cache.Cache
 	// Loader serves summaries from Cache (one computation for concurrent misses).
 	Loader *cache.Loader
+	// Guard scopes every call to the caller's units; nil serves everyone
+	// (authentication off).
+	Guard  *auth.Guard
 	Logger *slog.Logger
 }
 
@@ -59,6 +63,7 @@ type Server struct {
 	// rollupOn), apart from the summaries so that their metrics count
 	// summaries only.
 	rollups *cache.Loader
+	guard   *auth.Guard
 	log     *slog.Logger
 }
 
@@ -66,7 +71,7 @@ func New(o Options) *Server {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader,
+	return &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader, guard: o.Guard,
 		rollups: cache.NewLoader(o.Cache, cache.LoaderOptions{Logger: o.Logger, Name: "funding_rollup"}), log: o.Logger}
 }
 

@@ -1,8 +1,10 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"github.com/ntmsuite/ntm/platform/auth"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -25,6 +27,10 @@ func (s *Server) GetFundingSummary(ctx context.Context, req *fundingv1.GetFundin
 		return nil, err
 	}
 	unit := req.GetUnitCode()
+	// Before the cache: a summary cached for one caller is no one else's.
+	if err := s.guard.Unit(ctx, auth.Read, cmp.Or(unit, auth.CountryCode)); err != nil {
+		return nil, err
+	}
 	key := "funding:summary:" + unit + ":" + p.asOf.String() + ":" + p.from.String() + ":" + p.to.String()
 	b, err := s.loader.Load(ctx, SummaryGenerations, key, func(ctx context.Context) ([]byte, error) {
 		out, err := s.computeSummary(ctx, unit, p)

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/ntmsuite/ntm/platform/audit"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/fault"
@@ -102,6 +103,9 @@ func (s *Store) CreateDisbursements(ctx context.Context, ds []Disbursement, chec
 				return fmt.Errorf("record disbursement %d of %d (plan %d): %w", i, len(ds), d.PlanID, err)
 			}
 			d.CreatedAt = created.T
+			if err := audit.Record(ctx, tx, audit.Change{Resource: fmt.Sprintf("disbursements/%d", d.ID), Unit: d.UnitCode, After: d}); err != nil {
+				return err
+			}
 			out[i] = d
 		}
 		return nil

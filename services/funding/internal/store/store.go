@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ntmsuite/ntm/platform/audit"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/db"
 )
@@ -98,7 +99,7 @@ func scanPlan(sc db.Scanner) (Plan, error) {
 	return p, err
 }
 
-// CreatePlans records plans in one transaction (all or none) and returns
+// CreatePlans records plans, with their audit rows, in one transaction (all or none) and returns
 // them with ID and CreatedAt set, in order. A province's yearly allocation
 // decision lists many plans; recording half of one would leave figures no
 // decision ever made. An error names the index of the row refused.
@@ -113,6 +114,9 @@ func (s *Store) CreatePlans(ctx context.Context, plans []Plan) ([]Plan, error) {
 				return fmt.Errorf("record plan %d of %d: %w", i, len(plans), err)
 			}
 			p.CreatedAt = created.T
+			if err := audit.Record(ctx, tx, audit.Change{Resource: fmt.Sprintf("plans/%d", p.ID), Unit: p.UnitCode, After: p}); err != nil {
+				return err
+			}
 			out[i] = p
 		}
 		return nil

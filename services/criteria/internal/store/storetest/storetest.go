@@ -14,12 +14,14 @@ import (
 	"time"
 
 	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/services/criteria/internal/scoring"
 	"github.com/ntmsuite/ntm/services/criteria/internal/store"
 )
 
-// Run runs the suite; open returns an empty store of its own for each case.
-func Run(t *testing.T, open func(t *testing.T) *store.Store) {
+// Run runs the suite; open returns an empty, migrated database of its own
+// for each case.
+func Run(t *testing.T, open func(t *testing.T) *db.DB) {
 	cases := []struct {
 		name string
 		fn   func(*testing.T, *store.Store)
@@ -37,9 +39,14 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			c.fn(t, open(t))
+			c.fn(t, store.New(open(t)))
 		})
 	}
+	// The trail is read from the database itself, not through the store.
+	t.Run("CreateIsAuditedInItsTransaction", func(t *testing.T) {
+		t.Parallel()
+		testAudited(t, open(t))
+	})
 }
 
 var d = date.MustParse
