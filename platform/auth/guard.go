@@ -128,6 +128,9 @@ func scoped(id Identity, a Action) bool {
 func (g *Guard) pathsOf(ctx context.Context, id Identity, a Action, unit string) (target, caller Path, err error) {
 	today := date.Today()
 	lookup := func(code string) (Path, error) {
+		if code == CountryCode {
+			return Path{CountryCode}, nil // above every province: no registry unit
+		}
 		p, err := g.paths(ctx, code, today)
 		if errors.Is(err, ErrUnknownUnit) {
 			return Path{code}, nil

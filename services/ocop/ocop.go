@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
 
+	"github.com/ntmsuite/ntm/platform/audit"
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/db"
@@ -59,7 +60,8 @@ type Config struct {
 // Close come with servicemain.Opened.
 type Service struct{ servicemain.Opened }
 
-// Open loads the catalog, opens (and migrates) the database and builds the gRPC server.
+// Open loads the catalog, opens (and migrates) the database and builds the
+// gRPC server: the OCOP API and its audit trail.
 func Open(ctx context.Context, cfg Config) (*Service, error) {
 	cat, err := yamlsrc.LoadWithDir(catalogs.FS, cfg.CatalogDir, catalog.Load)
 	if err != nil {
@@ -79,8 +81,12 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	// leave older summaries readable once it answers again.
 	hc := cache.NewHealing(cfg.Cache, server.SummaryGenerations...)
 	loader := cache.NewLoader(hc, cache.LoaderOptions{TTL: cfg.CacheTTL, Logger: cfg.Logger, Metrics: cfg.Registerer, Name: "ocop_summary"})
+	reg := registryclient.New(cfg.Registry)
+	// Without keys there is no caller to scope: the guard allows everything.
+	guard := auth.NewGuard(cfg.AuthKeys != nil, reg.Path)
 	ocopv1.RegisterOcopServiceServer(srv.GRPC(), server.New(server.Options{
-		Store: st, Catalog: cat, Registry: registryclient.New(cfg.Registry), Cache: hc, Loader: loader, Logger: cfg.Logger,
+		Store: st, Catalog: cat, Registry: reg, Cache: hc, Loader: loader, Logger: cfg.Logger, Guard: guard,
 	}))
+	audit.Register(srv, "ocop", d, guard)
 	return &Service{servicemain.NewOpened(d, srv, hc)}, nil
 }

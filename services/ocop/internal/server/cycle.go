@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
@@ -15,12 +16,16 @@ import (
 )
 
 func (s *Server) CreateRegistration(ctx context.Context, req *ocopv1.CreateRegistrationRequest) (*ocopv1.Registration, error) {
+	product, err := s.productFor(ctx, auth.Write, req.GetProductId())
+	if err != nil {
+		return nil, notFound(err, productNotFound(req.GetProductId()))
+	}
 	r := req.GetRegistration()
 	on, err := pastDate(r.GetRegisteredOn(), "registration.registered_on")
 	if err != nil {
 		return nil, err
 	}
-	if err := s.notBeforeProducer(ctx, req.GetProductId(), on, "registration.registered_on"); err != nil {
+	if err := s.notBeforeProducer(ctx, product, on, "registration.registered_on"); err != nil {
 		return nil, err
 	}
 	saved, err := s.store.CreateRegistration(ctx, store.Registration{ProductID: req.GetProductId(), Year: int(r.GetYear()), RegisteredOn: on})
@@ -32,7 +37,12 @@ func (s *Server) CreateRegistration(ctx context.Context, req *ocopv1.CreateRegis
 	return registrationToProto(saved), nil
 }
 
+// ReviewRegistration is the council's check of the dossier: a decision
+// above the commune.
 func (s *Server) ReviewRegistration(ctx context.Context, req *ocopv1.ReviewRegistrationRequest) (*ocopv1.Registration, error) {
+	if _, err := s.productFor(ctx, auth.Decide, req.GetProductId()); err != nil {
+		return nil, notFound(err, productNotFound(req.GetProductId()))
+	}
 	on, err := pastDate(req.GetReviewedOn(), "reviewed_on")
 	if err != nil {
 		return nil, err
@@ -50,14 +60,19 @@ func (s *Server) ReviewRegistration(ctx context.Context, req *ocopv1.ReviewRegis
 }
 
 // CreateEvaluation scores the sheet under the catalog in force on the
-// evaluation date; the council level must exist on that date.
+// evaluation date; the council level must exist on that date. A council's
+// score is a decision above the commune.
 func (s *Server) CreateEvaluation(ctx context.Context, req *ocopv1.CreateEvaluationRequest) (*ocopv1.Evaluation, error) {
+	product, err := s.productFor(ctx, auth.Decide, req.GetProductId())
+	if err != nil {
+		return nil, notFound(err, productNotFound(req.GetProductId()))
+	}
 	e := req.GetEvaluation()
 	on, err := pastDate(e.GetEvaluatedOn(), "evaluation.evaluated_on")
 	if err != nil {
 		return nil, err
 	}
-	if err := s.notBeforeProducer(ctx, req.GetProductId(), on, "evaluation.evaluated_on"); err != nil {
+	if err := s.notBeforeProducer(ctx, product, on, "evaluation.evaluated_on"); err != nil {
 		return nil, err
 	}
 	set, ok := s.catalog.For(on)
@@ -98,8 +113,11 @@ func (s *Server) CreateEvaluation(ctx context.Context, req *ocopv1.CreateEvaluat
 
 // CreateCertificate certifies an evaluation: 3 stars or more, by the level
 // the rules in force on the evaluation date allow; valid for the catalog's
-// period from issue.
+// period from issue. Certifying is a decision above the commune.
 func (s *Server) CreateCertificate(ctx context.Context, req *ocopv1.CreateCertificateRequest) (*ocopv1.Certificate, error) {
+	if _, err := s.productFor(ctx, auth.Decide, req.GetProductId()); err != nil {
+		return nil, notFound(err, productNotFound(req.GetProductId()))
+	}
 	c := req.GetCertificate()
 	issued, err := pastDate(c.GetIssuedOn(), "certificate.issued_on")
 	if err != nil {
@@ -141,7 +159,12 @@ func (s *Server) CreateCertificate(ctx context.Context, req *ocopv1.CreateCertif
 	return certificateToProto(saved), nil
 }
 
+// RevokeCertificate records a revocation decision, by the authority that
+// certifies.
 func (s *Server) RevokeCertificate(ctx context.Context, req *ocopv1.RevokeCertificateRequest) (*ocopv1.Certificate, error) {
+	if _, err := s.productFor(ctx, auth.Decide, req.GetProductId()); err != nil {
+		return nil, notFound(err, productNotFound(req.GetProductId()))
+	}
 	on, err := pastDate(req.GetRevokedOn(), "revoked_on")
 	if err != nil {
 		return nil, err
@@ -155,13 +178,9 @@ func (s *Server) RevokeCertificate(ctx context.Context, req *ocopv1.RevokeCertif
 	return certificateToProto(saved), nil
 }
 
-// notBeforeProducer refuses a date of a product's cycle before its producer
+// notBeforeProducer refuses a date of product p's cycle before its producer
 // joined the program: summaries count from the producer's registration.
-func (s *Server) notBeforeProducer(ctx context.Context, productID int64, on date.Date, field string) error {
-	p, err := s.store.GetProduct(ctx, productID)
-	if err != nil {
-		return notFound(err, productNotFound(productID))
-	}
+func (s *Server) notBeforeProducer(ctx context.Context, p store.Product, on date.Date, field string) error {
 	producer, err := s.store.GetProducer(ctx, p.ProducerID)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/grpctest"
+	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/ocop"
@@ -80,7 +81,8 @@ func startOcop(t *testing.T, regConn grpc.ClientConnInterface, cfg ocop.Config) 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { svc.Close() })
-	return &api{ocopv1.NewOcopServiceClient(grpctest.Dial(t, svc.Server()))}
+	conn := grpctest.Dial(t, svc.Server())
+	return &api{ocopv1.NewOcopServiceClient(conn), auditv1.NewAuditServiceClient(conn), context.Background()}
 }
 
 func unit(code, name string, typ registryv1.UnitType, parent string) *registryv1.ImportedUnit {
@@ -132,14 +134,22 @@ func (e *env) transfer(t *testing.T, code, parent, on string) {
 		Kind: &registryv1.UnitChange_Transfer{Transfer: &registryv1.TransferUnit{Code: code, NewParentCode: parent}}})
 }
 
-// api is an OCOP client with helpers that fail the test on error.
+// api is an OCOP client, with its audit trail, whose helpers call with ctx
+// (no token unless made by as) and fail the test on error.
 type api struct {
 	ocopv1.OcopServiceClient
+	audit auditv1.AuditServiceClient
+	ctx   context.Context
+}
+
+// as is a calling as the caller of ctx (see grpctest.WithToken).
+func (a *api) as(ctx context.Context) *api {
+	return &api{a.OcopServiceClient, a.audit, ctx}
 }
 
 func (a *api) producer(t *testing.T, name string, kind ocopv1.ProducerKind, unit, on string) int64 {
 	t.Helper()
-	p, err := a.CreateProducer(context.Background(), &ocopv1.CreateProducerRequest{Producer: &ocopv1.Producer{
+	p, err := a.CreateProducer(a.ctx, &ocopv1.CreateProducerRequest{Producer: &ocopv1.Producer{
 		DisplayName: name, Kind: kind, UnitCode: unit, RegisteredOn: on}})
 	if err != nil {
 		t.Fatalf("producer %s in %s on %s: %v", name, unit, on, err)
@@ -149,7 +159,7 @@ func (a *api) producer(t *testing.T, name string, kind ocopv1.ProducerKind, unit
 
 func (a *api) product(t *testing.T, producer int64, name, group string) int64 {
 	t.Helper()
-	p, err := a.CreateProduct(context.Background(), &ocopv1.CreateProductRequest{Product: &ocopv1.Product{
+	p, err := a.CreateProduct(a.ctx, &ocopv1.CreateProductRequest{Product: &ocopv1.Product{
 		DisplayName: name, ProducerId: producer, ProductGroup: group}})
 	if err != nil {
 		t.Fatalf("product %s: %v", name, err)
@@ -159,7 +169,7 @@ func (a *api) product(t *testing.T, producer int64, name, group string) int64 {
 
 func (a *api) register(t *testing.T, product int64, year int32, on string) {
 	t.Helper()
-	if _, err := a.CreateRegistration(context.Background(), &ocopv1.CreateRegistrationRequest{ProductId: product,
+	if _, err := a.CreateRegistration(a.ctx, &ocopv1.CreateRegistrationRequest{ProductId: product,
 		Registration: &ocopv1.Registration{Year: year, RegisteredOn: on}}); err != nil {
 		t.Fatalf("register product %d for %d: %v", product, year, err)
 	}
@@ -167,7 +177,7 @@ func (a *api) register(t *testing.T, product int64, year int32, on string) {
 
 func (a *api) review(t *testing.T, product int64, year int32, eligibility ocopv1.Eligibility, on, reason string) {
 	t.Helper()
-	if _, err := a.ReviewRegistration(context.Background(), &ocopv1.ReviewRegistrationRequest{ProductId: product, Year: year,
+	if _, err := a.ReviewRegistration(a.ctx, &ocopv1.ReviewRegistrationRequest{ProductId: product, Year: year,
 		Eligibility: eligibility, Reason: reason, ReviewedOn: on}); err != nil {
 		t.Fatalf("review product %d for %d: %v", product, year, err)
 	}
@@ -175,7 +185,7 @@ func (a *api) review(t *testing.T, product int64, year int32, eligibility ocopv1
 
 func (a *api) evaluate(t *testing.T, product int64, year int32, on string, level ocopv1.CouncilLevel, scores []*ocopv1.CriterionScore) *ocopv1.Evaluation {
 	t.Helper()
-	ev, err := a.CreateEvaluation(context.Background(), &ocopv1.CreateEvaluationRequest{ProductId: product, Evaluation: &ocopv1.Evaluation{
+	ev, err := a.CreateEvaluation(a.ctx, &ocopv1.CreateEvaluationRequest{ProductId: product, Evaluation: &ocopv1.Evaluation{
 		Year: year, EvaluatedOn: on, CouncilLevel: level, Scores: scores}})
 	if err != nil {
 		t.Fatalf("evaluate product %d on %s: %v", product, on, err)
@@ -185,7 +195,7 @@ func (a *api) evaluate(t *testing.T, product int64, year int32, on string, level
 
 func (a *api) certify(t *testing.T, product, evaluation int64, on string) *ocopv1.Certificate {
 	t.Helper()
-	c, err := a.CreateCertificate(context.Background(), &ocopv1.CreateCertificateRequest{ProductId: product, Certificate: &ocopv1.Certificate{
+	c, err := a.CreateCertificate(a.ctx, &ocopv1.CreateCertificateRequest{ProductId: product, Certificate: &ocopv1.Certificate{
 		EvaluationId: evaluation, DecisionNumber: "QĐ " + on, IssuedOn: on}})
 	if err != nil {
 		t.Fatalf("certify evaluation %d of product %d on %s: %v", evaluation, product, on, err)
@@ -195,7 +205,7 @@ func (a *api) certify(t *testing.T, product, evaluation int64, on string) *ocopv
 
 func (a *api) revoke(t *testing.T, product, certificate int64, on string) *ocopv1.Certificate {
 	t.Helper()
-	c, err := a.RevokeCertificate(context.Background(), &ocopv1.RevokeCertificateRequest{ProductId: product, Id: certificate,
+	c, err := a.RevokeCertificate(a.ctx, &ocopv1.RevokeCertificateRequest{ProductId: product, Id: certificate,
 		RevokedOn: on, DecisionNumber: "Thu hồi " + on})
 	if err != nil {
 		t.Fatalf("revoke certificate %d of product %d on %s: %v", certificate, product, on, err)
@@ -205,7 +215,7 @@ func (a *api) revoke(t *testing.T, product, certificate int64, on string) *ocopv
 
 func (a *api) get(t *testing.T, product int64, asOf string) *ocopv1.Product {
 	t.Helper()
-	p, err := a.GetProduct(context.Background(), &ocopv1.GetProductRequest{Id: product, AsOf: asOf})
+	p, err := a.GetProduct(a.ctx, &ocopv1.GetProductRequest{Id: product, AsOf: asOf})
 	if err != nil {
 		t.Fatalf("product %d as of %s: %v", product, asOf, err)
 	}
@@ -214,7 +224,7 @@ func (a *api) get(t *testing.T, product int64, asOf string) *ocopv1.Product {
 
 func (a *api) summary(t *testing.T, req *ocopv1.GetOcopSummaryRequest) *ocopv1.OcopSummary {
 	t.Helper()
-	s, err := a.GetOcopSummary(context.Background(), req)
+	s, err := a.GetOcopSummary(a.ctx, req)
 	if err != nil {
 		t.Fatalf("summary of %s as of %s: %v", req.GetUnitCode(), req.GetAsOf(), err)
 	}

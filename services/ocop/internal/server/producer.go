@@ -3,10 +3,10 @@ package server
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
@@ -24,6 +24,11 @@ var locatedTypes = []registryv1.UnitType{registryv1.UnitType_COMMUNE, registryv1
 
 func (s *Server) CreateProducer(ctx context.Context, req *ocopv1.CreateProducerRequest) (*ocopv1.Producer, error) {
 	p := req.GetProducer()
+	// Before the registry is asked: whether and what the unit is on the
+	// date is none of a caller's business outside their scope.
+	if err := s.guard.Unit(ctx, auth.Write, p.GetUnitCode()); err != nil {
+		return nil, err
+	}
 	on, err := request.Date(p.GetRegisteredOn(), "producer.registered_on")
 	if err != nil {
 		return nil, err
@@ -54,14 +59,17 @@ func (s *Server) CreateProducer(ctx context.Context, req *ocopv1.CreateProducerR
 }
 
 func (s *Server) GetProducer(ctx context.Context, req *ocopv1.GetProducerRequest) (*ocopv1.Producer, error) {
-	p, err := s.store.GetProducer(ctx, req.GetId())
+	p, err := s.producerFor(ctx, auth.Read, req.GetId())
 	if err != nil {
-		return nil, notFound(err, fault.NotFound("producer", fmt.Sprintf("producers/%d", req.GetId()), "no producer %d", req.GetId()))
+		return nil, notFound(err, fault.NotFound("producer", producerName(req.GetId()), "no producer %d", req.GetId()))
 	}
 	return producerToProto(p), nil
 }
 
 func (s *Server) ListProducers(ctx context.Context, req *ocopv1.ListProducersRequest) (*ocopv1.ListProducersResponse, error) {
+	if err := s.guard.Unit(ctx, auth.Read, req.GetUnitCode()); err != nil {
+		return nil, err
+	}
 	q, asOf, units, err := s.listUnits(ctx, "producers", req.GetUnitCode(), "", req.GetAsOf(), req.GetPageToken())
 	if err != nil {
 		return nil, err
@@ -137,7 +145,7 @@ func (s *Server) unitsOfDay(ctx context.Context, code string, asOf date.Date) ([
 
 func producerToProto(p store.Producer) *ocopv1.Producer {
 	return &ocopv1.Producer{
-		Name: fmt.Sprintf("producers/%d", p.ID), Id: p.ID, DisplayName: p.Name, Kind: ocopv1.ProducerKind(ocopv1.ProducerKind_value[p.Kind]),
+		Name: producerName(p.ID), Id: p.ID, DisplayName: p.Name, Kind: ocopv1.ProducerKind(ocopv1.ProducerKind_value[p.Kind]),
 		UnitCode: p.UnitCode, RegisteredOn: p.RegisteredOn.String(), RegistrationNumber: p.RegistrationNumber,
 	}
 }

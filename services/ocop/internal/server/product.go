@@ -2,8 +2,8 @@ package server
 
 import (
 	"context"
-	"fmt"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
@@ -15,6 +15,9 @@ import (
 
 func (s *Server) CreateProduct(ctx context.Context, req *ocopv1.CreateProductRequest) (*ocopv1.Product, error) {
 	p := req.GetProduct()
+	if _, err := s.producerFor(ctx, auth.Write, p.GetProducerId()); err != nil {
+		return nil, notFound(err, fault.Invalid("product.producer_id", "producer %d does not exist", p.GetProducerId()))
+	}
 	if _, ok := s.catalog.ProductGroup(p.GetProductGroup()); !ok {
 		return nil, fault.Invalid("product.product_group", "no product group %q (GET /v1/ocopCatalogs lists them)", p.GetProductGroup())
 	}
@@ -28,13 +31,13 @@ func (s *Server) CreateProduct(ctx context.Context, req *ocopv1.CreateProductReq
 }
 
 func (s *Server) GetProduct(ctx context.Context, req *ocopv1.GetProductRequest) (*ocopv1.Product, error) {
+	p, err := s.productFor(ctx, auth.Read, req.GetId())
+	if err != nil {
+		return nil, notFound(err, productNotFound(req.GetId()))
+	}
 	asOf, err := request.AsOf(req.GetAsOf(), "as_of")
 	if err != nil {
 		return nil, err
-	}
-	p, err := s.store.GetProduct(ctx, req.GetId())
-	if err != nil {
-		return nil, notFound(err, productNotFound(req.GetId()))
 	}
 	h, err := s.store.History(ctx, p.ID)
 	if err != nil {
@@ -44,6 +47,9 @@ func (s *Server) GetProduct(ctx context.Context, req *ocopv1.GetProductRequest) 
 }
 
 func (s *Server) ListProducts(ctx context.Context, req *ocopv1.ListProductsRequest) (*ocopv1.ListProductsResponse, error) {
+	if err := s.guard.Unit(ctx, auth.Read, req.GetUnitCode()); err != nil {
+		return nil, err
+	}
 	q, asOf, units, err := s.listUnits(ctx, "products", req.GetUnitCode(), req.GetProductGroup(), req.GetAsOf(), req.GetPageToken())
 	if err != nil {
 		return nil, err
@@ -68,7 +74,7 @@ func (s *Server) ListProducts(ctx context.Context, req *ocopv1.ListProductsReque
 
 // productToProto is a product with its history and the stars certified on asOf.
 func productToProto(p store.Product, h store.History, asOf date.Date) *ocopv1.Product {
-	out := &ocopv1.Product{Name: fmt.Sprintf("products/%d", p.ID), Id: p.ID, DisplayName: p.Name, ProducerId: p.ProducerID,
+	out := &ocopv1.Product{Name: productName(p.ID), Id: p.ID, DisplayName: p.Name, ProducerId: p.ProducerID,
 		ProductGroup: p.ProductGroup, UnitCode: p.UnitCode}
 	for _, r := range h.Registrations {
 		out.Registrations = append(out.Registrations, registrationToProto(r))

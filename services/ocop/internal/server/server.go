@@ -6,9 +6,9 @@ package server
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
@@ -47,6 +47,8 @@ type Options struct {
 	Cache    cache.Cache
 	Loader   *cache.Loader
 	Logger   *slog.Logger
+	// Guard decides who may call what; nil allows everything (as without keys).
+	Guard *auth.Guard
 }
 
 // Server implements ocopv1.OcopServiceServer.
@@ -61,6 +63,7 @@ type Server struct {
 	// from the summaries so that their metrics count summaries only.
 	units *cache.Loader
 	log   *slog.Logger
+	guard *auth.Guard
 }
 
 func New(o Options) *Server {
@@ -68,7 +71,7 @@ func New(o Options) *Server {
 		o.Logger = slog.Default()
 	}
 	return &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader,
-		units: cache.NewLoader(o.Cache, cache.LoaderOptions{Logger: o.Logger, Name: "ocop_units"}), log: o.Logger}
+		units: cache.NewLoader(o.Cache, cache.LoaderOptions{Logger: o.Logger, Name: "ocop_units"}), log: o.Logger, guard: o.Guard}
 }
 
 // changed advances this service's cache generation after a committed write
@@ -76,7 +79,7 @@ func New(o Options) *Server {
 func (s *Server) changed(ctx context.Context) { cache.Invalidate(ctx, s.cache, Generation, s.log) }
 
 func productNotFound(id int64) error {
-	return fault.NotFound("product", fmt.Sprintf("products/%d", id), "no product %d", id)
+	return fault.NotFound("product", productName(id), "no product %d", id)
 }
 
 // notFound turns the store's ErrNotFound into the resource's NotFound.

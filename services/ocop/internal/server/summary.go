@@ -7,6 +7,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/request"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
@@ -23,6 +24,9 @@ const defaultExpiringDays = 90
 // concurrent callers. Values are stamped with the ocop and registry
 // generations, so any write here or to the map is seen by the next read.
 func (s *Server) GetOcopSummary(ctx context.Context, req *ocopv1.GetOcopSummaryRequest) (*ocopv1.OcopSummary, error) {
+	if err := s.guard.Unit(ctx, auth.Read, req.GetUnitCode()); err != nil {
+		return nil, err
+	}
 	asOf, err := request.AsOf(req.GetAsOf(), "as_of")
 	if err != nil {
 		return nil, err

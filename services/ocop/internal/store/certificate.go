@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ntmsuite/ntm/platform/audit"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/fault"
@@ -68,15 +69,11 @@ func scanCertificates(rows *sql.Rows, err error) ([]Certificate, error) {
 	return db.ScanAll(rows, err, scanCertificate)
 }
 
-func certificateName(productID, id int64) string {
-	return fmt.Sprintf("products/%d/certificates/%d", productID, id)
-}
-
 // CreateCertificate records a certificate of c.ProductID for c.EvaluationID
 // and returns it with ID and CreatedAt set (EndedOn, EndReason and
 // RevocationDecision of c are ignored: a new certificate has not ended).
 // In one transaction, so that a failed insert leaves the product's
-// certificates as they were:
+// certificates (and the audit trail) as they were:
 //
 //   - the evaluation must be one of the product's (a fault naming
 //     certificate.evaluation_id otherwise);
@@ -85,18 +82,20 @@ func certificateName(productID, id int64) string {
 //     product never holds two certificates on one day;
 //   - the certificate in force on c.IssuedOn, if any, ends that day as
 //     superseded (a re-evaluation renews or downgrades the rating), and is
-//     kept in the history.
+//     kept in the history;
+//   - the audit records the new certificate and the one it superseded.
 //
 // A certificate in force whose revocation takes effect after c.IssuedOn is
 // superseded all the same, from c.IssuedOn; its RevocationDecision is kept.
 func (s *Store) CreateCertificate(ctx context.Context, c Certificate) (Certificate, error) {
 	c.EndedOn, c.EndReason, c.RevocationDecision = date.Date{}, "", ""
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		if err := lockProduct(ctx, tx, c.ProductID); err != nil {
+		unit, err := lockProduct(ctx, tx, c.ProductID)
+		if err != nil {
 			return err
 		}
 		var one int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM evaluations WHERE id = $1 AND product_id = $2`, c.EvaluationID, c.ProductID).Scan(&one)
+		err = tx.QueryRowContext(ctx, `SELECT 1 FROM evaluations WHERE id = $1 AND product_id = $2`, c.EvaluationID, c.ProductID).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fault.Invalid("certificate.evaluation_id", "product %d has no evaluation %d", c.ProductID, c.EvaluationID)
 		}
@@ -108,13 +107,13 @@ func (s *Store) CreateCertificate(ctx context.Context, c Certificate) (Certifica
 			return err
 		}
 		if !last.IsZero() && !last.Before(c.IssuedOn) {
-			return fault.Precondition("CERTIFICATE_OUT_OF_ORDER", "product", fmt.Sprintf("products/%d", c.ProductID),
+			return fault.Precondition("CERTIFICATE_OUT_OF_ORDER", "product", productName(c.ProductID),
 				"product %d already has a certificate issued on %s; certificates are recorded in date order, so one issued on %s cannot be added",
 				c.ProductID, last, c.IssuedOn)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE certificates SET ended_on = $1, end_reason = $2
-			WHERE product_id = $3 AND `+inForceOn("", 1), c.IssuedOn, EndSuperseded, c.ProductID); err != nil {
-			return fmt.Errorf("end the certificate in force on %s: %w", c.IssuedOn, err)
+		changes, err := supersede(ctx, tx, c.ProductID, unit, c.IssuedOn)
+		if err != nil {
+			return err
 		}
 		var created db.Timestamp
 		err = tx.QueryRowContext(ctx, `INSERT INTO certificates (product_id, evaluation_id, decision_number, issued_on, stars, valid_until)
@@ -124,7 +123,8 @@ func (s *Store) CreateCertificate(ctx context.Context, c Certificate) (Certifica
 			return fmt.Errorf("record certificate of product %d: %w", c.ProductID, err)
 		}
 		c.CreatedAt = created.T
-		return nil
+		changes = append(changes, audit.Change{Resource: certificateName(c.ProductID, c.ID), Unit: unit, After: c})
+		return audit.Record(ctx, tx, changes...)
 	})
 	if err != nil {
 		return Certificate{}, err
@@ -132,41 +132,63 @@ func (s *Store) CreateCertificate(ctx context.Context, c Certificate) (Certifica
 	return c, nil
 }
 
-// lockProduct makes the writes of certificates of one product run one at a
-// time, until tx ends: a certificate is decided from the ones it reads (the
+// supersede ends the certificate of productID in force on `on` (if any)
+// that day, and returns the audit changes of what it ended. The caller
+// holds the product's lock (lockProduct).
+func supersede(ctx context.Context, tx *sql.Tx, productID int64, unit string, on date.Date) ([]audit.Change, error) {
+	inForce, err := scanCertificates(tx.QueryContext(ctx, `SELECT `+certificateColumns+` FROM certificates
+		WHERE product_id = $2 AND `+inForceOn("", 1), on, productID))
+	if err != nil {
+		return nil, fmt.Errorf("read the certificate in force on %s: %w", on, err)
+	}
+	var changes []audit.Change
+	for _, before := range inForce {
+		after := before
+		after.EndedOn, after.EndReason = on, EndSuperseded
+		if _, err := tx.ExecContext(ctx, `UPDATE certificates SET ended_on = $1, end_reason = $2 WHERE id = $3`,
+			after.EndedOn, after.EndReason, after.ID); err != nil {
+			return nil, fmt.Errorf("end certificate %d on %s: %w", after.ID, on, err)
+		}
+		changes = append(changes, audit.Change{Resource: certificateName(productID, after.ID), Unit: unit, Before: before, After: after})
+	}
+	return changes, nil
+}
+
+// lockProduct makes the writes of one product's certificates, and its
+// reviews, run one at a time until tx ends, and returns the product's unit
+// for their audit rows: a certificate is decided from the ones it reads (the
 // latest, the one in force), and two racing under READ COMMITTED could both
-// find none in force and leave two in force. A no-op update takes the
-// product's row lock on PostgreSQL (SELECT ... FOR UPDATE is not SQLite's);
-// SQLite already serialises writers (BEGIN IMMEDIATE). fault.NotFound if the
-// product does not exist.
-func lockProduct(ctx context.Context, tx *sql.Tx, id int64) error {
-	res, err := tx.ExecContext(ctx, `UPDATE products SET name = name WHERE id = $1`, id)
+// find none in force and leave two in force; an audit row's Before must be
+// what the write replaced. A no-op update takes the product's row lock on
+// PostgreSQL (SELECT ... FOR UPDATE is not SQLite's); SQLite already
+// serialises writers (BEGIN IMMEDIATE). fault.NotFound if the product does
+// not exist.
+func lockProduct(ctx context.Context, tx *sql.Tx, id int64) (unit string, err error) {
+	err = tx.QueryRowContext(ctx, `UPDATE products SET name = name WHERE id = $1 RETURNING unit_code`, id).Scan(&unit)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", productNotFound(id)
+	}
 	if err != nil {
-		return fmt.Errorf("lock product %d: %w", id, err)
+		return "", fmt.Errorf("lock product %d: %w", id, err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("lock product %d: %w", id, err)
-	}
-	if n != 1 {
-		return productNotFound(id)
-	}
-	return nil
+	return unit, nil
 }
 
 // RevokeCertificate records that certificate id of productID no longer holds
-// from revokedOn, by decision (thu hồi), and returns it. revokedOn must fall
-// within the certificate's validity, [IssuedOn, ValidUntil), and the
-// certificate must not have ended already (superseded or revoked):
-// fault.Precondition otherwise. Of two revocations racing, one wins; the
-// other gets fault.Conflict, or fault.Precondition when it reads the
-// certificate after the winner committed (always so on SQLite, whose writers
-// run one at a time).
+// from revokedOn, by decision (thu hồi), and returns it; its audit row holds
+// the certificate before and after. revokedOn must fall within the
+// certificate's validity, [IssuedOn, ValidUntil), and the certificate must
+// not have ended already (superseded or revoked): fault.Precondition
+// otherwise. It takes the product's lock, so of two revocations racing, the
+// second finds the certificate ended.
 func (s *Store) RevokeCertificate(ctx context.Context, productID, id int64, revokedOn date.Date, decision string) (Certificate, error) {
 	var c Certificate
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		c, err = scanCertificate(tx.QueryRowContext(ctx,
+		unit, err := lockProduct(ctx, tx, productID)
+		if err != nil {
+			return err
+		}
+		before, err := scanCertificate(tx.QueryRowContext(ctx,
 			`SELECT `+certificateColumns+` FROM certificates WHERE id = $1 AND product_id = $2`, id, productID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return fault.NotFound("certificate", certificateName(productID, id), "product %d has no certificate %d", productID, id)
@@ -174,28 +196,21 @@ func (s *Store) RevokeCertificate(ctx context.Context, productID, id int64, revo
 		if err != nil {
 			return err
 		}
-		if !c.EndedOn.IsZero() {
+		if !before.EndedOn.IsZero() {
 			return fault.Precondition("CERTIFICATE_ENDED", "certificate", certificateName(productID, id),
-				"certificate %d was already %s from %s", id, c.EndReason, c.EndedOn)
+				"certificate %d was already %s from %s", id, before.EndReason, before.EndedOn)
 		}
-		if !c.InForceOn(revokedOn) {
+		if !before.InForceOn(revokedOn) {
 			return fault.Precondition("REVOCATION_OUTSIDE_VALIDITY", "certificate", certificateName(productID, id),
-				"certificate %d holds from %s until %s (exclusive); it cannot be revoked from %s", id, c.IssuedOn, c.ValidUntil, revokedOn)
+				"certificate %d holds from %s until %s (exclusive); it cannot be revoked from %s", id, before.IssuedOn, before.ValidUntil, revokedOn)
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE certificates SET ended_on = $1, end_reason = $2, revocation_decision = $3
-			WHERE id = $4 AND ended_on IS NULL`, revokedOn, EndRevoked, decision, id)
-		if err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE certificates SET ended_on = $1, end_reason = $2, revocation_decision = $3
+			WHERE id = $4`, revokedOn, EndRevoked, decision, id); err != nil {
 			return fmt.Errorf("revoke certificate %d: %w", id, err)
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return fmt.Errorf("revoke certificate %d: %w", id, err)
-		}
-		if n != 1 {
-			return fault.Conflict("certificate %d was ended by another request at the same time; read it again", id)
-		}
+		c = before
 		c.EndedOn, c.EndReason, c.RevocationDecision = revokedOn, EndRevoked, decision
-		return nil
+		return audit.Record(ctx, tx, audit.Change{Resource: certificateName(productID, id), Unit: unit, Before: before, After: c})
 	})
 	if err != nil {
 		return Certificate{}, err

@@ -9,6 +9,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/ntmsuite/ntm/platform/audit"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/fault"
@@ -39,46 +40,72 @@ func scanRegistrations(rows *sql.Rows, err error) ([]Registration, error) {
 	return db.ScanAll(rows, err, scanRegistration)
 }
 
-// CreateRegistration records a product's registration for r.Year. An empty
-// Eligibility is recorded as Pending (a new registration is not reviewed
-// yet); a reviewed one may be given whole, with its ReviewedOn, when history
-// is imported. A second registration for the same product and year is
-// fault.AlreadyExists: the cycle's figures count each product once a year.
+// CreateRegistration records a product's registration for r.Year, with its
+// audit row. An empty Eligibility is recorded as Pending (a new
+// registration is not reviewed yet); a reviewed one may be given whole,
+// with its ReviewedOn, when history is imported. A second registration for
+// the same product and year is fault.AlreadyExists: the cycle's figures
+// count each product once a year.
 func (s *Store) CreateRegistration(ctx context.Context, r Registration) (Registration, error) {
 	if r.Eligibility == "" {
 		r.Eligibility = Pending
 	}
-	if err := requireProduct(ctx, s.db, r.ProductID); err != nil {
-		return Registration{}, err
-	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO registrations (product_id, year, registered_on, eligibility, reason, reviewed_on)
-		VALUES ($1, $2, $3, $4, $5, $6)`, r.ProductID, r.Year, r.RegisteredOn, r.Eligibility, r.Reason, r.ReviewedOn)
-	if db.IsUniqueViolation(err) {
-		return Registration{}, fault.AlreadyExists("registration", fmt.Sprintf("products/%d/registrations/%d", r.ProductID, r.Year),
-			"product %d is already registered for %d", r.ProductID, r.Year)
-	}
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		unit, err := productUnit(ctx, tx, r.ProductID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO registrations (product_id, year, registered_on, eligibility, reason, reviewed_on)
+			VALUES ($1, $2, $3, $4, $5, $6)`, r.ProductID, r.Year, r.RegisteredOn, r.Eligibility, r.Reason, r.ReviewedOn)
+		if db.IsUniqueViolation(err) {
+			return fault.AlreadyExists("registration", registrationName(r.ProductID, r.Year),
+				"product %d is already registered for %d", r.ProductID, r.Year)
+		}
+		if err != nil {
+			return fmt.Errorf("record registration of product %d for %d: %w", r.ProductID, r.Year, err)
+		}
+		return audit.Record(ctx, tx, audit.Change{Resource: registrationName(r.ProductID, r.Year), Unit: unit, After: r})
+	})
 	if err != nil {
-		return Registration{}, fmt.Errorf("record registration of product %d for %d: %w", r.ProductID, r.Year, err)
+		return Registration{}, err
 	}
 	return r, nil
 }
 
 // ReviewRegistration records the dossier check of a product's registration
-// for year: Eligible, or NotEligible with a reason, decided on reviewedOn.
-// A registration may be reviewed again (a dossier completed after being sent
-// back); the last review wins and its date is kept, so as-of figures count
-// the registration as pending until then. ErrNotFound if the product has no
-// registration for year.
+// for year: Eligible, or NotEligible with a reason, decided on reviewedOn;
+// its audit row holds the registration before and after. A registration
+// may be reviewed again (a dossier completed after being sent back); the
+// last review wins and its date is kept, so as-of figures count the
+// registration as pending until then. ErrNotFound if the product has no
+// registration for year; productNotFound's fault if there is no product.
 func (s *Store) ReviewRegistration(ctx context.Context, productID int64, year int, eligibility, reason string, reviewedOn date.Date) (Registration, error) {
-	r, err := scanRegistration(s.db.QueryRowContext(ctx, `UPDATE registrations SET eligibility = $1, reason = $2, reviewed_on = $3
-		WHERE product_id = $4 AND year = $5 RETURNING `+registrationColumns, eligibility, reason, reviewedOn, productID, year))
-	if errors.Is(err, sql.ErrNoRows) {
-		return Registration{}, ErrNotFound
-	}
+	var after Registration
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		// Reviews of one product take turns, so that the registration read
+		// here is the one this review replaces.
+		unit, err := lockProduct(ctx, tx, productID)
+		if err != nil {
+			return err
+		}
+		before, err := scanRegistration(tx.QueryRowContext(ctx, `SELECT `+registrationColumns+` FROM registrations
+			WHERE product_id = $1 AND year = $2`, productID, year))
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("read registration of product %d for %d: %w", productID, year, err)
+		}
+		if after, err = scanRegistration(tx.QueryRowContext(ctx, `UPDATE registrations SET eligibility = $1, reason = $2, reviewed_on = $3
+			WHERE product_id = $4 AND year = $5 RETURNING `+registrationColumns, eligibility, reason, reviewedOn, productID, year)); err != nil {
+			return fmt.Errorf("review registration of product %d for %d: %w", productID, year, err)
+		}
+		return audit.Record(ctx, tx, audit.Change{Resource: registrationName(productID, year), Unit: unit, Before: before, After: after})
+	})
 	if err != nil {
-		return Registration{}, fmt.Errorf("review registration of product %d for %d: %w", productID, year, err)
+		return Registration{}, err
 	}
-	return r, nil
+	return after, nil
 }
 
 // LineScore is the points given to one line of a scoring sheet.
@@ -198,31 +225,39 @@ func scanEvaluations(rows *sql.Rows, err error) ([]Evaluation, error) {
 }
 
 // CreateEvaluation records a scoring sheet of an existing product (a fault
-// naming the product otherwise) and returns it with ID and CreatedAt set.
-// Evaluations are never replaced: a re-evaluation is a new row, and the
-// latest (EvaluatedOn, then ID) of a year is the one the year's figures count.
+// naming the product otherwise), with its audit row, and returns it with ID
+// and CreatedAt set. Evaluations are never replaced: a re-evaluation is a
+// new row, and the latest (EvaluatedOn, then ID) of a year is the one the
+// year's figures count.
 func (s *Store) CreateEvaluation(ctx context.Context, e Evaluation) (Evaluation, error) {
 	scores, parts, err := encodeSheet(e)
 	if err != nil {
 		return Evaluation{}, fmt.Errorf("evaluation of product %d: %w", e.ProductID, err)
 	}
-	if err := requireProduct(ctx, s.db, e.ProductID); err != nil {
-		return Evaluation{}, err
-	}
-	var created db.Timestamp
-	if err := s.db.QueryRowContext(ctx, `INSERT INTO evaluations
-		(product_id, year, evaluated_on, council_level, catalog, scores_json, parts_json, total, stars, note)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, created_at`,
-		e.ProductID, e.Year, e.EvaluatedOn, e.CouncilLevel, e.Catalog, scores, parts, e.Total, e.Stars, e.Note).Scan(&e.ID, &created); err != nil {
-		return Evaluation{}, fmt.Errorf("record evaluation of product %d: %w", e.ProductID, err)
-	}
-	e.CreatedAt = created.T
 	// Read back as stored: empty lists are nil, as every read returns them.
 	if len(e.Scores) == 0 {
 		e.Scores = nil
 	}
 	if len(e.Parts) == 0 {
 		e.Parts = nil
+	}
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+		unit, err := productUnit(ctx, tx, e.ProductID)
+		if err != nil {
+			return err
+		}
+		var created db.Timestamp
+		if err := tx.QueryRowContext(ctx, `INSERT INTO evaluations
+			(product_id, year, evaluated_on, council_level, catalog, scores_json, parts_json, total, stars, note)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, created_at`,
+			e.ProductID, e.Year, e.EvaluatedOn, e.CouncilLevel, e.Catalog, scores, parts, e.Total, e.Stars, e.Note).Scan(&e.ID, &created); err != nil {
+			return fmt.Errorf("record evaluation of product %d: %w", e.ProductID, err)
+		}
+		e.CreatedAt = created.T
+		return audit.Record(ctx, tx, audit.Change{Resource: evaluationName(e.ProductID, e.ID), Unit: unit, After: e})
+	})
+	if err != nil {
+		return Evaluation{}, err
 	}
 	return e, nil
 }
@@ -241,7 +276,7 @@ type History struct {
 // evaluation is in the list even if both were written in between.
 func (s *Store) History(ctx context.Context, productID int64) (History, error) {
 	var h History
-	ok, err := productExists(ctx, s.db, productID)
+	ok, err := s.productExists(ctx, productID)
 	if err != nil {
 		return h, err
 	}

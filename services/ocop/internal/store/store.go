@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ntmsuite/ntm/platform/audit"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/fault"
@@ -84,17 +85,23 @@ func scanProducer(sc db.Scanner) (Producer, error) {
 	return p, err
 }
 
-// CreateProducer records a producer and returns it with ID and CreatedAt set.
-// Whether its unit exists is the caller's question (the registry's); the
-// store takes the code as given.
+// CreateProducer records a producer, with its audit row, and returns it
+// with ID and CreatedAt set. Whether its unit exists is the caller's
+// question (the registry's); the store takes the code as given.
 func (s *Store) CreateProducer(ctx context.Context, p Producer) (Producer, error) {
-	var created db.Timestamp
-	if err := s.db.QueryRowContext(ctx, `INSERT INTO producers (name, kind, unit_code, registered_on, registration_number)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at`,
-		p.Name, p.Kind, p.UnitCode, p.RegisteredOn, p.RegistrationNumber).Scan(&p.ID, &created); err != nil {
-		return Producer{}, fmt.Errorf("record producer: %w", err)
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var created db.Timestamp
+		if err := tx.QueryRowContext(ctx, `INSERT INTO producers (name, kind, unit_code, registered_on, registration_number)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at`,
+			p.Name, p.Kind, p.UnitCode, p.RegisteredOn, p.RegistrationNumber).Scan(&p.ID, &created); err != nil {
+			return fmt.Errorf("record producer: %w", err)
+		}
+		p.CreatedAt = created.T
+		return audit.Record(ctx, tx, audit.Change{Resource: producerName(p.ID), Unit: p.UnitCode, After: p})
+	})
+	if err != nil {
+		return Producer{}, err
 	}
-	p.CreatedAt = created.T
 	return p, nil
 }
 
@@ -117,28 +124,32 @@ func scanProduct(sc db.Scanner) (Product, error) {
 	return p, err
 }
 
-// CreateProduct records a product of an existing producer and returns it with
-// ID, UnitCode (the producer's; p.UnitCode is ignored) and CreatedAt set. A
-// missing producer is bad input in the request's body, so the fault names
-// product.producer_id rather than saying "not found".
+// CreateProduct records a product of an existing producer, with its audit
+// row, and returns it with ID, UnitCode (the producer's; p.UnitCode is
+// ignored) and CreatedAt set. A missing producer is bad input in the
+// request's body, so the fault names product.producer_id rather than
+// saying "not found".
 func (s *Store) CreateProduct(ctx context.Context, p Product) (Product, error) {
-	// Two statements without a transaction: producers are never deleted, so
-	// the one read here still exists when the product is inserted (and the
-	// foreign key would refuse the insert if it did not).
-	err := s.db.QueryRowContext(ctx, `SELECT unit_code FROM producers WHERE id = $1`, p.ProducerID).Scan(&p.UnitCode)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Product{}, fault.Invalid("product.producer_id", "producer %d does not exist", p.ProducerID)
-	}
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT unit_code FROM producers WHERE id = $1`, p.ProducerID).Scan(&p.UnitCode)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fault.Invalid("product.producer_id", "producer %d does not exist", p.ProducerID)
+		}
+		if err != nil {
+			return fmt.Errorf("read producer %d: %w", p.ProducerID, err)
+		}
+		var created db.Timestamp
+		if err := tx.QueryRowContext(ctx, `INSERT INTO products (name, producer_id, product_group, unit_code)
+			VALUES ($1, $2, $3, $4) RETURNING id, created_at`,
+			p.Name, p.ProducerID, p.ProductGroup, p.UnitCode).Scan(&p.ID, &created); err != nil {
+			return fmt.Errorf("record product: %w", err)
+		}
+		p.CreatedAt = created.T
+		return audit.Record(ctx, tx, audit.Change{Resource: productName(p.ID), Unit: p.UnitCode, After: p})
+	})
 	if err != nil {
-		return Product{}, fmt.Errorf("read producer %d: %w", p.ProducerID, err)
+		return Product{}, err
 	}
-	var created db.Timestamp
-	if err := s.db.QueryRowContext(ctx, `INSERT INTO products (name, producer_id, product_group, unit_code)
-		VALUES ($1, $2, $3, $4) RETURNING id, created_at`,
-		p.Name, p.ProducerID, p.ProductGroup, p.UnitCode).Scan(&p.ID, &created); err != nil {
-		return Product{}, fmt.Errorf("record product: %w", err)
-	}
-	p.CreatedAt = created.T
 	return p, nil
 }
 
@@ -155,30 +166,31 @@ func (s *Store) GetProduct(ctx context.Context, id int64) (Product, error) {
 // productNotFound is the fault of a write under `products/{id}` whose product
 // does not exist: the id is in the resource name, so NOT_FOUND, not bad input.
 func productNotFound(id int64) error {
-	return fault.NotFound("product", fmt.Sprintf("products/%d", id), "product %d does not exist", id)
-}
-
-// queryer is what reads need: the pool, or a transaction.
-type queryer interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	return fault.NotFound("product", productName(id), "product %d does not exist", id)
 }
 
 // productExists reports whether product id exists.
-func productExists(ctx context.Context, q queryer, id int64) (bool, error) {
+func (s *Store) productExists(ctx context.Context, id int64) (bool, error) {
 	var one int
-	err := q.QueryRowContext(ctx, `SELECT 1 FROM products WHERE id = $1`, id).Scan(&one)
+	err := s.db.QueryRowContext(ctx, `SELECT 1 FROM products WHERE id = $1`, id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
 	return err == nil, err
 }
 
-// requireProduct returns productNotFound unless product id exists. Products
-// are never deleted, so a write that checked may insert without a transaction.
-func requireProduct(ctx context.Context, q queryer, id int64) error {
-	ok, err := productExists(ctx, q, id)
-	if err == nil && !ok {
-		return productNotFound(id)
+// productUnit is the unit of product id (its producer's commune), which the
+// audit rows of the product's cycle carry; productNotFound if there is no
+// such product. Products are never deleted, so a write that read it may
+// insert under the product in the same transaction.
+func productUnit(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
+	var unit string
+	err := tx.QueryRowContext(ctx, `SELECT unit_code FROM products WHERE id = $1`, id).Scan(&unit)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", productNotFound(id)
 	}
-	return err
+	if err != nil {
+		return "", fmt.Errorf("read product %d: %w", id, err)
+	}
+	return unit, nil
 }
