@@ -39,7 +39,19 @@ func Record(ctx context.Context, tx *sql.Tx, changes ...Change) error {
 	if !ok {
 		id = auth.Identity{Subject: Anonymous}
 	}
+	if len(changes) == 0 {
+		return nil
+	}
 	method, _ := grpc.Method(ctx)
+	// One statement for every row: an import writes thousands, and parsing
+	// the INSERT again for each doubled its time on SQLite.
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO audit_events
+		(actor, actor_role, actor_unit, request_id, method, resource, unit_code, before_json, after_json)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	defer stmt.Close()
 	for _, c := range changes {
 		before, err := jsonText(c.Before)
 		if err != nil {
@@ -49,9 +61,7 @@ func Record(ctx context.Context, tx *sql.Tx, changes ...Change) error {
 		if err != nil {
 			return fmt.Errorf("audit %s: %w", c.Resource, err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_events
-			(actor, actor_role, actor_unit, request_id, method, resource, unit_code, before_json, after_json)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		if _, err := stmt.ExecContext(ctx,
 			id.Subject, string(id.Role), id.Unit, grpcserver.RequestIDFromContext(ctx), method,
 			c.Resource, c.Unit, before, after); err != nil {
 			return fmt.Errorf("audit %s: %w", c.Resource, err)

@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/ntmsuite/ntm/platform/audit"
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/servicemain"
+	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/registry/internal/server"
 	"github.com/ntmsuite/ntm/services/registry/internal/store"
@@ -53,8 +55,12 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	st := store.New(d)
 	srv := grpcserver.New(grpcserver.Options{
 		Logger: cfg.Logger, Metrics: cfg.Metrics, Reflection: cfg.Reflection, AuthKeys: cfg.AuthKeys,
-		Ready: st.Ping, ServiceNames: []string{registryv1.RegistryService_ServiceDesc.ServiceName},
+		Ready: st.Ping, ServiceNames: []string{registryv1.RegistryService_ServiceDesc.ServiceName, auditv1.AuditService_ServiceDesc.ServiceName},
 	})
+	// The guard looks unit paths up in the registry's own store: other
+	// services ask the registry over gRPC (registryclient.Path).
+	guard := auth.NewGuard(cfg.AuthKeys != nil, st.Path)
+	audit.Register(srv, "registry", d, guard)
 	var (
 		h   *cache.Healing     // nil: nothing caches registry data
 		inv server.Invalidator // stays a nil interface then, not a nil *Healing
@@ -65,6 +71,6 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		h = cache.NewHealing(cfg.Cache, server.Generation)
 		inv = h
 	}
-	registryv1.RegisterRegistryServiceServer(srv.GRPC(), server.New(st, inv, cfg.Logger))
+	registryv1.RegisterRegistryServiceServer(srv.GRPC(), server.New(st, guard, inv, cfg.Logger))
 	return &Service{servicemain.NewOpened(d, srv, h)}, nil
 }

@@ -1,9 +1,10 @@
 package server
 
 import (
+	"cmp"
 	"context"
-	"fmt"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/request"
@@ -11,7 +12,12 @@ import (
 	"github.com/ntmsuite/ntm/services/registry/internal/unit"
 )
 
+// CreateRecognition and RevokeRecognition are decisions about the unit: a
+// commune does not recognise itself.
 func (s *Server) CreateRecognition(ctx context.Context, req *registryv1.CreateRecognitionRequest) (*registryv1.Recognition, error) {
+	if err := s.decide(ctx, req.GetUnitCode()); err != nil {
+		return nil, err
+	}
 	p := req.GetRecognition()
 	from, err := request.Date(p.GetEffectiveDate(), "recognition.effective_date")
 	if err != nil {
@@ -28,6 +34,9 @@ func (s *Server) CreateRecognition(ctx context.Context, req *registryv1.CreateRe
 }
 
 func (s *Server) RevokeRecognition(ctx context.Context, req *registryv1.RevokeRecognitionRequest) (*registryv1.Recognition, error) {
+	if err := s.decide(ctx, req.GetUnitCode()); err != nil {
+		return nil, err
+	}
 	day, err := request.Date(req.GetRevokedOn(), "revoked_on")
 	if err != nil {
 		return nil, err
@@ -40,7 +49,11 @@ func (s *Server) RevokeRecognition(ctx context.Context, req *registryv1.RevokeRe
 	return recognitionToProto(r), nil
 }
 
+// ListRecognitions is a read of its parent unit, or of the whole country.
 func (s *Server) ListRecognitions(ctx context.Context, req *registryv1.ListRecognitionsRequest) (*registryv1.ListRecognitionsResponse, error) {
+	if err := s.guard.Unit(ctx, auth.Read, cmp.Or(req.GetParent(), auth.CountryCode)); err != nil {
+		return nil, err
+	}
 	asOf, err := request.AsOf(req.GetAsOf(), "as_of")
 	if err != nil {
 		return nil, err
@@ -64,7 +77,7 @@ func (s *Server) ListRecognitions(ctx context.Context, req *registryv1.ListRecog
 
 func recognitionToProto(r unit.Recognition) *registryv1.Recognition {
 	return &registryv1.Recognition{
-		Name: fmt.Sprintf("units/%s/recognitions/%d", r.UnitCode, r.ID), UnitCode: r.UnitCode,
+		Name: r.Name(), UnitCode: r.UnitCode,
 		Level: registryv1.RecognitionLevel(r.Level), DecisionNumber: r.DecisionNumber, EffectiveDate: r.Valid.From.String(),
 		CriteriaSet: r.CriteriaSet, Year: int32(r.Year), RevokedOn: r.Valid.To.String(), RevocationDecision: r.RevocationNo,
 	}

@@ -1,5 +1,6 @@
-// Package server implements ntm.registry.v1.RegistryService: it maps protos to
-// the unit domain and back and calls the store. No SQL and no rules live here.
+// Package server implements ntm.registry.v1.RegistryService: it checks the
+// caller's say over the units a call touches, maps protos to the unit domain
+// and back and calls the store. No SQL and no rules of the map live here.
 package server
 
 import (
@@ -10,6 +11,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
@@ -29,6 +31,7 @@ const (
 type Server struct {
 	registryv1.UnimplementedRegistryServiceServer
 	store      *store.Store
+	guard      *auth.Guard
 	invalidate Invalidator
 	log        *slog.Logger
 }
@@ -43,12 +46,13 @@ type Invalidator interface {
 // Generation is the cache generation the registry advances on every write.
 const Generation = "registry"
 
-// New builds the service; inv may be nil when nothing caches registry data.
-func New(s *store.Store, inv Invalidator, log *slog.Logger) *Server {
+// New builds the service. guard checks every call's caller (nil allows
+// everything); inv may be nil when nothing caches registry data.
+func New(s *store.Store, guard *auth.Guard, inv Invalidator, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Server{store: s, invalidate: inv, log: log}
+	return &Server{store: s, guard: guard, invalidate: inv, log: log}
 }
 
 // changed advances the registry generation after a committed write (see
@@ -58,6 +62,10 @@ func (s *Server) changed(ctx context.Context) {
 		cache.Invalidate(ctx, s.invalidate, Generation, s.log)
 	}
 }
+
+// GetUnit, ListUnits, ListAncestors and GetUnitLineage check no unit: the
+// map is public, and every service resolves its callers' scope through
+// these calls, with the caller's own token.
 
 func (s *Server) GetUnit(ctx context.Context, req *registryv1.GetUnitRequest) (*registryv1.Unit, error) {
 	asOf, err := request.AsOf(req.GetAsOf(), "as_of")
@@ -147,7 +155,12 @@ func (s *Server) GetUnitLineage(ctx context.Context, req *registryv1.GetUnitLine
 	return out, nil
 }
 
+// CreateUnit is decided over the new unit's parent; a province, by the
+// whole country.
 func (s *Server) CreateUnit(ctx context.Context, req *registryv1.CreateUnitRequest) (*registryv1.Unit, error) {
+	if err := s.decide(ctx, req.GetUnit().GetParentCode()); err != nil {
+		return nil, err
+	}
 	from, err := request.Date(req.GetValidFrom(), "valid_from")
 	if err != nil {
 		return nil, err
@@ -175,6 +188,9 @@ func (s *Server) CreateUnitChange(ctx context.Context, req *registryv1.CreateUni
 	if err != nil {
 		return nil, err
 	}
+	if err := s.decide(ctx, changeScope(c)...); err != nil {
+		return nil, err
+	}
 	applied, err := s.store.ApplyChanges(ctx, []unit.Change{c})
 	if err != nil {
 		return nil, err
@@ -193,7 +209,12 @@ func (s *Server) CreateUnitChange(ctx context.Context, req *registryv1.CreateUni
 	return out, nil
 }
 
+// ImportUnits loads units anywhere, provinces included: the whole
+// country's decision.
 func (s *Server) ImportUnits(ctx context.Context, req *registryv1.ImportUnitsRequest) (*registryv1.ImportUnitsResponse, error) {
+	if err := s.guard.Global(ctx, auth.Decide); err != nil {
+		return nil, err
+	}
 	changes, err := importChanges(req)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/ntmsuite/ntm/platform/audit"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/fault"
@@ -52,9 +53,12 @@ func (s *Store) AddRecognition(ctx context.Context, r unit.Recognition) (unit.Re
 		if err := unit.CheckRecognition(r, v, exists); err != nil {
 			return err
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO recognitions (unit_code, level, decision_number, effective_date, criteria_set, year)
+		if err := tx.QueryRowContext(ctx, `INSERT INTO recognitions (unit_code, level, decision_number, effective_date, criteria_set, year)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			r.UnitCode, r.Level.String(), r.DecisionNumber, r.Valid.From, r.CriteriaSet, r.Year).Scan(&r.ID)
+			r.UnitCode, r.Level.String(), r.DecisionNumber, r.Valid.From, r.CriteriaSet, r.Year).Scan(&r.ID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, recognitionAudit(nil, r))
 	})
 	return r, err
 }
@@ -63,16 +67,16 @@ func (s *Store) AddRecognition(ctx context.Context, r unit.Recognition) (unit.Re
 func (s *Store) RevokeRecognition(ctx context.Context, unitCode string, id int64, day date.Date, decision string) (unit.Recognition, error) {
 	var r unit.Recognition
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		r, err = scanRecognition(tx.QueryRowContext(ctx,
+		before, err := scanRecognition(tx.QueryRowContext(ctx,
 			`SELECT `+recognitionColumns+` FROM recognitions r WHERE r.id = $1 AND r.unit_code = $2`, id, unitCode))
 		if errors.Is(err, sql.ErrNoRows) {
-			return fault.NotFound("recognition", fmt.Sprintf("units/%s/recognitions/%d", unitCode, id), "unit %s has no recognition %d", unitCode, id)
+			missing := unit.Recognition{UnitCode: unitCode, ID: id}
+			return fault.NotFound("recognition", missing.Name(), "unit %s has no recognition %d", unitCode, id)
 		}
 		if err != nil {
 			return err
 		}
-		if err := unit.CheckRevocation(r, day); err != nil {
+		if err := unit.CheckRevocation(before, day); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE recognitions SET revoked_on = $1, revocation_decision = $2 WHERE id = $3 AND revoked_on IS NULL`, day, decision, id)
@@ -82,8 +86,9 @@ func (s *Store) RevokeRecognition(ctx context.Context, unitCode string, id int64
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return fault.Conflict("recognition %d was revoked by another request at the same time", id)
 		}
+		r = before
 		r.Valid.To, r.RevocationNo = day, decision
-		return nil
+		return audit.Record(ctx, tx, recognitionAudit(&before, r))
 	})
 	return r, err
 }

@@ -1,6 +1,8 @@
 package unit
 
 import (
+	"fmt"
+
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
 )
@@ -42,6 +44,9 @@ type Recognition struct {
 	Year           int
 	RevocationNo   string
 }
+
+// Name is the recognition's resource name, units/{code}/recognitions/{id}.
+func (r Recognition) Name() string { return fmt.Sprintf("units/%s/recognitions/%d", r.UnitCode, r.ID) }
 
 // CheckRecognition checks a new recognition against the unit's version on its
 // effective date: only communes and villages are recognised with the commune

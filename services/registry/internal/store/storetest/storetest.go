@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/services/registry/internal/store"
@@ -33,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"Ancestors", testAncestors},
 		{"RecognitionsAsOfAndFormer", testRecognitions},
 		{"RacingChangesKeepTheHierarchy", testRacingChanges},
+		{"PathForAccessChecks", testPath},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -441,5 +443,34 @@ func testRacingChanges(t *testing.T, s *store.Store) {
 	}
 	if _, err := s.UnitAt(ctx, v.ParentCode, d("2025-07-01")); err != nil {
 		t.Fatalf("unit 200 is under %s, which does not exist on 2025-07-01: %v", v.ParentCode, err)
+	}
+}
+
+// A unit's path decides who has the say over it: on the day while it
+// exists, on its last day once it has ended (its province keeps the say),
+// the unit alone before it exists.
+func testPath(t *testing.T, s *store.Store) {
+	seed(t, s)
+	abolish := change(unit.KindAbolish, "2025-07-01")
+	abolish.Abolish = &unit.Abolish{Codes: []string{"170", "171"}, ChildrenNewParent: "19"}
+	apply(t, s, abolish)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		code, day string
+		want      auth.Path
+	}{
+		{"1000", "2020-01-01", auth.Path{"1000", "100", "170", "19"}},
+		{"1000", "2026-01-01", auth.Path{"1000", "100", "19"}},
+		{"170", "2026-01-01", auth.Path{"170", "19"}},
+		{"19", "2026-01-01", auth.Path{"19"}},
+		{"100", "2000-01-01", auth.Path{"100"}},
+		{"170", "2000-01-01", auth.Path{"170"}},
+	} {
+		if got, err := s.Path(ctx, tc.code, d(tc.day)); err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("Path(%s, %s) = %v, %v; want %v", tc.code, tc.day, got, err, tc.want)
+		}
+	}
+	if _, err := s.Path(ctx, "999", d("2026-01-01")); !errors.Is(err, auth.ErrUnknownUnit) {
+		t.Errorf("Path of a unit never known: %v, want auth.ErrUnknownUnit", err)
 	}
 }

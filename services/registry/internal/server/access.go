@@ -1,0 +1,70 @@
+package server
+
+import (
+	"context"
+
+	"github.com/ntmsuite/ntm/platform/auth"
+	"github.com/ntmsuite/ntm/services/registry/internal/unit"
+)
+
+// decide checks that the caller may decide about each unit of codes (once
+// each, in order; the first refusal refuses the call). "" stands for the
+// parent of a new province: the whole country, so admins and services only.
+func (s *Server) decide(ctx context.Context, codes ...string) error {
+	seen := make(map[string]bool, len(codes))
+	for _, code := range codes {
+		if seen[code] {
+			continue
+		}
+		seen[code] = true
+		var err error
+		if code == "" {
+			err = s.guard.Global(ctx, auth.Decide)
+		} else {
+			err = s.guard.Unit(ctx, auth.Decide, code)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// changeScope is every unit a change names that a caller must have the say
+// over to record it: the existing units it changes or ends, the parents it
+// moves units under, and the parent of each unit it creates ("" for a new
+// province). Units it moves without naming them (the children of a merged
+// or abolished unit) lie under a named one.
+func changeScope(c unit.Change) []string {
+	var codes []string
+	parents := func(specs ...unit.Spec) {
+		for _, sp := range specs {
+			codes = append(codes, sp.ParentCode)
+		}
+	}
+	switch c.Kind {
+	case unit.KindCreate:
+		parents(c.Create...)
+	case unit.KindRename:
+		codes = append(codes, c.Rename.Code)
+	case unit.KindReclassify:
+		codes = append(codes, c.Reclassify.Code)
+	case unit.KindMerge:
+		// The absorbing unit is one of the sources.
+		codes = append(codes, c.Merge.Sources...)
+		if c.Merge.NewUnit != nil {
+			parents(*c.Merge.NewUnit)
+		}
+	case unit.KindSplit:
+		codes = append(codes, c.Split.Source)
+		parents(c.Split.NewUnits...)
+	case unit.KindTransfer:
+		codes = append(codes, c.Transfer.Code, c.Transfer.NewParent)
+	case unit.KindAbolish:
+		codes = append(codes, c.Abolish.Codes...)
+		if c.Abolish.ChildrenNewParent != "" {
+			codes = append(codes, c.Abolish.ChildrenNewParent)
+		}
+	}
+	return codes
+}
