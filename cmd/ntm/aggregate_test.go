@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -107,15 +106,7 @@ func TestAssessmentFlipsTheNextAggregate(t *testing.T) {
 	// Sơn Phú (05010) on 2020-10-31: ĐĐĐĐCĐĐĐĐBCĐĐĐĐĐCĐĐ (15 met). A
 	// correction recorded later the same day has criterion 17 met.
 	body := `{"assessedOn":"2020-10-31","author":"Văn phòng Điều phối NTM huyện Định Hóa","verdicts":[` + verdicts("ĐĐĐĐCĐĐĐĐBCĐĐĐĐĐĐĐĐ") + `]}`
-	resp, err := http.Post(base+"/v1/units/05010/assessments", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("POST assessment = %d %s", resp.StatusCode, b)
-	}
+	postJSON(t, base+"/v1/units/05010/assessments", body, http.StatusCreated, nil)
 	after := getAggregate(t, base, "as_of=2020-10-31")
 	if after.Criteria[16].Met != before.Criteria[16].Met+1 {
 		t.Errorf("criterion 17 after = %d, want %d", after.Criteria[16].Met, before.Criteria[16].Met+1)

@@ -43,9 +43,11 @@ func generateCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	batch := fs.Int("batch", 500, fmt.Sprintf("assessments per BatchCreateAssessments request (1..%d)", maxBatch))
 	registryAddr := fs.String("registry-addr", "127.0.0.1:9101", "registry gRPC address")
 	criteriaAddr := fs.String("criteria-addr", "127.0.0.1:9102", "criteria gRPC address")
+	token := tokenFlag(fs)
 	if err := config.Parse(fs, args[1:], "NTM_"); err != nil {
 		return err
 	}
+	ctx = withToken(ctx, *token)
 	if fs.NArg() != 0 {
 		return errors.New(generateUsage)
 	}

@@ -16,7 +16,7 @@ import (
 func TestGenerateCountry(t *testing.T) {
 	s := startTestSuite(t, upConfig{})
 	args := []string{"generate", "country", "--communes", "200", "--provinces", "4", "--seed", "9", "--batch", "64",
-		"--registry-addr", s.registryAddr, "--criteria-addr", s.criteriaAddr}
+		"--registry-addr", s.registryAddr, "--criteria-addr", s.criteriaAddr, "--token", tokenOf(t, demoAdmin)}
 	var out bytes.Buffer
 	if err := run(context.Background(), args, &out, slog.Default()); err != nil {
 		t.Fatalf("ntm %s: %v\n%s", strings.Join(args, " "), err, out.String())

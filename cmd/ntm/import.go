@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -19,11 +20,12 @@ import (
 // importCmd sends a unit CSV to a running registry; the registry writes all rows or none.
 func importCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "units" {
-		return errors.New("usage: ntm import units FILE.csv [--registry-addr ADDR] [--decision NUMBER]")
+		return errors.New("usage: ntm import units FILE.csv [--registry-addr ADDR] [--decision NUMBER] [--token TOKEN]")
 	}
 	fs := flag.NewFlagSet("ntm import units", flag.ContinueOnError)
 	addr := fs.String("registry-addr", "127.0.0.1:9101", "registry gRPC address")
 	decision := fs.String("decision", "", "decision number recorded with the import (default \"import\")")
+	token := tokenFlag(fs)
 	file, err := parseInterspersed(fs, args[1:])
 	if err != nil {
 		return err
@@ -42,7 +44,7 @@ func importCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer conn.Close()
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	ctx, cancel := context.WithTimeout(withToken(ctx, cmp.Or(*token, os.Getenv(tokenEnv))), 5*time.Minute)
 	defer cancel()
 	resp, err := registryv1.NewRegistryServiceClient(conn).ImportUnits(ctx, unitimport.Request(rows, *decision))
 	if err != nil {
@@ -55,7 +57,7 @@ func importCmd(ctx context.Context, args []string, stdout io.Writer) error {
 // parseInterspersed parses flags before and after the one file argument
 // (`ntm import units FILE.csv --registry-addr …`, as people type it).
 func parseInterspersed(fs *flag.FlagSet, args []string) (string, error) {
-	usage := errors.New("usage: ntm import units FILE.csv [--registry-addr ADDR] [--decision NUMBER]")
+	usage := errors.New("usage: ntm import units FILE.csv [--registry-addr ADDR] [--decision NUMBER] [--token TOKEN]")
 	if err := fs.Parse(args); err != nil {
 		return "", err
 	}

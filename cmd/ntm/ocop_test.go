@@ -2,9 +2,7 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -14,20 +12,7 @@ import (
 // status is want.
 func postJSON(t *testing.T, url, body string, want int, out any) []byte {
 	t.Helper()
-	resp, err := http.Post(url, "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != want {
-		t.Fatalf("POST %s %s = %d %s, want %d", url, body, resp.StatusCode, b, want)
-	}
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			t.Fatalf("POST %s: %v in %s", url, err, b)
-		}
-	}
+	_, b := call(t, http.MethodPost, url, tokenOf(t, demoAdmin), body, want, out)
 	return b
 }
 

@@ -18,11 +18,13 @@ import (
 
 	"github.com/ntmsuite/ntm/cmd/ntm/internal/demo"
 	"github.com/ntmsuite/ntm/gateway"
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/config"
 	"github.com/ntmsuite/ntm/platform/grpcclient"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/metricshttp"
+	"github.com/ntmsuite/ntm/platform/servicemain"
 	"github.com/ntmsuite/ntm/services/criteria"
 	"github.com/ntmsuite/ntm/services/funding"
 	"github.com/ntmsuite/ntm/services/ocop"
@@ -41,6 +43,8 @@ type upConfig struct {
 	catalogDir   string
 	metricsAddr  string
 	demo         bool
+	// authKeys verify every call's token; nil serves without authentication.
+	authKeys *auth.KeySet
 }
 
 func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
@@ -56,17 +60,32 @@ func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logge
 	fs.StringVar(&cfg.redisAddr, "redis-addr", "", "Redis address of the aggregate cache; empty caches in this process")
 	fs.StringVar(&cfg.catalogDir, "catalog-dir", "", "directory of extra criteria catalog files (a province's thresholds)")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", "127.0.0.1:9100", "Prometheus /metrics listen address; empty disables")
-	fs.BoolVar(&cfg.demo, "demo", false, "load the demo province (Thái Nguyên) unless it is already there")
+	fs.BoolVar(&cfg.demo, "demo", false, "load the demo province (Thái Nguyên) unless it is already there, and print an admin's and a commune officer's tokens (signed with a key made for this run when no keys are given)")
+	authFlags := servicemain.NewAuthFlags(fs)
 	if err := config.Parse(fs, args, "NTM_"); err != nil {
 		return err
 	}
 	logger.Info("starting ntm", config.Redacted(fs)...)
+	keys, err := authFlags.Load()
+	if errors.Is(err, servicemain.ErrNoAuthKeys) && cfg.demo {
+		keys, err = ephemeralKeys()
+	}
+	if err != nil {
+		return err
+	}
+	cfg.authKeys = keys
 	s, err := startSuite(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "NTM Suite is up.\n  REST:     %s   (try %s/v1/units/%s/aggregate?as_of=2020-12-31)\n  OpenAPI:  %s/openapi.json\n  health:   %s/healthz\n  registry: %s (gRPC)\n  criteria: %s (gRPC)\n  ocop:     %s (gRPC)\n  funding:  %s (gRPC)\nPress Ctrl+C to stop.\n",
 		s.httpURL, s.httpURL, demo.ProvinceCode, s.httpURL, s.httpURL, s.registryAddr, s.criteriaAddr, s.ocopAddr, s.fundingAddr)
+	if cfg.demo && keys != nil {
+		if err := writeDemoTokens(stdout, cfg.dataDir, keys); err != nil {
+			s.cancel()
+			return errors.Join(err, s.wait())
+		}
+	}
 	return s.wait()
 }
 
@@ -105,7 +124,7 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 		aggCache = r
 	}
 	reg, err := registry.Open(ctx, registry.Config{SQLitePath: filepath.Join(cfg.dataDir, "registry.db"),
-		PostgresURL: cfg.postgresURL, PostgresSchema: "registry", Logger: logger, Metrics: metrics, Cache: aggCache})
+		PostgresURL: cfg.postgresURL, PostgresSchema: "registry", Logger: logger, Metrics: metrics, Cache: aggCache, AuthKeys: cfg.authKeys})
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +140,7 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 	s.closers = append(s.closers, regConn.Close)
 	crit, err := criteria.Open(ctx, criteria.Config{SQLitePath: filepath.Join(cfg.dataDir, "criteria.db"),
 		PostgresURL: cfg.postgresURL, PostgresSchema: "criteria", CatalogDir: cfg.catalogDir,
-		Registry: regConn, Cache: aggCache, Logger: logger, Metrics: metrics, Registerer: promReg})
+		Registry: regConn, Cache: aggCache, Logger: logger, Metrics: metrics, Registerer: promReg, AuthKeys: cfg.authKeys})
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +151,7 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 
 	oc, err := ocop.Open(ctx, ocop.Config{SQLitePath: filepath.Join(cfg.dataDir, "ocop.db"),
 		PostgresURL: cfg.postgresURL, PostgresSchema: "ocop",
-		Registry: regConn, Cache: aggCache, Logger: logger, Metrics: metrics, Registerer: promReg})
+		Registry: regConn, Cache: aggCache, Logger: logger, Metrics: metrics, Registerer: promReg, AuthKeys: cfg.authKeys})
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +162,7 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 
 	fu, err := funding.Open(ctx, funding.Config{SQLitePath: filepath.Join(cfg.dataDir, "funding.db"),
 		PostgresURL: cfg.postgresURL, PostgresSchema: "funding",
-		Registry: regConn, Cache: aggCache, Logger: logger, Metrics: metrics, Registerer: promReg})
+		Registry: regConn, Cache: aggCache, Logger: logger, Metrics: metrics, Registerer: promReg, AuthKeys: cfg.authKeys})
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +172,7 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 	}
 
 	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: s.registryAddr, CriteriaAddr: s.criteriaAddr, OcopAddr: s.ocopAddr,
-		FundingAddr: s.fundingAddr, Logger: logger})
+		FundingAddr: s.fundingAddr, Logger: logger, AuthKeys: cfg.authKeys})
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +200,7 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 	}
 
 	if cfg.demo {
-		if err := loadDemo(ctx, s, logger); err != nil {
+		if err := loadDemo(ctx, s, cfg.authKeys, logger); err != nil {
 			return nil, err
 		}
 	}
@@ -199,7 +218,13 @@ func serve(ctx context.Context, g *errgroup.Group, name, addr string, fn func(co
 	return lis.Addr().String(), nil
 }
 
-func loadDemo(ctx context.Context, s *suite, logger *slog.Logger) error {
+// loadDemo loads the demo data through the services' APIs, as the system
+// role (the audit names it ntm-up-demo).
+func loadDemo(ctx context.Context, s *suite, keys *auth.KeySet, logger *slog.Logger) error {
+	ctx, err := signedAs(ctx, keys, demoLoader)
+	if err != nil {
+		return err
+	}
 	var conns []*grpc.ClientConn
 	defer func() {
 		for _, c := range conns {

@@ -13,9 +13,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/dbtest"
 )
 
@@ -24,6 +26,7 @@ func startTestSuite(t *testing.T, cfg upConfig) *suite {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg.httpAddr, cfg.registryAddr, cfg.criteriaAddr, cfg.ocopAddr, cfg.fundingAddr, cfg.demo = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", true
+	cfg.authKeys = testKeys
 	if cfg.dataDir == "" {
 		cfg.dataDir = t.TempDir()
 	}
@@ -41,23 +44,72 @@ func startTestSuite(t *testing.T, cfg upConfig) *suite {
 	return s
 }
 
-func getJSON(t *testing.T, url string, wantStatus int, out any) http.Header {
+// testKeys sign the tokens of these tests; every test suite verifies with them.
+var testKeys = func() *auth.KeySet {
+	keys, err := ephemeralKeys()
+	if err != nil {
+		panic(err)
+	}
+	return keys
+}()
+
+// tokenOf is a bearer token of id, signed with testKeys.
+func tokenOf(t *testing.T, id auth.Identity) string {
 	t.Helper()
-	resp, err := http.Get(url)
+	token, err := testKeys.Sign(id, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token
+}
+
+// send makes one REST call with token ("" sends none) and returns the
+// status, headers and body.
+func send(t *testing.T, method, url, token, body string) (int, http.Header, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != wantStatus {
-		t.Fatalf("GET %s = %d %s, want %d", url, resp.StatusCode, body, wantStatus)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Header, b
+}
+
+// call sends as token, fails t unless the status is want, and decodes the
+// answer into out (when not nil).
+func call(t *testing.T, method, url, token, body string, want int, out any) (http.Header, []byte) {
+	t.Helper()
+	code, header, b := send(t, method, url, token, body)
+	if code != want {
+		t.Fatalf("%s %s %s = %d %s, want %d", method, url, body, code, b, want)
 	}
 	if out != nil {
-		if err := json.Unmarshal(body, out); err != nil {
-			t.Fatalf("GET %s: %v in %s", url, err, body)
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("%s %s: %v in %s", method, url, err, b)
 		}
 	}
-	return resp.Header
+	return header, b
+}
+
+// getJSON reads url as the demo admin.
+func getJSON(t *testing.T, url string, wantStatus int, out any) http.Header {
+	t.Helper()
+	header, _ := call(t, http.MethodGet, url, tokenOf(t, demoAdmin), "", wantStatus, out)
+	return header
 }
 
 type unitList struct {
@@ -154,14 +206,9 @@ func TestBadInputIs400NamingTheFieldAndChangesNothing(t *testing.T) {
 		{"/v1/unitChanges", `{"decisionNumber":"1","effectiveDate":"2026-01-01","merge":{"sourceCodes":["06101","05007"],"absorbingCode":"06101"}}`, "unit_change.merge.source_codes[1]", 400},
 		{"/v1/unitChanges", `{"decisionNumber":"1","effectiveDate":"2026-01-01","abolish":{"codes":["06101"]}}`, "units/06101", 400},
 	} {
-		resp, err := http.Post(base+tc.path, "application/json", strings.NewReader(tc.body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != tc.status || !bytes.Contains(body, []byte(fmt.Sprintf("%q", tc.field))) {
-			t.Errorf("POST %s %s = %d %s; want %d naming %q", tc.path, tc.body, resp.StatusCode, body, tc.status, tc.field)
+		code, _, body := send(t, http.MethodPost, base+tc.path, tokenOf(t, demoAdmin), tc.body)
+		if code != tc.status || !bytes.Contains(body, []byte(fmt.Sprintf("%q", tc.field))) {
+			t.Errorf("POST %s %s = %d %s; want %d naming %q", tc.path, tc.body, code, body, tc.status, tc.field)
 		}
 	}
 	if after := communes(t, base, "2026-01-01"); len(after) != len(before) {
@@ -181,13 +228,13 @@ func TestImportUnits(t *testing.T) {
 	}
 	var out bytes.Buffer
 	bad := write("bad.csv", "code,name,type,parent_code,valid_from\n0610101,Thôn Mới,VILLAGE,06101,2026-03-01\n0610102,Thôn Lạc,VILLAGE,888,2026-03-01\n")
-	err := run(context.Background(), []string{"import", "units", "--registry-addr", s.registryAddr, bad}, &out, slog.Default())
+	err := run(context.Background(), []string{"import", "units", "--registry-addr", s.registryAddr, "--token", tokenOf(t, demoAdmin), bad}, &out, slog.Default())
 	if err == nil || !strings.Contains(err.Error(), "bad.csv:3: parent_code") {
 		t.Fatalf("import of a bad parent: %v, want an error at bad.csv:3 parent_code", err)
 	}
 	good := write("good.csv", "code,name,type,parent_code,valid_from\n0610101,Thôn Mới,VILLAGE,06101,2026-03-01\n")
 	// Flags after the file name, as the README writes it.
-	if err := run(context.Background(), []string{"import", "units", good, "--registry-addr", s.registryAddr}, &out, slog.Default()); err != nil {
+	if err := run(context.Background(), []string{"import", "units", good, "--registry-addr", s.registryAddr, "--token", tokenOf(t, demoAdmin)}, &out, slog.Default()); err != nil {
 		t.Fatal(err)
 	}
 	var villages unitList

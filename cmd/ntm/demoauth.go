@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"google.golang.org/grpc/metadata"
+
+	"github.com/ntmsuite/ntm/platform/auth"
+)
+
+// The demo's callers: the README tour posts as the officer of Xã Võ Nhai
+// and gets 403 for its neighbour Xã Định Hóa.
+const (
+	demoCommune   = "06101"
+	demoNeighbour = "05101"
+	demoTokenTTL  = 24 * time.Hour
+)
+
+var (
+	demoAdmin   = auth.Identity{Subject: "demo-admin", Role: auth.Admin}
+	demoOfficer = auth.Identity{Subject: "demo-officer-" + demoCommune, Role: auth.CommuneOfficer, Unit: demoCommune}
+	// demoLoader is who the audit says loaded the demo data.
+	demoLoader = auth.Identity{Subject: "ntm-up-demo", Role: auth.System}
+)
+
+// ephemeralKeys is a key set made for one run of `ntm up --demo` without
+// keys: its tokens die with the process.
+func ephemeralKeys() (*auth.KeySet, error) {
+	data, err := auth.NewKeySet("demo-"+time.Now().UTC().Format("20060102T150405"), auth.EdDSA)
+	if err != nil {
+		return nil, err
+	}
+	return auth.ParseKeySet(data)
+}
+
+// demoTokensFile is where `ntm up --demo` leaves the tour's tokens, for
+// `. data/demo-tokens.env` in another terminal.
+const demoTokensFile = "demo-tokens.env"
+
+// writeDemoTokens prints the tokens of the README tour and writes them,
+// as shell assignments, to demoTokensFile in dir (readable by the owner
+// only: they are an admin's credentials).
+func writeDemoTokens(w io.Writer, dir string, keys *auth.KeySet) error {
+	now := time.Now()
+	admin, err := keys.Sign(demoAdmin, demoTokenTTL, now)
+	if err != nil {
+		return err
+	}
+	officer, err := keys.Sign(demoOfficer, demoTokenTTL, now)
+	if err != nil {
+		return err
+	}
+	env := fmt.Sprintf("ADMIN_TOKEN=%s\nOFFICER_TOKEN=%s\n", admin, officer)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	path := filepath.Join(dir, demoTokensFile)
+	if err := os.WriteFile(path, []byte(env), 0o600); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "Demo tokens (valid %v; send as Authorization: Bearer …), also in %s:\n  ADMIN_TOKEN=%s\n  OFFICER_TOKEN=%s   (commune officer of %s)\n",
+		demoTokenTTL, path, admin, officer, demoCommune)
+	return err
+}
+
+// tokenEnv holds the token of the client commands when --token is not given.
+const tokenEnv = "NTM_TOKEN"
+
+// tokenFlag defines --token on a command that calls the services.
+func tokenFlag(fs *flag.FlagSet) *string {
+	return fs.String("token", "", "bearer token to call the services with (`ntm token create`); default "+tokenEnv)
+}
+
+// withToken is ctx carrying a bearer token for outgoing gRPC calls; an
+// empty token leaves ctx as it is (a suite without authentication).
+func withToken(ctx context.Context, token string) context.Context {
+	if token == "" {
+		return ctx
+	}
+	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+token)
+}
+
+// signedAs is ctx calling as id for a few minutes, signed with keys (nil:
+// no authentication, no token).
+func signedAs(ctx context.Context, keys *auth.KeySet, id auth.Identity) (context.Context, error) {
+	if keys == nil {
+		return ctx, nil
+	}
+	token, err := keys.Sign(id, 10*time.Minute, time.Now())
+	return withToken(ctx, token), err
+}
