@@ -66,7 +66,7 @@ func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logge
 		return err
 	}
 	logger.Info("starting ntm", config.Redacted(fs)...)
-	keys, err := authFlags.Load()
+	keys, err := authFlags.Load(ctx, logger)
 	if errors.Is(err, servicemain.ErrNoAuthKeys) && cfg.demo {
 		keys, err = ephemeralKeys()
 	}

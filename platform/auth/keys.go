@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 )
 
 // Algorithms a key may use. HS256 is one shared secret (every verifier can
@@ -35,8 +36,12 @@ type Key struct {
 // verifies, so a rotation lists the new key first and drops the old one
 // once its tokens have expired.
 type KeySet struct {
-	keys []Key
+	// keys is swapped whole when the key file changes (see Watch).
+	keys atomic.Pointer[[]Key]
 }
+
+// current is the keys in force now.
+func (ks *KeySet) current() []Key { return *ks.keys.Load() }
 
 // keyFile is the JSON form of a key set, in a file or an environment
 // variable: {"keys": [{"kid": "2026-11", "alg": "EdDSA", "key": "<base64>"}]}.
@@ -62,7 +67,7 @@ func ParseKeySet(data []byte) (*KeySet, error) {
 	if len(f.Keys) == 0 {
 		return nil, errors.New("auth keys: no keys")
 	}
-	ks := &KeySet{}
+	var keys []Key
 	seen := map[string]bool{}
 	for i, k := range f.Keys {
 		if k.ID == "" || seen[k.ID] {
@@ -73,8 +78,10 @@ func ParseKeySet(data []byte) (*KeySet, error) {
 		if err != nil {
 			return nil, fmt.Errorf("auth keys: keys[%d] (%s): %w", i, k.ID, err)
 		}
-		ks.keys = append(ks.keys, key)
+		keys = append(keys, key)
 	}
+	ks := &KeySet{}
+	ks.keys.Store(&keys)
 	return ks, nil
 }
 

@@ -35,7 +35,7 @@ func (ks *KeySet) Sign(id Identity, ttl time.Duration, now time.Time) (string, e
 	if ttl <= 0 {
 		return "", fmt.Errorf("ttl %v must be positive", ttl)
 	}
-	k := ks.keys[0]
+	k := ks.current()[0]
 	c := claims{RegisteredClaims: jwt.RegisteredClaims{
 		Issuer: Issuer, Audience: jwt.ClaimStrings{Audience}, Subject: id.Subject,
 		IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
@@ -77,7 +77,7 @@ func (ks *KeySet) Verify(token string, now time.Time) (Identity, error) {
 // with another algorithm than that key's.
 func (ks *KeySet) keyFor(t *jwt.Token) (any, error) {
 	kid, _ := t.Header["kid"].(string)
-	for _, k := range ks.keys {
+	for _, k := range ks.current() {
 		if k.ID != kid {
 			continue
 		}

@@ -55,7 +55,7 @@ func TestRefusedTokens(t *testing.T) {
 	sign := func(c claims) string {
 		tok := jwt.NewWithClaims(jwt.SigningMethodEdDSA, c)
 		tok.Header["kid"] = "k1"
-		s, err := tok.SignedString(ks.keys[0].private)
+		s, err := tok.SignedString(ks.current()[0].private)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +95,9 @@ func TestRotation(t *testing.T) {
 	old := newKeys(t, "2026-05", EdDSA)
 	oldToken, _ := old.Sign(officer, time.Hour, now)
 	next := newKeys(t, "2026-11", HS256)
-	rotated := &KeySet{keys: append(append([]Key{}, next.keys...), old.keys...)}
+	both := append(append([]Key{}, next.current()...), old.current()...)
+	rotated := &KeySet{}
+	rotated.keys.Store(&both)
 	newToken, err := rotated.Sign(officer, time.Hour, now)
 	if err != nil {
 		t.Fatal(err)

@@ -83,7 +83,7 @@ func RunDependent(ctx context.Context, args []string, logger *slog.Logger, d Dep
 		return err
 	}
 	logger.Info("starting "+d.Name, config.Redacted(fs)...)
-	keys, err := authFlags.Load()
+	keys, err := authFlags.Load(ctx, logger)
 	if err != nil {
 		return err
 	}
@@ -130,9 +130,15 @@ func NewAuthFlags(fs *flag.FlagSet) *AuthFlags {
 var ErrNoAuthKeys = errors.New("no keys to verify bearer tokens: give --auth-keys-file (or " + auth.KeysEnv + "), or --no-auth to serve without authentication")
 
 // Load reads the key set of the flags (or auth.KeysEnv); nil with
-// --no-auth.
-func (f *AuthFlags) Load() (*auth.KeySet, error) {
+// --no-auth. Keys from a file are read again as it changes until ctx ends
+// (auth.KeySet.Watch), so keys rotate without a restart.
+func (f *AuthFlags) Load(ctx context.Context, logger *slog.Logger) (*auth.KeySet, error) {
 	keys, err := auth.LoadKeySet(*f.file)
+	if err == nil && *f.file != "" && !*f.off {
+		go keys.Watch(ctx, *f.file, auth.WatchInterval, func(err error) {
+			logger.Error("auth keys: the file changed but cannot be used; the keys in force stay", "file", *f.file, "error", err)
+		})
+	}
 	switch {
 	case *f.off && (err == nil || !errors.Is(err, auth.ErrNoKeys)):
 		return nil, errors.New("--no-auth and keys both given: choose one")

@@ -52,11 +52,15 @@ func run(ctx context.Context, args []string) error {
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
 	keys, err := auth.LoadKeySet(*keysFile)
-	if errors.Is(err, auth.ErrNoKeys) {
-		keys, err = nil, nil
-	}
-	if err != nil {
+	switch {
+	case errors.Is(err, auth.ErrNoKeys):
+		keys = nil
+	case err != nil:
 		return err
+	case *keysFile != "":
+		go keys.Watch(ctx, *keysFile, auth.WatchInterval, func(err error) {
+			logger.Error("auth keys: the file changed but cannot be used; the keys in force stay", "file", *keysFile, "error", err)
+		})
 	}
 
 	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: *registryAddr, CriteriaAddr: *criteriaAddr, OcopAddr: *ocopAddr, FundingAddr: *fundingAddr, Logger: logger, AuthKeys: keys})

@@ -35,7 +35,7 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 		return err
 	}
 	logger.Info("starting registry", config.Redacted(fs)...)
-	keys, err := authFlags.Load()
+	keys, err := authFlags.Load(ctx, logger)
 	if err != nil {
 		return err
 	}
