@@ -15,9 +15,12 @@ const WatchInterval = 30 * time.Second
 // first in the file, without restarting anything, and the old one dropped
 // once its tokens have expired. A file that cannot be read or parsed
 // leaves the keys in force (a half-written file must not lock everyone
-// out) and is reported to onError.
+// out) and is reported to onError, once per content of the file (an
+// unreadable file at every read).
 func (ks *KeySet) Watch(ctx context.Context, file string, interval time.Duration, onError func(error)) {
-	last, _ := os.ReadFile(file)
+	// Nothing read yet: the first tick puts the file's keys in force again
+	// (the same keys, unless it changed since the caller loaded it).
+	var last []byte
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
@@ -32,13 +35,14 @@ func (ks *KeySet) Watch(ctx context.Context, file string, interval time.Duration
 		}
 		var next *KeySet
 		if err == nil {
+			// Reported once per content, not at every tick.
+			last = data
 			next, err = ParseKeySet(data)
 		}
 		if err != nil {
 			onError(err)
 			continue
 		}
-		last = data
 		ks.keys.Store(next.keys.Load())
 	}
 }
