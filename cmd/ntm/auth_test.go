@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/servicemain"
 )
@@ -130,8 +132,9 @@ func TestRESTRoleActionUnit(t *testing.T) {
 	}
 }
 
-// No token, a malformed one, one signed with another key, an expired one:
-// 401 for reads and writes alike, before anything is looked at.
+// No token, a malformed one, one signed with another key, an expired one,
+// one for another audience: 401 for reads and writes alike, before
+// anything is looked at.
 func TestRESTRefusesBadTokens(t *testing.T) {
 	base := startTestSuite(t, upConfig{}).httpURL
 	other, err := ephemeralKeys()
@@ -146,7 +149,22 @@ func TestRESTRefusesBadTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, token := range map[string]string{"none": "", "malformed": "not.a.jwt", "forged": forged, "expired": expired} {
+	// Signed with the suite's own HMAC key: only the audience is wrong, as
+	// the same token for ntm-api being accepted shows.
+	hmacToken := func(audience string) string {
+		tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
+			"iss": auth.Issuer, "aud": audience, "sub": "x", "role": "admin", "exp": time.Now().Add(time.Hour).Unix()})
+		tok.Header["kid"] = "test-hs"
+		signed, err := tok.SignedString(testHMACSecret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return signed
+	}
+	call(t, http.MethodGet, base+"/v1/units/19/aggregate", hmacToken(auth.Audience), "", http.StatusOK, nil)
+	wrongAudience := hmacToken("another-api")
+	for name, token := range map[string]string{"none": "", "malformed": "not.a.jwt", "forged": forged, "expired": expired,
+		"wrong audience": wrongAudience} {
 		for _, c := range []struct{ method, path, body string }{
 			{http.MethodGet, "/v1/units/19/aggregate", ""},
 			{http.MethodGet, "/v1/auditEvents", ""},

@@ -10,6 +10,7 @@ replace (
 )
 
 require (
+	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/ntmsuite/ntm/gateway v0.0.0-00010101000000-000000000000
 	github.com/ntmsuite/ntm/platform v0.0.0-00010101000000-000000000000
@@ -24,7 +25,6 @@ require (
 )
 
 require (
-	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
 	github.com/redis/go-redis/v9 v9.23.0 // indirect
 	go.uber.org/atomic v1.12.0 // indirect
 )

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -44,9 +45,28 @@ func startTestSuite(t *testing.T, cfg upConfig) *suite {
 	return s
 }
 
-// testKeys sign the tokens of these tests; every test suite verifies with them.
+// testHMACSecret is the secret of testKeys' second key, known to the tests
+// so that they can sign tokens auth.KeySet would never issue (another
+// audience).
+var testHMACSecret = bytes.Repeat([]byte("ntm-test-secret!"), 2)
+
+// testKeys sign the tokens of these tests (with an EdDSA key made for the
+// run); every test suite verifies with them.
 var testKeys = func() *auth.KeySet {
-	keys, err := ephemeralKeys()
+	signing, err := auth.NewKeySet("test-ed", auth.EdDSA)
+	if err != nil {
+		panic(err)
+	}
+	var set map[string][]map[string]string
+	if err := json.Unmarshal(signing, &set); err != nil {
+		panic(err)
+	}
+	set["keys"] = append(set["keys"], map[string]string{"kid": "test-hs", "alg": auth.HS256, "key": base64.StdEncoding.EncodeToString(testHMACSecret)})
+	data, err := json.Marshal(set)
+	if err != nil {
+		panic(err)
+	}
+	keys, err := auth.ParseKeySet(data)
 	if err != nil {
 		panic(err)
 	}
