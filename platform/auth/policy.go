@@ -81,11 +81,14 @@ func Authorize(id Identity, a Action, target, caller Path) error {
 	if allowed(id, a, target, caller) {
 		return nil
 	}
-	where := "units/" + target.Unit()
-	if id.Unit == "" {
-		return fault.PermissionDenied("unit", where, "a %s may not %s unit %s", id.Role, a, target.Unit())
+	where, what := "units/"+target.Unit(), "unit "+target.Unit()
+	if target.Unit() == CountryCode {
+		what = "the whole country"
 	}
-	return fault.PermissionDenied("unit", where, "a %s of unit %s may not %s unit %s", id.Role, id.Unit, a, target.Unit())
+	if id.Unit == "" {
+		return fault.PermissionDenied("unit", where, "a %s may not %s %s", id.Role, a, what)
+	}
+	return fault.PermissionDenied("unit", where, "a %s of unit %s may not %s %s", id.Role, id.Unit, a, what)
 }
 
 func allowed(id Identity, a Action, target, caller Path) bool {
