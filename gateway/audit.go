@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -79,7 +80,7 @@ func (g *Gateway) mergedAudit(ctx context.Context, r *http.Request) (*auditv1.Li
 		}
 		size = min(cmp.Or(n, defaultAuditPage), maxAuditPage)
 	}
-	cursors, err := readAuditToken(q.Get("page_token"), filter)
+	cursors, err := g.readAuditToken(q.Get("page_token"), filter)
 	if err != nil {
 		return nil, err
 	}
@@ -200,8 +201,9 @@ func nextCursors(pages map[string]auditPage, cursors map[string]auditCursor, tak
 }
 
 // readAuditToken reads a page token of the merged trail; it must have been
-// made for the same filter.
-func readAuditToken(token string, filter *auditv1.ListAuditEventsRequest) (map[string]auditCursor, error) {
+// made for the same filter, by this gateway: a client may send anything,
+// and a cursor out of bounds must be refused, not sliced with.
+func (g *Gateway) readAuditToken(token string, filter *auditv1.ListAuditEventsRequest) (map[string]auditCursor, error) {
 	if token == "" {
 		return map[string]auditCursor{}, nil
 	}
@@ -214,6 +216,12 @@ func readAuditToken(token string, filter *auditv1.ListAuditEventsRequest) (map[s
 	if err := json.Unmarshal(b, &t); err != nil || t.Filter == nil || t.Cursors == nil ||
 		t.Filter.Resource != filter.Resource || t.Filter.Actor != filter.Actor || t.Filter.From != filter.From || t.Filter.To != filter.To {
 		return nil, invalid
+	}
+	for name, c := range t.Cursors {
+		known := slices.ContainsFunc(g.audits, func(a auditSource) bool { return a.name == name })
+		if !known || c.Skip < 0 || c.Skip >= maxAuditPage || c.Done && (c.Token != "" || c.Skip != 0) {
+			return nil, invalid
+		}
 	}
 	return t.Cursors, nil
 }

@@ -1,11 +1,15 @@
 package gateway
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"testing"
 	"time"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
@@ -89,12 +93,35 @@ func TestMergeAuditPagesThroughEveryTrail(t *testing.T) {
 	}
 }
 
-// A page token is bound to its filter.
-func TestAuditTokenOfAnotherFilterIsRefused(t *testing.T) {
-	if _, err := readAuditToken("!!", &auditv1.ListAuditEventsRequest{}); err == nil {
-		t.Error("a malformed token was accepted")
+// A page token is bound to its filter, and its cursors must be ones this
+// gateway could have made: a crafted skip must not reach a slice.
+func TestAuditTokenIsCheckedBeforeUse(t *testing.T) {
+	g := &Gateway{audits: []auditSource{{name: "registry"}, {name: "criteria"}}}
+	filter := &auditv1.ListAuditEventsRequest{Actor: "a"}
+	token := func(f *auditv1.ListAuditEventsRequest, c map[string]auditCursor) string {
+		b, err := json.Marshal(auditToken{Filter: f, Cursors: c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return base64.RawURLEncoding.EncodeToString(b)
 	}
-	if c, err := readAuditToken("", &auditv1.ListAuditEventsRequest{Actor: "a"}); err != nil || len(c) != 0 {
+	if c, err := g.readAuditToken("", filter); err != nil || len(c) != 0 {
 		t.Errorf("no token: %v, %v", c, err)
+	}
+	good := map[string]auditCursor{"registry": {Token: "x", Skip: 3}, "criteria": {Done: true}}
+	if c, err := g.readAuditToken(token(filter, good), filter); err != nil || c["registry"].Skip != 3 {
+		t.Errorf("a token of this gateway: %v, %v", c, err)
+	}
+	for name, bad := range map[string]string{
+		"malformed":      "!!",
+		"another filter": token(&auditv1.ListAuditEventsRequest{Actor: "b"}, good),
+		"negative skip":  token(filter, map[string]auditCursor{"registry": {Skip: -1}}),
+		"huge skip":      token(filter, map[string]auditCursor{"registry": {Skip: 1 << 40}}),
+		"unknown trail":  token(filter, map[string]auditCursor{"billing": {}}),
+		"done and more":  token(filter, map[string]auditCursor{"criteria": {Done: true, Token: "x"}}),
+	} {
+		if _, err := g.readAuditToken(bad, filter); status.Code(err) != codes.InvalidArgument {
+			t.Errorf("%s: %v, want InvalidArgument", name, err)
+		}
 	}
 }
