@@ -217,3 +217,23 @@ func TestUpRefusesToServeOpenByDefault(t *testing.T) {
 		t.Errorf("up without keys: %v, want ErrNoAuthKeys", err)
 	}
 }
+
+// The records of communes merged into Xã Võ Nhai in 2025 are its
+// officer's to keep: readable one by one and written to, not only listed.
+func TestOfficerKeepsTheRecordsOfMergedCommunes(t *testing.T) {
+	base := startTestSuite(t, upConfig{}).httpURL
+	var plans struct{ Plans []struct{ ID, Source string } }
+	getJSON(t, base+"/v1/plans?unit_code=06003&as_of=2024-12-31", http.StatusOK, &plans)
+	if len(plans.Plans) == 0 {
+		t.Fatal("the demo has no plan of 06003")
+	}
+	officer := tokenOf(t, demoOfficer)
+	for _, p := range plans.Plans {
+		call(t, http.MethodGet, base+"/v1/plans/"+p.ID, officer, "", http.StatusOK, nil)
+		if p.Source == "CEMENT" {
+			continue // counted in tonnes: a disbursement of money is refused as such
+		}
+		call(t, http.MethodPost, base+"/v1/disbursements", officer,
+			`{"planId":"`+p.ID+`","disbursedOn":"2026-09-01","amountVnd":"1","overrunReason":"Thanh toán bổ sung"}`, http.StatusCreated, nil)
+	}
+}

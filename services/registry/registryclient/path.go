@@ -11,8 +11,10 @@ import (
 
 // Path is code's path on d for access checks (an auth.PathFunc): the unit
 // first, then its ancestors up to its province. A unit no longer in
-// existence on d has its path on its last day, so its province keeps the
-// say over its records; one the registry has never known is
+// existence on d lies under the unit that took it over (its first
+// successor in existence on d), whose officers now keep its records, as
+// the lists and roll-ups that count them there already show; without one,
+// it has its path on its last day. One the registry has never known is
 // auth.ErrUnknownUnit.
 func (c *Client) Path(ctx context.Context, code string, d date.Date) (auth.Path, error) {
 	path, err := c.pathOn(ctx, code, d)
@@ -25,6 +27,15 @@ func (c *Client) Path(ctx context.Context, code string, d date.Date) (auth.Path,
 			return nil, auth.ErrUnknownUnit
 		}
 		return nil, err
+	}
+	for _, link := range lineage.GetSuccessors() {
+		heir, err := c.pathOn(ctx, link.GetToCode(), d)
+		if err == nil {
+			return append(auth.Path{code}, heir...), nil
+		}
+		if !errors.Is(err, ErrUnitNotFound) {
+			return nil, err
+		}
 	}
 	last, err := lastDay(lineage.GetVersions())
 	if err != nil {

@@ -451,9 +451,11 @@ func testRacingChanges(t *testing.T, s *store.Store) {
 // the unit alone before it exists.
 func testPath(t *testing.T, s *store.Store) {
 	seed(t, s)
+	merge := change(unit.KindMerge, "2024-01-01")
+	merge.Merge = &unit.Merge{Sources: []string{"101", "102"}, NewUnit: &unit.Spec{Code: "150", Name: "Xã Võ Nhai", Type: unit.Commune, ParentCode: "170", Field: "m"}}
 	abolish := change(unit.KindAbolish, "2025-07-01")
 	abolish.Abolish = &unit.Abolish{Codes: []string{"170", "171"}, ChildrenNewParent: "19"}
-	apply(t, s, abolish)
+	apply(t, s, merge, abolish)
 	ctx := context.Background()
 	for _, tc := range []struct {
 		code, day string
@@ -462,6 +464,10 @@ func testPath(t *testing.T, s *store.Store) {
 		{"1000", "2020-01-01", auth.Path{"1000", "100", "170", "19"}},
 		{"1000", "2026-01-01", auth.Path{"1000", "100", "19"}},
 		{"170", "2026-01-01", auth.Path{"170", "19"}},
+		// Merged away: under the commune that took it over, whose officers
+		// keep its records.
+		{"101", "2026-01-01", auth.Path{"101", "150", "19"}},
+		{"101", "2020-01-01", auth.Path{"101", "170", "19"}},
 		{"19", "2026-01-01", auth.Path{"19"}},
 		{"100", "2000-01-01", auth.Path{"100"}},
 		{"170", "2000-01-01", auth.Path{"170"}},
