@@ -64,6 +64,10 @@ func writeDemoTokens(w io.Writer, dir string, keys *auth.KeySet) error {
 	if err := os.WriteFile(path, []byte(env), 0o600); err != nil {
 		return err
 	}
+	// WriteFile keeps the mode of a file that already exists.
+	if err := os.Chmod(path, 0o600); err != nil {
+		return err
+	}
 	_, err = fmt.Fprintf(w, "Demo tokens (valid %v; send as Authorization: Bearer …), also in %s:\n  ADMIN_TOKEN=%s\n  OFFICER_TOKEN=%s   (commune officer of %s)\n",
 		demoTokenTTL, path, admin, officer, demoCommune)
 	return err

@@ -87,6 +87,12 @@ func (g *Guard) Resource(ctx context.Context, a Action, resourceType, name, unit
 		if f, ok := fault.As(err); err == nil || !ok || f.Kind != fault.KindPermissionDenied {
 			return err
 		}
+	} else if id.Unit != "" {
+		// Ask the registry as a found resource would, so that a registry
+		// down or slow answers alike for both.
+		if _, err := g.paths(ctx, id.Unit, date.Today()); err != nil && !errors.Is(err, ErrUnknownUnit) {
+			return err
+		}
 	}
 	if id.Unit == "" {
 		return fault.PermissionDenied(resourceType, name, "a %s may not %s %s", id.Role, a, name)

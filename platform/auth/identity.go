@@ -55,6 +55,11 @@ func (id Identity) Check() error {
 	if id.Unit != "" && !unitCode.MatchString(id.Unit) {
 		return fmt.Errorf("unit %q is not a unit code", id.Unit)
 	}
+	if id.Unit == CountryCode {
+		// The country is above every province: an officer of it would be
+		// an admin by another name. A country-wide viewer has no unit.
+		return fmt.Errorf("unit %s is the whole country, not a unit one holds", CountryCode)
+	}
 	if id.Subject == "" {
 		return fmt.Errorf("no subject: the audit must say who")
 	}

@@ -145,6 +145,7 @@ func TestSignRefusesBadIdentities(t *testing.T) {
 		{Subject: "x", Role: CommuneOfficer},
 		{Subject: "x", Role: "mayor"},
 		{Subject: "x", Role: Viewer, Unit: "ab"},
+		{Subject: "x", Role: ProvinceOfficer, Unit: CountryCode},
 		{Role: Admin},
 	} {
 		if _, err := ks.Sign(id, time.Hour, now); err == nil {
