@@ -5,6 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/ntmsuite/ntm/platform/fault"
 )
 
 // InTx runs fn in a transaction: committed if fn returns nil, rolled back if
@@ -29,11 +33,32 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("db: rollback: %w", rbErr))
 		}
-		return err
+		return concurrencyConflict(err)
 	}
 	finished = true
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("db: commit: %w", err)
+		return concurrencyConflict(fmt.Errorf("db: commit: %w", err))
 	}
 	return nil
+}
+
+// PostgreSQL's answers when concurrent transactions got in each other's
+// way: a deadlock it broke, or a serialisation it could not keep.
+const (
+	pgDeadlockDetected     = "40P01"
+	pgSerializationFailure = "40001"
+)
+
+// concurrencyConflict turns a transaction PostgreSQL aborted for a
+// concurrent one into a Conflict fault (ABORTED, 409): nothing was
+// written and the same request may simply be sent again, which a client
+// can only know if it is not told "internal error". Other errors pass
+// unchanged.
+func concurrencyConflict(err error) error {
+	pgErr, ok := errors.AsType[*pgconn.PgError](err)
+	if !ok || pgErr.Code != pgDeadlockDetected && pgErr.Code != pgSerializationFailure {
+		return err
+	}
+	// The fault is what the client is told; the rest is for the log.
+	return fmt.Errorf("%w (%v)", fault.Conflict("a concurrent change got in the way and nothing was written: send the request again"), err)
 }
