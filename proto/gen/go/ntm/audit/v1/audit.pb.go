@@ -8,6 +8,7 @@ package auditv1
 
 import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+	_ "github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/options"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
@@ -308,7 +309,7 @@ var File_ntm_audit_v1_audit_proto protoreflect.FileDescriptor
 
 const file_ntm_audit_v1_audit_proto_rawDesc = "" +
 	"\n" +
-	"\x18ntm/audit/v1/audit.proto\x12\fntm.audit.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd8\x02\n" +
+	"\x18ntm/audit/v1/audit.proto\x12\fntm.audit.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"\xd8\x02\n" +
 	"\n" +
 	"AuditEvent\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x18\n" +
@@ -339,7 +340,12 @@ const file_ntm_audit_v1_audit_proto_rawDesc = "" +
 	"\faudit_events\x18\x01 \x03(\v2\x18.ntm.audit.v1.AuditEventR\vauditEvents\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\x87\x01\n" +
 	"\fAuditService\x12w\n" +
-	"\x0fListAuditEvents\x12$.ntm.audit.v1.ListAuditEventsRequest\x1a%.ntm.audit.v1.ListAuditEventsResponse\"\x17\x82\xd3\xe4\x93\x02\x11\x12\x0f/v1/auditEventsB\xab\x01\n" +
+	"\x0fListAuditEvents\x12$.ntm.audit.v1.ListAuditEventsRequest\x1a%.ntm.audit.v1.ListAuditEventsResponse\"\x17\x82\xd3\xe4\x93\x02\x11\x12\x0f/v1/auditEventsB\xc8\x02\x92A\x99\x01Z\x88\x01\n" +
+	"\x85\x01\n" +
+	"\x06bearer\x12{\b\x02\x12fBearer token from `ntm token create` (or printed by `ntm up --demo`): `Authorization: Bearer <token>`.\x1a\rAuthorization \x02b\f\n" +
+	"\n" +
+	"\n" +
+	"\x06bearer\x12\x00\n" +
 	"\x10com.ntm.audit.v1B\n" +
 	"AuditProtoP\x01Z9github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1;auditv1\xa2\x02\x03NAX\xaa\x02\fNtm.Audit.V1\xca\x02\fNtm\\Audit\\V1\xe2\x02\x18Ntm\\Audit\\V1\\GPBMetadata\xea\x02\x0eNtm::Audit::V1b\x06proto3"
 
