@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 
 	"github.com/ntmsuite/ntm/platform/auth"
@@ -11,23 +12,11 @@ import (
 // each, in order; the first refusal refuses the call). "" stands for the
 // parent of a new province: the whole country, so admins and services only.
 func (s *Server) decide(ctx context.Context, codes ...string) error {
-	seen := make(map[string]bool, len(codes))
-	for _, code := range codes {
-		if seen[code] {
-			continue
-		}
-		seen[code] = true
-		var err error
-		if code == "" {
-			err = s.guard.Global(ctx, auth.Decide)
-		} else {
-			err = s.guard.Unit(ctx, auth.Decide, code)
-		}
-		if err != nil {
-			return err
-		}
+	units := make([]string, len(codes))
+	for i, code := range codes {
+		units[i] = cmp.Or(code, auth.CountryCode)
 	}
-	return nil
+	return s.guard.Units(ctx, auth.Decide, units...)
 }
 
 // changeScope is every unit a change names that a caller must have the say
