@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/services/ocop/internal/store"
@@ -20,13 +19,13 @@ import (
 // may learn of, or the producer.
 func (s *Server) producerFor(ctx context.Context, a auth.Action, id int64) (store.Producer, error) {
 	p, err := s.store.GetProducer(ctx, id)
-	return p, s.allowLoaded(ctx, a, "producer", producerName(id), p.UnitCode, err)
+	return p, s.allowLoaded(ctx, a, "producer", store.ProducerName(id), p.UnitCode, err)
 }
 
 // productFor is producerFor for product id, which belongs to its producer's unit.
 func (s *Server) productFor(ctx context.Context, a auth.Action, id int64) (store.Product, error) {
 	p, err := s.store.GetProduct(ctx, id)
-	return p, s.allowLoaded(ctx, a, "product", productName(id), p.UnitCode, err)
+	return p, s.allowLoaded(ctx, a, "product", store.ProductName(id), p.UnitCode, err)
 }
 
 // allowLoaded asks the guard about a resource read with loadErr, which is
@@ -41,7 +40,3 @@ func (s *Server) allowLoaded(ctx context.Context, a auth.Action, resourceType, n
 	}
 	return loadErr
 }
-
-func producerName(id int64) string { return fmt.Sprintf("producers/%d", id) }
-
-func productName(id int64) string { return fmt.Sprintf("products/%d", id) }

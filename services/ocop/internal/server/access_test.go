@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 	"github.com/ntmsuite/ntm/services/ocop"
+	"github.com/ntmsuite/ntm/services/ocop/internal/store"
 )
 
 // The callers of the access tests: one of each role, officers and a viewer
@@ -214,14 +214,14 @@ func TestRefusalsDoNotTellMissingFromOutOfScope(t *testing.T) {
 	}{
 		{"a commune officer reading a producer",
 			func() error { return getProducer(commune, otherProvince) }, func() error { return getProducer(commune, missingID) },
-			producerName(otherProvince), producerName(missingID)},
+			store.ProducerName(otherProvince), store.ProducerName(missingID)},
 		{"a province's viewer reading a producer",
 			func() error { return getProducer(viewer, otherProvince) }, func() error { return getProducer(viewer, missingID) },
-			producerName(otherProvince), producerName(missingID)},
+			store.ProducerName(otherProvince), store.ProducerName(missingID)},
 		{"a commune officer adding a product to a neighbour's producer",
 			func() error { _, err := commune.CreateProduct(commune.ctx, newProductRequest(neighbour)); return err },
 			func() error { _, err := commune.CreateProduct(commune.ctx, newProductRequest(missingID)); return err },
-			producerName(neighbour), producerName(missingID)},
+			store.ProducerName(neighbour), store.ProducerName(missingID)},
 		{"a commune officer reading a product",
 			func() error {
 				_, err := commune.GetProduct(commune.ctx, &ocopv1.GetProductRequest{Id: foreignProduct})
@@ -231,7 +231,7 @@ func TestRefusalsDoNotTellMissingFromOutOfScope(t *testing.T) {
 				_, err := commune.GetProduct(commune.ctx, &ocopv1.GetProductRequest{Id: missingID})
 				return err
 			},
-			productName(foreignProduct), productName(missingID)},
+			store.ProductName(foreignProduct), store.ProductName(missingID)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			outside, absent := refusal(t, tc.outside(), tc.outsideName), refusal(t, tc.absent(), tc.absentName)
@@ -261,7 +261,3 @@ func refusal(t *testing.T, err error, name string) string {
 	}
 	return info.GetResourceType() + ": " + strings.ReplaceAll(st.Message(), name, "NAME")
 }
-
-func producerName(id int64) string { return fmt.Sprintf("producers/%d", id) }
-
-func productName(id int64) string { return fmt.Sprintf("products/%d", id) }

@@ -18,6 +18,7 @@ import (
 	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 	"github.com/ntmsuite/ntm/services/ocop"
+	"github.com/ntmsuite/ntm/services/ocop/internal/store"
 	"github.com/ntmsuite/ntm/services/ocop/internal/store/migrations"
 )
 
@@ -106,7 +107,7 @@ func testAuditTrail(t *testing.T, as func(auth.Identity) *api) {
 	reg := p + "/registrations/2024"
 	cert1, cert2 := fmt.Sprintf("%s/certificates/%d", p, c1.GetId()), fmt.Sprintf("%s/certificates/%d", p, c2.GetId())
 	want := []string{
-		"xa-100 commune_officer 100 CreateProducer " + producerName(producer) + " created",
+		"xa-100 commune_officer 100 CreateProducer " + store.ProducerName(producer) + " created",
 		"xa-100 commune_officer 100 CreateProduct " + p + " created",
 		"xa-100 commune_officer 100 CreateRegistration " + reg + " created",
 		"tinh-19 province_officer 19 ReviewRegistration " + reg + " changed",
@@ -195,7 +196,7 @@ func TestAuditWithoutKeysIsAnonymous(t *testing.T) {
 	producer := a.producer(t, "HTX Chè La Hiên", ocopv1.ProducerKind_COOPERATIVE, "100", "2020-01-01")
 	events := auditEvents(t, a, &auditv1.ListAuditEventsRequest{})
 	if len(events) != 1 || events[0].GetActor() != "anonymous" || events[0].GetActorRole() != "" ||
-		events[0].GetResource() != producerName(producer) || events[0].GetRequestId() == "" {
+		events[0].GetResource() != store.ProducerName(producer) || events[0].GetRequestId() == "" {
 		t.Fatalf("trail without keys: %v", events)
 	}
 }

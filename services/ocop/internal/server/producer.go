@@ -61,7 +61,7 @@ func (s *Server) CreateProducer(ctx context.Context, req *ocopv1.CreateProducerR
 func (s *Server) GetProducer(ctx context.Context, req *ocopv1.GetProducerRequest) (*ocopv1.Producer, error) {
 	p, err := s.producerFor(ctx, auth.Read, req.GetId())
 	if err != nil {
-		return nil, notFound(err, fault.NotFound("producer", producerName(req.GetId()), "no producer %d", req.GetId()))
+		return nil, notFound(err, fault.NotFound("producer", store.ProducerName(req.GetId()), "no producer %d", req.GetId()))
 	}
 	return producerToProto(p), nil
 }
@@ -145,7 +145,7 @@ func (s *Server) unitsOfDay(ctx context.Context, code string, asOf date.Date) ([
 
 func producerToProto(p store.Producer) *ocopv1.Producer {
 	return &ocopv1.Producer{
-		Name: producerName(p.ID), Id: p.ID, DisplayName: p.Name, Kind: ocopv1.ProducerKind(ocopv1.ProducerKind_value[p.Kind]),
+		Name: store.ProducerName(p.ID), Id: p.ID, DisplayName: p.Name, Kind: ocopv1.ProducerKind(ocopv1.ProducerKind_value[p.Kind]),
 		UnitCode: p.UnitCode, RegisteredOn: p.RegisteredOn.String(), RegistrationNumber: p.RegistrationNumber,
 	}
 }

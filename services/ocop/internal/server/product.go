@@ -74,7 +74,7 @@ func (s *Server) ListProducts(ctx context.Context, req *ocopv1.ListProductsReque
 
 // productToProto is a product with its history and the stars certified on asOf.
 func productToProto(p store.Product, h store.History, asOf date.Date) *ocopv1.Product {
-	out := &ocopv1.Product{Name: productName(p.ID), Id: p.ID, DisplayName: p.Name, ProducerId: p.ProducerID,
+	out := &ocopv1.Product{Name: store.ProductName(p.ID), Id: p.ID, DisplayName: p.Name, ProducerId: p.ProducerID,
 		ProductGroup: p.ProductGroup, UnitCode: p.UnitCode}
 	for _, r := range h.Registrations {
 		out.Registrations = append(out.Registrations, registrationToProto(r))

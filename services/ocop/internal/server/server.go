@@ -79,7 +79,7 @@ func New(o Options) *Server {
 func (s *Server) changed(ctx context.Context) { cache.Invalidate(ctx, s.cache, Generation, s.log) }
 
 func productNotFound(id int64) error {
-	return fault.NotFound("product", productName(id), "no product %d", id)
+	return fault.NotFound("product", store.ProductName(id), "no product %d", id)
 }
 
 // notFound turns the store's ErrNotFound into the resource's NotFound.

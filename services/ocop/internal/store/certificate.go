@@ -107,7 +107,7 @@ func (s *Store) CreateCertificate(ctx context.Context, c Certificate) (Certifica
 			return err
 		}
 		if !last.IsZero() && !last.Before(c.IssuedOn) {
-			return fault.Precondition("CERTIFICATE_OUT_OF_ORDER", "product", productName(c.ProductID),
+			return fault.Precondition("CERTIFICATE_OUT_OF_ORDER", "product", ProductName(c.ProductID),
 				"product %d already has a certificate issued on %s; certificates are recorded in date order, so one issued on %s cannot be added",
 				c.ProductID, last, c.IssuedOn)
 		}

@@ -6,9 +6,10 @@ import "fmt"
 // ocop_service.proto), so that an admin asks for a resource's history by
 // the name a client sees.
 
-func producerName(id int64) string { return fmt.Sprintf("producers/%d", id) }
+// ProducerName and ProductName are also what the server answers with.
+func ProducerName(id int64) string { return fmt.Sprintf("producers/%d", id) }
 
-func productName(id int64) string { return fmt.Sprintf("products/%d", id) }
+func ProductName(id int64) string { return fmt.Sprintf("products/%d", id) }
 
 func registrationName(productID int64, year int) string {
 	return fmt.Sprintf("products/%d/registrations/%d", productID, year)

@@ -97,7 +97,7 @@ func (s *Store) CreateProducer(ctx context.Context, p Producer) (Producer, error
 			return fmt.Errorf("record producer: %w", err)
 		}
 		p.CreatedAt = created.T
-		return audit.Record(ctx, tx, audit.Change{Resource: producerName(p.ID), Unit: p.UnitCode, After: p})
+		return audit.Record(ctx, tx, audit.Change{Resource: ProducerName(p.ID), Unit: p.UnitCode, After: p})
 	})
 	if err != nil {
 		return Producer{}, err
@@ -145,7 +145,7 @@ func (s *Store) CreateProduct(ctx context.Context, p Product) (Product, error) {
 			return fmt.Errorf("record product: %w", err)
 		}
 		p.CreatedAt = created.T
-		return audit.Record(ctx, tx, audit.Change{Resource: productName(p.ID), Unit: p.UnitCode, After: p})
+		return audit.Record(ctx, tx, audit.Change{Resource: ProductName(p.ID), Unit: p.UnitCode, After: p})
 	})
 	if err != nil {
 		return Product{}, err
@@ -166,7 +166,7 @@ func (s *Store) GetProduct(ctx context.Context, id int64) (Product, error) {
 // productNotFound is the fault of a write under `products/{id}` whose product
 // does not exist: the id is in the resource name, so NOT_FOUND, not bad input.
 func productNotFound(id int64) error {
-	return fault.NotFound("product", productName(id), "product %d does not exist", id)
+	return fault.NotFound("product", ProductName(id), "product %d does not exist", id)
 }
 
 // productExists reports whether product id exists.
