@@ -43,9 +43,17 @@ type Aggregate struct {
 	Below        []*BelowTally       `protobuf:"bytes,10,rep,name=below,proto3" json:"below,omitempty"`
 	Recognitions []*RecognitionTally `protobuf:"bytes,11,rep,name=recognitions,proto3" json:"recognitions,omitempty"`
 	// When the figures were computed (RFC 3339): cached figures keep their time.
-	ComputedAt    string `protobuf:"bytes,12,opt,name=computed_at,json=computedAt,proto3" json:"computed_at,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ComputedAt string `protobuf:"bytes,12,opt,name=computed_at,json=computedAt,proto3" json:"computed_at,omitempty"`
+	// Villages under the unit on `as_of`, and how many hold each village level
+	// (thôn đạt chuẩn NTM, thôn NTM kiểu mẫu); the denominator is `villages`.
+	Villages            int32               `protobuf:"varint,13,opt,name=villages,proto3" json:"villages,omitempty"`
+	VillageRecognitions []*RecognitionTally `protobuf:"bytes,14,rep,name=village_recognitions,json=villageRecognitions,proto3" json:"village_recognitions,omitempty"`
+	// Districts under the unit on `as_of` (none since 2025-07-01), and how many
+	// hold each district level; the denominator is `districts`.
+	Districts            int32               `protobuf:"varint,15,opt,name=districts,proto3" json:"districts,omitempty"`
+	DistrictRecognitions []*RecognitionTally `protobuf:"bytes,16,rep,name=district_recognitions,json=districtRecognitions,proto3" json:"district_recognitions,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *Aggregate) Reset() {
@@ -160,6 +168,34 @@ func (x *Aggregate) GetComputedAt() string {
 		return x.ComputedAt
 	}
 	return ""
+}
+
+func (x *Aggregate) GetVillages() int32 {
+	if x != nil {
+		return x.Villages
+	}
+	return 0
+}
+
+func (x *Aggregate) GetVillageRecognitions() []*RecognitionTally {
+	if x != nil {
+		return x.VillageRecognitions
+	}
+	return nil
+}
+
+func (x *Aggregate) GetDistricts() int32 {
+	if x != nil {
+		return x.Districts
+	}
+	return 0
+}
+
+func (x *Aggregate) GetDistrictRecognitions() []*RecognitionTally {
+	if x != nil {
+		return x.DistrictRecognitions
+	}
+	return nil
 }
 
 type CriterionTally struct {
@@ -343,17 +379,21 @@ func (x *BelowTally) GetCommunes() int32 {
 	return 0
 }
 
+// Units recognised at one level. Every level the catalog defines for the
+// unit type is listed, in the order of RecognitionLevel, even at zero.
 type RecognitionTally struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// STANDARD, ADVANCED, MODEL or MODERN.
+	// STANDARD, ADVANCED, MODEL, MODERN or COMPLETED.
 	Level string `protobuf:"bytes,1,opt,name=level,proto3" json:"level,omitempty"`
 	Units int32  `protobuf:"varint,2,opt,name=units,proto3" json:"units,omitempty"`
 	// Of which former communes (count_mode "reported" only).
 	FormerCommunes int32   `protobuf:"varint,3,opt,name=former_communes,json=formerCommunes,proto3" json:"former_communes,omitempty"`
 	Denominator    int32   `protobuf:"varint,4,opt,name=denominator,proto3" json:"denominator,omitempty"`
 	Percent        float64 `protobuf:"fixed64,5,opt,name=percent,proto3" json:"percent,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// The level's title for this unit type, from the catalog ("Thôn NTM kiểu mẫu").
+	DisplayName   string `protobuf:"bytes,6,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RecognitionTally) Reset() {
@@ -421,11 +461,18 @@ func (x *RecognitionTally) GetPercent() float64 {
 	return 0
 }
 
+func (x *RecognitionTally) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
 var File_ntm_criteria_v1_aggregate_proto protoreflect.FileDescriptor
 
 const file_ntm_criteria_v1_aggregate_proto_rawDesc = "" +
 	"\n" +
-	"\x1fntm/criteria/v1/aggregate.proto\x12\x0fntm.criteria.v1\"\xf3\x03\n" +
+	"\x1fntm/criteria/v1/aggregate.proto\x12\x0fntm.criteria.v1\"\xdb\x05\n" +
 	"\tAggregate\x12\x1b\n" +
 	"\tunit_code\x18\x01 \x01(\tR\bunitCode\x12\x13\n" +
 	"\x05as_of\x18\x02 \x01(\tR\x04asOf\x12!\n" +
@@ -442,7 +489,11 @@ const file_ntm_criteria_v1_aggregate_proto_rawDesc = "" +
 	" \x03(\v2\x1b.ntm.criteria.v1.BelowTallyR\x05below\x12E\n" +
 	"\frecognitions\x18\v \x03(\v2!.ntm.criteria.v1.RecognitionTallyR\frecognitions\x12\x1f\n" +
 	"\vcomputed_at\x18\f \x01(\tR\n" +
-	"computedAt\"\x95\x01\n" +
+	"computedAt\x12\x1a\n" +
+	"\bvillages\x18\r \x01(\x05R\bvillages\x12T\n" +
+	"\x14village_recognitions\x18\x0e \x03(\v2!.ntm.criteria.v1.RecognitionTallyR\x13villageRecognitions\x12\x1c\n" +
+	"\tdistricts\x18\x0f \x01(\x05R\tdistricts\x12V\n" +
+	"\x15district_recognitions\x18\x10 \x03(\v2!.ntm.criteria.v1.RecognitionTallyR\x14districtRecognitions\"\x95\x01\n" +
 	"\x0eCriterionTally\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12\x10\n" +
@@ -455,13 +506,14 @@ const file_ntm_criteria_v1_aggregate_proto_rawDesc = "" +
 	"\n" +
 	"BelowTally\x12\x1a\n" +
 	"\bcriteria\x18\x01 \x01(\x05R\bcriteria\x12\x1a\n" +
-	"\bcommunes\x18\x02 \x01(\x05R\bcommunes\"\xa3\x01\n" +
+	"\bcommunes\x18\x02 \x01(\x05R\bcommunes\"\xc6\x01\n" +
 	"\x10RecognitionTally\x12\x14\n" +
 	"\x05level\x18\x01 \x01(\tR\x05level\x12\x14\n" +
 	"\x05units\x18\x02 \x01(\x05R\x05units\x12'\n" +
 	"\x0fformer_communes\x18\x03 \x01(\x05R\x0eformerCommunes\x12 \n" +
 	"\vdenominator\x18\x04 \x01(\x05R\vdenominator\x12\x18\n" +
-	"\apercent\x18\x05 \x01(\x01R\apercentB\xc4\x01\n" +
+	"\apercent\x18\x05 \x01(\x01R\apercent\x12!\n" +
+	"\fdisplay_name\x18\x06 \x01(\tR\vdisplayNameB\xc4\x01\n" +
 	"\x13com.ntm.criteria.v1B\x0eAggregateProtoP\x01Z?github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1;criteriav1\xa2\x02\x03NCX\xaa\x02\x0fNtm.Criteria.V1\xca\x02\x0fNtm\\Criteria\\V1\xe2\x02\x1bNtm\\Criteria\\V1\\GPBMetadata\xea\x02\x11Ntm::Criteria::V1b\x06proto3"
 
 var (
@@ -489,11 +541,13 @@ var file_ntm_criteria_v1_aggregate_proto_depIdxs = []int32{
 	2, // 1: ntm.criteria.v1.Aggregate.bands:type_name -> ntm.criteria.v1.BandTally
 	3, // 2: ntm.criteria.v1.Aggregate.below:type_name -> ntm.criteria.v1.BelowTally
 	4, // 3: ntm.criteria.v1.Aggregate.recognitions:type_name -> ntm.criteria.v1.RecognitionTally
-	4, // [4:4] is the sub-list for method output_type
-	4, // [4:4] is the sub-list for method input_type
-	4, // [4:4] is the sub-list for extension type_name
-	4, // [4:4] is the sub-list for extension extendee
-	0, // [0:4] is the sub-list for field type_name
+	4, // 4: ntm.criteria.v1.Aggregate.village_recognitions:type_name -> ntm.criteria.v1.RecognitionTally
+	4, // 5: ntm.criteria.v1.Aggregate.district_recognitions:type_name -> ntm.criteria.v1.RecognitionTally
+	6, // [6:6] is the sub-list for method output_type
+	6, // [6:6] is the sub-list for method input_type
+	6, // [6:6] is the sub-list for extension type_name
+	6, // [6:6] is the sub-list for extension extendee
+	0, // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_ntm_criteria_v1_aggregate_proto_init() }

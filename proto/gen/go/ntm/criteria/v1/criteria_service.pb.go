@@ -539,11 +539,580 @@ func (x *GetAggregateRequest) GetCountMode() string {
 	return ""
 }
 
+type CreateRegistrationRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UnitCode      string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	Registration  *Registration          `protobuf:"bytes,2,opt,name=registration,proto3" json:"registration,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateRegistrationRequest) Reset() {
+	*x = CreateRegistrationRequest{}
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateRegistrationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateRegistrationRequest) ProtoMessage() {}
+
+func (x *CreateRegistrationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateRegistrationRequest.ProtoReflect.Descriptor instead.
+func (*CreateRegistrationRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *CreateRegistrationRequest) GetUnitCode() string {
+	if x != nil {
+		return x.UnitCode
+	}
+	return ""
+}
+
+func (x *CreateRegistrationRequest) GetRegistration() *Registration {
+	if x != nil {
+		return x.Registration
+	}
+	return nil
+}
+
+type ListRegistrationsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Code of the unit whose units are listed; empty for the whole country.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	Year   int32  `protobuf:"varint,2,opt,name=year,proto3" json:"year,omitempty"`
+	// The map the units are looked up on; empty is the end of `year` or today, whichever is earlier.
+	AsOf string `protobuf:"bytes,3,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	// 0 means 100; larger values are reduced to 1000.
+	PageSize      int32  `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	PageToken     string `protobuf:"bytes,5,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListRegistrationsRequest) Reset() {
+	*x = ListRegistrationsRequest{}
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListRegistrationsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListRegistrationsRequest) ProtoMessage() {}
+
+func (x *ListRegistrationsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListRegistrationsRequest.ProtoReflect.Descriptor instead.
+func (*ListRegistrationsRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *ListRegistrationsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ListRegistrationsRequest) GetYear() int32 {
+	if x != nil {
+		return x.Year
+	}
+	return 0
+}
+
+func (x *ListRegistrationsRequest) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
+	}
+	return ""
+}
+
+func (x *ListRegistrationsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListRegistrationsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+type ListRegistrationsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Registrations []*Registration        `protobuf:"bytes,1,rep,name=registrations,proto3" json:"registrations,omitempty"`
+	NextPageToken string                 `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListRegistrationsResponse) Reset() {
+	*x = ListRegistrationsResponse{}
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListRegistrationsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListRegistrationsResponse) ProtoMessage() {}
+
+func (x *ListRegistrationsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListRegistrationsResponse.ProtoReflect.Descriptor instead.
+func (*ListRegistrationsResponse) Descriptor() ([]byte, []int) {
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *ListRegistrationsResponse) GetRegistrations() []*Registration {
+	if x != nil {
+		return x.Registrations
+	}
+	return nil
+}
+
+func (x *ListRegistrationsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+type ListTargetKindsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListTargetKindsRequest) Reset() {
+	*x = ListTargetKindsRequest{}
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListTargetKindsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListTargetKindsRequest) ProtoMessage() {}
+
+func (x *ListTargetKindsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListTargetKindsRequest.ProtoReflect.Descriptor instead.
+func (*ListTargetKindsRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{13}
+}
+
+type ListTargetKindsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	TargetKinds   []*TargetKind          `protobuf:"bytes,1,rep,name=target_kinds,json=targetKinds,proto3" json:"target_kinds,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListTargetKindsResponse) Reset() {
+	*x = ListTargetKindsResponse{}
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListTargetKindsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListTargetKindsResponse) ProtoMessage() {}
+
+func (x *ListTargetKindsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListTargetKindsResponse.ProtoReflect.Descriptor instead.
+func (*ListTargetKindsResponse) Descriptor() ([]byte, []int) {
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *ListTargetKindsResponse) GetTargetKinds() []*TargetKind {
+	if x != nil {
+		return x.TargetKinds
+	}
+	return nil
+}
+
+type CreateTargetRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UnitCode      string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	Target        *Target                `protobuf:"bytes,2,opt,name=target,proto3" json:"target,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateTargetRequest) Reset() {
+	*x = CreateTargetRequest{}
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateTargetRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateTargetRequest) ProtoMessage() {}
+
+func (x *CreateTargetRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateTargetRequest.ProtoReflect.Descriptor instead.
+func (*CreateTargetRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *CreateTargetRequest) GetUnitCode() string {
+	if x != nil {
+		return x.UnitCode
+	}
+	return ""
+}
+
+func (x *CreateTargetRequest) GetTarget() *Target {
+	if x != nil {
+		return x.Target
+	}
+	return nil
+}
+
+type ListTargetsRequest struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	UnitCode string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	// A year or a phase; empty lists every period.
+	Period        string `protobuf:"bytes,2,opt,name=period,proto3" json:"period,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListTargetsRequest) Reset() {
+	*x = ListTargetsRequest{}
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListTargetsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListTargetsRequest) ProtoMessage() {}
+
+func (x *ListTargetsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListTargetsRequest.ProtoReflect.Descriptor instead.
+func (*ListTargetsRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ListTargetsRequest) GetUnitCode() string {
+	if x != nil {
+		return x.UnitCode
+	}
+	return ""
+}
+
+func (x *ListTargetsRequest) GetPeriod() string {
+	if x != nil {
+		return x.Period
+	}
+	return ""
+}
+
+type ListTargetsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Targets       []*Target              `protobuf:"bytes,1,rep,name=targets,proto3" json:"targets,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListTargetsResponse) Reset() {
+	*x = ListTargetsResponse{}
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListTargetsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListTargetsResponse) ProtoMessage() {}
+
+func (x *ListTargetsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListTargetsResponse.ProtoReflect.Descriptor instead.
+func (*ListTargetsResponse) Descriptor() ([]byte, []int) {
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *ListTargetsResponse) GetTargets() []*Target {
+	if x != nil {
+		return x.Targets
+	}
+	return nil
+}
+
+type CreateEstimateRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UnitCode      string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	Estimate      *Estimate              `protobuf:"bytes,2,opt,name=estimate,proto3" json:"estimate,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateEstimateRequest) Reset() {
+	*x = CreateEstimateRequest{}
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateEstimateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateEstimateRequest) ProtoMessage() {}
+
+func (x *CreateEstimateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateEstimateRequest.ProtoReflect.Descriptor instead.
+func (*CreateEstimateRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *CreateEstimateRequest) GetUnitCode() string {
+	if x != nil {
+		return x.UnitCode
+	}
+	return ""
+}
+
+func (x *CreateEstimateRequest) GetEstimate() *Estimate {
+	if x != nil {
+		return x.Estimate
+	}
+	return nil
+}
+
+type ListEstimatesRequest struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	UnitCode string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	Year     int32                  `protobuf:"varint,2,opt,name=year,proto3" json:"year,omitempty"`
+	// Empty is today in Vietnam.
+	AsOf          string `protobuf:"bytes,3,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListEstimatesRequest) Reset() {
+	*x = ListEstimatesRequest{}
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListEstimatesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListEstimatesRequest) ProtoMessage() {}
+
+func (x *ListEstimatesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListEstimatesRequest.ProtoReflect.Descriptor instead.
+func (*ListEstimatesRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ListEstimatesRequest) GetUnitCode() string {
+	if x != nil {
+		return x.UnitCode
+	}
+	return ""
+}
+
+func (x *ListEstimatesRequest) GetYear() int32 {
+	if x != nil {
+		return x.Year
+	}
+	return 0
+}
+
+func (x *ListEstimatesRequest) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
+	}
+	return ""
+}
+
+type ListEstimatesResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Estimates     []*Estimate            `protobuf:"bytes,1,rep,name=estimates,proto3" json:"estimates,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListEstimatesResponse) Reset() {
+	*x = ListEstimatesResponse{}
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListEstimatesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListEstimatesResponse) ProtoMessage() {}
+
+func (x *ListEstimatesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListEstimatesResponse.ProtoReflect.Descriptor instead.
+func (*ListEstimatesResponse) Descriptor() ([]byte, []int) {
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *ListEstimatesResponse) GetEstimates() []*Estimate {
+	if x != nil {
+		return x.Estimates
+	}
+	return nil
+}
+
 var File_ntm_criteria_v1_criteria_service_proto protoreflect.FileDescriptor
 
 const file_ntm_criteria_v1_criteria_service_proto_rawDesc = "" +
 	"\n" +
-	"&ntm/criteria/v1/criteria_service.proto\x12\x0fntm.criteria.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fntm/criteria/v1/aggregate.proto\x1a ntm/criteria/v1/assessment.proto\x1a\"ntm/criteria/v1/criteria_set.proto\"\x19\n" +
+	"&ntm/criteria/v1/criteria_service.proto\x12\x0fntm.criteria.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fntm/criteria/v1/aggregate.proto\x1a ntm/criteria/v1/assessment.proto\x1a\"ntm/criteria/v1/criteria_set.proto\x1a\x1antm/criteria/v1/plan.proto\"\x19\n" +
 	"\x17ListCriteriaSetsRequest\"]\n" +
 	"\x18ListCriteriaSetsResponse\x12A\n" +
 	"\rcriteria_sets\x18\x01 \x03(\v2\x1c.ntm.criteria.v1.CriteriaSetR\fcriteriaSets\"2\n" +
@@ -576,7 +1145,40 @@ const file_ntm_criteria_v1_criteria_service_proto_rawDesc = "" +
 	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\x12*\n" +
 	"\fcriteria_set\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18dR\vcriteriaSet\x129\n" +
 	"\n" +
-	"count_mode\x18\x04 \x01(\tB\x1a\xbaH\x17r\x15R\x00R\acurrentR\breportedR\tcountMode2\xbb\a\n" +
+	"count_mode\x18\x04 \x01(\tB\x1a\xbaH\x17r\x15R\x00R\acurrentR\breportedR\tcountMode\"\x99\x01\n" +
+	"\x19CreateRegistrationRequest\x121\n" +
+	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12I\n" +
+	"\fregistration\x18\x02 \x01(\v2\x1d.ntm.criteria.v1.RegistrationB\x06\xbaH\x03\xc8\x01\x01R\fregistration\"\xf8\x01\n" +
+	"\x18ListRegistrationsRequest\x12/\n" +
+	"\x06parent\x18\x01 \x01(\tB\x17\xbaH\x14r\x122\x10^([0-9]{1,12})?$R\x06parent\x12\x1f\n" +
+	"\x04year\x18\x02 \x01(\x05B\v\xbaH\b\x1a\x06\x18\xb4\x10(\xd0\x0fR\x04year\x12;\n" +
+	"\x05as_of\x18\x03 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\x12$\n" +
+	"\tpage_size\x18\x04 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xf4\x03R\tpageToken\"\x88\x01\n" +
+	"\x19ListRegistrationsResponse\x12C\n" +
+	"\rregistrations\x18\x01 \x03(\v2\x1d.ntm.criteria.v1.RegistrationR\rregistrations\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x18\n" +
+	"\x16ListTargetKindsRequest\"Y\n" +
+	"\x17ListTargetKindsResponse\x12>\n" +
+	"\ftarget_kinds\x18\x01 \x03(\v2\x1b.ntm.criteria.v1.TargetKindR\vtargetKinds\"\x81\x01\n" +
+	"\x13CreateTargetRequest\x121\n" +
+	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x127\n" +
+	"\x06target\x18\x02 \x01(\v2\x17.ntm.criteria.v1.TargetB\x06\xbaH\x03\xc8\x01\x01R\x06target\"h\n" +
+	"\x12ListTargetsRequest\x121\n" +
+	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12\x1f\n" +
+	"\x06period\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18\x14R\x06period\"H\n" +
+	"\x13ListTargetsResponse\x121\n" +
+	"\atargets\x18\x01 \x03(\v2\x17.ntm.criteria.v1.TargetR\atargets\"\x89\x01\n" +
+	"\x15CreateEstimateRequest\x121\n" +
+	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12=\n" +
+	"\bestimate\x18\x02 \x01(\v2\x19.ntm.criteria.v1.EstimateB\x06\xbaH\x03\xc8\x01\x01R\bestimate\"\xa7\x01\n" +
+	"\x14ListEstimatesRequest\x121\n" +
+	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12\x1f\n" +
+	"\x04year\x18\x02 \x01(\x05B\v\xbaH\b\x1a\x06\x18\xb4\x10(\xd0\x0fR\x04year\x12;\n" +
+	"\x05as_of\x18\x03 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\"P\n" +
+	"\x15ListEstimatesResponse\x127\n" +
+	"\testimates\x18\x01 \x03(\v2\x19.ntm.criteria.v1.EstimateR\testimates2\xf1\x0e\n" +
 	"\x0fCriteriaService\x12\x81\x01\n" +
 	"\x10ListCriteriaSets\x12(.ntm.criteria.v1.ListCriteriaSetsRequest\x1a).ntm.criteria.v1.ListCriteriaSetsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/criteriaSets\x12u\n" +
 	"\x0eGetCriteriaSet\x12&.ntm.criteria.v1.GetCriteriaSetRequest\x1a\x1c.ntm.criteria.v1.CriteriaSet\"\x1d\x82\xd3\xe4\x93\x02\x17\x12\x15/v1/criteriaSets/{id}\x12\x90\x01\n" +
@@ -585,7 +1187,14 @@ const file_ntm_criteria_v1_criteria_service_proto_rawDesc = "" +
 	"\x16BatchCreateAssessments\x12..ntm.criteria.v1.BatchCreateAssessmentsRequest\x1a/.ntm.criteria.v1.BatchCreateAssessmentsResponse\"&\x82\xd3\xe4\x93\x02 :\x01*\"\x1b/v1/assessments:batchCreate\x12\x8f\x01\n" +
 	"\x0fListAssessments\x12'.ntm.criteria.v1.ListAssessmentsRequest\x1a(.ntm.criteria.v1.ListAssessmentsResponse\")\x82\xd3\xe4\x93\x02#\x12!/v1/units/{unit_code}/assessments\x12i\n" +
 	"\bGetScore\x12 .ntm.criteria.v1.GetScoreRequest\x1a\x16.ntm.criteria.v1.Score\"#\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/units/{unit_code}/score\x12y\n" +
-	"\fGetAggregate\x12$.ntm.criteria.v1.GetAggregateRequest\x1a\x1a.ntm.criteria.v1.Aggregate\"'\x82\xd3\xe4\x93\x02!\x12\x1f/v1/units/{unit_code}/aggregateB\xca\x01\n" +
+	"\fGetAggregate\x12$.ntm.criteria.v1.GetAggregateRequest\x1a\x1a.ntm.criteria.v1.Aggregate\"'\x82\xd3\xe4\x93\x02!\x12\x1f/v1/units/{unit_code}/aggregate\x12\x9a\x01\n" +
+	"\x12CreateRegistration\x12*.ntm.criteria.v1.CreateRegistrationRequest\x1a\x1d.ntm.criteria.v1.Registration\"9\x82\xd3\xe4\x93\x023:\fregistration\"#/v1/units/{unit_code}/registrations\x12\x85\x01\n" +
+	"\x11ListRegistrations\x12).ntm.criteria.v1.ListRegistrationsRequest\x1a*.ntm.criteria.v1.ListRegistrationsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/registrations\x12}\n" +
+	"\x0fListTargetKinds\x12'.ntm.criteria.v1.ListTargetKindsRequest\x1a(.ntm.criteria.v1.ListTargetKindsResponse\"\x17\x82\xd3\xe4\x93\x02\x11\x12\x0f/v1/targetKinds\x12|\n" +
+	"\fCreateTarget\x12$.ntm.criteria.v1.CreateTargetRequest\x1a\x17.ntm.criteria.v1.Target\"-\x82\xd3\xe4\x93\x02':\x06target\"\x1d/v1/units/{unit_code}/targets\x12\x7f\n" +
+	"\vListTargets\x12#.ntm.criteria.v1.ListTargetsRequest\x1a$.ntm.criteria.v1.ListTargetsResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/units/{unit_code}/targets\x12\x86\x01\n" +
+	"\x0eCreateEstimate\x12&.ntm.criteria.v1.CreateEstimateRequest\x1a\x19.ntm.criteria.v1.Estimate\"1\x82\xd3\xe4\x93\x02+:\bestimate\"\x1f/v1/units/{unit_code}/estimates\x12\x87\x01\n" +
+	"\rListEstimates\x12%.ntm.criteria.v1.ListEstimatesRequest\x1a&.ntm.criteria.v1.ListEstimatesResponse\"'\x82\xd3\xe4\x93\x02!\x12\x1f/v1/units/{unit_code}/estimatesB\xca\x01\n" +
 	"\x13com.ntm.criteria.v1B\x14CriteriaServiceProtoP\x01Z?github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1;criteriav1\xa2\x02\x03NCX\xaa\x02\x0fNtm.Criteria.V1\xca\x02\x0fNtm\\Criteria\\V1\xe2\x02\x1bNtm\\Criteria\\V1\\GPBMetadata\xea\x02\x11Ntm::Criteria::V1b\x06proto3"
 
 var (
@@ -600,7 +1209,7 @@ func file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP() []byte {
 	return file_ntm_criteria_v1_criteria_service_proto_rawDescData
 }
 
-var file_ntm_criteria_v1_criteria_service_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_ntm_criteria_v1_criteria_service_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_ntm_criteria_v1_criteria_service_proto_goTypes = []any{
 	(*ListCriteriaSetsRequest)(nil),        // 0: ntm.criteria.v1.ListCriteriaSetsRequest
 	(*ListCriteriaSetsResponse)(nil),       // 1: ntm.criteria.v1.ListCriteriaSetsResponse
@@ -612,36 +1221,72 @@ var file_ntm_criteria_v1_criteria_service_proto_goTypes = []any{
 	(*ListAssessmentsResponse)(nil),        // 7: ntm.criteria.v1.ListAssessmentsResponse
 	(*GetScoreRequest)(nil),                // 8: ntm.criteria.v1.GetScoreRequest
 	(*GetAggregateRequest)(nil),            // 9: ntm.criteria.v1.GetAggregateRequest
-	(*CriteriaSet)(nil),                    // 10: ntm.criteria.v1.CriteriaSet
-	(*Assessment)(nil),                     // 11: ntm.criteria.v1.Assessment
-	(*Score)(nil),                          // 12: ntm.criteria.v1.Score
-	(*Aggregate)(nil),                      // 13: ntm.criteria.v1.Aggregate
+	(*CreateRegistrationRequest)(nil),      // 10: ntm.criteria.v1.CreateRegistrationRequest
+	(*ListRegistrationsRequest)(nil),       // 11: ntm.criteria.v1.ListRegistrationsRequest
+	(*ListRegistrationsResponse)(nil),      // 12: ntm.criteria.v1.ListRegistrationsResponse
+	(*ListTargetKindsRequest)(nil),         // 13: ntm.criteria.v1.ListTargetKindsRequest
+	(*ListTargetKindsResponse)(nil),        // 14: ntm.criteria.v1.ListTargetKindsResponse
+	(*CreateTargetRequest)(nil),            // 15: ntm.criteria.v1.CreateTargetRequest
+	(*ListTargetsRequest)(nil),             // 16: ntm.criteria.v1.ListTargetsRequest
+	(*ListTargetsResponse)(nil),            // 17: ntm.criteria.v1.ListTargetsResponse
+	(*CreateEstimateRequest)(nil),          // 18: ntm.criteria.v1.CreateEstimateRequest
+	(*ListEstimatesRequest)(nil),           // 19: ntm.criteria.v1.ListEstimatesRequest
+	(*ListEstimatesResponse)(nil),          // 20: ntm.criteria.v1.ListEstimatesResponse
+	(*CriteriaSet)(nil),                    // 21: ntm.criteria.v1.CriteriaSet
+	(*Assessment)(nil),                     // 22: ntm.criteria.v1.Assessment
+	(*Registration)(nil),                   // 23: ntm.criteria.v1.Registration
+	(*TargetKind)(nil),                     // 24: ntm.criteria.v1.TargetKind
+	(*Target)(nil),                         // 25: ntm.criteria.v1.Target
+	(*Estimate)(nil),                       // 26: ntm.criteria.v1.Estimate
+	(*Score)(nil),                          // 27: ntm.criteria.v1.Score
+	(*Aggregate)(nil),                      // 28: ntm.criteria.v1.Aggregate
 }
 var file_ntm_criteria_v1_criteria_service_proto_depIdxs = []int32{
-	10, // 0: ntm.criteria.v1.ListCriteriaSetsResponse.criteria_sets:type_name -> ntm.criteria.v1.CriteriaSet
-	11, // 1: ntm.criteria.v1.CreateAssessmentRequest.assessment:type_name -> ntm.criteria.v1.Assessment
-	11, // 2: ntm.criteria.v1.BatchCreateAssessmentsRequest.assessments:type_name -> ntm.criteria.v1.Assessment
-	11, // 3: ntm.criteria.v1.BatchCreateAssessmentsResponse.assessments:type_name -> ntm.criteria.v1.Assessment
-	11, // 4: ntm.criteria.v1.ListAssessmentsResponse.assessments:type_name -> ntm.criteria.v1.Assessment
-	0,  // 5: ntm.criteria.v1.CriteriaService.ListCriteriaSets:input_type -> ntm.criteria.v1.ListCriteriaSetsRequest
-	2,  // 6: ntm.criteria.v1.CriteriaService.GetCriteriaSet:input_type -> ntm.criteria.v1.GetCriteriaSetRequest
-	3,  // 7: ntm.criteria.v1.CriteriaService.CreateAssessment:input_type -> ntm.criteria.v1.CreateAssessmentRequest
-	4,  // 8: ntm.criteria.v1.CriteriaService.BatchCreateAssessments:input_type -> ntm.criteria.v1.BatchCreateAssessmentsRequest
-	6,  // 9: ntm.criteria.v1.CriteriaService.ListAssessments:input_type -> ntm.criteria.v1.ListAssessmentsRequest
-	8,  // 10: ntm.criteria.v1.CriteriaService.GetScore:input_type -> ntm.criteria.v1.GetScoreRequest
-	9,  // 11: ntm.criteria.v1.CriteriaService.GetAggregate:input_type -> ntm.criteria.v1.GetAggregateRequest
-	1,  // 12: ntm.criteria.v1.CriteriaService.ListCriteriaSets:output_type -> ntm.criteria.v1.ListCriteriaSetsResponse
-	10, // 13: ntm.criteria.v1.CriteriaService.GetCriteriaSet:output_type -> ntm.criteria.v1.CriteriaSet
-	11, // 14: ntm.criteria.v1.CriteriaService.CreateAssessment:output_type -> ntm.criteria.v1.Assessment
-	5,  // 15: ntm.criteria.v1.CriteriaService.BatchCreateAssessments:output_type -> ntm.criteria.v1.BatchCreateAssessmentsResponse
-	7,  // 16: ntm.criteria.v1.CriteriaService.ListAssessments:output_type -> ntm.criteria.v1.ListAssessmentsResponse
-	12, // 17: ntm.criteria.v1.CriteriaService.GetScore:output_type -> ntm.criteria.v1.Score
-	13, // 18: ntm.criteria.v1.CriteriaService.GetAggregate:output_type -> ntm.criteria.v1.Aggregate
-	12, // [12:19] is the sub-list for method output_type
-	5,  // [5:12] is the sub-list for method input_type
-	5,  // [5:5] is the sub-list for extension type_name
-	5,  // [5:5] is the sub-list for extension extendee
-	0,  // [0:5] is the sub-list for field type_name
+	21, // 0: ntm.criteria.v1.ListCriteriaSetsResponse.criteria_sets:type_name -> ntm.criteria.v1.CriteriaSet
+	22, // 1: ntm.criteria.v1.CreateAssessmentRequest.assessment:type_name -> ntm.criteria.v1.Assessment
+	22, // 2: ntm.criteria.v1.BatchCreateAssessmentsRequest.assessments:type_name -> ntm.criteria.v1.Assessment
+	22, // 3: ntm.criteria.v1.BatchCreateAssessmentsResponse.assessments:type_name -> ntm.criteria.v1.Assessment
+	22, // 4: ntm.criteria.v1.ListAssessmentsResponse.assessments:type_name -> ntm.criteria.v1.Assessment
+	23, // 5: ntm.criteria.v1.CreateRegistrationRequest.registration:type_name -> ntm.criteria.v1.Registration
+	23, // 6: ntm.criteria.v1.ListRegistrationsResponse.registrations:type_name -> ntm.criteria.v1.Registration
+	24, // 7: ntm.criteria.v1.ListTargetKindsResponse.target_kinds:type_name -> ntm.criteria.v1.TargetKind
+	25, // 8: ntm.criteria.v1.CreateTargetRequest.target:type_name -> ntm.criteria.v1.Target
+	25, // 9: ntm.criteria.v1.ListTargetsResponse.targets:type_name -> ntm.criteria.v1.Target
+	26, // 10: ntm.criteria.v1.CreateEstimateRequest.estimate:type_name -> ntm.criteria.v1.Estimate
+	26, // 11: ntm.criteria.v1.ListEstimatesResponse.estimates:type_name -> ntm.criteria.v1.Estimate
+	0,  // 12: ntm.criteria.v1.CriteriaService.ListCriteriaSets:input_type -> ntm.criteria.v1.ListCriteriaSetsRequest
+	2,  // 13: ntm.criteria.v1.CriteriaService.GetCriteriaSet:input_type -> ntm.criteria.v1.GetCriteriaSetRequest
+	3,  // 14: ntm.criteria.v1.CriteriaService.CreateAssessment:input_type -> ntm.criteria.v1.CreateAssessmentRequest
+	4,  // 15: ntm.criteria.v1.CriteriaService.BatchCreateAssessments:input_type -> ntm.criteria.v1.BatchCreateAssessmentsRequest
+	6,  // 16: ntm.criteria.v1.CriteriaService.ListAssessments:input_type -> ntm.criteria.v1.ListAssessmentsRequest
+	8,  // 17: ntm.criteria.v1.CriteriaService.GetScore:input_type -> ntm.criteria.v1.GetScoreRequest
+	9,  // 18: ntm.criteria.v1.CriteriaService.GetAggregate:input_type -> ntm.criteria.v1.GetAggregateRequest
+	10, // 19: ntm.criteria.v1.CriteriaService.CreateRegistration:input_type -> ntm.criteria.v1.CreateRegistrationRequest
+	11, // 20: ntm.criteria.v1.CriteriaService.ListRegistrations:input_type -> ntm.criteria.v1.ListRegistrationsRequest
+	13, // 21: ntm.criteria.v1.CriteriaService.ListTargetKinds:input_type -> ntm.criteria.v1.ListTargetKindsRequest
+	15, // 22: ntm.criteria.v1.CriteriaService.CreateTarget:input_type -> ntm.criteria.v1.CreateTargetRequest
+	16, // 23: ntm.criteria.v1.CriteriaService.ListTargets:input_type -> ntm.criteria.v1.ListTargetsRequest
+	18, // 24: ntm.criteria.v1.CriteriaService.CreateEstimate:input_type -> ntm.criteria.v1.CreateEstimateRequest
+	19, // 25: ntm.criteria.v1.CriteriaService.ListEstimates:input_type -> ntm.criteria.v1.ListEstimatesRequest
+	1,  // 26: ntm.criteria.v1.CriteriaService.ListCriteriaSets:output_type -> ntm.criteria.v1.ListCriteriaSetsResponse
+	21, // 27: ntm.criteria.v1.CriteriaService.GetCriteriaSet:output_type -> ntm.criteria.v1.CriteriaSet
+	22, // 28: ntm.criteria.v1.CriteriaService.CreateAssessment:output_type -> ntm.criteria.v1.Assessment
+	5,  // 29: ntm.criteria.v1.CriteriaService.BatchCreateAssessments:output_type -> ntm.criteria.v1.BatchCreateAssessmentsResponse
+	7,  // 30: ntm.criteria.v1.CriteriaService.ListAssessments:output_type -> ntm.criteria.v1.ListAssessmentsResponse
+	27, // 31: ntm.criteria.v1.CriteriaService.GetScore:output_type -> ntm.criteria.v1.Score
+	28, // 32: ntm.criteria.v1.CriteriaService.GetAggregate:output_type -> ntm.criteria.v1.Aggregate
+	23, // 33: ntm.criteria.v1.CriteriaService.CreateRegistration:output_type -> ntm.criteria.v1.Registration
+	12, // 34: ntm.criteria.v1.CriteriaService.ListRegistrations:output_type -> ntm.criteria.v1.ListRegistrationsResponse
+	14, // 35: ntm.criteria.v1.CriteriaService.ListTargetKinds:output_type -> ntm.criteria.v1.ListTargetKindsResponse
+	25, // 36: ntm.criteria.v1.CriteriaService.CreateTarget:output_type -> ntm.criteria.v1.Target
+	17, // 37: ntm.criteria.v1.CriteriaService.ListTargets:output_type -> ntm.criteria.v1.ListTargetsResponse
+	26, // 38: ntm.criteria.v1.CriteriaService.CreateEstimate:output_type -> ntm.criteria.v1.Estimate
+	20, // 39: ntm.criteria.v1.CriteriaService.ListEstimates:output_type -> ntm.criteria.v1.ListEstimatesResponse
+	26, // [26:40] is the sub-list for method output_type
+	12, // [12:26] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_ntm_criteria_v1_criteria_service_proto_init() }
@@ -652,13 +1297,14 @@ func file_ntm_criteria_v1_criteria_service_proto_init() {
 	file_ntm_criteria_v1_aggregate_proto_init()
 	file_ntm_criteria_v1_assessment_proto_init()
 	file_ntm_criteria_v1_criteria_set_proto_init()
+	file_ntm_criteria_v1_plan_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ntm_criteria_v1_criteria_service_proto_rawDesc), len(file_ntm_criteria_v1_criteria_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   10,
+			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

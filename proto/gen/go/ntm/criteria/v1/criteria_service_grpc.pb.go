@@ -26,6 +26,13 @@ const (
 	CriteriaService_ListAssessments_FullMethodName        = "/ntm.criteria.v1.CriteriaService/ListAssessments"
 	CriteriaService_GetScore_FullMethodName               = "/ntm.criteria.v1.CriteriaService/GetScore"
 	CriteriaService_GetAggregate_FullMethodName           = "/ntm.criteria.v1.CriteriaService/GetAggregate"
+	CriteriaService_CreateRegistration_FullMethodName     = "/ntm.criteria.v1.CriteriaService/CreateRegistration"
+	CriteriaService_ListRegistrations_FullMethodName      = "/ntm.criteria.v1.CriteriaService/ListRegistrations"
+	CriteriaService_ListTargetKinds_FullMethodName        = "/ntm.criteria.v1.CriteriaService/ListTargetKinds"
+	CriteriaService_CreateTarget_FullMethodName           = "/ntm.criteria.v1.CriteriaService/CreateTarget"
+	CriteriaService_ListTargets_FullMethodName            = "/ntm.criteria.v1.CriteriaService/ListTargets"
+	CriteriaService_CreateEstimate_FullMethodName         = "/ntm.criteria.v1.CriteriaService/CreateEstimate"
+	CriteriaService_ListEstimates_FullMethodName          = "/ntm.criteria.v1.CriteriaService/ListEstimates"
 )
 
 // CriteriaServiceClient is the client API for CriteriaService service.
@@ -48,6 +55,24 @@ type CriteriaServiceClient interface {
 	// The aggregate figures of a unit (commune, district, province, or "0" for
 	// the whole country) as of a date.
 	GetAggregate(ctx context.Context, in *GetAggregateRequest, opts ...grpc.CallOption) (*Aggregate, error)
+	// Records a unit's registration to reach a level in a year. The unit must
+	// be of the type the level's set assesses; one registration per unit,
+	// level and year (a retry of the same registration returns the first).
+	CreateRegistration(ctx context.Context, in *CreateRegistrationRequest, opts ...grpc.CallOption) (*Registration, error)
+	// The registrations of a year for the units under `parent` on `as_of`
+	// (communes, villages and districts, at any depth), by unit code.
+	ListRegistrations(ctx context.Context, in *ListRegistrationsRequest, opts ...grpc.CallOption) (*ListRegistrationsResponse, error)
+	// The kinds of targets offices set, loaded from the catalog.
+	ListTargetKinds(ctx context.Context, in *ListTargetKindsRequest, opts ...grpc.CallOption) (*ListTargetKindsResponse, error)
+	// Records a target of a unit for a year or a phase.
+	CreateTarget(ctx context.Context, in *CreateTargetRequest, opts ...grpc.CallOption) (*Target, error)
+	// A unit's targets, of one period or of all.
+	ListTargets(ctx context.Context, in *ListTargetsRequest, opts ...grpc.CallOption) (*ListTargetsResponse, error)
+	// Records an estimate (dự ước) of a year-end result.
+	CreateEstimate(ctx context.Context, in *CreateEstimateRequest, opts ...grpc.CallOption) (*Estimate, error)
+	// A unit's estimates for a year in force on `as_of`: of each kind, the
+	// latest made on or before it.
+	ListEstimates(ctx context.Context, in *ListEstimatesRequest, opts ...grpc.CallOption) (*ListEstimatesResponse, error)
 }
 
 type criteriaServiceClient struct {
@@ -128,6 +153,76 @@ func (c *criteriaServiceClient) GetAggregate(ctx context.Context, in *GetAggrega
 	return out, nil
 }
 
+func (c *criteriaServiceClient) CreateRegistration(ctx context.Context, in *CreateRegistrationRequest, opts ...grpc.CallOption) (*Registration, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Registration)
+	err := c.cc.Invoke(ctx, CriteriaService_CreateRegistration_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *criteriaServiceClient) ListRegistrations(ctx context.Context, in *ListRegistrationsRequest, opts ...grpc.CallOption) (*ListRegistrationsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListRegistrationsResponse)
+	err := c.cc.Invoke(ctx, CriteriaService_ListRegistrations_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *criteriaServiceClient) ListTargetKinds(ctx context.Context, in *ListTargetKindsRequest, opts ...grpc.CallOption) (*ListTargetKindsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListTargetKindsResponse)
+	err := c.cc.Invoke(ctx, CriteriaService_ListTargetKinds_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *criteriaServiceClient) CreateTarget(ctx context.Context, in *CreateTargetRequest, opts ...grpc.CallOption) (*Target, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Target)
+	err := c.cc.Invoke(ctx, CriteriaService_CreateTarget_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *criteriaServiceClient) ListTargets(ctx context.Context, in *ListTargetsRequest, opts ...grpc.CallOption) (*ListTargetsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListTargetsResponse)
+	err := c.cc.Invoke(ctx, CriteriaService_ListTargets_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *criteriaServiceClient) CreateEstimate(ctx context.Context, in *CreateEstimateRequest, opts ...grpc.CallOption) (*Estimate, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Estimate)
+	err := c.cc.Invoke(ctx, CriteriaService_CreateEstimate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *criteriaServiceClient) ListEstimates(ctx context.Context, in *ListEstimatesRequest, opts ...grpc.CallOption) (*ListEstimatesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListEstimatesResponse)
+	err := c.cc.Invoke(ctx, CriteriaService_ListEstimates_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // CriteriaServiceServer is the server API for CriteriaService service.
 // All implementations must embed UnimplementedCriteriaServiceServer
 // for forward compatibility.
@@ -148,6 +243,24 @@ type CriteriaServiceServer interface {
 	// The aggregate figures of a unit (commune, district, province, or "0" for
 	// the whole country) as of a date.
 	GetAggregate(context.Context, *GetAggregateRequest) (*Aggregate, error)
+	// Records a unit's registration to reach a level in a year. The unit must
+	// be of the type the level's set assesses; one registration per unit,
+	// level and year (a retry of the same registration returns the first).
+	CreateRegistration(context.Context, *CreateRegistrationRequest) (*Registration, error)
+	// The registrations of a year for the units under `parent` on `as_of`
+	// (communes, villages and districts, at any depth), by unit code.
+	ListRegistrations(context.Context, *ListRegistrationsRequest) (*ListRegistrationsResponse, error)
+	// The kinds of targets offices set, loaded from the catalog.
+	ListTargetKinds(context.Context, *ListTargetKindsRequest) (*ListTargetKindsResponse, error)
+	// Records a target of a unit for a year or a phase.
+	CreateTarget(context.Context, *CreateTargetRequest) (*Target, error)
+	// A unit's targets, of one period or of all.
+	ListTargets(context.Context, *ListTargetsRequest) (*ListTargetsResponse, error)
+	// Records an estimate (dự ước) of a year-end result.
+	CreateEstimate(context.Context, *CreateEstimateRequest) (*Estimate, error)
+	// A unit's estimates for a year in force on `as_of`: of each kind, the
+	// latest made on or before it.
+	ListEstimates(context.Context, *ListEstimatesRequest) (*ListEstimatesResponse, error)
 	mustEmbedUnimplementedCriteriaServiceServer()
 }
 
@@ -178,6 +291,27 @@ func (UnimplementedCriteriaServiceServer) GetScore(context.Context, *GetScoreReq
 }
 func (UnimplementedCriteriaServiceServer) GetAggregate(context.Context, *GetAggregateRequest) (*Aggregate, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetAggregate not implemented")
+}
+func (UnimplementedCriteriaServiceServer) CreateRegistration(context.Context, *CreateRegistrationRequest) (*Registration, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateRegistration not implemented")
+}
+func (UnimplementedCriteriaServiceServer) ListRegistrations(context.Context, *ListRegistrationsRequest) (*ListRegistrationsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListRegistrations not implemented")
+}
+func (UnimplementedCriteriaServiceServer) ListTargetKinds(context.Context, *ListTargetKindsRequest) (*ListTargetKindsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListTargetKinds not implemented")
+}
+func (UnimplementedCriteriaServiceServer) CreateTarget(context.Context, *CreateTargetRequest) (*Target, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateTarget not implemented")
+}
+func (UnimplementedCriteriaServiceServer) ListTargets(context.Context, *ListTargetsRequest) (*ListTargetsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListTargets not implemented")
+}
+func (UnimplementedCriteriaServiceServer) CreateEstimate(context.Context, *CreateEstimateRequest) (*Estimate, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateEstimate not implemented")
+}
+func (UnimplementedCriteriaServiceServer) ListEstimates(context.Context, *ListEstimatesRequest) (*ListEstimatesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListEstimates not implemented")
 }
 func (UnimplementedCriteriaServiceServer) mustEmbedUnimplementedCriteriaServiceServer() {}
 func (UnimplementedCriteriaServiceServer) testEmbeddedByValue()                         {}
@@ -326,6 +460,132 @@ func _CriteriaService_GetAggregate_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CriteriaService_CreateRegistration_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateRegistrationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CriteriaServiceServer).CreateRegistration(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CriteriaService_CreateRegistration_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CriteriaServiceServer).CreateRegistration(ctx, req.(*CreateRegistrationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CriteriaService_ListRegistrations_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListRegistrationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CriteriaServiceServer).ListRegistrations(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CriteriaService_ListRegistrations_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CriteriaServiceServer).ListRegistrations(ctx, req.(*ListRegistrationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CriteriaService_ListTargetKinds_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListTargetKindsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CriteriaServiceServer).ListTargetKinds(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CriteriaService_ListTargetKinds_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CriteriaServiceServer).ListTargetKinds(ctx, req.(*ListTargetKindsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CriteriaService_CreateTarget_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateTargetRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CriteriaServiceServer).CreateTarget(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CriteriaService_CreateTarget_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CriteriaServiceServer).CreateTarget(ctx, req.(*CreateTargetRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CriteriaService_ListTargets_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListTargetsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CriteriaServiceServer).ListTargets(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CriteriaService_ListTargets_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CriteriaServiceServer).ListTargets(ctx, req.(*ListTargetsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CriteriaService_CreateEstimate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateEstimateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CriteriaServiceServer).CreateEstimate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CriteriaService_CreateEstimate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CriteriaServiceServer).CreateEstimate(ctx, req.(*CreateEstimateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CriteriaService_ListEstimates_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListEstimatesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CriteriaServiceServer).ListEstimates(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CriteriaService_ListEstimates_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CriteriaServiceServer).ListEstimates(ctx, req.(*ListEstimatesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // CriteriaService_ServiceDesc is the grpc.ServiceDesc for CriteriaService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -360,6 +620,34 @@ var CriteriaService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetAggregate",
 			Handler:    _CriteriaService_GetAggregate_Handler,
+		},
+		{
+			MethodName: "CreateRegistration",
+			Handler:    _CriteriaService_CreateRegistration_Handler,
+		},
+		{
+			MethodName: "ListRegistrations",
+			Handler:    _CriteriaService_ListRegistrations_Handler,
+		},
+		{
+			MethodName: "ListTargetKinds",
+			Handler:    _CriteriaService_ListTargetKinds_Handler,
+		},
+		{
+			MethodName: "CreateTarget",
+			Handler:    _CriteriaService_CreateTarget_Handler,
+		},
+		{
+			MethodName: "ListTargets",
+			Handler:    _CriteriaService_ListTargets_Handler,
+		},
+		{
+			MethodName: "CreateEstimate",
+			Handler:    _CriteriaService_CreateEstimate_Handler,
+		},
+		{
+			MethodName: "ListEstimates",
+			Handler:    _CriteriaService_ListEstimates_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -7,6 +7,7 @@
 package criteriav1
 
 import (
+	v1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	reflect "reflect"
@@ -105,7 +106,13 @@ type CriteriaSet struct {
 	// Counts the reports quote as "communes under N criteria", e.g. [5, 10, 15].
 	ReportBelow []int32 `protobuf:"varint,12,rep,packed,name=report_below,json=reportBelow,proto3" json:"report_below,omitempty"`
 	// Legal basis, e.g. "1980/QĐ-TTg".
-	LegalBasis    []string `protobuf:"bytes,13,rep,name=legal_basis,json=legalBasis,proto3" json:"legal_basis,omitempty"`
+	LegalBasis []string `protobuf:"bytes,13,rep,name=legal_basis,json=legalBasis,proto3" json:"legal_basis,omitempty"`
+	// The type of unit the set assesses: COMMUNE, VILLAGE, DISTRICT or PROVINCE.
+	// At most one national set of a type is in force on a date.
+	UnitType v1.UnitType `protobuf:"varint,14,opt,name=unit_type,json=unitType,proto3,enum=ntm.registry.v1.UnitType" json:"unit_type,omitempty"`
+	// The recognition levels the set defines, and what each asks. A level is
+	// recognised only under a set that defines it, on a date the set is valid.
+	Levels        []*LevelRule `protobuf:"bytes,15,rep,name=levels,proto3" json:"levels,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -231,6 +238,138 @@ func (x *CriteriaSet) GetLegalBasis() []string {
 	return nil
 }
 
+func (x *CriteriaSet) GetUnitType() v1.UnitType {
+	if x != nil {
+		return x.UnitType
+	}
+	return v1.UnitType(0)
+}
+
+func (x *CriteriaSet) GetLevels() []*LevelRule {
+	if x != nil {
+		return x.Levels
+	}
+	return nil
+}
+
+// A recognition level a set defines (xã đạt chuẩn, nâng cao, kiểu mẫu; thôn
+// đạt chuẩn; huyện đạt chuẩn; thị xã, tỉnh hoàn thành nhiệm vụ...). Every
+// condition is data of the catalog (levels.yaml), never code.
+type LevelRule struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Level v1.RecognitionLevel    `protobuf:"varint,1,opt,name=level,proto3,enum=ntm.registry.v1.RecognitionLevel" json:"level,omitempty"`
+	// The title in the words of the decisions, e.g. "Xã đạt chuẩn nông thôn mới nâng cao".
+	DisplayName string `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	// One of these levels must be in force for the unit on the recognition's
+	// date (ADVANCED needs STANDARD, MODEL needs ADVANCED); empty asks none.
+	Requires []v1.RecognitionLevel `protobuf:"varint,3,rep,packed,name=requires,proto3,enum=ntm.registry.v1.RecognitionLevel" json:"requires,omitempty"`
+	// For districts and provinces: at least `units_min_percent` percent of the
+	// units of type `units_type` under the unit on the date must hold one of
+	// `units_levels` ("100% of its communes đạt chuẩn"); 0 asks nothing.
+	UnitsType       v1.UnitType           `protobuf:"varint,4,opt,name=units_type,json=unitsType,proto3,enum=ntm.registry.v1.UnitType" json:"units_type,omitempty"`
+	UnitsLevels     []v1.RecognitionLevel `protobuf:"varint,5,rep,packed,name=units_levels,json=unitsLevels,proto3,enum=ntm.registry.v1.RecognitionLevel" json:"units_levels,omitempty"`
+	UnitsMinPercent int32                 `protobuf:"varint,6,opt,name=units_min_percent,json=unitsMinPercent,proto3" json:"units_min_percent,omitempty"`
+	LegalBasis      []string              `protobuf:"bytes,7,rep,name=legal_basis,json=legalBasis,proto3" json:"legal_basis,omitempty"`
+	// False when the rule was not checked against the legal text.
+	Confirmed     bool   `protobuf:"varint,8,opt,name=confirmed,proto3" json:"confirmed,omitempty"`
+	Note          string `protobuf:"bytes,9,opt,name=note,proto3" json:"note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LevelRule) Reset() {
+	*x = LevelRule{}
+	mi := &file_ntm_criteria_v1_criteria_set_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LevelRule) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LevelRule) ProtoMessage() {}
+
+func (x *LevelRule) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_criteria_v1_criteria_set_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LevelRule.ProtoReflect.Descriptor instead.
+func (*LevelRule) Descriptor() ([]byte, []int) {
+	return file_ntm_criteria_v1_criteria_set_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *LevelRule) GetLevel() v1.RecognitionLevel {
+	if x != nil {
+		return x.Level
+	}
+	return v1.RecognitionLevel(0)
+}
+
+func (x *LevelRule) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *LevelRule) GetRequires() []v1.RecognitionLevel {
+	if x != nil {
+		return x.Requires
+	}
+	return nil
+}
+
+func (x *LevelRule) GetUnitsType() v1.UnitType {
+	if x != nil {
+		return x.UnitsType
+	}
+	return v1.UnitType(0)
+}
+
+func (x *LevelRule) GetUnitsLevels() []v1.RecognitionLevel {
+	if x != nil {
+		return x.UnitsLevels
+	}
+	return nil
+}
+
+func (x *LevelRule) GetUnitsMinPercent() int32 {
+	if x != nil {
+		return x.UnitsMinPercent
+	}
+	return 0
+}
+
+func (x *LevelRule) GetLegalBasis() []string {
+	if x != nil {
+		return x.LegalBasis
+	}
+	return nil
+}
+
+func (x *LevelRule) GetConfirmed() bool {
+	if x != nil {
+		return x.Confirmed
+	}
+	return false
+}
+
+func (x *LevelRule) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
 type Criterion struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// e.g. "2".
@@ -246,7 +385,7 @@ type Criterion struct {
 
 func (x *Criterion) Reset() {
 	*x = Criterion{}
-	mi := &file_ntm_criteria_v1_criteria_set_proto_msgTypes[1]
+	mi := &file_ntm_criteria_v1_criteria_set_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -258,7 +397,7 @@ func (x *Criterion) String() string {
 func (*Criterion) ProtoMessage() {}
 
 func (x *Criterion) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_criteria_v1_criteria_set_proto_msgTypes[1]
+	mi := &file_ntm_criteria_v1_criteria_set_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -271,7 +410,7 @@ func (x *Criterion) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Criterion.ProtoReflect.Descriptor instead.
 func (*Criterion) Descriptor() ([]byte, []int) {
-	return file_ntm_criteria_v1_criteria_set_proto_rawDescGZIP(), []int{1}
+	return file_ntm_criteria_v1_criteria_set_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *Criterion) GetCode() string {
@@ -331,7 +470,7 @@ type Indicator struct {
 
 func (x *Indicator) Reset() {
 	*x = Indicator{}
-	mi := &file_ntm_criteria_v1_criteria_set_proto_msgTypes[2]
+	mi := &file_ntm_criteria_v1_criteria_set_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -343,7 +482,7 @@ func (x *Indicator) String() string {
 func (*Indicator) ProtoMessage() {}
 
 func (x *Indicator) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_criteria_v1_criteria_set_proto_msgTypes[2]
+	mi := &file_ntm_criteria_v1_criteria_set_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -356,7 +495,7 @@ func (x *Indicator) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Indicator.ProtoReflect.Descriptor instead.
 func (*Indicator) Descriptor() ([]byte, []int) {
-	return file_ntm_criteria_v1_criteria_set_proto_rawDescGZIP(), []int{2}
+	return file_ntm_criteria_v1_criteria_set_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *Indicator) GetCode() string {
@@ -440,7 +579,7 @@ type Threshold struct {
 
 func (x *Threshold) Reset() {
 	*x = Threshold{}
-	mi := &file_ntm_criteria_v1_criteria_set_proto_msgTypes[3]
+	mi := &file_ntm_criteria_v1_criteria_set_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -452,7 +591,7 @@ func (x *Threshold) String() string {
 func (*Threshold) ProtoMessage() {}
 
 func (x *Threshold) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_criteria_v1_criteria_set_proto_msgTypes[3]
+	mi := &file_ntm_criteria_v1_criteria_set_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -465,7 +604,7 @@ func (x *Threshold) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Threshold.ProtoReflect.Descriptor instead.
 func (*Threshold) Descriptor() ([]byte, []int) {
-	return file_ntm_criteria_v1_criteria_set_proto_rawDescGZIP(), []int{3}
+	return file_ntm_criteria_v1_criteria_set_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Threshold) GetScope() string {
@@ -515,7 +654,7 @@ type ReportBand struct {
 
 func (x *ReportBand) Reset() {
 	*x = ReportBand{}
-	mi := &file_ntm_criteria_v1_criteria_set_proto_msgTypes[4]
+	mi := &file_ntm_criteria_v1_criteria_set_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -527,7 +666,7 @@ func (x *ReportBand) String() string {
 func (*ReportBand) ProtoMessage() {}
 
 func (x *ReportBand) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_criteria_v1_criteria_set_proto_msgTypes[4]
+	mi := &file_ntm_criteria_v1_criteria_set_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -540,7 +679,7 @@ func (x *ReportBand) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportBand.ProtoReflect.Descriptor instead.
 func (*ReportBand) Descriptor() ([]byte, []int) {
-	return file_ntm_criteria_v1_criteria_set_proto_rawDescGZIP(), []int{4}
+	return file_ntm_criteria_v1_criteria_set_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ReportBand) GetLabel() string {
@@ -568,7 +707,7 @@ var File_ntm_criteria_v1_criteria_set_proto protoreflect.FileDescriptor
 
 const file_ntm_criteria_v1_criteria_set_proto_rawDesc = "" +
 	"\n" +
-	"\"ntm/criteria/v1/criteria_set.proto\x12\x0fntm.criteria.v1\"\xe3\x03\n" +
+	"\"ntm/criteria/v1/criteria_set.proto\x12\x0fntm.criteria.v1\x1a!ntm/registry/v1/recognition.proto\x1a\x1antm/registry/v1/unit.proto\"\xcf\x04\n" +
 	"\vCriteriaSet\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\tR\x02id\x12!\n" +
@@ -585,7 +724,21 @@ const file_ntm_criteria_v1_criteria_set_proto_rawDesc = "" +
 	"\freport_bands\x18\v \x03(\v2\x1b.ntm.criteria.v1.ReportBandR\vreportBands\x12!\n" +
 	"\freport_below\x18\f \x03(\x05R\vreportBelow\x12\x1f\n" +
 	"\vlegal_basis\x18\r \x03(\tR\n" +
-	"legalBasis\"\xc4\x01\n" +
+	"legalBasis\x126\n" +
+	"\tunit_type\x18\x0e \x01(\x0e2\x19.ntm.registry.v1.UnitTypeR\bunitType\x122\n" +
+	"\x06levels\x18\x0f \x03(\v2\x1a.ntm.criteria.v1.LevelRuleR\x06levels\"\xa5\x03\n" +
+	"\tLevelRule\x127\n" +
+	"\x05level\x18\x01 \x01(\x0e2!.ntm.registry.v1.RecognitionLevelR\x05level\x12!\n" +
+	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12=\n" +
+	"\brequires\x18\x03 \x03(\x0e2!.ntm.registry.v1.RecognitionLevelR\brequires\x128\n" +
+	"\n" +
+	"units_type\x18\x04 \x01(\x0e2\x19.ntm.registry.v1.UnitTypeR\tunitsType\x12D\n" +
+	"\funits_levels\x18\x05 \x03(\x0e2!.ntm.registry.v1.RecognitionLevelR\vunitsLevels\x12*\n" +
+	"\x11units_min_percent\x18\x06 \x01(\x05R\x0funitsMinPercent\x12\x1f\n" +
+	"\vlegal_basis\x18\a \x03(\tR\n" +
+	"legalBasis\x12\x1c\n" +
+	"\tconfirmed\x18\b \x01(\bR\tconfirmed\x12\x12\n" +
+	"\x04note\x18\t \x01(\tR\x04note\"\xc4\x01\n" +
 	"\tCriterion\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12&\n" +
@@ -639,26 +792,35 @@ func file_ntm_criteria_v1_criteria_set_proto_rawDescGZIP() []byte {
 }
 
 var file_ntm_criteria_v1_criteria_set_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_ntm_criteria_v1_criteria_set_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_ntm_criteria_v1_criteria_set_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_ntm_criteria_v1_criteria_set_proto_goTypes = []any{
-	(IndicatorKind)(0),  // 0: ntm.criteria.v1.IndicatorKind
-	(*CriteriaSet)(nil), // 1: ntm.criteria.v1.CriteriaSet
-	(*Criterion)(nil),   // 2: ntm.criteria.v1.Criterion
-	(*Indicator)(nil),   // 3: ntm.criteria.v1.Indicator
-	(*Threshold)(nil),   // 4: ntm.criteria.v1.Threshold
-	(*ReportBand)(nil),  // 5: ntm.criteria.v1.ReportBand
+	(IndicatorKind)(0),       // 0: ntm.criteria.v1.IndicatorKind
+	(*CriteriaSet)(nil),      // 1: ntm.criteria.v1.CriteriaSet
+	(*LevelRule)(nil),        // 2: ntm.criteria.v1.LevelRule
+	(*Criterion)(nil),        // 3: ntm.criteria.v1.Criterion
+	(*Indicator)(nil),        // 4: ntm.criteria.v1.Indicator
+	(*Threshold)(nil),        // 5: ntm.criteria.v1.Threshold
+	(*ReportBand)(nil),       // 6: ntm.criteria.v1.ReportBand
+	(v1.UnitType)(0),         // 7: ntm.registry.v1.UnitType
+	(v1.RecognitionLevel)(0), // 8: ntm.registry.v1.RecognitionLevel
 }
 var file_ntm_criteria_v1_criteria_set_proto_depIdxs = []int32{
-	2, // 0: ntm.criteria.v1.CriteriaSet.criteria:type_name -> ntm.criteria.v1.Criterion
-	5, // 1: ntm.criteria.v1.CriteriaSet.report_bands:type_name -> ntm.criteria.v1.ReportBand
-	3, // 2: ntm.criteria.v1.Criterion.indicators:type_name -> ntm.criteria.v1.Indicator
-	0, // 3: ntm.criteria.v1.Indicator.kind:type_name -> ntm.criteria.v1.IndicatorKind
-	4, // 4: ntm.criteria.v1.Indicator.thresholds:type_name -> ntm.criteria.v1.Threshold
-	5, // [5:5] is the sub-list for method output_type
-	5, // [5:5] is the sub-list for method input_type
-	5, // [5:5] is the sub-list for extension type_name
-	5, // [5:5] is the sub-list for extension extendee
-	0, // [0:5] is the sub-list for field type_name
+	3,  // 0: ntm.criteria.v1.CriteriaSet.criteria:type_name -> ntm.criteria.v1.Criterion
+	6,  // 1: ntm.criteria.v1.CriteriaSet.report_bands:type_name -> ntm.criteria.v1.ReportBand
+	7,  // 2: ntm.criteria.v1.CriteriaSet.unit_type:type_name -> ntm.registry.v1.UnitType
+	2,  // 3: ntm.criteria.v1.CriteriaSet.levels:type_name -> ntm.criteria.v1.LevelRule
+	8,  // 4: ntm.criteria.v1.LevelRule.level:type_name -> ntm.registry.v1.RecognitionLevel
+	8,  // 5: ntm.criteria.v1.LevelRule.requires:type_name -> ntm.registry.v1.RecognitionLevel
+	7,  // 6: ntm.criteria.v1.LevelRule.units_type:type_name -> ntm.registry.v1.UnitType
+	8,  // 7: ntm.criteria.v1.LevelRule.units_levels:type_name -> ntm.registry.v1.RecognitionLevel
+	4,  // 8: ntm.criteria.v1.Criterion.indicators:type_name -> ntm.criteria.v1.Indicator
+	0,  // 9: ntm.criteria.v1.Indicator.kind:type_name -> ntm.criteria.v1.IndicatorKind
+	5,  // 10: ntm.criteria.v1.Indicator.thresholds:type_name -> ntm.criteria.v1.Threshold
+	11, // [11:11] is the sub-list for method output_type
+	11, // [11:11] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_ntm_criteria_v1_criteria_set_proto_init() }
@@ -672,7 +834,7 @@ func file_ntm_criteria_v1_criteria_set_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ntm_criteria_v1_criteria_set_proto_rawDesc), len(file_ntm_criteria_v1_criteria_set_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   5,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -49,9 +49,15 @@ type OcopSummary struct {
 	ExpiringWithinDays int32         `protobuf:"varint,14,opt,name=expiring_within_days,json=expiringWithinDays,proto3" json:"expiring_within_days,omitempty"`
 	ByGroup            []*GroupTally `protobuf:"bytes,15,rep,name=by_group,json=byGroup,proto3" json:"by_group,omitempty"`
 	// When the figures were computed (RFC 3339): cached figures keep their time.
-	ComputedAt    string `protobuf:"bytes,16,opt,name=computed_at,json=computedAt,proto3" json:"computed_at,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ComputedAt string `protobuf:"bytes,16,opt,name=computed_at,json=computedAt,proto3" json:"computed_at,omitempty"`
+	// Products proposed to the central council in the year (đề nghị Trung
+	// ương đánh giá, xếp hạng 5 sao): scored in the year, by a council below
+	// the central one, at stars that only the central council certifies under
+	// the council rules of the evaluation date, or scored by the central
+	// council itself. Counted once per product.
+	ProposedCentral int32 `protobuf:"varint,17,opt,name=proposed_central,json=proposedCentral,proto3" json:"proposed_central,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *OcopSummary) Reset() {
@@ -196,6 +202,13 @@ func (x *OcopSummary) GetComputedAt() string {
 	return ""
 }
 
+func (x *OcopSummary) GetProposedCentral() int32 {
+	if x != nil {
+		return x.ProposedCentral
+	}
+	return 0
+}
+
 type StarTally struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Stars         int32                  `protobuf:"varint,1,opt,name=stars,proto3" json:"stars,omitempty"`
@@ -328,7 +341,7 @@ var File_ntm_ocop_v1_summary_proto protoreflect.FileDescriptor
 
 const file_ntm_ocop_v1_summary_proto_rawDesc = "" +
 	"\n" +
-	"\x19ntm/ocop/v1/summary.proto\x12\vntm.ocop.v1\"\xe5\x04\n" +
+	"\x19ntm/ocop/v1/summary.proto\x12\vntm.ocop.v1\"\x90\x05\n" +
 	"\vOcopSummary\x12\x1b\n" +
 	"\tunit_code\x18\x01 \x01(\tR\bunitCode\x12\x13\n" +
 	"\x05as_of\x18\x02 \x01(\tR\x04asOf\x12\x12\n" +
@@ -349,7 +362,8 @@ const file_ntm_ocop_v1_summary_proto_rawDesc = "" +
 	"\x14expiring_within_days\x18\x0e \x01(\x05R\x12expiringWithinDays\x122\n" +
 	"\bby_group\x18\x0f \x03(\v2\x17.ntm.ocop.v1.GroupTallyR\abyGroup\x12\x1f\n" +
 	"\vcomputed_at\x18\x10 \x01(\tR\n" +
-	"computedAt\"=\n" +
+	"computedAt\x12)\n" +
+	"\x10proposed_central\x18\x11 \x01(\x05R\x0fproposedCentral\"=\n" +
 	"\tStarTally\x12\x14\n" +
 	"\x05stars\x18\x01 \x01(\x05R\x05stars\x12\x1a\n" +
 	"\bproducts\x18\x02 \x01(\x05R\bproducts\"\xae\x01\n" +

@@ -35,6 +35,10 @@ const (
 	RecognitionLevel_MODEL RecognitionLevel = 3
 	// Nông thôn mới hiện đại (2026-2030 pilot).
 	RecognitionLevel_MODERN RecognitionLevel = 4
+	// Hoàn thành nhiệm vụ xây dựng nông thôn mới: a town or provincial city
+	// (thị xã, thành phố thuộc tỉnh) or a province, where a rural district
+	// would be "đạt chuẩn" (STANDARD).
+	RecognitionLevel_COMPLETED RecognitionLevel = 5
 )
 
 // Enum value maps for RecognitionLevel.
@@ -45,6 +49,7 @@ var (
 		2: "ADVANCED",
 		3: "MODEL",
 		4: "MODERN",
+		5: "COMPLETED",
 	}
 	RecognitionLevel_value = map[string]int32{
 		"RECOGNITION_LEVEL_UNSPECIFIED": 0,
@@ -52,6 +57,7 @@ var (
 		"ADVANCED":                      2,
 		"MODEL":                         3,
 		"MODERN":                        4,
+		"COMPLETED":                     5,
 	}
 )
 
@@ -82,8 +88,20 @@ func (RecognitionLevel) EnumDescriptor() ([]byte, []int) {
 	return file_ntm_registry_v1_recognition_proto_rawDescGZIP(), []int{0}
 }
 
-// A recognition decision for a unit, in force from its effective date until
-// revoked. It belongs to the unit that earned it: a merger does not move it.
+// A recognition decision for a unit (commune, village, district or province),
+// in force from its effective date until revoked. It belongs to the unit that
+// earned it: a merger does not move it.
+//
+// The registry checks it against the criteria set it names, as data of the
+// criteria service: the set must assess units of the unit's type, be valid on
+// the effective date and define the level; the levels the set says it
+// requires must be in force on that date; the unit must meet every criterion
+// of the set on its latest assessment on or before that date (and, for a
+// district or province, enough of the units under it must hold the levels
+// the set asks for), unless `override_reason` says why it is recognised
+// anyway. One recognition of a level is in force per unit: a second is
+// refused (409) naming it, and a retry of the same decision (same unit,
+// level, effective date and decision number) returns the first record.
 type Recognition struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Resource name, `units/{code}/recognitions/{id}`; set by the server.
@@ -94,15 +112,23 @@ type Recognition struct {
 	DecisionNumber string `protobuf:"bytes,4,opt,name=decision_number,json=decisionNumber,proto3" json:"decision_number,omitempty"`
 	// First day the recognition holds (YYYY-MM-DD).
 	EffectiveDate string `protobuf:"bytes,5,opt,name=effective_date,json=effectiveDate,proto3" json:"effective_date,omitempty"`
-	// Criteria set the unit was assessed under, e.g. "NTM_COMMUNE_2016_2020".
+	// Criteria set the unit was assessed under, e.g. "NTM_COMMUNE_2016_2020"
+	// (GET /v1/criteriaSets lists the sets and the levels each defines).
 	CriteriaSet string `protobuf:"bytes,6,opt,name=criteria_set,json=criteriaSet,proto3" json:"criteria_set,omitempty"`
 	// Target year of the recognition (năm đạt chuẩn), e.g. 2020.
 	Year int32 `protobuf:"varint,7,opt,name=year,proto3" json:"year,omitempty"`
 	// First day the recognition no longer holds; empty while in force. Set by RevokeRecognition.
 	RevokedOn          string `protobuf:"bytes,8,opt,name=revoked_on,json=revokedOn,proto3" json:"revoked_on,omitempty"`
 	RevocationDecision string `protobuf:"bytes,9,opt,name=revocation_decision,json=revocationDecision,proto3" json:"revocation_decision,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// Why the unit is recognised although the check below found criteria (or
+	// units under it) short: kept with the decision and shown wherever it is.
+	OverrideReason string `protobuf:"bytes,10,opt,name=override_reason,json=overrideReason,proto3" json:"override_reason,omitempty"`
+	// What the check found on the effective date; set by the server.
+	Check *RecognitionCheck `protobuf:"bytes,11,opt,name=check,proto3" json:"check,omitempty"`
+	// The unit's type on the effective date; set by the server.
+	UnitType      UnitType `protobuf:"varint,12,opt,name=unit_type,json=unitType,proto3,enum=ntm.registry.v1.UnitType" json:"unit_type,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Recognition) Reset() {
@@ -198,6 +224,135 @@ func (x *Recognition) GetRevocationDecision() string {
 	return ""
 }
 
+func (x *Recognition) GetOverrideReason() string {
+	if x != nil {
+		return x.OverrideReason
+	}
+	return ""
+}
+
+func (x *Recognition) GetCheck() *RecognitionCheck {
+	if x != nil {
+		return x.Check
+	}
+	return nil
+}
+
+func (x *Recognition) GetUnitType() UnitType {
+	if x != nil {
+		return x.UnitType
+	}
+	return UnitType_UNIT_TYPE_UNSPECIFIED
+}
+
+// The figures a recognition was checked against, kept with it.
+type RecognitionCheck struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The assessment the criteria came from (`units/{code}/assessments/{id}`)
+	// and its date; empty when the unit had no assessment under the set.
+	Assessment    string `protobuf:"bytes,1,opt,name=assessment,proto3" json:"assessment,omitempty"`
+	AssessedOn    string `protobuf:"bytes,2,opt,name=assessed_on,json=assessedOn,proto3" json:"assessed_on,omitempty"`
+	CriteriaMet   int32  `protobuf:"varint,3,opt,name=criteria_met,json=criteriaMet,proto3" json:"criteria_met,omitempty"`
+	CriteriaCount int32  `protobuf:"varint,4,opt,name=criteria_count,json=criteriaCount,proto3" json:"criteria_count,omitempty"`
+	// Criteria of the set not met on that assessment, as "code name"
+	// ("10 Thu nhập"); every criterion when there was no assessment.
+	UnmetCriteria []string `protobuf:"bytes,5,rep,name=unmet_criteria,json=unmetCriteria,proto3" json:"unmet_criteria,omitempty"`
+	// District and province levels: how many of the units under it (of the
+	// type the level asks for) held one of the required levels on the date.
+	UnitsAtLevel int32 `protobuf:"varint,6,opt,name=units_at_level,json=unitsAtLevel,proto3" json:"units_at_level,omitempty"`
+	UnitsCounted int32 `protobuf:"varint,7,opt,name=units_counted,json=unitsCounted,proto3" json:"units_counted,omitempty"`
+	// The share the level asks for, in percent; 0 when it asks none.
+	UnitsMinPercent int32 `protobuf:"varint,8,opt,name=units_min_percent,json=unitsMinPercent,proto3" json:"units_min_percent,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *RecognitionCheck) Reset() {
+	*x = RecognitionCheck{}
+	mi := &file_ntm_registry_v1_recognition_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecognitionCheck) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecognitionCheck) ProtoMessage() {}
+
+func (x *RecognitionCheck) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_registry_v1_recognition_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecognitionCheck.ProtoReflect.Descriptor instead.
+func (*RecognitionCheck) Descriptor() ([]byte, []int) {
+	return file_ntm_registry_v1_recognition_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *RecognitionCheck) GetAssessment() string {
+	if x != nil {
+		return x.Assessment
+	}
+	return ""
+}
+
+func (x *RecognitionCheck) GetAssessedOn() string {
+	if x != nil {
+		return x.AssessedOn
+	}
+	return ""
+}
+
+func (x *RecognitionCheck) GetCriteriaMet() int32 {
+	if x != nil {
+		return x.CriteriaMet
+	}
+	return 0
+}
+
+func (x *RecognitionCheck) GetCriteriaCount() int32 {
+	if x != nil {
+		return x.CriteriaCount
+	}
+	return 0
+}
+
+func (x *RecognitionCheck) GetUnmetCriteria() []string {
+	if x != nil {
+		return x.UnmetCriteria
+	}
+	return nil
+}
+
+func (x *RecognitionCheck) GetUnitsAtLevel() int32 {
+	if x != nil {
+		return x.UnitsAtLevel
+	}
+	return 0
+}
+
+func (x *RecognitionCheck) GetUnitsCounted() int32 {
+	if x != nil {
+		return x.UnitsCounted
+	}
+	return 0
+}
+
+func (x *RecognitionCheck) GetUnitsMinPercent() int32 {
+	if x != nil {
+		return x.UnitsMinPercent
+	}
+	return 0
+}
+
 // A recognition as seen from an aggregate: with the unit's type on the date asked.
 type RecognitionInForce struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
@@ -207,13 +362,15 @@ type RecognitionInForce struct {
 	// True when the unit is no longer a commune on the date asked (it became a
 	// ward or township, or merged away) but was one, under the asked parent, when recognised.
 	FormerCommune bool `protobuf:"varint,3,opt,name=former_commune,json=formerCommune,proto3" json:"former_commune,omitempty"`
+	// The unit's name on the date asked, or on its last day when it no longer exists.
+	DisplayName   string `protobuf:"bytes,4,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RecognitionInForce) Reset() {
 	*x = RecognitionInForce{}
-	mi := &file_ntm_registry_v1_recognition_proto_msgTypes[1]
+	mi := &file_ntm_registry_v1_recognition_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -225,7 +382,7 @@ func (x *RecognitionInForce) String() string {
 func (*RecognitionInForce) ProtoMessage() {}
 
 func (x *RecognitionInForce) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_recognition_proto_msgTypes[1]
+	mi := &file_ntm_registry_v1_recognition_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -238,7 +395,7 @@ func (x *RecognitionInForce) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecognitionInForce.ProtoReflect.Descriptor instead.
 func (*RecognitionInForce) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_recognition_proto_rawDescGZIP(), []int{1}
+	return file_ntm_registry_v1_recognition_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *RecognitionInForce) GetRecognition() *Recognition {
@@ -262,35 +419,60 @@ func (x *RecognitionInForce) GetFormerCommune() bool {
 	return false
 }
 
+func (x *RecognitionInForce) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
 var File_ntm_registry_v1_recognition_proto protoreflect.FileDescriptor
 
 const file_ntm_registry_v1_recognition_proto_rawDesc = "" +
 	"\n" +
-	"!ntm/registry/v1/recognition.proto\x12\x0fntm.registry.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1antm/registry/v1/unit.proto\"\x9f\x03\n" +
+	"!ntm/registry/v1/recognition.proto\x12\x0fntm.registry.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1antm/registry/v1/unit.proto\"\xc5\x04\n" +
 	"\vRecognition\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1b\n" +
 	"\tunit_code\x18\x02 \x01(\tR\bunitCode\x12C\n" +
 	"\x05level\x18\x03 \x01(\x0e2!.ntm.registry.v1.RecognitionLevelB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x05level\x122\n" +
 	"\x0fdecision_number\x18\x04 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18dR\x0edecisionNumber\x12J\n" +
-	"\x0eeffective_date\x18\x05 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\reffectiveDate\x12*\n" +
-	"\fcriteria_set\x18\x06 \x01(\tB\a\xbaH\x04r\x02\x18dR\vcriteriaSet\x12\x1e\n" +
+	"\x0eeffective_date\x18\x05 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\reffectiveDate\x12,\n" +
+	"\fcriteria_set\x18\x06 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18dR\vcriteriaSet\x12\x1e\n" +
 	"\x04year\x18\a \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xb4\x10(\x00R\x04year\x12\x1d\n" +
 	"\n" +
 	"revoked_on\x18\b \x01(\tR\trevokedOn\x12/\n" +
-	"\x13revocation_decision\x18\t \x01(\tR\x12revocationDecision\"\xbd\x01\n" +
+	"\x13revocation_decision\x18\t \x01(\tR\x12revocationDecision\x121\n" +
+	"\x0foverride_reason\x18\n" +
+	" \x01(\tB\b\xbaH\x05r\x03\x18\xd0\x0fR\x0eoverrideReason\x127\n" +
+	"\x05check\x18\v \x01(\v2!.ntm.registry.v1.RecognitionCheckR\x05check\x126\n" +
+	"\tunit_type\x18\f \x01(\x0e2\x19.ntm.registry.v1.UnitTypeR\bunitType\"\xbb\x02\n" +
+	"\x10RecognitionCheck\x12\x1e\n" +
+	"\n" +
+	"assessment\x18\x01 \x01(\tR\n" +
+	"assessment\x12\x1f\n" +
+	"\vassessed_on\x18\x02 \x01(\tR\n" +
+	"assessedOn\x12!\n" +
+	"\fcriteria_met\x18\x03 \x01(\x05R\vcriteriaMet\x12%\n" +
+	"\x0ecriteria_count\x18\x04 \x01(\x05R\rcriteriaCount\x12%\n" +
+	"\x0eunmet_criteria\x18\x05 \x03(\tR\runmetCriteria\x12$\n" +
+	"\x0eunits_at_level\x18\x06 \x01(\x05R\funitsAtLevel\x12#\n" +
+	"\runits_counted\x18\a \x01(\x05R\funitsCounted\x12*\n" +
+	"\x11units_min_percent\x18\b \x01(\x05R\x0funitsMinPercent\"\xe0\x01\n" +
 	"\x12RecognitionInForce\x12>\n" +
 	"\vrecognition\x18\x01 \x01(\v2\x1c.ntm.registry.v1.RecognitionR\vrecognition\x12@\n" +
 	"\x0funit_type_as_of\x18\x02 \x01(\x0e2\x19.ntm.registry.v1.UnitTypeR\funitTypeAsOf\x12%\n" +
-	"\x0eformer_commune\x18\x03 \x01(\bR\rformerCommune*h\n" +
+	"\x0eformer_commune\x18\x03 \x01(\bR\rformerCommune\x12!\n" +
+	"\fdisplay_name\x18\x04 \x01(\tR\vdisplayName*w\n" +
 	"\x10RecognitionLevel\x12!\n" +
 	"\x1dRECOGNITION_LEVEL_UNSPECIFIED\x10\x00\x12\f\n" +
 	"\bSTANDARD\x10\x01\x12\f\n" +
 	"\bADVANCED\x10\x02\x12\t\n" +
 	"\x05MODEL\x10\x03\x12\n" +
 	"\n" +
-	"\x06MODERN\x10\x04B\xc6\x01\n" +
+	"\x06MODERN\x10\x04\x12\r\n" +
+	"\tCOMPLETED\x10\x05B\xc6\x01\n" +
 	"\x13com.ntm.registry.v1B\x10RecognitionProtoP\x01Z?github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1;registryv1\xa2\x02\x03NRX\xaa\x02\x0fNtm.Registry.V1\xca\x02\x0fNtm\\Registry\\V1\xe2\x02\x1bNtm\\Registry\\V1\\GPBMetadata\xea\x02\x11Ntm::Registry::V1b\x06proto3"
 
 var (
@@ -306,22 +488,25 @@ func file_ntm_registry_v1_recognition_proto_rawDescGZIP() []byte {
 }
 
 var file_ntm_registry_v1_recognition_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_ntm_registry_v1_recognition_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_ntm_registry_v1_recognition_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_ntm_registry_v1_recognition_proto_goTypes = []any{
 	(RecognitionLevel)(0),      // 0: ntm.registry.v1.RecognitionLevel
 	(*Recognition)(nil),        // 1: ntm.registry.v1.Recognition
-	(*RecognitionInForce)(nil), // 2: ntm.registry.v1.RecognitionInForce
-	(UnitType)(0),              // 3: ntm.registry.v1.UnitType
+	(*RecognitionCheck)(nil),   // 2: ntm.registry.v1.RecognitionCheck
+	(*RecognitionInForce)(nil), // 3: ntm.registry.v1.RecognitionInForce
+	(UnitType)(0),              // 4: ntm.registry.v1.UnitType
 }
 var file_ntm_registry_v1_recognition_proto_depIdxs = []int32{
 	0, // 0: ntm.registry.v1.Recognition.level:type_name -> ntm.registry.v1.RecognitionLevel
-	1, // 1: ntm.registry.v1.RecognitionInForce.recognition:type_name -> ntm.registry.v1.Recognition
-	3, // 2: ntm.registry.v1.RecognitionInForce.unit_type_as_of:type_name -> ntm.registry.v1.UnitType
-	3, // [3:3] is the sub-list for method output_type
-	3, // [3:3] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	2, // 1: ntm.registry.v1.Recognition.check:type_name -> ntm.registry.v1.RecognitionCheck
+	4, // 2: ntm.registry.v1.Recognition.unit_type:type_name -> ntm.registry.v1.UnitType
+	1, // 3: ntm.registry.v1.RecognitionInForce.recognition:type_name -> ntm.registry.v1.Recognition
+	4, // 4: ntm.registry.v1.RecognitionInForce.unit_type_as_of:type_name -> ntm.registry.v1.UnitType
+	5, // [5:5] is the sub-list for method output_type
+	5, // [5:5] is the sub-list for method input_type
+	5, // [5:5] is the sub-list for extension type_name
+	5, // [5:5] is the sub-list for extension extendee
+	0, // [0:5] is the sub-list for field type_name
 }
 
 func init() { file_ntm_registry_v1_recognition_proto_init() }
@@ -336,7 +521,7 @@ func file_ntm_registry_v1_recognition_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ntm_registry_v1_recognition_proto_rawDesc), len(file_ntm_registry_v1_recognition_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   2,
+			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

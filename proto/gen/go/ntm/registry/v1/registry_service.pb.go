@@ -836,6 +836,9 @@ type ListRecognitionsRequest struct {
 	Parent        string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
 	AsOf          string `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
 	IncludeFormer bool   `protobuf:"varint,3,opt,name=include_former,json=includeFormer,proto3" json:"include_former,omitempty"`
+	// When set (YYYY-MM-DD), only recognitions effective on or after it: those
+	// decided in a report's period (still only those in force on `as_of`).
+	EffectiveFrom string `protobuf:"bytes,4,opt,name=effective_from,json=effectiveFrom,proto3" json:"effective_from,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -891,6 +894,13 @@ func (x *ListRecognitionsRequest) GetIncludeFormer() bool {
 	return false
 }
 
+func (x *ListRecognitionsRequest) GetEffectiveFrom() string {
+	if x != nil {
+		return x.EffectiveFrom
+	}
+	return ""
+}
+
 type ListRecognitionsResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Recognitions  []*RecognitionInForce  `protobuf:"bytes,1,rep,name=recognitions,proto3" json:"recognitions,omitempty"`
@@ -941,6 +951,164 @@ func (x *ListRecognitionsResponse) GetAsOf() string {
 		return x.AsOf
 	}
 	return ""
+}
+
+type CountUnitsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Code of the unit whose descendants are counted; empty for the whole country.
+	Parent        string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	AsOf          string `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CountUnitsRequest) Reset() {
+	*x = CountUnitsRequest{}
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CountUnitsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CountUnitsRequest) ProtoMessage() {}
+
+func (x *CountUnitsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CountUnitsRequest.ProtoReflect.Descriptor instead.
+func (*CountUnitsRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *CountUnitsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *CountUnitsRequest) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
+	}
+	return ""
+}
+
+type CountUnitsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One row per type present, in the order of UnitType.
+	Counts        []*UnitTypeCount `protobuf:"bytes,1,rep,name=counts,proto3" json:"counts,omitempty"`
+	AsOf          string           `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CountUnitsResponse) Reset() {
+	*x = CountUnitsResponse{}
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CountUnitsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CountUnitsResponse) ProtoMessage() {}
+
+func (x *CountUnitsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CountUnitsResponse.ProtoReflect.Descriptor instead.
+func (*CountUnitsResponse) Descriptor() ([]byte, []int) {
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *CountUnitsResponse) GetCounts() []*UnitTypeCount {
+	if x != nil {
+		return x.Counts
+	}
+	return nil
+}
+
+func (x *CountUnitsResponse) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
+	}
+	return ""
+}
+
+type UnitTypeCount struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Type          UnitType               `protobuf:"varint,1,opt,name=type,proto3,enum=ntm.registry.v1.UnitType" json:"type,omitempty"`
+	Units         int32                  `protobuf:"varint,2,opt,name=units,proto3" json:"units,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UnitTypeCount) Reset() {
+	*x = UnitTypeCount{}
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UnitTypeCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UnitTypeCount) ProtoMessage() {}
+
+func (x *UnitTypeCount) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UnitTypeCount.ProtoReflect.Descriptor instead.
+func (*UnitTypeCount) Descriptor() ([]byte, []int) {
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *UnitTypeCount) GetType() UnitType {
+	if x != nil {
+		return x.Type
+	}
+	return UnitType_UNIT_TYPE_UNSPECIFIED
+}
+
+func (x *UnitTypeCount) GetUnits() int32 {
+	if x != nil {
+		return x.Units
+	}
+	return 0
 }
 
 var File_ntm_registry_v1_registry_service_proto protoreflect.FileDescriptor
@@ -1004,14 +1172,25 @@ const file_ntm_registry_v1_registry_service_proto_rawDesc = "" +
 	"\x02id\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\x12B\n" +
 	"\n" +
 	"revoked_on\x18\x03 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\trevokedOn\x12:\n" +
-	"\x13revocation_decision\x18\x04 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18dR\x12revocationDecision\"\xae\x01\n" +
+	"\x13revocation_decision\x18\x04 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18dR\x12revocationDecision\"\xfd\x01\n" +
 	"\x17ListRecognitionsRequest\x12/\n" +
 	"\x06parent\x18\x01 \x01(\tB\x17\xbaH\x14r\x122\x10^([0-9]{1,12})?$R\x06parent\x12;\n" +
 	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\x12%\n" +
-	"\x0einclude_former\x18\x03 \x01(\bR\rincludeFormer\"x\n" +
+	"\x0einclude_former\x18\x03 \x01(\bR\rincludeFormer\x12M\n" +
+	"\x0eeffective_from\x18\x04 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\reffectiveFrom\"x\n" +
 	"\x18ListRecognitionsResponse\x12G\n" +
 	"\frecognitions\x18\x01 \x03(\v2#.ntm.registry.v1.RecognitionInForceR\frecognitions\x12\x13\n" +
-	"\x05as_of\x18\x02 \x01(\tR\x04asOf2\xe1\t\n" +
+	"\x05as_of\x18\x02 \x01(\tR\x04asOf\"\x81\x01\n" +
+	"\x11CountUnitsRequest\x12/\n" +
+	"\x06parent\x18\x01 \x01(\tB\x17\xbaH\x14r\x122\x10^([0-9]{1,12})?$R\x06parent\x12;\n" +
+	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\"a\n" +
+	"\x12CountUnitsResponse\x126\n" +
+	"\x06counts\x18\x01 \x03(\v2\x1e.ntm.registry.v1.UnitTypeCountR\x06counts\x12\x13\n" +
+	"\x05as_of\x18\x02 \x01(\tR\x04asOf\"T\n" +
+	"\rUnitTypeCount\x12-\n" +
+	"\x04type\x18\x01 \x01(\x0e2\x19.ntm.registry.v1.UnitTypeR\x04type\x12\x14\n" +
+	"\x05units\x18\x02 \x01(\x05R\x05units2\xd1\n" +
+	"\n" +
 	"\x0fRegistryService\x12[\n" +
 	"\aGetUnit\x12\x1f.ntm.registry.v1.GetUnitRequest\x1a\x15.ntm.registry.v1.Unit\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/units/{code}\x12e\n" +
 	"\tListUnits\x12!.ntm.registry.v1.ListUnitsRequest\x1a\".ntm.registry.v1.ListUnitsResponse\"\x11\x82\xd3\xe4\x93\x02\v\x12\t/v1/units\x12\x82\x01\n" +
@@ -1022,7 +1201,9 @@ const file_ntm_registry_v1_registry_service_proto_rawDesc = "" +
 	"\x10CreateUnitChange\x12(.ntm.registry.v1.CreateUnitChangeRequest\x1a\x1b.ntm.registry.v1.UnitChange\"$\x82\xd3\xe4\x93\x02\x1e:\vunit_change\"\x0f/v1/unitChanges\x12\x95\x01\n" +
 	"\x11CreateRecognition\x12).ntm.registry.v1.CreateRecognitionRequest\x1a\x1c.ntm.registry.v1.Recognition\"7\x82\xd3\xe4\x93\x021:\vrecognition\"\"/v1/units/{unit_code}/recognitions\x12\x97\x01\n" +
 	"\x11RevokeRecognition\x12).ntm.registry.v1.RevokeRecognitionRequest\x1a\x1c.ntm.registry.v1.Recognition\"9\x82\xd3\xe4\x93\x023:\x01*\"./v1/units/{unit_code}/recognitions/{id}:revoke\x12\x81\x01\n" +
-	"\x10ListRecognitions\x12(.ntm.registry.v1.ListRecognitionsRequest\x1a).ntm.registry.v1.ListRecognitionsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/recognitions\x12u\n" +
+	"\x10ListRecognitions\x12(.ntm.registry.v1.ListRecognitionsRequest\x1a).ntm.registry.v1.ListRecognitionsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/recognitions\x12n\n" +
+	"\n" +
+	"CountUnits\x12\".ntm.registry.v1.CountUnitsRequest\x1a#.ntm.registry.v1.CountUnitsResponse\"\x17\x82\xd3\xe4\x93\x02\x11\x12\x0f/v1/units:count\x12u\n" +
 	"\vImportUnits\x12#.ntm.registry.v1.ImportUnitsRequest\x1a$.ntm.registry.v1.ImportUnitsResponse\"\x1b\x82\xd3\xe4\x93\x02\x15:\x01*\"\x10/v1/units:importB\xca\x01\n" +
 	"\x13com.ntm.registry.v1B\x14RegistryServiceProtoP\x01Z?github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1;registryv1\xa2\x02\x03NRX\xaa\x02\x0fNtm.Registry.V1\xca\x02\x0fNtm\\Registry\\V1\xe2\x02\x1bNtm\\Registry\\V1\\GPBMetadata\xea\x02\x11Ntm::Registry::V1b\x06proto3"
 
@@ -1038,7 +1219,7 @@ func file_ntm_registry_v1_registry_service_proto_rawDescGZIP() []byte {
 	return file_ntm_registry_v1_registry_service_proto_rawDescData
 }
 
-var file_ntm_registry_v1_registry_service_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
+var file_ntm_registry_v1_registry_service_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
 var file_ntm_registry_v1_registry_service_proto_goTypes = []any{
 	(*GetUnitRequest)(nil),           // 0: ntm.registry.v1.GetUnitRequest
 	(*ListUnitsRequest)(nil),         // 1: ntm.registry.v1.ListUnitsRequest
@@ -1056,52 +1237,59 @@ var file_ntm_registry_v1_registry_service_proto_goTypes = []any{
 	(*RevokeRecognitionRequest)(nil), // 13: ntm.registry.v1.RevokeRecognitionRequest
 	(*ListRecognitionsRequest)(nil),  // 14: ntm.registry.v1.ListRecognitionsRequest
 	(*ListRecognitionsResponse)(nil), // 15: ntm.registry.v1.ListRecognitionsResponse
-	(UnitType)(0),                    // 16: ntm.registry.v1.UnitType
-	(*Unit)(nil),                     // 17: ntm.registry.v1.Unit
-	(*LineageLink)(nil),              // 18: ntm.registry.v1.LineageLink
-	(*UnitSpec)(nil),                 // 19: ntm.registry.v1.UnitSpec
-	(*UnitChange)(nil),               // 20: ntm.registry.v1.UnitChange
-	(*Recognition)(nil),              // 21: ntm.registry.v1.Recognition
-	(*RecognitionInForce)(nil),       // 22: ntm.registry.v1.RecognitionInForce
+	(*CountUnitsRequest)(nil),        // 16: ntm.registry.v1.CountUnitsRequest
+	(*CountUnitsResponse)(nil),       // 17: ntm.registry.v1.CountUnitsResponse
+	(*UnitTypeCount)(nil),            // 18: ntm.registry.v1.UnitTypeCount
+	(UnitType)(0),                    // 19: ntm.registry.v1.UnitType
+	(*Unit)(nil),                     // 20: ntm.registry.v1.Unit
+	(*LineageLink)(nil),              // 21: ntm.registry.v1.LineageLink
+	(*UnitSpec)(nil),                 // 22: ntm.registry.v1.UnitSpec
+	(*UnitChange)(nil),               // 23: ntm.registry.v1.UnitChange
+	(*Recognition)(nil),              // 24: ntm.registry.v1.Recognition
+	(*RecognitionInForce)(nil),       // 25: ntm.registry.v1.RecognitionInForce
 }
 var file_ntm_registry_v1_registry_service_proto_depIdxs = []int32{
-	16, // 0: ntm.registry.v1.ListUnitsRequest.type:type_name -> ntm.registry.v1.UnitType
-	17, // 1: ntm.registry.v1.ListUnitsResponse.units:type_name -> ntm.registry.v1.Unit
-	17, // 2: ntm.registry.v1.ListAncestorsResponse.units:type_name -> ntm.registry.v1.Unit
-	17, // 3: ntm.registry.v1.UnitLineage.versions:type_name -> ntm.registry.v1.Unit
-	18, // 4: ntm.registry.v1.UnitLineage.predecessors:type_name -> ntm.registry.v1.LineageLink
-	18, // 5: ntm.registry.v1.UnitLineage.successors:type_name -> ntm.registry.v1.LineageLink
-	19, // 6: ntm.registry.v1.CreateUnitRequest.unit:type_name -> ntm.registry.v1.UnitSpec
-	20, // 7: ntm.registry.v1.CreateUnitChangeRequest.unit_change:type_name -> ntm.registry.v1.UnitChange
+	19, // 0: ntm.registry.v1.ListUnitsRequest.type:type_name -> ntm.registry.v1.UnitType
+	20, // 1: ntm.registry.v1.ListUnitsResponse.units:type_name -> ntm.registry.v1.Unit
+	20, // 2: ntm.registry.v1.ListAncestorsResponse.units:type_name -> ntm.registry.v1.Unit
+	20, // 3: ntm.registry.v1.UnitLineage.versions:type_name -> ntm.registry.v1.Unit
+	21, // 4: ntm.registry.v1.UnitLineage.predecessors:type_name -> ntm.registry.v1.LineageLink
+	21, // 5: ntm.registry.v1.UnitLineage.successors:type_name -> ntm.registry.v1.LineageLink
+	22, // 6: ntm.registry.v1.CreateUnitRequest.unit:type_name -> ntm.registry.v1.UnitSpec
+	23, // 7: ntm.registry.v1.CreateUnitChangeRequest.unit_change:type_name -> ntm.registry.v1.UnitChange
 	10, // 8: ntm.registry.v1.ImportUnitsRequest.units:type_name -> ntm.registry.v1.ImportedUnit
-	19, // 9: ntm.registry.v1.ImportedUnit.unit:type_name -> ntm.registry.v1.UnitSpec
-	21, // 10: ntm.registry.v1.CreateRecognitionRequest.recognition:type_name -> ntm.registry.v1.Recognition
-	22, // 11: ntm.registry.v1.ListRecognitionsResponse.recognitions:type_name -> ntm.registry.v1.RecognitionInForce
-	0,  // 12: ntm.registry.v1.RegistryService.GetUnit:input_type -> ntm.registry.v1.GetUnitRequest
-	1,  // 13: ntm.registry.v1.RegistryService.ListUnits:input_type -> ntm.registry.v1.ListUnitsRequest
-	3,  // 14: ntm.registry.v1.RegistryService.ListAncestors:input_type -> ntm.registry.v1.ListAncestorsRequest
-	5,  // 15: ntm.registry.v1.RegistryService.GetUnitLineage:input_type -> ntm.registry.v1.GetUnitLineageRequest
-	7,  // 16: ntm.registry.v1.RegistryService.CreateUnit:input_type -> ntm.registry.v1.CreateUnitRequest
-	8,  // 17: ntm.registry.v1.RegistryService.CreateUnitChange:input_type -> ntm.registry.v1.CreateUnitChangeRequest
-	12, // 18: ntm.registry.v1.RegistryService.CreateRecognition:input_type -> ntm.registry.v1.CreateRecognitionRequest
-	13, // 19: ntm.registry.v1.RegistryService.RevokeRecognition:input_type -> ntm.registry.v1.RevokeRecognitionRequest
-	14, // 20: ntm.registry.v1.RegistryService.ListRecognitions:input_type -> ntm.registry.v1.ListRecognitionsRequest
-	9,  // 21: ntm.registry.v1.RegistryService.ImportUnits:input_type -> ntm.registry.v1.ImportUnitsRequest
-	17, // 22: ntm.registry.v1.RegistryService.GetUnit:output_type -> ntm.registry.v1.Unit
-	2,  // 23: ntm.registry.v1.RegistryService.ListUnits:output_type -> ntm.registry.v1.ListUnitsResponse
-	4,  // 24: ntm.registry.v1.RegistryService.ListAncestors:output_type -> ntm.registry.v1.ListAncestorsResponse
-	6,  // 25: ntm.registry.v1.RegistryService.GetUnitLineage:output_type -> ntm.registry.v1.UnitLineage
-	17, // 26: ntm.registry.v1.RegistryService.CreateUnit:output_type -> ntm.registry.v1.Unit
-	20, // 27: ntm.registry.v1.RegistryService.CreateUnitChange:output_type -> ntm.registry.v1.UnitChange
-	21, // 28: ntm.registry.v1.RegistryService.CreateRecognition:output_type -> ntm.registry.v1.Recognition
-	21, // 29: ntm.registry.v1.RegistryService.RevokeRecognition:output_type -> ntm.registry.v1.Recognition
-	15, // 30: ntm.registry.v1.RegistryService.ListRecognitions:output_type -> ntm.registry.v1.ListRecognitionsResponse
-	11, // 31: ntm.registry.v1.RegistryService.ImportUnits:output_type -> ntm.registry.v1.ImportUnitsResponse
-	22, // [22:32] is the sub-list for method output_type
-	12, // [12:22] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	22, // 9: ntm.registry.v1.ImportedUnit.unit:type_name -> ntm.registry.v1.UnitSpec
+	24, // 10: ntm.registry.v1.CreateRecognitionRequest.recognition:type_name -> ntm.registry.v1.Recognition
+	25, // 11: ntm.registry.v1.ListRecognitionsResponse.recognitions:type_name -> ntm.registry.v1.RecognitionInForce
+	18, // 12: ntm.registry.v1.CountUnitsResponse.counts:type_name -> ntm.registry.v1.UnitTypeCount
+	19, // 13: ntm.registry.v1.UnitTypeCount.type:type_name -> ntm.registry.v1.UnitType
+	0,  // 14: ntm.registry.v1.RegistryService.GetUnit:input_type -> ntm.registry.v1.GetUnitRequest
+	1,  // 15: ntm.registry.v1.RegistryService.ListUnits:input_type -> ntm.registry.v1.ListUnitsRequest
+	3,  // 16: ntm.registry.v1.RegistryService.ListAncestors:input_type -> ntm.registry.v1.ListAncestorsRequest
+	5,  // 17: ntm.registry.v1.RegistryService.GetUnitLineage:input_type -> ntm.registry.v1.GetUnitLineageRequest
+	7,  // 18: ntm.registry.v1.RegistryService.CreateUnit:input_type -> ntm.registry.v1.CreateUnitRequest
+	8,  // 19: ntm.registry.v1.RegistryService.CreateUnitChange:input_type -> ntm.registry.v1.CreateUnitChangeRequest
+	12, // 20: ntm.registry.v1.RegistryService.CreateRecognition:input_type -> ntm.registry.v1.CreateRecognitionRequest
+	13, // 21: ntm.registry.v1.RegistryService.RevokeRecognition:input_type -> ntm.registry.v1.RevokeRecognitionRequest
+	14, // 22: ntm.registry.v1.RegistryService.ListRecognitions:input_type -> ntm.registry.v1.ListRecognitionsRequest
+	16, // 23: ntm.registry.v1.RegistryService.CountUnits:input_type -> ntm.registry.v1.CountUnitsRequest
+	9,  // 24: ntm.registry.v1.RegistryService.ImportUnits:input_type -> ntm.registry.v1.ImportUnitsRequest
+	20, // 25: ntm.registry.v1.RegistryService.GetUnit:output_type -> ntm.registry.v1.Unit
+	2,  // 26: ntm.registry.v1.RegistryService.ListUnits:output_type -> ntm.registry.v1.ListUnitsResponse
+	4,  // 27: ntm.registry.v1.RegistryService.ListAncestors:output_type -> ntm.registry.v1.ListAncestorsResponse
+	6,  // 28: ntm.registry.v1.RegistryService.GetUnitLineage:output_type -> ntm.registry.v1.UnitLineage
+	20, // 29: ntm.registry.v1.RegistryService.CreateUnit:output_type -> ntm.registry.v1.Unit
+	23, // 30: ntm.registry.v1.RegistryService.CreateUnitChange:output_type -> ntm.registry.v1.UnitChange
+	24, // 31: ntm.registry.v1.RegistryService.CreateRecognition:output_type -> ntm.registry.v1.Recognition
+	24, // 32: ntm.registry.v1.RegistryService.RevokeRecognition:output_type -> ntm.registry.v1.Recognition
+	15, // 33: ntm.registry.v1.RegistryService.ListRecognitions:output_type -> ntm.registry.v1.ListRecognitionsResponse
+	17, // 34: ntm.registry.v1.RegistryService.CountUnits:output_type -> ntm.registry.v1.CountUnitsResponse
+	11, // 35: ntm.registry.v1.RegistryService.ImportUnits:output_type -> ntm.registry.v1.ImportUnitsResponse
+	25, // [25:36] is the sub-list for method output_type
+	14, // [14:25] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_ntm_registry_v1_registry_service_proto_init() }
@@ -1118,7 +1306,7 @@ func file_ntm_registry_v1_registry_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ntm_registry_v1_registry_service_proto_rawDesc), len(file_ntm_registry_v1_registry_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   16,
+			NumMessages:   19,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

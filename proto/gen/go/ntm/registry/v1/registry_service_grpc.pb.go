@@ -28,6 +28,7 @@ const (
 	RegistryService_CreateRecognition_FullMethodName = "/ntm.registry.v1.RegistryService/CreateRecognition"
 	RegistryService_RevokeRecognition_FullMethodName = "/ntm.registry.v1.RegistryService/RevokeRecognition"
 	RegistryService_ListRecognitions_FullMethodName  = "/ntm.registry.v1.RegistryService/ListRecognitions"
+	RegistryService_CountUnits_FullMethodName        = "/ntm.registry.v1.RegistryService/CountUnits"
 	RegistryService_ImportUnits_FullMethodName       = "/ntm.registry.v1.RegistryService/ImportUnits"
 )
 
@@ -58,11 +59,17 @@ type RegistryServiceClient interface {
 	CreateRecognition(ctx context.Context, in *CreateRecognitionRequest, opts ...grpc.CallOption) (*Recognition, error)
 	// Records the revocation (thu hồi) of a recognition from a date on.
 	RevokeRecognition(ctx context.Context, in *RevokeRecognitionRequest, opts ...grpc.CallOption) (*Recognition, error)
-	// Recognitions in force on `as_of` for communes under `parent` (or for the
-	// unit itself when it is a commune). With `include_former`, also those of
-	// units that were communes under the parent when recognised but are not on
-	// `as_of` (became wards, merged away), the way provincial reports count.
+	// Recognitions in force on `as_of` of `parent` itself and of the units
+	// under it on that day (communes, villages, districts) that still have the
+	// type they were recognised with: a commune that became a ward is not
+	// listed as a commune. With `include_former`, also those of units that were
+	// communes under the parent when recognised but are not on `as_of` (became
+	// wards, merged away), marked `former_commune`, the way provincial reports
+	// count. The criteria service's aggregate counts from this same list.
 	ListRecognitions(ctx context.Context, in *ListRecognitionsRequest, opts ...grpc.CallOption) (*ListRecognitionsResponse, error)
+	// How many units of each type lie under a parent on `as_of`, at any depth:
+	// the denominators of reports ("77 of 120 villages", "51% of districts").
+	CountUnits(ctx context.Context, in *CountUnitsRequest, opts ...grpc.CallOption) (*CountUnitsResponse, error)
 	// Loads many units in one transaction (what `ntm import units FILE.csv`
 	// sends). One `create` change is recorded per distinct `valid_from`.
 	ImportUnits(ctx context.Context, in *ImportUnitsRequest, opts ...grpc.CallOption) (*ImportUnitsResponse, error)
@@ -166,6 +173,16 @@ func (c *registryServiceClient) ListRecognitions(ctx context.Context, in *ListRe
 	return out, nil
 }
 
+func (c *registryServiceClient) CountUnits(ctx context.Context, in *CountUnitsRequest, opts ...grpc.CallOption) (*CountUnitsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CountUnitsResponse)
+	err := c.cc.Invoke(ctx, RegistryService_CountUnits_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *registryServiceClient) ImportUnits(ctx context.Context, in *ImportUnitsRequest, opts ...grpc.CallOption) (*ImportUnitsResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ImportUnitsResponse)
@@ -203,11 +220,17 @@ type RegistryServiceServer interface {
 	CreateRecognition(context.Context, *CreateRecognitionRequest) (*Recognition, error)
 	// Records the revocation (thu hồi) of a recognition from a date on.
 	RevokeRecognition(context.Context, *RevokeRecognitionRequest) (*Recognition, error)
-	// Recognitions in force on `as_of` for communes under `parent` (or for the
-	// unit itself when it is a commune). With `include_former`, also those of
-	// units that were communes under the parent when recognised but are not on
-	// `as_of` (became wards, merged away), the way provincial reports count.
+	// Recognitions in force on `as_of` of `parent` itself and of the units
+	// under it on that day (communes, villages, districts) that still have the
+	// type they were recognised with: a commune that became a ward is not
+	// listed as a commune. With `include_former`, also those of units that were
+	// communes under the parent when recognised but are not on `as_of` (became
+	// wards, merged away), marked `former_commune`, the way provincial reports
+	// count. The criteria service's aggregate counts from this same list.
 	ListRecognitions(context.Context, *ListRecognitionsRequest) (*ListRecognitionsResponse, error)
+	// How many units of each type lie under a parent on `as_of`, at any depth:
+	// the denominators of reports ("77 of 120 villages", "51% of districts").
+	CountUnits(context.Context, *CountUnitsRequest) (*CountUnitsResponse, error)
 	// Loads many units in one transaction (what `ntm import units FILE.csv`
 	// sends). One `create` change is recorded per distinct `valid_from`.
 	ImportUnits(context.Context, *ImportUnitsRequest) (*ImportUnitsResponse, error)
@@ -247,6 +270,9 @@ func (UnimplementedRegistryServiceServer) RevokeRecognition(context.Context, *Re
 }
 func (UnimplementedRegistryServiceServer) ListRecognitions(context.Context, *ListRecognitionsRequest) (*ListRecognitionsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListRecognitions not implemented")
+}
+func (UnimplementedRegistryServiceServer) CountUnits(context.Context, *CountUnitsRequest) (*CountUnitsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CountUnits not implemented")
 }
 func (UnimplementedRegistryServiceServer) ImportUnits(context.Context, *ImportUnitsRequest) (*ImportUnitsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ImportUnits not implemented")
@@ -434,6 +460,24 @@ func _RegistryService_ListRecognitions_Handler(srv interface{}, ctx context.Cont
 	return interceptor(ctx, in, info, handler)
 }
 
+func _RegistryService_CountUnits_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CountUnitsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).CountUnits(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_CountUnits_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).CountUnits(ctx, req.(*CountUnitsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _RegistryService_ImportUnits_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ImportUnitsRequest)
 	if err := dec(in); err != nil {
@@ -494,6 +538,10 @@ var RegistryService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListRecognitions",
 			Handler:    _RegistryService_ListRecognitions_Handler,
+		},
+		{
+			MethodName: "CountUnits",
+			Handler:    _RegistryService_CountUnits_Handler,
 		},
 		{
 			MethodName: "ImportUnits",
