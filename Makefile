@@ -43,6 +43,7 @@ test-go: services
 
 fuzz:
 	go test ./services/registry/unitcsv -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	go test ./platform/period -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	go test ./cmd/ntm/internal/demo -run '^$$' -fuzz FuzzParseAssessments -fuzztime $(FUZZTIME)
 	go test ./services/ocop/internal/rating -run '^$$' -fuzz FuzzScore -fuzztime $(FUZZTIME)
 	go test ./services/funding/internal/progress -run '^$$' -fuzz FuzzParseQuantity -fuzztime $(FUZZTIME)
