@@ -1,0 +1,139 @@
+package compose
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	reportv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/report/v1"
+)
+
+// equalLines fails t with both lists when got is not want.
+func equalLines(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if !slices.Equal(got, want) {
+		t.Errorf("%s:\ngot\n\t%s\nwant\n\t%s", what, strings.Join(got, "\n\t"), strings.Join(want, "\n\t"))
+	}
+}
+
+func levelLines(counts []*reportv1.LevelCount) []string {
+	var out []string
+	for _, c := range counts {
+		out = append(out, fmt.Sprintf("%s %q: %d in period, %d cumulative (%d former) of %d = %v%%",
+			c.GetLevel(), c.GetDisplayName(), c.GetInPeriod(), c.GetCumulative(), c.GetFormerCommunes(), c.GetDenominator(), c.GetPercent()))
+	}
+	return out
+}
+
+func TestReportNamesTheUnitPeriodAndDate(t *testing.T) {
+	r := Compose(fixture(t, "2020", "2020-12-31"))
+	got := []string{r.GetUnitCode(), r.GetDisplayName(), r.GetPeriod(), r.GetPeriodFrom(), r.GetPeriodTo(), r.GetAsOf(), r.GetTitle(), r.GetComputedAt()}
+	want := []string{"19", "Tỉnh Thái Nguyên", "2020", "2020-01-01", "2020-12-31", "2020-12-31",
+		"Báo cáo kết quả thực hiện Chương trình MTQG xây dựng nông thôn mới năm 2020", "2026-11-23T10:00:00Z"}
+	equalLines(t, "report", got, want)
+	for _, tc := range []struct{ period, title string }{
+		{"2020-H1", "Báo cáo kết quả thực hiện Chương trình MTQG xây dựng nông thôn mới 6 tháng đầu năm 2020"},
+		{"2016-2020", "Báo cáo kết quả thực hiện Chương trình MTQG xây dựng nông thôn mới giai đoạn 2016-2020"},
+	} {
+		if got := Title(mustPeriod(t, tc.period)); got != tc.title {
+			t.Errorf("Title(%s) = %q", tc.period, got)
+		}
+	}
+}
+
+// Every section says how it was counted: the date, the period, and where
+// they apply the criteria set and the counting mode.
+func TestEverySectionHasItsBasis(t *testing.T) {
+	r := Compose(fixture(t, "2020-H1", "2020-06-30"))
+	for name, b := range map[string]*reportv1.Basis{
+		"recognitions": r.GetRecognitions().GetBasis(), "registrations": r.GetRegistrations().GetBasis(),
+		"targets": r.GetTargets().GetBasis(), "criteria": r.GetCriteria().GetBasis(), "ocop": r.GetOcop().GetBasis(),
+		"funding": r.GetFunding().GetBasis(),
+	} {
+		if b.GetAsOf() != "2020-06-30" || b.GetFrom() == "" || b.GetTo() == "" || b.GetNote() == "" {
+			t.Errorf("%s basis = %v", name, b)
+		}
+	}
+	if b := r.GetTargets().GetBasis(); b.GetFrom() != "2020-01-01" || b.GetTo() != "2020-12-31" || b.GetCountMode() != "reported" || b.GetCriteriaSet() != communeSet {
+		t.Errorf("a six-month report's targets are the year's, counted as reports count: %v", b)
+	}
+	if b := r.GetRecognitions().GetBasis(); b.GetFrom() != "2020-01-01" || b.GetTo() != "2020-06-30" || b.GetCountMode() != "reported" ||
+		!strings.Contains(b.GetNote(), "đã lên phường, thị trấn hoặc sáp nhập") {
+		t.Errorf("recognitions basis = %v", b)
+	}
+	if b := r.GetCriteria().GetBasis(); b.GetCriteriaSet() != communeSet || b.GetCountMode() != "reported" || !strings.Contains(b.GetNote(), "30/06/2020") {
+		t.Errorf("criteria basis = %v", b)
+	}
+}
+
+func TestRecognitionsInPeriodAndCumulative(t *testing.T) {
+	s := Compose(fixture(t, "2020", "2020-12-31")).GetRecognitions()
+	equalLines(t, "communes", levelLines(s.GetCommunes()), []string{
+		`STANDARD "Xã đạt chuẩn nông thôn mới": 2 in period, 5 cumulative (1 former) of 9 = 55.56%`,
+		`ADVANCED "Xã đạt chuẩn nông thôn mới nâng cao": 1 in period, 2 cumulative (0 former) of 9 = 22.22%`,
+		`MODEL "Xã nông thôn mới kiểu mẫu": 1 in period, 1 cumulative (0 former) of 9 = 11.11%`,
+	})
+	equalLines(t, "villages", levelLines(s.GetVillages()), []string{
+		`STANDARD "Thôn đạt chuẩn nông thôn mới": 1 in period, 2 cumulative (0 former) of 20 = 10%`,
+		`MODEL "Thôn nông thôn mới kiểu mẫu": 1 in period, 1 cumulative (0 former) of 20 = 5%`,
+	})
+	equalLines(t, "districts", levelLines(s.GetDistricts()), []string{
+		`STANDARD "Huyện đạt chuẩn nông thôn mới": 0 in period, 0 cumulative (0 former) of 2 = 0%`,
+		`COMPLETED "Thị xã, thành phố thuộc tỉnh hoàn thành nhiệm vụ xây dựng nông thôn mới": 1 in period, 1 cumulative (0 former) of 2 = 50%`,
+	})
+	var decided []string
+	for _, r := range s.GetDecided() {
+		decided = append(decided, strings.Join([]string{r.GetEffectiveDate(), r.GetUnitCode(), r.GetDisplayName(), r.GetUnitType(), r.GetLevel(), r.GetDecisionNumber(), r.GetCriteriaSet()}, " "))
+	}
+	equalLines(t, "decided in 2020, by date", decided, []string{
+		"2020-02-01 301 Đơn vị 301 VILLAGE STANDARD 301/QĐ-UBND NTM_COMMUNE_2016_2020",
+		"2020-03-10 102 Đơn vị 102 COMMUNE STANDARD 102/QĐ-UBND NTM_COMMUNE_2016_2020",
+		"2020-06-01 103 Đơn vị 103 COMMUNE STANDARD 103/QĐ-UBND NTM_COMMUNE_2016_2020",
+		"2020-09-01 302 Đơn vị 302 VILLAGE MODEL 1302/QĐ-UBND NTM_COMMUNE_2016_2020",
+		"2020-10-20 106 Đơn vị 106 COMMUNE MODEL 2106/QĐ-UBND NTM_COMMUNE_2016_2020",
+		"2020-11-15 102 Đơn vị 102 COMMUNE ADVANCED 1102/QĐ-UBND NTM_COMMUNE_2016_2020",
+		"2020-12-01 170 Đơn vị 170 DISTRICT COMPLETED 170/QĐ-TTg NTM_COMMUNE_2016_2020",
+	})
+}
+
+// A second half counts from July; the cumulative figures are those of its
+// last day; a report written before the period ends counts up to its date.
+func TestRecognitionsOfAHalfAndBeforeTheEnd(t *testing.T) {
+	s := Compose(fixture(t, "2020-H2", "2020-12-31")).GetRecognitions()
+	equalLines(t, "communes in the second half", levelLines(s.GetCommunes()), []string{
+		`STANDARD "Xã đạt chuẩn nông thôn mới": 0 in period, 5 cumulative (1 former) of 9 = 55.56%`,
+		`ADVANCED "Xã đạt chuẩn nông thôn mới nâng cao": 1 in period, 2 cumulative (0 former) of 9 = 22.22%`,
+		`MODEL "Xã nông thôn mới kiểu mẫu": 1 in period, 1 cumulative (0 former) of 9 = 11.11%`,
+	})
+	s = Compose(fixture(t, "2020", "2020-10-31")).GetRecognitions()
+	equalLines(t, "communes as of October", levelLines(s.GetCommunes()), []string{
+		`STANDARD "Xã đạt chuẩn nông thôn mới": 2 in period, 5 cumulative (1 former) of 9 = 55.56%`,
+		`ADVANCED "Xã đạt chuẩn nông thôn mới nâng cao": 0 in period, 1 cumulative (0 former) of 9 = 11.11%`,
+		`MODEL "Xã nông thôn mới kiểu mẫu": 1 in period, 1 cumulative (0 former) of 9 = 11.11%`,
+	})
+	if n := len(s.GetDecided()); n != 5 {
+		t.Errorf("decided by 2020-10-31: %d rows, want 5", n)
+	}
+}
+
+// A commune's own report counts the commune itself; the country's has no
+// unit of its own.
+func TestRecognitionsOfACommuneAndOfTheCountry(t *testing.T) {
+	in := fixture(t, "2020", "2020-12-31")
+	in.UnitCode, in.Unit = "102", &registryv1.Unit{Code: "102", DisplayName: "Xã Phú Thượng", Type: commune}
+	in.Counts = []*registryv1.UnitTypeCount{{Type: village, Units: 4}}
+	in.Recognitions = []*registryv1.RecognitionInForce{in.Recognitions[1], in.Recognitions[2]}
+	s := Compose(in).GetRecognitions()
+	equalLines(t, "the commune itself", levelLines(s.GetCommunes())[:2], []string{
+		`STANDARD "Xã đạt chuẩn nông thôn mới": 1 in period, 1 cumulative (0 former) of 1 = 100%`,
+		`ADVANCED "Xã đạt chuẩn nông thôn mới nâng cao": 1 in period, 1 cumulative (0 former) of 1 = 100%`,
+	})
+	in = fixture(t, "2020", "2020-12-31")
+	in.UnitCode, in.Unit = CountryCode, nil
+	r := Compose(in)
+	if r.GetDisplayName() != "Cả nước" || r.GetRecognitions().GetCommunes()[0].GetDenominator() != 9 {
+		t.Errorf("country: %q, denominator %d", r.GetDisplayName(), r.GetRecognitions().GetCommunes()[0].GetDenominator())
+	}
+}
