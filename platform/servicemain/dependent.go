@@ -69,21 +69,14 @@ type Service interface {
 // The service returned by open is used only when its error is nil.
 func RunDependent(ctx context.Context, args []string, logger *slog.Logger, d Dependent, open func(context.Context, Deps) (Service, error)) error {
 	fs := flag.NewFlagSet(d.Name, flag.ContinueOnError)
-	grpcAddr := fs.String("grpc-addr", d.GRPCAddr, "gRPC listen address")
-	metricsAddr := fs.String("metrics-addr", d.MetricsAddr, "Prometheus /metrics listen address; empty disables")
+	sf := newServingFlags(fs, d.GRPCAddr, d.MetricsAddr)
 	registryAddr := fs.String("registry-addr", defaultRegistryAddr, "registry gRPC address")
 	redisAddr := fs.String("redis-addr", "", d.RedisHelp)
 	sqlitePath := fs.String("sqlite-path", d.SQLitePath, "SQLite database file, used when --postgres-url is empty")
 	pgURL := fs.String("postgres-url", "", "PostgreSQL URL; selects PostgreSQL")
 	pgSchema := fs.String("postgres-schema", d.PostgresSchema, "PostgreSQL schema of the service's tables")
 	catalogDir := fs.String("catalog-dir", "", d.CatalogHelp)
-	reflection := fs.Bool("reflection", false, "register gRPC reflection (for grpcurl)")
-	authFlags := NewAuthFlags(fs)
-	if err := config.Parse(fs, args, "NTM_"); err != nil {
-		return err
-	}
-	logger.Info("starting "+d.Name, config.Redacted(fs)...)
-	keys, err := authFlags.Load(ctx, logger)
+	keys, err := sf.parse(ctx, fs, args, logger, d.Name)
 	if err != nil {
 		return err
 	}
@@ -102,12 +95,39 @@ func RunDependent(ctx context.Context, args []string, logger *slog.Logger, d Dep
 	reg := prometheus.NewRegistry()
 	svc, err := open(ctx, Deps{SQLitePath: *sqlitePath, PostgresURL: *pgURL, PostgresSchema: *pgSchema,
 		CatalogDir: *catalogDir, Registry: conn, Cache: c,
-		Logger: logger, Metrics: grpcserver.NewMetrics(reg), Registerer: reg, Reflection: *reflection, AuthKeys: keys})
+		Logger: logger, Metrics: grpcserver.NewMetrics(reg), Registerer: reg, Reflection: *sf.reflection, AuthKeys: keys})
 	if err != nil {
 		return err
 	}
 	defer svc.Close()
-	return Serve(ctx, logger, *grpcAddr, *metricsAddr, reg, svc.Serve)
+	return Serve(ctx, logger, *sf.grpcAddr, *sf.metricsAddr, reg, svc.Serve)
+}
+
+// servingFlags are the flags of every command that serves: where it
+// listens, reflection and the keys that verify tokens.
+type servingFlags struct {
+	grpcAddr, metricsAddr *string
+	reflection            *bool
+	auth                  *AuthFlags
+}
+
+func newServingFlags(fs *flag.FlagSet, grpcAddr, metricsAddr string) servingFlags {
+	return servingFlags{
+		grpcAddr:    fs.String("grpc-addr", grpcAddr, "gRPC listen address"),
+		metricsAddr: fs.String("metrics-addr", metricsAddr, "Prometheus /metrics listen address; empty disables"),
+		reflection:  fs.Bool("reflection", false, "register gRPC reflection (for grpcurl)"),
+		auth:        NewAuthFlags(fs),
+	}
+}
+
+// parse parses args (and NTM_* environment variables), logs the settings
+// without secrets and loads the keys.
+func (sf servingFlags) parse(ctx context.Context, fs *flag.FlagSet, args []string, logger *slog.Logger, name string) (*auth.KeySet, error) {
+	if err := config.Parse(fs, args, "NTM_"); err != nil {
+		return nil, err
+	}
+	logger.Info("starting "+name, config.Redacted(fs)...)
+	return sf.auth.Load(ctx, logger)
 }
 
 // AuthFlags are a command's --auth-keys-file and --no-auth.

@@ -10,8 +10,9 @@ import (
 )
 
 // Opened is what every service's Open builds and returns inside its own
-// Service type: the service's database, its gRPC server and, where it
-// caches, the healing of that cache, released together by Close.
+// Service type: the service's database (none for a service that owns no
+// data), its gRPC server and, where it caches, the healing of that cache,
+// released together by Close.
 type Opened struct {
 	db          *db.DB
 	srv         *grpcserver.Server
@@ -20,7 +21,8 @@ type Opened struct {
 
 // NewOpened starts healing h (nil when the service caches nothing) every
 // cache.HealInterval, so that a replica that sees no traffic still makes
-// good the bumps lost while the cache was unreachable. The result owns d.
+// good the bumps lost while the cache was unreachable. The result owns d,
+// which is nil for a service without a database.
 func NewOpened(d *db.DB, srv *grpcserver.Server, h *cache.Healing) Opened {
 	o := Opened{db: d, srv: srv, stopHealing: func() {}}
 	if h != nil {
@@ -38,5 +40,8 @@ func (o *Opened) Serve(ctx context.Context, lis net.Listener) error { return o.s
 // Close stops healing the cache and releases the database.
 func (o *Opened) Close() error {
 	o.stopHealing()
+	if o.db == nil {
+		return nil
+	}
 	return o.db.Close()
 }

@@ -21,8 +21,8 @@ import (
 // CountryCode names the whole country where a request takes a unit code.
 const CountryCode = "0"
 
-// countryName is how a report of the whole country names it.
-const countryName = "Cả nước"
+// CountryName is how a report of the whole country names it.
+const CountryName = "Cả nước"
 
 // countReported is the counting rule of every figure of recognitions: the
 // way provincial reports count, former communes kept.
@@ -101,7 +101,7 @@ func Compose(in *Inputs) *reportv1.Report {
 
 func (in *Inputs) unitName() string {
 	if in.Unit == nil {
-		return countryName
+		return CountryName
 	}
 	return in.Unit.GetDisplayName()
 }

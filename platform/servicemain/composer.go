@@ -1,0 +1,73 @@
+package servicemain
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"log/slog"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"google.golang.org/grpc"
+
+	"github.com/ntmsuite/ntm/platform/auth"
+	"github.com/ntmsuite/ntm/platform/grpcclient"
+	"github.com/ntmsuite/ntm/platform/grpcserver"
+)
+
+// Composer describes a command whose service owns no data and composes
+// what other services answer (the report): its name, listen defaults and
+// the services it reads, each reached at a --<name>-addr flag.
+type Composer struct {
+	Name                  string
+	GRPCAddr, MetricsAddr string
+	Backends              []Backend
+}
+
+// Backend is a service a Composer reads and its default address.
+type Backend struct{ Name, Addr string }
+
+// ComposerDeps is what RunComposer gives the service's Open.
+type ComposerDeps struct {
+	// Conns are connections to the backends, by name; they forward the
+	// caller's token and request id (grpcclient).
+	Conns      map[string]grpc.ClientConnInterface
+	Reflection bool
+	Logger     *slog.Logger
+	Metrics    *grpcserver.Metrics
+	// AuthKeys are the key set of --auth-keys-file; nil serves without
+	// authentication.
+	AuthKeys *auth.KeySet
+}
+
+// RunComposer is the run function (see Main) of a Composer command: it
+// parses args (and NTM_* environment variables), dials the backends, opens
+// the service with open and serves it until ctx is done.
+func RunComposer(ctx context.Context, args []string, logger *slog.Logger, c Composer, open func(context.Context, ComposerDeps) (Service, error)) (err error) {
+	fs := flag.NewFlagSet(c.Name, flag.ContinueOnError)
+	sf := newServingFlags(fs, c.GRPCAddr, c.MetricsAddr)
+	addrs := make(map[string]*string, len(c.Backends))
+	for _, b := range c.Backends {
+		addrs[b.Name] = fs.String(b.Name+"-addr", b.Addr, b.Name+" gRPC address")
+	}
+	keys, err := sf.parse(ctx, fs, args, logger, c.Name)
+	if err != nil {
+		return err
+	}
+	conns := make(map[string]grpc.ClientConnInterface, len(addrs))
+	for name, addr := range addrs {
+		conn, err := grpcclient.Dial(*addr, grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(grpcserver.MaxMessageBytes)))
+		if err != nil {
+			return err
+		}
+		defer func() { err = errors.Join(err, conn.Close()) }()
+		conns[name] = conn
+	}
+	reg := prometheus.NewRegistry()
+	svc, err := open(ctx, ComposerDeps{Conns: conns, Reflection: *sf.reflection, Logger: logger,
+		Metrics: grpcserver.NewMetrics(reg), AuthKeys: keys})
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	return Serve(ctx, logger, *sf.grpcAddr, *sf.metricsAddr, reg, svc.Serve)
+}
