@@ -29,6 +29,8 @@ type Options struct {
 	OcopAddr string
 	// FundingAddr is host:port of the funding gRPC service.
 	FundingAddr string
+	// ReportAddr is host:port of the report gRPC service.
+	ReportAddr string
 	// Logger receives the access log and recovered panics; nil means slog.Default().
 	Logger *slog.Logger
 	// AuthKeys (optional) verify bearer tokens before any routing; the
@@ -81,7 +83,9 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 			return nil, errors.Join(fmt.Errorf("gateway: register %s routes: %w", s.name, err), g.Close())
 		}
 		g.backends = append(g.backends, backend{name: s.name, health: s.health, client: grpc_health_v1.NewHealthClient(conn)})
-		g.audits = append(g.audits, auditSource{name: s.name, client: auditv1.NewAuditServiceClient(conn)})
+		if s.audited {
+			g.audits = append(g.audits, auditSource{name: s.name, client: auditv1.NewAuditServiceClient(conn)})
+		}
 	}
 	if len(g.backends) == 0 {
 		return nil, errors.New("gateway: no service address configured")

@@ -28,15 +28,20 @@ var jsonMarshaler = &runtime.JSONPb{
 // ours (InvalidArgument and FailedPrecondition 400, NotFound 404,
 // AlreadyExists and Aborted 409, PermissionDenied 403, Unauthenticated 401,
 // Unavailable 503), so nothing is overridden.
+//
+// A method answering google.api.HttpBody (the workbooks) sends its bytes as
+// they are, under its own content type (runtime.HTTPBodyMarshaler), and
+// offers them as a file under the name the service gives (forwardFileName).
 func newMux() *runtime.ServeMux {
 	return runtime.NewServeMux(
-		runtime.WithMarshalerOption(runtime.MIMEWildcard, jsonMarshaler),
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: jsonMarshaler}),
 		runtime.WithMetadata(forwardRequestID),
 		// Response metadata is the services' internal business; nothing of it
 		// becomes a Grpc-Metadata-* header. X-Request-Id is set by withRequestID.
 		runtime.WithOutgoingHeaderMatcher(dropHeader),
 		runtime.WithOutgoingTrailerMatcher(dropHeader),
 		runtime.WithForwardResponseOption(forwardHTTPCode),
+		runtime.WithForwardResponseOption(forwardFileName),
 		runtime.WithRoutingErrorHandler(routingError),
 	)
 }

@@ -10,6 +10,7 @@ import (
 	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	reportv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/report/v1"
 )
 
 // service is one backend the gateway routes to.
@@ -22,15 +23,19 @@ type service struct {
 	register func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error
 	// health is the service name asked of grpc.health.v1.Health.
 	health string
+	// audited is true for a service that keeps an audit trail (one that
+	// writes); GET /v1/auditEvents merges theirs.
+	audited bool
 }
 
-// services is the single table of backends: adding criteria, ocop or funding
-// is one line here plus one field in Options.
+// services is the single table of backends: adding a service is one line
+// here plus one field in Options.
 func services(o Options) []service {
 	return []service{
-		{"registry", o.RegistryAddr, registryv1.RegisterRegistryServiceHandler, registryv1.RegistryService_ServiceDesc.ServiceName},
-		{"criteria", o.CriteriaAddr, criteriav1.RegisterCriteriaServiceHandler, criteriav1.CriteriaService_ServiceDesc.ServiceName},
-		{"ocop", o.OcopAddr, ocopv1.RegisterOcopServiceHandler, ocopv1.OcopService_ServiceDesc.ServiceName},
-		{"funding", o.FundingAddr, fundingv1.RegisterFundingServiceHandler, fundingv1.FundingService_ServiceDesc.ServiceName},
+		{"registry", o.RegistryAddr, registryv1.RegisterRegistryServiceHandler, registryv1.RegistryService_ServiceDesc.ServiceName, true},
+		{"criteria", o.CriteriaAddr, criteriav1.RegisterCriteriaServiceHandler, criteriav1.CriteriaService_ServiceDesc.ServiceName, true},
+		{"ocop", o.OcopAddr, ocopv1.RegisterOcopServiceHandler, ocopv1.OcopService_ServiceDesc.ServiceName, true},
+		{"funding", o.FundingAddr, fundingv1.RegisterFundingServiceHandler, fundingv1.FundingService_ServiceDesc.ServiceName, true},
+		{"report", o.ReportAddr, reportv1.RegisterReportServiceHandler, reportv1.ReportService_ServiceDesc.ServiceName, false},
 	}
 }

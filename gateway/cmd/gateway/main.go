@@ -44,6 +44,7 @@ func run(ctx context.Context, args []string) error {
 	criteriaAddr := fs.String("criteria-addr", envOr("NTM_CRITERIA_ADDR", "127.0.0.1:9102"), "criteria gRPC address (env NTM_CRITERIA_ADDR)")
 	ocopAddr := fs.String("ocop-addr", envOr("NTM_OCOP_ADDR", "127.0.0.1:9103"), "OCOP gRPC address (env NTM_OCOP_ADDR)")
 	fundingAddr := fs.String("funding-addr", envOr("NTM_FUNDING_ADDR", "127.0.0.1:9104"), "funding gRPC address (env NTM_FUNDING_ADDR)")
+	reportAddr := fs.String("report-addr", envOr("NTM_REPORT_ADDR", "127.0.0.1:9105"), "report gRPC address (env NTM_REPORT_ADDR)")
 	keysFile := fs.String("auth-keys-file", "", "key set verifying bearer tokens before routing (empty reads "+auth.KeysEnv+"); without keys the services alone refuse bad tokens")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -63,7 +64,8 @@ func run(ctx context.Context, args []string) error {
 		})
 	}
 
-	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: *registryAddr, CriteriaAddr: *criteriaAddr, OcopAddr: *ocopAddr, FundingAddr: *fundingAddr, Logger: logger, AuthKeys: keys})
+	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: *registryAddr, CriteriaAddr: *criteriaAddr, OcopAddr: *ocopAddr, FundingAddr: *fundingAddr,
+		ReportAddr: *reportAddr, Logger: logger, AuthKeys: keys})
 	if err != nil {
 		return err
 	}

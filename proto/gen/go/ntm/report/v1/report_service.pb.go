@@ -8,6 +8,7 @@ package reportv1
 
 import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+	_ "github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/options"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
@@ -220,7 +221,7 @@ var File_ntm_report_v1_report_service_proto protoreflect.FileDescriptor
 
 const file_ntm_report_v1_report_service_proto_rawDesc = "" +
 	"\n" +
-	"\"ntm/report/v1/report_service.proto\x12\rntm.report.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1antm/report/v1/report.proto\"\xa5\x01\n" +
+	"\"ntm/report/v1/report_service.proto\x12\rntm.report.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1antm/report/v1/report.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"\xa5\x01\n" +
 	"\x10GetReportRequest\x121\n" +
 	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12!\n" +
 	"\x06period\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x14R\x06period\x12;\n" +
@@ -234,11 +235,21 @@ const file_ntm_report_v1_report_service_proto_rawDesc = "" +
 	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\x12*\n" +
 	"\fcriteria_set\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18dR\vcriteriaSet\x129\n" +
 	"\n" +
-	"count_mode\x18\x04 \x01(\tB\x1a\xbaH\x17r\x15R\x00R\acurrentR\breportedR\tcountMode2\x82\x03\n" +
+	"count_mode\x18\x04 \x01(\tB\x1a\xbaH\x17r\x15R\x00R\acurrentR\breportedR\tcountMode2\xfa\a\n" +
 	"\rReportService\x12i\n" +
-	"\tGetReport\x12\x1f.ntm.report.v1.GetReportRequest\x1a\x15.ntm.report.v1.Report\"$\x82\xd3\xe4\x93\x02\x1e\x12\x1c/v1/units/{unit_code}/report\x12}\n" +
-	"\x11GetReportWorkbook\x12'.ntm.report.v1.GetReportWorkbookRequest\x1a\x14.google.api.HttpBody\")\x82\xd3\xe4\x93\x02#\x12!/v1/units/{unit_code}/report.xlsx\x12\x86\x01\n" +
-	"\x14GetAggregateWorkbook\x12*.ntm.report.v1.GetAggregateWorkbookRequest\x1a\x14.google.api.HttpBody\",\x82\xd3\xe4\x93\x02&\x12$/v1/units/{unit_code}/aggregate.xlsxB\xba\x01\n" +
+	"\tGetReport\x12\x1f.ntm.report.v1.GetReportRequest\x1a\x15.ntm.report.v1.Report\"$\x82\xd3\xe4\x93\x02\x1e\x12\x1c/v1/units/{unit_code}/report\x12\xba\x03\n" +
+	"\x11GetReportWorkbook\x12'.ntm.report.v1.GetReportWorkbookRequest\x1a\x14.google.api.HttpBody\"\xe5\x02\x92A\xb8\x02:Aapplication/vnd.openxmlformats-officedocument.spreadsheetml.sheetJ\xf2\x01\n" +
+	"\x03200\x12\xea\x01\n" +
+	"vThe workbook (.xlsx) itself, not JSON, offered as a file to save; errors are JSON google.rpc.Status as on every route.\x12\x0f\n" +
+	"\r\x9a\x02\x01\a\xa2\x02\x06binary\x1a_\n" +
+	"\x13Content-Disposition\x12H\n" +
+	">attachment; filename=\"bao-cao-ntm-19-2020-den-2020-12-31.xlsx\"\x12\x06string\x82\xd3\xe4\x93\x02#\x12!/v1/units/{unit_code}/report.xlsx\x12\xc0\x03\n" +
+	"\x14GetAggregateWorkbook\x12*.ntm.report.v1.GetAggregateWorkbookRequest\x1a\x14.google.api.HttpBody\"\xe5\x02\x92A\xb5\x02:Aapplication/vnd.openxmlformats-officedocument.spreadsheetml.sheetJ\xef\x01\n" +
+	"\x03200\x12\xe7\x01\n" +
+	"vThe workbook (.xlsx) itself, not JSON, offered as a file to save; errors are JSON google.rpc.Status as on every route.\x12\x0f\n" +
+	"\r\x9a\x02\x01\a\xa2\x02\x06binary\x1a\\\n" +
+	"\x13Content-Disposition\x12E\n" +
+	";attachment; filename=\"tong-hop-tieu-chi-19-2020-10-31.xlsx\"\x12\x06string\x82\xd3\xe4\x93\x02&\x12$/v1/units/{unit_code}/aggregate.xlsxB\xba\x01\n" +
 	"\x11com.ntm.report.v1B\x12ReportServiceProtoP\x01Z;github.com/ntmsuite/ntm/proto/gen/go/ntm/report/v1;reportv1\xa2\x02\x03NRX\xaa\x02\rNtm.Report.V1\xca\x02\rNtm\\Report\\V1\xe2\x02\x19Ntm\\Report\\V1\\GPBMetadata\xea\x02\x0fNtm::Report::V1b\x06proto3"
 
 var (
