@@ -17,6 +17,7 @@ require (
 	github.com/ntmsuite/ntm/proto/gen/go v0.0.0-00010101000000-000000000000
 	github.com/ntmsuite/ntm/services/funding v0.0.0-00010101000000-000000000000
 	github.com/ntmsuite/ntm/services/registry v0.0.0-00010101000000-000000000000
+	github.com/ntmsuite/ntm/services/report v0.0.0-00010101000000-000000000000
 	github.com/prometheus/client_golang v1.25.0
 	golang.org/x/sync v0.24.0
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20261026165753-2ffab32bce7e
@@ -26,7 +27,14 @@ require (
 
 require (
 	github.com/redis/go-redis/v9 v9.23.0 // indirect
+	github.com/richardlehane/mscfb v1.0.9 // indirect
+	github.com/richardlehane/msoleps v1.0.6 // indirect
+	github.com/tiendc/go-deepcopy v1.7.2 // indirect
+	github.com/xuri/efp v0.0.3-0.20260924042702-217b81952dec // indirect
+	github.com/xuri/excelize/v2 v2.11.1 // indirect
+	github.com/xuri/nfp v0.0.2-0.20250530014748-2ddeb826f9a9 // indirect
 	go.uber.org/atomic v1.12.0 // indirect
+	golang.org/x/crypto v0.58.0 // indirect
 )
 
 require (
@@ -60,7 +68,7 @@ require (
 	go.uber.org/multierr v1.11.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/exp v0.0.0-20261014143641-f0251eb4aa3e // indirect
-	golang.org/x/net v0.61.0 // indirect
+	golang.org/x/net v0.62.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/text v0.43.0 // indirect
 	google.golang.org/genproto/googleapis/api v0.0.0-20261026165753-2ffab32bce7e // indirect
@@ -75,3 +83,5 @@ replace github.com/ntmsuite/ntm/services/criteria => ../../services/criteria
 replace github.com/ntmsuite/ntm/services/ocop => ../../services/ocop
 
 replace github.com/ntmsuite/ntm/services/funding => ../../services/funding
+
+replace github.com/ntmsuite/ntm/services/report => ../../services/report

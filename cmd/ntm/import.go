@@ -20,13 +20,13 @@ import (
 // importCmd sends a unit CSV to a running registry; the registry writes all rows or none.
 func importCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "units" {
-		return errors.New("usage: ntm import units FILE.csv [--registry-addr ADDR] [--decision NUMBER] [--token TOKEN]")
+		return errors.New(importUsage)
 	}
 	fs := flag.NewFlagSet("ntm import units", flag.ContinueOnError)
 	addr := fs.String("registry-addr", "127.0.0.1:9101", "registry gRPC address")
 	decision := fs.String("decision", "", "decision number recorded with the import (default \"import\")")
 	token := tokenFlag(fs)
-	file, err := parseInterspersed(fs, args[1:])
+	file, err := parseInterspersed(fs, args[1:], importUsage)
 	if err != nil {
 		return err
 	}
@@ -54,22 +54,25 @@ func importCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// parseInterspersed parses flags before and after the one file argument
-// (`ntm import units FILE.csv --registry-addr …`, as people type it).
-func parseInterspersed(fs *flag.FlagSet, args []string) (string, error) {
-	usage := errors.New("usage: ntm import units FILE.csv [--registry-addr ADDR] [--decision NUMBER] [--token TOKEN]")
+const importUsage = "usage: ntm import units FILE.csv [--registry-addr ADDR] [--decision NUMBER] [--token TOKEN]"
+
+// parseInterspersed parses flags before and after the one positional
+// argument (`ntm import units FILE.csv --registry-addr …`, `ntm report 19
+// --period 2020`, as people type them); usageText is the error otherwise.
+func parseInterspersed(fs *flag.FlagSet, args []string, usageText string) (string, error) {
+	usage := errors.New(usageText)
 	if err := fs.Parse(args); err != nil {
 		return "", err
 	}
 	if fs.NArg() == 0 {
 		return "", usage
 	}
-	file, rest := fs.Arg(0), fs.Args()[1:]
+	arg, rest := fs.Arg(0), fs.Args()[1:]
 	if err := config.Parse(fs, rest, "NTM_"); err != nil {
 		return "", err
 	}
 	if fs.NArg() != 0 {
 		return "", usage
 	}
-	return file, nil
+	return arg, nil
 }

@@ -3,6 +3,7 @@
 //	ntm up [--demo] [--data-dir ./data] [--postgres-url URL]   run every service and the REST gateway
 //	ntm import units FILE.csv [--registry-addr ADDR]           load units into a running registry
 //	ntm generate country [--communes N] [--seed N]             load a synthetic country into a running suite
+//	ntm report UNIT --period 2020 [--as-of D] [--xlsx FILE]      print a unit's report, write its workbook
 //	ntm token create --role ROLE [--unit CODE] [--ttl 24h]       issue a signed bearer token
 //
 // `ntm up` keeps the production code path: each service listens on its own
@@ -25,6 +26,7 @@ const usage = `usage:
   ntm up [--demo] [--data-dir DIR] [--postgres-url URL] [--http-addr ADDR]
   ntm import units FILE.csv [--registry-addr ADDR] [--decision NUMBER]
   ntm generate country [--communes N] [--registry-addr ADDR] [--criteria-addr ADDR] [--seed N] [--batch N]
+  ntm report UNIT --period 2020|2020-H1|2016-2020 [--as-of YYYY-MM-DD] [--xlsx FILE] [--report-addr ADDR] [--token TOKEN]
   ntm token create --role ROLE [--unit CODE] [--ttl 24h] [--keys-file FILE] | ntm token keygen [--alg EdDSA|HS256]
 Run "ntm up -h", "ntm import units -h", "ntm generate country -h" or "ntm token create -h" to see every flag`
 
@@ -49,6 +51,8 @@ func run(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logg
 		return importCmd(ctx, args[1:], stdout)
 	case "generate":
 		return generateCmd(ctx, args[1:], stdout)
+	case "report":
+		return reportCmd(ctx, args[1:], stdout)
 	case "token":
 		return tokenCmd(args[1:], stdout)
 	case "help", "-h", "--help":

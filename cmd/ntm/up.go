@@ -29,6 +29,7 @@ import (
 	"github.com/ntmsuite/ntm/services/funding"
 	"github.com/ntmsuite/ntm/services/ocop"
 	"github.com/ntmsuite/ntm/services/registry"
+	"github.com/ntmsuite/ntm/services/report"
 )
 
 type upConfig struct {
@@ -39,6 +40,7 @@ type upConfig struct {
 	criteriaAddr string
 	ocopAddr     string
 	fundingAddr  string
+	reportAddr   string
 	redisAddr    string
 	catalogDir   string
 	metricsAddr  string
@@ -57,6 +59,7 @@ func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logge
 	fs.StringVar(&cfg.criteriaAddr, "criteria-addr", "127.0.0.1:9102", "criteria gRPC listen address")
 	fs.StringVar(&cfg.ocopAddr, "ocop-addr", "127.0.0.1:9103", "OCOP gRPC listen address")
 	fs.StringVar(&cfg.fundingAddr, "funding-addr", "127.0.0.1:9104", "funding gRPC listen address")
+	fs.StringVar(&cfg.reportAddr, "report-addr", "127.0.0.1:9105", "report gRPC listen address")
 	fs.StringVar(&cfg.redisAddr, "redis-addr", "", "Redis address of the aggregate cache; empty caches in this process")
 	fs.StringVar(&cfg.catalogDir, "catalog-dir", "", "directory of extra criteria catalog files (a province's thresholds)")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", "127.0.0.1:9100", "Prometheus /metrics listen address; empty disables")
@@ -78,8 +81,8 @@ func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logge
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "NTM Suite is up.\n  REST:     %s   (try %s/v1/units/%s/aggregate?as_of=2020-12-31)\n  OpenAPI:  %s/openapi.json\n  health:   %s/healthz\n  registry: %s (gRPC)\n  criteria: %s (gRPC)\n  ocop:     %s (gRPC)\n  funding:  %s (gRPC)\n",
-		s.httpURL, s.httpURL, demo.ProvinceCode, s.httpURL, s.httpURL, s.registryAddr, s.criteriaAddr, s.ocopAddr, s.fundingAddr)
+	fmt.Fprintf(stdout, "NTM Suite is up.\n  REST:     %s   (try %s/v1/units/%s/aggregate?as_of=2020-12-31)\n  OpenAPI:  %s/openapi.json\n  health:   %s/healthz\n  registry: %s (gRPC)\n  criteria: %s (gRPC)\n  ocop:     %s (gRPC)\n  funding:  %s (gRPC)\n  report:   %s (gRPC)\n",
+		s.httpURL, s.httpURL, demo.ProvinceCode, s.httpURL, s.httpURL, s.registryAddr, s.criteriaAddr, s.ocopAddr, s.fundingAddr, s.reportAddr)
 	if cfg.demo && keys != nil {
 		if err := writeDemoTokens(stdout, cfg.dataDir, keys); err != nil {
 			s.cancel()
@@ -97,6 +100,7 @@ type suite struct {
 	criteriaAddr string
 	ocopAddr     string
 	fundingAddr  string
+	reportAddr   string
 	group        *errgroup.Group
 	cancel       context.CancelFunc
 	closers      []func() error
@@ -172,8 +176,12 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 		return nil, err
 	}
 
+	if s.reportAddr, err = startReport(ctx, g, s, cfg, logger, metrics); err != nil {
+		return nil, err
+	}
+
 	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: s.registryAddr, CriteriaAddr: s.criteriaAddr, OcopAddr: s.ocopAddr,
-		FundingAddr: s.fundingAddr, Logger: logger, AuthKeys: cfg.authKeys})
+		FundingAddr: s.fundingAddr, ReportAddr: s.reportAddr, Logger: logger, AuthKeys: cfg.authKeys})
 	if err != nil {
 		return nil, err
 	}
@@ -206,6 +214,27 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 		}
 	}
 	return s, nil
+}
+
+// startReport starts the report service, which reads the four others over
+// gRPC as each caller, and returns the address it serves on.
+func startReport(ctx context.Context, g *errgroup.Group, s *suite, cfg upConfig, logger *slog.Logger, metrics *grpcserver.Metrics) (string, error) {
+	var conns []*grpc.ClientConn
+	for _, addr := range []string{s.registryAddr, s.criteriaAddr, s.ocopAddr, s.fundingAddr} {
+		c, err := grpcclient.Dial(addr, grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(grpcserver.MaxMessageBytes)))
+		if err != nil {
+			return "", err
+		}
+		s.closers = append(s.closers, c.Close)
+		conns = append(conns, c)
+	}
+	rep, err := report.Open(ctx, report.Config{Registry: conns[0], Criteria: conns[1], Ocop: conns[2], Funding: conns[3],
+		Logger: logger, Metrics: metrics, AuthKeys: cfg.authKeys})
+	if err != nil {
+		return "", err
+	}
+	s.closers = append(s.closers, rep.Close)
+	return serve(ctx, g, "report", cfg.reportAddr, rep.Serve)
 }
 
 // serve listens on addr and serves a gRPC service in g; it returns the

@@ -26,7 +26,7 @@ import (
 func startTestSuite(t *testing.T, cfg upConfig) *suite {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	cfg.httpAddr, cfg.registryAddr, cfg.criteriaAddr, cfg.ocopAddr, cfg.fundingAddr, cfg.demo = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", true
+	cfg.httpAddr, cfg.registryAddr, cfg.criteriaAddr, cfg.ocopAddr, cfg.fundingAddr, cfg.reportAddr, cfg.demo = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", true
 	cfg.authKeys = testKeys
 	if cfg.dataDir == "" {
 		cfg.dataDir = t.TempDir()
