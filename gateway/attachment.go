@@ -5,7 +5,6 @@ import (
 	"mime"
 	"net/http"
 
-	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/protobuf/proto"
 )
@@ -18,16 +17,11 @@ const fileNameMetadataKey = "x-file-name"
 // attachment under the name the service gave, so browsers and curl -OJ
 // save "bao-cao-ntm-19-2020-den-2020-12-31.xlsx" rather than "report.xlsx".
 func forwardFileName(ctx context.Context, w http.ResponseWriter, resp proto.Message) error {
-	md, ok := runtime.ServerMetadataFromContext(ctx)
-	if !ok {
+	name, ok := takeHeader(ctx, fileNameMetadataKey)
+	if _, isFile := resp.(*httpbody.HttpBody); !isFile || !ok {
 		return nil
 	}
-	names := md.HeaderMD.Get(fileNameMetadataKey)
-	delete(md.HeaderMD, fileNameMetadataKey)
-	if _, isFile := resp.(*httpbody.HttpBody); !isFile || len(names) == 0 {
-		return nil
-	}
-	if v := mime.FormatMediaType("attachment", map[string]string{"filename": names[0]}); v != "" {
+	if v := mime.FormatMediaType("attachment", map[string]string{"filename": name}); v != "" {
 		w.Header().Set("Content-Disposition", v)
 	}
 	return nil

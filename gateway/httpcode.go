@@ -20,21 +20,31 @@ const httpCodeMetadataKey = "x-http-code"
 // Only 2xx codes are honoured: errors must travel as gRPC statuses so their
 // body stays a google.rpc.Status.
 func forwardHTTPCode(ctx context.Context, w http.ResponseWriter, _ proto.Message) error {
-	md, ok := runtime.ServerMetadataFromContext(ctx)
+	val, ok := takeHeader(ctx, httpCodeMetadataKey)
 	if !ok {
 		return nil
 	}
-	vals := md.HeaderMD.Get(httpCodeMetadataKey)
-	if len(vals) == 0 {
-		return nil
-	}
-	// The outgoing header matcher already drops all metadata; removing the key
-	// keeps it internal even if that matcher is relaxed one day.
-	delete(md.HeaderMD, httpCodeMetadataKey)
-	code, err := strconv.Atoi(vals[0])
+	code, err := strconv.Atoi(val)
 	if err != nil || code < 200 || code > 299 {
 		return nil
 	}
 	w.WriteHeader(code)
 	return nil
+}
+
+// takeHeader is the first value of a response header a service set for the
+// gateway, removed from the metadata: the outgoing header matcher already
+// drops all metadata, and removing the key keeps it internal even if that
+// matcher is relaxed one day.
+func takeHeader(ctx context.Context, key string) (string, bool) {
+	md, ok := runtime.ServerMetadataFromContext(ctx)
+	if !ok {
+		return "", false
+	}
+	vals := md.HeaderMD.Get(key)
+	delete(md.HeaderMD, key)
+	if len(vals) == 0 {
+		return "", false
+	}
+	return vals[0], true
 }

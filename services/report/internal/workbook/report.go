@@ -3,6 +3,7 @@ package workbook
 import (
 	"strconv"
 
+	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
 	reportv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/report/v1"
 	"github.com/ntmsuite/ntm/services/report/internal/vn"
 )
@@ -161,11 +162,9 @@ func fundingSheet(b *book, r *reportv1.Report) {
 	sum := sec.GetSummary()
 	s := b.newSheet(SheetFunding, []float64{5, 22, 40, 20, 20, 12, 14, 14, 10}, "Biểu 06. Kết quả huy động, phân bổ và giải ngân nguồn vốn", withNote(heading(r), sec.GetBasis().GetNote())...)
 	s.header("TT", "Mã nguồn vốn", "Nguồn vốn", "Kế hoạch vốn (đồng)", "Đã giải ngân (đồng)", "Tỷ lệ giải ngân (%)", "Hiện vật: kế hoạch", "Hiện vật: đã giao", "Đơn vị hiện vật")
-	t := sum.GetTotal()
-	s.tableRow(text(""), text(""), text("Tổng cộng (tiền)"), integer(t.GetPlannedVnd()), integer(t.GetDisbursedVnd()), percent(t.GetDisbursedPercent()))
+	s.tableRow(append([]value{text(""), text(""), text("Tổng cộng (tiền)")}, progress(sum.GetTotal())...)...)
 	for i, src := range sum.GetBySource() {
-		p := src.GetProgress()
-		vals := []value{integer(i + 1), text(src.GetSource()), text(src.GetDisplayName()), integer(p.GetPlannedVnd()), integer(p.GetDisbursedVnd()), percent(p.GetDisbursedPercent())}
+		vals := append([]value{integer(i + 1), text(src.GetSource()), text(src.GetDisplayName())}, progress(src.GetProgress())...)
 		if src.GetQuantityUnit() != "" {
 			vals = append(vals, quantity(src.GetPlannedQuantity()), quantity(src.GetDisbursedQuantity()), text(src.GetQuantityUnit()))
 		}
@@ -176,22 +175,24 @@ func fundingSheet(b *book, r *reportv1.Report) {
 	s.header("TT", "Mã nội dung", "Nội dung đầu tư", "Kế hoạch vốn (đồng)",
 		"Đã giải ngân (đồng)", "Tỷ lệ giải ngân (%)")
 	for i, p := range sum.GetByPurpose() {
-		s.tableRow(integer(i+1), text(p.GetPurpose()), text(p.GetDisplayName()), integer(p.GetProgress().GetPlannedVnd()),
-			integer(p.GetProgress().GetDisbursedVnd()), percent(p.GetProgress().GetDisbursedPercent()))
+		s.tableRow(append([]value{integer(i + 1), text(p.GetPurpose()), text(p.GetDisplayName())}, progress(p.GetProgress())...)...)
 	}
 	s.caption("Theo năm kế hoạch")
 	s.header("TT", "Năm", "Kế hoạch vốn (đồng)", "Đã giải ngân (đồng)", "Tỷ lệ giải ngân (%)")
 	for i, y := range sum.GetByYear() {
-		s.tableRow(integer(i+1), integer(y.GetYear()), integer(y.GetProgress().GetPlannedVnd()),
-			integer(y.GetProgress().GetDisbursedVnd()), percent(y.GetProgress().GetDisbursedPercent()))
+		s.tableRow(append([]value{integer(i + 1), integer(y.GetYear())}, progress(y.GetProgress())...)...)
 	}
 	s.caption("Theo đơn vị")
 	s.header("TT", "Mã đơn vị", "Tên đơn vị", "Kế hoạch vốn (đồng)",
 		"Đã giải ngân (đồng)", "Tỷ lệ giải ngân (%)")
 	for i, u := range sum.GetByUnit() {
-		s.tableRow(integer(i+1), text(u.GetUnitCode()), text(u.GetDisplayName()), integer(u.GetProgress().GetPlannedVnd()),
-			integer(u.GetProgress().GetDisbursedVnd()), percent(u.GetProgress().GetDisbursedPercent()))
+		s.tableRow(append([]value{integer(i + 1), text(u.GetUnitCode()), text(u.GetDisplayName())}, progress(u.GetProgress())...)...)
 	}
+}
+
+// progress is planned money, disbursed money and the share disbursed.
+func progress(p *fundingv1.Progress) []value {
+	return []value{integer(p.GetPlannedVnd()), integer(p.GetDisbursedVnd()), percent(p.GetDisbursedPercent())}
 }
 
 // quantity stores an amount of goods ("220.5" tonnes) as a number; text
