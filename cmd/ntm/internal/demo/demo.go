@@ -39,19 +39,27 @@ var (
 	assessmentsCSV []byte
 )
 
-// Load writes the demo data that is not there yet: the map and
-// recognitions (unless the demo province exists), then the assessments
-// (unless the first demo commune has one), then OCOP producers and products
-// (unless the province has producers), then plans and disbursements (unless
-// the province has plans). It reports whether it wrote anything.
+// Load writes the demo data that is not there yet: the map (unless the
+// demo province exists), then the assessments (unless the first demo
+// commune has one), then the recognitions (with the map: the registry
+// checks each against the assessments, so they come after them), then OCOP
+// producers and products (unless the province has producers), then plans
+// and disbursements (unless the province has plans). It reports whether it
+// wrote anything.
 func Load(ctx context.Context, registryConn, criteriaConn, ocopConn, fundingConn grpc.ClientConnInterface) (bool, error) {
-	wroteMap, err := loadMap(ctx, registryv1.NewRegistryServiceClient(registryConn))
+	reg := registryv1.NewRegistryServiceClient(registryConn)
+	wroteMap, err := loadMap(ctx, reg)
 	if err != nil {
 		return false, err
 	}
 	wroteAssessments, err := loadAssessments(ctx, criteriav1.NewCriteriaServiceClient(criteriaConn))
 	if err != nil {
 		return false, err
+	}
+	if wroteMap {
+		if err := loadRecognitions(ctx, reg); err != nil {
+			return false, err
+		}
 	}
 	wroteOcop, err := loadOcop(ctx, ocopv1.NewOcopServiceClient(ocopConn))
 	if err != nil {
@@ -85,16 +93,20 @@ func loadMap(ctx context.Context, reg registryv1.RegistryServiceClient) (bool, e
 			return false, fmt.Errorf("demo change %d (%s): %w", i, c.GetDecisionNumber(), err)
 		}
 	}
+	return true, nil
+}
+
+func loadRecognitions(ctx context.Context, reg registryv1.RegistryServiceClient) error {
 	recs, err := Recognitions()
 	if err != nil {
-		return false, err
+		return err
 	}
 	for _, r := range recs {
 		if _, err := reg.CreateRecognition(ctx, &registryv1.CreateRecognitionRequest{UnitCode: r.GetUnitCode(), Recognition: r}); err != nil {
-			return false, fmt.Errorf("demo recognition %s of %s: %w", r.GetDecisionNumber(), r.GetUnitCode(), err)
+			return fmt.Errorf("demo recognition %s of %s: %w", r.GetDecisionNumber(), r.GetUnitCode(), err)
 		}
 	}
-	return true, nil
+	return nil
 }
 
 func loadAssessments(ctx context.Context, crit criteriav1.CriteriaServiceClient) (bool, error) {
