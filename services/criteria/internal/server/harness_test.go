@@ -180,8 +180,14 @@ func (e *env) seedRecognitions(t *testing.T) {
 // override reason, for these tests count recognitions, not check them.
 func (e *env) recognise(t *testing.T, code string, level registryv1.RecognitionLevel, on string) {
 	t.Helper()
+	e.recogniseUnder(t, code, level, on, set2016)
+}
+
+// recogniseUnder records a recognition of code under set, as recognise does.
+func (e *env) recogniseUnder(t *testing.T, code string, level registryv1.RecognitionLevel, on, set string) {
+	t.Helper()
 	if _, err := e.reg.CreateRecognition(e.calls, &registryv1.CreateRecognitionRequest{UnitCode: code,
-		Recognition: &registryv1.Recognition{Level: level, DecisionNumber: "2345/QĐ-UBND", EffectiveDate: on, CriteriaSet: set2016,
+		Recognition: &registryv1.Recognition{Level: level, DecisionNumber: "2345/QĐ-UBND", EffectiveDate: on, CriteriaSet: set,
 			OverrideReason: "test data: recognised without the assessments"}}); err != nil {
 		t.Fatalf("recognise %s: %v", code, err)
 	}

@@ -32,6 +32,7 @@ type Registry interface {
 	Unit(ctx context.Context, code string, d date.Date) (registryclient.Unit, error)
 	Communes(ctx context.Context, parent string, d date.Date) ([]string, error)
 	Recognitions(ctx context.Context, parent string, d date.Date, includeFormer bool) ([]registryclient.Recognition, error)
+	CountUnits(ctx context.Context, parent string, d date.Date) (map[registryv1.UnitType]int, error)
 }
 
 // Options are the parts a Server works with.
