@@ -27,7 +27,7 @@ type Part struct {
 type Line struct {
 	Code      string
 	Part      string
-	Name      string // Vietnamese, or the English name when the data has none
+	Name      string // Vietnamese
 	MaxPoints float64
 	// Confirmed is false for synthetic sheets (test data, not legal lines).
 	Confirmed bool

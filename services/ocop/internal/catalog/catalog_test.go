@@ -79,7 +79,7 @@ func TestSyntheticSheet(t *testing.T) {
 	if sums["A"] != 40 || sums["B"] != 25 || sums["C"] != 35 {
 		t.Errorf("part sums = %v", sums)
 	}
-	if l, i, ok := s.Line("A1"); !ok || i != 0 || l.Name != "Raw material origin (local)" || l.MaxPoints != 6 {
+	if l, i, ok := s.Line("A1"); !ok || i != 0 || l.Name != "Nguồn gốc nguyên liệu (tại địa phương)" || l.MaxPoints != 6 {
 		t.Errorf("Line(A1) = %+v %d %v", l, i, ok)
 	}
 	if _, _, ok := s.Line("A"); ok {
