@@ -133,6 +133,27 @@ func (p *CouncilPeriod) Certifier(stars int) (*CouncilRule, bool) {
 	return nil, false
 }
 
+// PeriodStars are the stars a level certifies over a range of evaluation dates.
+type PeriodStars struct {
+	Valid date.Range
+	Stars []int
+}
+
+// StarsCertifiedBy lists, period by period, the stars level certifies. The
+// loader gives every certified star exactly one certifying level in a
+// period, so these are the stars only level certifies: a lower council
+// scoring a product at them proposes it to level. Periods in which level
+// certifies nothing are left out.
+func (c *Catalog) StarsCertifiedBy(level CouncilLevel) []PeriodStars {
+	var out []PeriodStars
+	for _, p := range c.Periods {
+		if r, ok := p.Rule(level); ok && len(r.CertifiesStars) > 0 {
+			out = append(out, PeriodStars{Valid: p.Valid, Stars: slices.Clone(r.CertifiesStars)})
+		}
+	}
+	return out
+}
+
 // CertificateRules is how long a certificate holds and when its holder is told.
 type CertificateRules struct {
 	ValidMonths int

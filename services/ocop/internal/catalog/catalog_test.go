@@ -171,6 +171,31 @@ func TestCouncilPeriods(t *testing.T) {
 	}
 }
 
+// The stars only the central council certifies, period by period, as the
+// data gives them; a level that certifies nothing has no periods.
+func TestStarsCertifiedBy(t *testing.T) {
+	c := shipped(t)
+	want := []PeriodStars{
+		{date.Range{From: d("2019-08-21"), To: d("2023-02-24")}, []int{5}},
+		{date.Range{From: d("2023-02-24"), To: d("2025-07-06")}, []int{5}},
+		{date.Range{From: d("2025-07-06")}, []int{5}},
+	}
+	if got := c.StarsCertifiedBy(Central); !slices.EqualFunc(got, want, samePeriodStars) {
+		t.Errorf("StarsCertifiedBy(Central) = %v, want %v", got, want)
+	}
+	district := []PeriodStars{{date.Range{From: d("2023-02-24"), To: d("2025-07-06")}, []int{3}}}
+	if got := c.StarsCertifiedBy(District); !slices.EqualFunc(got, district, samePeriodStars) {
+		t.Errorf("StarsCertifiedBy(District) = %v, want %v", got, district)
+	}
+	if got := c.StarsCertifiedBy(Commune); len(got) != 0 {
+		t.Errorf("StarsCertifiedBy(Commune) = %v, want none", got)
+	}
+}
+
+func samePeriodStars(a, b PeriodStars) bool {
+	return a.Valid == b.Valid && slices.Equal(a.Stars, b.Stars)
+}
+
 func TestBandsGroupsCertificate(t *testing.T) {
 	c := shipped(t)
 	wantBands := []StarBand{{1, 0, 30, ""}, {2, 30, 50, ""}, {3, 50, 70, ""}, {4, 70, 90, ""}, {5, 90, 101, ""}}

@@ -272,6 +272,8 @@ type figures struct {
 	total, expiring                                        int32
 	// groups: "FOOD 3/2/2" is products/registered/certified.
 	groups string
+	// proposed: products proposed to the central council in the year.
+	proposed int32
 }
 
 // figuresOf reads s into figures, failing t if the tallies miss a row.
@@ -283,7 +285,7 @@ func figuresOf(t *testing.T, s *ocopv1.OcopSummary) figures {
 	}
 	return figures{producers: s.GetProducers(), products: s.GetProducts(), registered: s.GetRegistered(), eligible: s.GetEligible(), notEligible: s.GetNotEligible(),
 		evaluated: tally(t, s.GetEvaluated(), 1), newly: tally(t, s.GetNewlyCertified(), 3), certified: tally(t, s.GetCertified(), 3),
-		total: s.GetCertifiedTotal(), expiring: s.GetExpiring(), groups: strings.Join(groups, ", ")}
+		total: s.GetCertifiedTotal(), expiring: s.GetExpiring(), groups: strings.Join(groups, ", "), proposed: s.GetProposedCentral()}
 }
 
 // tally writes the rows with products ("3★2 4★1"); the rows must be from..5, in order.

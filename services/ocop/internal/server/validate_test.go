@@ -209,7 +209,8 @@ func TestRefusedWritesWriteNothing(t *testing.T) {
 
 	wantSameState(t, "after the refused writes", readState(t, a), before)
 	// Read for the first time (nothing cached): what the fixture wrote, no more.
-	want := figures{producers: 1, products: 2, registered: 1, evaluated: "2★1 3★1", groups: "BEVERAGE 1/1/0, FOOD 1/0/0"}
+	// Tea's provincial 5-star sheet proposed it to the central council.
+	want := figures{producers: 1, products: 2, registered: 1, evaluated: "2★1 3★1", groups: "BEVERAGE 1/1/0, FOOD 1/0/0", proposed: 1}
 	if got := a.figuresAt(t, country, "2024-12-31", 0, 0); got != want {
 		t.Fatalf("summary after the refused writes %+v, want %+v", got, want)
 	}
