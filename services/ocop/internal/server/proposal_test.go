@@ -6,10 +6,8 @@ import (
 	"testing"
 
 	"github.com/ntmsuite/ntm/platform/cache"
-	"github.com/ntmsuite/ntm/platform/dbtest"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 	"github.com/ntmsuite/ntm/services/ocop"
-	"github.com/ntmsuite/ntm/services/ocop/internal/store/migrations"
 )
 
 // proposals are sheets that propose products to the central council, and
@@ -57,42 +55,32 @@ func proposedCentral(t *testing.T, a *api, unit, asOf string, year int32) int32 
 // The products proposed to the central council equal the hand count, for a
 // commune, a district, a province and the country, on SQLite and PostgreSQL.
 func TestProposedCentralMatchesHandCount(t *testing.T) {
-	for _, backend := range []string{"sqlite", "postgres"} {
-		t.Run(backend, func(t *testing.T) {
-			cfg := ocop.Config{SQLitePath: filepath.Join(t.TempDir(), "ocop.db")}
-			if backend == "postgres" {
-				cfg = ocop.Config{PostgresURL: dbtest.PostgresDatabase(t, migrations.Postgres)}
+	onBothBackends(t, func(t *testing.T, e *env) {
+		tellProposals(t, e.api)
+		for _, tc := range []struct {
+			why        string
+			unit, asOf string
+			year       int32
+			want       int32
+		}{
+			{"2022: tea, proposed by the province, then scored by the central council", province, "2022-12-31", 0, 1},
+			{"2022, the day before tea's provincial sheet", province, "2022-05-09", 0, 0},
+			{"2024: rice (a district's 5 stars), cinnamon (the central council's 4); not herb", province, "2024-12-31", 0, 2},
+			{"2024 in mid-year, before cinnamon's sheet", province, "2024-06-30", 0, 1},
+			{"2024, the district of rice", district, "2024-12-31", 0, 1},
+			{"2024, the district of cinnamon", district2, "2024-12-31", 0, 1},
+			{"2024, the commune of rice", "101", "2024-12-31", 0, 1},
+			{"2024, province 20: custard apple", province2, "2024-12-31", 0, 1},
+			{"2024, the country", country, "2024-12-31", 0, 3},
+			{"the 2024 cycle as of 2025", province, "2025-12-31", 2024, 2},
+			{"2025: honey; not ginger", province, "2025-12-31", 0, 1},
+			{"2023: none", province, "2023-12-31", 0, 0},
+		} {
+			if got := proposedCentral(t, e.api, tc.unit, tc.asOf, tc.year); got != tc.want {
+				t.Errorf("%s (%s as of %s, year %d): %d proposed, want %d", tc.why, tc.unit, tc.asOf, tc.year, got, tc.want)
 			}
-			c := cache.NewMemory()
-			cfg.Cache = c
-			e := startRegistry(t, c)
-			e.api = startOcop(t, e.regConn, cfg)
-			tellProposals(t, e.api)
-			for _, tc := range []struct {
-				why        string
-				unit, asOf string
-				year       int32
-				want       int32
-			}{
-				{"2022: tea, proposed by the province, then scored by the central council", province, "2022-12-31", 0, 1},
-				{"2022, the day before tea's provincial sheet", province, "2022-05-09", 0, 0},
-				{"2024: rice (a district's 5 stars), cinnamon (the central council's 4); not herb", province, "2024-12-31", 0, 2},
-				{"2024 in mid-year, before cinnamon's sheet", province, "2024-06-30", 0, 1},
-				{"2024, the district of rice", district, "2024-12-31", 0, 1},
-				{"2024, the district of cinnamon", district2, "2024-12-31", 0, 1},
-				{"2024, the commune of rice", "101", "2024-12-31", 0, 1},
-				{"2024, province 20: custard apple", province2, "2024-12-31", 0, 1},
-				{"2024, the country", country, "2024-12-31", 0, 3},
-				{"the 2024 cycle as of 2025", province, "2025-12-31", 2024, 2},
-				{"2025: honey; not ginger", province, "2025-12-31", 0, 1},
-				{"2023: none", province, "2023-12-31", 0, 0},
-			} {
-				if got := proposedCentral(t, e.api, tc.unit, tc.asOf, tc.year); got != tc.want {
-					t.Errorf("%s (%s as of %s, year %d): %d proposed, want %d", tc.why, tc.unit, tc.asOf, tc.year, got, tc.want)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 // Which stars propose is data: a replica loaded with council rules in
