@@ -73,7 +73,10 @@ func TestServesTheShippedCatalogs(t *testing.T) {
 	for _, s := range list.GetCriteriaSets() {
 		got = append(got, s.GetId()+" "+s.GetValidFrom()+".."+s.GetValidTo())
 	}
-	want := []string{"NTM_COMMUNE_2016_2020 2016-12-01..2022-03-08", "NTM_COMMUNE_2021_2025 2022-03-08..2026-02-15", "NTM_COMMUNE_2026_2030 2026-02-15.."}
+	want := []string{"NTM_COMMUNE_2016_2020 2016-12-01..2022-03-08", "NTM_COMMUNE_2021_2025 2022-03-08..2026-02-15", "NTM_COMMUNE_2026_2030 2026-02-15..",
+		"NTM_VILLAGE_2016_2020 2016-12-01..2022-03-08", "NTM_VILLAGE_2021_2025 2022-03-08..2026-02-15",
+		"NTM_DISTRICT_2016_2020 2016-04-05..2022-03-08", "NTM_DISTRICT_2021_2025 2022-03-08..2025-07-01",
+		"NTM_PROVINCE_2016_2020 2016-12-30..2022-03-08", "NTM_PROVINCE_2021_2025 2022-03-08..2026-02-15", "NTM_PROVINCE_2026_2030 2026-02-15.."}
 	if !slices.Equal(got, want) {
 		t.Fatalf("sets = %q, want %q", got, want)
 	}

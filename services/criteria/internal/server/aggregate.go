@@ -14,6 +14,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/request"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	"github.com/ntmsuite/ntm/services/criteria/internal/catalog"
 	"github.com/ntmsuite/ntm/services/criteria/internal/scoring"
 	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
@@ -77,7 +78,8 @@ func (s *Server) computeAggregate(ctx context.Context, code string, asOf date.Da
 	if err != nil {
 		return nil, err
 	}
-	set, err := s.setFor(u, named, "criteria_set", asOf, "as_of")
+	// Aggregates are commune figures: the commune set of the date, whatever the unit.
+	set, err := s.setFor(u, catalog.UnitCommune, named, "criteria_set", asOf, "as_of")
 	if err != nil {
 		return nil, err
 	}

@@ -93,6 +93,16 @@ func (s *Server) GetCriteriaSet(_ context.Context, req *criteriav1.GetCriteriaSe
 	return setToProto(set), nil
 }
 
+// ListTargetKinds, like ListCriteriaSets, asks the guard nothing: the kinds
+// of targets are catalog data, open to any authenticated caller.
+func (s *Server) ListTargetKinds(context.Context, *criteriav1.ListTargetKindsRequest) (*criteriav1.ListTargetKindsResponse, error) {
+	resp := &criteriav1.ListTargetKindsResponse{}
+	for _, k := range s.catalog.TargetKinds() {
+		resp.TargetKinds = append(resp.TargetKinds, targetKindToProto(k))
+	}
+	return resp, nil
+}
+
 // changed advances this service's cache generation after a committed write
 // (see cache.Invalidate).
 func (s *Server) changed(ctx context.Context) { cache.Invalidate(ctx, s.cache, Generation, s.log) }
@@ -107,13 +117,17 @@ func (s *Server) unitAt(ctx context.Context, code string, d date.Date) (registry
 	return u, err
 }
 
-// setFor is the set a request names (in setField), or the one in force on d
-// (the request's dateField) for u's province.
-func (s *Server) setFor(u registryclient.Unit, named, setField string, d date.Date, dateField string) (*catalog.Set, error) {
+// setFor is the set a request names (in setField), which must assess units
+// of type t, or the one of type t in force on d (the request's dateField)
+// for u's province.
+func (s *Server) setFor(u registryclient.Unit, t catalog.UnitType, named, setField string, d date.Date, dateField string) (*catalog.Set, error) {
 	if named != "" {
 		set, ok := s.catalog.Set(named)
 		if !ok {
 			return nil, fault.Invalid(setField, "no criteria set %q (GET /v1/criteriaSets lists them)", named)
+		}
+		if set.UnitType != t {
+			return nil, fault.Invalid(setField, "criteria set %s assesses %s units, not %s units", set.Code, set.UnitType, t)
 		}
 		if set.ProvinceCode != "" && u.ProvinceCode == "" {
 			return nil, fault.Invalid(setField, "criteria set %s belongs to province %s: the whole country is counted under a national set", set.Code, set.ProvinceCode)
@@ -123,11 +137,21 @@ func (s *Server) setFor(u registryclient.Unit, named, setField string, d date.Da
 		}
 		return set, nil
 	}
-	set, ok := s.catalog.SetFor(d, u.ProvinceCode)
+	set, ok := s.catalog.SetFor(d, u.ProvinceCode, t)
 	if !ok {
-		return nil, fault.Invalid(dateField, "no criteria set is in force on %s: name one", d)
+		return nil, fault.Invalid(dateField, "no criteria set for %s units is in force on %s", t, d)
 	}
 	return set, nil
+}
+
+// assessedType is the catalog's name of u's type on d, or an error naming
+// field when units of the type are never assessed (wards, townships).
+func assessedType(u registryclient.Unit, field string, d date.Date) (catalog.UnitType, error) {
+	t := catalog.UnitType(u.Type.String())
+	if !t.Assessed() {
+		return "", fault.Invalid(field, "unit %s is a %s on %s: only communes, villages, districts and provinces are assessed against NTM criteria", u.Code, u.Type, d)
+	}
+	return t, nil
 }
 
 func isCommune(u registryclient.Unit) bool { return u.Type == registryv1.UnitType_COMMUNE }

@@ -39,7 +39,8 @@ const (
 //
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
-// Criteria sets, assessments of communes, scores and aggregate figures.
+// Criteria sets, assessments of communes, villages, districts and provinces,
+// scores, aggregate figures of communes, and the programme's plans.
 type CriteriaServiceClient interface {
 	// Every loaded criteria set, national and provincial.
 	ListCriteriaSets(ctx context.Context, in *ListCriteriaSetsRequest, opts ...grpc.CallOption) (*ListCriteriaSetsResponse, error)
@@ -50,7 +51,8 @@ type CriteriaServiceClient interface {
 	BatchCreateAssessments(ctx context.Context, in *BatchCreateAssessmentsRequest, opts ...grpc.CallOption) (*BatchCreateAssessmentsResponse, error)
 	// The assessments of a unit recorded on or before `as_of`, newest first.
 	ListAssessments(ctx context.Context, in *ListAssessmentsRequest, opts ...grpc.CallOption) (*ListAssessmentsResponse, error)
-	// A commune's score as of a date, from its latest assessment under the set.
+	// A unit's score as of a date, from its latest assessment under the set
+	// (by default the set for the unit's type in force on `as_of`).
 	GetScore(ctx context.Context, in *GetScoreRequest, opts ...grpc.CallOption) (*Score, error)
 	// The aggregate figures of a unit (commune, district, province, or "0" for
 	// the whole country) as of a date.
@@ -227,7 +229,8 @@ func (c *criteriaServiceClient) ListEstimates(ctx context.Context, in *ListEstim
 // All implementations must embed UnimplementedCriteriaServiceServer
 // for forward compatibility.
 //
-// Criteria sets, assessments of communes, scores and aggregate figures.
+// Criteria sets, assessments of communes, villages, districts and provinces,
+// scores, aggregate figures of communes, and the programme's plans.
 type CriteriaServiceServer interface {
 	// Every loaded criteria set, national and provincial.
 	ListCriteriaSets(context.Context, *ListCriteriaSetsRequest) (*ListCriteriaSetsResponse, error)
@@ -238,7 +241,8 @@ type CriteriaServiceServer interface {
 	BatchCreateAssessments(context.Context, *BatchCreateAssessmentsRequest) (*BatchCreateAssessmentsResponse, error)
 	// The assessments of a unit recorded on or before `as_of`, newest first.
 	ListAssessments(context.Context, *ListAssessmentsRequest) (*ListAssessmentsResponse, error)
-	// A commune's score as of a date, from its latest assessment under the set.
+	// A unit's score as of a date, from its latest assessment under the set
+	// (by default the set for the unit's type in force on `as_of`).
 	GetScore(context.Context, *GetScoreRequest) (*Score, error)
 	// The aggregate figures of a unit (commune, district, province, or "0" for
 	// the whole country) as of a date.
