@@ -74,7 +74,7 @@ func TestCheckRegistration(t *testing.T) {
 }
 
 func TestCheckPlacement(t *testing.T) {
-	communeSet := Placement{Exists: true, Type: commune, SetCode: "NTM_COMMUNE_2016_2020", Levels: []registryv1.RecognitionLevel{standard, advanced, model}}
+	communeSet := Placement{Exists: true, Type: commune, Assessed: true, SetCode: "NTM_COMMUNE_2016_2020", Levels: []registryv1.RecognitionLevel{standard, advanced, model}}
 	for _, tc := range []struct {
 		name   string
 		level  registryv1.RecognitionLevel
@@ -85,9 +85,11 @@ func TestCheckPlacement(t *testing.T) {
 		{"a unit missing on the date", standard, Placement{}, []string{"unit_code"}},
 		{"a ward, which no set assesses", standard, Placement{Exists: true, Type: registryv1.UnitType_WARD}, []string{"unit_code"}},
 		{"a commune for a district's level", completed, communeSet, []string{"registration.level"}},
-		{"a village for a level its set lacks", advanced, Placement{Exists: true, Type: registryv1.UnitType_VILLAGE,
+		{"a village for a level its set lacks", advanced, Placement{Exists: true, Type: registryv1.UnitType_VILLAGE, Assessed: true,
 			SetCode: "NTM_VILLAGE_2016_2020", Levels: []registryv1.RecognitionLevel{standard, model}}, []string{"registration.level"}},
-		{"a set defining no level", standard, Placement{Exists: true, Type: commune, SetCode: "X"}, []string{"registration.level"}},
+		{"a set defining no level", standard, Placement{Exists: true, Type: commune, Assessed: true, SetCode: "X"}, []string{"registration.level"}},
+		{"a village before any village set", standard, Placement{Exists: true, Type: registryv1.UnitType_VILLAGE, Assessed: true},
+			[]string{"registration.registered_on"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := registration(2020, "2020-02-01")

@@ -71,23 +71,28 @@ type Placement struct {
 	// Exists is false when the unit does not exist on the date.
 	Exists bool
 	Type   registryv1.UnitType
+	// Assessed is true when some criteria set assesses units of Type (not
+	// wards nor townships).
+	Assessed bool
 	// SetCode is the criteria set assessing units of Type on the date, for
-	// the unit's province; "" when no set assesses that type. Levels are the
+	// the unit's province; "" when none is in force then. Levels are the
 	// levels it defines.
 	SetCode string
 	Levels  []registryv1.RecognitionLevel
 }
 
-// CheckPlacement checks that r's unit exists on its date, is of a type some
-// criteria set assesses then, and that the set defines r's level: a
-// village cannot register as a district would, nor a ward at all.
+// CheckPlacement checks that r's unit exists on its date, is of a type a
+// criteria set in force then assesses, and that the set defines r's level:
+// a village cannot register as a district would, nor a ward at all.
 func CheckPlacement(r Registration, p Placement) error {
 	switch {
 	case !p.Exists:
 		return fault.Invalid("unit_code", "unit %s does not exist on %s", r.UnitCode, r.RegisteredOn)
-	case p.SetCode == "":
-		return fault.Invalid("unit_code", "unit %s is a %s on %s, and no criteria set in force then assesses a %s: it has no level to register for",
+	case !p.Assessed:
+		return fault.Invalid("unit_code", "unit %s is a %s on %s: no criteria set assesses a %s, so it has no level to register for",
 			r.UnitCode, p.Type, r.RegisteredOn, p.Type)
+	case p.SetCode == "":
+		return fault.Invalid("registration.registered_on", "no criteria set for %s units is in force on %s", p.Type, r.RegisteredOn)
 	case !slices.Contains(p.Levels, r.Level):
 		return fault.Invalid("registration.level", "unit %s is a %s on %s, assessed under criteria set %s, which defines %s, not %s",
 			r.UnitCode, p.Type, r.RegisteredOn, p.SetCode, levelList(p.Levels), r.Level)

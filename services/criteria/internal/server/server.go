@@ -32,6 +32,7 @@ type Registry interface {
 	Unit(ctx context.Context, code string, d date.Date) (registryclient.Unit, error)
 	Communes(ctx context.Context, parent string, d date.Date) ([]string, error)
 	Recognitions(ctx context.Context, parent string, d date.Date, includeFormer bool) ([]registryclient.Recognition, error)
+	Under(ctx context.Context, parent string, d date.Date, types ...registryv1.UnitType) ([]string, error)
 }
 
 // Options are the parts a Server works with.
@@ -55,6 +56,7 @@ type Options struct {
 type Server struct {
 	criteriav1.UnimplementedCriteriaServiceServer
 	store    *store.Store
+	plans    plans
 	catalog  *catalog.Catalog
 	registry Registry
 	cache    cache.Cache
@@ -71,7 +73,7 @@ func New(o Options) *Server {
 	if o.Wire == nil {
 		o.Wire = &grpcserver.Wire{}
 	}
-	return &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader,
+	return &Server{store: o.Store, plans: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader,
 		decoded: decodedAggregates{wire: o.Wire}, guard: o.Guard, log: o.Logger}
 }
 
