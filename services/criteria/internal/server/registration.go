@@ -118,7 +118,14 @@ func (s *Server) ListRegistrations(ctx context.Context, req *criteriav1.ListRegi
 		return nil, err
 	}
 	types, err := s.plans.RegisteredTypes(ctx, year)
-	if err != nil || len(types) == 0 {
+	if err != nil {
+		return nil, err
+	}
+	if len(types) == 0 {
+		// Nothing to look up, but a parent missing on the day is still one.
+		if q.Parent != "" {
+			_, err = s.unitAt(ctx, q.Parent, asOf)
+		}
 		return &criteriav1.ListRegistrationsResponse{}, err
 	}
 	units, err := s.registry.Under(ctx, q.Parent, asOf, types...)

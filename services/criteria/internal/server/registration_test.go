@@ -273,8 +273,12 @@ func TestListRegistrations(t *testing.T) {
 		grpctest.WantViolations(t, err, "as_of")
 		_, err = a.crit.ListRegistrations(ctx, &criteriav1.ListRegistrationsRequest{Parent: province})
 		grpctest.WantViolations(t, err, "year")
-		_, err = a.crit.ListRegistrations(ctx, &criteriav1.ListRegistrationsRequest{Parent: "999", Year: 2020})
-		grpctest.WantCode(t, err, codes.NotFound)
+		for _, year := range []int32{2020, 2023} { // with registrations, and without
+			_, err = a.crit.ListRegistrations(ctx, &criteriav1.ListRegistrationsRequest{Parent: "999", Year: year})
+			grpctest.WantCode(t, err, codes.NotFound)
+			_, err = a.crit.ListRegistrations(ctx, &criteriav1.ListRegistrationsRequest{Parent: "104", Year: year, AsOf: "2021-05-31"})
+			grpctest.WantCode(t, err, codes.NotFound)
+		}
 	})
 }
 

@@ -91,6 +91,17 @@ func sameWithoutStamp[T any](t *testing.T, what string, got, want T, stamp func(
 	}
 }
 
+// sameRowsWithoutStamp is sameWithoutStamp for each row of a list.
+func sameRowsWithoutStamp[T any](t *testing.T, what string, got, want []T, stamp func(*T) *time.Time) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s = %+v, want %+v", what, got, want)
+	}
+	for i := range got {
+		sameWithoutStamp(t, fmt.Sprintf("%s, row %d", what, i), got[i], want[i], stamp)
+	}
+}
+
 func regStamp(r *plan.Registration) *time.Time { return &r.CreatedAt }
 func tgtStamp(t *plan.Target) *time.Time       { return &t.CreatedAt }
 func estStamp(e *plan.Estimate) *time.Time     { return &e.CreatedAt }
@@ -125,10 +136,7 @@ func testRegistrationRoundTrip(t *testing.T, database *db.DB) {
 		want.ID, want.CreatedAt = got.ID, got.CreatedAt
 		sameWithoutStamp(t, "created registration", got, want, regStamp)
 		listed := listRegistrations(t, s, store.RegistrationQuery{Year: r.Year, Units: []string{r.UnitCode}})
-		if len(listed) != 1 {
-			t.Fatalf("listed %d registrations of %s, want 1", len(listed), r.UnitCode)
-		}
-		sameWithoutStamp(t, "listed registration", listed[0], want, regStamp)
+		sameRowsWithoutStamp(t, "listed registrations", listed, []plan.Registration{want}, regStamp)
 	}
 }
 
@@ -272,12 +280,7 @@ func testTargets(t *testing.T, database *db.DB) {
 		if err != nil {
 			t.Fatalf("ListTargets(%q): %v", tc.period, err)
 		}
-		if len(got) != len(tc.want) {
-			t.Fatalf("ListTargets(%q) = %+v, want %+v", tc.period, got, tc.want)
-		}
-		for i := range got {
-			sameWithoutStamp(t, fmt.Sprintf("target %d of %q", i, tc.period), got[i], tc.want[i], tgtStamp)
-		}
+		sameRowsWithoutStamp(t, fmt.Sprintf("ListTargets(%q)", tc.period), got, tc.want, tgtStamp)
 	}
 }
 
@@ -310,12 +313,7 @@ func testEstimates(t *testing.T, database *db.DB) {
 		if err != nil {
 			t.Fatalf("ListEstimates(%s): %v", tc.asOf, err)
 		}
-		if len(got) != len(tc.want) {
-			t.Fatalf("ListEstimates(%s) = %+v, want %+v", tc.asOf, got, tc.want)
-		}
-		for i := range got {
-			sameWithoutStamp(t, fmt.Sprintf("estimate %d as of %s", i, tc.asOf), got[i], tc.want[i], estStamp)
-		}
+		sameRowsWithoutStamp(t, "ListEstimates("+tc.asOf+")", got, tc.want, estStamp)
 	}
 }
 
