@@ -1,6 +1,7 @@
 // Package server is the criteria service's gRPC API: it maps requests to the
-// catalog, the scoring engine and the store, asks the registry which units
-// exist on a date, and serves aggregates through the shared cache.
+// catalog, the scoring engine, the plans (package plan) and the store, asks
+// the registry which units exist on a date, and serves aggregates through
+// the shared cache.
 package server
 
 import (
