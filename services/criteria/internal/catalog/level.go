@@ -103,17 +103,16 @@ type rawUnits struct {
 	MinPercent yaml.Node `yaml:"min_percent"`
 }
 
-// levelsEntry is one set's levels read from a file, kept with where they
-// came from so that build can name the file and key of a mistake.
+// levelsEntry is one set's levels read from a file, with where they came
+// from so that build can name the file and key of a mistake.
 type levelsEntry struct {
-	src    source
-	path   string
+	origin
 	levels []LevelRule
 }
 
 // readLevels reads a levels file; every check that needs only the entry
 // itself is made here, the ones that need other sets in build.
-func (f source) readLevels(root *yaml.Node) (map[string]levelsEntry, error) {
+func (f source) readLevels(root *yaml.Node, fsIdx int) (map[string]levelsEntry, error) {
 	var doc struct {
 		Schema string    `yaml:"schema"`
 		Sets   yaml.Node `yaml:"sets"`
@@ -128,7 +127,7 @@ func (f source) readLevels(root *yaml.Node) (map[string]levelsEntry, error) {
 	out := map[string]levelsEntry{}
 	for _, p := range sets {
 		path := key("sets", p.key)
-		e := levelsEntry{src: f, path: path}
+		e := levelsEntry{origin: origin{src: f, path: path, fsIdx: fsIdx}}
 		err := f.EachItem(p.v, path, func(path string, n *yaml.Node) error {
 			l, err := f.levelRule(n, path, e.levels)
 			if err != nil {

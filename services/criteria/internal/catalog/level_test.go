@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
@@ -55,14 +54,6 @@ func typedFiles() map[string]string {
 		"levels.yaml": levelsFile(communeLevels, districtLevels),
 		"kinds.yaml":  goodKinds,
 	}
-}
-
-func mapFS(files map[string]string) fstest.MapFS {
-	fsys := fstest.MapFS{}
-	for name, data := range files {
-		fsys[name] = &fstest.MapFile{Data: []byte(data)}
-	}
-	return fsys
 }
 
 func TestLoadLevelsAndUnitTypes(t *testing.T) {
@@ -251,18 +242,7 @@ func TestLevelAndKindErrorsNameFileAndKey(t *testing.T) {
 		{"kind: misspelt key", withKind("measure: MIN_CRITERIA, atmost: true"), []string{"kinds.yaml", "kinds[0].atmost", "unknown key"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := Load(mapFS(tt.files))
-			if err == nil {
-				t.Fatalf("Load succeeded, want an error containing %q", tt.want)
-			}
-			t.Log(err)
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not contain %q", err, w)
-				}
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantLoadError(t, tt.files, tt.want) })
 	}
 }
 

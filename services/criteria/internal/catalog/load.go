@@ -37,9 +37,7 @@ func Load(fsyss ...fs.FS) (*Catalog, error) {
 type loader struct {
 	national  map[string]*nationalDraft
 	reports   map[string]reportEntry
-	reportFS  map[string]int
 	levels    map[string]levelsEntry
-	levelsFS  map[string]int
 	provinces map[string]*provinceDraft
 	kinds     []kindEntry // in the order first read
 }
@@ -75,37 +73,23 @@ func (l *loader) readFile(fsIdx int, name string, data []byte) error {
 		}
 		mapPut(&l.national, d.set.Code, d)
 	case SchemaReport:
-		entries, err := f.readReport(data)
+		entries, err := f.readReport(data, fsIdx)
 		if err != nil {
 			return err
 		}
-		for code, e := range entries {
-			if prev, ok := l.reportFS[code]; ok && prev == fsIdx {
-				return f.Errf(e.path, nil, "also given in %s", l.reports[code].src.Name)
-			}
-			mapPut(&l.reports, code, e)
-			mapPut(&l.reportFS, code, fsIdx)
-		}
+		return putBySet(&l.reports, entries)
 	case SchemaLevels:
-		entries, err := f.readLevels(root)
+		entries, err := f.readLevels(root, fsIdx)
 		if err != nil {
 			return err
 		}
-		for code, e := range entries {
-			if prev, ok := l.levelsFS[code]; ok && prev == fsIdx {
-				return f.Errf(e.path, nil, "also given in %s", l.levels[code].src.Name)
-			}
-			mapPut(&l.levels, code, e)
-			mapPut(&l.levelsFS, code, fsIdx)
-		}
+		return putBySet(&l.levels, entries)
 	case SchemaTargetKinds:
 		kinds, err := f.readTargetKinds(root, fsIdx)
 		if err != nil {
 			return err
 		}
-		if err := l.addKinds(kinds); err != nil {
-			return err
-		}
+		return l.addKinds(kinds)
 	case SchemaProvince:
 		d, err := f.readProvince(data, fsIdx)
 		if err != nil {
@@ -119,6 +103,29 @@ func (l *loader) readFile(fsIdx int, name string, data []byte) error {
 		return f.Errf("schema", root, "missing (expected %s, %s, %s, %s or %s)", SchemaNational, SchemaProvince, SchemaReport, SchemaLevels, SchemaTargetKinds)
 	default:
 		return f.Errf("schema", root, "unknown schema %q", head.Schema)
+	}
+	return nil
+}
+
+// origin is where an entry of a file was read: the file, the key path of
+// the entry and the fsys (its index in Load's arguments).
+type origin struct {
+	src   source
+	path  string
+	fsIdx int
+}
+
+func (o origin) from() origin { return o }
+
+// putBySet adds a file's entries by set code: an entry replaces the one of
+// an earlier fsys; one fsys gives a set's entry once.
+func putBySet[E interface{ from() origin }](m *map[string]E, entries map[string]E) error {
+	for _, code := range sortedKeys(entries) {
+		e := entries[code].from()
+		if prev, ok := (*m)[code]; ok && prev.from().fsIdx == e.fsIdx {
+			return e.src.Errf(e.path, nil, "also given in %s", prev.from().src.Name)
+		}
+		mapPut(m, code, entries[code])
 	}
 	return nil
 }

@@ -85,10 +85,8 @@ type rawTargetKind struct {
 
 // kindEntry is a kind read from a file, with where it came from.
 type kindEntry struct {
-	src   source
-	path  string
-	fsIdx int
-	kind  TargetKind
+	origin
+	kind TargetKind
 }
 
 func (f source) readTargetKinds(root *yaml.Node, fsIdx int) ([]kindEntry, error) {
@@ -105,7 +103,7 @@ func (f source) readTargetKinds(root *yaml.Node, fsIdx int) ([]kindEntry, error)
 		if err != nil {
 			return err
 		}
-		out = append(out, kindEntry{src: f, path: path, fsIdx: fsIdx, kind: k})
+		out = append(out, kindEntry{origin: origin{src: f, path: path, fsIdx: fsIdx}, kind: k})
 		return nil
 	})
 	return out, err
