@@ -57,7 +57,7 @@ func registrationToProto(r plan.Registration) *criteriav1.Registration {
 	}
 	return &criteriav1.Registration{Name: r.Name(), Id: r.ID, UnitCode: r.UnitCode, Level: r.Level, Year: int32(r.Year),
 		RegisteredOn: r.RegisteredOn.String(), DecisionNumber: r.DecisionNumber, Note: r.Note,
-		CriteriaSet: r.SetCode, Gap: g, CreateTime: createTime(r.CreatedAt)}
+		CriteriaSet: r.SetCode, Gap: g, CreateTime: createTime(r.CreatedAt), UnitType: r.UnitType}
 }
 
 func targetFromProto(unit string, p *criteriav1.Target) (plan.Target, error) {

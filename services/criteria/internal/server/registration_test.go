@@ -204,17 +204,22 @@ func TestRegistrationRefusals(t *testing.T) {
 func TestListRegistrations(t *testing.T) {
 	onBothDatabases(t, func(t *testing.T, a *authEnv) {
 		ctx := a.admin(t)
-		village := a.register(t, "1000", registration(standard, 2020, "2020-01-15"))
-		if village.GetCriteriaSet() != "NTM_VILLAGE_2016_2020" {
-			t.Errorf("a village registered under %s, want the village set", village.GetCriteriaSet())
+		for _, tc := range []struct {
+			unit  string
+			level registryv1.RecognitionLevel
+			typ   registryv1.UnitType
+			set   string
+		}{
+			{"1000", standard, registryv1.UnitType_VILLAGE, "NTM_VILLAGE_2016_2020"},
+			{district, completed, registryv1.UnitType_DISTRICT, "NTM_DISTRICT_2016_2020"},
+			{province, completed, registryv1.UnitType_PROVINCE, "NTM_PROVINCE_2016_2020"},
+			{"110", standard, registryv1.UnitType_COMMUNE, set2016},
+		} {
+			if r := a.register(t, tc.unit, registration(tc.level, 2020, "2020-01-15")); r.GetCriteriaSet() != tc.set || r.GetUnitType() != tc.typ {
+				t.Errorf("%s registered as a %s under %s, want a %s under %s", tc.unit, r.GetUnitType(), r.GetCriteriaSet(), tc.typ, tc.set)
+			}
 		}
-		if d := a.register(t, district, registration(completed, 2020, "2020-01-15")); d.GetCriteriaSet() != "NTM_DISTRICT_2016_2020" {
-			t.Errorf("a district registered under %s, want the district set", d.GetCriteriaSet())
-		}
-		if p := a.register(t, province, registration(completed, 2020, "2020-01-15")); p.GetCriteriaSet() != "NTM_PROVINCE_2016_2020" {
-			t.Errorf("a province registered under %s, want the province set", p.GetCriteriaSet())
-		}
-		for _, u := range []string{"110", "101", "100"} {
+		for _, u := range []string{"101", "100"} {
 			a.register(t, u, registration(standard, 2020, "2020-01-15"))
 		}
 		a.register(t, "100", registration(advanced, 2020, "2020-01-16"))
