@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
@@ -92,12 +93,9 @@ func (s *Server) unitExists(ctx context.Context, code string, days ...date.Date)
 
 // dayList is how a refusal names the days a unit was looked for: "2021-01-01 nor on 2025-12-31".
 func dayList(days []date.Date) string {
-	s := ""
+	names := make([]string, len(days))
 	for i, d := range days {
-		if i > 0 {
-			s += " nor on "
-		}
-		s += d.String()
+		names[i] = d.String()
 	}
-	return s
+	return strings.Join(names, " nor on ")
 }
