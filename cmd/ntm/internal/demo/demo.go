@@ -37,36 +37,45 @@ var (
 	recognitionsJSON []byte
 	//go:embed assessments.csv
 	assessmentsCSV []byte
+	//go:embed registrations.json
+	registrationsJSON []byte
+	//go:embed targets.json
+	targetsJSON []byte
+	//go:embed estimates.json
+	estimatesJSON []byte
 )
 
-// Load writes the demo data that is not there yet: the map (unless the
-// demo province exists), then the assessments (unless the first demo
-// commune has one), then the recognitions (with the map: the registry
-// checks each against the assessments, so they come after them), then OCOP
-// producers and products (unless the province has producers), then plans
-// and disbursements (unless the province has plans). It reports whether it
+// Load writes the demo data that is not there yet, in the order the
+// services check it: the map (unless the demo province exists), the
+// assessments (unless the first demo commune has one), the recognitions,
+// which the registry checks against those assessments (unless the province
+// has one in force at the end of 2019), the registrations, targets and
+// estimates (unless the province has targets), then OCOP producers and
+// products (unless the province has producers), then funding plans and
+// disbursements (unless the province has plans). It reports whether it
 // wrote anything.
 func Load(ctx context.Context, registryConn, criteriaConn, ocopConn, fundingConn grpc.ClientConnInterface) (bool, error) {
 	reg := registryv1.NewRegistryServiceClient(registryConn)
-	wroteMap, err := loadMap(ctx, reg)
-	if err != nil {
-		return false, err
+	crit := criteriav1.NewCriteriaServiceClient(criteriaConn)
+	steps := []func(context.Context) (bool, error){
+		func(ctx context.Context) (bool, error) { return loadMap(ctx, reg) },
+		func(ctx context.Context) (bool, error) { return loadAssessments(ctx, crit) },
+		func(ctx context.Context) (bool, error) { return loadRecognitions(ctx, reg) },
+		func(ctx context.Context) (bool, error) { return loadPlans(ctx, crit) },
+		func(ctx context.Context) (bool, error) { return loadOcop(ctx, ocopv1.NewOcopServiceClient(ocopConn)) },
+		func(ctx context.Context) (bool, error) {
+			return loadFunding(ctx, fundingv1.NewFundingServiceClient(fundingConn))
+		},
 	}
-	wroteAssessments, err := loadAssessments(ctx, criteriav1.NewCriteriaServiceClient(criteriaConn))
-	if err != nil {
-		return false, err
-	}
-	if wroteMap {
-		if err := loadRecognitions(ctx, reg); err != nil {
-			return false, err
+	wrote := false
+	for _, step := range steps {
+		w, err := step(ctx)
+		if err != nil {
+			return wrote, err
 		}
+		wrote = wrote || w
 	}
-	wroteOcop, err := loadOcop(ctx, ocopv1.NewOcopServiceClient(ocopConn))
-	if err != nil {
-		return false, err
-	}
-	wroteFunding, err := loadFunding(ctx, fundingv1.NewFundingServiceClient(fundingConn))
-	return wroteMap || wroteAssessments || wroteOcop || wroteFunding, err
+	return wrote, nil
 }
 
 func loadMap(ctx context.Context, reg registryv1.RegistryServiceClient) (bool, error) {
@@ -96,17 +105,24 @@ func loadMap(ctx context.Context, reg registryv1.RegistryServiceClient) (bool, e
 	return true, nil
 }
 
-func loadRecognitions(ctx context.Context, reg registryv1.RegistryServiceClient) error {
+func loadRecognitions(ctx context.Context, reg registryv1.RegistryServiceClient) (bool, error) {
+	got, err := reg.ListRecognitions(ctx, &registryv1.ListRecognitionsRequest{Parent: ProvinceCode, AsOf: "2019-12-31"})
+	if err != nil {
+		return false, fmt.Errorf("look for demo recognitions: %w", err)
+	}
+	if len(got.GetRecognitions()) > 0 {
+		return false, nil
+	}
 	recs, err := Recognitions()
 	if err != nil {
-		return err
+		return false, err
 	}
 	for _, r := range recs {
 		if _, err := reg.CreateRecognition(ctx, &registryv1.CreateRecognitionRequest{UnitCode: r.GetUnitCode(), Recognition: r}); err != nil {
-			return fmt.Errorf("demo recognition %s of %s: %w", r.GetDecisionNumber(), r.GetUnitCode(), err)
+			return false, fmt.Errorf("demo recognition %s of %s: %w", r.GetDecisionNumber(), r.GetUnitCode(), err)
 		}
 	}
-	return nil
+	return true, nil
 }
 
 func loadAssessments(ctx context.Context, crit criteriav1.CriteriaServiceClient) (bool, error) {

@@ -191,10 +191,19 @@ func TestNames(t *testing.T) {
 	if !ok || i != 9 || cr.Name != "Thu nhập" || cr.NameEN != "Income" {
 		t.Fatalf("Criterion(10) = %+v, %d, %v", cr, i, ok)
 	}
-	// Most 2016-2020 indicators have no name_vi: the English name stands in.
+	// The shipped copy gives every 2016-2020 indicator its Vietnamese name;
+	// the English one stays beside it.
 	ind, cr, _ := s.Indicator("1.1")
-	if ind.Name != "Approved commune plan, published" || ind.Name != ind.NameEN || cr.Name != "Quy hoạch" {
-		t.Errorf("1.1: name %q, criterion %q", ind.Name, cr.Name)
+	if ind.Name != "Có quy hoạch chung xây dựng xã được phê duyệt và được công bố công khai đúng thời hạn" ||
+		ind.NameEN != "Approved commune plan, published" || cr.Name != "Quy hoạch" {
+		t.Errorf("1.1: name %q (%q), criterion %q", ind.Name, ind.NameEN, cr.Name)
+	}
+	for _, c := range s.Criteria {
+		for _, ind := range c.Indicators {
+			if ind.Name == ind.NameEN {
+				t.Errorf("%s has no Vietnamese name: %q", ind.Code, ind.Name)
+			}
+		}
 	}
 	ind, _, _ = s.Indicator("4.2")
 	if ind.Name != "Tỷ lệ hộ sử dụng điện thường xuyên, an toàn từ các nguồn" {
@@ -245,24 +254,25 @@ func TestPlaceholders2026(t *testing.T) {
 			t.Errorf("criterion %s: %d indicators, want %d", c.Code, len(c.Indicators), perCriterion[i])
 		}
 		for _, ind := range c.Indicators {
-			if ind.Confirmed || ind.Note != PlaceholderNote || ind.Name != ind.NameEN || ind.Kind != KindPercent || ind.Unit != "%" {
+			if ind.Confirmed || ind.Note != PlaceholderNote || ind.Name == ind.NameEN || ind.Kind != KindPercent || ind.Unit != "%" {
 				t.Errorf("%s: %+v", ind.Code, ind)
 			}
 		}
 	}
 	tests := []struct {
-		code, name, op string
-		groups         [3]float64
+		code, name, nameEN, op string
+		groups                 [3]float64
 	}{
-		{"1.1", "Commune general plan approved and published", OpAtLeast, [3]float64{95, 90, 80}},
-		{"2.8", "Rural market / commercial infrastructure", OpAtLeast, [3]float64{95, 90, 80}},
-		{"6.1", "Multidimensional poverty rate", OpAtMost, [3]float64{1, 2, 5}},
-		{"10.3", "Security and order standard", OpAtLeast, [3]float64{95, 90, 80}},
+		{"1.1", "Có quy hoạch chung xây dựng xã được phê duyệt và được công bố công khai đúng thời hạn",
+			"Commune general plan approved and published", OpAtLeast, [3]float64{95, 90, 80}},
+		{"2.8", "Xã có chợ nông thôn hoặc nơi mua bán, trao đổi hàng hóa", "Rural market / commercial infrastructure", OpAtLeast, [3]float64{95, 90, 80}},
+		{"6.1", "Tỷ lệ nghèo đa chiều giai đoạn 2026 - 2030", "Multidimensional poverty rate", OpAtMost, [3]float64{1, 2, 5}},
+		{"10.3", "Xã đạt chuẩn an toàn về an ninh, trật tự xã hội và đảm bảo bình yên", "Security and order standard", OpAtLeast, [3]float64{95, 90, 80}},
 	}
 	for _, tt := range tests {
 		ind, _, ok := s.Indicator(tt.code)
-		if !ok || ind.NameEN != tt.name || ind.Op != tt.op {
-			t.Errorf("%s = %+v, want %q %s", tt.code, ind, tt.name, tt.op)
+		if !ok || ind.Name != tt.name || ind.NameEN != tt.nameEN || ind.Op != tt.op {
+			t.Errorf("%s = %+v, want %q (%q) %s", tt.code, ind, tt.name, tt.nameEN, tt.op)
 			continue
 		}
 		for g, want := range tt.groups {

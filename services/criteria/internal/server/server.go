@@ -1,6 +1,7 @@
 // Package server is the criteria service's gRPC API: it maps requests to the
-// catalog, the scoring engine and the store, asks the registry which units
-// exist on a date, and serves aggregates through the shared cache.
+// catalog, the scoring engine, the plans (package plan) and the store, asks
+// the registry which units exist on a date, and serves aggregates through
+// the shared cache.
 package server
 
 import (
@@ -33,6 +34,7 @@ type Registry interface {
 	Communes(ctx context.Context, parent string, d date.Date) ([]string, error)
 	Recognitions(ctx context.Context, parent string, d date.Date, includeFormer bool) ([]registryclient.Recognition, error)
 	CountUnits(ctx context.Context, parent string, d date.Date) (map[registryv1.UnitType]int, error)
+	Under(ctx context.Context, parent string, d date.Date, types ...registryv1.UnitType) ([]string, error)
 }
 
 // Options are the parts a Server works with.
@@ -56,6 +58,7 @@ type Options struct {
 type Server struct {
 	criteriav1.UnimplementedCriteriaServiceServer
 	store    *store.Store
+	plans    plans
 	catalog  *catalog.Catalog
 	registry Registry
 	cache    cache.Cache
@@ -72,7 +75,7 @@ func New(o Options) *Server {
 	if o.Wire == nil {
 		o.Wire = &grpcserver.Wire{}
 	}
-	return &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader,
+	return &Server{store: o.Store, plans: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader,
 		decoded: decodedAggregates{wire: o.Wire}, guard: o.Guard, log: o.Logger}
 }
 

@@ -61,8 +61,10 @@ type CriteriaServiceClient interface {
 	// be of the type the level's set assesses; one registration per unit,
 	// level and year (a retry of the same registration returns the first).
 	CreateRegistration(ctx context.Context, in *CreateRegistrationRequest, opts ...grpc.CallOption) (*Registration, error)
-	// The registrations of a year for the units under `parent` on `as_of`
-	// (communes, villages and districts, at any depth), by unit code.
+	// The registrations of a year of `parent` itself and of the units under it
+	// on `as_of` (communes, villages, districts and provinces, at any depth), by
+	// unit code. A unit is looked for among the units of the type it had when
+	// it registered: a commune that has since become a ward is not listed.
 	ListRegistrations(ctx context.Context, in *ListRegistrationsRequest, opts ...grpc.CallOption) (*ListRegistrationsResponse, error)
 	// The kinds of targets offices set, loaded from the catalog.
 	ListTargetKinds(ctx context.Context, in *ListTargetKindsRequest, opts ...grpc.CallOption) (*ListTargetKindsResponse, error)
@@ -251,8 +253,10 @@ type CriteriaServiceServer interface {
 	// be of the type the level's set assesses; one registration per unit,
 	// level and year (a retry of the same registration returns the first).
 	CreateRegistration(context.Context, *CreateRegistrationRequest) (*Registration, error)
-	// The registrations of a year for the units under `parent` on `as_of`
-	// (communes, villages and districts, at any depth), by unit code.
+	// The registrations of a year of `parent` itself and of the units under it
+	// on `as_of` (communes, villages, districts and provinces, at any depth), by
+	// unit code. A unit is looked for among the units of the type it had when
+	// it registered: a commune that has since become a ward is not listed.
 	ListRegistrations(context.Context, *ListRegistrationsRequest) (*ListRegistrationsResponse, error)
 	// The kinds of targets offices set, loaded from the catalog.
 	ListTargetKinds(context.Context, *ListTargetKindsRequest) (*ListTargetKindsResponse, error)
