@@ -87,11 +87,13 @@ func TestDemoAggregateMatchesHandCount(t *testing.T) {
 	if r := rep.Recognitions[0]; r.Units != 8 || r.FormerCommunes != 1 || r.Denominator != 34 || r.Percent != 23.53 {
 		t.Errorf("reported recognitions = %+v, want 8 of 34 (23.53%%), 1 former commune", r)
 	}
-	// 2022: the 5 recognitions of December 2020 are in force, 07002 and
-	// 07003 have become wards: reports still count them.
+	// 2022: the 5 recognitions of December 2020 and the 5 of Phổ Yên in
+	// September 2021 (07004-07007, 07009) are in force, 18 in all; 07002,
+	// 07003 and 07004 have become wards and 05007 merged away: reports still
+	// count those 4, over the 30 communes of the day plus them.
 	rep = getAggregate(t, base, "as_of=2022-12-31&count_mode=reported")
-	if r := rep.Recognitions[0]; r.Units != 13 || r.FormerCommunes != 3 || r.Denominator != 33 {
-		t.Errorf("reported recognitions in 2022 = %+v, want 13 of 33, 3 former communes", r)
+	if r := rep.Recognitions[0]; r.Units != 18 || r.FormerCommunes != 4 || r.Denominator != 34 || r.Percent != 52.94 {
+		t.Errorf("reported recognitions in 2022 = %+v, want 18 of 34 (52.94%%), 4 former communes", r)
 	}
 }
 

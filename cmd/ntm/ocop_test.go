@@ -123,8 +123,9 @@ func TestDemoOcopSummaryMatchesHandCount(t *testing.T) {
 	}
 	var s full
 	getJSON(t, base+"/v1/units/19/ocopSummary?as_of=2024-12-31", http.StatusOK, &s)
-	if s.Producers != 4 || s.Products != 5 || s.Registered != 3 || s.Eligible != 2 || s.NotEligible != 1 {
-		t.Errorf("2024: %d producers, %d products, registered %d, eligible %d, not eligible %d; want 4, 5, 3, 2, 1",
+	// Six products: La Hiên's three teas (the 2020 one proposed to the central council among them) and one each of Bảo Cường, Định Hóa and Tràng Xá.
+	if s.Producers != 4 || s.Products != 6 || s.Registered != 3 || s.Eligible != 2 || s.NotEligible != 1 {
+		t.Errorf("2024: %d producers, %d products, registered %d, eligible %d, not eligible %d; want 4, 6, 3, 2, 1",
 			s.Producers, s.Products, s.Registered, s.Eligible, s.NotEligible)
 	}
 	if got := stars(s.Evaluated); len(got) != 2 || got[3] != 1 || got[4] != 1 {
@@ -142,8 +143,8 @@ func TestDemoOcopSummaryMatchesHandCount(t *testing.T) {
 		t.Errorf("2026-07-09: certified %d, expiring %d; want 4 and 1", s.CertifiedTotal, s.Expiring)
 	}
 	getJSON(t, base+"/v1/units/19/ocopSummary?as_of=2026-07-10", http.StatusOK, &s)
-	if got := stars(s.Certified); s.CertifiedTotal != 3 || got[3] != 2 || got[4] != 1 || s.Producers != 5 || s.Products != 7 {
-		t.Errorf("2026-07-10: certified %v (total %d), %d producers, %d products; want 3★ 2, 4★ 1, 5, 7", got, s.CertifiedTotal, s.Producers, s.Products)
+	if got := stars(s.Certified); s.CertifiedTotal != 3 || got[3] != 2 || got[4] != 1 || s.Producers != 5 || s.Products != 8 {
+		t.Errorf("2026-07-10: certified %v (total %d), %d producers, %d products; want 3★ 2, 4★ 1, 5, 8", got, s.CertifiedTotal, s.Producers, s.Products)
 	}
 }
 

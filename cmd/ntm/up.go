@@ -128,21 +128,40 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 		s.closers = append(s.closers, r.Close)
 		aggCache = r
 	}
-	reg, err := registry.Open(ctx, registry.Config{SQLitePath: filepath.Join(cfg.dataDir, "registry.db"),
-		PostgresURL: cfg.postgresURL, PostgresSchema: "registry", Logger: logger, Metrics: metrics, Cache: aggCache, AuthKeys: cfg.authKeys})
+	// Every listener first, so that each service is opened with the real
+	// addresses of the others (ports are chosen for ":0"): the registry and
+	// the criteria service call each other.
+	lis, err := listen(cfg)
 	if err != nil {
 		return nil, err
 	}
-	s.closers = append(s.closers, reg.Close)
-	if s.registryAddr, err = serve(ctx, g, "registry", cfg.registryAddr, reg.Serve); err != nil {
-		return nil, err
-	}
-
+	defer func() {
+		if err != nil {
+			lis.close() // the listeners no server took
+		}
+	}()
+	s.registryAddr, s.criteriaAddr, s.ocopAddr, s.fundingAddr = lis.addr("registry"), lis.addr("criteria"), lis.addr("ocop"), lis.addr("funding")
+	s.reportAddr = lis.addr("report")
 	regConn, err := grpcclient.Dial(s.registryAddr)
 	if err != nil {
 		return nil, err
 	}
 	s.closers = append(s.closers, regConn.Close)
+	critConn, err := grpcclient.Dial(s.criteriaAddr)
+	if err != nil {
+		return nil, err
+	}
+	s.closers = append(s.closers, critConn.Close)
+
+	reg, err := registry.Open(ctx, registry.Config{SQLitePath: filepath.Join(cfg.dataDir, "registry.db"),
+		PostgresURL: cfg.postgresURL, PostgresSchema: "registry", Logger: logger, Metrics: metrics, Cache: aggCache, AuthKeys: cfg.authKeys,
+		Criteria: critConn})
+	if err != nil {
+		return nil, err
+	}
+	s.closers = append(s.closers, reg.Close)
+	lis.serve(ctx, g, "registry", reg.Serve)
+
 	crit, err := criteria.Open(ctx, criteria.Config{SQLitePath: filepath.Join(cfg.dataDir, "criteria.db"),
 		PostgresURL: cfg.postgresURL, PostgresSchema: "criteria", CatalogDir: cfg.catalogDir,
 		Registry: regConn, Cache: aggCache, Logger: logger, Metrics: metrics, Registerer: promReg, AuthKeys: cfg.authKeys})
@@ -150,9 +169,7 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 		return nil, err
 	}
 	s.closers = append(s.closers, crit.Close)
-	if s.criteriaAddr, err = serve(ctx, g, "criteria", cfg.criteriaAddr, crit.Serve); err != nil {
-		return nil, err
-	}
+	lis.serve(ctx, g, "criteria", crit.Serve)
 
 	oc, err := ocop.Open(ctx, ocop.Config{SQLitePath: filepath.Join(cfg.dataDir, "ocop.db"),
 		PostgresURL: cfg.postgresURL, PostgresSchema: "ocop",
@@ -161,9 +178,7 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 		return nil, err
 	}
 	s.closers = append(s.closers, oc.Close)
-	if s.ocopAddr, err = serve(ctx, g, "ocop", cfg.ocopAddr, oc.Serve); err != nil {
-		return nil, err
-	}
+	lis.serve(ctx, g, "ocop", oc.Serve)
 
 	fu, err := funding.Open(ctx, funding.Config{SQLitePath: filepath.Join(cfg.dataDir, "funding.db"),
 		PostgresURL: cfg.postgresURL, PostgresSchema: "funding",
@@ -172,11 +187,9 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 		return nil, err
 	}
 	s.closers = append(s.closers, fu.Close)
-	if s.fundingAddr, err = serve(ctx, g, "funding", cfg.fundingAddr, fu.Serve); err != nil {
-		return nil, err
-	}
+	lis.serve(ctx, g, "funding", fu.Serve)
 
-	if s.reportAddr, err = startReport(ctx, g, s, cfg, logger, metrics); err != nil {
+	if err := startReport(ctx, g, s, lis, cfg, logger, metrics); err != nil {
 		return nil, err
 	}
 
@@ -217,13 +230,13 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 }
 
 // startReport starts the report service, which reads the four others over
-// gRPC as each caller, and returns the address it serves on.
-func startReport(ctx context.Context, g *errgroup.Group, s *suite, cfg upConfig, logger *slog.Logger, metrics *grpcserver.Metrics) (string, error) {
+// gRPC as each caller.
+func startReport(ctx context.Context, g *errgroup.Group, s *suite, lis grpcListeners, cfg upConfig, logger *slog.Logger, metrics *grpcserver.Metrics) error {
 	var conns []*grpc.ClientConn
 	for _, addr := range []string{s.registryAddr, s.criteriaAddr, s.ocopAddr, s.fundingAddr} {
 		c, err := grpcclient.Dial(addr, grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(grpcserver.MaxMessageBytes)))
 		if err != nil {
-			return "", err
+			return err
 		}
 		s.closers = append(s.closers, c.Close)
 		conns = append(conns, c)
@@ -231,21 +244,51 @@ func startReport(ctx context.Context, g *errgroup.Group, s *suite, cfg upConfig,
 	rep, err := report.Open(ctx, report.Config{Registry: conns[0], Criteria: conns[1], Ocop: conns[2], Funding: conns[3],
 		Logger: logger, Metrics: metrics, AuthKeys: cfg.authKeys})
 	if err != nil {
-		return "", err
+		return err
 	}
 	s.closers = append(s.closers, rep.Close)
-	return serve(ctx, g, "report", cfg.reportAddr, rep.Serve)
+	lis.serve(ctx, g, "report", rep.Serve)
+	return nil
 }
 
-// serve listens on addr and serves a gRPC service in g; it returns the
-// address bound (the port is chosen when addr ends in ":0").
-func serve(ctx context.Context, g *errgroup.Group, name, addr string, fn func(context.Context, net.Listener) error) (string, error) {
-	lis, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", name, err)
+// grpcListeners are the services' gRPC listeners, by service name, until
+// a server takes each.
+type grpcListeners map[string]net.Listener
+
+// listen opens the gRPC listener of every service; on failure it closes
+// the ones it opened.
+func listen(cfg upConfig) (grpcListeners, error) {
+	lis := grpcListeners{}
+	for _, l := range []struct{ name, addr string }{
+		{"registry", cfg.registryAddr}, {"criteria", cfg.criteriaAddr}, {"ocop", cfg.ocopAddr}, {"funding", cfg.fundingAddr},
+		{"report", cfg.reportAddr},
+	} {
+		nl, err := net.Listen("tcp", l.addr)
+		if err != nil {
+			lis.close()
+			return nil, fmt.Errorf("%s: %w", l.name, err)
+		}
+		lis[l.name] = nl
 	}
-	g.Go(func() error { return fn(ctx, lis) })
-	return lis.Addr().String(), nil
+	return lis, nil
+}
+
+// addr is the address bound for name (the port is chosen when the flag ends in ":0").
+func (lis grpcListeners) addr(name string) string { return lis[name].Addr().String() }
+
+// serve hands name's listener to fn, served in g; the server closes it when it stops.
+func (lis grpcListeners) serve(ctx context.Context, g *errgroup.Group, name string, fn func(context.Context, net.Listener) error) {
+	l := lis[name]
+	delete(lis, name)
+	g.Go(func() error { return fn(ctx, l) })
+}
+
+// close closes the listeners no server has taken.
+func (lis grpcListeners) close() {
+	for name, l := range lis {
+		_ = l.Close()
+		delete(lis, name)
+	}
 }
 
 // loadDemo loads the demo data through the services' APIs, as the system

@@ -53,9 +53,22 @@ func WantCode(t testing.TB, err error, code codes.Code) {
 // returns the message, for tests that compare two refusals.
 func WantDenied(t testing.TB, err error, resource string) string {
 	t.Helper()
+	return wantResource(t, err, codes.PermissionDenied, resource)
+}
+
+// WantAlreadyExists fails t unless err is ALREADY_EXISTS whose
+// google.rpc.ResourceInfo names resource, the record in the way
+// (units/06002/recognitions/3); it returns the message.
+func WantAlreadyExists(t testing.TB, err error, resource string) string {
+	t.Helper()
+	return wantResource(t, err, codes.AlreadyExists, resource)
+}
+
+func wantResource(t testing.TB, err error, code codes.Code, resource string) string {
+	t.Helper()
 	st := status.Convert(err)
-	if st.Code() != codes.PermissionDenied {
-		t.Fatalf("code = %v (%v), want PermissionDenied", st.Code(), err)
+	if st.Code() != code {
+		t.Fatalf("code = %v (%v), want %v", st.Code(), err, code)
 	}
 	for _, d := range st.Details() {
 		if info, ok := d.(*errdetails.ResourceInfo); ok && info.GetResourceName() == resource {

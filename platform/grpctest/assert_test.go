@@ -45,6 +45,7 @@ func TestAssertions(t *testing.T) {
 	notFound := grpcserver.Status(fault.NotFound("plan", "plans/9", "no plan 9")).Err()
 	precondition := grpcserver.Status(fault.Precondition("DISBURSEMENT_ABOVE_PLAN", "plan", "plans/1", "above")).Err()
 	bare := status.Error(codes.FailedPrecondition, "no details")
+	exists := grpcserver.Status(fault.AlreadyExists("recognition", "units/06002/recognitions/3", "in force")).Err()
 
 	if got := grpctest.Violations(t, invalid); !slices.Equal(got, []string{"plan.source", "plan.purpose"}) {
 		t.Errorf("Violations = %q", got)
@@ -66,6 +67,9 @@ func TestAssertions(t *testing.T) {
 		{"precondition of another type", func(t testing.TB) { grpctest.WantPrecondition(t, precondition, "UNIT_HAS_CHILDREN", "plans/1") }, true},
 		{"precondition about another subject", func(t testing.TB) { grpctest.WantPrecondition(t, precondition, "DISBURSEMENT_ABOVE_PLAN", "plans/2") }, true},
 		{"precondition of another code", func(t testing.TB) { grpctest.WantPrecondition(t, invalid, "DISBURSEMENT_ABOVE_PLAN", "plans/1") }, true},
+		{"already exists, naming it", func(t testing.TB) { grpctest.WantAlreadyExists(t, exists, "units/06002/recognitions/3") }, false},
+		{"already exists, naming another", func(t testing.TB) { grpctest.WantAlreadyExists(t, exists, "units/06002/recognitions/4") }, true},
+		{"already exists of another code", func(t testing.TB) { grpctest.WantAlreadyExists(t, notFound, "plans/9") }, true},
 		{"precondition without details", func(t testing.TB) { grpctest.WantPrecondition(t, bare, "", "") }, true},
 	} {
 		if got := failure(tc.fn); (got != "") != tc.fail {

@@ -69,3 +69,33 @@ func TestDate(t *testing.T) {
 		t.Fatalf("bad day: %v", err)
 	}
 }
+
+func TestDecodeStrictNamesAnUnknownKey(t *testing.T) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte("a:\n  - {name: x, size: 1}\n  - {name: y, colour: red}\n"), &doc); err != nil {
+		t.Fatal(err)
+	}
+	f := yamlsrc.File{Name: "k.yaml"}
+	type item struct {
+		Name string `yaml:"name"`
+		Size int    `yaml:"size"`
+	}
+	var got []item
+	err := f.EachItem(doc.Content[0].Content[1], "a", func(path string, n *yaml.Node) error {
+		var it item
+		if err := f.DecodeStrict(n, path, &it); err != nil {
+			return err
+		}
+		got = append(got, it)
+		return nil
+	})
+	if err == nil || err.Error() != "k.yaml: a[1].colour: unknown key (line 3)" || len(got) != 1 || got[0] != (item{"x", 1}) {
+		t.Fatalf("got %v, %v", got, err)
+	}
+	if err := f.EachItem(doc.Content[0], "top", func(string, *yaml.Node) error { return nil }); err == nil || !strings.Contains(err.Error(), "top: expected a list") {
+		t.Errorf("a mapping as a list: %v", err)
+	}
+	if err := f.DecodeStrict(doc.Content[0].Content[1], "a", &item{}); err == nil || !strings.Contains(err.Error(), "a: expected a mapping") {
+		t.Errorf("a list as a mapping: %v", err)
+	}
+}

@@ -1,6 +1,7 @@
 // Package criteria runs the criteria service: criteria sets as data,
 // assessments of communes, scores, and the aggregate figures offices report,
-// cached so that the next read after any write sees it. It is what both
+// cached so that the next read after any write sees it; and the programme's
+// plans: registrations, targets and estimates. It is what both
 // cmd/criteria (one service per process) and the all-in-one `ntm up` start.
 package criteria
 

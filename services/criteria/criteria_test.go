@@ -19,6 +19,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/dbtest"
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/criteria"
 	"github.com/ntmsuite/ntm/services/criteria/internal/store/migrations"
 )
@@ -73,7 +74,10 @@ func TestServesTheShippedCatalogs(t *testing.T) {
 	for _, s := range list.GetCriteriaSets() {
 		got = append(got, s.GetId()+" "+s.GetValidFrom()+".."+s.GetValidTo())
 	}
-	want := []string{"NTM_COMMUNE_2016_2020 2016-12-01..2022-03-08", "NTM_COMMUNE_2021_2025 2022-03-08..2026-02-15", "NTM_COMMUNE_2026_2030 2026-02-15.."}
+	want := []string{"NTM_COMMUNE_2016_2020 2016-12-01..2022-03-08", "NTM_COMMUNE_2021_2025 2022-03-08..2026-02-15", "NTM_COMMUNE_2026_2030 2026-02-15..",
+		"NTM_VILLAGE_2016_2020 2016-12-01..2022-03-08", "NTM_VILLAGE_2021_2025 2022-03-08..2026-02-15",
+		"NTM_DISTRICT_2016_2020 2016-04-05..2022-03-08", "NTM_DISTRICT_2021_2025 2022-03-08..2025-07-01",
+		"NTM_PROVINCE_2016_2020 2016-12-30..2022-03-08", "NTM_PROVINCE_2021_2025 2022-03-08..2026-02-15", "NTM_PROVINCE_2026_2030 2026-02-15.."}
 	if !slices.Equal(got, want) {
 		t.Fatalf("sets = %q, want %q", got, want)
 	}
@@ -126,16 +130,38 @@ func TestOpensPostgresInItsSchema(t *testing.T) {
 
 func TestCatalogDir(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "p19.yaml"), []byte(province19), 0o644); err != nil {
-		t.Fatal(err)
+	// A province's village set: its own level titles and a model village
+	// that needs no standard recognition first.
+	levels := `schema: ntm-criteria-levels/v1
+sets:
+  NTM_VILLAGE_2021_2025:
+    - {level: STANDARD, name_vi: "Xóm đạt chuẩn nông thôn mới", legal_basis: ["2/QĐ-UBND"], confirmed: true}
+    - {level: MODEL, name_vi: "Xóm nông thôn mới kiểu mẫu", legal_basis: ["2/QĐ-UBND"], confirmed: true}
+`
+	for name, data := range map[string]string{"p19.yaml": province19, "levels.yaml": levels} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	c := open(t, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), CatalogDir: dir})
+	v, err := c.GetCriteriaSet(context.Background(), &criteriav1.GetCriteriaSetRequest{Id: "NTM_VILLAGE_2021_2025"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := v.GetLevels(); len(l) != 2 || l[0].GetDisplayName() != "Xóm đạt chuẩn nông thôn mới" || len(l[1].GetRequires()) != 0 || !l[1].GetConfirmed() {
+		t.Errorf("village levels = %v, want the directory's", l)
+	}
+	if d, err := c.GetCriteriaSet(context.Background(), &criteriav1.GetCriteriaSetRequest{Id: "NTM_VILLAGE_2016_2020"}); err != nil || len(d.GetLevels()[1].GetRequires()) != 1 {
+		t.Errorf("the 2016-2020 village levels, which the directory does not name: %v, %v; want the shipped ones", d.GetLevels(), err)
+	}
 	s, err := c.GetCriteriaSet(context.Background(), &criteriav1.GetCriteriaSetRequest{Id: "NTM_COMMUNE_2016_2020_P19"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.GetProvinceCode() != "19" || s.GetBaseSet() != "NTM_COMMUNE_2016_2020" || s.GetValidFrom() != "2018-01-01" || s.GetValidTo() != "2022-03-08" || len(s.GetCriteria()) != 19 {
-		t.Errorf("provincial set = %s %s %s..%s, %d criteria", s.GetProvinceCode(), s.GetBaseSet(), s.GetValidFrom(), s.GetValidTo(), len(s.GetCriteria()))
+	if s.GetProvinceCode() != "19" || s.GetBaseSet() != "NTM_COMMUNE_2016_2020" || s.GetValidFrom() != "2018-01-01" || s.GetValidTo() != "2022-03-08" || len(s.GetCriteria()) != 19 ||
+		s.GetUnitType() != registryv1.UnitType_COMMUNE || len(s.GetLevels()) != 3 {
+		t.Errorf("provincial set = %s %s %s..%s, %d criteria, %v, %d levels", s.GetProvinceCode(), s.GetBaseSet(), s.GetValidFrom(), s.GetValidTo(),
+			len(s.GetCriteria()), s.GetUnitType(), len(s.GetLevels()))
 	}
 
 	bad := t.TempDir()

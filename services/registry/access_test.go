@@ -101,6 +101,10 @@ var accessCases = []accessCase{
 		_, err := e.reg.GetUnitLineage(ctx, &registryv1.GetUnitLineageRequest{Code: "200"})
 		return err
 	}, [5]codes.Code{ok, ok, ok, ok, ok}},
+	{"count units anywhere", func(t *testing.T, e *env, ctx context.Context) error {
+		_, err := e.reg.CountUnits(ctx, &registryv1.CountUnitsRequest{Parent: "20"})
+		return err
+	}, [5]codes.Code{ok, ok, ok, ok, ok}},
 	{"list recognitions of own province", func(t *testing.T, e *env, ctx context.Context) error {
 		_, err := e.reg.ListRecognitions(ctx, &registryv1.ListRecognitionsRequest{Parent: "19"})
 		return err

@@ -4,13 +4,17 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/ntmsuite/ntm/platform/auth"
+	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/dbtest"
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
+	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	"github.com/ntmsuite/ntm/services/criteria"
 	"github.com/ntmsuite/ntm/services/registry"
 	"github.com/ntmsuite/ntm/services/registry/internal/store/migrations"
 )
@@ -26,18 +30,22 @@ var (
 	roles           = []auth.Identity{admin, provinceOfficer, communeOfficer, viewer, system}
 )
 
-// backend opens the registry's database on one engine.
+// backend opens the databases of the registry and of the criteria service
+// it checks recognitions with, on one engine (on PostgreSQL, one database
+// with a schema for the criteria service, as `ntm up` runs them).
 type backend struct {
 	name   string
-	config func(t *testing.T) registry.Config
+	config func(t *testing.T) (registry.Config, criteria.Config)
 }
 
 var backends = []backend{
-	{"sqlite", func(t *testing.T) registry.Config {
-		return registry.Config{SQLitePath: filepath.Join(t.TempDir(), "registry.db")}
+	{"sqlite", func(t *testing.T) (registry.Config, criteria.Config) {
+		dir := t.TempDir()
+		return registry.Config{SQLitePath: filepath.Join(dir, "registry.db")}, criteria.Config{SQLitePath: filepath.Join(dir, "criteria.db")}
 	}},
-	{"postgres", func(t *testing.T) registry.Config {
-		return registry.Config{PostgresURL: dbtest.PostgresDatabase(t, migrations.Postgres)}
+	{"postgres", func(t *testing.T) (registry.Config, criteria.Config) {
+		url := dbtest.PostgresDatabase(t, migrations.Postgres)
+		return registry.Config{PostgresURL: url}, criteria.Config{PostgresURL: url, PostgresSchema: "criteria"}
 	}},
 }
 
@@ -51,12 +59,17 @@ func onBackends(t *testing.T, fn func(t *testing.T, b backend)) {
 	}
 }
 
-// env is a registry that checks tokens, seeded by an admin with two
-// provinces: 19 > district 170 > communes 100 and 101, and 20 > district
-// 270 > commune 200.
+// env is a registry that checks tokens and the criteria service it checks
+// recognitions with (which asks the registry for its units in turn), seeded
+// by an admin with two provinces: 19 > district 170 > communes 100 and 101,
+// and 20 > district 270 > commune 200; 100 and 200 meet every criterion of
+// NTM_COMMUNE_2016_2020 on 2019-11-30, 101 all but 10 and 17.
 type env struct {
 	reg   registryv1.RegistryServiceClient
 	audit auditv1.AuditServiceClient
+	crit  criteriav1.CriteriaServiceClient
+	// cache is the cache the registry bumps on every write.
+	cache cache.Cache
 	// calls holds a context carrying a token of each of roles, by subject.
 	calls map[string]context.Context
 }
@@ -66,19 +79,28 @@ const seeded = 7
 
 func start(t *testing.T, b backend) *env {
 	t.Helper()
-	cfg := b.config(t)
-	cfg.Logger = grpctest.Logger()
-	cfg.AuthKeys = grpctest.Keys(t)
-	svc, err := registry.Open(context.Background(), cfg)
+	rcfg, ccfg := b.config(t)
+	keys, c, checker := grpctest.Keys(t), cache.NewMemory(), &grpctest.Late{}
+	rcfg.Logger, rcfg.AuthKeys, rcfg.Cache, rcfg.Criteria = grpctest.Logger(), keys, c, checker
+	svc, err := registry.Open(context.Background(), rcfg)
 	if err != nil {
 		t.Fatalf("open registry: %v", err)
 	}
 	// Registered before Dial's cleanup, so it runs after the server stops.
 	t.Cleanup(func() { _ = svc.Close() })
 	conn := grpctest.Dial(t, svc.Server())
-	e := &env{reg: registryv1.NewRegistryServiceClient(conn), audit: auditv1.NewAuditServiceClient(conn), calls: map[string]context.Context{}}
+	ccfg.Logger, ccfg.AuthKeys, ccfg.Cache, ccfg.Registry = grpctest.Logger(), keys, c, conn
+	crit, err := criteria.Open(context.Background(), ccfg)
+	if err != nil {
+		t.Fatalf("open criteria: %v", err)
+	}
+	t.Cleanup(func() { _ = crit.Close() })
+	critConn := grpctest.Dial(t, crit.Server())
+	checker.Set(critConn)
+	e := &env{reg: registryv1.NewRegistryServiceClient(conn), audit: auditv1.NewAuditServiceClient(conn),
+		crit: criteriav1.NewCriteriaServiceClient(critConn), cache: c, calls: map[string]context.Context{}}
 	for _, id := range roles {
-		e.calls[id.Subject] = grpctest.WithToken(t, context.Background(), cfg.AuthKeys, id)
+		e.calls[id.Subject] = grpctest.WithToken(t, context.Background(), keys, id)
 	}
 	rows := []*registryv1.ImportedUnit{
 		imported("19", "Tỉnh Thái Nguyên", registryv1.UnitType_PROVINCE, ""),
@@ -92,7 +114,34 @@ func start(t *testing.T, b backend) *env {
 	if _, err := e.reg.ImportUnits(e.as(admin), &registryv1.ImportUnitsRequest{Units: rows}); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
+	e.assess(t, "100", commune2016, "2019-11-30")
+	e.assess(t, "200", commune2016, "2019-11-30")
+	e.assess(t, "101", commune2016, "2019-11-30", "10", "17")
 	return e
+}
+
+// commune2016 is the commune set of the seed's assessments and recognitions.
+const commune2016 = "NTM_COMMUNE_2016_2020"
+
+// assess records, as an admin, an assessment of code under set on day
+// meeting every criterion of the set but unmet.
+func (e *env) assess(t *testing.T, code, set, day string, unmet ...string) {
+	t.Helper()
+	s, err := e.crit.GetCriteriaSet(e.as(admin), &criteriav1.GetCriteriaSetRequest{Id: set})
+	if err != nil {
+		t.Fatalf("criteria set %s: %v", set, err)
+	}
+	a := &criteriav1.Assessment{UnitCode: code, AssessedOn: day, CriteriaSet: set, Author: "UBND"}
+	for _, c := range s.GetCriteria() {
+		status := criteriav1.CriterionStatus_MET
+		if slices.Contains(unmet, c.GetCode()) {
+			status = criteriav1.CriterionStatus_NOT_MET
+		}
+		a.Verdicts = append(a.Verdicts, &criteriav1.CriterionVerdict{CriterionCode: c.GetCode(), Status: status})
+	}
+	if _, err := e.crit.CreateAssessment(e.as(admin), &criteriav1.CreateAssessmentRequest{UnitCode: code, Assessment: a}); err != nil {
+		t.Fatalf("assess %s on %s: %v", code, day, err)
+	}
 }
 
 func imported(code, name string, typ registryv1.UnitType, parent string) *registryv1.ImportedUnit {
@@ -109,11 +158,11 @@ func (e *env) as(id auth.Identity) context.Context {
 	return ctx
 }
 
-// recognise records a standard recognition of code.
+// recognise records a standard recognition of code from 2019-12-20.
 func (e *env) recognise(ctx context.Context, code string) (*registryv1.Recognition, error) {
 	return e.reg.CreateRecognition(ctx, &registryv1.CreateRecognitionRequest{UnitCode: code, Recognition: &registryv1.Recognition{
 		Level: registryv1.RecognitionLevel_STANDARD, DecisionNumber: "2345/QĐ-UBND", EffectiveDate: "2019-12-20",
-		CriteriaSet: "NTM_COMMUNE_2016_2020", Year: 2019}})
+		CriteriaSet: commune2016, Year: 2019}})
 }
 
 // revoke revokes recognition id of code from 2023-01-01.

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"log/slog"
 
+	"google.golang.org/grpc"
+
 	"github.com/ntmsuite/ntm/platform/audit"
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/cache"
@@ -17,6 +19,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/servicemain"
 	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	"github.com/ntmsuite/ntm/services/registry/internal/criteriaclient"
 	"github.com/ntmsuite/ntm/services/registry/internal/server"
 	"github.com/ntmsuite/ntm/services/registry/internal/store"
 	"github.com/ntmsuite/ntm/services/registry/internal/store/migrations"
@@ -39,6 +42,10 @@ type Config struct {
 	// AuthKeys (optional) verify every call's bearer token; nil serves
 	// without authentication.
 	AuthKeys *auth.KeySet
+	// Criteria is a connection to the criteria service, which a recognition
+	// is checked against; nil refuses recognitions (UNAVAILABLE), for tests
+	// of services that never record one.
+	Criteria grpc.ClientConnInterface
 }
 
 // Service is an opened registry, ready to serve: Server, Serve and Close
@@ -71,6 +78,10 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		h = cache.NewHealing(cfg.Cache, server.Generation)
 		inv = h
 	}
-	registryv1.RegisterRegistryServiceServer(srv.GRPC(), server.New(st, guard, inv, cfg.Logger))
+	var crit server.Criteria // stays a nil interface without a connection
+	if cfg.Criteria != nil {
+		crit = criteriaclient.New(cfg.Criteria)
+	}
+	registryv1.RegisterRegistryServiceServer(srv.GRPC(), server.New(st, guard, inv, crit, cfg.Logger))
 	return &Service{servicemain.NewOpened(d, srv, h)}, nil
 }

@@ -1,7 +1,11 @@
-// Package catalogs holds the shipped national criteria catalogs (copied from
-// shared/domain) and the report bands, embedded so the service runs without
-// files on disk. A province's own thresholds are not shipped here: they are
-// loaded from a --catalog-dir at start-up (see internal/catalog).
+// Package catalogs holds the shipped criteria catalogs, embedded so the
+// service runs without files on disk: the national commune sets (copied from
+// shared/domain, with Vietnamese names added where that copy has only English
+// ones: offices read them), the village, district and province sets (written
+// here, mostly unconfirmed: see their headers), the report bands, the
+// recognition levels of each set and the kinds of targets. A province's own
+// thresholds are not shipped here: they are loaded from a --catalog-dir at
+// start-up (see internal/catalog).
 package catalogs
 
 import "embed"

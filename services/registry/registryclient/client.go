@@ -1,6 +1,6 @@
 // Package registryclient is what other services ask the registry: a
-// unit and its province on a date, the communes under a unit, and the
-// recognitions in force. It turns registry answers into the few facts other
+// unit and its province on a date, the communes under a unit, how many
+// units of each type lie under it, and the recognitions in force. It turns registry answers into the few facts other
 // services need, and registry errors into errors their handlers can tell
 // apart (a unit missing on a date is the client's mistake; the registry
 // being down is not).
@@ -220,6 +220,21 @@ func (c *Client) Recognitions(ctx context.Context, parent string, d date.Date, i
 	out := make([]Recognition, len(resp.GetRecognitions()))
 	for i, r := range resp.GetRecognitions() {
 		out[i] = Recognition{UnitCode: r.GetRecognition().GetUnitCode(), Level: r.GetRecognition().GetLevel(), TypeAsOf: r.GetUnitTypeAsOf(), Former: r.GetFormerCommune()}
+	}
+	return out, nil
+}
+
+// CountUnits counts the units of each type under parent on d, at any depth
+// ("" for the whole country): the denominators of reports ("77 of 120
+// villages"). A type with no unit is absent (counts zero).
+func (c *Client) CountUnits(ctx context.Context, parent string, d date.Date) (map[registryv1.UnitType]int, error) {
+	resp, err := c.rpc.CountUnits(ctx, &registryv1.CountUnitsRequest{Parent: parent, AsOf: d.String()})
+	if err != nil {
+		return nil, translate(err, "count units under "+parent)
+	}
+	out := make(map[registryv1.UnitType]int, len(resp.GetCounts()))
+	for _, c := range resp.GetCounts() {
+		out[c.GetType()] = int(c.GetUnits())
 	}
 	return out, nil
 }

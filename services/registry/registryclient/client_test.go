@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -141,5 +142,35 @@ func TestWithPredecessors(t *testing.T) {
 	}
 	if _, err := c.WithPredecessors(ctx, []string{"150", "999"}, date.MustParse(abolishedAt)); !errors.Is(err, registryclient.ErrUnitNotFound) {
 		t.Fatalf("WithPredecessors of a unit that never existed: err = %v, want ErrUnitNotFound", err)
+	}
+}
+
+// CountUnits counts every type at any depth, as the map stood on the day.
+func TestCountUnits(t *testing.T) {
+	c := newClient(t)
+	ctx := context.Background()
+	const (
+		district = registryv1.UnitType_DISTRICT
+		commune  = registryv1.UnitType_COMMUNE
+		ward     = registryv1.UnitType_WARD
+		village  = registryv1.UnitType_VILLAGE
+	)
+	for _, tc := range []struct {
+		parent, day string
+		want        map[registryv1.UnitType]int
+	}{
+		{"19", "2019-06-01", map[registryv1.UnitType]int{district: 2, commune: 3, ward: 1, village: 1}},
+		{"19", mergedAt, map[registryv1.UnitType]int{district: 2, commune: 2, ward: 1, village: 1}},
+		{"19", abolishedAt, map[registryv1.UnitType]int{commune: 2, ward: 1, village: 1}},
+		{"171", "2019-06-01", map[registryv1.UnitType]int{commune: 1}},
+		{"", "2019-06-01", map[registryv1.UnitType]int{registryv1.UnitType_PROVINCE: 2, district: 2, commune: 3, ward: 1, village: 1}},
+	} {
+		got, err := c.CountUnits(ctx, tc.parent, date.MustParse(tc.day))
+		if err != nil || !maps.Equal(got, tc.want) {
+			t.Errorf("CountUnits(%q, %s) = %v, %v; want %v", tc.parent, tc.day, got, err, tc.want)
+		}
+	}
+	if _, err := c.CountUnits(ctx, "170", date.MustParse(abolishedAt)); !errors.Is(err, registryclient.ErrUnitNotFound) {
+		t.Errorf("CountUnits of an abolished district = %v, want ErrUnitNotFound", err)
 	}
 }

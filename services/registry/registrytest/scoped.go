@@ -2,7 +2,6 @@ package registrytest
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"google.golang.org/grpc"
@@ -11,7 +10,6 @@ import (
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
-	"github.com/ntmsuite/ntm/services/registry"
 )
 
 // The units of StartScoped, as they stand today: two communes of province
@@ -40,13 +38,7 @@ var (
 // the units above, and returns a connection to it (closed at cleanup).
 func StartScoped(t testing.TB, c cache.Cache, keys *auth.KeySet) *grpc.ClientConn {
 	t.Helper()
-	svc, err := registry.Open(context.Background(), registry.Config{
-		SQLitePath: filepath.Join(t.TempDir(), "registry.db"), Cache: c, Logger: grpctest.Logger(), AuthKeys: keys})
-	if err != nil {
-		t.Fatalf("registrytest: open registry: %v", err)
-	}
-	t.Cleanup(func() { _ = svc.Close() })
-	conn := grpctest.Dial(t, svc.Server())
+	conn := StartWith(t, Options{Cache: c, Keys: keys})
 	unit := func(code, name, parent string, typ registryv1.UnitType) *registryv1.ImportedUnit {
 		return &registryv1.ImportedUnit{ValidFrom: "2008-01-01",
 			Unit: &registryv1.UnitSpec{Code: code, DisplayName: name, ParentCode: parent, Type: typ}}

@@ -37,28 +37,45 @@ var (
 	recognitionsJSON []byte
 	//go:embed assessments.csv
 	assessmentsCSV []byte
+	//go:embed registrations.json
+	registrationsJSON []byte
+	//go:embed targets.json
+	targetsJSON []byte
+	//go:embed estimates.json
+	estimatesJSON []byte
 )
 
-// Load writes the demo data that is not there yet: the map and
-// recognitions (unless the demo province exists), then the assessments
-// (unless the first demo commune has one), then OCOP producers and products
-// (unless the province has producers), then plans and disbursements (unless
-// the province has plans). It reports whether it wrote anything.
+// Load writes the demo data that is not there yet, in the order the
+// services check it: the map (unless the demo province exists), the
+// assessments (unless the first demo commune has one), the recognitions,
+// which the registry checks against those assessments (unless the province
+// has one in force at the end of 2019), the registrations, targets and
+// estimates (unless the province has targets), then OCOP producers and
+// products (unless the province has producers), then funding plans and
+// disbursements (unless the province has plans). It reports whether it
+// wrote anything.
 func Load(ctx context.Context, registryConn, criteriaConn, ocopConn, fundingConn grpc.ClientConnInterface) (bool, error) {
-	wroteMap, err := loadMap(ctx, registryv1.NewRegistryServiceClient(registryConn))
-	if err != nil {
-		return false, err
+	reg := registryv1.NewRegistryServiceClient(registryConn)
+	crit := criteriav1.NewCriteriaServiceClient(criteriaConn)
+	steps := []func(context.Context) (bool, error){
+		func(ctx context.Context) (bool, error) { return loadMap(ctx, reg) },
+		func(ctx context.Context) (bool, error) { return loadAssessments(ctx, crit) },
+		func(ctx context.Context) (bool, error) { return loadRecognitions(ctx, reg) },
+		func(ctx context.Context) (bool, error) { return loadPlans(ctx, crit) },
+		func(ctx context.Context) (bool, error) { return loadOcop(ctx, ocopv1.NewOcopServiceClient(ocopConn)) },
+		func(ctx context.Context) (bool, error) {
+			return loadFunding(ctx, fundingv1.NewFundingServiceClient(fundingConn))
+		},
 	}
-	wroteAssessments, err := loadAssessments(ctx, criteriav1.NewCriteriaServiceClient(criteriaConn))
-	if err != nil {
-		return false, err
+	wrote := false
+	for _, step := range steps {
+		w, err := step(ctx)
+		if err != nil {
+			return wrote, err
+		}
+		wrote = wrote || w
 	}
-	wroteOcop, err := loadOcop(ctx, ocopv1.NewOcopServiceClient(ocopConn))
-	if err != nil {
-		return false, err
-	}
-	wroteFunding, err := loadFunding(ctx, fundingv1.NewFundingServiceClient(fundingConn))
-	return wroteMap || wroteAssessments || wroteOcop || wroteFunding, err
+	return wrote, nil
 }
 
 func loadMap(ctx context.Context, reg registryv1.RegistryServiceClient) (bool, error) {
@@ -84,6 +101,17 @@ func loadMap(ctx context.Context, reg registryv1.RegistryServiceClient) (bool, e
 		if _, err := reg.CreateUnitChange(ctx, &registryv1.CreateUnitChangeRequest{UnitChange: c}); err != nil {
 			return false, fmt.Errorf("demo change %d (%s): %w", i, c.GetDecisionNumber(), err)
 		}
+	}
+	return true, nil
+}
+
+func loadRecognitions(ctx context.Context, reg registryv1.RegistryServiceClient) (bool, error) {
+	got, err := reg.ListRecognitions(ctx, &registryv1.ListRecognitionsRequest{Parent: ProvinceCode, AsOf: "2019-12-31"})
+	if err != nil {
+		return false, fmt.Errorf("look for demo recognitions: %w", err)
+	}
+	if len(got.GetRecognitions()) > 0 {
+		return false, nil
 	}
 	recs, err := Recognitions()
 	if err != nil {

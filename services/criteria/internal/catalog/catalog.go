@@ -1,12 +1,14 @@
 // Package catalog is the NTM criteria sets as data: criteria, indicators and
-// their thresholds per region or commune group, loaded from YAML catalogs
-// (national files, report bands and provincial variants). Thresholds are never
-// Go constants: a province or a newly published decision changes a file, not
-// the code. Values not checked against the legal text keep Confirmed false so
-// the UI can flag them.
+// their thresholds per region or commune group, the recognition levels each
+// set defines, and the kinds of targets offices set, loaded from YAML
+// catalogs (national files, report bands, levels, provincial variants, target
+// kinds). Thresholds and level rules are never Go constants: a province or a
+// newly published decision changes a file, not the code. Values not checked
+// against the legal text keep Confirmed false so the UI can flag them.
 package catalog
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/ntmsuite/ntm/platform/date"
@@ -85,7 +87,10 @@ type Band struct {
 type Set struct {
 	Code, Name, NameEN string
 	Valid              date.Range
-	Dimension          Dimension
+	// UnitType is the type of unit the set assesses; a provincial variant
+	// takes its base's.
+	UnitType  UnitType
+	Dimension Dimension
 	// Scopes are the region or group codes the thresholds are keyed by.
 	Scopes []string
 	// ProvinceCode and Base are set for a provincial variant only.
@@ -95,6 +100,19 @@ type Set struct {
 	// Below are the "under N criteria" counts the reports quote.
 	Below      []int
 	LegalBasis []string
+	// Levels are the recognition levels the set defines (levels.yaml), in
+	// file order; a provincial variant takes its base's.
+	Levels []LevelRule
+}
+
+// Level returns the rule of level l, if the set defines it.
+func (s *Set) Level(l Level) (*LevelRule, bool) {
+	for i := range s.Levels {
+		if s.Levels[i].Level == l {
+			return &s.Levels[i], true
+		}
+	}
+	return nil, false
 }
 
 // Criterion returns the criterion with code and its index in s.Criteria.
@@ -139,13 +157,15 @@ func (s *Set) BandOf(met int) string {
 	return ""
 }
 
-// Catalog is every loaded set.
+// Catalog is every loaded set, and the target kinds.
 type Catalog struct {
-	national   []*Set // sorted by Valid.From, no overlaps
-	provincial []*Set // sorted by province, then Valid.From
+	national    []*Set // sorted by unit type (unitTypes order), then Valid.From; no overlaps within a type
+	provincial  []*Set // sorted by province, unit type, then Valid.From
+	targetKinds []TargetKind
 }
 
-// Sets lists national sets by start date, then provincial variants.
+// Sets lists national sets by unit type (communes first) and start date,
+// then provincial variants.
 func (c *Catalog) Sets() []*Set {
 	out := make([]*Set, 0, len(c.national)+len(c.provincial))
 	out = append(out, c.national...)
@@ -162,18 +182,19 @@ func (c *Catalog) Set(code string) (*Set, bool) {
 	return nil, false
 }
 
-// SetFor is the set that applies to a commune of provinceCode on d: the
-// province's own variant valid on d if it has one, else the national set.
-func (c *Catalog) SetFor(d date.Date, provinceCode string) (*Set, bool) {
+// SetFor is the set that applies to a unit of type t in provinceCode on d:
+// the province's own variant of that type valid on d if it has one, else
+// the national set of the type.
+func (c *Catalog) SetFor(d date.Date, provinceCode string, t UnitType) (*Set, bool) {
 	if provinceCode != "" {
 		for _, s := range c.provincial {
-			if s.ProvinceCode == provinceCode && s.Valid.Contains(d) {
+			if s.ProvinceCode == provinceCode && s.UnitType == t && s.Valid.Contains(d) {
 				return s, true
 			}
 		}
 	}
 	for _, s := range c.national {
-		if s.Valid.Contains(d) {
+		if s.UnitType == t && s.Valid.Contains(d) {
 			return s, true
 		}
 	}
@@ -181,7 +202,13 @@ func (c *Catalog) SetFor(d date.Date, provinceCode string) (*Set, bool) {
 }
 
 func sortNational(sets []*Set) {
-	sort.SliceStable(sets, func(i, j int) bool { return sets[i].Valid.From.Before(sets[j].Valid.From) })
+	sort.SliceStable(sets, func(i, j int) bool {
+		a, b := sets[i], sets[j]
+		if a.UnitType != b.UnitType {
+			return slices.Index(unitTypes, a.UnitType) < slices.Index(unitTypes, b.UnitType)
+		}
+		return a.Valid.From.Before(b.Valid.From)
+	})
 }
 
 func sortProvincial(sets []*Set) {
@@ -189,6 +216,9 @@ func sortProvincial(sets []*Set) {
 		a, b := sets[i], sets[j]
 		if a.ProvinceCode != b.ProvinceCode {
 			return a.ProvinceCode < b.ProvinceCode
+		}
+		if a.UnitType != b.UnitType {
+			return slices.Index(unitTypes, a.UnitType) < slices.Index(unitTypes, b.UnitType)
 		}
 		return a.Valid.From.Before(b.Valid.From)
 	})

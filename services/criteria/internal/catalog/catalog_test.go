@@ -10,9 +10,16 @@ import (
 )
 
 const (
-	set2016 = "NTM_COMMUNE_2016_2020"
-	set2021 = "NTM_COMMUNE_2021_2025"
-	set2026 = "NTM_COMMUNE_2026_2030"
+	set2016      = "NTM_COMMUNE_2016_2020"
+	set2021      = "NTM_COMMUNE_2021_2025"
+	set2026      = "NTM_COMMUNE_2026_2030"
+	village2016  = "NTM_VILLAGE_2016_2020"
+	village2021  = "NTM_VILLAGE_2021_2025"
+	district2016 = "NTM_DISTRICT_2016_2020"
+	district2021 = "NTM_DISTRICT_2021_2025"
+	province2016 = "NTM_PROVINCE_2016_2020"
+	province2021 = "NTM_PROVINCE_2021_2025"
+	province2026 = "NTM_PROVINCE_2026_2030"
 )
 
 var d = date.MustParse
@@ -39,27 +46,43 @@ func TestShippedSets(t *testing.T) {
 	c := shipped(t)
 	tests := []struct {
 		code                 string
+		unitType             UnitType
 		criteria, indicators int
 		dim                  Dimension
 		scopes               int
 		valid                date.Range
 		bands                int
 		below                []int
+		levels               []Level
 	}{
 		// 49 indicators in the file + 17.1b, the clean-water part of 17.1.
-		{set2016, 19, 50, DimRegion, 7, date.Range{From: d("2016-12-01"), To: d("2022-03-08")}, 5, []int{5, 10, 15}},
-		{set2021, 19, 57, DimRegion, 7, date.Range{From: d("2022-03-08"), To: d("2026-02-15")}, 5, []int{5, 10, 15}},
-		{set2026, 10, 47, DimCommuneGroup, 3, date.Range{From: d("2026-02-15")}, 4, []int{5}},
+		{set2016, UnitCommune, 19, 50, DimRegion, 7, date.Range{From: d("2016-12-01"), To: d("2022-03-08")}, 5, []int{5, 10, 15}, []Level{"STANDARD", "ADVANCED", "MODEL"}},
+		{set2021, UnitCommune, 19, 57, DimRegion, 7, date.Range{From: d("2022-03-08"), To: d("2026-02-15")}, 5, []int{5, 10, 15}, []Level{"STANDARD", "ADVANCED", "MODEL"}},
+		{set2026, UnitCommune, 10, 47, DimCommuneGroup, 3, date.Range{From: d("2026-02-15")}, 4, []int{5}, []Level{"STANDARD", "MODERN"}},
+		// Sets whose indicators are not in the data: one yes/no indicator per criterion, no bands.
+		{village2016, UnitVillage, 12, 12, DimRegion, 7, date.Range{From: d("2016-12-01"), To: d("2022-03-08")}, 0, nil, []Level{"STANDARD", "MODEL"}},
+		{village2021, UnitVillage, 12, 12, DimRegion, 7, date.Range{From: d("2022-03-08"), To: d("2026-02-15")}, 0, nil, []Level{"STANDARD", "MODEL"}},
+		{district2016, UnitDistrict, 9, 9, DimRegion, 7, date.Range{From: d("2016-04-05"), To: d("2022-03-08")}, 0, nil, []Level{"STANDARD", "COMPLETED"}},
+		{district2021, UnitDistrict, 9, 9, DimRegion, 7, date.Range{From: d("2022-03-08"), To: d("2025-07-01")}, 0, nil, []Level{"STANDARD", "COMPLETED", "ADVANCED", "MODEL"}},
+		{province2016, UnitProvince, 1, 1, DimRegion, 7, date.Range{From: d("2016-12-30"), To: d("2022-03-08")}, 0, nil, []Level{"COMPLETED"}},
+		{province2021, UnitProvince, 1, 1, DimRegion, 7, date.Range{From: d("2022-03-08"), To: d("2026-02-15")}, 0, nil, []Level{"COMPLETED"}},
+		{province2026, UnitProvince, 1, 1, DimRegion, 7, date.Range{From: d("2026-02-15")}, 0, nil, []Level{"COMPLETED"}},
 	}
-	var codes []string
+	var codes, want []string
 	for _, s := range c.Sets() {
 		codes = append(codes, s.Code)
 	}
-	if want := []string{set2016, set2021, set2026}; !slices.Equal(codes, want) {
+	for _, tt := range tests {
+		want = append(want, tt.code)
+	}
+	if !slices.Equal(codes, want) {
 		t.Errorf("Sets() = %v, want %v", codes, want)
 	}
 	for _, tt := range tests {
 		s := mustSet(t, c, tt.code)
+		if s.UnitType != tt.unitType {
+			t.Errorf("%s: unit type %s, want %s", tt.code, s.UnitType, tt.unitType)
+		}
 		if len(s.Criteria) != tt.criteria || s.IndicatorCount() != tt.indicators {
 			t.Errorf("%s: %d criteria, %d indicators; want %d, %d", tt.code, len(s.Criteria), s.IndicatorCount(), tt.criteria, tt.indicators)
 		}
@@ -75,6 +98,30 @@ func TestShippedSets(t *testing.T) {
 		if s.ProvinceCode != "" || s.Base != "" || len(s.LegalBasis) == 0 {
 			t.Errorf("%s: province %q base %q legal basis %v", tt.code, s.ProvinceCode, s.Base, s.LegalBasis)
 		}
+		var levels []Level
+		for _, l := range s.Levels {
+			levels = append(levels, l.Level)
+			if l.Name == "" {
+				t.Errorf("%s %s: no name", tt.code, l.Level)
+			}
+		}
+		if !slices.Equal(levels, tt.levels) {
+			t.Errorf("%s: levels %v, want %v", tt.code, levels, tt.levels)
+		}
+	}
+}
+
+// The sets whose indicators are not in the data hold a verdict per
+// criterion: one yes/no indicator each, all flagged unconfirmed.
+func TestVerdictSetsAreUnconfirmedYesNo(t *testing.T) {
+	c := shipped(t)
+	for _, code := range []string{village2016, village2021, district2016, district2021, province2016, province2021, province2026} {
+		for _, cr := range mustSet(t, c, code).Criteria {
+			ind := cr.Indicators[0]
+			if cr.Confirmed || len(cr.Indicators) != 1 || ind.Kind != KindBoolean || ind.Confirmed || ind.Note == "" || ind.Code != cr.Code+".1" {
+				t.Errorf("%s criterion %s: %+v", code, cr.Code, cr)
+			}
+		}
 	}
 }
 
@@ -82,25 +129,38 @@ func TestSetFor(t *testing.T) {
 	c := shipped(t)
 	tests := []struct {
 		day  string
+		typ  UnitType
 		want string
 	}{
-		{"2016-11-30", ""},
-		{"2016-12-01", set2016},
-		{"2020-10-31", set2016},
-		{"2022-03-07", set2016}, // applies_to is the last day in force
-		{"2022-03-08", set2021},
-		{"2026-02-14", set2021}, // ends where its successor starts
-		{"2026-02-15", set2026},
-		{"2040-01-01", set2026},
+		{"2016-11-30", UnitCommune, ""},
+		{"2016-12-01", UnitCommune, set2016},
+		{"2020-10-31", UnitCommune, set2016},
+		{"2022-03-07", UnitCommune, set2016}, // applies_to is the last day in force
+		{"2022-03-08", UnitCommune, set2021},
+		{"2026-02-14", UnitCommune, set2021}, // ends where its successor starts
+		{"2026-02-15", UnitCommune, set2026},
+		{"2040-01-01", UnitCommune, set2026},
+		{"2016-04-04", UnitDistrict, ""},
+		{"2016-04-05", UnitDistrict, district2016}, // before the commune set of the phase
+		{"2022-03-08", UnitDistrict, district2021},
+		{"2025-06-30", UnitDistrict, district2021},
+		{"2025-07-01", UnitDistrict, ""}, // districts were abolished
+		{"2019-12-31", UnitProvince, province2016},
+		{"2025-12-31", UnitProvince, province2021},
+		{"2026-02-15", UnitProvince, province2026},
+		{"2020-10-31", UnitVillage, village2016},
+		{"2026-02-14", UnitVillage, village2021},
+		{"2026-02-15", UnitVillage, ""}, // no village set after 2021-2025 is shipped
+		{"2020-10-31", "WARD", ""},
 	}
 	for _, tt := range tests {
-		s, ok := c.SetFor(d(tt.day), "19")
+		s, ok := c.SetFor(d(tt.day), "19", tt.typ)
 		got := ""
 		if ok {
 			got = s.Code
 		}
 		if got != tt.want {
-			t.Errorf("SetFor(%s) = %q, want %q", tt.day, got, tt.want)
+			t.Errorf("SetFor(%s, %s) = %q, want %q", tt.day, tt.typ, got, tt.want)
 		}
 	}
 }
@@ -131,10 +191,19 @@ func TestNames(t *testing.T) {
 	if !ok || i != 9 || cr.Name != "Thu nhập" || cr.NameEN != "Income" {
 		t.Fatalf("Criterion(10) = %+v, %d, %v", cr, i, ok)
 	}
-	// Most 2016-2020 indicators have no name_vi: the English name stands in.
+	// The shipped copy gives every 2016-2020 indicator its Vietnamese name;
+	// the English one stays beside it.
 	ind, cr, _ := s.Indicator("1.1")
-	if ind.Name != "Approved commune plan, published" || ind.Name != ind.NameEN || cr.Name != "Quy hoạch" {
-		t.Errorf("1.1: name %q, criterion %q", ind.Name, cr.Name)
+	if ind.Name != "Có quy hoạch chung xây dựng xã được phê duyệt và được công bố công khai đúng thời hạn" ||
+		ind.NameEN != "Approved commune plan, published" || cr.Name != "Quy hoạch" {
+		t.Errorf("1.1: name %q (%q), criterion %q", ind.Name, ind.NameEN, cr.Name)
+	}
+	for _, c := range s.Criteria {
+		for _, ind := range c.Indicators {
+			if ind.Name == ind.NameEN {
+				t.Errorf("%s has no Vietnamese name: %q", ind.Code, ind.Name)
+			}
+		}
 	}
 	ind, _, _ = s.Indicator("4.2")
 	if ind.Name != "Tỷ lệ hộ sử dụng điện thường xuyên, an toàn từ các nguồn" {
@@ -185,24 +254,25 @@ func TestPlaceholders2026(t *testing.T) {
 			t.Errorf("criterion %s: %d indicators, want %d", c.Code, len(c.Indicators), perCriterion[i])
 		}
 		for _, ind := range c.Indicators {
-			if ind.Confirmed || ind.Note != PlaceholderNote || ind.Name != ind.NameEN || ind.Kind != KindPercent || ind.Unit != "%" {
+			if ind.Confirmed || ind.Note != PlaceholderNote || ind.Name == ind.NameEN || ind.Kind != KindPercent || ind.Unit != "%" {
 				t.Errorf("%s: %+v", ind.Code, ind)
 			}
 		}
 	}
 	tests := []struct {
-		code, name, op string
-		groups         [3]float64
+		code, name, nameEN, op string
+		groups                 [3]float64
 	}{
-		{"1.1", "Commune general plan approved and published", OpAtLeast, [3]float64{95, 90, 80}},
-		{"2.8", "Rural market / commercial infrastructure", OpAtLeast, [3]float64{95, 90, 80}},
-		{"6.1", "Multidimensional poverty rate", OpAtMost, [3]float64{1, 2, 5}},
-		{"10.3", "Security and order standard", OpAtLeast, [3]float64{95, 90, 80}},
+		{"1.1", "Có quy hoạch chung xây dựng xã được phê duyệt và được công bố công khai đúng thời hạn",
+			"Commune general plan approved and published", OpAtLeast, [3]float64{95, 90, 80}},
+		{"2.8", "Xã có chợ nông thôn hoặc nơi mua bán, trao đổi hàng hóa", "Rural market / commercial infrastructure", OpAtLeast, [3]float64{95, 90, 80}},
+		{"6.1", "Tỷ lệ nghèo đa chiều giai đoạn 2026 - 2030", "Multidimensional poverty rate", OpAtMost, [3]float64{1, 2, 5}},
+		{"10.3", "Xã đạt chuẩn an toàn về an ninh, trật tự xã hội và đảm bảo bình yên", "Security and order standard", OpAtLeast, [3]float64{95, 90, 80}},
 	}
 	for _, tt := range tests {
 		ind, _, ok := s.Indicator(tt.code)
-		if !ok || ind.NameEN != tt.name || ind.Op != tt.op {
-			t.Errorf("%s = %+v, want %q %s", tt.code, ind, tt.name, tt.op)
+		if !ok || ind.Name != tt.name || ind.NameEN != tt.nameEN || ind.Op != tt.op {
+			t.Errorf("%s = %+v, want %q (%q) %s", tt.code, ind, tt.name, tt.nameEN, tt.op)
 			continue
 		}
 		for g, want := range tt.groups {

@@ -2,23 +2,27 @@ package catalog
 
 import (
 	"fmt"
-	"github.com/ntmsuite/ntm/platform/yamlsrc"
 	"io/fs"
+	"slices"
 	"sort"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ntmsuite/ntm/platform/yamlsrc"
 )
 
 // Load reads every *.yaml and *.yml file at the root of each fsys (not
 // subdirectories): national catalogs (schema ntm-criteria-catalog/v1), report
-// bands (ntm-criteria-report/v1) and provincial variants
-// (ntm-criteria-province/v1); any other schema is an error, so a stray file is
+// bands (ntm-criteria-report/v1), recognition levels (ntm-criteria-levels/v1),
+// provincial variants (ntm-criteria-province/v1) and target kinds
+// (ntm-target-kinds/v1); any other schema is an error, so a stray file is
 // noticed rather than ignored.
 //
-// A set or report entry from a later fsys replaces the one with the same code
-// from an earlier fsys. The service passes the embedded catalogs first and its
-// --catalog-dir after them, so a directory can ship a province's thresholds or
-// the official 2026-2030 Appendix I without a release. Within one fsys a code
+// A set, report or levels entry, or a target kind, from a later fsys
+// replaces the one with the same code from an earlier fsys. The service
+// passes the embedded catalogs first and its --catalog-dir after them, so a
+// directory can ship a province's thresholds or the official 2026-2030
+// Appendix I without a release. Within one fsys a code
 // may appear once. Errors name the file and the key inside it.
 func Load(fsyss ...fs.FS) (*Catalog, error) {
 	var l loader
@@ -33,8 +37,9 @@ func Load(fsyss ...fs.FS) (*Catalog, error) {
 type loader struct {
 	national  map[string]*nationalDraft
 	reports   map[string]reportEntry
-	reportFS  map[string]int
+	levels    map[string]levelsEntry
 	provinces map[string]*provinceDraft
+	kinds     []kindEntry // in the order first read
 }
 
 func (l *loader) readFS(fsIdx int, fsys fs.FS) error {
@@ -68,17 +73,23 @@ func (l *loader) readFile(fsIdx int, name string, data []byte) error {
 		}
 		mapPut(&l.national, d.set.Code, d)
 	case SchemaReport:
-		entries, err := f.readReport(data)
+		entries, err := f.readReport(data, fsIdx)
 		if err != nil {
 			return err
 		}
-		for code, e := range entries {
-			if prev, ok := l.reportFS[code]; ok && prev == fsIdx {
-				return f.Errf(e.path, nil, "also given in %s", l.reports[code].src.Name)
-			}
-			mapPut(&l.reports, code, e)
-			mapPut(&l.reportFS, code, fsIdx)
+		return putBySet(&l.reports, entries)
+	case SchemaLevels:
+		entries, err := f.readLevels(root, fsIdx)
+		if err != nil {
+			return err
 		}
+		return putBySet(&l.levels, entries)
+	case SchemaTargetKinds:
+		kinds, err := f.readTargetKinds(root, fsIdx)
+		if err != nil {
+			return err
+		}
+		return l.addKinds(kinds)
 	case SchemaProvince:
 		d, err := f.readProvince(data, fsIdx)
 		if err != nil {
@@ -89,9 +100,49 @@ func (l *loader) readFile(fsIdx int, name string, data []byte) error {
 		}
 		mapPut(&l.provinces, d.raw.Code, d)
 	case "":
-		return f.Errf("schema", root, "missing (expected %s, %s or %s)", SchemaNational, SchemaProvince, SchemaReport)
+		return f.Errf("schema", root, "missing (expected %s, %s, %s, %s or %s)", SchemaNational, SchemaProvince, SchemaReport, SchemaLevels, SchemaTargetKinds)
 	default:
 		return f.Errf("schema", root, "unknown schema %q", head.Schema)
+	}
+	return nil
+}
+
+// origin is where an entry of a file was read: the file, the key path of
+// the entry and the fsys (its index in Load's arguments).
+type origin struct {
+	src   source
+	path  string
+	fsIdx int
+}
+
+func (o origin) from() origin { return o }
+
+// putBySet adds a file's entries by set code: an entry replaces the one of
+// an earlier fsys; one fsys gives a set's entry once.
+func putBySet[E interface{ from() origin }](m *map[string]E, entries map[string]E) error {
+	for _, code := range sortedKeys(entries) {
+		e := entries[code].from()
+		if prev, ok := (*m)[code]; ok && prev.from().fsIdx == e.fsIdx {
+			return e.src.Errf(e.path, nil, "also given in %s", prev.from().src.Name)
+		}
+		mapPut(m, code, entries[code])
+	}
+	return nil
+}
+
+// addKinds adds a file's kinds: one with the code of an earlier fsys's kind
+// takes its place; a code given twice in one fsys is an error.
+func (l *loader) addKinds(kinds []kindEntry) error {
+	for _, k := range kinds {
+		i := slices.IndexFunc(l.kinds, func(o kindEntry) bool { return o.kind.Code == k.kind.Code })
+		switch {
+		case i < 0:
+			l.kinds = append(l.kinds, k)
+		case l.kinds[i].fsIdx == k.fsIdx:
+			return k.src.Errf(key(k.path, "code"), nil, "%s is also defined in %s", k.kind.Code, l.kinds[i].src.Name)
+		default:
+			l.kinds[i] = k
+		}
 	}
 	return nil
 }
@@ -132,6 +183,7 @@ func (l *loader) build() (*Catalog, error) {
 		if err := l.applyReport(d); err != nil {
 			return nil, err
 		}
+		d.set.Levels = l.levels[d.set.Code].levels
 		c.national = append(c.national, d.set)
 	}
 	for _, code := range sortedKeys(l.reports) {
@@ -140,18 +192,44 @@ func (l *loader) build() (*Catalog, error) {
 			return nil, e.src.Errf(e.path, nil, "no national set %q is loaded", code)
 		}
 	}
+	if err := l.checkLevels(c.national); err != nil {
+		return nil, err
+	}
 	sortNational(c.national)
+	// At most one national set of a type is in force on a date.
 	for i := 1; i < len(c.national); i++ {
 		a, b := c.national[i-1], c.national[i]
-		if a.Valid.Overlaps(b.Valid) {
-			return nil, fmt.Errorf("%s and %s: sets %s (%s) and %s (%s) overlap", l.national[a.Code].src.Name,
-				l.national[b.Code].src.Name, a.Code, rangeString(a.Valid), b.Code, rangeString(b.Valid))
+		if a.UnitType == b.UnitType && a.Valid.Overlaps(b.Valid) {
+			return nil, fmt.Errorf("%s and %s: %s sets %s (%s) and %s (%s) overlap", l.national[a.Code].src.Name,
+				l.national[b.Code].src.Name, a.UnitType, a.Code, rangeString(a.Valid), b.Code, rangeString(b.Valid))
 		}
 	}
 	if err := l.buildProvinces(c); err != nil {
 		return nil, err
 	}
+	for _, k := range l.kinds {
+		if err := k.checkLevels(c.national); err != nil {
+			return nil, err
+		}
+		c.targetKinds = append(c.targetKinds, k.kind)
+	}
 	return c, nil
+}
+
+// checkLevels refuses levels entries of sets that are not loaded national
+// sets (a variant takes its base's levels) and units conditions no set can meet.
+func (l *loader) checkLevels(national []*Set) error {
+	for _, code := range sortedKeys(l.levels) {
+		e := l.levels[code]
+		d, ok := l.national[code]
+		if !ok {
+			return e.src.Errf(e.path, nil, "no national set %q is loaded (a provincial variant takes its base's levels)", code)
+		}
+		if err := e.checkUnitsLevels(d.set, national); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // endBySuccessor ends a set without applies_to where the set that supersedes
@@ -163,6 +241,9 @@ func endBySuccessor(d *nationalDraft, all []*nationalDraft) error {
 	for _, o := range all {
 		if o == d || (o.raw.Set.Supersedes != d.set.Code && d.raw.Set.SupersededBy != o.set.Code) {
 			continue
+		}
+		if o.set.UnitType != d.set.UnitType {
+			return d.src.Errf("set", nil, "%s assesses %s units and its successor %s %s units", d.set.Code, d.set.UnitType, o.set.Code, o.set.UnitType)
 		}
 		if !d.set.Valid.From.Before(o.set.Valid.From) {
 			return d.src.Errf("set.applies_from", nil, "%s starts on or after its successor %s (%s)", d.set.Code, o.set.Code, o.set.Valid.From)
@@ -209,15 +290,15 @@ func (l *loader) buildProvinces(c *Catalog) error {
 		c.provincial = append(c.provincial, s)
 	}
 	sortProvincial(c.provincial)
-	// A province's next variant ends the previous one.
+	// A province's next variant for a unit type ends the previous one.
 	for i := 1; i < len(c.provincial); i++ {
 		a, b := c.provincial[i-1], c.provincial[i]
-		if a.ProvinceCode != b.ProvinceCode {
+		if a.ProvinceCode != b.ProvinceCode || a.UnitType != b.UnitType {
 			continue
 		}
 		if a.Valid.From.Equal(b.Valid.From) {
-			return fmt.Errorf("%s and %s: variants %s and %s of province %s both start on %s", l.provinces[a.Code].src.Name,
-				l.provinces[b.Code].src.Name, a.Code, b.Code, a.ProvinceCode, a.Valid.From)
+			return fmt.Errorf("%s and %s: %s variants %s and %s of province %s both start on %s", l.provinces[a.Code].src.Name,
+				l.provinces[b.Code].src.Name, a.UnitType, a.Code, b.Code, a.ProvinceCode, a.Valid.From)
 		}
 		if a.Valid.To.IsZero() || b.Valid.From.Before(a.Valid.To) {
 			a.Valid.To = b.Valid.From

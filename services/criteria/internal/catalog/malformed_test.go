@@ -108,21 +108,30 @@ func TestLoadErrorsNameFileAndKey(t *testing.T) {
 			[]string{"p.yaml", "applies_from", "outside"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			fsys := fstest.MapFS{}
-			for name, data := range tt.files {
-				fsys[name] = &fstest.MapFile{Data: []byte(data)}
-			}
-			_, err := Load(fsys)
-			if err == nil {
-				t.Fatalf("Load succeeded, want an error containing %q", tt.want)
-			}
-			t.Log(err)
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not contain %q", err, w)
-				}
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantLoadError(t, tt.files, tt.want) })
+	}
+}
+
+func mapFS(files map[string]string) fstest.MapFS {
+	fsys := fstest.MapFS{}
+	for name, data := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	return fsys
+}
+
+// wantLoadError loads files and wants an error holding each of want (the
+// file, the key...).
+func wantLoadError(t *testing.T, files map[string]string, want []string) {
+	t.Helper()
+	_, err := Load(mapFS(files))
+	if err == nil {
+		t.Fatalf("Load succeeded, want an error containing %q", want)
+	}
+	t.Log(err)
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not contain %q", err, w)
+		}
 	}
 }

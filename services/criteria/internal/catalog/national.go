@@ -14,11 +14,13 @@ const (
 )
 
 // rawNational is the part of a national catalog (format: header of
-// criteria-2021-2025.yaml) the loader uses; other keys (levels, revocation,
-// sources...) are documentation for people.
+// criteria-2021-2025.yaml) the loader uses; other keys (the `levels` lists,
+// revocation, sources...) are documentation for people: the levels the suite
+// checks recognitions against are those of levels.yaml.
 type rawNational struct {
 	Set struct {
 		Code               string      `yaml:"code"`
+		UnitType           string      `yaml:"unit_type"`
 		NameVI             string      `yaml:"name_vi"`
 		NameEN             string      `yaml:"name_en"`
 		AppliesFrom        string      `yaml:"applies_from"`
@@ -75,9 +77,15 @@ func (f source) readNational(root *yaml.Node, fsIdx int, file string) (*national
 		return nil, err
 	}
 	rs := &d.raw.Set
-	s := &Set{Code: rs.Code, Name: rs.NameVI, NameEN: rs.NameEN, Dimension: DimRegion}
+	s := &Set{Code: rs.Code, Name: rs.NameVI, NameEN: rs.NameEN, Dimension: DimRegion, UnitType: UnitCommune}
 	if s.Code == "" {
 		return nil, f.Errf("set.code", nil, "missing")
+	}
+	if rs.UnitType != "" {
+		var err error
+		if s.UnitType, err = f.unitType(rs.UnitType, "set.unit_type", nil); err != nil {
+			return nil, err
+		}
 	}
 	if s.Name == "" {
 		return nil, f.Errf("set.name_vi", nil, "missing")

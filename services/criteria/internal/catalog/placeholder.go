@@ -10,21 +10,24 @@ import (
 )
 
 // PlaceholderNote marks the indicators built from indicators_placeholder.
-const PlaceholderNote = "placeholder: replace with Appendix I of 51/2025/QĐ-TTg"
+const PlaceholderNote = "placeholder: replace with Appendix I of 51/2025/QĐ-TTg; name_vi is a rendering, not the legal wording"
 
 type rawPlaceholder struct {
 	Rule         string `yaml:"synthetic_default_rule"`
 	PerCriterion map[string]struct {
 		Count   int      `yaml:"count"`
+		NamesVI []string `yaml:"names_vi"`
 		NamesEN []string `yaml:"names_en"`
 	} `yaml:"per_criterion"`
 }
 
 // placeholders builds the 2026-2030 indicators, which the file only gives as
-// counts and English names per criterion (the legal Appendix I was not read).
-// Codes are "<criterion>.<n>"; every one is an unconfirmed percent with a
-// synthetic threshold per commune group; "poverty rate" is a ceiling. The
-// values come from the file's synthetic_default_rule, not from Go.
+// counts and names per criterion (the legal Appendix I was not read): the
+// Vietnamese name (names_vi, what offices read) and the English one
+// (names_en), position by position. Codes are "<criterion>.<n>"; every one
+// is an unconfirmed percent with a synthetic threshold per commune group; an
+// English name with "poverty rate" is a ceiling. The values come from the
+// file's synthetic_default_rule, not from Go.
 func (f source) placeholders(n *yaml.Node, path string, dim Dimension, groups []string) (map[string][]Indicator, error) {
 	var raw rawPlaceholder
 	if err := f.Decode(n, path, &raw); err != nil {
@@ -48,16 +51,24 @@ func (f source) placeholders(n *yaml.Node, path string, dim Dimension, groups []
 	out := map[string][]Indicator{}
 	for crit, pc := range raw.PerCriterion {
 		p := key(key(path, "per_criterion"), crit)
-		if pc.Count != len(pc.NamesEN) {
-			return nil, f.Errf(key(p, "count"), n, "%d but names_en has %d names", pc.Count, len(pc.NamesEN))
+		for _, names := range []struct {
+			field string
+			list  []string
+		}{{"names_vi", pc.NamesVI}, {"names_en", pc.NamesEN}} {
+			if pc.Count != len(names.list) {
+				return nil, f.Errf(key(p, "count"), n, "%d but %s has %d names", pc.Count, names.field, len(names.list))
+			}
+			if i := slices.Index(names.list, ""); i >= 0 {
+				return nil, f.Errf(index(key(p, names.field), i), n, "empty name")
+			}
 		}
-		for i, name := range pc.NamesEN {
+		for i, nameEN := range pc.NamesEN {
 			ind := Indicator{
-				Code: fmt.Sprintf("%s.%d", crit, i+1), Name: name, NameEN: name,
+				Code: fmt.Sprintf("%s.%d", crit, i+1), Name: pc.NamesVI[i], NameEN: nameEN,
 				Kind: KindPercent, Op: OpAtLeast, Unit: "%", Note: PlaceholderNote,
 			}
 			values := atLeast
-			if strings.Contains(strings.ToLower(name), "poverty rate") {
+			if strings.Contains(strings.ToLower(nameEN), "poverty rate") {
 				ind.Op, values = OpAtMost, atMost
 			}
 			ind.Thresholds = groupRows(values)

@@ -36,8 +36,8 @@ import (
 // An indicator listed here takes only the province's thresholds (the
 // decision is the law for it), so list every region or group the province's
 // communes need — usually one `default`, since a province lies in one
-// region. Indicators not listed keep the base's thresholds; criteria, bands
-// and dimension always come from the base. A variant ends at the base's end
+// region. Indicators not listed keep the base's thresholds; criteria, bands,
+// dimension, unit type and levels always come from the base. A variant ends at the base's end
 // or when the same province's next variant starts, whichever is first.
 type rawProvince struct {
 	Schema       string      `yaml:"schema"`
@@ -78,7 +78,7 @@ func (d *provinceDraft) build(base *Set) (*Set, error) {
 	s := &Set{
 		Code: r.Code, Name: r.NameVI, NameEN: r.NameEN, Dimension: base.Dimension, Scopes: base.Scopes,
 		ProvinceCode: r.ProvinceCode, Base: base.Code, Criteria: cloneCriteria(base.Criteria),
-		Bands: base.Bands, Below: base.Below, Valid: base.Valid,
+		Bands: base.Bands, Below: base.Below, Valid: base.Valid, UnitType: base.UnitType, Levels: base.Levels,
 	}
 	var err error
 	if s.LegalBasis, err = f.legalBasis(r.LegalBasis, "legal_basis"); err != nil {

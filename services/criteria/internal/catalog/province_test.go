@@ -33,12 +33,12 @@ func TestProvinceSetFor(t *testing.T) {
 		{"2020-10-31", "", set2016},
 	}
 	for _, tt := range tests {
-		s, ok := c.SetFor(d(tt.day), tt.province)
+		s, ok := c.SetFor(d(tt.day), tt.province, UnitCommune)
 		if !ok || s.Code != tt.want {
 			t.Errorf("SetFor(%s, %q) = %v, want %s", tt.day, tt.province, s, tt.want)
 		}
 	}
-	if got := c.Sets(); len(got) != 4 || got[3].Code != hoaBinh {
+	if got := c.Sets(); len(got) != 11 || got[10].Code != hoaBinh {
 		t.Errorf("Sets(): provincial variants must follow national sets")
 	}
 }
@@ -47,7 +47,8 @@ func TestProvinceOverridesOnlyItsIndicators(t *testing.T) {
 	c := withProvince(t)
 	hb := mustSet(t, c, hoaBinh)
 	if hb.ProvinceCode != "17" || hb.Base != set2016 || hb.Dimension != DimRegion || len(hb.Criteria) != 19 ||
-		hb.Valid != (date.Range{From: d("2017-05-19"), To: d("2022-03-08")}) || len(hb.Bands) != 5 || hb.LegalBasis[0] != "816/QĐ-UBND" {
+		hb.Valid != (date.Range{From: d("2017-05-19"), To: d("2022-03-08")}) || len(hb.Bands) != 5 || hb.LegalBasis[0] != "816/QĐ-UBND" ||
+		hb.UnitType != UnitCommune || len(hb.Levels) != 3 || hb.Levels[1].Level != "ADVANCED" {
 		t.Fatalf("variant = %+v", hb)
 	}
 	tests := []struct {
@@ -113,7 +114,7 @@ thresholds:
 		t.Errorf("replaced variant = %s %v", first.Name, first.Valid)
 	}
 	for day, want := range map[string]string{"2018-12-31": hoaBinh, "2019-01-01": "HB_2019", "2022-03-07": "HB_2019", "2022-03-08": set2021} {
-		if s, _ := c.SetFor(d(day), "17"); s.Code != want {
+		if s, _ := c.SetFor(d(day), "17", UnitCommune); s.Code != want {
 			t.Errorf("SetFor(%s) = %s, want %s", day, s.Code, want)
 		}
 	}

@@ -32,14 +32,13 @@ type rawReportEntry struct {
 	Note      string    `yaml:"note"`
 }
 
-// reportEntry is one set's entry, with where it came from for errors.
+// reportEntry is one set's entry, with where it came from.
 type reportEntry struct {
-	src  source
-	path string
-	raw  rawReportEntry
+	origin
+	raw rawReportEntry
 }
 
-func (f source) readReport(data []byte) (map[string]reportEntry, error) {
+func (f source) readReport(data []byte, fsIdx int) (map[string]reportEntry, error) {
 	var doc struct {
 		Schema string                    `yaml:"schema"`
 		Sets   map[string]rawReportEntry `yaml:"sets"`
@@ -49,7 +48,7 @@ func (f source) readReport(data []byte) (map[string]reportEntry, error) {
 	}
 	out := map[string]reportEntry{}
 	for code, raw := range doc.Sets {
-		out[code] = reportEntry{src: f, path: key("sets", code), raw: raw}
+		out[code] = reportEntry{origin: origin{src: f, path: key("sets", code), fsIdx: fsIdx}, raw: raw}
 	}
 	return out, nil
 }

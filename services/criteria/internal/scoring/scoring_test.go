@@ -162,10 +162,10 @@ func TestCommuneGroup(t *testing.T) {
 		summary     string
 	}{
 		{"group 3 at 85", "3", []IndicatorValue{num("1.1", 85), num("1.2", 85)}, "1", Met, ""},
-		{"group 2 at 85", "2", []IndicatorValue{num("1.1", 85), num("1.2", 90)}, "1", NotMet, "Commune general plan approved and published: 85 (yêu cầu ≥ 90%)"},
-		{"group 1 at 85", "1", []IndicatorValue{num("1.1", 85), num("1.2", 95)}, "1", NotMet, "Commune general plan approved and published: 85 (yêu cầu ≥ 95%)"},
+		{"group 2 at 85", "2", []IndicatorValue{num("1.1", 85), num("1.2", 90)}, "1", NotMet, "Có quy hoạch chung xây dựng xã được phê duyệt và được công bố công khai đúng thời hạn: 85 (yêu cầu ≥ 90%)"},
+		{"group 1 at 85", "1", []IndicatorValue{num("1.1", 85), num("1.2", 95)}, "1", NotMet, "Có quy hoạch chung xây dựng xã được phê duyệt và được công bố công khai đúng thời hạn: 85 (yêu cầu ≥ 95%)"},
 		{"poverty group 3", "3", []IndicatorValue{num("6.1", 4), num("6.2", 100), num("6.3", 100)}, "6", Met, ""},
-		{"poverty group 1", "1", []IndicatorValue{num("6.1", 4), num("6.2", 100), num("6.3", 100)}, "6", NotMet, "Multidimensional poverty rate: 4 (yêu cầu ≤ 1%)"},
+		{"poverty group 1", "1", []IndicatorValue{num("6.1", 4), num("6.2", 100), num("6.3", 100)}, "6", NotMet, "Tỷ lệ nghèo đa chiều giai đoạn 2026 - 2030: 4 (yêu cầu ≤ 1%)"},
 	}
 	for _, tt := range tests {
 		// The region is irrelevant to a commune-group set.

@@ -85,13 +85,13 @@ func locate(set *catalog.Set, offsets []int, code string) (int, *catalog.Indicat
 func checkValue(ind *catalog.Indicator, v Value) string {
 	if ind.Op == catalog.OpBool {
 		if !v.IsFlag {
-			return fmt.Sprintf("indicator %s (%s) is yes/no: give a flag, not a number", ind.Code, ind.Name)
+			return fmt.Sprintf("indicator %s (%q) is yes/no: give a flag, not a number", ind.Code, ind.Name)
 		}
 		return ""
 	}
 	switch {
 	case v.IsFlag:
-		return fmt.Sprintf("indicator %s (%s) is a %s: give a number, not a yes/no flag", ind.Code, ind.Name, ind.Kind)
+		return fmt.Sprintf("indicator %s (%q) is a %s: give a number, not a yes/no flag", ind.Code, ind.Name, ind.Kind)
 	case math.IsNaN(v.Number) || math.IsInf(v.Number, 0):
 		return fmt.Sprintf("indicator %s: the value must be a finite number", ind.Code)
 	case ind.Kind == catalog.KindPercent && (v.Number < 0 || v.Number > 100):

@@ -14,6 +14,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/request"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	"github.com/ntmsuite/ntm/services/criteria/internal/catalog"
 	"github.com/ntmsuite/ntm/services/criteria/internal/scoring"
 	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
@@ -23,13 +24,6 @@ const (
 	countCurrent  = "current"
 	countReported = "reported"
 )
-
-// recognitionLevels are reported in this order, every one even at zero, so
-// that a table of levels keeps its rows.
-var recognitionLevels = []registryv1.RecognitionLevel{
-	registryv1.RecognitionLevel_STANDARD, registryv1.RecognitionLevel_ADVANCED,
-	registryv1.RecognitionLevel_MODEL, registryv1.RecognitionLevel_MODERN,
-}
 
 // GetAggregate answers from the cache, once the guard lets the caller read
 // the unit; on a miss it computes once for all concurrent callers. The key
@@ -77,7 +71,8 @@ func (s *Server) computeAggregate(ctx context.Context, code string, asOf date.Da
 	if err != nil {
 		return nil, err
 	}
-	set, err := s.setFor(u, named, "criteria_set", asOf, "as_of")
+	// Aggregates are commune figures: the commune set of the date, whatever the unit.
+	set, err := s.setFor(u, catalog.UnitCommune, named, "criteria_set", asOf, "as_of")
 	if err != nil {
 		return nil, err
 	}
@@ -99,11 +94,20 @@ func (s *Server) computeAggregate(ctx context.Context, code string, asOf date.Da
 	if err != nil {
 		return nil, err
 	}
+	units, err := s.registry.CountUnits(ctx, u.Code, asOf)
+	if err != nil {
+		return nil, err
+	}
+	villages, districts := units[registryv1.UnitType_VILLAGE], units[registryv1.UnitType_DISTRICT]
 	agg := &criteriav1.Aggregate{
 		UnitCode: code, AsOf: asOf.String(), CriteriaSet: set.Code, CountMode: mode,
 		Communes: int32(figs.Communes), AssessedCommunes: int32(figs.Assessed), AverageMet: round2(figs.AverageMet),
-		Recognitions: tallyRecognitions(codes, recs, mode == countReported),
-		ComputedAt:   time.Now().UTC().Format(time.RFC3339),
+		Recognitions: tallyCommunes(codes, recs, mode == countReported, s.levelsOf(catalog.UnitCommune, set)),
+		Villages:     int32(villages), VillageRecognitions: tallyUnits(u.Code, recs, registryv1.UnitType_VILLAGE, villages,
+			s.levelsOf(catalog.UnitVillage, s.setOn(asOf, u.ProvinceCode, catalog.UnitVillage))),
+		Districts: int32(districts), DistrictRecognitions: tallyUnits(u.Code, recs, registryv1.UnitType_DISTRICT, districts,
+			s.levelsOf(catalog.UnitDistrict, s.setOn(asOf, u.ProvinceCode, catalog.UnitDistrict))),
+		ComputedAt: time.Now().UTC().Format(time.RFC3339),
 	}
 	for _, t := range figs.Criteria {
 		agg.Criteria = append(agg.Criteria, &criteriav1.CriterionTally{Code: t.Code, DisplayName: t.Name, Met: int32(t.Met), Denominator: int32(t.Denominator), Percent: round2(t.Percent)})
@@ -136,50 +140,6 @@ func (s *Server) aggregatedUnit(ctx context.Context, code string, asOf date.Date
 		return u, nil
 	}
 	return u, fault.Invalid("unit_code", "unit %s is a %s on %s: aggregates are of communes and the districts and provinces above them", code, u.Type, asOf)
-}
-
-// tallyRecognitions counts the communes of the day recognised at each level;
-// with former, also the units that were communes when recognised and are not
-// any more (became wards, merged), which then join the denominator too: the
-// way provincial reports write "103 communes (72%), including 4 that became
-// wards and 2 merged".
-func tallyRecognitions(communes []string, recs []registryclient.Recognition, former bool) []*criteriav1.RecognitionTally {
-	current := make(map[string]bool, len(communes))
-	for _, c := range communes {
-		current[c] = true
-	}
-	type count struct{ units, former map[string]bool }
-	byLevel := make(map[registryv1.RecognitionLevel]*count)
-	formerUnits := make(map[string]bool)
-	for _, r := range recs {
-		isCurrent := current[r.UnitCode]
-		if !isCurrent && !(former && r.Former) {
-			continue // the unit itself, a village, or a ward that was never a commune here
-		}
-		c := byLevel[r.Level]
-		if c == nil {
-			c = &count{units: map[string]bool{}, former: map[string]bool{}}
-			byLevel[r.Level] = c
-		}
-		c.units[r.UnitCode] = true
-		if !isCurrent {
-			c.former[r.UnitCode] = true
-			formerUnits[r.UnitCode] = true
-		}
-	}
-	denominator := len(current) + len(formerUnits)
-	out := make([]*criteriav1.RecognitionTally, len(recognitionLevels))
-	for i, l := range recognitionLevels {
-		t := &criteriav1.RecognitionTally{Level: l.String(), Denominator: int32(denominator)}
-		if c := byLevel[l]; c != nil {
-			t.Units, t.FormerCommunes = int32(len(c.units)), int32(len(c.former))
-		}
-		if denominator > 0 {
-			t.Percent = round2(100 * float64(t.Units) / float64(denominator))
-		}
-		out[i] = t
-	}
-	return out
 }
 
 // round2 keeps two decimals: reports print "72,03%" or "16,1 tiêu chí".

@@ -205,16 +205,17 @@ func (s *Server) lookupUnits(ctx context.Context, heads []head) (map[unitKey]loo
 	return out, g.Wait()
 }
 
-// score chooses the assessment's set, checks the unit and the values against
-// it and decides each criterion.
+// score chooses the assessment's set (the one for the unit's type), checks
+// the unit and the values against it and decides each criterion.
 func (s *Server) score(a *criteriav1.Assessment, h head, u lookupUnit, prefix string) (store.Assessment, error) {
 	if !u.found {
 		return store.Assessment{}, fault.Invalid(prefix+"unit_code", "unit %s does not exist on %s", h.unit, h.on)
 	}
-	if !isCommune(u.unit) {
-		return store.Assessment{}, fault.Invalid(prefix+"unit_code", "unit %s is a %s on %s: only communes are assessed against the NTM commune criteria", h.unit, u.unit.Type, h.on)
+	t, err := assessedType(u.unit, prefix+"unit_code", h.on)
+	if err != nil {
+		return store.Assessment{}, err
 	}
-	set, err := s.setFor(u.unit, a.GetCriteriaSet(), prefix+"criteria_set", h.on, prefix+"assessed_on")
+	set, err := s.setFor(u.unit, t, a.GetCriteriaSet(), prefix+"criteria_set", h.on, prefix+"assessed_on")
 	if err != nil {
 		return store.Assessment{}, err
 	}
@@ -276,7 +277,11 @@ func (s *Server) GetScore(ctx context.Context, req *criteriav1.GetScoreRequest) 
 	if err != nil {
 		return nil, err
 	}
-	set, err := s.setFor(u, req.GetCriteriaSet(), "criteria_set", asOf, "as_of")
+	t, err := assessedType(u, "unit_code", asOf)
+	if err != nil {
+		return nil, err
+	}
+	set, err := s.setFor(u, t, req.GetCriteriaSet(), "criteria_set", asOf, "as_of")
 	if err != nil {
 		return nil, err
 	}

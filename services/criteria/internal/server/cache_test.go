@@ -94,7 +94,7 @@ func TestNextReadSeesEveryWrite(t *testing.T) {
 	c := cache.NewMemory()
 	e := startRegistry(t, c)
 	reg := prometheus.NewRegistry()
-	e.crit = startCriteria(t, e.regConn, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), Cache: c, Registerer: reg})
+	e.crit = e.startCriteria(t, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), Cache: c, Registerer: reg})
 	e.seedAssessments(t)
 
 	wantFigures(t, "first read", districtFigures(t, e.crit), initial)
@@ -121,8 +121,8 @@ func TestReplicasShareRedis(t *testing.T) {
 	url := dbtest.PostgresDatabase(t, migrations.Postgres)
 	e := startRegistry(t, newRedis(t, cachetest.RedisAddr(), prefix))
 	regB := prometheus.NewRegistry()
-	a := startCriteria(t, e.regConn, criteria.Config{PostgresURL: url, Cache: newRedis(t, cachetest.RedisAddr(), prefix)})
-	b := startCriteria(t, e.regConn, criteria.Config{PostgresURL: url, Cache: newRedis(t, cachetest.RedisAddr(), prefix), Registerer: regB})
+	a := e.startCriteria(t, criteria.Config{PostgresURL: url, Cache: newRedis(t, cachetest.RedisAddr(), prefix)})
+	b := e.startCriteria(t, criteria.Config{PostgresURL: url, Cache: newRedis(t, cachetest.RedisAddr(), prefix), Registerer: regB})
 	e.crit = a
 	e.seedAssessments(t)
 
@@ -150,7 +150,7 @@ func TestRedisGoesAway(t *testing.T) {
 	p := cachetest.StartProxy(t, cachetest.RedisAddr())
 	e := startRegistry(t, newRedis(t, p.Addr(), prefix))
 	reg := prometheus.NewRegistry()
-	e.crit = startCriteria(t, e.regConn, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), Cache: newRedis(t, p.Addr(), prefix), Registerer: reg})
+	e.crit = e.startCriteria(t, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), Cache: newRedis(t, p.Addr(), prefix), Registerer: reg})
 	e.seedAssessments(t)
 	wantFigures(t, "Redis up", districtFigures(t, e.crit), initial)
 	wantFigures(t, "Redis up, cached", districtFigures(t, e.crit), initial)
@@ -178,8 +178,8 @@ func TestIdleReplicaReadsRightAfterOutage(t *testing.T) {
 	p := cachetest.StartProxy(t, cachetest.RedisAddr())
 	e := startRegistry(t, newRedis(t, p.Addr(), prefix))
 	file := filepath.Join(t.TempDir(), "criteria.db") // one database, two services
-	a := startCriteria(t, e.regConn, criteria.Config{SQLitePath: file, Cache: newRedis(t, p.Addr(), prefix)})
-	b := startCriteria(t, e.regConn, criteria.Config{SQLitePath: file, Cache: newRedis(t, p.Addr(), prefix)})
+	a := e.startCriteria(t, criteria.Config{SQLitePath: file, Cache: newRedis(t, p.Addr(), prefix)})
+	b := e.startCriteria(t, criteria.Config{SQLitePath: file, Cache: newRedis(t, p.Addr(), prefix)})
 	e.crit = a
 	e.seedAssessments(t)
 	wantFigures(t, "B before", districtFigures(t, b), initial)

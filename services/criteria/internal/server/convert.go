@@ -6,6 +6,7 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/date"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/criteria/internal/catalog"
 	"github.com/ntmsuite/ntm/services/criteria/internal/scoring"
 	"github.com/ntmsuite/ntm/services/criteria/internal/store"
@@ -16,7 +17,10 @@ func setToProto(s *catalog.Set) *criteriav1.CriteriaSet {
 		Name: "criteriaSets/" + s.Code, Id: s.Code, DisplayName: s.Name, DisplayNameEn: s.NameEN,
 		ValidFrom: s.Valid.From.String(), ValidTo: s.Valid.To.String(),
 		ThresholdDimension: string(s.Dimension), ProvinceCode: s.ProvinceCode, BaseSet: s.Base,
-		LegalBasis: s.LegalBasis,
+		LegalBasis: s.LegalBasis, UnitType: unitTypeToProto(s.UnitType),
+	}
+	for _, l := range s.Levels {
+		p.Levels = append(p.Levels, levelRuleToProto(l))
 	}
 	for _, c := range s.Criteria {
 		pc := &criteriav1.Criterion{Code: c.Code, DisplayName: c.Name, DisplayNameEn: c.NameEN, Confirmed: c.Confirmed}
@@ -37,6 +41,40 @@ func setToProto(s *catalog.Set) *criteriav1.CriteriaSet {
 		p.ReportBelow = append(p.ReportBelow, int32(n))
 	}
 	return p
+}
+
+func levelRuleToProto(l catalog.LevelRule) *criteriav1.LevelRule {
+	p := &criteriav1.LevelRule{Level: levelToProto(l.Level), DisplayName: l.Name, Requires: levelsToProto(l.Requires),
+		LegalBasis: l.LegalBasis, Confirmed: l.Confirmed, Note: l.Note}
+	if u := l.Units; u != nil {
+		p.UnitsType, p.UnitsLevels, p.UnitsMinPercent = unitTypeToProto(u.Type), levelsToProto(u.Levels), int32(u.MinPercent)
+	}
+	return p
+}
+
+func targetKindToProto(k catalog.TargetKind) *criteriav1.TargetKind {
+	return &criteriav1.TargetKind{Code: k.Code, DisplayName: k.Name, ValueUnit: k.ValueUnit,
+		Measure:  criteriav1.TargetMeasure(criteriav1.TargetMeasure_value[string(k.Measure)]),
+		UnitType: unitTypeToProto(k.UnitType), Levels: levelsToProto(k.Levels), MinStars: int32(k.MinStars),
+		AtMost: k.AtMost, Confirmed: k.Confirmed, Note: k.Note}
+}
+
+// The catalog names unit types, levels and measures as the enums do (its
+// tests check every name), so conversions go by name.
+func unitTypeToProto(t catalog.UnitType) registryv1.UnitType {
+	return registryv1.UnitType(registryv1.UnitType_value[string(t)])
+}
+
+func levelToProto(l catalog.Level) registryv1.RecognitionLevel {
+	return registryv1.RecognitionLevel(registryv1.RecognitionLevel_value[string(l)])
+}
+
+func levelsToProto(ls []catalog.Level) []registryv1.RecognitionLevel {
+	var out []registryv1.RecognitionLevel
+	for _, l := range ls {
+		out = append(out, levelToProto(l))
+	}
+	return out
 }
 
 var kindToProto = map[catalog.Kind]criteriav1.IndicatorKind{

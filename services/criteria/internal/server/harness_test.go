@@ -8,6 +8,7 @@ import (
 
 	"google.golang.org/grpc"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
@@ -45,7 +46,9 @@ const (
 	author    = "Văn phòng điều phối NTM tỉnh"
 )
 
-// env is a registry and a criteria service talking over bufconn, as in production.
+// env is a registry and a criteria service talking over bufconn, as in
+// production: each calls the other (the registry checks recognitions with
+// the criteria service).
 type env struct {
 	reg  registryv1.RegistryServiceClient
 	crit criteriav1.CriteriaServiceClient
@@ -53,6 +56,14 @@ type env struct {
 	audit auditv1.AuditServiceClient
 	// regConn lets a test start more criteria services on the same registry.
 	regConn *grpc.ClientConn
+	// checker is the registry's connection to the criteria service: the
+	// first one opened on it (see startCriteria).
+	checker  *grpctest.Late
+	checking bool
+	// calls is the context of the harness's own writes to the registry:
+	// with a system token once the criteria service checks tokens, for the
+	// registry passes its caller's token on.
+	calls context.Context
 }
 
 // newEnv starts a seeded registry and a criteria service (SQLite) sharing one in-memory cache.
@@ -68,23 +79,42 @@ func newEnv(t *testing.T) *env {
 // e.crit and e.audit at it.
 func (e *env) openCriteria(t *testing.T, cfg criteria.Config) {
 	t.Helper()
-	conn := dialCriteria(t, e.regConn, cfg)
+	conn := e.dialCriteria(t, cfg)
 	e.crit, e.audit = criteriav1.NewCriteriaServiceClient(conn), auditv1.NewAuditServiceClient(conn)
 }
 
-// startRegistry starts a seeded registry bumping c.
+// startRegistry starts a registry bumping c, seeded with the map; the
+// seed's recognitions are recorded when the first criteria service opens.
 func startRegistry(t *testing.T, c cache.Cache) *env {
 	t.Helper()
-	conn := registrytest.Start(t, c)
-	e := &env{reg: registryv1.NewRegistryServiceClient(conn), regConn: conn}
+	checker := &grpctest.Late{}
+	conn := registrytest.StartWith(t, registrytest.Options{Cache: c, Criteria: checker})
+	e := &env{reg: registryv1.NewRegistryServiceClient(conn), regConn: conn, checker: checker, calls: context.Background()}
 	e.seed(t)
 	return e
 }
 
-// startCriteria opens a criteria service with cfg (Registry is set here) and dials it.
-func startCriteria(t *testing.T, regConn grpc.ClientConnInterface, cfg criteria.Config) criteriav1.CriteriaServiceClient {
+// startCriteria opens a criteria service with cfg on e's registry and dials it.
+func (e *env) startCriteria(t *testing.T, cfg criteria.Config) criteriav1.CriteriaServiceClient {
 	t.Helper()
-	return criteriav1.NewCriteriaServiceClient(dialCriteria(t, regConn, cfg))
+	return criteriav1.NewCriteriaServiceClient(e.dialCriteria(t, cfg))
+}
+
+// dialCriteria opens a criteria service with cfg on e's registry and
+// returns a connection to it. The first one opened is the one the registry
+// checks recognitions with, and the seed's recognitions are recorded then.
+func (e *env) dialCriteria(t *testing.T, cfg criteria.Config) *grpc.ClientConn {
+	t.Helper()
+	conn := dialCriteria(t, e.regConn, cfg)
+	if !e.checking {
+		e.checker.Set(conn)
+		e.checking = true
+		if cfg.AuthKeys != nil {
+			e.calls = grpctest.WithToken(t, context.Background(), cfg.AuthKeys, auth.Identity{Subject: "harness", Role: auth.System})
+		}
+		e.seedRecognitions(t)
+	}
+	return conn
 }
 
 // dialCriteria opens a criteria service with cfg (Registry is set here) and
@@ -128,8 +158,6 @@ func (e *env) seed(t *testing.T) {
 	if err != nil {
 		t.Fatalf("import: %v", err)
 	}
-	e.recognise(t, "100", registryv1.RecognitionLevel_STANDARD, "2019-12-20")
-	e.recognise(t, "103", registryv1.RecognitionLevel_STANDARD, "2019-09-01")
 	e.change(t, &registryv1.UnitChange{DecisionNumber: "862/NQ-UBTVQH14", EffectiveDate: mergedAt,
 		Kind: &registryv1.UnitChange_Merge{Merge: &registryv1.MergeUnits{SourceCodes: []string{"102", "103"},
 			Target: &registryv1.MergeUnits_AbsorbingCode{AbsorbingCode: "102"}}}})
@@ -139,10 +167,28 @@ func (e *env) seed(t *testing.T) {
 	}
 }
 
+// seedRecognitions records the recognitions of the test map (103's before
+// its merger, of the unit as it was on the day).
+func (e *env) seedRecognitions(t *testing.T) {
+	t.Helper()
+	e.recognise(t, "100", registryv1.RecognitionLevel_STANDARD, "2019-12-20")
+	e.recognise(t, "103", registryv1.RecognitionLevel_STANDARD, "2019-09-01")
+}
+
+// recognise records a recognition of code under set2016. The criteria
+// service checks it against the unit's assessments: the harness gives an
+// override reason, for these tests count recognitions, not check them.
 func (e *env) recognise(t *testing.T, code string, level registryv1.RecognitionLevel, on string) {
 	t.Helper()
-	if _, err := e.reg.CreateRecognition(context.Background(), &registryv1.CreateRecognitionRequest{UnitCode: code,
-		Recognition: &registryv1.Recognition{Level: level, DecisionNumber: "2345/QĐ-UBND", EffectiveDate: on, CriteriaSet: set2016}}); err != nil {
+	e.recogniseUnder(t, code, level, on, set2016)
+}
+
+// recogniseUnder records a recognition of code under set, as recognise does.
+func (e *env) recogniseUnder(t *testing.T, code string, level registryv1.RecognitionLevel, on, set string) {
+	t.Helper()
+	if _, err := e.reg.CreateRecognition(e.calls, &registryv1.CreateRecognitionRequest{UnitCode: code,
+		Recognition: &registryv1.Recognition{Level: level, DecisionNumber: "2345/QĐ-UBND", EffectiveDate: on, CriteriaSet: set,
+			OverrideReason: "test data: recognised without the assessments"}}); err != nil {
 		t.Fatalf("recognise %s: %v", code, err)
 	}
 }

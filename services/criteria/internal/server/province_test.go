@@ -39,7 +39,7 @@ func newProvinceEnv(t *testing.T) *env {
 	}
 	c := cache.NewMemory()
 	e := startRegistry(t, c)
-	e.crit = startCriteria(t, e.regConn, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), Cache: c, CatalogDir: dir})
+	e.crit = e.startCriteria(t, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), Cache: c, CatalogDir: dir})
 	return e
 }
 

@@ -29,7 +29,7 @@ func TestRegistryUnavailable(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = conn.Close() })
-	c := startCriteria(t, conn, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), Cache: cache.NewMemory()})
+	c := criteriav1.NewCriteriaServiceClient(dialCriteria(t, conn, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), Cache: cache.NewMemory()}))
 	ctx := context.Background()
 	_, err = c.CreateAssessment(ctx, &criteriav1.CreateAssessmentRequest{UnitCode: "100", Assessment: verdicts("100", "2019-06-01", 5)})
 	grpctest.WantCode(t, err, codes.Unavailable)

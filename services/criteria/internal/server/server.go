@@ -1,6 +1,7 @@
 // Package server is the criteria service's gRPC API: it maps requests to the
-// catalog, the scoring engine and the store, asks the registry which units
-// exist on a date, and serves aggregates through the shared cache.
+// catalog, the scoring engine, the plans (package plan) and the store, asks
+// the registry which units exist on a date, and serves aggregates through
+// the shared cache.
 package server
 
 import (
@@ -32,6 +33,8 @@ type Registry interface {
 	Unit(ctx context.Context, code string, d date.Date) (registryclient.Unit, error)
 	Communes(ctx context.Context, parent string, d date.Date) ([]string, error)
 	Recognitions(ctx context.Context, parent string, d date.Date, includeFormer bool) ([]registryclient.Recognition, error)
+	CountUnits(ctx context.Context, parent string, d date.Date) (map[registryv1.UnitType]int, error)
+	Under(ctx context.Context, parent string, d date.Date, types ...registryv1.UnitType) ([]string, error)
 }
 
 // Options are the parts a Server works with.
@@ -55,6 +58,7 @@ type Options struct {
 type Server struct {
 	criteriav1.UnimplementedCriteriaServiceServer
 	store    *store.Store
+	plans    plans
 	catalog  *catalog.Catalog
 	registry Registry
 	cache    cache.Cache
@@ -71,7 +75,7 @@ func New(o Options) *Server {
 	if o.Wire == nil {
 		o.Wire = &grpcserver.Wire{}
 	}
-	return &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader,
+	return &Server{store: o.Store, plans: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader,
 		decoded: decodedAggregates{wire: o.Wire}, guard: o.Guard, log: o.Logger}
 }
 
@@ -93,6 +97,16 @@ func (s *Server) GetCriteriaSet(_ context.Context, req *criteriav1.GetCriteriaSe
 	return setToProto(set), nil
 }
 
+// ListTargetKinds, like ListCriteriaSets, asks the guard nothing: the kinds
+// of targets are catalog data, open to any authenticated caller.
+func (s *Server) ListTargetKinds(context.Context, *criteriav1.ListTargetKindsRequest) (*criteriav1.ListTargetKindsResponse, error) {
+	resp := &criteriav1.ListTargetKindsResponse{}
+	for _, k := range s.catalog.TargetKinds() {
+		resp.TargetKinds = append(resp.TargetKinds, targetKindToProto(k))
+	}
+	return resp, nil
+}
+
 // changed advances this service's cache generation after a committed write
 // (see cache.Invalidate).
 func (s *Server) changed(ctx context.Context) { cache.Invalidate(ctx, s.cache, Generation, s.log) }
@@ -107,13 +121,17 @@ func (s *Server) unitAt(ctx context.Context, code string, d date.Date) (registry
 	return u, err
 }
 
-// setFor is the set a request names (in setField), or the one in force on d
-// (the request's dateField) for u's province.
-func (s *Server) setFor(u registryclient.Unit, named, setField string, d date.Date, dateField string) (*catalog.Set, error) {
+// setFor is the set a request names (in setField), which must assess units
+// of type t, or the one of type t in force on d (the request's dateField)
+// for u's province.
+func (s *Server) setFor(u registryclient.Unit, t catalog.UnitType, named, setField string, d date.Date, dateField string) (*catalog.Set, error) {
 	if named != "" {
 		set, ok := s.catalog.Set(named)
 		if !ok {
 			return nil, fault.Invalid(setField, "no criteria set %q (GET /v1/criteriaSets lists them)", named)
+		}
+		if set.UnitType != t {
+			return nil, fault.Invalid(setField, "criteria set %s assesses %s units, not %s units", set.Code, set.UnitType, t)
 		}
 		if set.ProvinceCode != "" && u.ProvinceCode == "" {
 			return nil, fault.Invalid(setField, "criteria set %s belongs to province %s: the whole country is counted under a national set", set.Code, set.ProvinceCode)
@@ -123,11 +141,21 @@ func (s *Server) setFor(u registryclient.Unit, named, setField string, d date.Da
 		}
 		return set, nil
 	}
-	set, ok := s.catalog.SetFor(d, u.ProvinceCode)
+	set, ok := s.catalog.SetFor(d, u.ProvinceCode, t)
 	if !ok {
-		return nil, fault.Invalid(dateField, "no criteria set is in force on %s: name one", d)
+		return nil, fault.Invalid(dateField, "no criteria set for %s units is in force on %s", t, d)
 	}
 	return set, nil
+}
+
+// assessedType is the catalog's name of u's type on d, or an error naming
+// field when units of the type are never assessed (wards, townships).
+func assessedType(u registryclient.Unit, field string, d date.Date) (catalog.UnitType, error) {
+	t := catalog.UnitType(u.Type.String())
+	if !t.Assessed() {
+		return "", fault.Invalid(field, "unit %s is a %s on %s: only communes, villages, districts and provinces are assessed against NTM criteria", u.Code, u.Type, d)
+	}
+	return t, nil
 }
 
 func isCommune(u registryclient.Unit) bool { return u.Type == registryv1.UnitType_COMMUNE }

@@ -118,7 +118,7 @@ func (s *Server) readPlan(p *fundingv1.Plan, field string, unitExists func(code 
 	case !ok:
 		invalid("source", "%q is not a funding source of the catalog (GET /v1/fundingSources)", p.GetSource())
 	case !src.Allows(year):
-		invalid("source", "%s (%s) is not a source of %d budgets (%s)", src.Code, src.Name, year, yearsText(src))
+		invalid("source", "%s (%q) is not a source of %d budgets (%s)", src.Code, src.Name, year, yearsText(src))
 	}
 	if _, ok := s.catalog.Purpose(p.GetPurpose()); !ok {
 		invalid("purpose", "%q is not a purpose of the catalog (GET /v1/fundingPurposes)", p.GetPurpose())
@@ -158,7 +158,7 @@ func readAmounts(src catalog.Source, amount int64, quantity string) (progress.To
 		q, err := progress.ParseQuantity(quantity)
 		switch {
 		case quantity == "":
-			bad = append(bad, fault.Violation{Field: "quantity", Description: fmt.Sprintf("missing: %s is counted in %s", src.Name, src.QuantityUnit)})
+			bad = append(bad, fault.Violation{Field: "quantity", Description: fmt.Sprintf("missing: source %s (%q) is counted in %q", src.Code, src.Name, src.QuantityUnit)})
 		case err != nil:
 			bad = append(bad, fault.Violation{Field: "quantity", Description: err.Error()})
 		case q == 0:
@@ -170,7 +170,7 @@ func readAmounts(src catalog.Source, amount int64, quantity string) (progress.To
 			bad = append(bad, fault.Violation{Field: "amount_vnd", Description: "must be more than 0"})
 		}
 		if quantity != "" {
-			bad = append(bad, fault.Violation{Field: "quantity", Description: fmt.Sprintf("%s is money: give amount_vnd only", src.Name)})
+			bad = append(bad, fault.Violation{Field: "quantity", Description: fmt.Sprintf("source %s (%q) is money: give amount_vnd only", src.Code, src.Name)})
 		}
 	}
 	return t, bad

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/grpctest"
@@ -95,6 +96,21 @@ func TestRefusedPlansWriteNothing(t *testing.T) {
 	grpctest.WantViolations(t, batch(good(), good(), with(func(p *fundingv1.Plan) { p.AmountVnd = -5 })), "plans[2].amount_vnd")
 	grpctest.WantViolations(t, batch(good(), with(func(p *fundingv1.Plan) { p.UnitCode = "103" })), "plans[1].unit_code")
 	grpctest.WantViolations(t, batch(), "plans")
+
+	// The refusals read as English sentences; catalog texts are quoted as data.
+	for _, tc := range []struct {
+		plan *fundingv1.Plan
+		want string
+	}{
+		{cement("101", 2024, "", 10*M, "2024-01-10"), `invalid plan.quantity: missing: source CEMENT ("Xi măng hỗ trợ") is counted in "tấn"`},
+		{with(func(p *fundingv1.Plan) { p.Quantity = "5" }), `invalid plan.quantity: source CENTRAL_BUDGET ("Ngân sách Trung ương") is money: give amount_vnd only`},
+		{money("101", 2026, "DISTRICT_BUDGET", "TRANSPORT", 100*M, "2026-01-10"), `invalid plan.source: DISTRICT_BUDGET ("Ngân sách huyện") is not a source of 2026 budgets (until 2025)`},
+	} {
+		_, err := a.CreatePlan(ctx, &fundingv1.CreatePlanRequest{Plan: tc.plan})
+		if got := status.Convert(err).Message(); got != tc.want {
+			t.Errorf("message %q, want %q", got, tc.want)
+		}
+	}
 
 	if got := written(t, a); got != before {
 		t.Fatalf("after the refused plans:\n%s\nwant\n%s", got, before)

@@ -27,7 +27,7 @@ type Part struct {
 type Line struct {
 	Code      string
 	Part      string
-	Name      string // Vietnamese, or the English name when the data has none
+	Name      string // Vietnamese
 	MaxPoints float64
 	// Confirmed is false for synthetic sheets (test data, not legal lines).
 	Confirmed bool
@@ -131,6 +131,27 @@ func (p *CouncilPeriod) Certifier(stars int) (*CouncilRule, bool) {
 		}
 	}
 	return nil, false
+}
+
+// PeriodStars are the stars a level certifies over a range of evaluation dates.
+type PeriodStars struct {
+	Valid date.Range
+	Stars []int
+}
+
+// StarsCertifiedBy lists, period by period, the stars level certifies. The
+// loader gives every certified star exactly one certifying level in a
+// period, so these are the stars only level certifies: a lower council
+// scoring a product at them proposes it to level. Periods in which level
+// certifies nothing are left out.
+func (c *Catalog) StarsCertifiedBy(level CouncilLevel) []PeriodStars {
+	var out []PeriodStars
+	for _, p := range c.Periods {
+		if r, ok := p.Rule(level); ok && len(r.CertifiesStars) > 0 {
+			out = append(out, PeriodStars{Valid: p.Valid, Stars: slices.Clone(r.CertifiesStars)})
+		}
+	}
+	return out
 }
 
 // CertificateRules is how long a certificate holds and when its holder is told.

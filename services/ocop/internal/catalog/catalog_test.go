@@ -79,7 +79,7 @@ func TestSyntheticSheet(t *testing.T) {
 	if sums["A"] != 40 || sums["B"] != 25 || sums["C"] != 35 {
 		t.Errorf("part sums = %v", sums)
 	}
-	if l, i, ok := s.Line("A1"); !ok || i != 0 || l.Name != "Raw material origin (local)" || l.MaxPoints != 6 {
+	if l, i, ok := s.Line("A1"); !ok || i != 0 || l.Name != "Nguồn gốc nguyên liệu (tại địa phương)" || l.MaxPoints != 6 {
 		t.Errorf("Line(A1) = %+v %d %v", l, i, ok)
 	}
 	if _, _, ok := s.Line("A"); ok {
@@ -169,6 +169,31 @@ func TestCouncilPeriods(t *testing.T) {
 	if _, ok := p.Certifier(2); ok {
 		t.Error("someone certifies 2 stars")
 	}
+}
+
+// The stars only the central council certifies, period by period, as the
+// data gives them; a level that certifies nothing has no periods.
+func TestStarsCertifiedBy(t *testing.T) {
+	c := shipped(t)
+	want := []PeriodStars{
+		{date.Range{From: d("2019-08-21"), To: d("2023-02-24")}, []int{5}},
+		{date.Range{From: d("2023-02-24"), To: d("2025-07-06")}, []int{5}},
+		{date.Range{From: d("2025-07-06")}, []int{5}},
+	}
+	if got := c.StarsCertifiedBy(Central); !slices.EqualFunc(got, want, samePeriodStars) {
+		t.Errorf("StarsCertifiedBy(Central) = %v, want %v", got, want)
+	}
+	district := []PeriodStars{{date.Range{From: d("2023-02-24"), To: d("2025-07-06")}, []int{3}}}
+	if got := c.StarsCertifiedBy(District); !slices.EqualFunc(got, district, samePeriodStars) {
+		t.Errorf("StarsCertifiedBy(District) = %v, want %v", got, district)
+	}
+	if got := c.StarsCertifiedBy(Commune); len(got) != 0 {
+		t.Errorf("StarsCertifiedBy(Commune) = %v, want none", got)
+	}
+}
+
+func samePeriodStars(a, b PeriodStars) bool {
+	return a.Valid == b.Valid && slices.Equal(a.Stars, b.Stars)
 }
 
 func TestBandsGroupsCertificate(t *testing.T) {

@@ -23,19 +23,22 @@ func (l CouncilLevel) String() string {
 	return levelNames[l]
 }
 
-// Council names the council in messages: "the provincial council (cấp tỉnh)".
+// Council names the council in plain English for messages, without an
+// article so a message can write "there is no district council" or "need
+// the provincial council". From 2025-07-06 the commune level is its
+// People's Committee, which checks dossiers but has no council.
 func (l CouncilLevel) Council() string {
 	switch l {
 	case Commune:
-		return "the commune People's Committee (cấp xã)"
+		return "commune People's Committee"
 	case District:
-		return "the district council (cấp huyện)"
+		return "district council"
 	case Province:
-		return "the provincial council (cấp tỉnh)"
+		return "provincial council"
 	case Central:
-		return "the central council (cấp trung ương)"
+		return "central council"
 	}
-	return "an unspecified council"
+	return "unspecified council"
 }
 
 // ParseCouncilLevel reads an enum name; ok is false for anything else.

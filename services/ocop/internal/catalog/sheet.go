@@ -56,22 +56,20 @@ func (f source) line(n *yaml.Node, path string, s *Set, allowed []string) (Line,
 		Part      string    `yaml:"part"`
 		Code      string    `yaml:"code"`
 		NameVI    string    `yaml:"name_vi"`
-		NameEN    string    `yaml:"name_en"`
 		Max       yaml.Node `yaml:"max_points"`
 		Confirmed bool      `yaml:"confirmed"`
 	}
 	if err := f.Decode(n, path, &r); err != nil {
 		return Line{}, err
 	}
+	// Offices read line names (evaluations, the next-star hint): a line
+	// needs its Vietnamese name, as a part does; name_en documents the file.
 	l := Line{Code: r.Code, Part: r.Part, Name: r.NameVI, Confirmed: r.Confirmed}
-	if l.Name == "" {
-		l.Name = r.NameEN
-	}
 	switch {
 	case l.Code == "":
 		return Line{}, f.Errf(key(path, "code"), n, "missing")
 	case l.Name == "":
-		return Line{}, f.Errf(key(path, "name_vi"), n, "missing (and no name_en)")
+		return Line{}, f.Errf(key(path, "name_vi"), n, "missing")
 	}
 	if _, _, dup := s.Line(l.Code); dup {
 		return Line{}, f.Errf(key(path, "code"), n, "line %q appears twice", l.Code)

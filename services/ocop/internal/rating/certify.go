@@ -31,22 +31,23 @@ func CheckCertification(cat *catalog.Catalog, on date.Date, level catalog.Counci
 	rule, ok := p.Rule(level)
 	switch {
 	case !ok:
-		return fault.Invalid(field, "there is no %s council %s: %d stars need %s", level, under, stars, certifier.Level.Council())
+		return fault.Invalid(field, "there is no %s %s: %d stars need the %s", level.Council(), under, stars, certifier.Level.Council())
 	case !rule.Certifies(stars):
-		return fault.Invalid(field, "a %s council cannot certify %d stars %s: %d stars need %s", level, stars, under, stars, certifier.Level.Council())
+		return fault.Invalid(field, "the %s cannot certify %d stars %s: %d stars need the %s", level.Council(), stars, under, stars, certifier.Level.Council())
 	case total < rule.MinPointsToPropose:
-		return fault.Invalid(field, "%v points are too few for %s %s: a product needs at least %v points to be proposed", total, level.Council(), under, rule.MinPointsToPropose)
+		return fault.Invalid(field, "%v points are too few for the %s %s: a product needs at least %v points to be proposed", total, level.Council(), under, rule.MinPointsToPropose)
 	}
 	return nil
 }
 
-// decision writes a decision number as messages quote it: " (QĐ 148/QĐ-TTg)".
+// decision writes a decision number as English messages quote it:
+// " (Decision 148/QĐ-TTg)"; the number itself is the document's name.
 func decision(doc string) string {
 	switch {
 	case doc == "":
 		return ""
 	case strings.Contains(doc, "/QĐ-"):
-		return " (QĐ " + doc + ")"
+		return " (Decision " + doc + ")"
 	}
 	return " (" + doc + ")"
 }

@@ -29,16 +29,16 @@ func TestNextStar(t *testing.T) {
 		// Nothing given: 1 star, 30 to go. 10, 10, then three lines of 8
 		// ordered by code; A7 and B2 reach 36 >= 30.
 		{"empty sheet", nil, NextStar{Stars: 2, PointsNeeded: 30, Open: []OpenLine{
-			{"C1", "Sensory quality / uniqueness", 10}, {"C2", "Quality standard declared and tested", 10},
-			{"A7", "Business plan, accounting, quality management", 8}, {"B2", "Distribution channels and sales", 8},
+			{"C1", "Chỉ tiêu cảm quan, tính độc đáo của sản phẩm", 10}, {"C2", "Công bố tiêu chuẩn chất lượng và kiểm nghiệm", 10},
+			{"A7", "Kế hoạch kinh doanh, kế toán, quản lý chất lượng", 8}, {"B2", "Kênh phân phối và tiêu thụ", 8},
 		}}},
 		// 80 points: 10 to 5 stars. C1 has 8 open, then B2 and C2 tie at 5: B2 first.
 		{"4 stars", full(map[string]float64{"C1": 2, "B2": 3, "C2": 5, "A1": 4}), NextStar{Stars: 5, PointsNeeded: 10, Open: []OpenLine{
-			{"C1", "Sensory quality / uniqueness", 8}, {"B2", "Distribution channels and sales", 5},
+			{"C1", "Chỉ tiêu cảm quan, tính độc đáo của sản phẩm", 8}, {"B2", "Kênh phân phối và tiêu thụ", 5},
 		}}},
 		// 89.99: 0.01 to go, the largest open line suffices.
 		{"just below 5 stars", full(map[string]float64{"A1": 5.99, "C1": 0}), NextStar{Stars: 5, PointsNeeded: 0.01, Open: []OpenLine{
-			{"C1", "Sensory quality / uniqueness", 10},
+			{"C1", "Chỉ tiêu cảm quan, tính độc đáo của sản phẩm", 10},
 		}}},
 		{"5 stars", full(map[string]float64{"A1": 0}), NextStar{}},
 	}

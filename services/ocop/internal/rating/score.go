@@ -127,7 +127,7 @@ func checkPoints(line *catalog.Line, points float64) string {
 	case points < 0:
 		return fmt.Sprintf("%v must not be negative", points)
 	case points > line.MaxPoints:
-		return fmt.Sprintf("line %s (%s) has at most %v points: %v is above it", line.Code, line.Name, line.MaxPoints, points)
+		return fmt.Sprintf("line %s (%q) has at most %v points: %v is above it", line.Code, line.Name, line.MaxPoints, points)
 	}
 	return ""
 }

@@ -78,7 +78,7 @@ func TestScoreRefusesBadLines(t *testing.T) {
 		{"A1", 6.5}, {"Z9", 1}, {"B1", 3}, {"B1", 2}, {"", 1}, {"C1", -1}, {"C2", math.NaN()}, {"C3", math.Inf(1)}, {"C4", 7},
 	}, "evaluation.")
 	wantInvalid(t, err,
-		violation{"evaluation.scores[0].points", "line A1 (Raw material origin (local)) has at most 6 points: 6.5 is above it"},
+		violation{"evaluation.scores[0].points", `line A1 ("Nguồn gốc nguyên liệu (tại địa phương)") has at most 6 points: 6.5 is above it`},
 		violation{"evaluation.scores[1].criterion_code", `no line "Z9" in the scoring sheet of catalog OCOP_2023 (lines A1, A2,`},
 		violation{"evaluation.scores[3].criterion_code", "line B1 is already given in scores[2]"},
 		violation{"evaluation.scores[4].criterion_code", "required"},
@@ -89,7 +89,7 @@ func TestScoreRefusesBadLines(t *testing.T) {
 	// Under 2019 a sheet line is a part: its maximum is the part's.
 	_, err = Score(s19, []LineScore{{"A", 35.01}, {"A1", 3}, {"C", 40}}, "evaluation.")
 	wantInvalid(t, err,
-		violation{"evaluation.scores[0].points", "line A (Sản phẩm và sức mạnh cộng đồng) has at most 35 points: 35.01 is above it"},
+		violation{"evaluation.scores[0].points", `line A ("Sản phẩm và sức mạnh cộng đồng") has at most 35 points: 35.01 is above it`},
 		violation{"evaluation.scores[1].criterion_code", `catalog OCOP_2019 has no scoring sheet in the data and is scored per part: "A1" is not one of A, B, C`},
 	)
 }

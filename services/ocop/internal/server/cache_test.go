@@ -41,12 +41,14 @@ var afterEachWrite = []figures{
 	{producers: 1, products: 1, registered: 1, groups: "HERBAL 1/1/0"},
 	{producers: 1, products: 1, registered: 1, eligible: 1, groups: "HERBAL 1/1/0"},
 	{producers: 1, products: 1, registered: 1, eligible: 1, evaluated: "3★1", groups: "HERBAL 1/1/0"},
-	{producers: 1, products: 1, registered: 1, eligible: 1, evaluated: "3★1", newly: "3★1", certified: "3★1", total: 1, groups: "HERBAL 1/1/1"},
-	{producers: 1, products: 1, registered: 1, eligible: 1, evaluated: "3★1", newly: "3★1", groups: "HERBAL 1/1/0"}, // revoked
+	// The provincial council's 5-star sheet proposes it to the central council.
+	{producers: 1, products: 1, registered: 1, eligible: 1, evaluated: "5★1", groups: "HERBAL 1/1/0", proposed: 1},
+	{producers: 1, products: 1, registered: 1, eligible: 1, evaluated: "5★1", newly: "3★1", certified: "3★1", total: 1, groups: "HERBAL 1/1/1", proposed: 1},
+	{producers: 1, products: 1, registered: 1, eligible: 1, evaluated: "5★1", newly: "3★1", groups: "HERBAL 1/1/0", proposed: 1}, // revoked
 	{}, // 110 moved to district 170
 }
 
-var writeNames = []string{"producer", "product", "registration", "review", "evaluation", "certificate", "revocation", "registry change"}
+var writeNames = []string{"producer", "product", "registration", "review", "evaluation", "proposal", "certificate", "revocation", "registry change"}
 
 // write makes write i of the cycle through a (the registry change through e).
 func (c *cycle) write(t *testing.T, e *env, a *api, i int) {
@@ -63,10 +65,12 @@ func (c *cycle) write(t *testing.T, e *env, a *api, i int) {
 	case 4:
 		c.evaluation = a.evaluate(t, c.product, 2024, "2024-05-10", byDistrict, fill23(60)).GetId()
 	case 5:
-		c.certificate = a.certify(t, c.product, c.evaluation, "2024-06-01").GetId()
+		a.evaluate(t, c.product, 2024, "2024-05-20", byProvince, fill23(95))
 	case 6:
-		a.revoke(t, c.product, c.certificate, "2024-10-01")
+		c.certificate = a.certify(t, c.product, c.evaluation, "2024-06-01").GetId()
 	case 7:
+		a.revoke(t, c.product, c.certificate, "2024-10-01")
+	case 8:
 		e.transfer(t, "110", district, "2024-07-01")
 	}
 }
@@ -113,11 +117,11 @@ func TestNextSummaryReadSeesEveryWrite(t *testing.T) {
 		wantFigures(t, "after the "+writeNames[i], districtFigures(t, e.api), want)
 		wantFigures(t, "after the "+writeNames[i]+", cached", districtFigures(t, e.api), want)
 	}
-	if got := cacheReads(t, reg); got["miss"] != 9 || got["hit"] != 9 {
+	if got := cacheReads(t, reg); got["miss"] != 10 || got["hit"] != 10 {
 		t.Fatalf("cache reads %v, want every first read after a write to miss", got)
 	}
 	// The district the commune moved to counts it from then on.
-	moved := figures{producers: 1, products: 1, registered: 1, eligible: 1, evaluated: "3★1", newly: "3★1", groups: "HERBAL 1/1/0"}
+	moved := figures{producers: 1, products: 1, registered: 1, eligible: 1, evaluated: "5★1", newly: "3★1", groups: "HERBAL 1/1/0", proposed: 1}
 	wantFigures(t, "district 170", e.api.figuresAt(t, district, "2024-12-31", 0, 0), moved)
 }
 
@@ -144,7 +148,7 @@ func TestReplicasShareRedis(t *testing.T) {
 		wantFigures(t, "B after A's "+writeNames[i], districtFigures(t, b), want)
 		wantFigures(t, "A after its "+writeNames[i], districtFigures(t, a), want)
 	}
-	if got := cacheReads(t, regB); got["miss"] != 9 || got["hit"] != 1 || got["error"] != 0 {
+	if got := cacheReads(t, regB); got["miss"] != 10 || got["hit"] != 1 || got["error"] != 0 {
 		t.Fatalf("B's cache reads %v, want every read after a write to miss", got)
 	}
 	// B's writes reach A just the same.

@@ -94,7 +94,7 @@ func TestEvaluationsAreScoredUnderTheCatalogOfTheirDate(t *testing.T) {
 	}
 	// The open lines name the sheet's lines.
 	ev := a.evaluate(t, product, 2024, "2024-05-20", byProvince, sheet23(5, 4, 4, 5, 4, 5, 6, 6, 6, 4, 4, 8, 8, 5, 2))
-	if o := ev.GetNextStar().GetOpen()[0]; o.GetDisplayName() != "Export / international distribution" {
+	if o := ev.GetNextStar().GetOpen()[0]; o.GetDisplayName() != "Khả năng xuất khẩu, phân phối tại thị trường quốc tế" {
 		t.Errorf("open line %v", o)
 	}
 	// Evaluations are listed by date, then as recorded.

@@ -10,11 +10,13 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/ntmsuite/ntm/platform/cache"
+	"github.com/ntmsuite/ntm/platform/dbtest"
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/ocop"
+	"github.com/ntmsuite/ntm/services/ocop/internal/store/migrations"
 	"github.com/ntmsuite/ntm/services/registry/registrytest"
 )
 
@@ -58,6 +60,24 @@ func newEnv(t *testing.T) *env {
 	e := startRegistry(t, c)
 	e.api = startOcop(t, e.regConn, ocop.Config{SQLitePath: filepath.Join(t.TempDir(), "ocop.db"), Cache: c})
 	return e
+}
+
+// onBothBackends runs test on a seeded registry and an OCOP service on
+// SQLite, then on PostgreSQL, each with an in-memory cache of its own.
+func onBothBackends(t *testing.T, test func(t *testing.T, e *env)) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			cfg := ocop.Config{SQLitePath: filepath.Join(t.TempDir(), "ocop.db")}
+			if backend == "postgres" {
+				cfg = ocop.Config{PostgresURL: dbtest.PostgresDatabase(t, migrations.Postgres)}
+			}
+			c := cache.NewMemory()
+			cfg.Cache = c
+			e := startRegistry(t, c)
+			e.api = startOcop(t, e.regConn, cfg)
+			test(t, e)
+		})
+	}
 }
 
 // startRegistry starts a seeded registry bumping c.
@@ -272,6 +292,8 @@ type figures struct {
 	total, expiring                                        int32
 	// groups: "FOOD 3/2/2" is products/registered/certified.
 	groups string
+	// proposed: products proposed to the central council in the year.
+	proposed int32
 }
 
 // figuresOf reads s into figures, failing t if the tallies miss a row.
@@ -283,7 +305,7 @@ func figuresOf(t *testing.T, s *ocopv1.OcopSummary) figures {
 	}
 	return figures{producers: s.GetProducers(), products: s.GetProducts(), registered: s.GetRegistered(), eligible: s.GetEligible(), notEligible: s.GetNotEligible(),
 		evaluated: tally(t, s.GetEvaluated(), 1), newly: tally(t, s.GetNewlyCertified(), 3), certified: tally(t, s.GetCertified(), 3),
-		total: s.GetCertifiedTotal(), expiring: s.GetExpiring(), groups: strings.Join(groups, ", ")}
+		total: s.GetCertifiedTotal(), expiring: s.GetExpiring(), groups: strings.Join(groups, ", "), proposed: s.GetProposedCentral()}
 }
 
 // tally writes the rows with products ("3★2 4★1"); the rows must be from..5, in order.

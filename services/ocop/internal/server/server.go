@@ -64,14 +64,21 @@ type Server struct {
 	units *cache.Loader
 	log   *slog.Logger
 	guard *auth.Guard
+	// central is which evaluations propose a product to the central
+	// council, and summaryRules fingerprints the catalog data summaries
+	// read (see summaryRulesOf); both are fixed for the catalog loaded.
+	central      store.CentralProposal
+	summaryRules string
 }
 
 func New(o Options) *Server {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	central := centralProposal(o.Catalog)
 	return &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader,
-		units: cache.NewLoader(o.Cache, cache.LoaderOptions{Logger: o.Logger, Name: "ocop_units"}), log: o.Logger, guard: o.Guard}
+		units: cache.NewLoader(o.Cache, cache.LoaderOptions{Logger: o.Logger, Name: "ocop_units"}), log: o.Logger, guard: o.Guard,
+		central: central, summaryRules: summaryRulesOf(o.Catalog, central)}
 }
 
 // changed advances this service's cache generation after a committed write

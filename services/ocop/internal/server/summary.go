@@ -2,7 +2,10 @@ package server
 
 import (
 	"context"
+	"fmt"
+	"hash/fnv"
 	"strconv"
+	"strings"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -11,6 +14,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/request"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
+	"github.com/ntmsuite/ntm/services/ocop/internal/catalog"
 	"github.com/ntmsuite/ntm/services/ocop/internal/store"
 )
 
@@ -18,10 +22,45 @@ import (
 // does not say: a quarter, the rhythm of provincial follow-up.
 const defaultExpiringDays = 90
 
-// GetOcopSummary answers from the cache under a key made of the request
-// alone (a hit asks the registry nothing); on a miss it lists the communes
-// and wards under the unit on the date and counts in SQL, once for all
-// concurrent callers. Values are stamped with the ocop and registry
+// summaryVersion changes when a summary gains or changes a figure, so that
+// no replica reads a summary cached by a release that did not compute it.
+const summaryVersion = "2" // 2: proposed_central
+
+// centralProposal reads from the catalog's council rules which evaluations
+// propose a product to the central council: the central council's own, and
+// a lower council's at the stars only the central council certifies on the
+// evaluation date.
+func centralProposal(c *catalog.Catalog) store.CentralProposal {
+	p := store.CentralProposal{Level: catalog.Central.String()}
+	for _, ps := range c.StarsCertifiedBy(catalog.Central) {
+		p.Windows = append(p.Windows, store.StarWindow{Valid: ps.Valid, Stars: ps.Stars})
+	}
+	return p
+}
+
+// summaryRulesOf fingerprints what a summary reads besides the request and
+// the database: the summary version and the catalog data it counts and names
+// with. Summary keys carry it, so a replica started with other catalogs
+// (--catalog-dir) never serves figures cached under the old rules, while the
+// cache generations only move on writes.
+func summaryRulesOf(c *catalog.Catalog, central store.CentralProposal) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "v%s;certified from %d;%s", summaryVersion, c.CertifiedFromStars, central.Level)
+	for _, w := range central.Windows {
+		fmt.Fprintf(&b, ";%s..%s %v", w.Valid.From, w.Valid.To, w.Stars)
+	}
+	for _, g := range c.ProductGroups {
+		fmt.Fprintf(&b, ";%s=%s", g.Code, g.Name)
+	}
+	h := fnv.New64a()
+	h.Write([]byte(b.String()))
+	return strconv.FormatUint(h.Sum64(), 36)
+}
+
+// GetOcopSummary answers from the cache under a key made of the request and
+// the catalog rules loaded (a hit asks the registry nothing); on a miss it
+// lists the communes and wards under the unit on the date and counts in
+// SQL, once for all concurrent callers. Values are stamped with the ocop and registry
 // generations, so any write here or to the map is seen by the next read.
 func (s *Server) GetOcopSummary(ctx context.Context, req *ocopv1.GetOcopSummaryRequest) (*ocopv1.OcopSummary, error) {
 	if err := s.guard.Unit(ctx, auth.Read, req.GetUnitCode()); err != nil {
@@ -39,13 +78,13 @@ func (s *Server) GetOcopSummary(ctx context.Context, req *ocopv1.GetOcopSummaryR
 	if days == 0 {
 		days = defaultExpiringDays
 	}
-	key := "ocop:summary:" + req.GetUnitCode() + ":" + asOf.String() + ":" + strconv.Itoa(year) + ":" + strconv.Itoa(days)
+	key := "ocop:summary:" + s.summaryRules + ":" + req.GetUnitCode() + ":" + asOf.String() + ":" + strconv.Itoa(year) + ":" + strconv.Itoa(days)
 	b, err := s.loader.Load(ctx, SummaryGenerations, key, func(ctx context.Context) ([]byte, error) {
 		units, err := s.unitsOn(ctx, req.GetUnitCode(), asOf)
 		if err != nil {
 			return nil, err
 		}
-		facts, err := s.store.SummaryFacts(ctx, units, year, asOf, days)
+		facts, err := s.store.SummaryFacts(ctx, units, year, asOf, days, s.central)
 		if err != nil {
 			return nil, err
 		}
@@ -65,7 +104,7 @@ func (s *Server) summaryToProto(unit string, asOf date.Date, year, days int, f s
 		Registered: int32(f.Registered), Eligible: int32(f.Eligible), NotEligible: int32(f.NotEligible),
 		Evaluated: stars(f.Evaluated, 1), NewlyCertified: stars(f.NewlyCertified, s.catalog.CertifiedFromStars),
 		Certified: stars(f.Certified, s.catalog.CertifiedFromStars), CertifiedTotal: int32(f.Certified.Total()),
-		Expiring: int32(f.Expiring), ExpiringWithinDays: int32(days),
+		Expiring: int32(f.Expiring), ExpiringWithinDays: int32(days), ProposedCentral: int32(f.ProposedCentral),
 		ComputedAt: time.Now().UTC().Format(time.RFC3339),
 	}
 	for _, g := range f.Groups {

@@ -2,17 +2,12 @@ package server_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"google.golang.org/grpc/codes"
 
-	"github.com/ntmsuite/ntm/platform/cache"
-	"github.com/ntmsuite/ntm/platform/dbtest"
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
-	"github.com/ntmsuite/ntm/services/ocop"
-	"github.com/ntmsuite/ntm/services/ocop/internal/store/migrations"
 )
 
 // summaryCase is one summary request and its figures counted by hand from
@@ -116,24 +111,14 @@ var summaryCases = []summaryCase{
 // The summaries of the story equal the hand counts, for a commune, a
 // district, a province and the country, on SQLite and PostgreSQL.
 func TestSummaryMatchesHandCount(t *testing.T) {
-	for _, backend := range []string{"sqlite", "postgres"} {
-		t.Run(backend, func(t *testing.T) {
-			cfg := ocop.Config{SQLitePath: filepath.Join(t.TempDir(), "ocop.db")}
-			if backend == "postgres" {
-				cfg = ocop.Config{PostgresURL: dbtest.PostgresDatabase(t, migrations.Postgres)}
+	onBothBackends(t, func(t *testing.T, e *env) {
+		tell(t, e.api)
+		for _, tc := range summaryCases {
+			if got := e.api.figuresAt(t, tc.unit, tc.asOf, tc.year, tc.days); got != tc.want {
+				t.Errorf("%s (%s as of %s, year %d, %d days):\n got %+v\nwant %+v", tc.why, tc.unit, tc.asOf, tc.year, tc.days, got, tc.want)
 			}
-			c := cache.NewMemory()
-			cfg.Cache = c
-			e := startRegistry(t, c)
-			e.api = startOcop(t, e.regConn, cfg)
-			tell(t, e.api)
-			for _, tc := range summaryCases {
-				if got := e.api.figuresAt(t, tc.unit, tc.asOf, tc.year, tc.days); got != tc.want {
-					t.Errorf("%s (%s as of %s, year %d, %d days):\n got %+v\nwant %+v", tc.why, tc.unit, tc.asOf, tc.year, tc.days, got, tc.want)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 func TestSummaryNamesGroupsAndRefusesBadRequests(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/ntmsuite/ntm/platform/date"
@@ -208,7 +209,8 @@ func TestRefusedWritesWriteNothing(t *testing.T) {
 
 	wantSameState(t, "after the refused writes", readState(t, a), before)
 	// Read for the first time (nothing cached): what the fixture wrote, no more.
-	want := figures{producers: 1, products: 2, registered: 1, evaluated: "2★1 3★1", groups: "BEVERAGE 1/1/0, FOOD 1/0/0"}
+	// Tea's provincial 5-star sheet proposed it to the central council.
+	want := figures{producers: 1, products: 2, registered: 1, evaluated: "2★1 3★1", groups: "BEVERAGE 1/1/0, FOOD 1/0/0", proposed: 1}
 	if got := a.figuresAt(t, country, "2024-12-31", 0, 0); got != want {
 		t.Fatalf("summary after the refused writes %+v, want %+v", got, want)
 	}
@@ -277,5 +279,29 @@ func TestWhoCertifiesWhat(t *testing.T) {
 		if got := a.get(t, product, issued); got.GetCertifiedStars() != tc.stars {
 			t.Errorf("%s %s: %d stars in force on %s, want %d", tc.on, tc.level, got.GetCertifiedStars(), issued, tc.stars)
 		}
+	}
+}
+
+// Refusals about councils read as plain English sentences: the council is
+// named in English, the decision by its number.
+func TestCouncilRefusalsReadAsEnglish(t *testing.T) {
+	e := newEnv(t)
+	a := e.api
+	ctx := context.Background()
+	producer := a.producer(t, "HTX Chè La Hiên", ocopv1.ProducerKind_COOPERATIVE, "100", "2019-03-01")
+	product := a.product(t, producer, "Chè xanh La Hiên", "BEVERAGE")
+	_, err := a.CreateEvaluation(ctx, &ocopv1.CreateEvaluationRequest{ProductId: product, Evaluation: &ocopv1.Evaluation{
+		Year: 2025, EvaluatedOn: "2025-08-01", CouncilLevel: byDistrict, Scores: fill23(60)}})
+	grpctest.WantViolations(t, err, "evaluation.council_level")
+	if want := "invalid evaluation.council_level: there is no district council in the OCOP procedure in force on 2025-08-01"; status.Convert(err).Message() != want {
+		t.Errorf("message %q, want %q", status.Convert(err).Message(), want)
+	}
+	ev := a.evaluate(t, product, 2024, "2024-05-10", byProvince, fill23(60))
+	_, err = a.CreateCertificate(ctx, &ocopv1.CreateCertificateRequest{ProductId: product, Certificate: &ocopv1.Certificate{
+		EvaluationId: ev.GetId(), DecisionNumber: "1/QĐ-UBND", IssuedOn: "2024-06-01"}})
+	grpctest.WantViolations(t, err, "certificate.evaluation_id")
+	want := "invalid certificate.evaluation_id: the provincial council cannot certify 3 stars under the rules in force on 2024-05-10 (Decision 148/QĐ-TTg): 3 stars need the district council"
+	if status.Convert(err).Message() != want {
+		t.Errorf("message %q, want %q", status.Convert(err).Message(), want)
 	}
 }

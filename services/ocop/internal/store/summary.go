@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ntmsuite/ntm/platform/date"
@@ -55,8 +57,53 @@ type Facts struct {
 	// given number of days of it (an end recorded for a later day does not
 	// count: the day did not know it).
 	Expiring int
+	// Products proposed to the central council in the year by then (see
+	// CentralProposal), each once however many of its sheets propose it.
+	ProposedCentral int
 	// Counts per product group, by group code, for the groups with products.
 	Groups []GroupFacts
+}
+
+// CentralProposal says which evaluations propose a product to the central
+// council: every evaluation by Level (the central council itself, as
+// stored: "CENTRAL"), and one by any other council dated within a window at
+// one of the window's stars, the stars only the central council certifies
+// then. The windows come from the catalog's council rules.
+type CentralProposal struct {
+	Level   string
+	Windows []StarWindow
+}
+
+// StarWindow is a range of evaluation dates (To zero: open) and stars.
+type StarWindow struct {
+	Valid date.Range
+	Stars []int
+}
+
+// condition is the SQL condition that evaluation x proposes its product,
+// with its arguments numbered from $first.
+func (c CentralProposal) condition(first int) (string, []any) {
+	var args []any
+	param := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(first+len(args)-1)
+	}
+	terms := []string{"x.council_level = " + param(c.Level)}
+	for _, w := range c.Windows {
+		if len(w.Stars) == 0 {
+			continue
+		}
+		stars := make([]string, len(w.Stars))
+		for i, st := range w.Stars {
+			stars[i] = param(st)
+		}
+		term := "x.evaluated_on >= " + param(w.Valid.From)
+		if !w.Valid.To.IsZero() {
+			term += " AND x.evaluated_on < " + param(w.Valid.To)
+		}
+		terms = append(terms, "("+term+" AND x.stars IN ("+strings.Join(stars, ", ")+"))")
+	}
+	return strings.Join(terms, " OR "), args
 }
 
 // SummaryFacts counts, over the products located in unitCodes, what an OCOP
@@ -65,7 +112,8 @@ type Facts struct {
 // on every call; the caller caches. expiringWithinDays is how far ahead of
 // asOf a ValidUntil counts as expiring: with 30, a certificate valid until
 // asOf+30 (its last day asOf+29) is expiring, one until asOf+31 is not.
-func (s *Store) SummaryFacts(ctx context.Context, unitCodes []string, year int, asOf date.Date, expiringWithinDays int) (Facts, error) {
+// central says which evaluations propose a product to the central council.
+func (s *Store) SummaryFacts(ctx context.Context, unitCodes []string, year int, asOf date.Date, expiringWithinDays int, central CentralProposal) (Facts, error) {
 	if expiringWithinDays < 0 {
 		return Facts{}, fmt.Errorf("store: expiring within %d days must not be negative", expiringWithinDays)
 	}
@@ -81,7 +129,7 @@ func (s *Store) SummaryFacts(ctx context.Context, unitCodes []string, year int, 
 	}
 	q := factsQuery{s: s, year: year, asOf: asOf,
 		yearStart: date.Of(year, time.January, 1), yearEnd: date.Of(year+1, time.January, 1),
-		expiringBy: asOf.AddDays(expiringWithinDays)}
+		expiringBy: asOf.AddDays(expiringWithinDays), central: central}
 	// Counts add up over the chunks because Chunks binds a repeated code
 	// once and every producer and product is in one unit.
 	for _, codes := range db.Chunks(unitCodes, db.InChunk) {
@@ -102,6 +150,7 @@ type factsQuery struct {
 	asOf               date.Date
 	yearStart, yearEnd date.Date
 	expiringBy         date.Date
+	central            CentralProposal
 }
 
 // latestPerProduct keeps, of the rows of from (aliases p for products and x
@@ -133,6 +182,7 @@ func (q factsQuery) chunk(ctx context.Context, codes []string, f *Facts, group f
 			return nil
 		}
 	}
+	proposes, proposalArgs := q.central.condition(3)
 	for _, st := range []factsStatement{
 		{"producers", `SELECT count(*) FROM producers WHERE registered_on <= $1 AND unit_code IN ({in})`,
 			[]any{q.asOf}, func(rows *sql.Rows) error {
@@ -174,6 +224,17 @@ func (q factsQuery) chunk(ctx context.Context, codes []string, f *Facts, group f
 			WHERE x.year = $2 AND x.evaluated_on <= $1 AND p.unit_code IN ({in})`, "evaluated_on") + `) latest
 			WHERE n = 1 GROUP BY stars`,
 			[]any{q.asOf, q.year}, stars(&f.Evaluated)},
+		// Any sheet of the year that proposes counts, not only the latest:
+		// a product proposed in May and re-scored lower in August was proposed.
+		{"proposals to the central council", `SELECT count(DISTINCT x.product_id)
+			FROM evaluations x JOIN products p ON p.id = x.product_id
+			WHERE x.year = $2 AND x.evaluated_on <= $1 AND p.unit_code IN ({in}) AND (` + proposes + `)`,
+			append([]any{q.asOf, q.year}, proposalArgs...), func(rows *sql.Rows) error {
+				var n int
+				err := rows.Scan(&n)
+				f.ProposedCentral += n
+				return err
+			}},
 		{"certificates issued", `SELECT stars, count(*) FROM (` + latestPerProduct("x.stars",
 			`FROM certificates x JOIN products p ON p.id = x.product_id
 			WHERE x.issued_on >= $2 AND x.issued_on < $3 AND x.issued_on <= $1 AND p.unit_code IN ({in})`, "issued_on") + `) latest

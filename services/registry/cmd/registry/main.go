@@ -1,6 +1,6 @@
 // Command registry runs the registry service alone, as in production:
 //
-//	registry --grpc-addr :9101 --postgres-url postgres://… --postgres-schema registry
+//	registry --grpc-addr :9101 --criteria-addr criteria:9102 --postgres-url postgres://… --postgres-schema registry
 //
 // Every flag can also be set from the environment (NTM_GRPC_ADDR, NTM_POSTGRES_URL, …).
 package main
@@ -14,6 +14,7 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/config"
+	"github.com/ntmsuite/ntm/platform/grpcclient"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/servicemain"
 	"github.com/ntmsuite/ntm/services/registry"
@@ -28,6 +29,7 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	sqlitePath := fs.String("sqlite-path", "data/registry.db", "SQLite database file, used when --postgres-url is empty")
 	pgURL := fs.String("postgres-url", "", "PostgreSQL URL; selects PostgreSQL")
 	pgSchema := fs.String("postgres-schema", "registry", "PostgreSQL schema of the registry's tables")
+	criteriaAddr := fs.String("criteria-addr", "127.0.0.1:9102", "criteria service gRPC address: a recognition is checked against its criteria set and the unit's score there")
 	redisAddr := fs.String("redis-addr", "", "Redis address of the aggregate cache: every write advances the registry's generation there, so cached aggregates of other services are recomputed; empty when nothing caches")
 	reflection := fs.Bool("reflection", false, "register gRPC reflection (for grpcurl)")
 	authFlags := servicemain.NewAuthFlags(fs)
@@ -40,10 +42,17 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 		return err
 	}
 
+	// The criteria service asks the registry too: each dials the other, and
+	// a connection waits for its peer rather than failing when it is not up yet.
+	crit, err := grpcclient.Dial(*criteriaAddr)
+	if err != nil {
+		return err
+	}
+	defer crit.Close()
 	reg := prometheus.NewRegistry()
 	metrics := grpcserver.NewMetrics(reg)
 	cfg := registry.Config{SQLitePath: *sqlitePath, PostgresURL: *pgURL, PostgresSchema: *pgSchema,
-		Logger: logger, Metrics: metrics, Reflection: *reflection, AuthKeys: keys}
+		Logger: logger, Metrics: metrics, Reflection: *reflection, AuthKeys: keys, Criteria: crit}
 	if *redisAddr != "" {
 		r := cache.NewRedis(cache.RedisOptions{Addr: *redisAddr, Prefix: cache.DefaultPrefix})
 		defer r.Close()

@@ -33,6 +33,7 @@ type Server struct {
 	store      *store.Store
 	guard      *auth.Guard
 	invalidate Invalidator
+	criteria   Criteria
 	log        *slog.Logger
 }
 
@@ -47,12 +48,14 @@ type Invalidator interface {
 const Generation = "registry"
 
 // New builds the service. guard checks every call's caller (nil allows
-// everything); inv may be nil when nothing caches registry data.
-func New(s *store.Store, guard *auth.Guard, inv Invalidator, log *slog.Logger) *Server {
+// everything); inv may be nil when nothing caches registry data; crit may
+// be nil when the registry has no connection to the criteria service, and
+// then refuses recognitions (UNAVAILABLE).
+func New(s *store.Store, guard *auth.Guard, inv Invalidator, crit Criteria, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Server{store: s, guard: guard, invalidate: inv, log: log}
+	return &Server{store: s, guard: guard, invalidate: inv, criteria: crit, log: log}
 }
 
 // changed advances the registry generation after a committed write (see

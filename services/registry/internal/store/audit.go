@@ -73,6 +73,23 @@ type recognitionRecord struct {
 	Year               int    `json:"year,omitempty"`
 	RevokedOn          string `json:"revoked_on,omitempty"`
 	RevocationDecision string `json:"revocation_decision,omitempty"`
+	OverrideReason     string `json:"override_reason,omitempty"`
+	UnitType           string `json:"unit_type,omitempty"`
+	// Check is what the decision was checked against; absent on records
+	// made before recognitions were checked.
+	Check *checkRecord `json:"check,omitempty"`
+}
+
+// checkRecord is a recognition's check as the audit trail keeps it.
+type checkRecord struct {
+	Assessment      string   `json:"assessment,omitempty"`
+	AssessedOn      string   `json:"assessed_on,omitempty"`
+	CriteriaMet     int      `json:"criteria_met"`
+	CriteriaCount   int      `json:"criteria_count"`
+	UnmetCriteria   []string `json:"unmet_criteria,omitempty"`
+	UnitsAtLevel    int      `json:"units_at_level,omitempty"`
+	UnitsCounted    int      `json:"units_counted,omitempty"`
+	UnitsMinPercent int      `json:"units_min_percent,omitempty"`
 }
 
 // recognitionAudit is the audit change of a recognition written as after;
@@ -86,7 +103,16 @@ func recognitionAudit(before *unit.Recognition, after unit.Recognition) audit.Ch
 }
 
 func recognitionRecordOf(r unit.Recognition) recognitionRecord {
-	return recognitionRecord{UnitCode: r.UnitCode, Level: r.Level.String(), DecisionNumber: r.DecisionNumber,
+	out := recognitionRecord{UnitCode: r.UnitCode, Level: r.Level.String(), DecisionNumber: r.DecisionNumber,
 		EffectiveDate: r.Valid.From.String(), CriteriaSet: r.CriteriaSet, Year: r.Year,
-		RevokedOn: r.Valid.To.String(), RevocationDecision: r.RevocationNo}
+		RevokedOn: r.Valid.To.String(), RevocationDecision: r.RevocationNo, OverrideReason: r.OverrideReason}
+	if r.UnitType.Valid() {
+		out.UnitType = r.UnitType.String()
+	}
+	if c := r.Check; c.CriteriaCount > 0 {
+		out.Check = &checkRecord{Assessment: c.Assessment, AssessedOn: c.AssessedOn.String(), CriteriaMet: c.CriteriaMet,
+			CriteriaCount: c.CriteriaCount, UnmetCriteria: c.Unmet, UnitsAtLevel: c.UnitsAtLevel, UnitsCounted: c.UnitsCounted,
+			UnitsMinPercent: c.UnitsMinPercent}
+	}
+	return out
 }

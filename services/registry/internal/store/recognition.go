@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/ntmsuite/ntm/platform/audit"
 	"github.com/ntmsuite/ntm/platform/date"
@@ -14,17 +16,24 @@ import (
 	"github.com/ntmsuite/ntm/services/registry/internal/unit"
 )
 
-const recognitionColumns = `r.id, r.unit_code, r.level, r.decision_number, r.effective_date, r.criteria_set, r.year, r.revoked_on, r.revocation_decision`
+const recognitionColumns = `r.id, r.unit_code, r.level, r.decision_number, r.effective_date, r.criteria_set, r.year, r.revoked_on,
+	r.revocation_decision, r.override_reason, r.unit_type, r.check_assessment, r.check_assessed_on, r.check_criteria_met,
+	r.check_criteria_count, r.check_unmet_criteria, r.check_units_at_level, r.check_units_counted, r.check_units_min_percent`
 
 // inForceOn filters recognitions in force on the date bound to $n.
 func inForceOn(n int) string {
 	return fmt.Sprintf("r.effective_date <= $%[1]d AND (r.revoked_on IS NULL OR r.revoked_on > $%[1]d)", n)
 }
 
-func scanRecognition(row db.Scanner) (unit.Recognition, error) {
+// scanRecognition reads recognitionColumns, then extra.
+func scanRecognition(row db.Scanner, extra ...any) (unit.Recognition, error) {
 	var r unit.Recognition
-	var level string
-	if err := row.Scan(&r.ID, &r.UnitCode, &level, &r.DecisionNumber, &r.Valid.From, &r.CriteriaSet, &r.Year, &r.Valid.To, &r.RevocationNo); err != nil {
+	var level, typ, unmet string
+	c := &r.Check
+	dest := append([]any{&r.ID, &r.UnitCode, &level, &r.DecisionNumber, &r.Valid.From, &r.CriteriaSet, &r.Year, &r.Valid.To,
+		&r.RevocationNo, &r.OverrideReason, &typ, &c.Assessment, &c.AssessedOn, &c.CriteriaMet,
+		&c.CriteriaCount, &unmet, &c.UnitsAtLevel, &c.UnitsCounted, &c.UnitsMinPercent}, extra...)
+	if err := row.Scan(dest...); err != nil {
 		return r, err
 	}
 	l, ok := unit.ParseLevel(level)
@@ -32,35 +41,119 @@ func scanRecognition(row db.Scanner) (unit.Recognition, error) {
 		return r, fmt.Errorf("recognition %d has unknown level %q in the database", r.ID, level)
 	}
 	r.Level = l
+	r.UnitType, _ = unit.ParseType(typ) // unspecified for a unit missing on its date, which no check let through
+	if err := json.Unmarshal([]byte(unmet), &c.Unmet); err != nil {
+		return r, fmt.Errorf("recognition %d: unmet criteria: %w", r.ID, err)
+	}
 	return r, nil
 }
 
 func scanRecognitions(rows *sql.Rows, err error) ([]unit.Recognition, error) {
-	return db.ScanAll(rows, err, scanRecognition)
+	return db.ScanAll(rows, err, func(s db.Scanner) (unit.Recognition, error) { return scanRecognition(s) })
 }
 
-// AddRecognition records a recognition of a unit that exists on its effective date.
-func (s *Store) AddRecognition(ctx context.Context, r unit.Recognition) (unit.Recognition, error) {
+// Subject is the unit a recognition would be of, on day d.
+func (s *Store) Subject(ctx context.Context, code string, d date.Date) (unit.Subject, error) {
+	return subjectAt(ctx, s.db, code, d)
+}
+
+func subjectAt(ctx context.Context, q queryer, code string, d date.Date) (unit.Subject, error) {
+	v, err := unitAt(ctx, q, code, d)
+	if errors.Is(err, ErrNotFound) {
+		return unit.Subject{}, nil
+	}
+	if err != nil {
+		return unit.Subject{}, err
+	}
+	anc, err := ancestors(ctx, q, code, d)
+	if err != nil {
+		return unit.Subject{}, err
+	}
+	subj := unit.Subject{Version: v, Exists: true, ProvinceCode: v.Code}
+	if len(anc) > 0 {
+		subj.ProvinceCode = anc[len(anc)-1].Code
+	}
+	return subj, nil
+}
+
+// AddRecognition decides a recognition request (f carries the request, and
+// the set and score the criteria service gave) on the facts read in the
+// same serialised transaction that writes it, so two racing requests of one
+// decision or one level make one row. A retry of a recorded decision
+// returns that record with Retry set, and writes nothing.
+func (s *Store) AddRecognition(ctx context.Context, f unit.RecognitionFacts) (unit.Decision, error) {
+	var dec unit.Decision
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		if err := s.serializeMapWrites(ctx, tx); err != nil {
 			return err
 		}
-		vs, err := versionsOf(ctx, tx, r.UnitCode)
+		req := f.Request
+		var err error
+		if f.Subject, err = subjectAt(ctx, tx, req.UnitCode, req.Valid.From); err != nil {
+			return err
+		}
+		if f.Recognitions, err = scanRecognitions(tx.QueryContext(ctx,
+			`SELECT `+recognitionColumns+` FROM recognitions r WHERE r.unit_code = $1 ORDER BY r.effective_date, r.id`, req.UnitCode)); err != nil {
+			return err
+		}
+		if f.Set != nil && f.Subject.Exists {
+			if rule, ok := f.Set.Rule(req.Level); ok && rule.UnitsMinPercent > 0 {
+				if f.Units, err = unitsAtLevel(ctx, tx, req.UnitCode, req.Valid.From, rule); err != nil {
+					return err
+				}
+			}
+		}
+		if dec, err = unit.DecideRecognition(f); err != nil || dec.Retry {
+			return err
+		}
+		r := &dec.Recognition
+		c := r.Check
+		unmet, err := json.Marshal(nonNil(c.Unmet))
 		if err != nil {
 			return err
 		}
-		v, exists := unit.At(vs, r.Valid.From)
-		if err := unit.CheckRecognition(r, v, exists); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO recognitions (unit_code, level, decision_number, effective_date, criteria_set, year,
+				override_reason, unit_type, check_assessment, check_assessed_on, check_criteria_met, check_criteria_count,
+				check_unmet_criteria, check_units_at_level, check_units_counted, check_units_min_percent)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+			r.UnitCode, r.Level.String(), r.DecisionNumber, r.Valid.From, r.CriteriaSet, r.Year,
+			r.OverrideReason, r.UnitType.String(), c.Assessment, c.AssessedOn, c.CriteriaMet, c.CriteriaCount,
+			string(unmet), c.UnitsAtLevel, c.UnitsCounted, c.UnitsMinPercent).Scan(&r.ID); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO recognitions (unit_code, level, decision_number, effective_date, criteria_set, year)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			r.UnitCode, r.Level.String(), r.DecisionNumber, r.Valid.From, r.CriteriaSet, r.Year).Scan(&r.ID); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, recognitionAudit(nil, r))
+		return audit.Record(ctx, tx, recognitionAudit(nil, *r))
 	})
-	return r, err
+	return dec, err
+}
+
+// nonNil keeps "no unmet criteria" as [] rather than null in the column.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// unitsAtLevel tallies rule's units condition for the unit code on d: the
+// units of rule.UnitsType under it at any depth, and how many of them hold
+// one of rule.UnitsLevels on d.
+func unitsAtLevel(ctx context.Context, q queryer, code string, d date.Date, rule unit.LevelRule) (unit.UnitsTally, error) {
+	args := []any{code, d, rule.UnitsType.String()}
+	marks := make([]string, len(rule.UnitsLevels))
+	for i, l := range rule.UnitsLevels {
+		args = append(args, l.String())
+		marks[i] = fmt.Sprintf("$%d", len(args))
+	}
+	if len(marks) == 0 {
+		marks = []string{"NULL"} // a rule that names no level: nobody holds it
+	}
+	var t unit.UnitsTally
+	rows, err := q.QueryContext(ctx, underCTE(1, 2)+`SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS (
+			SELECT 1 FROM recognitions r WHERE r.unit_code = u.code AND `+inForceOn(2)+` AND r.level IN (`+strings.Join(marks, ", ")+`)
+		) THEN 1 ELSE 0 END), 0)
+		FROM unit_versions u WHERE u.code IN (SELECT code FROM tree) AND u.type = $3 AND `+validOn("u.", 2), args...)
+	err = db.EachRow(rows, err, func(rows *sql.Rows) error { return rows.Scan(&t.Counted, &t.AtLevel) })
+	return t, err
 }
 
 // RevokeRecognition records that a recognition no longer holds from day on.
@@ -93,103 +186,101 @@ func (s *Store) RevokeRecognition(ctx context.Context, unitCode string, id int64
 	return r, err
 }
 
-// RecognitionInForce is a recognition in force on a date, with its unit's type that day.
+// RecognitionInForce is a recognition in force on a date, with its unit's type and name that day.
 type RecognitionInForce struct {
 	unit.Recognition
 	TypeAsOf unit.Type // zero when the unit no longer exists
-	Former   bool      // no longer a commune that day, but a commune under the parent when recognised
+	// Name is the unit's name on the date, or on its last day when it no longer exists.
+	Name   string
+	Former bool // no longer a commune that day, but a commune under the parent when recognised
 }
 
-// RecognitionsUnder lists the recognitions in force on d of parent and the
-// units under it on d (every unit when parent is "": the whole country); with
-// includeFormer, also those of units that were communes under parent when
-// recognised but are not communes on d.
-func (s *Store) RecognitionsUnder(ctx context.Context, parent string, d date.Date, includeFormer bool) ([]RecognitionInForce, error) {
-	under := `r.unit_code IN (SELECT code FROM tree)`
-	if parent == "" {
+// RecognitionsQuery selects recognitions in force on AsOf under Parent.
+type RecognitionsQuery struct {
+	Parent string // "" for the whole country
+	AsOf   date.Date
+	// IncludeFormer adds those of units that were communes under Parent
+	// when recognised but are not communes on AsOf.
+	IncludeFormer bool
+	// EffectiveFrom, when set, keeps recognitions effective on or after it.
+	EffectiveFrom date.Date
+}
+
+// RecognitionsUnder lists the recognitions in force on q.AsOf of q.Parent and
+// the units under it on that day (every unit when Parent is "": the whole
+// country) whose type that day is the type they were recognised with: a
+// commune that became a ward is not a current commune. With IncludeFormer,
+// also those of units that were communes under the parent when recognised
+// but are not communes on AsOf, marked Former.
+func (s *Store) RecognitionsUnder(ctx context.Context, q RecognitionsQuery) ([]RecognitionInForce, error) {
+	under := `(r.unit_code = $1 OR r.unit_code IN (SELECT code FROM tree))`
+	if q.Parent == "" {
 		under = `$1 = ''` // keeps $1 bound; the tree is not needed
 	}
-	rows, err := s.db.QueryContext(ctx, `WITH RECURSIVE tree (code) AS (
-			SELECT CAST($1 AS TEXT)
-			UNION ALL
-			SELECT v.code FROM unit_versions v JOIN tree t ON v.parent_code = t.code WHERE `+validOn("v.", 2)+`
-		)
-		SELECT `+recognitionColumns+`, v.type FROM recognitions r
-		JOIN unit_versions v ON v.code = r.unit_code AND `+validOn("v.", 2)+`
-		WHERE `+under+` AND `+inForceOn(2)+`
-		ORDER BY r.unit_code, r.effective_date`, parent, d)
-	if err != nil {
-		return nil, err
+	args := []any{q.Parent, q.AsOf}
+	if !q.EffectiveFrom.IsZero() {
+		args = append(args, q.EffectiveFrom)
+		under += ` AND r.effective_date >= $3`
 	}
-	var out []RecognitionInForce
-	for rows.Next() {
+	rows, err := s.db.QueryContext(ctx, underCTE(1, 2)+`
+		SELECT `+recognitionColumns+`, v.type, v.name FROM recognitions r
+		JOIN unit_versions v ON v.code = r.unit_code AND v.type = r.unit_type AND `+validOn("v.", 2)+`
+		WHERE `+under+` AND `+inForceOn(2)+`
+		ORDER BY r.unit_code, r.effective_date`, args...)
+	out, err := db.ScanAll(rows, err, func(row db.Scanner) (RecognitionInForce, error) {
 		var rf RecognitionInForce
 		var typ string
-		var level string
-		if err := rows.Scan(&rf.ID, &rf.UnitCode, &level, &rf.DecisionNumber, &rf.Valid.From, &rf.CriteriaSet, &rf.Year, &rf.Valid.To, &rf.RevocationNo, &typ); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		rf.Level, _ = unit.ParseLevel(level)
+		var err error
+		rf.Recognition, err = scanRecognition(row, &typ, &rf.Name)
 		rf.TypeAsOf, _ = unit.ParseType(typ)
-		out = append(out, rf)
+		return rf, err
+	})
+	if err != nil || !q.IncludeFormer {
+		return out, err
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if !includeFormer {
-		return out, nil
-	}
-	former, err := s.formerCommuneRecognitions(ctx, parent, d)
-	if err != nil {
-		return nil, err
-	}
-	// A commune that became a ward under the same parent is in both lists: mark it, don't repeat it.
-	for _, f := range former {
-		if i := slices.IndexFunc(out, func(r RecognitionInForce) bool { return r.ID == f.ID }); i >= 0 {
-			out[i].Former = true
-			continue
-		}
-		out = append(out, f)
-	}
-	return out, nil
+	former, err := s.formerCommuneRecognitions(ctx, q)
+	return append(out, former...), err
 }
 
-// formerCommuneRecognitions finds recognitions still in force on d whose unit
-// is not a commune on d, and keeps those whose unit was a commune under parent
-// (anywhere, for parent "") on its recognition date. There are few such rows, so the ancestry check is in Go.
-func (s *Store) formerCommuneRecognitions(ctx context.Context, parent string, d date.Date) ([]RecognitionInForce, error) {
+// formerCommuneRecognitions finds recognitions still in force on q.AsOf of
+// units recognised as communes that are not communes that day, and keeps
+// those whose unit was under q.Parent (anywhere, for the country) on its
+// recognition date. There are few such rows, so the ancestry check is in Go.
+// None of them is in the current list, which asks the type to be unchanged.
+func (s *Store) formerCommuneRecognitions(ctx context.Context, q RecognitionsQuery) ([]RecognitionInForce, error) {
+	args := []any{q.AsOf}
+	from := ""
+	if !q.EffectiveFrom.IsZero() {
+		args = append(args, q.EffectiveFrom)
+		from = ` AND r.effective_date >= $2`
+	}
 	candidates, err := scanRecognitions(s.db.QueryContext(ctx, `SELECT `+recognitionColumns+` FROM recognitions r
-		WHERE `+inForceOn(1)+` AND NOT EXISTS (
+		WHERE `+inForceOn(1)+from+` AND r.unit_type = 'COMMUNE' AND NOT EXISTS (
 			SELECT 1 FROM unit_versions v WHERE v.code = r.unit_code AND v.type = 'COMMUNE' AND `+validOn("v.", 1)+`)
-		ORDER BY r.unit_code, r.effective_date`, d))
+		ORDER BY r.unit_code, r.effective_date`, args...))
 	if err != nil {
 		return nil, err
 	}
 	var out []RecognitionInForce
 	for _, r := range candidates {
-		then, err := s.UnitAt(ctx, r.UnitCode, r.Valid.From)
-		if errors.Is(err, ErrNotFound) || (err == nil && then.Type != unit.Commune) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if parent != "" {
+		if q.Parent != "" {
 			ancestors, err := s.Ancestors(ctx, r.UnitCode, r.Valid.From)
 			if err != nil {
 				return nil, err
 			}
-			if !slices.ContainsFunc(ancestors, func(v unit.Version) bool { return v.Code == parent }) {
+			if !slices.ContainsFunc(ancestors, func(v unit.Version) bool { return v.Code == q.Parent }) {
 				continue
 			}
 		}
-		rf := RecognitionInForce{Recognition: r, Former: true}
-		if now, err := s.UnitAt(ctx, r.UnitCode, d); err == nil {
-			rf.TypeAsOf = now.Type
-		} else if !errors.Is(err, ErrNotFound) {
+		vs, err := s.Versions(ctx, r.UnitCode)
+		if err != nil {
 			return nil, err
+		}
+		rf := RecognitionInForce{Recognition: r, Former: true}
+		if now, ok := unit.At(vs, q.AsOf); ok {
+			rf.TypeAsOf, rf.Name = now.Type, now.Name
+		} else if len(vs) > 0 {
+			rf.Name = vs[len(vs)-1].Name
 		}
 		out = append(out, rf)
 	}

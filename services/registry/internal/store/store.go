@@ -41,6 +41,17 @@ func validOn(alias string, n int) string {
 	return fmt.Sprintf("%[1]svalid_from <= $%[2]d AND (%[1]svalid_to IS NULL OR %[1]svalid_to > $%[2]d)", alias, n)
 }
 
+// underCTE is a WITH clause naming `tree` the codes of the units under the
+// unit bound to $p (itself excluded) on the date bound to $d, at any depth:
+// the depth changed in 2025, when districts were abolished.
+func underCTE(p, d int) string {
+	return fmt.Sprintf(`WITH RECURSIVE tree (code) AS (
+		SELECT code FROM unit_versions WHERE parent_code = $%[1]d AND %[2]s
+		UNION ALL
+		SELECT v.code FROM unit_versions v JOIN tree t ON v.parent_code = t.code WHERE %[3]s
+	) `, p, validOn("", d), validOn("v.", d))
+}
+
 func scanVersions(rows *sql.Rows, err error) ([]unit.Version, error) {
 	if err != nil {
 		return nil, err
@@ -65,7 +76,11 @@ func scanVersions(rows *sql.Rows, err error) ([]unit.Version, error) {
 
 // UnitAt returns the version of code valid on d.
 func (s *Store) UnitAt(ctx context.Context, code string, d date.Date) (unit.Version, error) {
-	vs, err := scanVersions(s.db.QueryContext(ctx,
+	return unitAt(ctx, s.db, code, d)
+}
+
+func unitAt(ctx context.Context, q queryer, code string, d date.Date) (unit.Version, error) {
+	vs, err := scanVersions(q.QueryContext(ctx,
 		`SELECT `+versionColumns+` FROM unit_versions WHERE code = $1 AND `+validOn("", 2), code, d))
 	if err != nil {
 		return unit.Version{}, err
@@ -116,12 +131,7 @@ func (s *Store) ListUnits(ctx context.Context, q ListQuery) ([]unit.Version, err
 		query = `SELECT ` + versionColumns + ` FROM unit_versions WHERE type = $4 AND ` + validOn("", 1)
 		args = append(args, q.Type.String())
 	default:
-		query = `WITH RECURSIVE tree (code) AS (
-			SELECT code FROM unit_versions WHERE parent_code = $4 AND ` + validOn("", 1) + `
-			UNION ALL
-			SELECT v.code FROM unit_versions v JOIN tree t ON v.parent_code = t.code WHERE ` + validOn("v.", 1) + `
-		)
-		SELECT ` + versionColumns + ` FROM unit_versions
+		query = underCTE(4, 1) + `SELECT ` + versionColumns + ` FROM unit_versions
 		WHERE code IN (SELECT code FROM tree) AND type = $5 AND ` + validOn("", 1)
 		args = append(args, q.Parent, q.Type.String())
 	}
@@ -130,13 +140,17 @@ func (s *Store) ListUnits(ctx context.Context, q ListQuery) ([]unit.Version, err
 
 // Ancestors returns the parents of code on d, nearest first.
 func (s *Store) Ancestors(ctx context.Context, code string, d date.Date) ([]unit.Version, error) {
-	v, err := s.UnitAt(ctx, code, d)
+	return ancestors(ctx, s.db, code, d)
+}
+
+func ancestors(ctx context.Context, q queryer, code string, d date.Date) ([]unit.Version, error) {
+	v, err := unitAt(ctx, q, code, d)
 	if err != nil {
 		return nil, err
 	}
 	var out []unit.Version
 	for v.ParentCode != "" && len(out) < 10 {
-		if v, err = s.UnitAt(ctx, v.ParentCode, d); err != nil {
+		if v, err = unitAt(ctx, q, v.ParentCode, d); err != nil {
 			return nil, fmt.Errorf("parent of %s on %s: %w", code, d, err)
 		}
 		out = append(out, v)

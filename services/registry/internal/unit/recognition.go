@@ -11,15 +11,21 @@ import (
 type Level int
 
 const (
-	Standard Level = iota + 1 // đạt chuẩn nông thôn mới
-	Advanced                  // nông thôn mới nâng cao
-	Model                     // nông thôn mới kiểu mẫu
-	Modern                    // nông thôn mới hiện đại (2026-2030 pilot)
+	Standard  Level = iota + 1 // đạt chuẩn nông thôn mới
+	Advanced                   // nông thôn mới nâng cao
+	Model                      // nông thôn mới kiểu mẫu
+	Modern                     // nông thôn mới hiện đại (2026-2030 pilot)
+	Completed                  // hoàn thành nhiệm vụ xây dựng nông thôn mới (towns, provincial cities, provinces)
 )
 
-var levelNames = map[Level]string{Standard: "STANDARD", Advanced: "ADVANCED", Model: "MODEL", Modern: "MODERN"}
+var levelNames = map[Level]string{Standard: "STANDARD", Advanced: "ADVANCED", Model: "MODEL", Modern: "MODERN", Completed: "COMPLETED"}
 
-func (l Level) String() string { return levelNames[l] }
+func (l Level) String() string {
+	if n, ok := levelNames[l]; ok {
+		return n
+	}
+	return fmt.Sprintf("Level(%d)", int(l))
+}
 
 // ParseLevel reads a level name as stored ("ADVANCED").
 func ParseLevel(s string) (Level, bool) {
@@ -43,26 +49,39 @@ type Recognition struct {
 	CriteriaSet    string
 	Year           int
 	RevocationNo   string
+	// OverrideReason says why the unit was recognised although Check found
+	// it short; empty when it was not.
+	OverrideReason string
+	// Check is what the decision was checked against on its effective date.
+	Check Check
+	// UnitType is the unit's type on the effective date.
+	UnitType Type
+}
+
+// Check is what a recognition was checked against on its effective date,
+// kept with it so that the decision can be read as it was taken.
+type Check struct {
+	// Assessment is the unit's latest assessment under the set on or before
+	// the date (units/{code}/assessments/{id}); empty when there was none.
+	Assessment    string
+	AssessedOn    date.Date
+	CriteriaMet   int
+	CriteriaCount int
+	// Unmet lists the criteria not met, as "code name" ("10 Thu nhập").
+	Unmet []string
+	// The units condition of district and province levels: how many of the
+	// units under the unit of the type the level asks for held one of its
+	// levels, and the share asked (0 when the level asks none).
+	UnitsAtLevel    int
+	UnitsCounted    int
+	UnitsMinPercent int
 }
 
 // Name is the recognition's resource name, units/{code}/recognitions/{id}.
 func (r Recognition) Name() string { return fmt.Sprintf("units/%s/recognitions/%d", r.UnitCode, r.ID) }
 
-// CheckRecognition checks a new recognition against the unit's version on its
-// effective date: only communes and villages are recognised with the commune
-// and village sets.
-func CheckRecognition(r Recognition, unitOnDate Version, exists bool) error {
-	if _, ok := levelNames[r.Level]; !ok {
-		return fault.Invalid("recognition.level", "must be one of STANDARD, ADVANCED, MODEL, MODERN")
-	}
-	if !exists {
-		return fault.Invalid("unit_code", "unit %s does not exist on %s", r.UnitCode, r.Valid.From)
-	}
-	if unitOnDate.Type != Commune && unitOnDate.Type != Village {
-		return fault.Invalid("unit_code", "unit %s is a %s on %s; only communes and villages are recognised", r.UnitCode, unitOnDate.Type, r.Valid.From)
-	}
-	return nil
-}
+// InForceOn reports whether the recognition holds on d.
+func (r Recognition) InForceOn(d date.Date) bool { return r.Valid.Contains(d) }
 
 // CheckRevocation checks that a recognition can be revoked from day on.
 func CheckRevocation(r Recognition, day date.Date) error {

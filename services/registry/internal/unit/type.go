@@ -4,7 +4,10 @@
 // lineage links. It does no I/O: the store hands it the state it needs.
 package unit
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Type is the kind of an administrative unit. Values match the proto enum.
 type Type int
@@ -67,3 +70,6 @@ func (t Type) CanBeChildOf(parent Type) bool {
 	}
 	return false
 }
+
+// Plural names units of type t in a sentence ("communes").
+func (t Type) Plural() string { return strings.ToLower(t.String()) + "s" }

@@ -47,6 +47,12 @@ func Run(t *testing.T, open func(t *testing.T) *db.DB) {
 		t.Parallel()
 		testAudited(t, open(t))
 	})
+	for _, c := range planCases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			c.fn(t, open(t))
+		})
+	}
 }
 
 var d = date.MustParse

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"ConcurrentCertificatesNeverOverlap", testConcurrentCertificates},
 		{"InForceAndExpiryBoundaries", testBoundaries},
 		{"SummaryFactsFixture", testSummaryFixture},
+		{"ProposedToTheCentralCouncil", testProposedCentral},
 		{"ListingAsOfAndPagination", testListing},
 		{"ManyUnitsAcrossChunks", testManyUnits},
 		{"ListedProductsShowTheirStarsOnTheDate", testListedStars},
@@ -87,9 +88,15 @@ func review(t *testing.T, s *store.Store, product store.Product, year int, eligi
 // evaluate records a sheet whose total lies in the band of stars.
 func evaluate(t *testing.T, s *store.Store, product store.Product, year int, on string, stars int) store.Evaluation {
 	t.Helper()
+	return evaluateBy(t, s, product, year, on, "PROVINCE", stars)
+}
+
+// evaluateBy is evaluate by the council of level.
+func evaluateBy(t *testing.T, s *store.Store, product store.Product, year int, on, level string, stars int) store.Evaluation {
+	t.Helper()
 	total := float64(20*stars - 5)
 	e, err := s.CreateEvaluation(context.Background(), store.Evaluation{ProductID: product.ID, Year: year, EvaluatedOn: d(on),
-		CouncilLevel: "PROVINCE", Catalog: "OCOP_148_2023", Total: total, Stars: stars,
+		CouncilLevel: level, Catalog: "OCOP_148_2023", Total: total, Stars: stars,
 		Scores: []store.LineScore{{Code: "A1", Points: total}},
 		Parts:  []store.PartTotal{{Part: "A", Points: total, Max: 100}}})
 	if err != nil {
@@ -679,9 +686,13 @@ func testConcurrentCertificates(t *testing.T, s *store.Store) {
 	}
 }
 
+// centralFives proposes to the central council its own sheets and 5-star
+// sheets of any other council, as the shipped catalogs do throughout.
+var centralFives = store.CentralProposal{Level: "CENTRAL", Windows: []store.StarWindow{{Valid: date.Range{From: d("2019-08-21")}, Stars: []int{5}}}}
+
 func facts(t *testing.T, s *store.Store, units []string, year int, asOf string, days int) store.Facts {
 	t.Helper()
-	f, err := s.SummaryFacts(context.Background(), units, year, d(asOf), days)
+	f, err := s.SummaryFacts(context.Background(), units, year, d(asOf), days, centralFives)
 	if err != nil {
 		t.Fatalf("SummaryFacts(%d, %s, %d): %v", year, asOf, days, err)
 	}
@@ -738,7 +749,7 @@ func testBoundaries(t *testing.T, s *store.Store) {
 			t.Errorf("revoked, as of %s: certified %v, expiring %d; want %d, %d", tc.asOf, f.Certified, f.Expiring, tc.inForce, tc.expiring)
 		}
 	}
-	if _, err := s.SummaryFacts(context.Background(), units, 2025, d("2025-01-01"), -1); err == nil {
+	if _, err := s.SummaryFacts(context.Background(), units, 2025, d("2025-01-01"), -1, centralFives); err == nil {
 		t.Error("SummaryFacts with negative days succeeded")
 	}
 }
@@ -1027,6 +1038,9 @@ func testManyUnits(t *testing.T, s *store.Store) {
 			stars := 3 + i/12%3
 			certify(t, s, evaluate(t, s, prod, 2024, "2024-03-01", stars), "2024-04-01", "2027-04-01")
 			want.Evaluated[stars]++
+			if stars == 5 {
+				want.ProposedCentral++ // a provincial 5-star sheet
+			}
 			want.NewlyCertified[stars]++
 			want.Certified[stars]++
 			groups[group].Certified++
@@ -1045,8 +1059,8 @@ func testManyUnits(t *testing.T, s *store.Store) {
 	if got := facts(t, s, units, 2024, "2024-12-31", 30); !reflect.DeepEqual(got, want) {
 		t.Errorf("SummaryFacts over %d codes =\n%+v\nwant\n%+v", len(units), got, want)
 	}
-	if want.Producers != 301 || want.Certified.Total() != 101 {
-		t.Fatalf("fixture: %d producers, %d certified", want.Producers, want.Certified.Total())
+	if want.Producers != 301 || want.Certified.Total() != 101 || want.ProposedCentral != 33 {
+		t.Fatalf("fixture: %d producers, %d certified, %d proposed", want.Producers, want.Certified.Total(), want.ProposedCentral)
 	}
 	if got := listProducers(t, s, units, "2024-12-31", 0, 1000); !slices.Equal(got, producers) {
 		t.Errorf("ListProducers over %d codes: %d producers, want %d in id order", len(units), len(got), len(producers))

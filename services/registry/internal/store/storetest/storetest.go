@@ -33,6 +33,11 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"ConcurrentChangesOneWins", testConcurrentChanges},
 		{"Ancestors", testAncestors},
 		{"RecognitionsAsOfAndFormer", testRecognitions},
+		{"RecognitionRetryAndSecondInForce", testRecognitionRetry},
+		{"ConcurrentRecognitionsMakeOneRow", testConcurrentRecognitions},
+		{"RecognitionCheckRoundTrips", testRecognitionCheck},
+		{"RecognitionUnitsCondition", testUnitsCondition},
+		{"CountUnits", testCountUnits},
 		{"RacingChangesKeepTheHierarchy", testRacingChanges},
 		{"PathForAccessChecks", testPath},
 	}
@@ -318,104 +323,6 @@ func testAncestors(t *testing.T, s *store.Store) {
 	}
 	if _, err := s.Ancestors(ctx, "1000", d("2000-01-01")); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Ancestors before the unit existed: %v", err)
-	}
-}
-
-func testRecognitions(t *testing.T, s *store.Store) {
-	seed(t, s)
-	ctx := context.Background()
-	recognise := func(code, day string) unit.Recognition {
-		t.Helper()
-		r, err := s.AddRecognition(ctx, unit.Recognition{UnitCode: code, Level: unit.Standard, DecisionNumber: "QĐ " + code,
-			Valid: date.Range{From: d(day)}, CriteriaSet: "NTM_COMMUNE_2016_2020", Year: d(day).Year()})
-		if err != nil {
-			t.Fatalf("AddRecognition(%s): %v", code, err)
-		}
-		return r
-	}
-	recognise("100", "2019-12-01")
-	r101 := recognise("101", "2018-06-01")
-	recognise("103", "2020-06-01")
-	ward := change(unit.KindReclassify, "2022-01-01")
-	ward.Reclassify = &unit.Reclassify{Code: "103", NewType: unit.Ward, NewName: "Phường Tràng Xá"}
-	merge := change(unit.KindMerge, "2025-07-01")
-	merge.Merge = &unit.Merge{Sources: []string{"100", "101"}, NewUnit: &unit.Spec{Code: "150", Name: "Xã Mới", Type: unit.Commune, ParentCode: "19", Field: "m"}}
-	apply(t, s, ward, merge)
-
-	type row struct {
-		code   string
-		typ    unit.Type
-		former bool
-	}
-	under := func(day string, former bool) []row {
-		t.Helper()
-		rs, err := s.RecognitionsUnder(ctx, "19", d(day), former)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []row
-		for _, r := range rs {
-			out = append(out, row{r.UnitCode, r.TypeAsOf, r.Former})
-		}
-		return out
-	}
-	for _, tc := range []struct {
-		day    string
-		former bool
-		want   []row
-	}{
-		{"2019-01-01", false, []row{{"101", unit.Commune, false}}},
-		{"2021-01-01", false, []row{{"100", unit.Commune, false}, {"101", unit.Commune, false}, {"103", unit.Commune, false}}},
-		{"2023-01-01", false, []row{{"100", unit.Commune, false}, {"101", unit.Commune, false}, {"103", unit.Ward, false}}},
-		{"2023-01-01", true, []row{{"100", unit.Commune, false}, {"101", unit.Commune, false}, {"103", unit.Ward, true}}},
-		{"2026-01-01", false, []row{{"103", unit.Ward, false}}},
-		{"2026-01-01", true, []row{{"103", unit.Ward, true}, {"100", 0, true}, {"101", 0, true}}},
-	} {
-		if got := under(tc.day, tc.former); !slices.Equal(got, tc.want) {
-			t.Errorf("RecognitionsUnder(19, %s, former=%v) = %v, want %v", tc.day, tc.former, got, tc.want)
-		}
-	}
-
-	// The whole country (parent ""): another province's commune joins.
-	other := change(unit.KindCreate, "2008-01-01")
-	other.Create = []unit.Spec{spec("20", "Tỉnh Khác", unit.Province, ""), spec("300", "Xã Khác", unit.Commune, "20")}
-	apply(t, s, other)
-	recognise("300", "2020-06-01")
-	country, err := s.RecognitionsUnder(ctx, "", d("2026-01-01"), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, r := range country {
-		got = append(got, r.UnitCode)
-	}
-	if want := []string{"103", "300", "100", "101"}; !slices.Equal(got, want) {
-		t.Errorf("RecognitionsUnder(country, 2026-01-01, former) = %v, want %v", got, want)
-	}
-	if got := under("2026-01-01", true); len(got) != 3 {
-		t.Errorf("province 19 sees another province's recognition: %v", got)
-	}
-
-	if _, err := s.RevokeRecognition(ctx, "101", r101.ID, d("2024-01-01"), "thu hồi 1"); err != nil {
-		t.Fatal(err)
-	}
-	if got := under("2026-01-01", true); len(got) != 2 {
-		t.Errorf("after revoking 101: %v, want 103 and 100", got)
-	}
-	if got := under("2023-06-01", false); len(got) != 3 {
-		t.Errorf("revocation must not change the past: %v", got)
-	}
-	if _, err := s.RevokeRecognition(ctx, "101", r101.ID, d("2024-06-01"), "thu hồi 2"); err == nil {
-		t.Error("revoked twice")
-	}
-	for _, bad := range []unit.Recognition{
-		{UnitCode: "170", Level: unit.Standard, DecisionNumber: "x", Valid: date.Range{From: d("2020-01-01")}},
-		{UnitCode: "100", Level: unit.Standard, DecisionNumber: "x", Valid: date.Range{From: d("2026-01-01")}},
-	} {
-		_, err := s.AddRecognition(ctx, bad)
-		if f, ok := fault.As(err); !ok || f.Violations[0].Field != "unit_code" {
-			t.Errorf("AddRecognition(%s on %s) = %v, want invalid unit_code", bad.UnitCode, bad.Valid.From, err)
-		}
 	}
 }
 

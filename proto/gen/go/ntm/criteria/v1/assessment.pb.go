@@ -78,9 +78,10 @@ func (CriterionStatus) EnumDescriptor() ([]byte, []int) {
 	return file_ntm_criteria_v1_assessment_proto_rawDescGZIP(), []int{0}
 }
 
-// The state of a commune (or village) as of a date: indicator values that the
-// engine compares with the set's thresholds, or a verdict per criterion where
-// an office recorded only that. History is kept; the latest assessment on or
+// The state of a commune, village, district or province as of a date, under
+// the set for the unit's type (wards and townships are never assessed):
+// indicator values that the engine compares with the set's thresholds, or a
+// verdict per criterion where an office recorded only that. History is kept; the latest assessment on or
 // before a date is the one that counts on that date.
 type Assessment struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -91,7 +92,9 @@ type Assessment struct {
 	UnitCode string `protobuf:"bytes,2,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
 	// The date the state was assessed (YYYY-MM-DD).
 	AssessedOn string `protobuf:"bytes,3,opt,name=assessed_on,json=assessedOn,proto3" json:"assessed_on,omitempty"`
-	// Criteria set id; empty picks the set in force on `assessed_on`.
+	// Criteria set id; empty picks the set for the unit's type in force on
+	// `assessed_on` (the province's variant first). A named set must assess
+	// the unit's type.
 	CriteriaSet string `protobuf:"bytes,4,opt,name=criteria_set,json=criteriaSet,proto3" json:"criteria_set,omitempty"`
 	Author      string `protobuf:"bytes,5,opt,name=author,proto3" json:"author,omitempty"`
 	Note        string `protobuf:"bytes,6,opt,name=note,proto3" json:"note,omitempty"`
@@ -358,7 +361,7 @@ func (x *CriterionVerdict) GetStatus() CriterionStatus {
 	return CriterionStatus_CRITERION_STATUS_UNSPECIFIED
 }
 
-// A commune's score: each criterion met or not, what fails and by how much.
+// A unit's score: each criterion met or not, what fails and by how much.
 type Score struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
 	UnitCode    string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`

@@ -472,8 +472,9 @@ func (x *GetScoreRequest) GetCriteriaSet() string {
 type GetAggregateRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// A province, district or commune; "0" for the whole country.
-	UnitCode    string `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
-	AsOf        string `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	UnitCode string `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	AsOf     string `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	// A commune criteria set; empty picks the one in force on `as_of`.
 	CriteriaSet string `protobuf:"bytes,3,opt,name=criteria_set,json=criteriaSet,proto3" json:"criteria_set,omitempty"`
 	// "current" (default) or "reported": see Aggregate.count_mode.
 	CountMode     string `protobuf:"bytes,4,opt,name=count_mode,json=countMode,proto3" json:"count_mode,omitempty"`

@@ -39,7 +39,8 @@ const (
 //
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
-// Criteria sets, assessments of communes, scores and aggregate figures.
+// Criteria sets, assessments of communes, villages, districts and provinces,
+// scores, aggregate figures of communes, and the programme's plans.
 type CriteriaServiceClient interface {
 	// Every loaded criteria set, national and provincial.
 	ListCriteriaSets(ctx context.Context, in *ListCriteriaSetsRequest, opts ...grpc.CallOption) (*ListCriteriaSetsResponse, error)
@@ -50,7 +51,8 @@ type CriteriaServiceClient interface {
 	BatchCreateAssessments(ctx context.Context, in *BatchCreateAssessmentsRequest, opts ...grpc.CallOption) (*BatchCreateAssessmentsResponse, error)
 	// The assessments of a unit recorded on or before `as_of`, newest first.
 	ListAssessments(ctx context.Context, in *ListAssessmentsRequest, opts ...grpc.CallOption) (*ListAssessmentsResponse, error)
-	// A commune's score as of a date, from its latest assessment under the set.
+	// A unit's score as of a date, from its latest assessment under the set
+	// (by default the set for the unit's type in force on `as_of`).
 	GetScore(ctx context.Context, in *GetScoreRequest, opts ...grpc.CallOption) (*Score, error)
 	// The aggregate figures of a unit (commune, district, province, or "0" for
 	// the whole country) as of a date.
@@ -59,8 +61,10 @@ type CriteriaServiceClient interface {
 	// be of the type the level's set assesses; one registration per unit,
 	// level and year (a retry of the same registration returns the first).
 	CreateRegistration(ctx context.Context, in *CreateRegistrationRequest, opts ...grpc.CallOption) (*Registration, error)
-	// The registrations of a year for the units under `parent` on `as_of`
-	// (communes, villages and districts, at any depth), by unit code.
+	// The registrations of a year of `parent` itself and of the units under it
+	// on `as_of` (communes, villages, districts and provinces, at any depth), by
+	// unit code. A unit is looked for among the units of the type it had when
+	// it registered: a commune that has since become a ward is not listed.
 	ListRegistrations(ctx context.Context, in *ListRegistrationsRequest, opts ...grpc.CallOption) (*ListRegistrationsResponse, error)
 	// The kinds of targets offices set, loaded from the catalog.
 	ListTargetKinds(ctx context.Context, in *ListTargetKindsRequest, opts ...grpc.CallOption) (*ListTargetKindsResponse, error)
@@ -227,7 +231,8 @@ func (c *criteriaServiceClient) ListEstimates(ctx context.Context, in *ListEstim
 // All implementations must embed UnimplementedCriteriaServiceServer
 // for forward compatibility.
 //
-// Criteria sets, assessments of communes, scores and aggregate figures.
+// Criteria sets, assessments of communes, villages, districts and provinces,
+// scores, aggregate figures of communes, and the programme's plans.
 type CriteriaServiceServer interface {
 	// Every loaded criteria set, national and provincial.
 	ListCriteriaSets(context.Context, *ListCriteriaSetsRequest) (*ListCriteriaSetsResponse, error)
@@ -238,7 +243,8 @@ type CriteriaServiceServer interface {
 	BatchCreateAssessments(context.Context, *BatchCreateAssessmentsRequest) (*BatchCreateAssessmentsResponse, error)
 	// The assessments of a unit recorded on or before `as_of`, newest first.
 	ListAssessments(context.Context, *ListAssessmentsRequest) (*ListAssessmentsResponse, error)
-	// A commune's score as of a date, from its latest assessment under the set.
+	// A unit's score as of a date, from its latest assessment under the set
+	// (by default the set for the unit's type in force on `as_of`).
 	GetScore(context.Context, *GetScoreRequest) (*Score, error)
 	// The aggregate figures of a unit (commune, district, province, or "0" for
 	// the whole country) as of a date.
@@ -247,8 +253,10 @@ type CriteriaServiceServer interface {
 	// be of the type the level's set assesses; one registration per unit,
 	// level and year (a retry of the same registration returns the first).
 	CreateRegistration(context.Context, *CreateRegistrationRequest) (*Registration, error)
-	// The registrations of a year for the units under `parent` on `as_of`
-	// (communes, villages and districts, at any depth), by unit code.
+	// The registrations of a year of `parent` itself and of the units under it
+	// on `as_of` (communes, villages, districts and provinces, at any depth), by
+	// unit code. A unit is looked for among the units of the type it had when
+	// it registered: a commune that has since become a ward is not listed.
 	ListRegistrations(context.Context, *ListRegistrationsRequest) (*ListRegistrationsResponse, error)
 	// The kinds of targets offices set, loaded from the catalog.
 	ListTargetKinds(context.Context, *ListTargetKindsRequest) (*ListTargetKindsResponse, error)

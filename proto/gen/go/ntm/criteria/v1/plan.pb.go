@@ -127,7 +127,11 @@ type Registration struct {
 	CriteriaSet string   `protobuf:"bytes,9,opt,name=criteria_set,json=criteriaSet,proto3" json:"criteria_set,omitempty"`
 	Gap         *PlanGap `protobuf:"bytes,10,opt,name=gap,proto3" json:"gap,omitempty"`
 	// Server time the registration was recorded (RFC 3339).
-	CreateTime    string `protobuf:"bytes,11,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	CreateTime string `protobuf:"bytes,11,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// Set by the server: the unit's type on `registered_on` (the type whose
+	// set was chosen), so that a list can be counted by type (communes,
+	// villages, districts) without asking the registry.
+	UnitType      v1.UnitType `protobuf:"varint,12,opt,name=unit_type,json=unitType,proto3,enum=ntm.registry.v1.UnitType" json:"unit_type,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -237,6 +241,13 @@ func (x *Registration) GetCreateTime() string {
 		return x.CreateTime
 	}
 	return ""
+}
+
+func (x *Registration) GetUnitType() v1.UnitType {
+	if x != nil {
+		return x.UnitType
+	}
+	return v1.UnitType(0)
 }
 
 // What a unit misses of a set on its latest assessment on or before a date.
@@ -735,7 +746,7 @@ var File_ntm_criteria_v1_plan_proto protoreflect.FileDescriptor
 
 const file_ntm_criteria_v1_plan_proto_rawDesc = "" +
 	"\n" +
-	"\x1antm/criteria/v1/plan.proto\x12\x0fntm.criteria.v1\x1a\x1bbuf/validate/validate.proto\x1a!ntm/registry/v1/recognition.proto\x1a\x1antm/registry/v1/unit.proto\"\xd8\x03\n" +
+	"\x1antm/criteria/v1/plan.proto\x12\x0fntm.criteria.v1\x1a\x1bbuf/validate/validate.proto\x1a!ntm/registry/v1/recognition.proto\x1a\x1antm/registry/v1/unit.proto\"\x90\x04\n" +
 	"\fRegistration\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\x03R\x02id\x124\n" +
@@ -750,7 +761,8 @@ const file_ntm_criteria_v1_plan_proto_rawDesc = "" +
 	"\x03gap\x18\n" +
 	" \x01(\v2\x18.ntm.criteria.v1.PlanGapR\x03gap\x12\x1f\n" +
 	"\vcreate_time\x18\v \x01(\tR\n" +
-	"createTime\"\xd1\x01\n" +
+	"createTime\x126\n" +
+	"\tunit_type\x18\f \x01(\x0e2\x19.ntm.registry.v1.UnitTypeR\bunitType\"\xd1\x01\n" +
 	"\aPlanGap\x12\x1e\n" +
 	"\n" +
 	"assessment\x18\x01 \x01(\tR\n" +
@@ -842,15 +854,16 @@ var file_ntm_criteria_v1_plan_proto_goTypes = []any{
 var file_ntm_criteria_v1_plan_proto_depIdxs = []int32{
 	7, // 0: ntm.criteria.v1.Registration.level:type_name -> ntm.registry.v1.RecognitionLevel
 	2, // 1: ntm.criteria.v1.Registration.gap:type_name -> ntm.criteria.v1.PlanGap
-	3, // 2: ntm.criteria.v1.PlanGap.missing:type_name -> ntm.criteria.v1.MissingCriterion
-	0, // 3: ntm.criteria.v1.TargetKind.measure:type_name -> ntm.criteria.v1.TargetMeasure
-	8, // 4: ntm.criteria.v1.TargetKind.unit_type:type_name -> ntm.registry.v1.UnitType
-	7, // 5: ntm.criteria.v1.TargetKind.levels:type_name -> ntm.registry.v1.RecognitionLevel
-	6, // [6:6] is the sub-list for method output_type
-	6, // [6:6] is the sub-list for method input_type
-	6, // [6:6] is the sub-list for extension type_name
-	6, // [6:6] is the sub-list for extension extendee
-	0, // [0:6] is the sub-list for field type_name
+	8, // 2: ntm.criteria.v1.Registration.unit_type:type_name -> ntm.registry.v1.UnitType
+	3, // 3: ntm.criteria.v1.PlanGap.missing:type_name -> ntm.criteria.v1.MissingCriterion
+	0, // 4: ntm.criteria.v1.TargetKind.measure:type_name -> ntm.criteria.v1.TargetMeasure
+	8, // 5: ntm.criteria.v1.TargetKind.unit_type:type_name -> ntm.registry.v1.UnitType
+	7, // 6: ntm.criteria.v1.TargetKind.levels:type_name -> ntm.registry.v1.RecognitionLevel
+	7, // [7:7] is the sub-list for method output_type
+	7, // [7:7] is the sub-list for method input_type
+	7, // [7:7] is the sub-list for extension type_name
+	7, // [7:7] is the sub-list for extension extendee
+	0, // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_ntm_criteria_v1_plan_proto_init() }

@@ -557,7 +557,7 @@ func (x *RecognitionRow) GetOverrideReason() string {
 type RegistrationSection struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Basis *Basis                 `protobuf:"bytes,1,opt,name=basis,proto3" json:"basis,omitempty"`
-	// Per level: registered, and reached by `as_of`.
+	// Per unit type and level: registered, and reached by `as_of`.
 	ByLevel       []*RegistrationTally   `protobuf:"bytes,2,rep,name=by_level,json=byLevel,proto3" json:"by_level,omitempty"`
 	Rows          []*RegistrationOutcome `protobuf:"bytes,3,rep,name=rows,proto3" json:"rows,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -616,11 +616,14 @@ func (x *RegistrationSection) GetRows() []*RegistrationOutcome {
 }
 
 type RegistrationTally struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Level         string                 `protobuf:"bytes,1,opt,name=level,proto3" json:"level,omitempty"`
-	DisplayName   string                 `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
-	Registered    int32                  `protobuf:"varint,3,opt,name=registered,proto3" json:"registered,omitempty"`
-	Reached       int32                  `protobuf:"varint,4,opt,name=reached,proto3" json:"reached,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Level string                 `protobuf:"bytes,1,opt,name=level,proto3" json:"level,omitempty"`
+	// The level's title for the unit type, e.g. "Thôn đạt chuẩn nông thôn mới".
+	DisplayName string `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	Registered  int32  `protobuf:"varint,3,opt,name=registered,proto3" json:"registered,omitempty"`
+	Reached     int32  `protobuf:"varint,4,opt,name=reached,proto3" json:"reached,omitempty"`
+	// COMMUNE, VILLAGE, DISTRICT or PROVINCE.
+	UnitType      string `protobuf:"bytes,5,opt,name=unit_type,json=unitType,proto3" json:"unit_type,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -683,12 +686,21 @@ func (x *RegistrationTally) GetReached() int32 {
 	return 0
 }
 
+func (x *RegistrationTally) GetUnitType() string {
+	if x != nil {
+		return x.UnitType
+	}
+	return ""
+}
+
 type RegistrationOutcome struct {
-	state       protoimpl.MessageState `protogen:"open.v1"`
-	UnitCode    string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
-	DisplayName string                 `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
-	Level       string                 `protobuf:"bytes,3,opt,name=level,proto3" json:"level,omitempty"`
-	Year        int32                  `protobuf:"varint,4,opt,name=year,proto3" json:"year,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// COMMUNE, VILLAGE, DISTRICT or PROVINCE, on the registration's date.
+	UnitType    string `protobuf:"bytes,12,opt,name=unit_type,json=unitType,proto3" json:"unit_type,omitempty"`
+	UnitCode    string `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	DisplayName string `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	Level       string `protobuf:"bytes,3,opt,name=level,proto3" json:"level,omitempty"`
+	Year        int32  `protobuf:"varint,4,opt,name=year,proto3" json:"year,omitempty"`
 	// Recognised at the level (or above) with an effective date in the
 	// registration's year, up to `as_of`.
 	Reached             bool   `protobuf:"varint,5,opt,name=reached,proto3" json:"reached,omitempty"`
@@ -733,6 +745,13 @@ func (x *RegistrationOutcome) ProtoReflect() protoreflect.Message {
 // Deprecated: Use RegistrationOutcome.ProtoReflect.Descriptor instead.
 func (*RegistrationOutcome) Descriptor() ([]byte, []int) {
 	return file_ntm_report_v1_report_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *RegistrationOutcome) GetUnitType() string {
+	if x != nil {
+		return x.UnitType
+	}
+	return ""
 }
 
 func (x *RegistrationOutcome) GetUnitCode() string {
@@ -1309,15 +1328,17 @@ const file_ntm_report_v1_report_proto_rawDesc = "" +
 	"\x13RegistrationSection\x12*\n" +
 	"\x05basis\x18\x01 \x01(\v2\x14.ntm.report.v1.BasisR\x05basis\x12;\n" +
 	"\bby_level\x18\x02 \x03(\v2 .ntm.report.v1.RegistrationTallyR\abyLevel\x126\n" +
-	"\x04rows\x18\x03 \x03(\v2\".ntm.report.v1.RegistrationOutcomeR\x04rows\"\x86\x01\n" +
+	"\x04rows\x18\x03 \x03(\v2\".ntm.report.v1.RegistrationOutcomeR\x04rows\"\xa3\x01\n" +
 	"\x11RegistrationTally\x12\x14\n" +
 	"\x05level\x18\x01 \x01(\tR\x05level\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12\x1e\n" +
 	"\n" +
 	"registered\x18\x03 \x01(\x05R\n" +
 	"registered\x12\x18\n" +
-	"\areached\x18\x04 \x01(\x05R\areached\"\xf6\x02\n" +
+	"\areached\x18\x04 \x01(\x05R\areached\x12\x1b\n" +
+	"\tunit_type\x18\x05 \x01(\tR\bunitType\"\x93\x03\n" +
 	"\x13RegistrationOutcome\x12\x1b\n" +
+	"\tunit_type\x18\f \x01(\tR\bunitType\x12\x1b\n" +
 	"\tunit_code\x18\x01 \x01(\tR\bunitCode\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12\x14\n" +
 	"\x05level\x18\x03 \x01(\tR\x05level\x12\x12\n" +

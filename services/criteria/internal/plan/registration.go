@@ -1,0 +1,129 @@
+// Package plan is the programme's plans as the offices keep them:
+// registrations of units to reach a level in a year, targets of a unit for a
+// year or a phase, and estimates (dự ước) of year-end results. It checks what
+// a request says against the map and the catalogs it is handed, and works out
+// what a registered unit still misses; it reads and writes nothing itself.
+package plan
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/fault"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+)
+
+// Registration is a unit's registration (đăng ký) to reach Level in Year.
+// There is at most one per unit, level and year.
+type Registration struct {
+	ID       int64
+	UnitCode string
+	// UnitType is the unit's type on RegisteredOn: it chose the set, and
+	// lists look the unit up among units of that type.
+	UnitType       registryv1.UnitType
+	Level          registryv1.RecognitionLevel
+	Year           int
+	RegisteredOn   date.Date
+	DecisionNumber string
+	Note           string
+	// SetCode and Gap are worked out when the registration is recorded and
+	// kept with it: the figures of the day it was approved.
+	SetCode   string
+	Gap       Gap
+	CreatedAt time.Time
+}
+
+// RegistrationName is a registration's resource name, as the API gives it
+// and the audit trail records it.
+func RegistrationName(unitCode string, id int64) string {
+	return fmt.Sprintf("units/%s/registrations/%d", unitCode, id)
+}
+
+// Name is r's resource name.
+func (r Registration) Name() string { return RegistrationName(r.UnitCode, r.ID) }
+
+// CheckRegistration checks what a registration says on its own, before the
+// registry and the catalog are asked. Errors name the request's fields.
+func CheckRegistration(r Registration, today date.Date) error {
+	var vs []fault.Violation
+	if r.RegisteredOn.After(today) {
+		// The gap is read from the assessments up to the date: one still to
+		// come would be computed before the assessments it should see.
+		vs = append(vs, fault.Violation{Field: "registration.registered_on",
+			Description: fmt.Sprintf("%s is in the future: a registration is recorded once the list is approved", r.RegisteredOn)})
+	}
+	if r.Year < r.RegisteredOn.Year() {
+		vs = append(vs, fault.Violation{Field: "registration.year",
+			Description: fmt.Sprintf("%d is before the registration's date %s: a unit registers for the year it registers in or a later one", r.Year, r.RegisteredOn)})
+	}
+	if len(vs) > 0 {
+		return fault.Invalids(vs...)
+	}
+	return nil
+}
+
+// Placement is what the registry and the catalog say of a registration's
+// unit on its date.
+type Placement struct {
+	// Exists is false when the unit does not exist on the date.
+	Exists bool
+	Type   registryv1.UnitType
+	// Assessed is true when some criteria set assesses units of Type (not
+	// wards nor townships).
+	Assessed bool
+	// SetCode is the criteria set assessing units of Type on the date, for
+	// the unit's province; "" when none is in force then. Levels are the
+	// levels it defines.
+	SetCode string
+	Levels  []registryv1.RecognitionLevel
+}
+
+// CheckPlacement checks that r's unit exists on its date, is of a type a
+// criteria set in force then assesses, and that the set defines r's level:
+// a village cannot register as a district would, nor a ward at all.
+func CheckPlacement(r Registration, p Placement) error {
+	switch {
+	case !p.Exists:
+		return fault.Invalid("unit_code", "unit %s does not exist on %s", r.UnitCode, r.RegisteredOn)
+	case !p.Assessed:
+		return fault.Invalid("unit_code", "unit %s is a %s on %s: no criteria set assesses a %s, so it has no level to register for",
+			r.UnitCode, p.Type, r.RegisteredOn, p.Type)
+	case p.SetCode == "":
+		return fault.Invalid("registration.registered_on", "no criteria set for %s units is in force on %s", p.Type, r.RegisteredOn)
+	case !slices.Contains(p.Levels, r.Level):
+		return fault.Invalid("registration.level", "unit %s is a %s on %s, assessed under criteria set %s, which defines %s, not %s",
+			r.UnitCode, p.Type, r.RegisteredOn, p.SetCode, levelList(p.Levels), r.Level)
+	}
+	return nil
+}
+
+// levelList is how a refusal names the levels a set defines: "STANDARD, MODEL".
+func levelList(ls []registryv1.RecognitionLevel) string {
+	if len(ls) == 0 {
+		return "no level"
+	}
+	names := make([]string, len(ls))
+	for i, l := range ls {
+		names[i] = l.String()
+	}
+	return strings.Join(names, ", ")
+}
+
+// SameRegistration reports whether b repeats a: the same request sent again
+// (a retry after a timeout), which gets the first record back. What the
+// server works out (set, gap) is not compared: a retry cannot change it.
+func SameRegistration(a, b Registration) bool {
+	return a.UnitCode == b.UnitCode && a.Level == b.Level && a.Year == b.Year && a.RegisteredOn.Equal(b.RegisteredOn) &&
+		a.DecisionNumber == b.DecisionNumber && a.Note == b.Note
+}
+
+// RegistrationConflict is the refusal of r when existing holds its unit,
+// level and year with other details.
+func RegistrationConflict(existing, r Registration) error {
+	return fault.AlreadyExists("registration", existing.Name(),
+		"unit %s is already registered for %s in %d as %s, with other details; a retry must repeat the first request exactly",
+		r.UnitCode, r.Level, r.Year, existing.Name())
+}

@@ -1,0 +1,101 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/ntmsuite/ntm/platform/auth"
+	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/fault"
+	"github.com/ntmsuite/ntm/platform/period"
+	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	"github.com/ntmsuite/ntm/services/criteria/internal/plan"
+	"github.com/ntmsuite/ntm/services/registry/registryclient"
+)
+
+// CreateTarget records a unit's target for a year or a phase once: a retry
+// gets the first record (200), another target of the same unit, period and
+// kind is refused (409) naming it.
+func (s *Server) CreateTarget(ctx context.Context, req *criteriav1.CreateTargetRequest) (*criteriav1.Target, error) {
+	if err := s.guard.Unit(ctx, auth.Write, req.GetUnitCode()); err != nil {
+		return nil, err
+	}
+	t, err := targetFromProto(req.GetUnitCode(), req.GetTarget())
+	if err != nil {
+		return nil, err
+	}
+	if err := plan.CheckTarget(t, s.targetKind(t.Kind), date.Today()); err != nil {
+		return nil, err
+	}
+	// A unit of the period: one abolished or created within it set targets too.
+	if err := s.unitExists(ctx, t.UnitCode, t.Period.From, t.Period.To); err != nil {
+		return nil, err
+	}
+	saved, created, err := s.plans.CreateTarget(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	if err := answerCreate(ctx, created, plan.SameTarget(saved, t), func() error { return plan.TargetConflict(saved, t) }); err != nil {
+		return nil, err
+	}
+	return targetToProto(saved), nil
+}
+
+// ListTargets lists a unit's targets of one period, or of every period.
+func (s *Server) ListTargets(ctx context.Context, req *criteriav1.ListTargetsRequest) (*criteriav1.ListTargetsResponse, error) {
+	if err := s.guard.Unit(ctx, auth.Read, req.GetUnitCode()); err != nil {
+		return nil, err
+	}
+	var p period.Period
+	if req.GetPeriod() != "" {
+		var err error
+		if p, err = plan.TargetPeriod(req.GetPeriod(), "period"); err != nil {
+			return nil, err
+		}
+	}
+	ts, err := s.plans.ListTargets(ctx, req.GetUnitCode(), p)
+	if err != nil {
+		return nil, err
+	}
+	resp := &criteriav1.ListTargetsResponse{}
+	for _, t := range ts {
+		resp.Targets = append(resp.Targets, targetToProto(t))
+	}
+	return resp, nil
+}
+
+// targetKind is what the checks need of the catalog's kind code; nil when
+// there is none.
+func (s *Server) targetKind(code string) *plan.Kind {
+	k, ok := s.catalog.TargetKind(code)
+	if !ok {
+		return nil
+	}
+	return &plan.Kind{Code: k.Code, ValueUnit: k.ValueUnit}
+}
+
+// unitExists checks that the unit a target or an estimate belongs to exists
+// on one of days, asked in order: bad input naming unit_code when it does
+// not. The whole country exists every day.
+func (s *Server) unitExists(ctx context.Context, code string, days ...date.Date) error {
+	if code == CountryCode {
+		return nil
+	}
+	for _, d := range days {
+		_, err := s.registry.Unit(ctx, code, d)
+		if !errors.Is(err, registryclient.ErrUnitNotFound) {
+			return err
+		}
+	}
+	return fault.Invalid("unit_code", "unit %s does not exist on %s", code, dayList(days))
+}
+
+// dayList is how a refusal names the days a unit was looked for: "2021-01-01 nor on 2025-12-31".
+func dayList(days []date.Date) string {
+	names := make([]string, len(days))
+	for i, d := range days {
+		names[i] = d.String()
+	}
+	return strings.Join(names, " nor on ")
+}

@@ -1,0 +1,489 @@
+package storetest
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ntmsuite/ntm/platform/audit"
+	"github.com/ntmsuite/ntm/platform/auth"
+	"github.com/ntmsuite/ntm/platform/db"
+	"github.com/ntmsuite/ntm/platform/period"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	"github.com/ntmsuite/ntm/services/criteria/internal/plan"
+	"github.com/ntmsuite/ntm/services/criteria/internal/store"
+)
+
+// planCases are the cases of the plans; they read the audit trail from the
+// database, so they are given it rather than a store.
+var planCases = []struct {
+	name string
+	fn   func(*testing.T, *db.DB)
+}{
+	{"RegistrationRoundTrips", testRegistrationRoundTrip},
+	{"RegistrationKeyIsUnitLevelYear", testRegistrationKey},
+	{"RegistrationsListByUnitThenID", testListRegistrations},
+	{"RegisteredTypesOfAYear", testRegisteredTypes},
+	{"TargetKeyAndOrder", testTargets},
+	{"EstimatesLatestPerKindOnOrBeforeAsOf", testEstimates},
+	{"ConcurrentDuplicateCreatesMakeOneRow", testConcurrentDuplicates},
+	{"PlansAreAuditedInTheirTransaction", testPlansAudited},
+	{"PlanConstraints", testPlanConstraints},
+}
+
+const (
+	standard = registryv1.RecognitionLevel_STANDARD
+	advanced = registryv1.RecognitionLevel_ADVANCED
+	commune  = registryv1.UnitType_COMMUNE
+	village  = registryv1.UnitType_VILLAGE
+	district = registryv1.UnitType_DISTRICT
+)
+
+func registration(unit string, level registryv1.RecognitionLevel, year int, on string) plan.Registration {
+	return plan.Registration{UnitCode: unit, UnitType: commune, Level: level, Year: year, RegisteredOn: d(on),
+		DecisionNumber: "245/QĐ-UBND", SetCode: set2016, Gap: plan.Gap{Count: 19}}
+}
+
+func mustPeriod(t *testing.T, s string) period.Period {
+	t.Helper()
+	p, err := period.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func target(t *testing.T, unit, p, kind string, value float64) plan.Target {
+	return plan.Target{UnitCode: unit, Period: mustPeriod(t, p), Kind: kind, Value: value}
+}
+
+func estimate(unit string, year int, kind, on string, value float64) plan.Estimate {
+	return plan.Estimate{UnitCode: unit, Year: year, Kind: kind, EstimatedOn: d(on), Value: value}
+}
+
+// createOnce calls create and fails t on an error or when created is not want.
+func createOnce[T any](t *testing.T, what string, create func(context.Context, T) (T, bool, error), v T, want bool) T {
+	t.Helper()
+	out, created, err := create(context.Background(), v)
+	if err != nil || created != want {
+		t.Fatalf("create %s = created %v, %v; want created %v", what, created, err, want)
+	}
+	return out
+}
+
+// sameWithoutStamp compares two plan rows, CreatedAt compared as instants
+// (time.Time's location and monotonic reading differ between dialects).
+func sameWithoutStamp[T any](t *testing.T, what string, got, want T, stamp func(*T) *time.Time) {
+	t.Helper()
+	g, w := got, want
+	if !stamp(&g).Equal(*stamp(&w)) {
+		t.Errorf("%s created at %v, want %v", what, *stamp(&g), *stamp(&w))
+	}
+	*stamp(&g), *stamp(&w) = time.Time{}, time.Time{}
+	if !reflect.DeepEqual(g, w) {
+		t.Errorf("%s = %+v, want %+v", what, g, w)
+	}
+}
+
+// sameRowsWithoutStamp is sameWithoutStamp for each row of a list.
+func sameRowsWithoutStamp[T any](t *testing.T, what string, got, want []T, stamp func(*T) *time.Time) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s = %+v, want %+v", what, got, want)
+	}
+	for i := range got {
+		sameWithoutStamp(t, fmt.Sprintf("%s, row %d", what, i), got[i], want[i], stamp)
+	}
+}
+
+func regStamp(r *plan.Registration) *time.Time { return &r.CreatedAt }
+func tgtStamp(t *plan.Target) *time.Time       { return &t.CreatedAt }
+func estStamp(e *plan.Estimate) *time.Time     { return &e.CreatedAt }
+
+func listRegistrations(t *testing.T, s *store.Store, q store.RegistrationQuery) []plan.Registration {
+	t.Helper()
+	if q.Limit == 0 {
+		q.Limit = 1000
+	}
+	rs, err := s.ListRegistrations(context.Background(), q)
+	if err != nil {
+		t.Fatalf("ListRegistrations(%+v): %v", q, err)
+	}
+	return rs
+}
+
+func testRegistrationRoundTrip(t *testing.T, database *db.DB) {
+	s := store.New(database)
+	full := plan.Registration{UnitCode: "06002", UnitType: commune, Level: advanced, Year: 2021, RegisteredOn: d("2020-12-20"),
+		DecisionNumber: "3512/QĐ-UBND", Note: "Đăng ký đạt chuẩn nâng cao; đợt 2", SetCode: set2016,
+		Gap: plan.Gap{Assessment: "units/06002/assessments/41", AssessedOn: d("2020-10-31"), Met: 17, Count: 19,
+			Missing: []plan.Criterion{{Code: "10", Name: "Thu nhập"}, {Code: "17", Name: "Môi trường và an toàn thực phẩm"}}}}
+	bare := plan.Registration{UnitCode: "0600201", UnitType: village, Level: standard, Year: 2020, RegisteredOn: d("2020-01-02"),
+		SetCode: "NTM_VILLAGE_2016_2020", Gap: plan.Gap{Count: 2, Missing: []plan.Criterion{{Code: "1", Name: "Tiêu chí 1"}, {Code: "2", Name: "Tiêu chí 2"}}}}
+	before := time.Now().Add(-time.Minute)
+	for _, r := range []plan.Registration{full, bare} {
+		got := createOnce(t, "registration", s.CreateRegistration, r, true)
+		if got.ID <= 0 || got.CreatedAt.Before(before) || got.CreatedAt.After(time.Now().Add(time.Minute)) {
+			t.Errorf("created %+v: want an id and a creation time of now", got)
+		}
+		want := r
+		want.ID, want.CreatedAt = got.ID, got.CreatedAt
+		sameWithoutStamp(t, "created registration", got, want, regStamp)
+		listed := listRegistrations(t, s, store.RegistrationQuery{Year: r.Year, Units: []string{r.UnitCode}})
+		sameRowsWithoutStamp(t, "listed registrations", listed, []plan.Registration{want}, regStamp)
+	}
+}
+
+func testRegistrationKey(t *testing.T, database *db.DB) {
+	s := store.New(database)
+	first := createOnce(t, "first", s.CreateRegistration, registration("100", standard, 2020, "2020-01-15"), true)
+	// Another body under the same key writes nothing and gets the first back.
+	other := registration("100", standard, 2020, "2020-03-01")
+	other.Note, other.UnitType = "Đăng ký lại", village
+	again := createOnce(t, "same key, another body", s.CreateRegistration, other, false)
+	sameWithoutStamp(t, "registration on file", again, first, regStamp)
+	// Any other level, year or unit is another registration.
+	for _, r := range []plan.Registration{
+		registration("100", advanced, 2020, "2020-01-15"),
+		registration("100", standard, 2021, "2020-01-15"),
+		registration("101", standard, 2020, "2020-01-15"),
+	} {
+		if got := createOnce(t, fmt.Sprintf("%s %s %d", r.UnitCode, r.Level, r.Year), s.CreateRegistration, r, true); got.ID == first.ID {
+			t.Errorf("%+v got the id of the first registration", got)
+		}
+	}
+	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Units: []string{"100"}}); len(got) != 2 {
+		t.Errorf("unit 100 has %d registrations for 2020, want 2 (standard and advanced)", len(got))
+	}
+}
+
+func testListRegistrations(t *testing.T, database *db.DB) {
+	s := store.New(database)
+	// More codes than one chunk of the IN list, registered out of order:
+	// the list must still come by unit code, then id, across chunks.
+	var codes []string
+	for i := range 2*db.InChunk + 37 {
+		codes = append(codes, fmt.Sprintf("%05d", 10000+i))
+	}
+	var want []plan.Registration
+	for i := len(codes) - 1; i >= 0; i -= 97 {
+		for _, l := range []registryv1.RecognitionLevel{advanced, standard} {
+			want = append(want, createOnce(t, codes[i], s.CreateRegistration, registration(codes[i], l, 2020, "2020-02-01"), true))
+		}
+	}
+	// Other years and units not asked for are left out.
+	createOnce(t, "another year", s.CreateRegistration, registration(codes[0], standard, 2021, "2020-02-01"), true)
+	createOnce(t, "a unit not asked for", s.CreateRegistration, registration("99999", standard, 2020, "2020-02-01"), true)
+	slices.SortFunc(want, func(a, b plan.Registration) int {
+		if a.UnitCode != b.UnitCode {
+			return cmp.Compare(a.UnitCode, b.UnitCode)
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	// Asked with repeats and in no order.
+	units := append(slices.Clone(codes), codes[5], codes[700])
+	slices.Reverse(units)
+	all := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Units: units})
+	if !slices.Equal(regIDs(all), regIDs(want)) {
+		t.Fatalf("listed %v, want %v", regIDs(all), regIDs(want))
+	}
+	var paged []plan.Registration
+	q := store.RegistrationQuery{Year: 2020, Units: units, Limit: 3}
+	for {
+		page := listRegistrations(t, s, q)
+		paged = append(paged, page...)
+		if len(page) < q.Limit {
+			break
+		}
+		last := page[len(page)-1]
+		q.After = &store.RegistrationCursor{UnitCode: last.UnitCode, ID: last.ID}
+	}
+	if !slices.Equal(regIDs(paged), regIDs(want)) {
+		t.Errorf("paged %v, want %v", regIDs(paged), regIDs(want))
+	}
+	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020}); len(got) != 0 {
+		t.Errorf("no units listed %d registrations", len(got))
+	}
+	if _, err := s.ListRegistrations(context.Background(), store.RegistrationQuery{Year: 2020, Units: codes, Limit: -1}); err == nil {
+		t.Error("a negative limit was accepted")
+	}
+}
+
+func regIDs(rs []plan.Registration) []int64 {
+	out := make([]int64, len(rs))
+	for i, r := range rs {
+		out[i] = r.ID
+	}
+	return out
+}
+
+func testRegisteredTypes(t *testing.T, database *db.DB) {
+	s := store.New(database)
+	vil := registration("1000", standard, 2021, "2021-01-10")
+	vil.UnitType = village
+	dis := registration("172", standard, 2020, "2020-01-10")
+	dis.UnitType = district
+	for _, r := range []plan.Registration{registration("100", standard, 2021, "2021-01-10"), registration("101", standard, 2021, "2021-01-10"), vil, dis} {
+		createOnce(t, r.UnitCode, s.CreateRegistration, r, true)
+	}
+	for year, want := range map[int][]registryv1.UnitType{2021: {commune, village}, 2020: {district}, 2019: nil} {
+		got, err := s.RegisteredTypes(context.Background(), year)
+		slices.Sort(got)
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("RegisteredTypes(%d) = %v, %v; want %v", year, got, err, want)
+		}
+	}
+}
+
+func testTargets(t *testing.T, database *db.DB) {
+	s := store.New(database)
+	ctx := context.Background()
+	full := target(t, "19", "2021", "COMMUNES_STANDARD_NEW", 7)
+	full.DecisionNumber, full.DecidedOn, full.Note = "12/KH-UBND", d("2021-01-14"), "Kế hoạch năm 2021"
+	first := createOnce(t, "target", s.CreateTarget, full, true)
+	want := full
+	want.ID, want.CreatedAt = first.ID, first.CreatedAt
+	sameWithoutStamp(t, "created target", first, want, tgtStamp)
+	// Another value under the same key writes nothing.
+	again := createOnce(t, "same key", s.CreateTarget, target(t, "19", "2021", "COMMUNES_STANDARD_NEW", 8), false)
+	sameWithoutStamp(t, "target on file", again, want, tgtStamp)
+
+	fractional := createOnce(t, "average", s.CreateTarget, target(t, "19", "2021", "AVERAGE_CRITERIA", 13.25), true)
+	phase := createOnce(t, "phase", s.CreateTarget, target(t, "19", "2021-2025", "COMMUNES_STANDARD_NEW", 30), true)
+	longer := createOnce(t, "longer phase", s.CreateTarget, target(t, "19", "2021-2030", "COMMUNES_STANDARD_NEW", 40), true)
+	earlier := createOnce(t, "earlier year", s.CreateTarget, target(t, "19", "2020", "OCOP_3_STARS_NEW", 25), true)
+	oldPhase := createOnce(t, "earlier phase", s.CreateTarget, target(t, "19", "2016-2020", "COMMUNES_STANDARD_PERCENT", 50), true)
+	later := createOnce(t, "later year", s.CreateTarget, target(t, "19", "2022", "COMMUNES_STANDARD_NEW", 5), true)
+	createOnce(t, "another unit", s.CreateTarget, target(t, "170", "2021", "COMMUNES_STANDARD_NEW", 1), true)
+
+	for _, tc := range []struct {
+		period string
+		want   []plan.Target
+	}{
+		// By start, then end: phases after the year they start with.
+		{"", []plan.Target{oldPhase, earlier, fractional, first, phase, longer, later}},
+		{"2021", []plan.Target{fractional, first}},
+		{"2021-2025", []plan.Target{phase}},
+		{"2023", nil},
+	} {
+		var p period.Period
+		if tc.period != "" {
+			p = mustPeriod(t, tc.period)
+		}
+		got, err := s.ListTargets(ctx, "19", p)
+		if err != nil {
+			t.Fatalf("ListTargets(%q): %v", tc.period, err)
+		}
+		sameRowsWithoutStamp(t, fmt.Sprintf("ListTargets(%q)", tc.period), got, tc.want, tgtStamp)
+	}
+}
+
+func testEstimates(t *testing.T, database *db.DB) {
+	s := store.New(database)
+	ctx := context.Background()
+	const total, advancedTotal = "COMMUNES_STANDARD_TOTAL", "COMMUNES_ADVANCED_TOTAL"
+	june := createOnce(t, "june", s.CreateEstimate, estimate("19", 2020, total, "2020-06-30", 103), true)
+	october := plan.Estimate{UnitCode: "19", Year: 2020, Kind: total, EstimatedOn: d("2020-10-31"), Value: 108, Note: "Dự ước đến hết năm 2020"}
+	october = createOnce(t, "october", s.CreateEstimate, october, true)
+	adv := createOnce(t, "advanced", s.CreateEstimate, estimate("19", 2020, advancedTotal, "2020-11-15", 6), true)
+	// The same day again is the same key: nothing written.
+	again := createOnce(t, "same day", s.CreateEstimate, estimate("19", 2020, total, "2020-10-31", 110), false)
+	sameWithoutStamp(t, "estimate on file", again, october, estStamp)
+	// Other years and units do not count.
+	createOnce(t, "next year", s.CreateEstimate, estimate("19", 2021, total, "2020-12-01", 115), true)
+	createOnce(t, "another unit", s.CreateEstimate, estimate("170", 2020, total, "2020-12-01", 30), true)
+
+	for _, tc := range []struct {
+		asOf string
+		want []plan.Estimate
+	}{
+		{"2020-06-29", nil},
+		{"2020-06-30", []plan.Estimate{june}},
+		{"2020-10-30", []plan.Estimate{june}},
+		{"2020-10-31", []plan.Estimate{october}},
+		{"2021-06-30", []plan.Estimate{adv, october}},
+	} {
+		got, err := s.ListEstimates(ctx, "19", 2020, d(tc.asOf))
+		if err != nil {
+			t.Fatalf("ListEstimates(%s): %v", tc.asOf, err)
+		}
+		sameRowsWithoutStamp(t, "ListEstimates("+tc.asOf+")", got, tc.want, estStamp)
+	}
+}
+
+// Several replicas receiving the same create at once (a client retrying
+// against a load balancer) leave one row: one writer creates it, the others
+// get it back, whatever their bodies say.
+func testConcurrentDuplicates(t *testing.T, database *db.DB) {
+	s := store.New(database)
+	const writers = 8
+	race := func(what string, create func(i int) (int64, bool, error)) {
+		t.Helper()
+		ids := make([]int64, writers)
+		created := make([]bool, writers)
+		errs := make([]error, writers)
+		var wg sync.WaitGroup
+		for i := range writers {
+			wg.Go(func() { ids[i], created[i], errs[i] = create(i) })
+		}
+		wg.Wait()
+		wins := 0
+		for i := range writers {
+			if errs[i] != nil {
+				t.Fatalf("%s, writer %d: %v", what, i, errs[i])
+			}
+			if created[i] {
+				wins++
+			}
+			if ids[i] != ids[0] {
+				t.Errorf("%s: writers got ids %v, want one", what, ids)
+			}
+		}
+		if wins != 1 {
+			t.Errorf("%s: %d writers created a row, want 1", what, wins)
+		}
+	}
+	ctx := context.Background()
+	race("registration", func(i int) (int64, bool, error) {
+		r := registration("100", standard, 2020, fmt.Sprintf("2020-01-%02d", i+1))
+		out, created, err := s.CreateRegistration(ctx, r)
+		return out.ID, created, err
+	})
+	race("target", func(i int) (int64, bool, error) {
+		out, created, err := s.CreateTarget(ctx, target(t, "19", "2021", "COMMUNES_STANDARD_NEW", float64(i)))
+		return out.ID, created, err
+	})
+	race("estimate", func(i int) (int64, bool, error) {
+		out, created, err := s.CreateEstimate(ctx, estimate("19", 2020, "COMMUNES_STANDARD_TOTAL", "2020-10-31", float64(100+i)))
+		return out.ID, created, err
+	})
+	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Units: []string{"100"}}); len(got) != 1 {
+		t.Errorf("%d registrations recorded, want 1", len(got))
+	}
+	if got, err := s.ListTargets(ctx, "19", period.Period{}); err != nil || len(got) != 1 {
+		t.Errorf("%d targets recorded (%v), want 1", len(got), err)
+	}
+	if got, err := s.ListEstimates(ctx, "19", 2020, d("2020-12-31")); err != nil || len(got) != 1 {
+		t.Errorf("%d estimates recorded (%v), want 1", len(got), err)
+	}
+	if events, err := audit.List(ctx, database, audit.Filter{}); err != nil || len(events) != 3 {
+		t.Errorf("%d audit events (%v), want one per row", len(events), err)
+	}
+}
+
+// Each plan created leaves one entry, by its caller, in its transaction; a
+// create that finds its key taken leaves none, and one whose entry cannot
+// be written leaves no row either.
+func testPlansAudited(t *testing.T, database *db.DB) {
+	s := store.New(database)
+	officer := auth.Identity{Subject: "vpdp@thainguyen", Role: auth.ProvinceOfficer, Unit: "19"}
+	ctx := auth.NewContext(context.Background(), officer)
+	r, _, err := s.CreateRegistration(ctx, registration("100", standard, 2020, "2020-01-15"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, _, err := s.CreateTarget(ctx, target(t, "19", "2020", "COMMUNES_STANDARD_NEW", 5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _, err := s.CreateEstimate(ctx, estimate("19", 2020, "COMMUNES_STANDARD_TOTAL", "2020-10-31", 108))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Retries: no entry.
+	createOnce(t, "registration again", s.CreateRegistration, registration("100", standard, 2020, "2020-01-15"), false)
+	createOnce(t, "target again", s.CreateTarget, target(t, "19", "2020", "COMMUNES_STANDARD_NEW", 5), false)
+	createOnce(t, "estimate again", s.CreateEstimate, estimate("19", 2020, "COMMUNES_STANDARD_TOTAL", "2020-10-31", 108), false)
+
+	refuseAuditOf(t, database, "666")
+	if _, _, err := s.CreateRegistration(ctx, registration("666", standard, 2020, "2020-01-15")); err == nil {
+		t.Error("a registration was recorded although its audit entry was refused")
+	}
+	if _, _, err := s.CreateTarget(ctx, target(t, "666", "2020", "COMMUNES_STANDARD_NEW", 1)); err == nil {
+		t.Error("a target was recorded although its audit entry was refused")
+	}
+	if _, _, err := s.CreateEstimate(ctx, estimate("666", 2020, "COMMUNES_STANDARD_TOTAL", "2020-10-31", 1)); err == nil {
+		t.Error("an estimate was recorded although its audit entry was refused")
+	}
+	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Units: []string{"666"}}); len(got) != 0 {
+		t.Errorf("unit 666 has %d registrations from a create whose audit failed", len(got))
+	}
+	if got, _ := s.ListTargets(context.Background(), "666", period.Period{}); len(got) != 0 {
+		t.Errorf("unit 666 has %d targets from a create whose audit failed", len(got))
+	}
+	if got, _ := s.ListEstimates(context.Background(), "666", 2020, d("2020-12-31")); len(got) != 0 {
+		t.Errorf("unit 666 has %d estimates from a create whose audit failed", len(got))
+	}
+
+	events, err := audit.List(context.Background(), database, audit.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		resource, unit string
+		after          map[string]any
+	}{
+		{r.Name(), "100", map[string]any{"id": float64(r.ID), "unit_code": "100", "unit_type": "COMMUNE", "level": "STANDARD", "year": float64(2020),
+			"registered_on": "2020-01-15", "decision_number": "245/QĐ-UBND", "set_code": set2016}},
+		{tg.Name(), "19", map[string]any{"id": float64(tg.ID), "period": "2020", "kind": "COMMUNES_STANDARD_NEW", "value": float64(5), "decided_on": ""}},
+		{e.Name(), "19", map[string]any{"id": float64(e.ID), "year": float64(2020), "kind": "COMMUNES_STANDARD_TOTAL", "value": float64(108), "estimated_on": "2020-10-31"}},
+	}
+	if len(events) != len(want) {
+		t.Fatalf("%d audit events, want %d: %+v", len(events), len(want), events)
+	}
+	for i, ev := range events {
+		w := want[i]
+		if ev.Resource != w.resource || ev.Unit != w.unit || ev.Before != "" || ev.Actor != officer.Subject || ev.ActorRole != string(officer.Role) {
+			t.Errorf("event %d = %+v, want the creation of %s by %s", i, ev, w.resource, officer.Subject)
+		}
+		var after map[string]any
+		if err := json.Unmarshal([]byte(ev.After), &after); err != nil {
+			t.Fatalf("event %d after = %s: %v", i, ev.After, err)
+		}
+		for k, v := range w.after {
+			if !reflect.DeepEqual(after[k], v) {
+				t.Errorf("event %d after[%s] = %v, want %v", i, k, after[k], v)
+			}
+		}
+	}
+	var reg struct {
+		Gap struct {
+			Count int `json:"count"`
+		} `json:"gap"`
+	}
+	if err := json.Unmarshal([]byte(events[0].After), &reg); err != nil || reg.Gap.Count != 19 {
+		t.Errorf("the registration's entry holds gap %+v (%v), want its 19 criteria", reg.Gap, err)
+	}
+}
+
+// The database refuses what the domain refuses, should a caller skip it.
+func testPlanConstraints(t *testing.T, database *db.DB) {
+	s := store.New(database)
+	ctx := context.Background()
+	for name, r := range map[string]plan.Registration{
+		"a year before the registration": registration("100", standard, 2019, "2020-01-15"),
+		"no unit":                        registration("", standard, 2020, "2020-01-15"),
+	} {
+		if _, _, err := s.CreateRegistration(ctx, r); err == nil {
+			t.Errorf("registration with %s recorded", name)
+		}
+	}
+	if _, _, err := s.CreateTarget(ctx, target(t, "19", "2020", "COMMUNES_STANDARD_NEW", -1)); err == nil {
+		t.Error("negative target recorded")
+	}
+	if _, _, err := s.CreateEstimate(ctx, estimate("19", 2020, "COMMUNES_STANDARD_TOTAL", "2021-01-01", 1)); err == nil {
+		t.Error("estimate made after its year recorded")
+	}
+	if _, _, err := s.CreateEstimate(ctx, estimate("19", 2020, "", "2020-10-01", 1)); err == nil {
+		t.Error("estimate without a kind recorded")
+	}
+	if events, err := audit.List(ctx, database, audit.Filter{}); err != nil || len(events) != 0 {
+		t.Errorf("refused rows left %d audit events (%v)", len(events), err)
+	}
+}
