@@ -159,7 +159,11 @@ func estimate(year int32, kind string, value float64, on string) *criteriav1.Est
 }
 
 func registration(unit string, level registryv1.RecognitionLevel, year int32, on, set string) *criteriav1.Registration {
-	return &criteriav1.Registration{UnitCode: unit, Level: level, Year: year, RegisteredOn: on, CriteriaSet: set}
+	typ := commune
+	if set == villageSet {
+		typ = village
+	}
+	return &criteriav1.Registration{UnitCode: unit, UnitType: typ, Level: level, Year: year, RegisteredOn: on, CriteriaSet: set}
 }
 
 // scoreMissing is a score of a commune under the commune set meeting all

@@ -95,10 +95,10 @@ func (in *Inputs) registrationSection() *reportv1.RegistrationSection {
 		set := in.Sets[reg.GetCriteriaSet()]
 		row := in.outcome(reg, set)
 		s.Rows = append(s.Rows, row)
-		k := key{set.GetUnitType(), reg.GetLevel()}
+		k := key{reg.GetUnitType(), reg.GetLevel()}
 		t := tallies[k]
 		if t == nil {
-			t = &reportv1.RegistrationTally{Level: reg.GetLevel().String(), DisplayName: levelName(set, reg.GetLevel())}
+			t = &reportv1.RegistrationTally{UnitType: reg.GetUnitType().String(), Level: reg.GetLevel().String(), DisplayName: levelName(set, reg.GetLevel())}
 			tallies[k] = t
 		}
 		t.Registered++
@@ -126,8 +126,8 @@ func (in *Inputs) registrationSection() *reportv1.RegistrationSection {
 // outcome is whether reg reached its level, and what the unit still
 // misses when it did not.
 func (in *Inputs) outcome(reg *criteriav1.Registration, set *criteriav1.CriteriaSet) *reportv1.RegistrationOutcome {
-	row := &reportv1.RegistrationOutcome{UnitCode: reg.GetUnitCode(), DisplayName: in.UnitNames[reg.GetUnitCode()],
-		Level: reg.GetLevel().String(), Year: reg.GetYear()}
+	row := &reportv1.RegistrationOutcome{UnitType: reg.GetUnitType().String(), UnitCode: reg.GetUnitCode(),
+		DisplayName: in.UnitNames[reg.GetUnitCode()], Level: reg.GetLevel().String(), Year: reg.GetYear()}
 	if rec := Reached(reg, in.Recognitions, set, in.AsOf); rec != nil {
 		row.Reached, row.RecognitionDecision, row.RecognisedOn = true, rec.GetDecisionNumber(), rec.GetEffectiveDate()
 		return row

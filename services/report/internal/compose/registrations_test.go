@@ -13,7 +13,7 @@ import (
 func outcomeLines(rows []*reportv1.RegistrationOutcome) []string {
 	var out []string
 	for _, r := range rows {
-		s := fmt.Sprintf("%d %s %s %s", r.GetYear(), r.GetUnitCode(), r.GetDisplayName(), r.GetLevel())
+		s := fmt.Sprintf("%d %s %s %s %s", r.GetYear(), r.GetUnitType(), r.GetUnitCode(), r.GetDisplayName(), r.GetLevel())
 		if r.GetReached() {
 			s += fmt.Sprintf(": reached by %s on %s", r.GetRecognitionDecision(), r.GetRecognisedOn())
 		} else {
@@ -27,7 +27,7 @@ func outcomeLines(rows []*reportv1.RegistrationOutcome) []string {
 func tallyLines(ts []*reportv1.RegistrationTally) []string {
 	var out []string
 	for _, t := range ts {
-		out = append(out, fmt.Sprintf("%s %q: %d/%d", t.GetLevel(), t.GetDisplayName(), t.GetReached(), t.GetRegistered()))
+		out = append(out, fmt.Sprintf("%s %s %q: %d/%d", t.GetUnitType(), t.GetLevel(), t.GetDisplayName(), t.GetReached(), t.GetRegistered()))
 	}
 	return out
 }
@@ -43,17 +43,17 @@ func TestRegistrationsAndWhatTheUnreachedMiss(t *testing.T) {
 		all19 = append(all19, c.GetCode()+" "+c.GetDisplayName())
 	}
 	equalLines(t, "rows", outcomeLines(s.GetRows()), []string{
-		"2020 102 Xã Phú Thượng STANDARD: reached by 102/QĐ-UBND on 2020-03-10",
-		"2020 103 Xã La Hiên STANDARD: reached by 103/QĐ-UBND on 2020-06-01",
-		`2020 104 Xã Dân Tiến STANDARD: not reached, 17/19 on "2020-10-31", missing 10 Thu nhập, 17 Môi trường`,
-		`2020 105 Xã Bình Long STANDARD: not reached, 0/19 on "", missing ` + strings.Join(all19, ", "),
-		"2020 106 Xã Tràng Xá ADVANCED: reached by 2106/QĐ-UBND on 2020-10-20",
-		"2020 301 Xóm Làng Lai STANDARD: reached by 301/QĐ-UBND on 2020-02-01",
+		"2020 COMMUNE 102 Xã Phú Thượng STANDARD: reached by 102/QĐ-UBND on 2020-03-10",
+		"2020 COMMUNE 103 Xã La Hiên STANDARD: reached by 103/QĐ-UBND on 2020-06-01",
+		`2020 COMMUNE 104 Xã Dân Tiến STANDARD: not reached, 17/19 on "2020-10-31", missing 10 Thu nhập, 17 Môi trường`,
+		`2020 COMMUNE 105 Xã Bình Long STANDARD: not reached, 0/19 on "", missing ` + strings.Join(all19, ", "),
+		"2020 COMMUNE 106 Xã Tràng Xá ADVANCED: reached by 2106/QĐ-UBND on 2020-10-20",
+		"2020 VILLAGE 301 Xóm Làng Lai STANDARD: reached by 301/QĐ-UBND on 2020-02-01",
 	})
 	equalLines(t, "by level", tallyLines(s.GetByLevel()), []string{
-		`STANDARD "Xã đạt chuẩn nông thôn mới": 2/4`,
-		`ADVANCED "Xã đạt chuẩn nông thôn mới nâng cao": 1/1`,
-		`STANDARD "Thôn đạt chuẩn nông thôn mới": 1/1`,
+		`COMMUNE STANDARD "Xã đạt chuẩn nông thôn mới": 2/4`,
+		`COMMUNE ADVANCED "Xã đạt chuẩn nông thôn mới nâng cao": 1/1`,
+		`VILLAGE STANDARD "Thôn đạt chuẩn nông thôn mới": 1/1`,
 	})
 }
 
@@ -64,9 +64,9 @@ func TestRegistrationsAsOfMidYear(t *testing.T) {
 	in.Registrations = append(in.Registrations, registration("107", standard, 2020, "2020-04-02", communeSet))
 	s := Compose(in).GetRegistrations()
 	equalLines(t, "by level", tallyLines(s.GetByLevel()), []string{
-		`STANDARD "Xã đạt chuẩn nông thôn mới": 1/4`,
-		`ADVANCED "Xã đạt chuẩn nông thôn mới nâng cao": 0/1`,
-		`STANDARD "Thôn đạt chuẩn nông thôn mới": 1/1`,
+		`COMMUNE STANDARD "Xã đạt chuẩn nông thôn mới": 1/4`,
+		`COMMUNE ADVANCED "Xã đạt chuẩn nông thôn mới nâng cao": 0/1`,
+		`VILLAGE STANDARD "Thôn đạt chuẩn nông thôn mới": 1/1`,
 	})
 }
 

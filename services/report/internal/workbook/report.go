@@ -74,17 +74,18 @@ func recognitionSheet(b *book, r *reportv1.Report) {
 
 func registrationSheet(b *book, r *reportv1.Report) {
 	sec := r.GetRegistrations()
-	s := b.newSheet(SheetRegistrations, []float64{5, 30, 14, 30, 14, 11, 16, 12, 14, 10, 10, 45}, "Biểu 02. Kết quả thực hiện đăng ký đạt chuẩn nông thôn mới", withNote(heading(r), sec.GetBasis().GetNote())...)
-	s.header("TT", "Mức đăng ký", "Mã mức", "Số đơn vị đăng ký", "Số đơn vị đạt", "Tỷ lệ đạt (%)")
+	s := b.newSheet(SheetRegistrations, []float64{5, 12, 30, 14, 30, 14, 11, 16, 12, 14, 10, 10, 45}, "Biểu 02. Kết quả thực hiện đăng ký đạt chuẩn nông thôn mới", withNote(heading(r), sec.GetBasis().GetNote())...)
+	s.header("TT", "Cấp đơn vị", "Mức đăng ký", "Mã mức", "Số đơn vị đăng ký", "Số đơn vị đạt", "Tỷ lệ đạt (%)")
 	for i, t := range sec.GetByLevel() {
 		rate := 0.0
 		if t.GetRegistered() > 0 {
 			rate = vn.Round2(100 * float64(t.GetReached()) / float64(t.GetRegistered()))
 		}
-		s.tableRow(integer(i+1), text(orCode(t.GetDisplayName(), t.GetLevel())), text(t.GetLevel()), integer(t.GetRegistered()), integer(t.GetReached()), percent(rate))
+		s.tableRow(integer(i+1), text(unitTypeNames[t.GetUnitType()]), text(orCode(t.GetDisplayName(), t.GetLevel())), text(t.GetLevel()),
+			integer(t.GetRegistered()), integer(t.GetReached()), percent(rate))
 	}
 	s.caption("Chi tiết các đơn vị đăng ký")
-	s.header("TT", "Năm đăng ký", "Mã đơn vị", "Tên đơn vị",
+	s.header("TT", "Năm đăng ký", "Cấp", "Mã đơn vị", "Tên đơn vị",
 		"Mức đăng ký", "Kết quả", "Số quyết định công nhận", "Ngày công nhận",
 		"Ngày đánh giá gần nhất", "Số tiêu chí đạt", "Tổng số tiêu chí",
 		"Tiêu chí còn thiếu")
@@ -102,7 +103,7 @@ func registrationSheet(b *book, r *reportv1.Report) {
 			}
 			missing += m
 		}
-		s.tableRow(integer(i+1), integer(o.GetYear()), text(o.GetUnitCode()), text(o.GetDisplayName()), text(o.GetLevel()), text(result),
+		s.tableRow(integer(i+1), integer(o.GetYear()), text(unitTypeNames[o.GetUnitType()]), text(o.GetUnitCode()), text(o.GetDisplayName()), text(o.GetLevel()), text(result),
 			text(o.GetRecognitionDecision()), text(vn.Date(o.GetRecognisedOn())), text(vn.Date(o.GetAssessedOn())), met, count, text(missing))
 	}
 }

@@ -44,10 +44,10 @@ func report() *reportv1.Report {
 			Decided: []*reportv1.RecognitionRow{{UnitCode: "06002", DisplayName: "Xã Phú Thượng", UnitType: "COMMUNE", Level: "STANDARD",
 				DecisionNumber: "2345/QĐ-UBND", EffectiveDate: "2020-03-10", CriteriaSet: "NTM_COMMUNE_2016_2020", OverrideReason: "Thu nhập đạt 98%"}}},
 		Registrations: &reportv1.RegistrationSection{Basis: basis("Đăng ký của năm 2020."),
-			ByLevel: []*reportv1.RegistrationTally{{Level: "STANDARD", DisplayName: "Xã đạt chuẩn nông thôn mới", Registered: 3, Reached: 2}},
+			ByLevel: []*reportv1.RegistrationTally{{UnitType: "COMMUNE", Level: "STANDARD", DisplayName: "Xã đạt chuẩn nông thôn mới", Registered: 3, Reached: 2}},
 			Rows: []*reportv1.RegistrationOutcome{
-				{UnitCode: "06002", DisplayName: "Xã Phú Thượng", Level: "STANDARD", Year: 2020, Reached: true, RecognitionDecision: "2345/QĐ-UBND", RecognisedOn: "2020-03-10"},
-				{UnitCode: "06005", DisplayName: "Xã La Hiên", Level: "STANDARD", Year: 2020, AssessedOn: "2020-10-31", CriteriaMet: 17, CriteriaCount: 19, Missing: []string{"10 Thu nhập", "17 Môi trường"}},
+				{UnitType: "COMMUNE", UnitCode: "06002", DisplayName: "Xã Phú Thượng", Level: "STANDARD", Year: 2020, Reached: true, RecognitionDecision: "2345/QĐ-UBND", RecognisedOn: "2020-03-10"},
+				{UnitType: "COMMUNE", UnitCode: "06005", DisplayName: "Xã La Hiên", Level: "STANDARD", Year: 2020, AssessedOn: "2020-10-31", CriteriaMet: 17, CriteriaCount: 19, Missing: []string{"10 Thu nhập", "17 Môi trường"}},
 			}},
 		Targets: &reportv1.TargetSection{Basis: basis("Chỉ tiêu kế hoạch năm 2020."),
 			Rows: []*reportv1.TargetResult{
@@ -211,12 +211,12 @@ func TestReportCellsHoldTheReportsFigures(t *testing.T) {
 	}
 
 	row, _ = o.find(SheetRegistrations, "06005")
-	if o.text(SheetRegistrations, row, 6) != "Chưa đạt" || o.text(SheetRegistrations, row, 12) != "10 Thu nhập; 17 Môi trường" {
-		t.Errorf("unreached registration: %q %q", o.text(SheetRegistrations, row, 6), o.text(SheetRegistrations, row, 12))
+	if o.text(SheetRegistrations, row, 3) != "Xã" || o.text(SheetRegistrations, row, 7) != "Chưa đạt" || o.text(SheetRegistrations, row, 13) != "10 Thu nhập; 17 Môi trường" {
+		t.Errorf("unreached registration: %q %q %q", o.text(SheetRegistrations, row, 3), o.text(SheetRegistrations, row, 7), o.text(SheetRegistrations, row, 13))
 	}
-	o.wantNumber(SheetRegistrations, row, 10, 17, fmtInteger)
+	o.wantNumber(SheetRegistrations, row, 11, 17, fmtInteger)
 	row, _ = o.find(SheetRegistrations, "Xã đạt chuẩn nông thôn mới")
-	o.wantNumber(SheetRegistrations, row, 6, 0.6667, fmtPercent)
+	o.wantNumber(SheetRegistrations, row, 7, 0.6667, fmtPercent)
 
 	row, _ = o.find(SheetTargets, "COMMUNES_STANDARD_NEW")
 	o.wantNumber(SheetTargets, row, 6, 5, fmtDecimal)
