@@ -83,9 +83,14 @@ func printReport(out io.Writer, r *reportv1.Report) error {
 	for _, t := range r.GetRegistrations().GetByLevel() {
 		fmt.Fprintf(w, "%s\t%d\t%d\n", cmp.Or(t.GetDisplayName(), t.GetLevel()), t.GetReached(), t.GetRegistered())
 	}
+	// Lines without a tab stand outside the table's columns.
 	for _, o := range r.GetRegistrations().GetRows() {
-		if !o.GetReached() {
-			fmt.Fprintf(w, "  not reached: %s %s (%d/%d, missing %s)\t\t\n", o.GetUnitCode(), o.GetDisplayName(), o.GetCriteriaMet(), o.GetCriteriaCount(), strings.Join(o.GetMissing(), ", "))
+		switch {
+		case o.GetReached():
+		case len(o.GetMissing()) == 0:
+			fmt.Fprintf(w, "  not reached: %s %s %s (meets all %d criteria, not recognised yet)\n", o.GetUnitCode(), o.GetDisplayName(), o.GetLevel(), o.GetCriteriaCount())
+		default:
+			fmt.Fprintf(w, "  not reached: %s %s %s (%d/%d, missing %s)\n", o.GetUnitCode(), o.GetDisplayName(), o.GetLevel(), o.GetCriteriaMet(), o.GetCriteriaCount(), strings.Join(o.GetMissing(), ", "))
 		}
 	}
 
@@ -97,9 +102,11 @@ func printReport(out io.Writer, r *reportv1.Report) error {
 			result = fmt.Sprint(t.GetResult())
 		}
 		fmt.Fprintf(w, "%s\t%v\t%s\t%v\t%s\n", t.GetDisplayName(), t.GetTarget(), result, t.GetPercentOfPlan(), t.GetStatus())
-		fmt.Fprintf(w, "  %s\t\t\t\t\n", t.GetSummary())
+	}
+	for _, t := range r.GetTargets().GetRows() {
+		fmt.Fprintf(w, "  - %s: %s\n", t.GetDisplayName(), t.GetSummary())
 		if t.GetHasEstimate() {
-			fmt.Fprintf(w, "  %s (estimate of %s)\t\t\t\t\n", t.GetEstimateSummary(), t.GetEstimatedOn())
+			fmt.Fprintf(w, "    %s (estimate of %s)\n", t.GetEstimateSummary(), t.GetEstimatedOn())
 		}
 	}
 

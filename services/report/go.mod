@@ -11,6 +11,9 @@ replace (
 require (
 	github.com/ntmsuite/ntm/platform v0.0.0-00010101000000-000000000000
 	github.com/ntmsuite/ntm/proto/gen/go v0.0.0-00010101000000-000000000000
+	github.com/ntmsuite/ntm/services/criteria v0.0.0-00010101000000-000000000000
+	github.com/ntmsuite/ntm/services/funding v0.0.0-00010101000000-000000000000
+	github.com/ntmsuite/ntm/services/ocop v0.0.0-00010101000000-000000000000
 	github.com/ntmsuite/ntm/services/registry v0.0.0-00010101000000-000000000000
 	github.com/xuri/excelize/v2 v2.11.1
 	golang.org/x/sync v0.24.0
@@ -67,4 +70,10 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 	modernc.org/sqlite v1.61.1 // indirect
+)
+
+replace (
+	github.com/ntmsuite/ntm/services/criteria => ../criteria
+	github.com/ntmsuite/ntm/services/funding => ../funding
+	github.com/ntmsuite/ntm/services/ocop => ../ocop
 )
