@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	reportv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/report/v1"
 )
 
@@ -181,4 +183,43 @@ func TestReportOfTheFirstHalf(t *testing.T) {
 			"funding 2020-01-01..2020-06-30: 500000000 planned, 200000000 disbursed (40%), 200000000 mobilised",
 		})
 	})
+}
+
+// The report, the criteria aggregate (counted as reports count) and the
+// registry's list of recognitions give the same counts on any date.
+func TestRecognitionsAgreeWithTheAggregateAndTheRegistry(t *testing.T) {
+	e := start(t, storages[0])
+	tell(t, e)
+	ctx := e.as(t, admin)
+	for _, tc := range []struct{ period, asOf string }{{"2020-H1", "2020-06-30"}, {"2020", "2020-12-31"}, {"2020-H2", "2020-09-30"}} {
+		r := ok(e.report.GetReport(ctx, &reportv1.GetReportRequest{UnitCode: province, Period: tc.period, AsOf: tc.asOf}))(t, "report")
+		agg := ok(e.criteria.GetAggregate(ctx, &criteriav1.GetAggregateRequest{UnitCode: province, AsOf: tc.asOf, CountMode: "reported"}))(t, "aggregate")
+		list := ok(e.registry.ListRecognitions(ctx, &registryv1.ListRecognitionsRequest{Parent: province, AsOf: tc.asOf, IncludeFormer: true}))(t, "recognitions")
+		listed := map[string]int32{}
+		for _, r := range list.GetRecognitions() {
+			listed[r.GetRecognition().GetUnitType().String()+" "+r.GetRecognition().GetLevel().String()]++
+		}
+		for _, g := range []struct {
+			unitType string
+			counts   []*reportv1.LevelCount
+			tallies  []*criteriav1.RecognitionTally
+		}{
+			{"COMMUNE", r.GetRecognitions().GetCommunes(), agg.GetRecognitions()},
+			{"VILLAGE", r.GetRecognitions().GetVillages(), agg.GetVillageRecognitions()},
+			{"DISTRICT", r.GetRecognitions().GetDistricts(), agg.GetDistrictRecognitions()},
+		} {
+			if len(g.counts) != len(g.tallies) || len(g.counts) == 0 {
+				t.Fatalf("%s on %s: %d levels in the report, %d in the aggregate", g.unitType, tc.asOf, len(g.counts), len(g.tallies))
+			}
+			for i, c := range g.counts {
+				a := g.tallies[i]
+				if c.GetLevel() != a.GetLevel() || c.GetCumulative() != a.GetUnits() || c.GetFormerCommunes() != a.GetFormerCommunes() ||
+					c.GetDenominator() != a.GetDenominator() || c.GetPercent() != a.GetPercent() || c.GetCumulative() != listed[g.unitType+" "+c.GetLevel()] {
+					t.Errorf("%s %s on %s: report %d (%d former) of %d = %v%%, aggregate %d (%d former) of %d = %v%%, listed %d", g.unitType, c.GetLevel(), tc.asOf,
+						c.GetCumulative(), c.GetFormerCommunes(), c.GetDenominator(), c.GetPercent(),
+						a.GetUnits(), a.GetFormerCommunes(), a.GetDenominator(), a.GetPercent(), listed[g.unitType+" "+c.GetLevel()])
+				}
+			}
+		}
+	}
 }
