@@ -9,6 +9,7 @@ replace (
 )
 
 require (
+	github.com/google/go-cmp v0.7.0
 	github.com/ntmsuite/ntm/platform v0.0.0-00010101000000-000000000000
 	github.com/ntmsuite/ntm/proto/gen/go v0.0.0-00010101000000-000000000000
 	github.com/ntmsuite/ntm/services/criteria v0.0.0-00010101000000-000000000000

@@ -2,9 +2,10 @@ package report_test
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
@@ -80,25 +81,9 @@ func stars[T interface {
 
 func wantLines(t *testing.T, what string, got, want []string) {
 	t.Helper()
-	if slices.Equal(got, want) {
-		return
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("%s (-want +got):\n%s", what, d)
 	}
-	var b strings.Builder
-	for i := range max(len(got), len(want)) {
-		g, w := "", ""
-		if i < len(got) {
-			g = got[i]
-		}
-		if i < len(want) {
-			w = want[i]
-		}
-		mark := "  "
-		if g != w {
-			mark = "! "
-		}
-		fmt.Fprintf(&b, "%sgot  %s\n  want %s\n", mark, g, w)
-	}
-	t.Errorf("%s:\n%s", what, b.String())
 }
 
 // allVillageCriteria are the criteria of the village set 2016-2020, in order.
