@@ -2,7 +2,9 @@
 // logs, the metrics listener and the gRPC listener, so that each command's
 // main holds only its flags and how it opens its service. The commands of
 // the services that read the registry share their flags too (RunDependent),
-// and every service's Open returns the same opened parts (Opened).
+// as do those of services without data that compose what others answer
+// (RunComposer), and every service's Open returns the same opened parts
+// (Opened).
 package servicemain
 
 import (
