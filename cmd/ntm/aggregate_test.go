@@ -22,6 +22,7 @@ type aggregate struct {
 		Communes int
 	}
 	Below        []struct{ Criteria, Communes int }
+	MetHistogram []int
 	Recognitions []struct {
 		Level                              string
 		Units, FormerCommunes, Denominator int
@@ -62,6 +63,10 @@ func TestDemoAggregateMatchesHandCount(t *testing.T) {
 	}
 	if a.AverageMet != 16.15 {
 		t.Errorf("average = %v, want 16.15 (533 criteria / 33 communes)", a.AverageMet)
+	}
+	// The 33 communes by criteria met: 06015 at 10, four at 12 ... twelve at 19.
+	if want := []int{10: 1, 12: 4, 13: 3, 14: 3, 15: 4, 16: 1, 18: 5, 19: 12}; !slices.Equal(a.MetHistogram, want) {
+		t.Errorf("communes by criteria met = %v, want %v", a.MetHistogram, want)
 	}
 	bands := []int{12, 10, 11, 0, 0} // 19 | 15-18 | 10-14 | 5-9 | <5
 	for i, b := range a.Bands {

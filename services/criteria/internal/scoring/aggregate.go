@@ -37,6 +37,8 @@ type Figures struct {
 	AverageMet         float64
 	Bands              []BandTally
 	Below              []BelowTally
+	// Histogram[i] is how many assessed communes meet exactly i criteria.
+	Histogram []int
 }
 
 // Aggregate rolls the communes of a unit up into report figures.
@@ -56,7 +58,7 @@ func Aggregate(set *catalog.Set, communes []CommuneState) Figures {
 	n := len(set.Criteria)
 	met := make([]int, n)
 	hist := make([]int, n+1) // assessed communes by criteria met
-	f := Figures{Communes: len(communes)}
+	f := Figures{Communes: len(communes), Histogram: hist}
 	sum := 0
 	for i := range communes {
 		c := &communes[i]

@@ -35,6 +35,8 @@ func TestAggregate(t *testing.T) {
 		AverageMet: 1.5,
 		Bands:      []BandTally{{Label: "3", Communes: 1}, {Label: "1-2", Communes: 2}, {Label: "0", Communes: 1}},
 		Below:      []BelowTally{{Criteria: 2, Communes: 2}, {Criteria: 3, Communes: 3}},
+		// D meets 0 criteria, B 1, C 2, A 3; E is not assessed.
+		Histogram: []int{1, 1, 1, 1},
 	}
 	if got := Aggregate(set, communes); !reflect.DeepEqual(got, want) {
 		t.Errorf("Aggregate =\n%+v\nwant\n%+v", got, want)

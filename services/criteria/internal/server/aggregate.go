@@ -19,6 +19,11 @@ import (
 	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
 
+// aggregateVersion changes when an aggregate gains or changes a figure, so
+// that no replica serves one cached by a release that did not compute it
+// (a hit is otherwise valid for as long as no write advances a generation).
+const aggregateVersion = "v2" // v2: villages, districts, level names, met_histogram
+
 // Count modes of an aggregate (see Aggregate.count_mode).
 const (
 	countCurrent  = "current"
@@ -41,7 +46,7 @@ func (s *Server) GetAggregate(ctx context.Context, req *criteriav1.GetAggregateR
 		return nil, err
 	}
 	mode := cmp.Or(req.GetCountMode(), countCurrent)
-	key := "criteria:aggregate:" + req.GetUnitCode() + ":" + asOf.String() + ":" + req.GetCriteriaSet() + ":" + mode
+	key := "criteria:aggregate:" + aggregateVersion + ":" + req.GetUnitCode() + ":" + asOf.String() + ":" + req.GetCriteriaSet() + ":" + mode
 	b, err := s.loader.Load(ctx, AggregateGenerations, key, func(ctx context.Context) ([]byte, error) {
 		agg, err := s.computeAggregate(ctx, req.GetUnitCode(), asOf, req.GetCriteriaSet(), mode)
 		if err != nil {
@@ -117,6 +122,9 @@ func (s *Server) computeAggregate(ctx context.Context, code string, asOf date.Da
 	}
 	for _, b := range figs.Below {
 		agg.Below = append(agg.Below, &criteriav1.BelowTally{Criteria: int32(b.Criteria), Communes: int32(b.Communes)})
+	}
+	for _, n := range figs.Histogram {
+		agg.MetHistogram = append(agg.MetHistogram, int32(n))
 	}
 	return agg, nil
 }

@@ -216,6 +216,8 @@ func fixture(t *testing.T, p, asOf string) *Inputs {
 			Bands: []*criteriav1.BandTally{{Label: "19", Communes: 2}, {Label: "15-18", Communes: 4}, {Label: "10-14", Communes: 2},
 				{Label: "5-9"}, {Label: "<5"}},
 			Below: []*criteriav1.BelowTally{{Criteria: 5}, {Criteria: 10}, {Criteria: 15, Communes: 2}},
+			// The bands' communes one by one: 10 and 13, four at 16, two at 19.
+			MetHistogram: []int32{10: 1, 13: 1, 16: 4, 19: 2},
 			Recognitions: []*criteriav1.RecognitionTally{tally(standard, "Xã đạt chuẩn nông thôn mới"),
 				tally(advanced, "Xã đạt chuẩn nông thôn mới nâng cao"), tally(model, "Xã nông thôn mới kiểu mẫu")},
 			VillageRecognitions: []*criteriav1.RecognitionTally{tally(standard, "Thôn đạt chuẩn nông thôn mới"),

@@ -43,8 +43,7 @@ func (in *Inputs) minSummary(row *reportv1.TargetResult) string {
 	case AbovePlan:
 		return "Không còn xã dưới " + n + " tiêu chí (các xã đạt từ " + vn.Number(row.GetResult()) + " tiêu chí trở lên), vượt kế hoạch"
 	}
-	below, _ := in.communesBelow(row.GetTarget())
-	return "Còn " + vn.Number(float64(below)) + " xã dưới " + n + " tiêu chí, chưa đạt kế hoạch"
+	return "Còn " + vn.Number(float64(in.communesBelow(row.GetTarget()))) + " xã dưới " + n + " tiêu chí, chưa đạt kế hoạch"
 }
 
 // estimateSummary words an estimate against the target: "Dự ước 7 xã,

@@ -94,7 +94,7 @@ func (in *Inputs) result(k *criteriav1.TargetKind, tp period.Period, target floa
 	case criteriav1.TargetMeasure_AVERAGE_CRITERIA:
 		return agg.GetAverageMet(), agg.GetAssessedCommunes() > 0
 	case criteriav1.TargetMeasure_MIN_CRITERIA:
-		return in.fewestMet(target)
+		return in.fewestMet()
 	case criteriav1.TargetMeasure_OCOP_CERTIFIED_IN_PERIOD:
 		n := 0
 		for _, s := range in.Ocop {

@@ -109,40 +109,34 @@ func TestSummariesOfCeilingsAndZeroTargets(t *testing.T) {
 	})
 }
 
-// "No commune under N criteria" is read from the bands and the "under N"
-// counts; it is given only where they decide it.
+// "No commune under N criteria" is read from the aggregate's histogram: the
+// fewest criteria a commune meets, and how many communes are under N.
 func TestMinimumCriteria(t *testing.T) {
 	for _, tc := range []struct {
 		why    string
-		bands  []int32 // communes in 19, 15-18, 10-14, 5-9, <5
-		below  []int32 // communes under 5, 10, 15
+		met    map[int]int32 // assessed communes by criteria met
 		target float64
 		want   string
 	}{
-		{"none under 10, as planned", []int32{2, 4, 2, 0, 0}, []int32{0, 0, 2}, 10,
+		{"none under 10, as planned", map[int]int32{10: 1, 13: 1, 16: 4, 19: 2}, 10,
 			"MIN_CRITERIA [2020] MET: 10 -> 10 (100%) | Không còn xã dưới 10 tiêu chí, đạt kế hoạch"},
-		{"all from 15 on, plan 10", []int32{2, 6, 0, 0, 0}, []int32{0, 0, 0}, 10,
+		{"all from 15 on, plan 10", map[int]int32{15: 2, 18: 4, 19: 2}, 10,
 			"MIN_CRITERIA [2020] ABOVE_PLAN: 10 -> 15 (150%) | Không còn xã dưới 10 tiêu chí (các xã đạt từ 15 tiêu chí trở lên), vượt kế hoạch"},
-		{"five under 10", []int32{2, 1, 0, 5, 0}, []int32{0, 5, 6}, 10,
+		{"five under 10", map[int]int32{5: 4, 9: 1, 12: 1, 19: 2}, 10,
 			"MIN_CRITERIA [2020] BELOW_PLAN: 10 -> 5 (50%) | Còn 5 xã dưới 10 tiêu chí, chưa đạt kế hoạch"},
-		{"a band boundary that is no under-N count", []int32{2, 1, 0, 5, 0}, []int32{0, 5, 6}, 19,
+		{"a plan of every criterion", map[int]int32{5: 5, 18: 1, 19: 2}, 19,
 			"MIN_CRITERIA [2020] BELOW_PLAN: 19 -> 5 (26.32%) | Còn 6 xã dưới 19 tiêu chí, chưa đạt kế hoạch"},
-		{"a plan inside a band: not decided", []int32{2, 1, 0, 5, 0}, []int32{0, 5, 6}, 12,
-			"MIN_CRITERIA [2020] NOT_COMPUTED: 12 | Kế hoạch 12 tiêu chí; chưa có kết quả tính từ số liệu của hệ thống"},
-		{"a plan inside a band that no commune is under", []int32{2, 1, 0, 0, 0}, []int32{0, 0, 0}, 12,
-			"MIN_CRITERIA [2020] ABOVE_PLAN: 12 -> 15 (125%) | Không còn xã dưới 12 tiêu chí (các xã đạt từ 15 tiêu chí trở lên), vượt kế hoạch"},
-		{"no commune assessed", []int32{0, 0, 0, 0, 0}, []int32{0, 0, 0}, 10,
+		{"a plan inside a band", map[int]int32{11: 1, 13: 1, 17: 6}, 12,
+			"MIN_CRITERIA [2020] BELOW_PLAN: 12 -> 11 (91.67%) | Còn 1 xã dưới 12 tiêu chí, chưa đạt kế hoạch"},
+		{"no commune assessed", nil, 10,
 			"MIN_CRITERIA [2020] NOT_COMPUTED: 10 | Kế hoạch 10 tiêu chí; chưa có kết quả tính từ số liệu của hệ thống"},
 	} {
 		in := fixture(t, "2020", "2020-12-31")
 		agg := in.Aggregate
-		agg.AssessedCommunes = 0
-		for i, n := range tc.bands {
-			agg.Bands[i].Communes = n
+		agg.AssessedCommunes, agg.MetHistogram = 0, make([]int32, 20)
+		for met, n := range tc.met {
+			agg.MetHistogram[met] = n
 			agg.AssessedCommunes += n
-		}
-		for i, n := range tc.below {
-			agg.Below[i].Communes = n
 		}
 		in.Targets = []*criteriav1.Target{target("2020", "MIN_CRITERIA", tc.target)}
 		equalLines(t, tc.why, targetLines(Compose(in).GetTargets().GetRows()), []string{tc.want})

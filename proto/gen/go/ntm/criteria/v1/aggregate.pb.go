@@ -52,8 +52,12 @@ type Aggregate struct {
 	// hold each district level; the denominator is `districts`.
 	Districts            int32               `protobuf:"varint,15,opt,name=districts,proto3" json:"districts,omitempty"`
 	DistrictRecognitions []*RecognitionTally `protobuf:"bytes,16,rep,name=district_recognitions,json=districtRecognitions,proto3" json:"district_recognitions,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// Assessed communes by the number of criteria they meet: element i is how
+	// many meet exactly i (0 to the set's count). Bands, "under N" counts and
+	// "no commune under N criteria" plans of any N are read from it.
+	MetHistogram  []int32 `protobuf:"varint,17,rep,packed,name=met_histogram,json=metHistogram,proto3" json:"met_histogram,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Aggregate) Reset() {
@@ -194,6 +198,13 @@ func (x *Aggregate) GetDistricts() int32 {
 func (x *Aggregate) GetDistrictRecognitions() []*RecognitionTally {
 	if x != nil {
 		return x.DistrictRecognitions
+	}
+	return nil
+}
+
+func (x *Aggregate) GetMetHistogram() []int32 {
+	if x != nil {
+		return x.MetHistogram
 	}
 	return nil
 }
@@ -472,7 +483,7 @@ var File_ntm_criteria_v1_aggregate_proto protoreflect.FileDescriptor
 
 const file_ntm_criteria_v1_aggregate_proto_rawDesc = "" +
 	"\n" +
-	"\x1fntm/criteria/v1/aggregate.proto\x12\x0fntm.criteria.v1\"\xdb\x05\n" +
+	"\x1fntm/criteria/v1/aggregate.proto\x12\x0fntm.criteria.v1\"\x80\x06\n" +
 	"\tAggregate\x12\x1b\n" +
 	"\tunit_code\x18\x01 \x01(\tR\bunitCode\x12\x13\n" +
 	"\x05as_of\x18\x02 \x01(\tR\x04asOf\x12!\n" +
@@ -493,7 +504,8 @@ const file_ntm_criteria_v1_aggregate_proto_rawDesc = "" +
 	"\bvillages\x18\r \x01(\x05R\bvillages\x12T\n" +
 	"\x14village_recognitions\x18\x0e \x03(\v2!.ntm.criteria.v1.RecognitionTallyR\x13villageRecognitions\x12\x1c\n" +
 	"\tdistricts\x18\x0f \x01(\x05R\tdistricts\x12V\n" +
-	"\x15district_recognitions\x18\x10 \x03(\v2!.ntm.criteria.v1.RecognitionTallyR\x14districtRecognitions\"\x95\x01\n" +
+	"\x15district_recognitions\x18\x10 \x03(\v2!.ntm.criteria.v1.RecognitionTallyR\x14districtRecognitions\x12#\n" +
+	"\rmet_histogram\x18\x11 \x03(\x05R\fmetHistogram\"\x95\x01\n" +
 	"\x0eCriterionTally\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12\x10\n" +
