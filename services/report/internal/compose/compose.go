@@ -121,7 +121,7 @@ func (in *Inputs) criteriaSection() *reportv1.CriteriaSection {
 }
 
 func (in *Inputs) fundingSection() *reportv1.FundingSection {
-	b := in.basis("Kế hoạch vốn của các năm " + vn.Period(in.Period) + " đã giao đến ngày " + vn.Date(in.AsOf.String()) +
+	b := in.basis("Kế hoạch vốn " + vn.Years(in.Period) + " đã giao đến ngày " + vn.Date(in.AsOf.String()) +
 		"; giải ngân có ngày trong kỳ, đến ngày đó. Tiền tính bằng đồng; hàng hóa (xi măng) theo đơn vị của nó.")
 	return &reportv1.FundingSection{Basis: b, Summary: in.Funding}
 }

@@ -82,7 +82,7 @@ func known(regs []*criteriav1.Registration, asOf date.Date) []*criteriav1.Regist
 }
 
 func (in *Inputs) registrationSection() *reportv1.RegistrationSection {
-	b := in.basis("Đăng ký của các năm " + vn.Period(in.Period) + " đến ngày " + vn.Date(in.AsOf.String()) +
+	b := in.basis("Đăng ký đạt chuẩn " + vn.Years(in.Period) + " đến ngày " + vn.Date(in.AsOf.String()) +
 		". Đạt: được công nhận ở mức đã đăng ký (hoặc mức cao hơn) với ngày hiệu lực trong năm đăng ký, đến ngày " +
 		vn.Date(in.AsOf.String()) + ". Tiêu chí còn thiếu: theo lần đánh giá gần nhất đến ngày đó, theo bộ tiêu chí của đăng ký.")
 	s := &reportv1.RegistrationSection{Basis: b}

@@ -62,6 +62,15 @@ func Date(iso string) string {
 	return d + "/" + m + "/" + y
 }
 
+// Years words the calendar years a period covers, as plans and budgets
+// are counted: "năm 2020" (a half lies in its year), "các năm 2016-2020".
+func Years(p period.Period) string {
+	if p.From.Year() == p.To.Year() {
+		return "năm " + strconv.Itoa(p.From.Year())
+	}
+	return "các năm " + strconv.Itoa(p.From.Year()) + "-" + strconv.Itoa(p.To.Year())
+}
+
 // Period names a reporting period as report titles do: "6 tháng đầu năm
 // 2020", "6 tháng cuối năm 2020", "năm 2020", "giai đoạn 2016-2020".
 func Period(p period.Period) string {

@@ -43,6 +43,18 @@ func TestDate(t *testing.T) {
 	}
 }
 
+func TestYears(t *testing.T) {
+	for in, want := range map[string]string{"2020-H2": "năm 2020", "2020": "năm 2020", "2016-2020": "các năm 2016-2020"} {
+		p, err := period.Parse(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Years(p); got != want {
+			t.Errorf("Years(%s) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestPeriod(t *testing.T) {
 	for in, want := range map[string]string{
 		"2020-H1": "6 tháng đầu năm 2020", "2020-H2": "6 tháng cuối năm 2020",

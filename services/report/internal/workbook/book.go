@@ -16,6 +16,8 @@ const ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 // Excel's built-in number formats the cells use.
 const (
+	fmtGeneral = 0  // as typed: 5, 16.15
+	fmtYear    = 1  // 0 (a year, without a thousands separator)
 	fmtInteger = 3  // #,##0
 	fmtDecimal = 4  // #,##0.00
 	fmtPercent = 10 // 0.00%
@@ -46,7 +48,9 @@ const (
 	styleInteger
 	styleDecimal
 	stylePercent
-	styleEstimate        // a decimal that is an estimate, never a result
+	styleFigure // a plan's figure, a count or an average, shown as typed
+	styleYear
+	styleEstimate        // a figure that is an estimate, never a result
 	styleEstimatePercent // a percentage that is an estimate
 )
 
@@ -68,7 +72,9 @@ func newBook() *book {
 		styleInteger:         {Font: font(false, false, 11), Border: border, NumFmt: fmtInteger},
 		styleDecimal:         {Font: font(false, false, 11), Border: border, NumFmt: fmtDecimal},
 		stylePercent:         {Font: font(false, false, 11), Border: border, NumFmt: fmtPercent},
-		styleEstimate:        {Font: font(false, true, 11), Border: border, NumFmt: fmtDecimal},
+		styleFigure:          {Font: font(false, false, 11), Border: border, NumFmt: fmtGeneral},
+		styleYear:            {Font: font(false, false, 11), Border: border, NumFmt: fmtYear},
+		styleEstimate:        {Font: font(false, true, 11), Border: border, NumFmt: fmtGeneral},
 		styleEstimatePercent: {Font: font(false, true, 11), Border: border, NumFmt: fmtPercent},
 	} {
 		id, err := b.f.NewStyle(def)
@@ -193,6 +199,12 @@ func text(s string) value { return value{st: styleText, text: s} }
 
 // integer is a count.
 func integer[T ~int32 | ~int64 | ~int](n T) value { return value{st: styleInteger, num: float64(n)} }
+
+// figure is a plan's figure, shown as typed: "5" xã, "16.13" tiêu chí/xã.
+func figure(x float64) value { return value{st: styleFigure, num: x} }
+
+// year is a calendar year, printed without a thousands separator.
+func year(y int32) value { return value{st: styleYear, num: float64(y)} }
 
 // decimal is a figure with decimals (16,13 tiêu chí/xã).
 func decimal(x float64) value { return value{st: styleDecimal, num: x} }

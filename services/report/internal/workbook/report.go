@@ -76,7 +76,9 @@ func registrationSheet(b *book, r *reportv1.Report) {
 	sec := r.GetRegistrations()
 	s := b.newSheet(SheetRegistrations, []float64{5, 12, 30, 14, 30, 14, 11, 16, 12, 14, 10, 10, 45}, "Biểu 02. Kết quả thực hiện đăng ký đạt chuẩn nông thôn mới", withNote(heading(r), sec.GetBasis().GetNote())...)
 	s.header("TT", "Cấp đơn vị", "Mức đăng ký", "Mã mức", "Số đơn vị đăng ký", "Số đơn vị đạt", "Tỷ lệ đạt (%)")
+	titles := map[string]string{} // level titles by unit type and level, for the rows below
 	for i, t := range sec.GetByLevel() {
+		titles[t.GetUnitType()+" "+t.GetLevel()] = t.GetDisplayName()
 		rate := 0.0
 		if t.GetRegistered() > 0 {
 			rate = vn.Round2(100 * float64(t.GetReached()) / float64(t.GetRegistered()))
@@ -103,7 +105,8 @@ func registrationSheet(b *book, r *reportv1.Report) {
 			}
 			missing += m
 		}
-		s.tableRow(integer(i+1), integer(o.GetYear()), text(unitTypeNames[o.GetUnitType()]), text(o.GetUnitCode()), text(o.GetDisplayName()), text(o.GetLevel()), text(result),
+		s.tableRow(integer(i+1), year(o.GetYear()), text(unitTypeNames[o.GetUnitType()]), text(o.GetUnitCode()), text(o.GetDisplayName()),
+			text(orCode(titles[o.GetUnitType()+" "+o.GetLevel()], o.GetLevel())), text(result),
 			text(o.GetRecognitionDecision()), text(vn.Date(o.GetRecognisedOn())), text(vn.Date(o.GetAssessedOn())), met, count, text(missing))
 	}
 }
@@ -113,7 +116,7 @@ func targetSheet(b *book, r *reportv1.Report) {
 	s := b.newSheet(SheetTargets, []float64{5, 40, 24, 12, 11, 11, 11, 12, 14, 14, 12, 40, 40}, "Biểu 03. Kết quả thực hiện các chỉ tiêu kế hoạch", withNote(heading(r), sec.GetBasis().GetNote())...)
 	s.header("TT", "Chỉ tiêu", "Mã chỉ tiêu", "ĐVT", "Kỳ kế hoạch", "Kế hoạch", "Thực hiện", "Tỷ lệ so với kế hoạch (%)", "Đánh giá", "Dự ước (số ước tính, chưa phải kết quả)", "Ngày dự ước", "Nhận xét", "Nhận xét về dự ước")
 	for i, t := range sec.GetRows() {
-		figure := decimal
+		figure := figure
 		if t.GetValueUnit() == "%" {
 			figure = percent
 		}
@@ -124,7 +127,7 @@ func targetSheet(b *book, r *reportv1.Report) {
 		est := empty()
 		if t.GetHasEstimate() {
 			est = figure(t.GetEstimate())
-			est.st = map[style]style{styleDecimal: styleEstimate, stylePercent: styleEstimatePercent}[est.st]
+			est.st = map[style]style{styleFigure: styleEstimate, stylePercent: styleEstimatePercent}[est.st]
 		}
 		s.tableRow(integer(i+1), text(t.GetDisplayName()), text(t.GetKind()), text(t.GetValueUnit()), text(t.GetPeriod()), figure(t.GetTarget()),
 			result, pct, text(verdicts[t.GetStatus()]), est, text(vn.Date(t.GetEstimatedOn())), text(t.GetSummary()), text(t.GetEstimateSummary()))
@@ -181,7 +184,7 @@ func fundingSheet(b *book, r *reportv1.Report) {
 	s.caption("Theo năm kế hoạch")
 	s.header("TT", "Năm", "Kế hoạch vốn (đồng)", "Đã giải ngân (đồng)", "Tỷ lệ giải ngân (%)")
 	for i, y := range sum.GetByYear() {
-		s.tableRow(append([]value{integer(i + 1), integer(y.GetYear())}, progress(y.GetProgress())...)...)
+		s.tableRow(append([]value{integer(i + 1), year(y.GetYear())}, progress(y.GetProgress())...)...)
 	}
 	s.caption("Theo đơn vị")
 	s.header("TT", "Mã đơn vị", "Tên đơn vị", "Kế hoạch vốn (đồng)",

@@ -215,14 +215,18 @@ func TestReportCellsHoldTheReportsFigures(t *testing.T) {
 		t.Errorf("unreached registration: %q %q %q", o.text(SheetRegistrations, row, 3), o.text(SheetRegistrations, row, 7), o.text(SheetRegistrations, row, 13))
 	}
 	o.wantNumber(SheetRegistrations, row, 11, 17, fmtInteger)
+	o.wantNumber(SheetRegistrations, row, 2, 2020, fmtYear)
+	if got := o.text(SheetRegistrations, row, 6); got != "Xã đạt chuẩn nông thôn mới" {
+		t.Errorf("registered level = %q, want its title", got)
+	}
 	row, _ = o.find(SheetRegistrations, "Xã đạt chuẩn nông thôn mới")
 	o.wantNumber(SheetRegistrations, row, 7, 0.6667, fmtPercent)
 
 	row, _ = o.find(SheetTargets, "COMMUNES_STANDARD_NEW")
-	o.wantNumber(SheetTargets, row, 6, 5, fmtDecimal)
-	o.wantNumber(SheetTargets, row, 7, 2, fmtDecimal)
+	o.wantNumber(SheetTargets, row, 6, 5, fmtGeneral)
+	o.wantNumber(SheetTargets, row, 7, 2, fmtGeneral)
 	o.wantNumber(SheetTargets, row, 8, 0.4, fmtPercent)
-	o.wantNumber(SheetTargets, row, 10, 7, fmtDecimal)
+	o.wantNumber(SheetTargets, row, 10, 7, fmtGeneral)
 	if o.text(SheetTargets, row, 9) != "Chưa đạt kế hoạch" || o.text(SheetTargets, row, 12) != "2/5 xã, đạt 40% kế hoạch, còn thiếu 3 xã" ||
 		o.text(SheetTargets, row, 13) != "Dự ước 7 xã, vượt kế hoạch (5 xã)" {
 		t.Errorf("target row: %q %q %q", o.text(SheetTargets, row, 9), o.text(SheetTargets, row, 12), o.text(SheetTargets, row, 13))
