@@ -7,6 +7,7 @@ package workbook
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -107,6 +108,9 @@ type sheet struct {
 	// rows span.
 	row, width int
 	frozen     bool
+	// widths are the columns' widths in characters, for the height of
+	// rows whose text wraps.
+	widths []float64
 }
 
 // newSheet adds a sheet (the workbook's first sheet takes the place of the
@@ -114,7 +118,7 @@ type sheet struct {
 // characters), and writes its title rows: the table's name, then lines
 // naming the unit, period, date and how it was counted.
 func (b *book) newSheet(name string, widths []float64, title string, lines ...string) *sheet {
-	s := &sheet{b: b, name: name, row: 1, width: len(widths)}
+	s := &sheet{b: b, name: name, row: 1, width: len(widths), widths: widths}
 	if b.err != nil {
 		return s
 	}
@@ -179,6 +183,7 @@ func (s *sheet) header(headings ...string) {
 		s.b.check(s.b.f.SetCellStr(s.name, s.cell(i+1), h))
 	}
 	s.b.check(s.b.f.SetCellStyle(s.name, s.cell(1), s.cell(len(headings)), s.b.styles[styleHeader]))
+	s.fitHeight(headings)
 	if !s.frozen {
 		s.frozen = true
 		s.b.check(s.b.f.SetPanes(s.name, &excelize.Panes{Freeze: true, YSplit: s.row, TopLeftCell: cellName(1, s.row+1), ActivePane: "bottomLeft"}))
@@ -218,6 +223,11 @@ func empty() value { return value{st: styleText} }
 
 // tableRow writes one row of a table.
 func (s *sheet) tableRow(vals ...value) {
+	texts := make([]string, len(vals))
+	for i, v := range vals {
+		texts[i] = v.text
+	}
+	s.fitHeight(texts)
 	for i, v := range vals {
 		c := s.cell(i + 1)
 		switch {
@@ -229,6 +239,27 @@ func (s *sheet) tableRow(vals ...value) {
 		s.b.check(s.b.f.SetCellStyle(s.name, c, c, s.b.styles[v.st]))
 	}
 	s.row++
+}
+
+// lineHeight is the height in points of one line of 11-point text.
+const lineHeight = 15
+
+// fitHeight makes the current row tall enough for its wrapped texts (one
+// per column, "" for none): spreadsheet programs do not grow a row written
+// with a fixed layout, and a cut title or name would be misread.
+func (s *sheet) fitHeight(texts []string) {
+	lines := 1
+	for i, t := range texts {
+		if i >= len(s.widths) || t == "" {
+			continue
+		}
+		// Bold and accented letters run wider than the nominal width.
+		perLine := max(int(s.widths[i]/1.15), 1)
+		lines = max(lines, (utf8.RuneCountInString(t)+perLine-1)/perLine)
+	}
+	if lines > 1 {
+		s.b.check(s.b.f.SetRowHeight(s.name, s.row, float64(lines*lineHeight)))
+	}
 }
 
 func (s *sheet) cell(col int) string { return cellName(col, s.row) }

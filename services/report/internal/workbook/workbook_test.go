@@ -186,6 +186,12 @@ func TestReportSheetsLayout(t *testing.T) {
 			t.Errorf("%s: page layout %+v, want A4 landscape", name, layout)
 		}
 	}
+	// Wrapped text gets the lines it needs: the recognitions' header names
+	// "Trong đó: xã đã lên phường, thị trấn hoặc sáp nhập" in a narrow column.
+	header, _ := o.find(SheetRecognitions, "TT")
+	if h, err := o.f.GetRowHeight(SheetRecognitions, header); err != nil || h < 2*lineHeight {
+		t.Errorf("recognitions header row is %v points high, want room for two lines or more", h)
+	}
 }
 
 func TestReportCellsHoldTheReportsFigures(t *testing.T) {
