@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -273,23 +274,7 @@ func TestImportUnits(t *testing.T) {
 
 // With --postgres-url the suite keeps its data in PostgreSQL, one schema per service.
 func TestUpOnPostgres(t *testing.T) {
-	admin, err := sql.Open("pgx", dbtest.PostgresURL())
-	if err == nil {
-		err = admin.Ping()
-	}
-	if err != nil {
-		dbtest.Unavailable(t, "PostgreSQL is not reachable: %v", err)
-	}
-	defer admin.Close()
-	name := fmt.Sprintf("ntm_up_test_%d", os.Getpid())
-	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`) })
-	url, err := dbtest.PostgresDatabaseURL(name)
-	if err != nil {
-		t.Fatal(err)
-	}
+	url := demoPostgresURL(t)
 	s := startTestSuite(t, upConfig{postgresURL: url})
 	checkDemoTimeTravel(t, s.httpURL)
 	pg, err := sql.Open("pgx", url)
@@ -302,3 +287,30 @@ func TestUpOnPostgres(t *testing.T) {
 		t.Fatalf("registry schema in PostgreSQL holds %d unit versions (%v)", versions, err)
 	}
 }
+
+// demoPostgresURL creates an empty PostgreSQL database for one suite, as
+// `ntm up --postgres-url` takes it, dropped at cleanup.
+func demoPostgresURL(t *testing.T) string {
+	t.Helper()
+	admin, err := sql.Open("pgx", dbtest.PostgresURL())
+	if err == nil {
+		err = admin.Ping()
+	}
+	if err != nil {
+		dbtest.Unavailable(t, "PostgreSQL is not reachable: %v", err)
+	}
+	t.Cleanup(func() { _ = admin.Close() })
+	name := fmt.Sprintf("ntm_up_test_%d_%d", os.Getpid(), demoDatabases.Add(1))
+	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`) })
+	url, err := dbtest.PostgresDatabaseURL(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return url
+}
+
+// demoDatabases numbers the databases of demoPostgresURL within the process.
+var demoDatabases atomic.Int64
