@@ -859,7 +859,10 @@ type ListTargetsRequest struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
 	UnitCode string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
 	// A year or a phase; empty lists every period.
-	Period        string `protobuf:"bytes,2,opt,name=period,proto3" json:"period,omitempty"`
+	Period string `protobuf:"bytes,2,opt,name=period,proto3" json:"period,omitempty"`
+	// When set (YYYY-MM-DD), only targets decided on or before it (or with no
+	// decision date): a report counted on a date shows the plan known then.
+	AsOf          string `protobuf:"bytes,3,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -904,6 +907,13 @@ func (x *ListTargetsRequest) GetUnitCode() string {
 func (x *ListTargetsRequest) GetPeriod() string {
 	if x != nil {
 		return x.Period
+	}
+	return ""
+}
+
+func (x *ListTargetsRequest) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
 	}
 	return ""
 }
@@ -1165,10 +1175,11 @@ const file_ntm_criteria_v1_criteria_service_proto_rawDesc = "" +
 	"\ftarget_kinds\x18\x01 \x03(\v2\x1b.ntm.criteria.v1.TargetKindR\vtargetKinds\"\x81\x01\n" +
 	"\x13CreateTargetRequest\x121\n" +
 	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x127\n" +
-	"\x06target\x18\x02 \x01(\v2\x17.ntm.criteria.v1.TargetB\x06\xbaH\x03\xc8\x01\x01R\x06target\"h\n" +
+	"\x06target\x18\x02 \x01(\v2\x17.ntm.criteria.v1.TargetB\x06\xbaH\x03\xc8\x01\x01R\x06target\"\xa5\x01\n" +
 	"\x12ListTargetsRequest\x121\n" +
 	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12\x1f\n" +
-	"\x06period\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18\x14R\x06period\"H\n" +
+	"\x06period\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18\x14R\x06period\x12;\n" +
+	"\x05as_of\x18\x03 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\"H\n" +
 	"\x13ListTargetsResponse\x121\n" +
 	"\atargets\x18\x01 \x03(\v2\x17.ntm.criteria.v1.TargetR\atargets\"\x89\x01\n" +
 	"\x15CreateEstimateRequest\x121\n" +

@@ -112,7 +112,10 @@ type CriteriaSet struct {
 	UnitType v1.UnitType `protobuf:"varint,14,opt,name=unit_type,json=unitType,proto3,enum=ntm.registry.v1.UnitType" json:"unit_type,omitempty"`
 	// The recognition levels the set defines, and what each asks. A level is
 	// recognised only under a set that defines it, on a date the set is valid.
-	Levels        []*LevelRule `protobuf:"bytes,15,rep,name=levels,proto3" json:"levels,omitempty"`
+	Levels []*LevelRule `protobuf:"bytes,15,rep,name=levels,proto3" json:"levels,omitempty"`
+	// The programme phase the set belongs to, e.g. "2016-2020" (data): the
+	// phases a report or a target may name.
+	Phase         string `protobuf:"bytes,16,opt,name=phase,proto3" json:"phase,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -250,6 +253,13 @@ func (x *CriteriaSet) GetLevels() []*LevelRule {
 		return x.Levels
 	}
 	return nil
+}
+
+func (x *CriteriaSet) GetPhase() string {
+	if x != nil {
+		return x.Phase
+	}
+	return ""
 }
 
 // A recognition level a set defines (xã đạt chuẩn, nâng cao, kiểu mẫu; thôn
@@ -707,7 +717,7 @@ var File_ntm_criteria_v1_criteria_set_proto protoreflect.FileDescriptor
 
 const file_ntm_criteria_v1_criteria_set_proto_rawDesc = "" +
 	"\n" +
-	"\"ntm/criteria/v1/criteria_set.proto\x12\x0fntm.criteria.v1\x1a!ntm/registry/v1/recognition.proto\x1a\x1antm/registry/v1/unit.proto\"\xcf\x04\n" +
+	"\"ntm/criteria/v1/criteria_set.proto\x12\x0fntm.criteria.v1\x1a!ntm/registry/v1/recognition.proto\x1a\x1antm/registry/v1/unit.proto\"\xe5\x04\n" +
 	"\vCriteriaSet\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\tR\x02id\x12!\n" +
@@ -726,7 +736,8 @@ const file_ntm_criteria_v1_criteria_set_proto_rawDesc = "" +
 	"\vlegal_basis\x18\r \x03(\tR\n" +
 	"legalBasis\x126\n" +
 	"\tunit_type\x18\x0e \x01(\x0e2\x19.ntm.registry.v1.UnitTypeR\bunitType\x122\n" +
-	"\x06levels\x18\x0f \x03(\v2\x1a.ntm.criteria.v1.LevelRuleR\x06levels\"\xa5\x03\n" +
+	"\x06levels\x18\x0f \x03(\v2\x1a.ntm.criteria.v1.LevelRuleR\x06levels\x12\x14\n" +
+	"\x05phase\x18\x10 \x01(\tR\x05phase\"\xa5\x03\n" +
 	"\tLevelRule\x127\n" +
 	"\x05level\x18\x01 \x01(\x0e2!.ntm.registry.v1.RecognitionLevelR\x05level\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12=\n" +

@@ -363,7 +363,12 @@ type RecognitionInForce struct {
 	// ward or township, or merged away) but was one, under the asked parent, when recognised.
 	FormerCommune bool `protobuf:"varint,3,opt,name=former_commune,json=formerCommune,proto3" json:"former_commune,omitempty"`
 	// The unit's name on the date asked, or on its last day when it no longer exists.
-	DisplayName   string `protobuf:"bytes,4,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	DisplayName string `protobuf:"bytes,4,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	// True when the unit no longer has, on the date asked, the type it was
+	// recognised with, but had it under the asked parent when recognised: a
+	// commune that became a ward or merged away (then `former_commune` too), a
+	// district abolished on 2025-07-01. Listed only with `include_former`.
+	Former        bool `protobuf:"varint,5,opt,name=former,proto3" json:"former,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -426,6 +431,13 @@ func (x *RecognitionInForce) GetDisplayName() string {
 	return ""
 }
 
+func (x *RecognitionInForce) GetFormer() bool {
+	if x != nil {
+		return x.Former
+	}
+	return false
+}
+
 var File_ntm_registry_v1_recognition_proto protoreflect.FileDescriptor
 
 const file_ntm_registry_v1_recognition_proto_rawDesc = "" +
@@ -459,12 +471,13 @@ const file_ntm_registry_v1_recognition_proto_rawDesc = "" +
 	"\x0eunmet_criteria\x18\x05 \x03(\tR\runmetCriteria\x12$\n" +
 	"\x0eunits_at_level\x18\x06 \x01(\x05R\funitsAtLevel\x12#\n" +
 	"\runits_counted\x18\a \x01(\x05R\funitsCounted\x12*\n" +
-	"\x11units_min_percent\x18\b \x01(\x05R\x0funitsMinPercent\"\xe0\x01\n" +
+	"\x11units_min_percent\x18\b \x01(\x05R\x0funitsMinPercent\"\xf8\x01\n" +
 	"\x12RecognitionInForce\x12>\n" +
 	"\vrecognition\x18\x01 \x01(\v2\x1c.ntm.registry.v1.RecognitionR\vrecognition\x12@\n" +
 	"\x0funit_type_as_of\x18\x02 \x01(\x0e2\x19.ntm.registry.v1.UnitTypeR\funitTypeAsOf\x12%\n" +
 	"\x0eformer_commune\x18\x03 \x01(\bR\rformerCommune\x12!\n" +
-	"\fdisplay_name\x18\x04 \x01(\tR\vdisplayName*w\n" +
+	"\fdisplay_name\x18\x04 \x01(\tR\vdisplayName\x12\x16\n" +
+	"\x06former\x18\x05 \x01(\bR\x06former*w\n" +
 	"\x10RecognitionLevel\x12!\n" +
 	"\x1dRECOGNITION_LEVEL_UNSPECIFIED\x10\x00\x12\f\n" +
 	"\bSTANDARD\x10\x01\x12\f\n" +

@@ -62,10 +62,11 @@ type RegistryServiceClient interface {
 	// Recognitions in force on `as_of` of `parent` itself and of the units
 	// under it on that day (communes, villages, districts) that still have the
 	// type they were recognised with: a commune that became a ward is not
-	// listed as a commune. With `include_former`, also those of units that were
-	// communes under the parent when recognised but are not on `as_of` (became
-	// wards, merged away), marked `former_commune`, the way provincial reports
-	// count. The criteria service's aggregate counts from this same list.
+	// listed as a commune. With `include_former`, also those of units that had
+	// their type under the parent when recognised but not on `as_of` (communes
+	// that became wards or merged away, districts abolished), marked `former`,
+	// the way provincial reports count. The criteria service's aggregate counts
+	// from this same list.
 	ListRecognitions(ctx context.Context, in *ListRecognitionsRequest, opts ...grpc.CallOption) (*ListRecognitionsResponse, error)
 	// How many units of each type lie under a parent on `as_of`, at any depth:
 	// the denominators of reports ("77 of 120 villages", "51% of districts").
@@ -223,10 +224,11 @@ type RegistryServiceServer interface {
 	// Recognitions in force on `as_of` of `parent` itself and of the units
 	// under it on that day (communes, villages, districts) that still have the
 	// type they were recognised with: a commune that became a ward is not
-	// listed as a commune. With `include_former`, also those of units that were
-	// communes under the parent when recognised but are not on `as_of` (became
-	// wards, merged away), marked `former_commune`, the way provincial reports
-	// count. The criteria service's aggregate counts from this same list.
+	// listed as a commune. With `include_former`, also those of units that had
+	// their type under the parent when recognised but not on `as_of` (communes
+	// that became wards or merged away, districts abolished), marked `former`,
+	// the way provincial reports count. The criteria service's aggregate counts
+	// from this same list.
 	ListRecognitions(context.Context, *ListRecognitionsRequest) (*ListRecognitionsResponse, error)
 	// How many units of each type lie under a parent on `as_of`, at any depth:
 	// the denominators of reports ("77 of 120 villages", "51% of districts").

@@ -37,8 +37,9 @@ type Report struct {
 	// First and last day of the period (YYYY-MM-DD).
 	PeriodFrom string `protobuf:"bytes,4,opt,name=period_from,json=periodFrom,proto3" json:"period_from,omitempty"`
 	PeriodTo   string `protobuf:"bytes,5,opt,name=period_to,json=periodTo,proto3" json:"period_to,omitempty"`
-	// The date the figures are counted on: the period's last day unless asked
-	// earlier (a report written before the period ends).
+	// The date the figures are counted on: the period's last day, or today
+	// while the period runs, unless asked earlier (a report written before the
+	// period ends). Never after today.
 	AsOf string `protobuf:"bytes,6,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
 	// The report's title in the words of the offices, e.g. "Báo cáo kết quả
 	// thực hiện Chương trình MTQG xây dựng nông thôn mới năm 2020".
@@ -281,7 +282,8 @@ type RecognitionSection struct {
 	Communes  []*LevelCount          `protobuf:"bytes,2,rep,name=communes,proto3" json:"communes,omitempty"`
 	Villages  []*LevelCount          `protobuf:"bytes,3,rep,name=villages,proto3" json:"villages,omitempty"`
 	Districts []*LevelCount          `protobuf:"bytes,4,rep,name=districts,proto3" json:"districts,omitempty"`
-	// The recognitions decided in the period up to `as_of`, by date.
+	// The recognitions decided in the period up to `as_of` and still in force
+	// then (former units included), by date.
 	Decided       []*RecognitionRow `protobuf:"bytes,5,rep,name=decided,proto3" json:"decided,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -362,9 +364,11 @@ type LevelCount struct {
 	InPeriod int32 `protobuf:"varint,3,opt,name=in_period,json=inPeriod,proto3" json:"in_period,omitempty"`
 	// In force on `as_of` (lũy kế), counted by the basis' rule.
 	Cumulative int32 `protobuf:"varint,4,opt,name=cumulative,proto3" json:"cumulative,omitempty"`
-	// Of `cumulative`: units no longer communes on `as_of` (reported mode).
+	// Of `cumulative`: units that no longer have their type on `as_of`
+	// (communes become wards or merged, districts abolished).
 	FormerCommunes int32 `protobuf:"varint,5,opt,name=former_communes,json=formerCommunes,proto3" json:"former_communes,omitempty"`
-	// Units of the type on `as_of`, plus the former communes counted.
+	// Units of the type under the unit on `as_of` (the unit itself when it is
+	// of the type), plus the former units counted.
 	Denominator int32 `protobuf:"varint,6,opt,name=denominator,proto3" json:"denominator,omitempty"`
 	// cumulative / denominator, rounded to 2 decimals.
 	Percent       float64 `protobuf:"fixed64,7,opt,name=percent,proto3" json:"percent,omitempty"`
@@ -1093,7 +1097,9 @@ func (x *CriteriaSection) GetAggregate() *v1.Aggregate {
 	return nil
 }
 
-// OCOP figures of the period.
+// OCOP figures by the programme's cycle years: those of the years the period
+// covers, up to `as_of` (a second half counts its year from January, as the
+// cycle does); certificates in force on `as_of`.
 type OcopSection struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Basis *Basis                 `protobuf:"bytes,1,opt,name=basis,proto3" json:"basis,omitempty"`
@@ -1101,15 +1107,16 @@ type OcopSection struct {
 	Registered  int32 `protobuf:"varint,2,opt,name=registered,proto3" json:"registered,omitempty"`
 	Eligible    int32 `protobuf:"varint,3,opt,name=eligible,proto3" json:"eligible,omitempty"`
 	NotEligible int32 `protobuf:"varint,4,opt,name=not_eligible,json=notEligible,proto3" json:"not_eligible,omitempty"`
-	// Products scored in the period, by stars.
+	// Products scored in the period's years, by the stars of their latest
+	// sheet of each year (a product scored in two years counts in each).
 	Evaluated []*v11.StarTally `protobuf:"bytes,5,rep,name=evaluated,proto3" json:"evaluated,omitempty"`
-	// Certificates issued in the period, by stars, and those of 3 stars or more.
+	// Certificates issued in the period's years, by stars, and those of 3 stars or more.
 	CertifiedInPeriod      []*v11.StarTally `protobuf:"bytes,6,rep,name=certified_in_period,json=certifiedInPeriod,proto3" json:"certified_in_period,omitempty"`
 	CertifiedInPeriodTotal int32            `protobuf:"varint,7,opt,name=certified_in_period_total,json=certifiedInPeriodTotal,proto3" json:"certified_in_period_total,omitempty"`
 	// Certificates in force on `as_of`, by stars, and their total.
 	Certified      []*v11.StarTally `protobuf:"bytes,8,rep,name=certified,proto3" json:"certified,omitempty"`
 	CertifiedTotal int32            `protobuf:"varint,9,opt,name=certified_total,json=certifiedTotal,proto3" json:"certified_total,omitempty"`
-	// Products proposed to the central council in the period.
+	// Products proposed to the central council in the period's years.
 	ProposedCentral int32 `protobuf:"varint,10,opt,name=proposed_central,json=proposedCentral,proto3" json:"proposed_central,omitempty"`
 	unknownFields   protoimpl.UnknownFields
 	sizeCache       protoimpl.SizeCache
