@@ -61,8 +61,6 @@ func (s *Server) CreateRecognition(ctx context.Context, req *registryv1.CreateRe
 // recognitionFacts asks the criteria service, before the store's
 // transaction (which must not wait on another service), for the set the
 // request names and, when the set fits the unit, the unit's score under it.
-// A set that does not fit is refused by the decision in the transaction,
-// unless the request repeats a recorded decision.
 func (s *Server) recognitionFacts(ctx context.Context, ask unit.Recognition) (unit.RecognitionFacts, error) {
 	f := unit.RecognitionFacts{Request: ask}
 	var err error
@@ -73,7 +71,10 @@ func (s *Server) recognitionFacts(ctx context.Context, ask unit.Recognition) (un
 	if err != nil {
 		return f, err
 	}
-	if _, err := unit.CheckRecognitionSet(ask, f.Set, subj); err != nil {
+	if !unit.SetFits(ask, f.Set, subj) {
+		// No score to ask for. The request is not refused here: the decision
+		// in the transaction refuses it, or answers it with the record it
+		// repeats (a retry is answered whatever its set).
 		return f, nil
 	}
 	f.Score, err = s.criteria.Score(ctx, ask.UnitCode, ask.Valid.From, ask.CriteriaSet)

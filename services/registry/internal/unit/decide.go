@@ -112,6 +112,13 @@ func CheckRecognitionSet(req Recognition, set *CriteriaSet, subj Subject) (Level
 	return rule, nil
 }
 
+// SetFits says whether CheckRecognitionSet lets the request through, so
+// that the unit's score under the set is worth asking for.
+func SetFits(req Recognition, set *CriteriaSet, subj Subject) bool {
+	_, err := CheckRecognitionSet(req, set, subj)
+	return err == nil
+}
+
 // sameDecision finds the recorded decision req repeats: same level,
 // effective date and decision number (the unit is the same already).
 func sameDecision(recs []Recognition, req Recognition) (Recognition, bool) {

@@ -213,3 +213,26 @@ func TestDecideRecognitionRetry(t *testing.T) {
 }
 
 func sameRecognition(a, b Recognition) bool { return reflect.DeepEqual(a, b) }
+
+// A score is asked for only when the set fits the unit on the date; a set
+// that does not fit is left to the decision (a refusal, or a retry's record).
+func TestSetFits(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		req  Recognition
+		set  *CriteriaSet
+		subj Subject
+		want bool
+	}{
+		{"a commune under the commune set", ask("06002", Standard, "2019-12-01", communeSet.Code), communeSet, commune06002, true},
+		{"no set", ask("06002", Standard, "2019-12-01", "NTM_NONE"), nil, commune06002, false},
+		{"a district under the commune set", ask("170", Standard, "2019-12-01", communeSet.Code), communeSet, district170, false},
+		{"after the set", ask("06002", Standard, "2021-06-01", communeSet.Code), communeSet, commune06002, false},
+		{"a level the set does not define", ask("06002", Modern, "2019-12-01", communeSet.Code), communeSet, commune06002, false},
+		{"a unit missing on the date", ask("06002", Standard, "2019-12-01", communeSet.Code), communeSet, Subject{}, false},
+	} {
+		if got := SetFits(tc.req, tc.set, tc.subj); got != tc.want {
+			t.Errorf("%s: SetFits = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
