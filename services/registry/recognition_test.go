@@ -234,38 +234,25 @@ func TestListRecognitionsCurrentAndFormer(t *testing.T) {
 				NewDisplayName: "Phường La Hiên"}}}}); err != nil {
 			t.Fatal(err)
 		}
-		type row struct {
-			code, name string
-			typ        registryv1.UnitType
-			former     bool
-		}
-		list := func(req *registryv1.ListRecognitionsRequest) []row {
+		list := func(req *registryv1.ListRecognitionsRequest) []listedRow {
 			t.Helper()
-			resp, err := e.reg.ListRecognitions(ctx, req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var out []row
-			for _, r := range resp.GetRecognitions() {
-				out = append(out, row{r.GetRecognition().GetUnitCode(), r.GetDisplayName(), r.GetUnitTypeAsOf(), r.GetFormerCommune()})
-			}
-			return out
+			return e.listed(t, ctx, req)
 		}
-		ward := row{"100", "Phường La Hiên", registryv1.UnitType_WARD, true}
+		ward := listedRow{"100", "Phường La Hiên", registryv1.UnitType_WARD, true, true}
 		for _, tc := range []struct {
 			name string
 			req  *registryv1.ListRecognitionsRequest
-			want []row
+			want []listedRow
 		}{
 			{"before it became a ward", &registryv1.ListRecognitionsRequest{Parent: "19", AsOf: "2021-12-31"},
-				[]row{{"100", "Xã La Hiên", registryv1.UnitType_COMMUNE, false}}},
+				[]listedRow{{"100", "Xã La Hiên", registryv1.UnitType_COMMUNE, false, false}}},
 			{"a ward is no current commune", &registryv1.ListRecognitionsRequest{Parent: "19", AsOf: "2023-01-01"}, nil},
-			{"but a former one", &registryv1.ListRecognitionsRequest{Parent: "19", AsOf: "2023-01-01", IncludeFormer: true}, []row{ward}},
+			{"but a former one", &registryv1.ListRecognitionsRequest{Parent: "19", AsOf: "2023-01-01", IncludeFormer: true}, []listedRow{ward}},
 			{"the country", &registryv1.ListRecognitionsRequest{AsOf: "2023-01-01", IncludeFormer: true},
-				[]row{{"200", "Xã Bộc Bố", registryv1.UnitType_COMMUNE, false}, ward}},
+				[]listedRow{{"200", "Xã Bộc Bố", registryv1.UnitType_COMMUNE, false, false}, ward}},
 			{"decided from a day", &registryv1.ListRecognitionsRequest{AsOf: "2023-01-01", IncludeFormer: true, EffectiveFrom: "2019-12-21"}, nil},
 			{"decided from the day", &registryv1.ListRecognitionsRequest{AsOf: "2023-01-01", EffectiveFrom: "2019-12-20"},
-				[]row{{"200", "Xã Bộc Bố", registryv1.UnitType_COMMUNE, false}}},
+				[]listedRow{{"200", "Xã Bộc Bố", registryv1.UnitType_COMMUNE, false, false}}},
 		} {
 			if got := list(tc.req); !slices.Equal(got, tc.want) {
 				t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
@@ -274,6 +261,26 @@ func TestListRecognitionsCurrentAndFormer(t *testing.T) {
 		_, err := e.reg.ListRecognitions(ctx, &registryv1.ListRecognitionsRequest{AsOf: "2023-01-01", EffectiveFrom: "2023-02-30"})
 		grpctest.WantViolations(t, err, "effective_from")
 	})
+}
+
+// listedRow is a listed recognition as the tests compare it.
+type listedRow struct {
+	code, name            string
+	typ                   registryv1.UnitType
+	former, formerCommune bool
+}
+
+func (e *env) listed(t *testing.T, ctx context.Context, req *registryv1.ListRecognitionsRequest) []listedRow {
+	t.Helper()
+	resp, err := e.reg.ListRecognitions(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []listedRow
+	for _, r := range resp.GetRecognitions() {
+		out = append(out, listedRow{r.GetRecognition().GetUnitCode(), r.GetDisplayName(), r.GetUnitTypeAsOf(), r.GetFormer(), r.GetFormerCommune()})
+	}
+	return out
 }
 
 // Districts, provinces and villages are recognised under their own sets: a
@@ -337,6 +344,31 @@ func TestDistrictProvinceAndVillageRecognitions(t *testing.T) {
 		if want := []string{"100 COMMUNE Xã La Hiên", "1000 VILLAGE Xóm Làng Lai", "101 COMMUNE Xã Lâu Thượng", "170 DISTRICT Huyện Võ Nhai",
 			"19 PROVINCE Tỉnh Thái Nguyên"}; !slices.Equal(got, want) {
 			t.Errorf("recognitions under 19 = %q, want %q", got, want)
+		}
+
+		// Districts are abolished on 2025-07-01, and the village that day:
+		// both are former units then, not former communes, and stay counted
+		// by reports (include_former) under the province.
+		for _, c := range []*registryv1.UnitChange{
+			{DecisionNumber: "DN-1/NQ-QH15", EffectiveDate: "2025-07-01", Kind: &registryv1.UnitChange_Abolish{Abolish: &registryv1.AbolishUnits{
+				Codes: []string{"170"}, ChildrenNewParentCode: "19"}}},
+			{DecisionNumber: "DN-2/NQ-UBND", EffectiveDate: "2025-07-01", Kind: &registryv1.UnitChange_Abolish{Abolish: &registryv1.AbolishUnits{
+				Codes: []string{"1000"}}}},
+		} {
+			if _, err := e.reg.CreateUnitChange(e.as(admin), &registryv1.CreateUnitChangeRequest{UnitChange: c}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		communes := []listedRow{{"100", "Xã La Hiên", registryv1.UnitType_COMMUNE, false, false}, {"101", "Xã Lâu Thượng", registryv1.UnitType_COMMUNE, false, false}}
+		itself := listedRow{"19", "Tỉnh Thái Nguyên", registryv1.UnitType_PROVINCE, false, false}
+		if got, want := e.listed(t, ctx, &registryv1.ListRecognitionsRequest{Parent: "19", AsOf: "2025-12-31"}),
+			append(slices.Clone(communes), itself); !slices.Equal(got, want) {
+			t.Errorf("current under 19 after the abolition = %v, want %v", got, want)
+		}
+		if got, want := e.listed(t, ctx, &registryv1.ListRecognitionsRequest{Parent: "19", AsOf: "2025-12-31", IncludeFormer: true}),
+			append(slices.Clone(communes), itself, listedRow{"1000", "Xóm Làng Lai", 0, true, false},
+				listedRow{"170", "Huyện Võ Nhai", 0, true, false}); !slices.Equal(got, want) {
+			t.Errorf("with the former under 19 after the abolition = %v, want %v", got, want)
 		}
 	})
 }

@@ -46,11 +46,14 @@ type Unit struct {
 type Recognition struct {
 	UnitCode string
 	Level    registryv1.RecognitionLevel
+	// UnitType is the type the unit was recognised with (on the decision's date).
+	UnitType registryv1.UnitType
 	// TypeAsOf is the unit's type on the date asked; unspecified when the
 	// unit no longer exists.
 	TypeAsOf registryv1.UnitType
-	// Former: not a commune on the date asked, but a commune under the unit
-	// when recognised (counted by reports that keep former communes).
+	// Former: the unit no longer has UnitType on the date asked, but had it
+	// under the unit when recognised (a commune become a ward or merged
+	// away, a district abolished), counted by reports that keep former units.
 	Former bool
 }
 
@@ -211,7 +214,7 @@ func (c *Client) Predecessors(ctx context.Context, code string, d date.Date) ([]
 }
 
 // Recognitions lists the recognitions in force on d of parent and the units
-// under it; includeFormer adds former communes (see Recognition.Former).
+// under it; includeFormer adds former units (see Recognition.Former).
 func (c *Client) Recognitions(ctx context.Context, parent string, d date.Date, includeFormer bool) ([]Recognition, error) {
 	resp, err := c.rpc.ListRecognitions(ctx, &registryv1.ListRecognitionsRequest{Parent: parent, AsOf: d.String(), IncludeFormer: includeFormer})
 	if err != nil {
@@ -219,7 +222,8 @@ func (c *Client) Recognitions(ctx context.Context, parent string, d date.Date, i
 	}
 	out := make([]Recognition, len(resp.GetRecognitions()))
 	for i, r := range resp.GetRecognitions() {
-		out[i] = Recognition{UnitCode: r.GetRecognition().GetUnitCode(), Level: r.GetRecognition().GetLevel(), TypeAsOf: r.GetUnitTypeAsOf(), Former: r.GetFormerCommune()}
+		rec := r.GetRecognition()
+		out[i] = Recognition{UnitCode: rec.GetUnitCode(), Level: rec.GetLevel(), UnitType: rec.GetUnitType(), TypeAsOf: r.GetUnitTypeAsOf(), Former: r.GetFormer()}
 	}
 	return out, nil
 }

@@ -22,7 +22,9 @@ import (
 // aggregateVersion changes when an aggregate gains or changes a figure, so
 // that no replica serves one cached by a release that did not compute it
 // (a hit is otherwise valid for as long as no write advances a generation).
-const aggregateVersion = "v2" // v2: villages, districts, level names, met_histogram
+// v2: villages, districts, level names, met_histogram; v3: former villages
+// and districts, a district in its own tallies.
+const aggregateVersion = "v3"
 
 // Count modes of an aggregate (see Aggregate.count_mode).
 const (
@@ -103,16 +105,24 @@ func (s *Server) computeAggregate(ctx context.Context, code string, asOf date.Da
 	if err != nil {
 		return nil, err
 	}
-	villages, districts := units[registryv1.UnitType_VILLAGE], units[registryv1.UnitType_DISTRICT]
+	// A unit counts in its own tallies when it is of the type (a district in
+	// its districts), as a commune's aggregate counts the commune itself.
+	own := func(t registryv1.UnitType) int {
+		if u.Type == t {
+			return units[t] + 1
+		}
+		return units[t]
+	}
+	levels := func(t catalog.UnitType) []levelTitle { return s.levelsOf(t, s.setOn(asOf, u.ProvinceCode, t)) }
 	agg := &criteriav1.Aggregate{
 		UnitCode: code, AsOf: asOf.String(), CriteriaSet: set.Code, CountMode: mode,
 		Communes: int32(figs.Communes), AssessedCommunes: int32(figs.Assessed), AverageMet: round2(figs.AverageMet),
-		Recognitions: tallyCommunes(codes, recs, mode == countReported, s.levelsOf(catalog.UnitCommune, set)),
-		Villages:     int32(villages), VillageRecognitions: tallyUnits(u.Code, recs, registryv1.UnitType_VILLAGE, villages,
-			s.levelsOf(catalog.UnitVillage, s.setOn(asOf, u.ProvinceCode, catalog.UnitVillage))),
-		Districts: int32(districts), DistrictRecognitions: tallyUnits(u.Code, recs, registryv1.UnitType_DISTRICT, districts,
-			s.levelsOf(catalog.UnitDistrict, s.setOn(asOf, u.ProvinceCode, catalog.UnitDistrict))),
-		ComputedAt: time.Now().UTC().Format(time.RFC3339),
+		Recognitions:         tallyOf(registryv1.UnitType_COMMUNE, recs, len(codes), s.levelsOf(catalog.UnitCommune, set)),
+		Villages:             int32(units[registryv1.UnitType_VILLAGE]),
+		VillageRecognitions:  tallyOf(registryv1.UnitType_VILLAGE, recs, own(registryv1.UnitType_VILLAGE), levels(catalog.UnitVillage)),
+		Districts:            int32(units[registryv1.UnitType_DISTRICT]),
+		DistrictRecognitions: tallyOf(registryv1.UnitType_DISTRICT, recs, own(registryv1.UnitType_DISTRICT), levels(catalog.UnitDistrict)),
+		ComputedAt:           time.Now().UTC().Format(time.RFC3339),
 	}
 	for _, t := range figs.Criteria {
 		agg.Criteria = append(agg.Criteria, &criteriav1.CriterionTally{Code: t.Code, DisplayName: t.Name, Met: int32(t.Met), Denominator: int32(t.Denominator), Percent: round2(t.Percent)})

@@ -59,46 +59,30 @@ func (s *Server) setOn(d date.Date, province string, t catalog.UnitType) *catalo
 	return set
 }
 
-// tallyCommunes counts the communes of the day recognised at each level;
-// with former, also the units that were communes when recognised and are
-// not any more (became wards, merged), which then join the denominator too:
-// the way provincial reports write "103 communes (72%), including 4 that
-// became wards and 2 merged".
-func tallyCommunes(communes []string, recs []registryclient.Recognition, former bool, levels []levelTitle) []*criteriav1.RecognitionTally {
-	current := make(map[string]bool, len(communes))
-	for _, c := range communes {
-		current[c] = true
-	}
+// tallyOf counts the units of type t recognised at each level on the date,
+// from the registry's list: those it gives as current (the unit itself
+// among them when it is of the type), and, in count mode reported, the
+// former units it adds (communes become wards or merged away, districts
+// abolished), which then join the denominator too: the way provincial
+// reports write "103 communes (72%), including 4 that became wards and 2
+// merged", or still count a town that completed the programme before
+// districts were abolished. units is how many units of type t the unit
+// has on the date, itself included when it is of the type.
+func tallyOf(t registryv1.UnitType, recs []registryclient.Recognition, units int, levels []levelTitle) []*criteriav1.RecognitionTally {
 	held := map[registryv1.RecognitionLevel]map[string]bool{}
 	formerHeld := map[registryv1.RecognitionLevel]map[string]bool{}
 	formerUnits := make(map[string]bool)
 	for _, r := range recs {
-		isCurrent := current[r.UnitCode]
-		if !isCurrent && !(former && r.Former) {
-			continue // the unit itself, a village or district, or a ward that was never a commune here
+		if r.UnitType != t {
+			continue
 		}
 		add(held, r.Level, r.UnitCode)
-		if !isCurrent {
+		if r.Former {
 			add(formerHeld, r.Level, r.UnitCode)
 			formerUnits[r.UnitCode] = true
 		}
 	}
-	return tally(levels, held, formerHeld, len(current)+len(formerUnits))
-}
-
-// tallyUnits counts the units of type t under the unit self (villages,
-// districts) that hold each level on the date, out of the denominator of
-// such units there are then; self is not under itself.
-func tallyUnits(self string, recs []registryclient.Recognition, t registryv1.UnitType, denominator int, levels []levelTitle) []*criteriav1.RecognitionTally {
-	held := map[registryv1.RecognitionLevel]map[string]bool{}
-	for _, r := range recs {
-		// The registry lists a unit's recognitions while it keeps the type it
-		// was recognised with; Former ones are communes, never of t.
-		if r.TypeAsOf == t && !r.Former && r.UnitCode != self {
-			add(held, r.Level, r.UnitCode)
-		}
-	}
-	return tally(levels, held, nil, denominator)
+	return tally(levels, held, formerHeld, units+len(formerUnits))
 }
 
 func add(held map[registryv1.RecognitionLevel]map[string]bool, l registryv1.RecognitionLevel, code string) {
@@ -109,7 +93,7 @@ func add(held map[registryv1.RecognitionLevel]map[string]bool, l registryv1.Reco
 }
 
 // tally writes one row per level, even at zero, so that a table keeps its
-// rows: the units holding it (of which former communes) out of denominator.
+// rows: the units holding it (of which former units) out of denominator.
 func tally(levels []levelTitle, held, former map[registryv1.RecognitionLevel]map[string]bool, denominator int) []*criteriav1.RecognitionTally {
 	out := make([]*criteriav1.RecognitionTally, len(levels))
 	for i, l := range levels {

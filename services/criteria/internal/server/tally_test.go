@@ -20,7 +20,8 @@ func tallies(ts []*criteriav1.RecognitionTally) string {
 
 // Aggregates count villages and districts by level beside the communes,
 // every level the catalog defines for the type listed even at zero, with
-// its title; a unit's own recognition is not one of the units under it.
+// its title; a unit counts in its own tallies when it is of the type (a
+// district's own recognition, over a denominator of itself).
 func TestAggregateVillagesAndDistricts(t *testing.T) {
 	e := newEnv(t)
 	e.recogniseUnder(t, "1000", registryv1.RecognitionLevel_STANDARD, "2019-06-01", "NTM_VILLAGE_2016_2020")
@@ -44,8 +45,9 @@ func TestAggregateVillagesAndDistricts(t *testing.T) {
 		{province, "2019-12-31", 1, 2, villages(1, "100"), districts(0, 2, "0")},
 		{province, "2020-10-31", 1, 2, villages(1, "100"), districts(1, 2, "50")},
 		{"0", "2020-10-31", 1, 2, villages(1, "100"), districts(1, 2, "50")},
-		// The district's own recognition is not one of the districts under it.
-		{district, "2020-10-31", 1, 0, villages(1, "100"), districts(0, 0, "0")},
+		// The district counts itself, as a commune's aggregate counts the
+		// commune; no district is under it.
+		{district, "2020-10-31", 1, 0, villages(1, "100"), districts(1, 1, "100")},
 		{"101", "2020-10-31", 0, 0, "STANDARD Thôn đạt chuẩn nông thôn mới: 0/0 0%; MODEL Thôn nông thôn mới kiểu mẫu: 0/0 0%", districts(0, 0, "0")},
 	} {
 		got := e.aggregate(t, &criteriav1.GetAggregateRequest{UnitCode: tc.unit, AsOf: tc.asOf})
@@ -63,6 +65,47 @@ func TestAggregateVillagesAndDistricts(t *testing.T) {
 	if want := "STANDARD Xã đạt chuẩn nông thôn mới: 1/5 20%; ADVANCED Xã đạt chuẩn nông thôn mới nâng cao: 0/5 0%; " +
 		"MODEL Xã nông thôn mới kiểu mẫu: 0/5 0%; MODERN Xã nông thôn mới hiện đại: 0/5 0%"; communes != want {
 		t.Errorf("commune tallies %q, want %q", communes, want)
+	}
+}
+
+// Villages and districts that lose their type (a district abolished on
+// 2025-07-01, a village merged away) count in reported mode as former
+// communes do: in their level and in the denominator. The current mode
+// leaves them out, as the registry's list does without include_former.
+func TestAggregateCountsFormerVillagesAndDistricts(t *testing.T) {
+	e := newEnv(t)
+	e.recogniseUnder(t, "1000", registryv1.RecognitionLevel_STANDARD, "2019-06-01", "NTM_VILLAGE_2016_2020")
+	e.recogniseUnder(t, district, registryv1.RecognitionLevel_STANDARD, "2020-06-01", "NTM_DISTRICT_2016_2020")
+	for _, c := range []*registryv1.UnitChange{
+		{DecisionNumber: "DN-1/NQ-QH15", EffectiveDate: "2025-07-01", Kind: &registryv1.UnitChange_Abolish{Abolish: &registryv1.AbolishUnits{
+			Codes: []string{district}, ChildrenNewParentCode: province}}},
+		{DecisionNumber: "DN-2/NQ-UBND", EffectiveDate: "2025-07-01", Kind: &registryv1.UnitChange_Abolish{Abolish: &registryv1.AbolishUnits{
+			Codes: []string{"1000"}}}},
+	} {
+		e.change(t, c)
+	}
+	// withFormer writes the first tally (STANDARD) with its former units.
+	withFormer := func(ts []*criteriav1.RecognitionTally) string {
+		s := ts[0]
+		return fmt.Sprintf("%s %d (%d former) of %d = %v%%", s.GetLevel(), s.GetUnits(), s.GetFormerCommunes(), s.GetDenominator(), s.GetPercent())
+	}
+	for _, tc := range []struct {
+		mode, villages, districts string
+	}{
+		// Đồng Hỷ (171) is the district of the day; Võ Nhai (170) the former one.
+		{"reported", "STANDARD 1 (1 former) of 1 = 100%", "STANDARD 1 (1 former) of 2 = 50%"},
+		{"current", "STANDARD 0 (0 former) of 0 = 0%", "STANDARD 0 (0 former) of 1 = 0%"},
+	} {
+		agg := e.aggregate(t, &criteriav1.GetAggregateRequest{UnitCode: province, AsOf: "2025-12-31", CountMode: tc.mode})
+		if got := withFormer(agg.GetVillageRecognitions()); got != tc.villages {
+			t.Errorf("%s villages: %q, want %q", tc.mode, got, tc.villages)
+		}
+		if got := withFormer(agg.GetDistrictRecognitions()); got != tc.districts {
+			t.Errorf("%s districts: %q, want %q", tc.mode, got, tc.districts)
+		}
+		if agg.GetVillages() != 0 || agg.GetDistricts() != 1 {
+			t.Errorf("%s: %d villages and %d districts on 2025-12-31, want none and 171", tc.mode, agg.GetVillages(), agg.GetDistricts())
+		}
 	}
 }
 

@@ -124,7 +124,7 @@ func (s *Server) ListRecognitions(ctx context.Context, req *registryv1.ListRecog
 	resp := &registryv1.ListRecognitionsResponse{AsOf: q.AsOf.String()}
 	for _, r := range rs {
 		resp.Recognitions = append(resp.Recognitions, &registryv1.RecognitionInForce{Recognition: recognitionToProto(r.Recognition),
-			UnitTypeAsOf: registryv1.UnitType(r.TypeAsOf), FormerCommune: r.Former, DisplayName: r.Name})
+			UnitTypeAsOf: registryv1.UnitType(r.TypeAsOf), Former: r.Former, FormerCommune: r.FormerCommune(), DisplayName: r.Name})
 	}
 	return resp, nil
 }

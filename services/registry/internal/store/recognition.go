@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/ntmsuite/ntm/platform/audit"
@@ -191,16 +190,25 @@ type RecognitionInForce struct {
 	unit.Recognition
 	TypeAsOf unit.Type // zero when the unit no longer exists
 	// Name is the unit's name on the date, or on its last day when it no longer exists.
-	Name   string
-	Former bool // no longer a commune that day, but a commune under the parent when recognised
+	Name string
+	// Former: the unit no longer has, on the date, the type it was
+	// recognised with (Recognition.UnitType), but had it under the parent
+	// when recognised: a commune that became a ward or merged away, a
+	// district abolished, a village merged away.
+	Former bool
+}
+
+// FormerCommune is a former unit that was recognised as a commune.
+func (r RecognitionInForce) FormerCommune() bool {
+	return r.Former && r.UnitType == unit.Commune
 }
 
 // RecognitionsQuery selects recognitions in force on AsOf under Parent.
 type RecognitionsQuery struct {
 	Parent string // "" for the whole country
 	AsOf   date.Date
-	// IncludeFormer adds those of units that were communes under Parent
-	// when recognised but are not communes on AsOf.
+	// IncludeFormer adds those of units that had, under Parent when
+	// recognised, the type they were recognised with, but not on AsOf.
 	IncludeFormer bool
 	// EffectiveFrom, when set, keeps recognitions effective on or after it.
 	EffectiveFrom date.Date
@@ -210,8 +218,7 @@ type RecognitionsQuery struct {
 // the units under it on that day (every unit when Parent is "": the whole
 // country) whose type that day is the type they were recognised with: a
 // commune that became a ward is not a current commune. With IncludeFormer,
-// also those of units that were communes under the parent when recognised
-// but are not communes on AsOf, marked Former.
+// also those of former units (see RecognitionInForce.Former), marked Former.
 func (s *Store) RecognitionsUnder(ctx context.Context, q RecognitionsQuery) ([]RecognitionInForce, error) {
 	under := `(r.unit_code = $1 OR r.unit_code IN (SELECT code FROM tree))`
 	if q.Parent == "" {
@@ -227,62 +234,58 @@ func (s *Store) RecognitionsUnder(ctx context.Context, q RecognitionsQuery) ([]R
 		JOIN unit_versions v ON v.code = r.unit_code AND v.type = r.unit_type AND `+validOn("v.", 2)+`
 		WHERE `+under+` AND `+inForceOn(2)+`
 		ORDER BY r.unit_code, r.effective_date`, args...)
-	out, err := db.ScanAll(rows, err, func(row db.Scanner) (RecognitionInForce, error) {
-		var rf RecognitionInForce
-		var typ string
-		var err error
-		rf.Recognition, err = scanRecognition(row, &typ, &rf.Name)
-		rf.TypeAsOf, _ = unit.ParseType(typ)
-		return rf, err
-	})
+	out, err := scanInForce(rows, err, false)
 	if err != nil || !q.IncludeFormer {
 		return out, err
 	}
-	former, err := s.formerCommuneRecognitions(ctx, q)
+	former, err := s.formerRecognitions(ctx, q)
 	return append(out, former...), err
 }
 
-// formerCommuneRecognitions finds recognitions still in force on q.AsOf of
-// units recognised as communes that are not communes that day, and keeps
-// those whose unit was under q.Parent (anywhere, for the country) on its
-// recognition date. There are few such rows, so the ancestry check is in Go.
-// None of them is in the current list, which asks the type to be unchanged.
-func (s *Store) formerCommuneRecognitions(ctx context.Context, q RecognitionsQuery) ([]RecognitionInForce, error) {
+// scanInForce reads recognitionColumns, then the unit's type and name.
+func scanInForce(rows *sql.Rows, err error, former bool) ([]RecognitionInForce, error) {
+	return db.ScanAll(rows, err, func(row db.Scanner) (RecognitionInForce, error) {
+		rf := RecognitionInForce{Former: former}
+		var typ string
+		var err error
+		rf.Recognition, err = scanRecognition(row, &typ, &rf.Name)
+		rf.TypeAsOf, _ = unit.ParseType(typ) // "" when the unit no longer exists
+		return rf, err
+	})
+}
+
+// formerRecognitions finds the recognitions in force on q.AsOf of units
+// that do not have on q.AsOf the type they were recognised with, and keeps
+// those whose unit was q.Parent or under it on its recognition date
+// (anywhere, for the country): the ancestry is walked upwards in SQL, on
+// each recognition's own date. None of them is in the current list, which
+// asks the type to be unchanged.
+func (s *Store) formerRecognitions(ctx context.Context, q RecognitionsQuery) ([]RecognitionInForce, error) {
 	args := []any{q.AsOf}
-	from := ""
+	candidate := inForceOn(1) + ` AND r.unit_type <> '' AND NOT EXISTS (
+		SELECT 1 FROM unit_versions v WHERE v.code = r.unit_code AND v.type = r.unit_type AND ` + validOn("v.", 1) + `)`
 	if !q.EffectiveFrom.IsZero() {
 		args = append(args, q.EffectiveFrom)
-		from = ` AND r.effective_date >= $2`
+		candidate += fmt.Sprintf(` AND r.effective_date >= $%d`, len(args))
 	}
-	candidates, err := scanRecognitions(s.db.QueryContext(ctx, `SELECT `+recognitionColumns+` FROM recognitions r
-		WHERE `+inForceOn(1)+from+` AND r.unit_type = 'COMMUNE' AND NOT EXISTS (
-			SELECT 1 FROM unit_versions v WHERE v.code = r.unit_code AND v.type = 'COMMUNE' AND `+validOn("v.", 1)+`)
-		ORDER BY r.unit_code, r.effective_date`, args...))
-	if err != nil {
-		return nil, err
+	with, where := "", candidate
+	if q.Parent != "" {
+		// up holds, for each candidate, its unit and every ancestor of it
+		// on the recognition's date.
+		args = append(args, q.Parent)
+		with = `WITH RECURSIVE up (id, code, day) AS (
+			SELECT r.id, r.unit_code, r.effective_date FROM recognitions r WHERE ` + candidate + `
+			UNION ALL
+			SELECT up.id, v.parent_code, up.day FROM up JOIN unit_versions v ON v.code = up.code
+				AND v.valid_from <= up.day AND (v.valid_to IS NULL OR v.valid_to > up.day)
+		) `
+		where = fmt.Sprintf(`r.id IN (SELECT id FROM up WHERE code = $%d)`, len(args))
 	}
-	var out []RecognitionInForce
-	for _, r := range candidates {
-		if q.Parent != "" {
-			ancestors, err := s.Ancestors(ctx, r.UnitCode, r.Valid.From)
-			if err != nil {
-				return nil, err
-			}
-			if !slices.ContainsFunc(ancestors, func(v unit.Version) bool { return v.Code == q.Parent }) {
-				continue
-			}
-		}
-		vs, err := s.Versions(ctx, r.UnitCode)
-		if err != nil {
-			return nil, err
-		}
-		rf := RecognitionInForce{Recognition: r, Former: true}
-		if now, ok := unit.At(vs, q.AsOf); ok {
-			rf.TypeAsOf, rf.Name = now.Type, now.Name
-		} else if len(vs) > 0 {
-			rf.Name = vs[len(vs)-1].Name
-		}
-		out = append(out, rf)
-	}
-	return out, nil
+	// The unit's type and name on the date, or its name on its last day.
+	rows, err := s.db.QueryContext(ctx, with+`SELECT `+recognitionColumns+`, COALESCE(cur.type, ''),
+			COALESCE(cur.name, (SELECT l.name FROM unit_versions l WHERE l.code = r.unit_code ORDER BY l.valid_from DESC LIMIT 1))
+		FROM recognitions r LEFT JOIN unit_versions cur ON cur.code = r.unit_code AND `+validOn("cur.", 1)+`
+		WHERE `+where+`
+		ORDER BY r.unit_code, r.effective_date`, args...)
+	return scanInForce(rows, err, true)
 }

@@ -23,6 +23,9 @@ var (
 	districtSet = &unit.CriteriaSet{Code: "NTM_DISTRICT_2016_2020", UnitType: unit.District,
 		Valid: date.Range{From: d("2016-12-01"), To: d("2021-01-01")}, Criteria: []string{"1 Quy hoạch"},
 		Levels: []unit.LevelRule{{Level: unit.Standard, UnitsType: unit.Commune, UnitsLevels: []unit.Level{unit.Standard, unit.Advanced}, UnitsMinPercent: 100}}}
+	villageSet = &unit.CriteriaSet{Code: "NTM_VILLAGE_2016_2020", UnitType: unit.Village,
+		Valid: date.Range{From: d("2016-12-01"), To: d("2022-03-08")}, Criteria: []string{"1 Giao thông"},
+		Levels: []unit.LevelRule{{Level: unit.Standard}}}
 )
 
 // metAll is a score meeting every criterion of set on day.
@@ -70,43 +73,41 @@ func testRecognitions(t *testing.T, s *store.Store) {
 	merge.Merge = &unit.Merge{Sources: []string{"100", "101"}, NewUnit: &unit.Spec{Code: "150", Name: "Xã Mới", Type: unit.Commune, ParentCode: "19", Field: "m"}}
 	apply(t, s, ward, merge)
 
-	type row struct {
-		code, name string
-		typ        unit.Type
-		former     bool
-	}
 	rows := func(q store.RecognitionsQuery) []row {
 		t.Helper()
 		if q.Parent == "" {
 			q.Parent = "19"
 		}
-		var out []row
-		for _, r := range under(t, s, q) {
-			out = append(out, row{r.UnitCode, r.Name, r.TypeAsOf, r.Former})
-		}
-		return out
+		return rowsOf(under(t, s, q))
 	}
 	q := func(day string, former bool) store.RecognitionsQuery {
 		return store.RecognitionsQuery{AsOf: d(day), IncludeFormer: former}
 	}
-	laHien, lauThuong := row{"100", "Xã La Hiên", unit.Commune, false}, row{"101", "Xã Lâu Thượng", unit.Commune, false}
+	laHien, lauThuong := row{"100", "Xã La Hiên", unit.Commune, false, false}, row{"101", "Xã Lâu Thượng", unit.Commune, false, false}
+	trangXa := row{"103", "Phường Tràng Xá", unit.Ward, true, true}
 	for _, tc := range []struct {
 		name string
 		q    store.RecognitionsQuery
 		want []row
 	}{
 		{"before the others", q("2019-01-01", false), []row{lauThuong}},
-		{"all three communes", q("2021-01-01", false), []row{laHien, lauThuong, {"103", "Xã Tràng Xá", unit.Commune, false}}},
+		{"all three communes", q("2021-01-01", false), []row{laHien, lauThuong, {"103", "Xã Tràng Xá", unit.Commune, false, false}}},
 		// 103 became a ward: not a current commune, as the aggregate counts.
 		{"a ward is not a current commune", q("2023-01-01", false), []row{laHien, lauThuong}},
-		{"a ward is a former commune", q("2023-01-01", true), []row{laHien, lauThuong, {"103", "Phường Tràng Xá", unit.Ward, true}}},
+		{"a ward is a former commune", q("2023-01-01", true), []row{laHien, lauThuong, trangXa}},
 		{"after the merger, current", q("2026-01-01", false), nil},
 		// Merged away: named as on their last day.
-		{"after the merger, former", q("2026-01-01", true), []row{{"100", "Xã La Hiên", 0, true}, {"101", "Xã Lâu Thượng", 0, true}, {"103", "Phường Tràng Xá", unit.Ward, true}}},
+		{"after the merger, former", q("2026-01-01", true),
+			[]row{{"100", "Xã La Hiên", 0, true, true}, {"101", "Xã Lâu Thượng", 0, true, true}, trangXa}},
 		{"effective from a day", store.RecognitionsQuery{AsOf: d("2021-01-01"), EffectiveFrom: d("2019-12-01")},
-			[]row{laHien, {"103", "Xã Tràng Xá", unit.Commune, false}}},
+			[]row{laHien, {"103", "Xã Tràng Xá", unit.Commune, false, false}}},
 		{"effective from a day, former", store.RecognitionsQuery{AsOf: d("2026-01-01"), IncludeFormer: true, EffectiveFrom: d("2020-01-01")},
-			[]row{{"103", "Phường Tràng Xá", unit.Ward, true}}},
+			[]row{trangXa}},
+		// The district 170 the three were under when recognised, and the ward itself.
+		{"under a district, former", store.RecognitionsQuery{Parent: "170", AsOf: d("2026-01-01"), IncludeFormer: true},
+			[]row{{"100", "Xã La Hiên", 0, true, true}, {"101", "Xã Lâu Thượng", 0, true, true}, trangXa}},
+		{"the former commune itself", store.RecognitionsQuery{Parent: "103", AsOf: d("2023-01-01"), IncludeFormer: true}, []row{trangXa}},
+		{"another district, former", store.RecognitionsQuery{Parent: "171", AsOf: d("2023-01-01"), IncludeFormer: true}, nil},
 	} {
 		if got := rows(tc.q); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: RecognitionsUnder(%+v) = %v, want %v", tc.name, tc.q, got, tc.want)
@@ -148,6 +149,63 @@ func testRecognitions(t *testing.T, s *store.Store) {
 		_, err := s.AddRecognition(ctx, bad)
 		if f, ok := fault.As(err); !ok || len(f.Violations) == 0 {
 			t.Errorf("AddRecognition(%s on %s) = %v, want a refusal", bad.Request.UnitCode, bad.Request.Valid.From, err)
+		}
+	}
+}
+
+// row is a listed recognition as the tests compare it.
+type row struct {
+	code, name            string
+	typ                   unit.Type
+	former, formerCommune bool
+}
+
+func rowsOf(rs []store.RecognitionInForce) []row {
+	var out []row
+	for _, r := range rs {
+		out = append(out, row{r.UnitCode, r.Name, r.TypeAsOf, r.Former, r.FormerCommune()})
+	}
+	return out
+}
+
+// Units of any type that lose the type they were recognised with are
+// former, as communes are: a district abolished on 2025-07-01 and a village
+// merged away that day are listed with include_former under the units they
+// were under when recognised (at any depth), and under themselves.
+func testFormerOfAnyType(t *testing.T, s *store.Store) {
+	seed(t, s)
+	add(t, s, ask(villageSet, "1000", unit.Standard, "2019-06-01", "V-1"))
+	add(t, s, ask(communeSet, "200", unit.Standard, "2019-12-01", "C-1"))
+	add(t, s, ask(districtSet, "171", unit.Standard, "2020-06-01", "D-1")) // its one commune, 200, is standard
+	villages := change(unit.KindMerge, "2025-07-01")
+	villages.Merge = &unit.Merge{Sources: []string{"1000"}, NewUnit: &unit.Spec{Code: "1001", Name: "Xóm Mới", Type: unit.Village, ParentCode: "100", Field: "m"}}
+	districts := change(unit.KindAbolish, "2025-07-01")
+	districts.Abolish = &unit.Abolish{Codes: []string{"170", "171"}, ChildrenNewParent: "19"}
+	apply(t, s, villages, districts)
+
+	village := row{"1000", "Xóm Làng Lai", unit.Village, false, false}
+	district := row{"171", "Huyện Định Hóa", unit.District, false, false}
+	commune := row{"200", "Xã Phượng Tiến", unit.Commune, false, false}
+	formerVillage, formerDistrict := row{"1000", "Xóm Làng Lai", 0, true, false}, row{"171", "Huyện Định Hóa", 0, true, false}
+	for _, tc := range []struct {
+		name string
+		q    store.RecognitionsQuery
+		want []row
+	}{
+		{"before the abolition", store.RecognitionsQuery{Parent: "19", AsOf: d("2024-12-31")}, []row{village, district, commune}},
+		{"a district lists itself", store.RecognitionsQuery{Parent: "171", AsOf: d("2024-12-31")}, []row{district, commune}},
+		{"after, current", store.RecognitionsQuery{Parent: "19", AsOf: d("2026-01-01")}, []row{commune}},
+		{"after, former", store.RecognitionsQuery{Parent: "19", AsOf: d("2026-01-01"), IncludeFormer: true}, []row{commune, formerVillage, formerDistrict}},
+		{"the country, former", store.RecognitionsQuery{AsOf: d("2026-01-01"), IncludeFormer: true}, []row{commune, formerVillage, formerDistrict}},
+		// The village was under 100 under 170 when recognised.
+		{"two levels up", store.RecognitionsQuery{Parent: "170", AsOf: d("2026-01-01"), IncludeFormer: true}, []row{formerVillage}},
+		{"its commune", store.RecognitionsQuery{Parent: "100", AsOf: d("2026-01-01"), IncludeFormer: true}, []row{formerVillage}},
+		{"the abolished district itself", store.RecognitionsQuery{Parent: "171", AsOf: d("2026-01-01"), IncludeFormer: true}, []row{formerDistrict}},
+		{"decided from a day", store.RecognitionsQuery{Parent: "19", AsOf: d("2026-01-01"), IncludeFormer: true, EffectiveFrom: d("2020-01-01")},
+			[]row{formerDistrict}},
+	} {
+		if got := rowsOf(under(t, s, tc.q)); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: RecognitionsUnder(%+v) = %v, want %v", tc.name, tc.q, got, tc.want)
 		}
 	}
 }

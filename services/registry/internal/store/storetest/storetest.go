@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"ConcurrentChangesOneWins", testConcurrentChanges},
 		{"Ancestors", testAncestors},
 		{"RecognitionsAsOfAndFormer", testRecognitions},
+		{"FormerUnitsOfAnyType", testFormerOfAnyType},
 		{"RecognitionRetryAndSecondInForce", testRecognitionRetry},
 		{"ConcurrentRecognitionsMakeOneRow", testConcurrentRecognitions},
 		{"RecognitionCheckRoundTrips", testRecognitionCheck},
