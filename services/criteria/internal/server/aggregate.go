@@ -23,7 +23,7 @@ import (
 // that no replica serves one cached by a release that did not compute it
 // (a hit is otherwise valid for as long as no write advances a generation).
 // v2: villages, districts, level names, met_histogram; v3: former villages
-// and districts, a district in its own tallies.
+// and districts, a district in its own tallies, no level of a later phase.
 const aggregateVersion = "v3"
 
 // Count modes of an aggregate (see Aggregate.count_mode).
@@ -113,11 +113,11 @@ func (s *Server) computeAggregate(ctx context.Context, code string, asOf date.Da
 		}
 		return units[t]
 	}
-	levels := func(t catalog.UnitType) []levelTitle { return s.levelsOf(t, s.setOn(asOf, u.ProvinceCode, t)) }
+	levels := func(t catalog.UnitType) []levelTitle { return s.levelsOf(t, asOf, s.setOn(asOf, u.ProvinceCode, t)) }
 	agg := &criteriav1.Aggregate{
 		UnitCode: code, AsOf: asOf.String(), CriteriaSet: set.Code, CountMode: mode,
 		Communes: int32(figs.Communes), AssessedCommunes: int32(figs.Assessed), AverageMet: round2(figs.AverageMet),
-		Recognitions:         tallyOf(registryv1.UnitType_COMMUNE, recs, len(codes), s.levelsOf(catalog.UnitCommune, set)),
+		Recognitions:         tallyOf(registryv1.UnitType_COMMUNE, recs, len(codes), s.levelsOf(catalog.UnitCommune, asOf, set)),
 		Villages:             int32(units[registryv1.UnitType_VILLAGE]),
 		VillageRecognitions:  tallyOf(registryv1.UnitType_VILLAGE, recs, own(registryv1.UnitType_VILLAGE), levels(catalog.UnitVillage)),
 		Districts:            int32(units[registryv1.UnitType_DISTRICT]),

@@ -18,16 +18,17 @@ type levelTitle struct {
 	name  string
 }
 
-// levelsOf lists every level the catalog's sets of type t define, in the
-// order of RecognitionLevel, so that a table of levels keeps its rows from
-// one phase's set to the next and counts every recognition still in force
-// from an earlier one. A level is titled as in applying (the set of the type
+// levelsOf lists every level the catalog's sets of type t valid on or
+// before asOf define, in the order of RecognitionLevel, so that a table of
+// levels keeps its rows from one phase's set to the next and counts every
+// recognition still in force from an earlier one, but shows no level of a
+// phase yet to come. A level is titled as in applying (the set of the type
 // that applies on the date; nil when none does) when that set defines it,
 // else as in the latest set that does.
-func (s *Server) levelsOf(t catalog.UnitType, applying *catalog.Set) []levelTitle {
+func (s *Server) levelsOf(t catalog.UnitType, asOf date.Date, applying *catalog.Set) []levelTitle {
 	var sets []*catalog.Set
 	for _, set := range s.catalog.Sets() {
-		if set.UnitType == t {
+		if set.UnitType == t && !asOf.Before(set.Valid.From) {
 			sets = append(sets, set)
 		}
 	}

@@ -29,13 +29,11 @@ func TestAggregateVillagesAndDistricts(t *testing.T) {
 	villages := func(units int, pct string) string {
 		return fmt.Sprintf("STANDARD Thôn đạt chuẩn nông thôn mới: %d/1 %s%%; MODEL Thôn nông thôn mới kiểu mẫu: 0/1 0%%", units, pct)
 	}
+	// The district levels of 2016-2020: ADVANCED and MODEL districts come
+	// with the 2021-2025 set, and are no rows before it.
 	districts := func(units, of int, pct string) string {
-		zero := fmt.Sprintf("0/%d 0%%", of)
-		if of == 0 {
-			zero = "0/0 0%"
-		}
-		return fmt.Sprintf("STANDARD Huyện đạt chuẩn nông thôn mới: %d/%d %s%%; ADVANCED Huyện nông thôn mới nâng cao: %s; MODEL Huyện nông thôn mới kiểu mẫu: %s; "+
-			"COMPLETED Thị xã, thành phố thuộc tỉnh hoàn thành nhiệm vụ xây dựng nông thôn mới: %s", units, of, pct, zero, zero, zero)
+		return fmt.Sprintf("STANDARD Huyện đạt chuẩn nông thôn mới: %d/%d %s%%; "+
+			"COMPLETED Thị xã, thành phố thuộc tỉnh hoàn thành nhiệm vụ xây dựng nông thôn mới: 0/%d 0%%", units, of, pct, of)
 	}
 	for _, tc := range []struct {
 		unit, asOf                      string
@@ -61,10 +59,18 @@ func TestAggregateVillagesAndDistricts(t *testing.T) {
 			t.Errorf("%s as of %s: districts %q, want %q", tc.unit, tc.asOf, g, tc.districtTallies)
 		}
 	}
+	// No level of a phase yet to come: MODERN (2026-2030) is no row of 2020.
 	communes := tallies(e.aggregate(t, &criteriav1.GetAggregateRequest{UnitCode: province, AsOf: "2020-10-31"}).GetRecognitions())
 	if want := "STANDARD Xã đạt chuẩn nông thôn mới: 1/5 20%; ADVANCED Xã đạt chuẩn nông thôn mới nâng cao: 0/5 0%; " +
-		"MODEL Xã nông thôn mới kiểu mẫu: 0/5 0%; MODERN Xã nông thôn mới hiện đại: 0/5 0%"; communes != want {
+		"MODEL Xã nông thôn mới kiểu mẫu: 0/5 0%"; communes != want {
 		t.Errorf("commune tallies %q, want %q", communes, want)
+	}
+	// From 2026-02-15 it is; the levels of earlier phases stay, for
+	// recognitions of them are still in force (100's; 104 was created in 2021).
+	communes = tallies(e.aggregate(t, &criteriav1.GetAggregateRequest{UnitCode: province, AsOf: "2026-06-30"}).GetRecognitions())
+	if want := "STANDARD Xã đạt chuẩn nông thôn mới: 1/6 16.67%; ADVANCED Xã đạt chuẩn nông thôn mới nâng cao: 0/6 0%; " +
+		"MODEL Xã nông thôn mới kiểu mẫu: 0/6 0%; MODERN Xã nông thôn mới hiện đại: 0/6 0%"; communes != want {
+		t.Errorf("commune tallies of 2026 %q, want %q", communes, want)
 	}
 }
 
