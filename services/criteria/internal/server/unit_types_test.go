@@ -172,7 +172,8 @@ func TestCriteriaSetsCarryUnitTypeAndLevels(t *testing.T) {
 		t.Fatal(err)
 	}
 	if adv := c.GetLevels()[1]; adv.GetLevel() != advanced || !slices.Equal(adv.GetRequires(), []registryv1.RecognitionLevel{standard}) ||
-		adv.GetUnitsMinPercent() != 0 || !adv.GetConfirmed() || adv.GetDisplayName() != "Xã đạt chuẩn nông thôn mới nâng cao" {
+		adv.GetUnitsMinPercent() != 0 || adv.GetConfirmed() || adv.GetDisplayName() != "Xã đạt chuẩn nông thôn mới nâng cao" {
+		// Not confirmed: the advanced set of 318/QĐ-TTg Appendix II is not loaded.
 		t.Errorf("commune ADVANCED = %v", adv)
 	}
 }
