@@ -171,15 +171,18 @@ func TestReportOfTheFirstHalf(t *testing.T) {
 }
 
 // The report, the criteria aggregate (counted as reports count) and the
-// registry's list of recognitions give the same counts on any date.
+// registry's list of recognitions give the same counts on any date, for
+// the province and for Phổ Yên (171), which counts itself among districts.
 func TestRecognitionsAgreeWithTheAggregateAndTheRegistry(t *testing.T) {
 	e := start(t, storages[0])
 	tell(t, e)
 	ctx := e.as(t, admin)
-	for _, tc := range []struct{ period, asOf string }{{"2020-H1", "2020-06-30"}, {"2020", "2020-12-31"}, {"2020-H2", "2020-09-30"}} {
-		r := ok(e.report.GetReport(ctx, &reportv1.GetReportRequest{UnitCode: province, Period: tc.period, AsOf: tc.asOf}))(t, "report")
-		agg := ok(e.criteria.GetAggregate(ctx, &criteriav1.GetAggregateRequest{UnitCode: province, AsOf: tc.asOf, CountMode: "reported"}))(t, "aggregate")
-		list := ok(e.registry.ListRecognitions(ctx, &registryv1.ListRecognitionsRequest{Parent: province, AsOf: tc.asOf, IncludeFormer: true}))(t, "recognitions")
+	for _, tc := range []struct{ unit, period, asOf string }{
+		{province, "2020-H1", "2020-06-30"}, {province, "2020", "2020-12-31"}, {province, "2020-H2", "2020-09-30"}, {"171", "2020", "2020-12-31"},
+	} {
+		r := ok(e.report.GetReport(ctx, &reportv1.GetReportRequest{UnitCode: tc.unit, Period: tc.period, AsOf: tc.asOf}))(t, "report")
+		agg := ok(e.criteria.GetAggregate(ctx, &criteriav1.GetAggregateRequest{UnitCode: tc.unit, AsOf: tc.asOf, CountMode: "reported"}))(t, "aggregate")
+		list := ok(e.registry.ListRecognitions(ctx, &registryv1.ListRecognitionsRequest{Parent: tc.unit, AsOf: tc.asOf, IncludeFormer: true}))(t, "recognitions")
 		listed := map[string]int32{}
 		for _, r := range list.GetRecognitions() {
 			listed[r.GetRecognition().GetUnitType().String()+" "+r.GetRecognition().GetLevel().String()]++
@@ -194,13 +197,13 @@ func TestRecognitionsAgreeWithTheAggregateAndTheRegistry(t *testing.T) {
 			{"DISTRICT", r.GetRecognitions().GetDistricts(), agg.GetDistrictRecognitions()},
 		} {
 			if len(g.counts) != len(g.tallies) || len(g.counts) == 0 {
-				t.Fatalf("%s on %s: %d levels in the report, %d in the aggregate", g.unitType, tc.asOf, len(g.counts), len(g.tallies))
+				t.Fatalf("%s of %s on %s: %d levels in the report, %d in the aggregate", g.unitType, tc.unit, tc.asOf, len(g.counts), len(g.tallies))
 			}
 			for i, c := range g.counts {
 				a := g.tallies[i]
 				if c.GetLevel() != a.GetLevel() || c.GetCumulative() != a.GetUnits() || c.GetFormerCommunes() != a.GetFormerCommunes() ||
 					c.GetDenominator() != a.GetDenominator() || c.GetPercent() != a.GetPercent() || c.GetCumulative() != listed[g.unitType+" "+c.GetLevel()] {
-					t.Errorf("%s %s on %s: report %d (%d former) of %d = %v%%, aggregate %d (%d former) of %d = %v%%, listed %d", g.unitType, c.GetLevel(), tc.asOf,
+					t.Errorf("%s %s of %s on %s: report %d (%d former) of %d = %v%%, aggregate %d (%d former) of %d = %v%%, listed %d", g.unitType, c.GetLevel(), tc.unit, tc.asOf,
 						c.GetCumulative(), c.GetFormerCommunes(), c.GetDenominator(), c.GetPercent(),
 						a.GetUnits(), a.GetFormerCommunes(), a.GetDenominator(), a.GetPercent(), listed[g.unitType+" "+c.GetLevel()])
 				}

@@ -25,7 +25,7 @@ const CountryCode = "0"
 const CountryName = "Cả nước"
 
 // countReported is the counting rule of every figure of recognitions: the
-// way provincial reports count, former communes kept.
+// way provincial reports count, former units kept.
 const countReported = "reported"
 
 // Inputs are the other services' answers a report is composed from, each
@@ -40,7 +40,7 @@ type Inputs struct {
 	// Counts are the units of each type under the unit on AsOf (CountUnits).
 	Counts []*registryv1.UnitTypeCount
 	// Recognitions are those in force on AsOf of the unit and of the units
-	// under it, former communes included (ListRecognitions include_former).
+	// under it, former units included (ListRecognitions include_former).
 	Recognitions []*registryv1.RecognitionInForce
 	// Aggregate is the criteria aggregate of the unit on AsOf in count mode
 	// "reported".
@@ -127,4 +127,5 @@ func (in *Inputs) fundingSection() *reportv1.FundingSection {
 }
 
 // reportedNote says how recognitions are counted in every section.
-const reportedNote = "Số xã đạt chuẩn tính cả các xã đã lên phường, thị trấn hoặc sáp nhập nếu được công nhận khi còn là xã."
+const reportedNote = "Số xã đạt chuẩn tính cả các xã đã lên phường, thị trấn hoặc sáp nhập nếu được công nhận khi còn là xã; " +
+	"số huyện, số thôn đạt chuẩn tính cả huyện đã kết thúc hoạt động, thôn đã sáp nhập hoặc giải thể nếu được công nhận trước đó."

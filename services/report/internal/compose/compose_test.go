@@ -2,11 +2,13 @@ package compose
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	reportv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/report/v1"
 )
@@ -96,6 +98,50 @@ func TestRecognitionsInPeriodAndCumulative(t *testing.T) {
 		"2020-10-20 106 Đơn vị 106 COMMUNE MODEL 2106/QĐ-UBND NTM_COMMUNE_2016_2020",
 		"2020-11-15 102 Đơn vị 102 COMMUNE ADVANCED 1102/QĐ-UBND NTM_COMMUNE_2016_2020",
 		"2020-12-01 170 Đơn vị 170 DISTRICT COMPLETED 170/QĐ-TTg NTM_COMMUNE_2016_2020",
+	})
+}
+
+// Districts abolished on 2025-07-01 and a village merged away still count,
+// as former communes do: in their level and in the denominator, and in the
+// targets measured by recognitions. Thị xã 172 completed the programme on
+// 2021-12-20, 170 on 2020-12-01; village 302 merged away with its levels.
+func TestFormerDistrictsAndVillagesCount(t *testing.T) {
+	in := fixture(t, "2021-2025", "2025-12-31")
+	in.Counts = []*registryv1.UnitTypeCount{{Type: commune, Units: 8}, {Type: village, Units: 20}} // no district since 2025-07-01
+	in.Recognitions = append(in.Recognitions, rec("172", district, complete, "2021-12-20", "172/QĐ-TTg"))
+	for _, r := range in.Recognitions {
+		if code := r.GetRecognition().GetUnitCode(); code == "170" || code == "172" || code == "302" {
+			gone(r)
+		}
+	}
+	in.Targets = []*criteriav1.Target{target("2021-2025", "DISTRICTS_COMPLETED_NEW", 2)}
+	r := Compose(in)
+	s := r.GetRecognitions()
+	equalLines(t, "districts", levelLines(s.GetDistricts()), []string{
+		`STANDARD "Huyện đạt chuẩn nông thôn mới": 0 in period, 0 cumulative (0 former) of 2 = 0%`,
+		`COMPLETED "Thị xã, thành phố thuộc tỉnh hoàn thành nhiệm vụ xây dựng nông thôn mới": 1 in period, 2 cumulative (2 former) of 2 = 100%`,
+	})
+	equalLines(t, "villages", levelLines(s.GetVillages()), []string{
+		`STANDARD "Thôn đạt chuẩn nông thôn mới": 0 in period, 2 cumulative (1 former) of 21 = 9.52%`,
+		`MODEL "Thôn nông thôn mới kiểu mẫu": 0 in period, 1 cumulative (1 former) of 21 = 4.76%`,
+	})
+	equalLines(t, "targets", targetLines(r.GetTargets().GetRows()), []string{
+		"DISTRICTS_COMPLETED_NEW [2021-2025] BELOW_PLAN: 2 -> 1 (50%) | 1/2 huyện, đạt 50% kế hoạch, còn thiếu 1 huyện",
+	})
+}
+
+// A district's report counts the district itself among the districts (of
+// a denominator of itself), as a commune's counts the commune.
+func TestRecognitionsOfADistrict(t *testing.T) {
+	in := fixture(t, "2020", "2020-12-31")
+	in.UnitCode, in.Unit = "170", &registryv1.Unit{Code: "170", DisplayName: "Thị xã Phổ Yên", Type: district}
+	in.Counts = []*registryv1.UnitTypeCount{{Type: commune, Units: 4}, {Type: village, Units: 10}}
+	in.Recognitions = slices.DeleteFunc(in.Recognitions, func(r *registryv1.RecognitionInForce) bool {
+		return r.GetRecognition().GetUnitType() != district
+	})
+	equalLines(t, "the district itself", levelLines(Compose(in).GetRecognitions().GetDistricts()), []string{
+		`STANDARD "Huyện đạt chuẩn nông thôn mới": 0 in period, 0 cumulative (0 former) of 1 = 0%`,
+		`COMPLETED "Thị xã, thành phố thuộc tỉnh hoàn thành nhiệm vụ xây dựng nông thôn mới": 1 in period, 1 cumulative (0 former) of 1 = 100%`,
 	})
 }
 

@@ -73,8 +73,16 @@ func mustYear(iso string) int {
 	return y
 }
 
+// former is r of a commune that has since become a ward.
 func former(r *registryv1.RecognitionInForce) *registryv1.RecognitionInForce {
-	r.UnitTypeAsOf, r.FormerCommune = registryv1.UnitType_WARD, true
+	r.UnitTypeAsOf, r.Former, r.FormerCommune = registryv1.UnitType_WARD, true, true
+	return r
+}
+
+// gone is r of a unit that no longer exists (a district abolished on
+// 2025-07-01, a village merged away): former, not a former commune.
+func gone(r *registryv1.RecognitionInForce) *registryv1.RecognitionInForce {
+	r.UnitTypeAsOf, r.Former = registryv1.UnitType_UNIT_TYPE_UNSPECIFIED, true
 	return r
 }
 

@@ -18,7 +18,7 @@ import (
 func (in *Inputs) recognitionSection() *reportv1.RecognitionSection {
 	b := in.basis("Trong kỳ: quyết định công nhận có hiệu lực từ ngày " + vn.Date(in.Period.From.String()) + " đến ngày " +
 		vn.Date(in.AsOf.String()) + " (còn hiệu lực). Lũy kế: đang có hiệu lực ngày " + vn.Date(in.AsOf.String()) + ". " + reportedNote +
-		" Tỷ lệ tính trên số đơn vị cùng cấp của ngày đó (với xã: cộng các xã cũ được tính).")
+		" Tỷ lệ tính trên số đơn vị cùng cấp của ngày đó, cộng các đơn vị cũ được tính.")
 	b.CountMode = countReported
 	agg := in.Aggregate
 	return &reportv1.RecognitionSection{
@@ -75,13 +75,14 @@ func (in *Inputs) decided() []*reportv1.RecognitionRow {
 }
 
 // recognisedUnits are the units holding a level on AsOf, and of them those
-// that are no longer communes.
+// that no longer have the type they were recognised with.
 type recognisedUnits struct{ units, former map[string]bool }
 
 // recognised finds the units of type t (on the recognition's date) holding
 // one of levels on AsOf by a recognition effective on or after from (ISO
 // text; "" for any date): the unit itself and the units under it, with the
-// communes that have since become wards or merged away, as reports count.
+// former ones (communes become wards or merged away, districts abolished),
+// as reports count.
 func (in *Inputs) recognised(t registryv1.UnitType, levels []registryv1.RecognitionLevel, from string) recognisedUnits {
 	out := recognisedUnits{units: map[string]bool{}, former: map[string]bool{}}
 	for _, r := range in.Recognitions {
@@ -90,7 +91,7 @@ func (in *Inputs) recognised(t registryv1.UnitType, levels []registryv1.Recognit
 			continue
 		}
 		out.units[rec.GetUnitCode()] = true
-		if r.GetFormerCommune() {
+		if r.GetFormer() {
 			out.former[rec.GetUnitCode()] = true
 		}
 	}
@@ -99,8 +100,8 @@ func (in *Inputs) recognised(t registryv1.UnitType, levels []registryv1.Recognit
 
 // denominator is the number of units of type t a share of them is taken
 // of: those under the unit on AsOf (and the unit itself when of the type),
-// and for communes the former communes counted at any level, as the
-// criteria aggregate counts.
+// and the former units of the type counted at any level, as the criteria
+// aggregate counts.
 func (in *Inputs) denominator(t registryv1.UnitType) int {
 	n := 0
 	for _, c := range in.Counts {
@@ -111,13 +112,10 @@ func (in *Inputs) denominator(t registryv1.UnitType) int {
 	if in.Unit.GetType() == t {
 		n++
 	}
-	if t != registryv1.UnitType_COMMUNE {
-		return n
-	}
 	former := map[string]bool{}
 	for _, r := range in.Recognitions {
-		if r.GetFormerCommune() {
-			former[r.GetRecognition().GetUnitCode()] = true
+		if rec := r.GetRecognition(); r.GetFormer() && rec.GetUnitType() == t {
+			former[rec.GetUnitCode()] = true
 		}
 	}
 	return n + len(former)

@@ -11,10 +11,10 @@ const (
 	SheetAggRecognitions = "Công nhận"
 )
 
-// countModes say in the title rows how communes were counted.
+// countModes say in the title rows how recognised units were counted.
 var countModes = map[string]string{
 	"current":  "các xã của ngày đó",
-	"reported": "tính cả các xã đã lên phường, thị trấn hoặc sáp nhập nếu được công nhận khi còn là xã (như báo cáo của tỉnh)",
+	"reported": "tính cả các xã đã lên phường, thị trấn hoặc sáp nhập nếu được công nhận khi còn là xã, huyện đã kết thúc hoạt động và thôn đã sáp nhập (như báo cáo của tỉnh)",
 }
 
 // criteriaWidths fit the per-criterion table and the tables below it.
@@ -75,7 +75,7 @@ func bandTables(s *sheet, agg *criteriav1.Aggregate) {
 
 func tallyTables(s *sheet, agg *criteriav1.Aggregate) {
 	s.caption("Số đơn vị đạt chuẩn theo mức công nhận")
-	s.header("TT", "Cấp đơn vị", "Mức công nhận", "Số đơn vị", "Trong đó: xã đã lên phường, thị trấn hoặc sáp nhập", "Tổng số đơn vị", "Tỷ lệ (%)")
+	s.header("TT", "Cấp đơn vị", "Mức công nhận", "Số đơn vị", "Trong đó: đơn vị cũ (xã đã lên phường, thị trấn hoặc sáp nhập; huyện đã kết thúc hoạt động)", "Tổng số đơn vị", "Tỷ lệ (%)")
 	n := 0
 	for _, group := range []struct {
 		unitType string

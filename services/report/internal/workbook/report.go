@@ -47,7 +47,7 @@ func withNote(lines []string, note string) []string {
 func recognitionSheet(b *book, r *reportv1.Report) {
 	sec := r.GetRecognitions()
 	s := b.newSheet(SheetRecognitions, []float64{5, 12, 40, 14, 18, 16, 18, 24, 30}, "Biểu 01. Kết quả công nhận đạt chuẩn nông thôn mới", withNote(heading(r), sec.GetBasis().GetNote())...)
-	s.header("TT", "Cấp đơn vị", "Mức công nhận", "Mã mức", "Trong kỳ", "Lũy kế", "Trong đó: xã đã lên phường, thị trấn hoặc sáp nhập", "Tổng số đơn vị", "Tỷ lệ (%)")
+	s.header("TT", "Cấp đơn vị", "Mức công nhận", "Mã mức", "Trong kỳ", "Lũy kế", "Trong đó: đơn vị cũ (xã đã lên phường, thị trấn hoặc sáp nhập; huyện đã kết thúc hoạt động)", "Tổng số đơn vị", "Tỷ lệ (%)")
 	names := map[string]string{}
 	n := 0
 	for _, group := range []struct {

@@ -187,7 +187,7 @@ func TestReportSheetsLayout(t *testing.T) {
 		}
 	}
 	// Wrapped text gets the lines it needs: the recognitions' header names
-	// "Trong đó: xã đã lên phường, thị trấn hoặc sáp nhập" in a narrow column.
+	// "Trong đó: đơn vị cũ (xã đã lên phường, ...)" in a narrow column.
 	header, _ := o.find(SheetRecognitions, "TT")
 	if h, err := o.f.GetRowHeight(SheetRecognitions, header); err != nil || h < 2*lineHeight {
 		t.Errorf("recognitions header row is %v points high, want room for two lines or more", h)
