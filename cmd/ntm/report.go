@@ -71,7 +71,7 @@ func printReport(out io.Writer, r *reportv1.Report) error {
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(w, "%s\n%s (%s), %s..%s, as of %s\n", r.GetTitle(), r.GetDisplayName(), r.GetUnitCode(), r.GetPeriodFrom(), r.GetPeriodTo(), r.GetAsOf())
 
-	fmt.Fprintf(w, "\nRECOGNITIONS\tin period\tcumulative\tformer communes\tof\t%%\n")
+	fmt.Fprintf(w, "\nRECOGNITIONS\tin period\tcumulative\tformer units\tof\t%%\n")
 	rec := r.GetRecognitions()
 	for _, group := range [][]*reportv1.LevelCount{rec.GetCommunes(), rec.GetVillages(), rec.GetDistricts()} {
 		for _, c := range group {
