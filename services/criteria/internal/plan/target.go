@@ -2,6 +2,8 @@ package plan
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/ntmsuite/ntm/platform/date"
@@ -44,17 +46,34 @@ type Kind struct {
 const PercentUnit = "%"
 
 // TargetPeriod reads the period of a target, or of a list of targets, in
-// field: a year or a phase. Six-month reports are measured against the
-// year's targets, so a half holds none.
-func TargetPeriod(s, field string) (period.Period, error) {
+// field: a year, or one of phases, the programme phases the catalogs name
+// (a span of years the programme never had would hold targets no report
+// asks for). Six-month reports are measured against the year's targets, so
+// a half holds none.
+func TargetPeriod(s, field string, phases []period.Period) (period.Period, error) {
 	p, err := period.Parse(s)
 	if err != nil {
 		return p, fault.Invalid(field, "%v", err)
 	}
-	if p.Kind == period.Half {
+	switch {
+	case p.Kind == period.Half:
 		return p, fault.Invalid(field, "%s is six months: targets are set for a year (%s) or a phase (2021-2025)", s, p.YearPeriod())
+	case p.Kind == period.Phase && !slices.ContainsFunc(phases, func(k period.Period) bool { return k.Text == p.Text }):
+		return p, fault.Invalid(field, "%s is not a phase of the programme: the criteria catalogs name %s", s, phaseList(phases))
 	}
 	return p, nil
+}
+
+// phaseList is how a refusal names the known phases: "2016-2020, 2021-2025".
+func phaseList(phases []period.Period) string {
+	if len(phases) == 0 {
+		return "none"
+	}
+	texts := make([]string, len(phases))
+	for i, p := range phases {
+		texts[i] = p.Text
+	}
+	return strings.Join(texts, ", ")
 }
 
 // CheckTarget checks t's kind (nil: no such kind in the catalog), value and

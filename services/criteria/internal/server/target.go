@@ -21,7 +21,7 @@ func (s *Server) CreateTarget(ctx context.Context, req *criteriav1.CreateTargetR
 	if err := s.guard.Unit(ctx, auth.Write, req.GetUnitCode()); err != nil {
 		return nil, err
 	}
-	t, err := targetFromProto(req.GetUnitCode(), req.GetTarget())
+	t, err := targetFromProto(req.GetUnitCode(), req.GetTarget(), s.catalog.Phases())
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +50,7 @@ func (s *Server) ListTargets(ctx context.Context, req *criteriav1.ListTargetsReq
 	var p period.Period
 	if req.GetPeriod() != "" {
 		var err error
-		if p, err = plan.TargetPeriod(req.GetPeriod(), "period"); err != nil {
+		if p, err = plan.TargetPeriod(req.GetPeriod(), "period", s.catalog.Phases()); err != nil {
 			return nil, err
 		}
 	}

@@ -3,6 +3,7 @@ package server_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ntmsuite/ntm/platform/date"
@@ -107,6 +108,11 @@ func TestTargets(t *testing.T) {
 		grpctest.WantViolations(t, err, "period")
 		_, err = a.crit.ListTargets(ctx, &criteriav1.ListTargetsRequest{UnitCode: province, Period: "năm 2021"})
 		grpctest.WantViolations(t, err, "period")
+		_, err = a.crit.ListTargets(ctx, &criteriav1.ListTargetsRequest{UnitCode: province, Period: "2017-2019"})
+		grpctest.WantViolations(t, err, "period")
+		if known := "2016-2020, 2021-2025, 2026-2030"; !strings.Contains(err.Error(), known) {
+			t.Errorf("refusal of 2017-2019 = %v, want it to list the known phases %s", err, known)
+		}
 	})
 }
 
@@ -129,6 +135,8 @@ func TestTargetRefusals(t *testing.T) {
 			{"six months", province, target("2021-H1", standardNew, 7), []string{"target.period"}},
 			{"a period that does not parse", province, target("2021/2025", standardNew, 7), []string{"target.period"}},
 			{"a phase running backwards", province, target("2025-2021", standardNew, 7), []string{"target.period"}},
+			{"a span the programme never had", province, target("2017-2019", standardNew, 7), []string{"target.period"}},
+			{"two phases at once", province, target("2021-2030", standardNew, 7), []string{"target.period"}},
 			{"no period", province, target("", standardNew, 7), []string{"target.period"}},
 			{"a kind that does not exist", province, target("2021", "COMMUNES_HAPPY", 7), []string{"target.kind"}},
 			{"a percentage above 100", province, target("2021-2025", standardPercent, 100.5), []string{"target.value"}},
