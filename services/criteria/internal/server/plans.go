@@ -5,7 +5,6 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
-	"github.com/ntmsuite/ntm/platform/period"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/criteria/internal/plan"
 	"github.com/ntmsuite/ntm/services/criteria/internal/store"
@@ -19,7 +18,7 @@ type plans interface {
 	ListRegistrations(ctx context.Context, q store.RegistrationQuery) ([]plan.Registration, error)
 	RegisteredTypes(ctx context.Context, year int) ([]registryv1.UnitType, error)
 	CreateTarget(ctx context.Context, t plan.Target) (plan.Target, bool, error)
-	ListTargets(ctx context.Context, unitCode string, p period.Period) ([]plan.Target, error)
+	ListTargets(ctx context.Context, q store.TargetQuery) ([]plan.Target, error)
 	CreateEstimate(ctx context.Context, e plan.Estimate) (plan.Estimate, bool, error)
 	ListEstimates(ctx context.Context, unitCode string, year int, asOf date.Date) ([]plan.Estimate, error)
 }

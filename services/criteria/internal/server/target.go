@@ -8,9 +8,10 @@ import (
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
-	"github.com/ntmsuite/ntm/platform/period"
+	"github.com/ntmsuite/ntm/platform/request"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	"github.com/ntmsuite/ntm/services/criteria/internal/plan"
+	"github.com/ntmsuite/ntm/services/criteria/internal/store"
 	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
 
@@ -42,19 +43,26 @@ func (s *Server) CreateTarget(ctx context.Context, req *criteriav1.CreateTargetR
 	return targetToProto(saved), nil
 }
 
-// ListTargets lists a unit's targets of one period, or of every period.
+// ListTargets lists a unit's targets of one period, or of every period;
+// with as_of, only those decided on or before it (or with no decision
+// date): a report counted on a date shows the plan known then.
 func (s *Server) ListTargets(ctx context.Context, req *criteriav1.ListTargetsRequest) (*criteriav1.ListTargetsResponse, error) {
 	if err := s.guard.Unit(ctx, auth.Read, req.GetUnitCode()); err != nil {
 		return nil, err
 	}
-	var p period.Period
+	q := store.TargetQuery{UnitCode: req.GetUnitCode()}
+	var err error
 	if req.GetPeriod() != "" {
-		var err error
-		if p, err = plan.TargetPeriod(req.GetPeriod(), "period", s.catalog.Phases()); err != nil {
+		if q.Period, err = plan.TargetPeriod(req.GetPeriod(), "period", s.catalog.Phases()); err != nil {
 			return nil, err
 		}
 	}
-	ts, err := s.plans.ListTargets(ctx, req.GetUnitCode(), p)
+	if req.GetAsOf() != "" {
+		if q.AsOf, err = request.Date(req.GetAsOf(), "as_of"); err != nil {
+			return nil, err
+		}
+	}
+	ts, err := s.plans.ListTargets(ctx, q)
 	if err != nil {
 		return nil, err
 	}

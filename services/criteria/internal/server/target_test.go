@@ -116,6 +116,47 @@ func TestTargets(t *testing.T) {
 	})
 }
 
+// A list asked as of a day shows the plan known then: targets decided
+// later are left out, targets without a decision date never are.
+func TestTargetsAsKnownOnADay(t *testing.T) {
+	onBothDatabases(t, func(t *testing.T, a *authEnv) {
+		ctx := a.admin(t)
+		decided := func(period, kind string, value float64, on string) *criteriav1.Target {
+			x := target(period, kind, value)
+			x.DecidedOn = on
+			return x
+		}
+		plan := a.setTarget(t, province, decided("2021", standardNew, 7, "2021-01-14"))
+		raised := a.setTarget(t, province, decided("2021", advancedTotal, 9, "2021-07-01"))
+		undated := a.setTarget(t, province, &criteriav1.Target{Period: "2021", Kind: averageCriteria, Value: 16})
+		phase := a.setTarget(t, province, decided("2021-2025", standardPercent, 80, "2021-08-05"))
+		for _, tc := range []struct {
+			period, asOf string
+			want         []*criteriav1.Target
+		}{
+			{"2021", "", []*criteriav1.Target{undated, raised, plan}},
+			{"2021", "2021-01-13", []*criteriav1.Target{undated}},
+			{"2021", "2021-01-14", []*criteriav1.Target{undated, plan}},
+			{"2021", "2021-06-30", []*criteriav1.Target{undated, plan}},
+			{"2021", "2021-12-31", []*criteriav1.Target{undated, raised, plan}},
+			{"", "2021-06-30", []*criteriav1.Target{undated, plan}},
+			{"2021-2025", "2021-08-05", []*criteriav1.Target{phase}},
+		} {
+			resp, err := a.crit.ListTargets(ctx, &criteriav1.ListTargetsRequest{UnitCode: province, Period: tc.period, AsOf: tc.asOf})
+			if err != nil {
+				t.Fatalf("targets of %q as of %q: %v", tc.period, tc.asOf, err)
+			}
+			if got, want := targetLines(resp.GetTargets()), targetLines(tc.want); !slices.Equal(got, want) {
+				t.Errorf("targets of %q as of %q = %q, want %q", tc.period, tc.asOf, got, want)
+			}
+		}
+		_, err := a.crit.ListTargets(ctx, &criteriav1.ListTargetsRequest{UnitCode: province, Period: "2021", AsOf: "2021-02-30"})
+		grpctest.WantViolations(t, err, "as_of")
+		_, err = a.crit.ListTargets(ctx, &criteriav1.ListTargetsRequest{UnitCode: province, AsOf: "30/06/2021"})
+		grpctest.WantViolations(t, err, "as_of")
+	})
+}
+
 // Every bad target is refused naming its field, and nothing is written.
 func TestTargetRefusals(t *testing.T) {
 	onBothDatabases(t, func(t *testing.T, a *authEnv) {

@@ -30,7 +30,7 @@ var planCases = []struct {
 	{"RegistrationKeyIsUnitLevelYear", testRegistrationKey},
 	{"RegistrationsListByUnitThenID", testListRegistrations},
 	{"RegisteredTypesOfAYear", testRegisteredTypes},
-	{"TargetKeyAndOrder", testTargets},
+	{"TargetKeyOrderAndDecisionDate", testTargets},
 	{"EstimatesLatestPerKindOnOrBeforeAsOf", testEstimates},
 	{"ConcurrentDuplicateCreatesMakeOneRow", testConcurrentDuplicates},
 	{"PlansAreAuditedInTheirTransaction", testPlansAudited},
@@ -255,32 +255,46 @@ func testTargets(t *testing.T, database *db.DB) {
 	sameWithoutStamp(t, "target on file", again, want, tgtStamp)
 
 	fractional := createOnce(t, "average", s.CreateTarget, target(t, "19", "2021", "AVERAGE_CRITERIA", 13.25), true)
-	phase := createOnce(t, "phase", s.CreateTarget, target(t, "19", "2021-2025", "COMMUNES_STANDARD_NEW", 30), true)
+	phase := target(t, "19", "2021-2025", "COMMUNES_STANDARD_NEW", 30)
+	phase.DecidedOn = d("2021-08-05")
+	phase = createOnce(t, "phase", s.CreateTarget, phase, true)
 	longer := createOnce(t, "longer phase", s.CreateTarget, target(t, "19", "2021-2030", "COMMUNES_STANDARD_NEW", 40), true)
 	earlier := createOnce(t, "earlier year", s.CreateTarget, target(t, "19", "2020", "OCOP_3_STARS_NEW", 25), true)
 	oldPhase := createOnce(t, "earlier phase", s.CreateTarget, target(t, "19", "2016-2020", "COMMUNES_STANDARD_PERCENT", 50), true)
-	later := createOnce(t, "later year", s.CreateTarget, target(t, "19", "2022", "COMMUNES_STANDARD_NEW", 5), true)
+	later := target(t, "19", "2022", "COMMUNES_STANDARD_NEW", 5)
+	later.DecidedOn = d("2022-01-10")
+	later = createOnce(t, "later year", s.CreateTarget, later, true)
 	createOnce(t, "another unit", s.CreateTarget, target(t, "170", "2021", "COMMUNES_STANDARD_NEW", 1), true)
 
 	for _, tc := range []struct {
-		period string
-		want   []plan.Target
+		period, asOf string
+		want         []plan.Target
 	}{
 		// By start, then end: phases after the year they start with.
-		{"", []plan.Target{oldPhase, earlier, fractional, first, phase, longer, later}},
-		{"2021", []plan.Target{fractional, first}},
-		{"2021-2025", []plan.Target{phase}},
-		{"2023", nil},
+		{"", "", []plan.Target{oldPhase, earlier, fractional, first, phase, longer, later}},
+		{"2021", "", []plan.Target{fractional, first}},
+		{"2021-2025", "", []plan.Target{phase}},
+		{"2023", "", nil},
+		// The plan known on a day: targets decided after it are left out,
+		// those without a decision date never are.
+		{"", "2021-01-13", []plan.Target{oldPhase, earlier, fractional, longer}},
+		{"", "2021-01-14", []plan.Target{oldPhase, earlier, fractional, first, longer}},
+		{"", "2021-12-31", []plan.Target{oldPhase, earlier, fractional, first, phase, longer}},
+		{"2021", "2021-01-13", []plan.Target{fractional}},
+		{"2021-2025", "2021-08-04", nil},
 	} {
-		var p period.Period
+		q := store.TargetQuery{UnitCode: "19"}
 		if tc.period != "" {
-			p = mustPeriod(t, tc.period)
+			q.Period = mustPeriod(t, tc.period)
 		}
-		got, err := s.ListTargets(ctx, "19", p)
+		if tc.asOf != "" {
+			q.AsOf = d(tc.asOf)
+		}
+		got, err := s.ListTargets(ctx, q)
 		if err != nil {
-			t.Fatalf("ListTargets(%q): %v", tc.period, err)
+			t.Fatalf("ListTargets(%q, %q): %v", tc.period, tc.asOf, err)
 		}
-		sameRowsWithoutStamp(t, fmt.Sprintf("ListTargets(%q)", tc.period), got, tc.want, tgtStamp)
+		sameRowsWithoutStamp(t, fmt.Sprintf("ListTargets(%q, as of %q)", tc.period, tc.asOf), got, tc.want, tgtStamp)
 	}
 }
 
@@ -366,7 +380,7 @@ func testConcurrentDuplicates(t *testing.T, database *db.DB) {
 	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Units: []string{"100"}}); len(got) != 1 {
 		t.Errorf("%d registrations recorded, want 1", len(got))
 	}
-	if got, err := s.ListTargets(ctx, "19", period.Period{}); err != nil || len(got) != 1 {
+	if got, err := s.ListTargets(ctx, store.TargetQuery{UnitCode: "19"}); err != nil || len(got) != 1 {
 		t.Errorf("%d targets recorded (%v), want 1", len(got), err)
 	}
 	if got, err := s.ListEstimates(ctx, "19", 2020, d("2020-12-31")); err != nil || len(got) != 1 {
@@ -414,7 +428,7 @@ func testPlansAudited(t *testing.T, database *db.DB) {
 	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Units: []string{"666"}}); len(got) != 0 {
 		t.Errorf("unit 666 has %d registrations from a create whose audit failed", len(got))
 	}
-	if got, _ := s.ListTargets(context.Background(), "666", period.Period{}); len(got) != 0 {
+	if got, _ := s.ListTargets(context.Background(), store.TargetQuery{UnitCode: "666"}); len(got) != 0 {
 		t.Errorf("unit 666 has %d targets from a create whose audit failed", len(got))
 	}
 	if got, _ := s.ListEstimates(context.Background(), "666", 2020, d("2020-12-31")); len(got) != 0 {
