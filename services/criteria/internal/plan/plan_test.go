@@ -206,6 +206,53 @@ func TestCheckTarget(t *testing.T) {
 	}
 }
 
+func TestCheckKindForUnit(t *testing.T) {
+	const (
+		country = registryv1.UnitType_UNIT_TYPE_UNSPECIFIED
+		prov    = registryv1.UnitType_PROVINCE
+		dist    = registryv1.UnitType_DISTRICT
+		ward    = registryv1.UnitType_WARD
+		town    = registryv1.UnitType_TOWNSHIP
+		village = registryv1.UnitType_VILLAGE
+	)
+	districts := Kind{Code: "DISTRICTS_COMPLETED_NEW", UnitType: dist}
+	communes := Kind{Code: "COMMUNES_STANDARD_NEW", UnitType: commune}
+	villages := Kind{Code: "VILLAGES_STANDARD_NEW", UnitType: village}
+	average := Kind{Code: "AVERAGE_CRITERIA"}
+	for _, tc := range []struct {
+		kind Kind
+		unit registryv1.UnitType
+		ok   bool
+	}{
+		{districts, country, true},
+		{districts, prov, true},
+		{districts, dist, true}, // a district's own completion
+		{districts, commune, false},
+		{districts, ward, false},
+		{districts, village, false},
+		{communes, prov, true},
+		{communes, dist, true},
+		{communes, commune, true}, // a commune's own target
+		{communes, town, true},    // a township ranks as a commune
+		{communes, village, false},
+		{villages, commune, true},
+		{villages, village, true},
+		{average, village, true}, // counts no recognitions
+	} {
+		t.Run(tc.kind.Code+" of a "+tc.unit.String(), func(t *testing.T) {
+			err := CheckKindForUnit("target.kind", "06101", tc.unit, tc.kind)
+			if tc.ok {
+				wantFields(t, err)
+				return
+			}
+			wantFields(t, err, "target.kind")
+			if want := "unit 06101 is a " + tc.unit.String(); !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), tc.kind.Code) {
+				t.Errorf("refusal %q does not name the kind and say %q", err, want)
+			}
+		})
+	}
+}
+
 func TestSameTarget(t *testing.T) {
 	p := mustPeriod("2021")
 	first := Target{ID: 3, UnitCode: "19", Period: p, Kind: "COMMUNES_STANDARD_NEW", Value: 7, DecisionNumber: "12/KH-UBND", DecidedOn: d("2021-01-14")}

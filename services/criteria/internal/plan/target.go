@@ -9,6 +9,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/platform/period"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 )
 
 // Target is a target (chỉ tiêu kế hoạch) a unit set for a year or a phase,
@@ -40,6 +41,40 @@ type Kind struct {
 	Code string
 	// ValueUnit is the unit values are given in; "%" bounds them to 100.
 	ValueUnit string
+	// UnitType is the type of the units whose recognitions the kind counts
+	// (districts completing the task); UNIT_TYPE_UNSPECIFIED for kinds
+	// that count no recognitions (criteria, OCOP products).
+	UnitType registryv1.UnitType
+}
+
+// CheckKindForUnit checks that kind can have a result for unit, of
+// unitType in the period (UNIT_TYPE_UNSPECIFIED: the whole country); field
+// names the kind in the request ("target.kind"). A kind counting
+// recognitions of units of a type counts the unit itself or the units of
+// that type under it, so none lies under a unit of a lower rank: a commune's
+// district target, or a village's commune target, could never be met nor
+// missed. Wards and townships rank as communes.
+func CheckKindForUnit(field, unit string, unitType registryv1.UnitType, kind Kind) error {
+	if kind.UnitType == registryv1.UnitType_UNIT_TYPE_UNSPECIFIED || rank(unitType) <= rank(kind.UnitType) {
+		return nil
+	}
+	return fault.Invalid(field, "%s counts %s recognitions and unit %s is a %s: no %s lies under it, so the kind never has a result for it",
+		kind.Code, kind.UnitType, unit, unitType, kind.UnitType)
+}
+
+// rank is how far below the whole country (no type) a unit type lies.
+func rank(t registryv1.UnitType) int {
+	switch t {
+	case registryv1.UnitType_PROVINCE:
+		return 1
+	case registryv1.UnitType_DISTRICT:
+		return 2
+	case registryv1.UnitType_COMMUNE, registryv1.UnitType_WARD, registryv1.UnitType_TOWNSHIP:
+		return 3
+	case registryv1.UnitType_VILLAGE:
+		return 4
+	}
+	return 0
 }
 
 // PercentUnit is the value unit of kinds given in percent.

@@ -26,11 +26,16 @@ func (s *Server) CreateTarget(ctx context.Context, req *criteriav1.CreateTargetR
 	if err != nil {
 		return nil, err
 	}
-	if err := plan.CheckTarget(t, s.targetKind(t.Kind), date.Today()); err != nil {
+	kind := s.targetKind(t.Kind)
+	if err := plan.CheckTarget(t, kind, date.Today()); err != nil {
 		return nil, err
 	}
 	// A unit of the period: one abolished or created within it set targets too.
-	if err := s.unitExists(ctx, t.UnitCode, t.Period.From, t.Period.To); err != nil {
+	u, err := s.unitIn(ctx, t.UnitCode, t.Period.From, t.Period.To)
+	if err != nil {
+		return nil, err
+	}
+	if err := plan.CheckKindForUnit("target.kind", t.UnitCode, u.Type, *kind); err != nil {
 		return nil, err
 	}
 	saved, created, err := s.plans.CreateTarget(ctx, t)
@@ -80,23 +85,23 @@ func (s *Server) targetKind(code string) *plan.Kind {
 	if !ok {
 		return nil
 	}
-	return &plan.Kind{Code: k.Code, ValueUnit: k.ValueUnit}
+	return &plan.Kind{Code: k.Code, ValueUnit: k.ValueUnit, UnitType: unitTypeToProto(k.UnitType)}
 }
 
-// unitExists checks that the unit a target or an estimate belongs to exists
-// on one of days, asked in order: bad input naming unit_code when it does
-// not. The whole country exists every day.
-func (s *Server) unitExists(ctx context.Context, code string, days ...date.Date) error {
+// unitIn is the unit a target or an estimate belongs to, on the first of
+// days it exists on, asked in order: bad input naming unit_code when it
+// exists on none. The whole country exists every day and has no type.
+func (s *Server) unitIn(ctx context.Context, code string, days ...date.Date) (registryclient.Unit, error) {
 	if code == CountryCode {
-		return nil
+		return registryclient.Unit{Code: code}, nil
 	}
 	for _, d := range days {
-		_, err := s.registry.Unit(ctx, code, d)
+		u, err := s.registry.Unit(ctx, code, d)
 		if !errors.Is(err, registryclient.ErrUnitNotFound) {
-			return err
+			return u, err
 		}
 	}
-	return fault.Invalid("unit_code", "unit %s does not exist on %s", code, dayList(days))
+	return registryclient.Unit{}, fault.Invalid("unit_code", "unit %s does not exist on %s", code, dayList(days))
 }
 
 // dayList is how a refusal names the days a unit was looked for: "2021-01-01 nor on 2025-12-31".

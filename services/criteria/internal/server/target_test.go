@@ -116,6 +116,26 @@ func TestTargets(t *testing.T) {
 	})
 }
 
+// A kind counting recognitions of a type is set for a unit of that type
+// (its own result) or above it: the whole country, a province, a district.
+func TestTargetKindsFitTheUnit(t *testing.T) {
+	onBothDatabases(t, func(t *testing.T, a *authEnv) {
+		for _, tc := range []struct{ unit, kind string }{
+			{"0", "DISTRICTS_COMPLETED_TOTAL"},
+			{province, "DISTRICTS_COMPLETED_NEW"},
+			{district, "DISTRICTS_COMPLETED_NEW"},
+			{district, "VILLAGES_STANDARD_NEW"},
+			{"100", standardNew},
+			{"100", "VILLAGES_MODEL_NEW"},
+			{"1000", "VILLAGES_STANDARD_NEW"},
+			{"1000", averageCriteria},
+		} {
+			a.setTarget(t, tc.unit, target("2021", tc.kind, 1))
+		}
+		a.estimate(t, "100", estimate(2020, standardNew, "2020-10-31", 1))
+	})
+}
+
 // A list asked as of a day shows the plan known then: targets decided
 // later are left out, targets without a decision date never are.
 func TestTargetsAsKnownOnADay(t *testing.T) {
@@ -189,13 +209,17 @@ func TestTargetRefusals(t *testing.T) {
 				[]string{"target.period", "target.decided_on"}},
 			{"a unit never on the map", "999", target("2021", standardNew, 7), []string{"unit_code"}},
 			{"a commune not yet created in the period", "104", target("2020", standardNew, 7), []string{"unit_code"}},
+			{"a district kind for a commune", "100", target("2021", "DISTRICTS_COMPLETED_NEW", 1), []string{"target.kind"}},
+			{"a district kind for a village", "1000", target("2021", "DISTRICTS_COMPLETED_TOTAL", 1), []string{"target.kind"}},
+			{"a district kind for a ward", "200", target("2021", "DISTRICTS_COMPLETED_NEW", 1), []string{"target.kind"}},
+			{"a commune kind for a village", "1000", target("2021", standardNew, 1), []string{"target.kind"}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				_, err := a.crit.CreateTarget(ctx, &criteriav1.CreateTargetRequest{UnitCode: tc.unit, Target: tc.x})
 				grpctest.WantViolations(t, err, tc.fields...)
 			})
 		}
-		for _, u := range []string{province, "170", "104", "999"} {
+		for _, u := range []string{province, "170", "104", "999", "100", "1000", "200"} {
 			resp, err := a.crit.ListTargets(ctx, &criteriav1.ListTargetsRequest{UnitCode: u})
 			if err != nil || len(resp.GetTargets()) != 0 {
 				t.Errorf("targets of %s after refusals: %v (%v)", u, resp.GetTargets(), err)
@@ -273,6 +297,7 @@ func TestEstimateRefusals(t *testing.T) {
 			{"a percentage above 100", province, estimate(2020, standardPercent, "2020-10-31", 175.5), []string{"estimate.value"}},
 			{"no year", province, estimate(0, standardTotal, "2020-10-31", 108), []string{"estimate.year"}},
 			{"a commune merged away by then", "103", estimate(2020, standardTotal, "2020-06-30", 1), []string{"unit_code"}},
+			{"a district kind for a commune", "100", estimate(2020, "DISTRICTS_COMPLETED_TOTAL", "2020-06-30", 1), []string{"estimate.kind"}},
 			{"the body names another unit", province, func() *criteriav1.Estimate {
 				x := estimate(2020, standardTotal, "2020-10-31", 108)
 				x.UnitCode = "170"
@@ -284,7 +309,7 @@ func TestEstimateRefusals(t *testing.T) {
 				grpctest.WantViolations(t, err, tc.fields...)
 			})
 		}
-		for _, u := range []string{province, "103"} {
+		for _, u := range []string{province, "103", "100"} {
 			for _, year := range []int32{2020, 2021, int32(tomorrow.Year())} {
 				resp, err := a.crit.ListEstimates(ctx, &criteriav1.ListEstimatesRequest{UnitCode: u, Year: year, AsOf: "2999-12-31"})
 				if err != nil || len(resp.GetEstimates()) != 0 {
