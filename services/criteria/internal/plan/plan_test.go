@@ -90,14 +90,30 @@ func TestCheckPlacement(t *testing.T) {
 		{"a village for a level its set lacks", advanced, Placement{Exists: true, Type: registryv1.UnitType_VILLAGE, Assessed: true,
 			SetCode: "NTM_VILLAGE_2016_2020", Levels: []registryv1.RecognitionLevel{standard, model}}, []string{"registration.level"}},
 		{"a set defining no level", standard, Placement{Exists: true, Type: commune, Assessed: true, SetCode: "X"}, []string{"registration.level"}},
-		{"a village before any village set", standard, Placement{Exists: true, Type: registryv1.UnitType_VILLAGE, Assessed: true},
-			[]string{"registration.registered_on"}},
+		{"a village for a year no village set reaches", standard, Placement{Exists: true, Type: registryv1.UnitType_VILLAGE, Assessed: true},
+			[]string{"registration.year"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := registration(2020, "2020-02-01")
 			r.Level = tc.level
 			wantFields(t, CheckPlacement(r, tc.p), tc.fields...)
 		})
+	}
+}
+
+func TestRegistrationSetDayIsTheYearsEnd(t *testing.T) {
+	for _, tc := range []struct {
+		year int
+		on   string
+		want string
+	}{
+		{2020, "2020-01-15", "2020-12-31"},
+		{2026, "2025-12-20", "2026-12-31"}, // registered under one set, for a year of the next
+		{2021, "2021-01-18", "2021-12-31"},
+	} {
+		if got := registration(tc.year, tc.on).SetDay(); got != d(tc.want) {
+			t.Errorf("SetDay of %d registered on %s = %s, want %s", tc.year, tc.on, got, tc.want)
+		}
 	}
 }
 

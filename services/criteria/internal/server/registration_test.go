@@ -101,6 +101,51 @@ func TestRegistrationGapCountedByHand(t *testing.T) {
 	})
 }
 
+// A registration is measured under the set in force at the end of its
+// year, whatever was in force when it registered; its gap is read from the
+// latest assessment under that set on or before the registration's day.
+func TestRegistrationSetFollowsTheYear(t *testing.T) {
+	onBothDatabases(t, func(t *testing.T, a *authEnv) {
+		ctx := a.admin(t)
+		assess := func(x *criteriav1.Assessment) *criteriav1.Assessment {
+			out, err := a.crit.CreateAssessment(ctx, &criteriav1.CreateAssessmentRequest{UnitCode: x.GetUnitCode(), Assessment: x})
+			if err != nil {
+				t.Fatalf("assess %s on %s under %s: %v", x.GetUnitCode(), x.GetAssessedOn(), x.GetCriteriaSet(), err)
+			}
+			return out
+		}
+		under2016 := assess(verdicts("101", "2021-10-01", 15))
+		later := verdicts("101", "2022-06-01", 17)
+		later.CriteriaSet = set2021
+		under2021 := assess(later)
+
+		for _, tc := range []struct {
+			name, unit string
+			r          *criteriav1.Registration
+			set        string
+			assessment string
+			met, count int32
+		}{
+			// The 2016-2020 set is in force until 2022-03-07: the end of 2021 is under it.
+			{"this year", "101", registration(standard, 2021, "2021-11-01"), set2016, under2016.GetName(), 15, 19},
+			// No assessment under the 2021-2025 set on the day: every criterion is missing.
+			{"next year, under the next set", "101", registration(advanced, 2022, "2021-11-01"), set2021, "", 0, 19},
+			{"a later year, assessed under its set", "101", registration(modelLvl, 2023, "2022-07-01"), set2021, under2021.GetName(), 17, 19},
+			// MODERN exists only in the 2026-2030 set, in force from 2026-02-15.
+			{"a level of a set not yet in force", "100", registration(modern, 2026, "2025-12-20"), set2026, "", 0, 10},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				r := a.register(t, tc.unit, tc.r)
+				g := r.GetGap()
+				if r.GetCriteriaSet() != tc.set || g.GetAssessment() != tc.assessment || g.GetCriteriaMet() != tc.met || g.GetCriteriaCount() != tc.count ||
+					len(g.GetMissing()) != int(tc.count-tc.met) {
+					t.Errorf("registration under %s, gap %v; want under %s from %q, %d of %d met", r.GetCriteriaSet(), g, tc.set, tc.assessment, tc.met, tc.count)
+				}
+			})
+		}
+	})
+}
+
 func missing(g *criteriav1.PlanGap) []string {
 	var out []string
 	for _, m := range g.GetMissing() {
@@ -164,8 +209,11 @@ func TestRegistrationRefusals(t *testing.T) {
 			{"a village for a commune's level", "1000", registration(advanced, 2020, "2020-01-15"), []string{"registration.level"}},
 			{"a district for a level of 2021-2025 in 2020", district, registration(modelLvl, 2020, "2020-01-15"), []string{"registration.level"}},
 			{"a province for a commune's level", province, registration(standard, 2020, "2020-01-15"), []string{"registration.level"}},
-			{"a village before any village set", "1000", registration(standard, 2016, "2016-06-01"), []string{"registration.registered_on"}},
+			{"a village for a year no village set reaches", "1000", registration(standard, 2026, "2021-01-15"), []string{"registration.year"}},
+			{"a district for a year after districts", district, registration(completed, 2025, "2021-01-15"), []string{"registration.year"}},
 			{"MODERN under the 2016-2020 set", "100", registration(modern, 2020, "2020-01-15"), []string{"registration.level"}},
+			// The 2016-2020 set is in force until 2022-03-07, so at the end of 2021 too.
+			{"MODERN for 2021", "100", registration(modern, 2021, "2021-01-15"), []string{"registration.level"}},
 			{"a year already past", "100", registration(standard, 2019, "2020-01-15"), []string{"registration.year"}},
 			{"a date to come", "100", registration(standard, 2099, tomorrow), []string{"registration.registered_on"}},
 			{"a day that does not exist", "100", registration(standard, 2020, "2020-02-30"), []string{"registration.registered_on"}},
@@ -187,7 +235,7 @@ func TestRegistrationRefusals(t *testing.T) {
 		_, err := a.crit.CreateRegistration(ctx, &criteriav1.CreateRegistrationRequest{UnitCode: "100"})
 		grpctest.WantViolations(t, err, "registration")
 
-		for _, year := range []int32{2019, 2020, 2021, 2099} {
+		for _, year := range []int32{2019, 2020, 2021, 2025, 2026, 2099} {
 			if got := a.registrations(t, "", year, "2021-12-31"); len(got) != 0 {
 				t.Errorf("refused requests registered %q for %d", got, year)
 			}
