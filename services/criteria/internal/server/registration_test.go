@@ -287,9 +287,14 @@ func TestListRegistrations(t *testing.T) {
 			{"100", 2020, "", []string{"100 STANDARD", "100 ADVANCED", "1000 STANDARD"}},
 			{"", 2020, "", []string{"100 STANDARD", "100 ADVANCED", "1000 STANDARD", "101 STANDARD", "110 STANDARD", "170 COMPLETED", "19 COMPLETED", "300 STANDARD"}},
 			{province, 2021, "", []string{"101 STANDARD"}},
-			// 103 is listed while it exists (the default is the year's end) and not after.
+			// 103 merged into 102 on 2020-01-01: its registration stays in the
+			// list it was made in, looked up on the day it registered.
 			{province, 2019, "", []string{"103 STANDARD"}},
-			{province, 2019, mergedAt, nil},
+			{province, 2019, mergedAt, []string{"103 STANDARD"}},
+			{district, 2019, "2021-12-31", []string{"103 STANDARD"}},
+			// Registrations made after as_of are not yet known then.
+			{province, 2019, "2019-01-31", nil},
+			{district, 2020, "2020-01-15", []string{"100 STANDARD", "1000 STANDARD", "101 STANDARD", "170 COMPLETED"}},
 			{province, 2022, "", nil},
 		} {
 			if got := a.registrations(t, tc.parent, tc.year, tc.asOf); !slices.Equal(got, tc.want) {
@@ -331,6 +336,37 @@ func TestListRegistrations(t *testing.T) {
 			grpctest.WantCode(t, err, codes.NotFound)
 			_, err = a.crit.ListRegistrations(ctx, &criteriav1.ListRegistrationsRequest{Parent: "104", Year: year, AsOf: "2021-05-31"})
 			grpctest.WantCode(t, err, codes.NotFound)
+		}
+	})
+}
+
+// A registration belongs to the list of the parent its unit was under on
+// the day it registered: a commune moved to another district, or become a
+// ward, since stays in the list it registered in, and nowhere else.
+func TestRegistrationsStayInTheListTheyRegisteredIn(t *testing.T) {
+	onBothDatabases(t, func(t *testing.T, a *authEnv) {
+		a.register(t, "110", registration(standard, 2020, "2020-01-15"))
+		a.register(t, "101", registration(standard, 2020, "2020-01-15"))
+		a.register(t, "100", registration(advanced, 2020, "2020-03-01"))
+		a.change(t, &registryv1.UnitChange{DecisionNumber: "1/NQ-UBTVQH", EffectiveDate: "2020-06-01",
+			Kind: &registryv1.UnitChange_Transfer{Transfer: &registryv1.TransferUnit{Code: "110", NewParentCode: district}}})
+		a.change(t, &registryv1.UnitChange{DecisionNumber: "2/NQ-UBTVQH", EffectiveDate: "2020-07-01",
+			Kind: &registryv1.UnitChange_Reclassify{Reclassify: &registryv1.ReclassifyUnit{Code: "101", NewType: registryv1.UnitType_WARD,
+				NewDisplayName: "Phường Lâu Thượng"}}})
+		for _, tc := range []struct {
+			parent, asOf string
+			want         []string
+		}{
+			{district2, "", []string{"110 STANDARD"}},
+			{district, "", []string{"100 ADVANCED", "101 STANDARD"}},
+			{province, "", []string{"100 ADVANCED", "101 STANDARD", "110 STANDARD"}},
+			{"", "", []string{"100 ADVANCED", "101 STANDARD", "110 STANDARD"}},
+			{district, "2020-02-29", []string{"101 STANDARD"}},
+			{"101", "", []string{"101 STANDARD"}}, // a ward now, a commune when it registered
+		} {
+			if got := a.registrations(t, tc.parent, 2020, tc.asOf); !slices.Equal(got, tc.want) {
+				t.Errorf("registrations of 2020 under %q on %q = %q, want %q", tc.parent, tc.asOf, got, tc.want)
+			}
 		}
 	})
 }
