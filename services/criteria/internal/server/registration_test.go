@@ -39,6 +39,16 @@ func (a *authEnv) register(t *testing.T, unit string, r *criteriav1.Registration
 	return out
 }
 
+// assessAsAdmin records x as the admin of a.
+func (a *authEnv) assessAsAdmin(t *testing.T, x *criteriav1.Assessment) *criteriav1.Assessment {
+	t.Helper()
+	out, err := a.crit.CreateAssessment(a.admin(t), &criteriav1.CreateAssessmentRequest{UnitCode: x.GetUnitCode(), Assessment: x})
+	if err != nil {
+		t.Fatalf("assess %s on %s under %s: %v", x.GetUnitCode(), x.GetAssessedOn(), x.GetCriteriaSet(), err)
+	}
+	return out
+}
+
 // withVerdicts is an assessment of unit under set2016 with the given
 // statuses by criterion; criteria not given have no verdict (not met).
 func withVerdicts(unit, on string, statuses map[string]criteriav1.CriterionStatus) *criteriav1.Assessment {
@@ -58,13 +68,7 @@ func withVerdicts(unit, on string, statuses map[string]criteriav1.CriterionStatu
 func TestRegistrationGapCountedByHand(t *testing.T) {
 	onBothDatabases(t, func(t *testing.T, a *authEnv) {
 		ctx := a.admin(t)
-		assess := func(x *criteriav1.Assessment) *criteriav1.Assessment {
-			out, err := a.crit.CreateAssessment(ctx, &criteriav1.CreateAssessmentRequest{UnitCode: x.GetUnitCode(), Assessment: x})
-			if err != nil {
-				t.Fatalf("assess: %v", err)
-			}
-			return out
-		}
+		assess := func(x *criteriav1.Assessment) *criteriav1.Assessment { return a.assessAsAdmin(t, x) }
 		assess(verdicts("101", "2019-06-01", 12))
 		statuses := map[string]criteriav1.CriterionStatus{}
 		for _, c := range []string{"1", "2", "3", "4", "6", "7", "8", "9", "11", "12", "13", "14", "15", "16", "18", "19"} {
@@ -106,14 +110,7 @@ func TestRegistrationGapCountedByHand(t *testing.T) {
 // latest assessment under that set on or before the registration's day.
 func TestRegistrationSetFollowsTheYear(t *testing.T) {
 	onBothDatabases(t, func(t *testing.T, a *authEnv) {
-		ctx := a.admin(t)
-		assess := func(x *criteriav1.Assessment) *criteriav1.Assessment {
-			out, err := a.crit.CreateAssessment(ctx, &criteriav1.CreateAssessmentRequest{UnitCode: x.GetUnitCode(), Assessment: x})
-			if err != nil {
-				t.Fatalf("assess %s on %s under %s: %v", x.GetUnitCode(), x.GetAssessedOn(), x.GetCriteriaSet(), err)
-			}
-			return out
-		}
+		assess := func(x *criteriav1.Assessment) *criteriav1.Assessment { return a.assessAsAdmin(t, x) }
 		under2016 := assess(verdicts("101", "2021-10-01", 15))
 		later := verdicts("101", "2022-06-01", 17)
 		later.CriteriaSet = set2021
