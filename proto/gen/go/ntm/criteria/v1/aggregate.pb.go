@@ -45,11 +45,14 @@ type Aggregate struct {
 	// When the figures were computed (RFC 3339): cached figures keep their time.
 	ComputedAt string `protobuf:"bytes,12,opt,name=computed_at,json=computedAt,proto3" json:"computed_at,omitempty"`
 	// Villages under the unit on `as_of`, and how many hold each village level
-	// (thôn đạt chuẩn NTM, thôn NTM kiểu mẫu); the denominator is `villages`.
+	// (thôn đạt chuẩn NTM, thôn NTM kiểu mẫu). A tally's denominator is
+	// `villages`, plus in "reported" mode the former villages it counts.
 	Villages            int32               `protobuf:"varint,13,opt,name=villages,proto3" json:"villages,omitempty"`
 	VillageRecognitions []*RecognitionTally `protobuf:"bytes,14,rep,name=village_recognitions,json=villageRecognitions,proto3" json:"village_recognitions,omitempty"`
 	// Districts under the unit on `as_of` (none since 2025-07-01), and how many
-	// hold each district level; the denominator is `districts`.
+	// hold each district level. A tally's denominator is `districts`, plus the
+	// unit itself when it is a district, plus in "reported" mode the former
+	// (abolished) districts it counts.
 	Districts            int32               `protobuf:"varint,15,opt,name=districts,proto3" json:"districts,omitempty"`
 	DistrictRecognitions []*RecognitionTally `protobuf:"bytes,16,rep,name=district_recognitions,json=districtRecognitions,proto3" json:"district_recognitions,omitempty"`
 	// Assessed communes by the number of criteria they meet: element i is how
@@ -397,7 +400,9 @@ type RecognitionTally struct {
 	// STANDARD, ADVANCED, MODEL, MODERN or COMPLETED.
 	Level string `protobuf:"bytes,1,opt,name=level,proto3" json:"level,omitempty"`
 	Units int32  `protobuf:"varint,2,opt,name=units,proto3" json:"units,omitempty"`
-	// Of which former communes (count_mode "reported" only).
+	// Of which former units (count_mode "reported" only): units that no
+	// longer have the type they were recognised with (communes become wards
+	// or merged away, districts abolished, villages merged away).
 	FormerCommunes int32   `protobuf:"varint,3,opt,name=former_communes,json=formerCommunes,proto3" json:"former_communes,omitempty"`
 	Denominator    int32   `protobuf:"varint,4,opt,name=denominator,proto3" json:"denominator,omitempty"`
 	Percent        float64 `protobuf:"fixed64,5,opt,name=percent,proto3" json:"percent,omitempty"`
