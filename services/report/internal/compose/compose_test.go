@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	reportv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/report/v1"
 )
@@ -132,7 +133,7 @@ func TestRecognitionsOfACommuneAndOfTheCountry(t *testing.T) {
 		`ADVANCED "Xã đạt chuẩn nông thôn mới nâng cao": 1 in period, 1 cumulative (0 former) of 1 = 100%`,
 	})
 	in = fixture(t, "2020", "2020-12-31")
-	in.UnitCode, in.Unit = CountryCode, nil
+	in.UnitCode, in.Unit = auth.CountryCode, nil
 	r := Compose(in)
 	if r.GetDisplayName() != "Cả nước" || r.GetRecognitions().GetCommunes()[0].GetDenominator() != 9 {
 		t.Errorf("country: %q, denominator %d", r.GetDisplayName(), r.GetRecognitions().GetCommunes()[0].GetDenominator())

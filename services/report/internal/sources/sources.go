@@ -17,6 +17,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/period"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
@@ -53,7 +54,7 @@ func New(registry, criteria, ocop, funding grpc.ClientConnInterface) *Services {
 
 // Unit is the unit on asOf; nil for the whole country.
 func (s *Services) Unit(ctx context.Context, code string, asOf date.Date) (*registryv1.Unit, error) {
-	if code == compose.CountryCode {
+	if code == auth.CountryCode {
 		return nil, nil
 	}
 	return s.registry.GetUnit(ctx, &registryv1.GetUnitRequest{Code: code, AsOf: asOf.String()})
@@ -92,7 +93,7 @@ func (s *Services) Gather(ctx context.Context, unit string, p period.Period, asO
 // parent is the unit as the registry and criteria lists name a parent: ""
 // for the whole country.
 func parent(unit string) string {
-	if unit == compose.CountryCode {
+	if unit == auth.CountryCode {
 		return ""
 	}
 	return unit
