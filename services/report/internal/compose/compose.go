@@ -52,7 +52,8 @@ type Inputs struct {
 	// reach their level (see Unreached); a unit without one was never
 	// assessed under the set.
 	Scores map[ScoreKey]*criteriav1.Score
-	// Targets are the unit's targets of TargetPeriod(Period).
+	// Targets are the unit's targets of TargetPeriod(Period) known on AsOf:
+	// decided on or before it, or with no decision date.
 	Targets []*criteriav1.Target
 	// Estimates are the unit's estimates for the last year of the period in
 	// force on AsOf.

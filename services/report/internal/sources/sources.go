@@ -137,7 +137,7 @@ func (s *Services) gatherFigures(ctx context.Context, in *compose.Inputs) error 
 		return err
 	})
 	g.Go(func() error {
-		resp, err := s.criteria.ListTargets(ctx, &criteriav1.ListTargetsRequest{UnitCode: unit, Period: compose.TargetPeriod(p).String()})
+		resp, err := s.criteria.ListTargets(ctx, &criteriav1.ListTargetsRequest{UnitCode: unit, Period: compose.TargetPeriod(p).String(), AsOf: asOf})
 		in.Targets = resp.GetTargets()
 		return err
 	})
