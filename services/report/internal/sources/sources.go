@@ -2,9 +2,9 @@
 // everything a report is composed from, concurrently, as the caller: the
 // caller's bearer token and request id travel with every call
 // (platform/grpcclient), so each service applies its own access rules.
-// Their errors reach the caller as they came: a unit unknown on the date
-// is the registry's 404, one outside the caller's scope 403, a service
-// down 503.
+// Their errors come back as they came: a unit unknown on the date is the
+// registry's 404, one outside the caller's scope 403, a service down 503;
+// the server words a service's refusal (400) in the report's own terms.
 package sources
 
 import (
@@ -65,16 +65,17 @@ func (s *Services) Aggregate(ctx context.Context, req *criteriav1.GetAggregateRe
 	return s.criteria.GetAggregate(ctx, req)
 }
 
-// Gather asks for the answers a report of unit for p as of asOf is
-// composed from: first the unit (a unit that does not exist on asOf is the
-// registry's NotFound), then everything else at once, then what depends on
-// it (the criteria sets named, the registered units' names, and the scores
-// of the units that did not reach their level).
-func (s *Services) Gather(ctx context.Context, unit string, p period.Period, asOf date.Date) (*compose.Inputs, error) {
-	u, err := s.Unit(ctx, unit, asOf)
-	if err != nil {
-		return nil, err
-	}
+// CriteriaSets are every criteria set the criteria service knows.
+func (s *Services) CriteriaSets(ctx context.Context) ([]*criteriav1.CriteriaSet, error) {
+	resp, err := s.criteria.ListCriteriaSets(ctx, &criteriav1.ListCriteriaSetsRequest{})
+	return resp.GetCriteriaSets(), err
+}
+
+// Gather asks for the answers a report of unit (u on asOf, see Unit) for p
+// as of asOf is composed from: everything at once, then what depends on it
+// (the criteria sets named, the registered units' names, and the scores of
+// the units that did not reach their level).
+func (s *Services) Gather(ctx context.Context, unit string, u *registryv1.Unit, p period.Period, asOf date.Date) (*compose.Inputs, error) {
 	in := &compose.Inputs{UnitCode: unit, Unit: u, Period: p, AsOf: asOf, Sets: map[string]*criteriav1.CriteriaSet{},
 		UnitNames: map[string]string{}, Scores: map[compose.ScoreKey]*criteriav1.Score{}}
 	if err := s.gatherFigures(ctx, in); err != nil {
