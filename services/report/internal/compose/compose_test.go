@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ntmsuite/ntm/platform/auth"
+	"github.com/ntmsuite/ntm/platform/period"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	reportv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/report/v1"
 )
@@ -39,7 +40,7 @@ func TestReportNamesTheUnitPeriodAndDate(t *testing.T) {
 		{"2020-H1", "Báo cáo kết quả thực hiện Chương trình MTQG xây dựng nông thôn mới 6 tháng đầu năm 2020"},
 		{"2016-2020", "Báo cáo kết quả thực hiện Chương trình MTQG xây dựng nông thôn mới giai đoạn 2016-2020"},
 	} {
-		if got := Title(mustPeriod(t, tc.period)); got != tc.title {
+		if got := Title(period.MustParse(tc.period)); got != tc.title {
 			t.Errorf("Title(%s) = %q", tc.period, got)
 		}
 	}

@@ -100,23 +100,14 @@ func TestKnownPhase(t *testing.T) {
 		{Id: "NTM_OLD"},
 	}
 	for _, ok := range []string{"2016-2020", "2021-2025", "2017", "2017-H1"} {
-		if err := knownPhase(mustPeriod(t, ok), sets); err != nil {
+		if err := knownPhase(period.MustParse(ok), sets); err != nil {
 			t.Errorf("%s: %v", ok, err)
 		}
 	}
 	for _, bad := range []string{"2017-2019", "2019-2023", "2016-2025"} {
-		wantInvalid(t, bad, knownPhase(mustPeriod(t, bad), sets), "period", bad+" is not a phase of the programme: a report of several years covers one phase, and the criteria catalogs name 2016-2020, 2021-2025")
+		wantInvalid(t, bad, knownPhase(period.MustParse(bad), sets), "period", bad+" is not a phase of the programme: a report of several years covers one phase, and the criteria catalogs name 2016-2020, 2021-2025")
 	}
-	wantInvalid(t, "no phase known", knownPhase(mustPeriod(t, "2016-2020"), nil), "period", "the criteria catalogs name none")
-}
-
-func mustPeriod(t *testing.T, s string) period.Period {
-	t.Helper()
-	p, err := period.Parse(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	wantInvalid(t, "no phase known", knownPhase(period.MustParse("2016-2020"), nil), "period", "the criteria catalogs name none")
 }
 
 // Reports are of communes, districts, provinces and the country; a
