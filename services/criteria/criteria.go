@@ -67,6 +67,10 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("criteria catalogs: %w", err)
 	}
+	digest, err := server.CatalogDigest(cat)
+	if err != nil {
+		return nil, fmt.Errorf("criteria catalogs: %w", err)
+	}
 	d, err := db.OpenEither(ctx, db.Choice{SQLitePath: cfg.SQLitePath, PostgresURL: cfg.PostgresURL, PostgresSchema: cfg.PostgresSchema,
 		SQLiteMigrations: migrations.SQLite, PostgresMigrations: migrations.Postgres, Logger: cfg.Logger})
 	if err != nil {
@@ -87,7 +91,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	guard := auth.NewGuard(cfg.AuthKeys != nil, registry.Path)
 	audit.Register(srv, "criteria", d, guard)
 	criteriav1.RegisterCriteriaServiceServer(srv.GRPC(), server.New(server.Options{
-		Store: st, Catalog: cat, Registry: registry, Cache: hc, Loader: loader, Wire: wire, Guard: guard, Logger: cfg.Logger,
+		Store: st, Catalog: cat, CatalogDigest: digest, Registry: registry, Cache: hc, Loader: loader, Wire: wire, Guard: guard, Logger: cfg.Logger,
 	}))
 	return &Service{servicemain.NewOpened(d, srv, hc)}, nil
 }

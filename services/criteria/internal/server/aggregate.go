@@ -46,7 +46,7 @@ func (s *Server) GetAggregate(ctx context.Context, req *criteriav1.GetAggregateR
 		return nil, err
 	}
 	mode := cmp.Or(req.GetCountMode(), countCurrent)
-	key := "criteria:aggregate:" + aggregateVersion + ":" + req.GetUnitCode() + ":" + asOf.String() + ":" + req.GetCriteriaSet() + ":" + mode
+	key := "criteria:aggregate:" + aggregateVersion + ":" + s.catalogDigest + ":" + req.GetUnitCode() + ":" + asOf.String() + ":" + req.GetCriteriaSet() + ":" + mode
 	b, err := s.loader.Load(ctx, AggregateGenerations, key, func(ctx context.Context) ([]byte, error) {
 		agg, err := s.computeAggregate(ctx, req.GetUnitCode(), asOf, req.GetCriteriaSet(), mode)
 		if err != nil {

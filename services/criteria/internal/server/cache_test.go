@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -193,5 +194,35 @@ func TestIdleReplicaReadsRightAfterOutage(t *testing.T) {
 			t.Fatalf("B still reads %+v 10s after Redis came back, want %+v", got, after102)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// A replica restarted with its province's own level titles (a --catalog-dir)
+// shares Redis with one that cached the district's figures under the shipped
+// catalog: it computes its own rather than serving the other's titles, though
+// no write happened in between.
+func TestReplicaWithAnotherCatalogDoesNotReadTheOthersFigures(t *testing.T) {
+	prefix := cachetest.Prefix(t)
+	e := startRegistry(t, newRedis(t, cachetest.RedisAddr(), prefix))
+	shipped := e.startCriteria(t, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "a.db"), Cache: newRedis(t, cachetest.RedisAddr(), prefix)})
+	dir := t.TempDir()
+	levels := "schema: ntm-criteria-levels/v1\nsets:\n  NTM_COMMUNE_2016_2020:\n" +
+		"    - {level: STANDARD, name_vi: \"Xã đạt chuẩn NTM (tỉnh)\", legal_basis: [\"1/QĐ-UBND\"], confirmed: true}\n"
+	if err := os.WriteFile(filepath.Join(dir, "levels.yaml"), []byte(levels), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	own := e.startCriteria(t, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "b.db"), Cache: newRedis(t, cachetest.RedisAddr(), prefix), CatalogDir: dir})
+	title := func(c criteriav1.CriteriaServiceClient) string {
+		a, err := c.GetAggregate(context.Background(), &criteriav1.GetAggregateRequest{UnitCode: district, AsOf: "2020-10-31"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.GetRecognitions()[0].GetDisplayName()
+	}
+	if got := title(shipped); got != "Xã đạt chuẩn nông thôn mới" {
+		t.Fatalf("shipped title = %q", got)
+	}
+	if got := title(own); got != "Xã đạt chuẩn NTM (tỉnh)" {
+		t.Errorf("the replica with its own levels read %q, the other's cached title", got)
 	}
 }

@@ -6,7 +6,12 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"log/slog"
+
+	"google.golang.org/protobuf/proto"
 
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/cache"
@@ -48,6 +53,8 @@ type Options struct {
 	// Wire is the gRPC server's store of responses in wire form; cached
 	// aggregates are served from it without encoding. nil: encode every time.
 	Wire *grpcserver.Wire
+	// CatalogDigest is CatalogDigest(Catalog): it keys cached aggregates.
+	CatalogDigest string
 	// Guard decides what each caller may read and write; nil allows
 	// everything (authentication off).
 	Guard  *auth.Guard
@@ -66,6 +73,8 @@ type Server struct {
 	decoded  decodedAggregates
 	guard    *auth.Guard
 	log      *slog.Logger
+	// catalogDigest names the catalog in the aggregates' cache keys.
+	catalogDigest string
 }
 
 func New(o Options) *Server {
@@ -76,7 +85,24 @@ func New(o Options) *Server {
 		o.Wire = &grpcserver.Wire{}
 	}
 	return &Server{store: o.Store, plans: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader,
-		decoded: decodedAggregates{wire: o.Wire}, guard: o.Guard, log: o.Logger}
+		decoded: decodedAggregates{wire: o.Wire}, guard: o.Guard, log: o.Logger, catalogDigest: o.CatalogDigest}
+}
+
+// CatalogDigest fingerprints what an aggregate takes from the catalog (the
+// sets, their levels and bands), as the API shows it. A --catalog-dir can
+// change them with a restart and no write: without it in the key, replicas
+// sharing Redis would serve figures counted under the old catalog until some
+// write advanced a generation.
+func CatalogDigest(c *catalog.Catalog) (string, error) {
+	h := sha256.New()
+	for _, set := range c.Sets() {
+		b, err := proto.MarshalOptions{Deterministic: true}.Marshal(setToProto(set))
+		if err != nil {
+			return "", fmt.Errorf("criteria set %s: %w", set.Code, err)
+		}
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
 // ListCriteriaSets, like GetCriteriaSet, asks the guard nothing: criteria

@@ -3,10 +3,8 @@ package catalog
 import (
 	"fmt"
 	"io/fs"
-	"reflect"
 	"regexp"
 	"slices"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -125,13 +123,13 @@ func (l *loader) readFile(fsIdx int, f yamlsrc.File, data []byte) error {
 	}
 	root := yamlsrc.Deref(doc.Content[0])
 	var raw rawFile
-	if err := decodeStrict(f, root, "", &raw); err != nil {
+	if err := f.DecodeStrict(root, "", &raw); err != nil {
 		return err
 	}
 	if raw.Schema != Schema {
 		return f.Errf("schema", root, "%q is not %s", raw.Schema, Schema)
 	}
-	if err := eachItem(f, &raw.Sources, "sources", func(path string, n *yaml.Node) error {
+	if err := f.EachItem(&raw.Sources, "sources", func(path string, n *yaml.Node) error {
 		s, err := readSource(f, path, n)
 		if err != nil {
 			return err
@@ -140,7 +138,7 @@ func (l *loader) readFile(fsIdx int, f yamlsrc.File, data []byte) error {
 	}); err != nil {
 		return err
 	}
-	if err := eachItem(f, &raw.CriteriaSets, "criteria_sets", func(path string, n *yaml.Node) error {
+	if err := f.EachItem(&raw.CriteriaSets, "criteria_sets", func(path string, n *yaml.Node) error {
 		s, err := readSet(f, path, n)
 		if err != nil {
 			return err
@@ -149,7 +147,7 @@ func (l *loader) readFile(fsIdx int, f yamlsrc.File, data []byte) error {
 	}); err != nil {
 		return err
 	}
-	return eachItem(f, &raw.Purposes, "purposes", func(path string, n *yaml.Node) error {
+	return f.EachItem(&raw.Purposes, "purposes", func(path string, n *yaml.Node) error {
 		p, err := l.readPurpose(f, path, n)
 		if err != nil {
 			return err
@@ -160,7 +158,7 @@ func (l *loader) readFile(fsIdx int, f yamlsrc.File, data []byte) error {
 
 func readSource(f yamlsrc.File, path string, n *yaml.Node) (Source, error) {
 	var r rawSource
-	if err := decodeStrict(f, n, path, &r); err != nil {
+	if err := f.DecodeStrict(n, path, &r); err != nil {
 		return Source{}, err
 	}
 	if err := checkCodeName(f, path, n, r.Code, r.Name); err != nil {
@@ -187,7 +185,7 @@ func readSource(f yamlsrc.File, path string, n *yaml.Node) (Source, error) {
 
 func readSet(f yamlsrc.File, path string, n *yaml.Node) (CriteriaSet, error) {
 	var r rawSet
-	if err := decodeStrict(f, n, path, &r); err != nil {
+	if err := f.DecodeStrict(n, path, &r); err != nil {
 		return CriteriaSet{}, err
 	}
 	if err := checkCodeName(f, path, n, r.Code, r.Name); err != nil {
@@ -203,7 +201,7 @@ func readSet(f yamlsrc.File, path string, n *yaml.Node) (CriteriaSet, error) {
 // [criterion code, criterion name] or [code, name, confirmed].
 func (l *loader) readPurpose(f yamlsrc.File, path string, n *yaml.Node) (Purpose, error) {
 	var r rawPurpose
-	if err := decodeStrict(f, n, path, &r); err != nil {
+	if err := f.DecodeStrict(n, path, &r); err != nil {
 		return Purpose{}, err
 	}
 	if err := checkCodeName(f, path, n, r.Code, r.Name); err != nil {
@@ -307,41 +305,3 @@ func checkYears(f yamlsrc.File, path string, n *yaml.Node, from, to int, require
 }
 
 func confirmed(b *bool) bool { return b == nil || *b }
-
-// eachItem calls fn for every item of the list at n (absent is empty).
-func eachItem(f yamlsrc.File, n *yaml.Node, path string, fn func(path string, item *yaml.Node) error) error {
-	if yamlsrc.IsNull(n) {
-		return nil
-	}
-	n = yamlsrc.Deref(n)
-	if n.Kind != yaml.SequenceNode {
-		return f.Errf(path, n, "expected a list")
-	}
-	for i, item := range n.Content {
-		if err := fn(yamlsrc.Index(path, i), yamlsrc.Deref(item)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// decodeStrict decodes a mapping into the struct v points to, refusing keys
-// the struct has no field for: a misspelt key ("quantity_units") must not
-// silently drop a value.
-func decodeStrict(f yamlsrc.File, n *yaml.Node, path string, v any) error {
-	if n.Kind != yaml.MappingNode {
-		return f.Errf(path, n, "expected a map")
-	}
-	t := reflect.TypeOf(v).Elem()
-	known := map[string]bool{}
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
-		known[name] = true
-	}
-	for i := 0; i < len(n.Content); i += 2 {
-		if k := n.Content[i]; !known[k.Value] {
-			return f.Errf(yamlsrc.Key(path, k.Value), k, "unknown key")
-		}
-	}
-	return f.Decode(n, path, v)
-}
