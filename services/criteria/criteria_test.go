@@ -72,12 +72,15 @@ func TestServesTheShippedCatalogs(t *testing.T) {
 	}
 	var got []string
 	for _, s := range list.GetCriteriaSets() {
-		got = append(got, s.GetId()+" "+s.GetValidFrom()+".."+s.GetValidTo())
+		got = append(got, s.GetId()+" "+s.GetValidFrom()+".."+s.GetValidTo()+" phase "+s.GetPhase())
 	}
-	want := []string{"NTM_COMMUNE_2016_2020 2016-12-01..2022-03-08", "NTM_COMMUNE_2021_2025 2022-03-08..2026-02-15", "NTM_COMMUNE_2026_2030 2026-02-15..",
-		"NTM_VILLAGE_2016_2020 2016-12-01..2022-03-08", "NTM_VILLAGE_2021_2025 2022-03-08..2026-02-15",
-		"NTM_DISTRICT_2016_2020 2016-04-05..2022-03-08", "NTM_DISTRICT_2021_2025 2022-03-08..2025-07-01",
-		"NTM_PROVINCE_2016_2020 2016-12-30..2022-03-08", "NTM_PROVINCE_2021_2025 2022-03-08..2026-02-15", "NTM_PROVINCE_2026_2030 2026-02-15.."}
+	// A set stays in force past its phase until its successor starts.
+	want := []string{"NTM_COMMUNE_2016_2020 2016-12-01..2022-03-08 phase 2016-2020", "NTM_COMMUNE_2021_2025 2022-03-08..2026-02-15 phase 2021-2025",
+		"NTM_COMMUNE_2026_2030 2026-02-15.. phase 2026-2030",
+		"NTM_VILLAGE_2016_2020 2016-12-01..2022-03-08 phase 2016-2020", "NTM_VILLAGE_2021_2025 2022-03-08..2026-02-15 phase 2021-2025",
+		"NTM_DISTRICT_2016_2020 2016-04-05..2022-03-08 phase 2016-2020", "NTM_DISTRICT_2021_2025 2022-03-08..2025-07-01 phase 2021-2025",
+		"NTM_PROVINCE_2016_2020 2016-12-30..2022-03-08 phase 2016-2020", "NTM_PROVINCE_2021_2025 2022-03-08..2026-02-15 phase 2021-2025",
+		"NTM_PROVINCE_2026_2030 2026-02-15.. phase 2026-2030"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("sets = %q, want %q", got, want)
 	}
@@ -159,9 +162,9 @@ sets:
 		t.Fatal(err)
 	}
 	if s.GetProvinceCode() != "19" || s.GetBaseSet() != "NTM_COMMUNE_2016_2020" || s.GetValidFrom() != "2018-01-01" || s.GetValidTo() != "2022-03-08" || len(s.GetCriteria()) != 19 ||
-		s.GetUnitType() != registryv1.UnitType_COMMUNE || len(s.GetLevels()) != 3 {
-		t.Errorf("provincial set = %s %s %s..%s, %d criteria, %v, %d levels", s.GetProvinceCode(), s.GetBaseSet(), s.GetValidFrom(), s.GetValidTo(),
-			len(s.GetCriteria()), s.GetUnitType(), len(s.GetLevels()))
+		s.GetUnitType() != registryv1.UnitType_COMMUNE || len(s.GetLevels()) != 3 || s.GetPhase() != "2016-2020" {
+		t.Errorf("provincial set = %s %s %s..%s, %d criteria, %v, %d levels, phase %q", s.GetProvinceCode(), s.GetBaseSet(), s.GetValidFrom(), s.GetValidTo(),
+			len(s.GetCriteria()), s.GetUnitType(), len(s.GetLevels()), s.GetPhase())
 	}
 
 	bad := t.TempDir()

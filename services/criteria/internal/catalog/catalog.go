@@ -8,10 +8,12 @@
 package catalog
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 
 	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/period"
 )
 
 // Dimension is what a set's thresholds vary by.
@@ -87,6 +89,10 @@ type Band struct {
 type Set struct {
 	Code, Name, NameEN string
 	Valid              date.Range
+	// Phase is the programme phase the set belongs to (giai đoạn
+	// "2021-2025"); a provincial variant takes its base's. A set stays in
+	// force past its phase's end until its successor starts.
+	Phase period.Period
 	// UnitType is the type of unit the set assesses; a provincial variant
 	// takes its base's.
 	UnitType  UnitType
@@ -199,6 +205,19 @@ func (c *Catalog) SetFor(d date.Date, provinceCode string, t UnitType) (*Set, bo
 		}
 	}
 	return nil, false
+}
+
+// Phases are the programme phases the national sets name, each once, in
+// time order: the only multi-year periods a report or a target may name.
+func (c *Catalog) Phases() []period.Period {
+	var out []period.Period
+	for _, s := range c.national {
+		if !slices.ContainsFunc(out, func(p period.Period) bool { return p.Text == s.Phase.Text }) {
+			out = append(out, s.Phase)
+		}
+	}
+	slices.SortFunc(out, func(a, b period.Period) int { return cmp.Or(a.From.Compare(b.From), a.To.Compare(b.To)) })
+	return out
 }
 
 func sortNational(sets []*Set) {

@@ -1,11 +1,15 @@
 package catalog
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/period"
 	"github.com/ntmsuite/ntm/services/criteria/catalogs"
 )
 
@@ -122,6 +126,43 @@ func TestVerdictSetsAreUnconfirmedYesNo(t *testing.T) {
 				t.Errorf("%s criterion %s: %+v", code, cr.Code, cr)
 			}
 		}
+	}
+}
+
+// Every shipped national set names its programme phase, whatever the unit
+// type; the catalog lists each phase once, in time order.
+func TestShippedPhases(t *testing.T) {
+	c := shipped(t)
+	for _, s := range c.Sets() {
+		if want := strings.ReplaceAll(s.Code[len(s.Code)-9:], "_", "-"); s.Phase.Text != want || s.Phase.Kind != period.Phase {
+			t.Errorf("%s names phase %+v, want %s", s.Code, s.Phase, want)
+		}
+	}
+	var got []string
+	for _, p := range c.Phases() {
+		got = append(got, fmt.Sprintf("%s %s..%s", p, p.From, p.To))
+	}
+	want := []string{"2016-2020 2016-01-01..2020-12-31", "2021-2025 2021-01-01..2025-12-31", "2026-2030 2026-01-01..2030-12-31"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Phases() = %q, want %q", got, want)
+	}
+}
+
+// Phases come from the data: a catalog directory adding a set of another
+// phase adds the phase, listed in its place in time.
+func TestPhasesFollowTheData(t *testing.T) {
+	early := strings.NewReplacer(`"2026-2030"`, `"2010-2015"`, "applies_from: 2011-01-01", "applies_from: 2011-01-01, applies_to: 2016-11-30").
+		Replace(typed("NTM_COMMUNE_2010_2015", "", "2011-01-01"))
+	c, err := Load(catalogs.FS, fstest.MapFS{"early.yaml": {Data: []byte(early)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.Phases() {
+		got = append(got, p.Text)
+	}
+	if want := []string{"2010-2015", "2016-2020", "2021-2025", "2026-2030"}; !slices.Equal(got, want) {
+		t.Errorf("Phases() = %q, want %q", got, want)
 	}
 }
 

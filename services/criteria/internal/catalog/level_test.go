@@ -19,7 +19,7 @@ func typed(code, typ, from string) string {
 		unitType = ", unit_type: " + typ
 	}
 	return fmt.Sprintf(`schema: ntm-criteria-catalog/v1
-set: {code: %s%s, name_vi: "Bộ %s", applies_from: %s}
+set: {code: %s%s, name_vi: "Bộ %s", phase: "2026-2030", applies_from: %s}
 regions: [{code: R1}]
 criteria:
   - {code: "1", name_vi: "Một", indicators: [{code: "1.1", name_vi: "x", kind: boolean, threshold: {op: bool, default: true}}]}

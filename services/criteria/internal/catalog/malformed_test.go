@@ -11,7 +11,7 @@ import (
 // kind and threshold.
 func national(kind, threshold string) string {
 	return fmt.Sprintf(`schema: ntm-criteria-catalog/v1
-set: {code: T, name_vi: "Bộ T", applies_from: 2030-01-01}
+set: {code: T, name_vi: "Bộ T", phase: "2026-2030", applies_from: 2030-01-01}
 regions: [{code: R1}, {code: R2}]
 criteria:
   - code: "1"
@@ -58,6 +58,16 @@ func TestLoadErrorsNameFileAndKey(t *testing.T) {
 		{"unknown schema", map[string]string{"a.yaml": "schema: other/v1\n"}, []string{"a.yaml", "schema", "other/v1"}},
 		{"missing applies_from", map[string]string{"t.yaml": strings.Replace(national("percent", "{op: '>=', default: 1}"), ", applies_from: 2030-01-01", "", 1)},
 			[]string{"t.yaml", "set.applies_from", "missing"}},
+		{"missing phase", map[string]string{"t.yaml": strings.Replace(national("percent", "{op: '>=', default: 1}"), ` phase: "2026-2030",`, "", 1)},
+			[]string{"t.yaml", "set.phase", "missing"}},
+		{"phase of one year", map[string]string{"t.yaml": strings.Replace(national("percent", "{op: '>=', default: 1}"), `"2026-2030"`, `"2026"`, 1)},
+			[]string{"t.yaml", "set.phase", "not a phase"}},
+		{"phase of six months", map[string]string{"t.yaml": strings.Replace(national("percent", "{op: '>=', default: 1}"), `"2026-2030"`, `"2026-H1"`, 1)},
+			[]string{"t.yaml", "set.phase", "not a phase"}},
+		{"phase running backwards", map[string]string{"t.yaml": strings.Replace(national("percent", "{op: '>=', default: 1}"), `"2026-2030"`, `"2030-2026"`, 1)},
+			[]string{"t.yaml", "set.phase", "2030-2026"}},
+		{"phase in words", map[string]string{"t.yaml": strings.Replace(national("percent", "{op: '>=', default: 1}"), `"2026-2030"`, `"giai đoạn 2026 - 2030"`, 1)},
+			[]string{"t.yaml", "set.phase", "not a period"}},
 		{"bad date", map[string]string{"t.yaml": strings.Replace(national("percent", "{op: '>=', default: 1}"), "2030-01-01", "2030-02-30", 1)},
 			[]string{"t.yaml", "set.applies_from"}},
 		{"bad op", map[string]string{"t.yaml": national("percent", "{op: '>', default: 1}")}, []string{"t.yaml", ind + ".threshold.op"}},

@@ -4,6 +4,8 @@ import (
 	"slices"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ntmsuite/ntm/platform/period"
 )
 
 // Schema names of the files the loader reads.
@@ -16,11 +18,14 @@ const (
 // rawNational is the part of a national catalog (format: header of
 // criteria-2021-2025.yaml) the loader uses; other keys (the `levels` lists,
 // revocation, sources...) are documentation for people: the levels the suite
-// checks recognitions against are those of levels.yaml.
+// checks recognitions against are those of levels.yaml. `set.phase` is the
+// programme phase the set belongs to ("2021-2025"), required: the phases the
+// catalogs name are the only multi-year periods reports and targets accept.
 type rawNational struct {
 	Set struct {
 		Code               string      `yaml:"code"`
 		UnitType           string      `yaml:"unit_type"`
+		Phase              string      `yaml:"phase"`
 		NameVI             string      `yaml:"name_vi"`
 		NameEN             string      `yaml:"name_en"`
 		AppliesFrom        string      `yaml:"applies_from"`
@@ -90,6 +95,10 @@ func (f source) readNational(root *yaml.Node, fsIdx int, file string) (*national
 	if s.Name == "" {
 		return nil, f.Errf("set.name_vi", nil, "missing")
 	}
+	var err error
+	if s.Phase, err = f.phase(rs.Phase); err != nil {
+		return nil, err
+	}
 	switch rs.ThresholdDimension {
 	case "", string(DimRegion):
 	case string(DimCommuneGroup):
@@ -97,7 +106,6 @@ func (f source) readNational(root *yaml.Node, fsIdx int, file string) (*national
 	default:
 		return nil, f.Errf("set.threshold_dimension", nil, "%q is not region or commune_group", rs.ThresholdDimension)
 	}
-	var err error
 	if s.Valid.From, err = f.Date("set.applies_from", rs.AppliesFrom, true); err != nil {
 		return nil, err
 	}
@@ -115,6 +123,22 @@ func (f source) readNational(root *yaml.Node, fsIdx int, file string) (*national
 	}
 	d.set = s
 	return d, nil
+}
+
+// phase reads set.phase, a span of years as platform/period reads one
+// ("2016-2020"): a year or a half is not a phase.
+func (f source) phase(s string) (period.Period, error) {
+	if s == "" {
+		return period.Period{}, f.Errf("set.phase", nil, `missing: the programme phase the set belongs to, e.g. "2021-2025"`)
+	}
+	p, err := period.Parse(s)
+	if err != nil {
+		return p, f.Errf("set.phase", nil, "%v", err)
+	}
+	if p.Kind != period.Phase {
+		return p, f.Errf("set.phase", nil, `%q is not a phase: write its first and last years, e.g. "2021-2025"`, s)
+	}
+	return p, nil
 }
 
 // legalBasis reads a list of documents: plain strings, or mappings with `doc`.

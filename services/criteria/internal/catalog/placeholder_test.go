@@ -10,7 +10,7 @@ import (
 // indicators from indicators_placeholder with the given names lines.
 func groupSet(names string) string {
 	return `schema: ntm-criteria-catalog/v1
-set: {code: G, name_vi: "Bộ G", applies_from: 2030-01-01, threshold_dimension: commune_group}
+set: {code: G, name_vi: "Bộ G", phase: "2026-2030", applies_from: 2030-01-01, threshold_dimension: commune_group}
 commune_groups: [{code: "1"}, {code: "2"}]
 criteria:
   - {code: "1", name_vi: "Một"}

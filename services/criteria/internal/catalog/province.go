@@ -79,6 +79,7 @@ func (d *provinceDraft) build(base *Set) (*Set, error) {
 		Code: r.Code, Name: r.NameVI, NameEN: r.NameEN, Dimension: base.Dimension, Scopes: base.Scopes,
 		ProvinceCode: r.ProvinceCode, Base: base.Code, Criteria: cloneCriteria(base.Criteria),
 		Bands: base.Bands, Below: base.Below, Valid: base.Valid, UnitType: base.UnitType, Levels: base.Levels,
+		Phase: base.Phase,
 	}
 	var err error
 	if s.LegalBasis, err = f.legalBasis(r.LegalBasis, "legal_basis"); err != nil {

@@ -41,6 +41,9 @@ func TestProvinceSetFor(t *testing.T) {
 	if got := c.Sets(); len(got) != 11 || got[10].Code != hoaBinh {
 		t.Errorf("Sets(): provincial variants must follow national sets")
 	}
+	if s := mustSet(t, c, hoaBinh); s.Phase.Text != "2016-2020" {
+		t.Errorf("%s names phase %q, want its base's 2016-2020", hoaBinh, s.Phase)
+	}
 }
 
 func TestProvinceOverridesOnlyItsIndicators(t *testing.T) {

@@ -2,10 +2,12 @@ package plan
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
+	"github.com/ntmsuite/ntm/platform/period"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 )
 
@@ -88,14 +90,30 @@ func TestCheckPlacement(t *testing.T) {
 		{"a village for a level its set lacks", advanced, Placement{Exists: true, Type: registryv1.UnitType_VILLAGE, Assessed: true,
 			SetCode: "NTM_VILLAGE_2016_2020", Levels: []registryv1.RecognitionLevel{standard, model}}, []string{"registration.level"}},
 		{"a set defining no level", standard, Placement{Exists: true, Type: commune, Assessed: true, SetCode: "X"}, []string{"registration.level"}},
-		{"a village before any village set", standard, Placement{Exists: true, Type: registryv1.UnitType_VILLAGE, Assessed: true},
-			[]string{"registration.registered_on"}},
+		{"a village for a year no village set reaches", standard, Placement{Exists: true, Type: registryv1.UnitType_VILLAGE, Assessed: true},
+			[]string{"registration.year"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := registration(2020, "2020-02-01")
 			r.Level = tc.level
 			wantFields(t, CheckPlacement(r, tc.p), tc.fields...)
 		})
+	}
+}
+
+func TestRegistrationSetDayIsTheYearsEnd(t *testing.T) {
+	for _, tc := range []struct {
+		year int
+		on   string
+		want string
+	}{
+		{2020, "2020-01-15", "2020-12-31"},
+		{2026, "2025-12-20", "2026-12-31"}, // registered under one set, for a year of the next
+		{2021, "2021-01-18", "2021-12-31"},
+	} {
+		if got := registration(tc.year, tc.on).SetDay(); got != d(tc.want) {
+			t.Errorf("SetDay of %d registered on %s = %s, want %s", tc.year, tc.on, got, tc.want)
+		}
 	}
 }
 
@@ -123,28 +141,54 @@ func TestSameRegistrationComparesWhatTheRequestSays(t *testing.T) {
 	wantAlreadyExists(t, RegistrationConflict(first, again), "units/100/registrations/7")
 }
 
+// phases are the programme phases as the shipped catalogs name them.
+var phases = []period.Period{mustPeriod("2016-2020"), mustPeriod("2021-2025"), mustPeriod("2026-2030")}
+
+func mustPeriod(s string) period.Period {
+	p, err := period.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
 func TestTargetPeriod(t *testing.T) {
 	for _, tc := range []struct {
 		in       string
 		from, to string
-		bad      bool
+		bad      string // what the refusal says
 	}{
 		{in: "2021", from: "2021-01-01", to: "2021-12-31"},
+		{in: "2017", from: "2017-01-01", to: "2017-12-31"},
 		{in: "2021-2025", from: "2021-01-01", to: "2025-12-31"},
-		{in: "2021-H1", bad: true},
-		{in: "2021-H2", bad: true},
-		{in: "2025-2021", bad: true},
-		{in: "21", bad: true},
-		{in: "năm 2021", bad: true},
+		{in: "2026-2030", from: "2026-01-01", to: "2030-12-31"},
+		{in: "2021-H1", bad: "six months"},
+		{in: "2021-H2", bad: "six months"},
+		{in: "2017-2019", bad: "not a phase of the programme: the criteria catalogs name 2016-2020, 2021-2025, 2026-2030"},
+		{in: "2021-2030", bad: "not a phase of the programme"},
+		{in: "2011-2015", bad: "not a phase of the programme"},
+		{in: "2025-2021", bad: "not a known period"},
+		{in: "21", bad: "not a period"},
+		{in: "năm 2021", bad: "not a period"},
 	} {
-		p, err := TargetPeriod(tc.in, "target.period")
-		if tc.bad {
+		p, err := TargetPeriod(tc.in, "target.period", phases)
+		if tc.bad != "" {
 			wantFields(t, err, "target.period")
+			if !strings.Contains(err.Error(), tc.bad) {
+				t.Errorf("TargetPeriod(%q) = %v, want it to say %q", tc.in, err, tc.bad)
+			}
 			continue
 		}
 		if err != nil || p.From != d(tc.from) || p.To != d(tc.to) || p.Text != tc.in {
 			t.Errorf("TargetPeriod(%q) = %+v, %v; want %s to %s", tc.in, p, err, tc.from, tc.to)
 		}
+	}
+	// Without a known phase, no phase is one; years still are.
+	if _, err := TargetPeriod("2021-2025", "period", nil); err == nil || !strings.Contains(err.Error(), "name none") {
+		t.Errorf("a phase with no phases known = %v, want refused", err)
+	}
+	if _, err := TargetPeriod("2021", "period", nil); err != nil {
+		t.Errorf("a year with no phases known: %v", err)
 	}
 }
 
@@ -178,16 +222,60 @@ func TestCheckTarget(t *testing.T) {
 	}
 }
 
-func TestSameTarget(t *testing.T) {
-	p, err := TargetPeriod("2021", "target.period")
-	if err != nil {
-		t.Fatal(err)
+func TestCheckKindForUnit(t *testing.T) {
+	const (
+		country = registryv1.UnitType_UNIT_TYPE_UNSPECIFIED
+		prov    = registryv1.UnitType_PROVINCE
+		dist    = registryv1.UnitType_DISTRICT
+		ward    = registryv1.UnitType_WARD
+		town    = registryv1.UnitType_TOWNSHIP
+		village = registryv1.UnitType_VILLAGE
+	)
+	districts := Kind{Code: "DISTRICTS_COMPLETED_NEW", UnitType: dist}
+	communes := Kind{Code: "COMMUNES_STANDARD_NEW", UnitType: commune}
+	villages := Kind{Code: "VILLAGES_STANDARD_NEW", UnitType: village}
+	average := Kind{Code: "AVERAGE_CRITERIA"}
+	for _, tc := range []struct {
+		kind Kind
+		unit registryv1.UnitType
+		ok   bool
+	}{
+		{districts, country, true},
+		{districts, prov, true},
+		{districts, dist, true}, // a district's own completion
+		{districts, commune, false},
+		{districts, ward, false},
+		{districts, village, false},
+		{communes, prov, true},
+		{communes, dist, true},
+		{communes, commune, true}, // a commune's own target
+		{communes, town, true},    // a township ranks as a commune
+		{communes, village, false},
+		{villages, commune, true},
+		{villages, village, true},
+		{average, village, true}, // counts no recognitions
+	} {
+		t.Run(tc.kind.Code+" of a "+tc.unit.String(), func(t *testing.T) {
+			err := CheckKindForUnit("target.kind", "06101", tc.unit, tc.kind)
+			if tc.ok {
+				wantFields(t, err)
+				return
+			}
+			wantFields(t, err, "target.kind")
+			if want := "unit 06101 is a " + tc.unit.String(); !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), tc.kind.Code) {
+				t.Errorf("refusal %q does not name the kind and say %q", err, want)
+			}
+		})
 	}
+}
+
+func TestSameTarget(t *testing.T) {
+	p := mustPeriod("2021")
 	first := Target{ID: 3, UnitCode: "19", Period: p, Kind: "COMMUNES_STANDARD_NEW", Value: 7, DecisionNumber: "12/KH-UBND", DecidedOn: d("2021-01-14")}
 	if again := first; !SameTarget(first, again) {
 		t.Error("the same request sent again is not a retry")
 	}
-	phase, _ := TargetPeriod("2021-2025", "target.period")
+	phase := mustPeriod("2021-2025")
 	for name, change := range map[string]func(*Target){
 		"period":        func(t *Target) { t.Period = phase },
 		"kind":          func(t *Target) { t.Kind = "COMMUNES_ADVANCED_NEW" },

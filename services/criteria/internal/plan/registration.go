@@ -21,8 +21,8 @@ import (
 type Registration struct {
 	ID       int64
 	UnitCode string
-	// UnitType is the unit's type on RegisteredOn: it chose the set, and
-	// lists look the unit up among units of that type.
+	// UnitType is the unit's type on RegisteredOn: with the year it chose
+	// the set, and lists look the unit up among units of that type.
 	UnitType       registryv1.UnitType
 	Level          registryv1.RecognitionLevel
 	Year           int
@@ -30,7 +30,8 @@ type Registration struct {
 	DecisionNumber string
 	Note           string
 	// SetCode and Gap are worked out when the registration is recorded and
-	// kept with it: the figures of the day it was approved.
+	// kept with it: the set in force on SetDay, and what the unit missed of
+	// it on the day the list was approved.
 	SetCode   string
 	Gap       Gap
 	CreatedAt time.Time
@@ -44,6 +45,12 @@ func RegistrationName(unitCode string, id int64) string {
 
 // Name is r's resource name.
 func (r Registration) Name() string { return RegistrationName(r.UnitCode, r.ID) }
+
+// SetDay is the day whose criteria set r is measured under: the last day of
+// the year the unit means to reach its level. A commune registering in 2025
+// for 2026 is recognised under the 2026-2030 set, whatever was in force when
+// it registered.
+func (r Registration) SetDay() date.Date { return date.Of(r.Year, time.December, 31) }
 
 // CheckRegistration checks what a registration says on its own, before the
 // registry and the catalog are asked. Errors name the request's fields.
@@ -65,25 +72,27 @@ func CheckRegistration(r Registration, today date.Date) error {
 	return nil
 }
 
-// Placement is what the registry and the catalog say of a registration's
-// unit on its date.
+// Placement is what the registry says of a registration's unit on its date
+// and the catalog of the set for its type on the registration's SetDay.
 type Placement struct {
-	// Exists is false when the unit does not exist on the date.
+	// Exists is false when the unit does not exist on the registration's date.
 	Exists bool
 	Type   registryv1.UnitType
 	// Assessed is true when some criteria set assesses units of Type (not
 	// wards nor townships).
 	Assessed bool
-	// SetCode is the criteria set assessing units of Type on the date, for
+	// SetCode is the criteria set assessing units of Type on SetDay, for
 	// the unit's province; "" when none is in force then. Levels are the
 	// levels it defines.
 	SetCode string
 	Levels  []registryv1.RecognitionLevel
 }
 
-// CheckPlacement checks that r's unit exists on its date, is of a type a
-// criteria set in force then assesses, and that the set defines r's level:
-// a village cannot register as a district would, nor a ward at all.
+// CheckPlacement checks that r's unit exists on its date and is of a type
+// some criteria set assesses, that a set for that type is in force at the
+// end of r's year, and that it defines r's level: a village cannot register
+// as a district would, nor a ward at all, nor a district for a year after
+// districts were abolished.
 func CheckPlacement(r Registration, p Placement) error {
 	switch {
 	case !p.Exists:
@@ -92,10 +101,11 @@ func CheckPlacement(r Registration, p Placement) error {
 		return fault.Invalid("unit_code", "unit %s is a %s on %s: no criteria set assesses a %s, so it has no level to register for",
 			r.UnitCode, p.Type, r.RegisteredOn, p.Type)
 	case p.SetCode == "":
-		return fault.Invalid("registration.registered_on", "no criteria set for %s units is in force on %s", p.Type, r.RegisteredOn)
+		return fault.Invalid("registration.year", "no criteria set for %s units is in force on %s, the last day of %d: there is no level to reach that year",
+			p.Type, r.SetDay(), r.Year)
 	case !slices.Contains(p.Levels, r.Level):
-		return fault.Invalid("registration.level", "unit %s is a %s on %s, assessed under criteria set %s, which defines %s, not %s",
-			r.UnitCode, p.Type, r.RegisteredOn, p.SetCode, levelList(p.Levels), r.Level)
+		return fault.Invalid("registration.level", "unit %s is a %s, and criteria set %s, in force at the end of %d, defines %s, not %s",
+			r.UnitCode, p.Type, p.SetCode, r.Year, levelList(p.Levels), r.Level)
 	}
 	return nil
 }

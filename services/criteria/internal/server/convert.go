@@ -17,7 +17,7 @@ func setToProto(s *catalog.Set) *criteriav1.CriteriaSet {
 		Name: "criteriaSets/" + s.Code, Id: s.Code, DisplayName: s.Name, DisplayNameEn: s.NameEN,
 		ValidFrom: s.Valid.From.String(), ValidTo: s.Valid.To.String(),
 		ThresholdDimension: string(s.Dimension), ProvinceCode: s.ProvinceCode, BaseSet: s.Base,
-		LegalBasis: s.LegalBasis, UnitType: unitTypeToProto(s.UnitType),
+		LegalBasis: s.LegalBasis, UnitType: unitTypeToProto(s.UnitType), Phase: s.Phase.Text,
 	}
 	for _, l := range s.Levels {
 		p.Levels = append(p.Levels, levelRuleToProto(l))

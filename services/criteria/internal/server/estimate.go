@@ -21,10 +21,15 @@ func (s *Server) CreateEstimate(ctx context.Context, req *criteriav1.CreateEstim
 	if err != nil {
 		return nil, err
 	}
-	if err := plan.CheckEstimate(e, s.targetKind(e.Kind), date.Today()); err != nil {
+	kind := s.targetKind(e.Kind)
+	if err := plan.CheckEstimate(e, kind, date.Today()); err != nil {
 		return nil, err
 	}
-	if err := s.unitExists(ctx, e.UnitCode, e.EstimatedOn); err != nil {
+	u, err := s.unitIn(ctx, e.UnitCode, e.EstimatedOn)
+	if err != nil {
+		return nil, err
+	}
+	if err := plan.CheckKindForUnit("estimate.kind", e.UnitCode, u.Type, *kind); err != nil {
 		return nil, err
 	}
 	saved, created, err := s.plans.CreateEstimate(ctx, e)

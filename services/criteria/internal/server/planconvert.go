@@ -6,6 +6,7 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
+	"github.com/ntmsuite/ntm/platform/period"
 	"github.com/ntmsuite/ntm/platform/request"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	"github.com/ntmsuite/ntm/services/criteria/internal/plan"
@@ -60,11 +61,13 @@ func registrationToProto(r plan.Registration) *criteriav1.Registration {
 		CriteriaSet: r.SetCode, Gap: g, CreateTime: createTime(r.CreatedAt), UnitType: r.UnitType}
 }
 
-func targetFromProto(unit string, p *criteriav1.Target) (plan.Target, error) {
+// targetFromProto reads a target's body; phases are the programme phases
+// its period may name besides a year.
+func targetFromProto(unit string, p *criteriav1.Target, phases []period.Period) (plan.Target, error) {
 	t := plan.Target{UnitCode: unit, Kind: p.GetKind(), Value: p.GetValue(), DecisionNumber: p.GetDecisionNumber(), Note: p.GetNote()}
 	vs := bodyUnit("target.unit_code", p.GetUnitCode(), unit)
 	var err error
-	if t.Period, err = plan.TargetPeriod(p.GetPeriod(), "target.period"); err != nil {
+	if t.Period, err = plan.TargetPeriod(p.GetPeriod(), "target.period", phases); err != nil {
 		f, _ := fault.As(err)
 		vs = append(vs, f.Violations...)
 	}

@@ -5,8 +5,6 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
-	"github.com/ntmsuite/ntm/platform/period"
-	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/criteria/internal/plan"
 	"github.com/ntmsuite/ntm/services/criteria/internal/store"
 )
@@ -17,9 +15,9 @@ import (
 type plans interface {
 	CreateRegistration(ctx context.Context, r plan.Registration) (plan.Registration, bool, error)
 	ListRegistrations(ctx context.Context, q store.RegistrationQuery) ([]plan.Registration, error)
-	RegisteredTypes(ctx context.Context, year int) ([]registryv1.UnitType, error)
+	RegistrationDays(ctx context.Context, year int) ([]store.RegistrationDay, error)
 	CreateTarget(ctx context.Context, t plan.Target) (plan.Target, bool, error)
-	ListTargets(ctx context.Context, unitCode string, p period.Period) ([]plan.Target, error)
+	ListTargets(ctx context.Context, q store.TargetQuery) ([]plan.Target, error)
 	CreateEstimate(ctx context.Context, e plan.Estimate) (plan.Estimate, bool, error)
 	ListEstimates(ctx context.Context, unitCode string, year int, asOf date.Date) ([]plan.Estimate, error)
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
-	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/platform/request"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
@@ -23,9 +22,10 @@ const (
 	maxRegistrationPage     = 1000
 )
 
-// CreateRegistration checks the registration against the unit's type and
-// the set assessing it on the registration's date, works out what the unit
-// misses of that set, and records it once: a retry gets the first record
+// CreateRegistration checks the registration against the unit's type on
+// the registration's date and the set for that type at the end of the
+// registration's year, works out what the unit misses of that set on the
+// registration's date, and records it once: a retry gets the first record
 // (200), another registration of the same unit, level and year is refused
 // (409) naming it.
 func (s *Server) CreateRegistration(ctx context.Context, req *criteriav1.CreateRegistrationRequest) (*criteriav1.Registration, error) {
@@ -57,8 +57,8 @@ func (s *Server) CreateRegistration(ctx context.Context, req *criteriav1.CreateR
 }
 
 // placeRegistration asks the registry for r's unit on its date and the
-// catalog for the set assessing it, checks r against both, and fills in the
-// unit's type and the set.
+// catalog for the set assessing units of its type, for its province, on
+// r's SetDay; checks r against both, and fills in the unit's type and the set.
 func (s *Server) placeRegistration(ctx context.Context, r *plan.Registration) (*catalog.Set, error) {
 	u, err := s.registry.Unit(ctx, r.UnitCode, r.RegisteredOn)
 	if err != nil && !errors.Is(err, registryclient.ErrUnitNotFound) {
@@ -66,7 +66,7 @@ func (s *Server) placeRegistration(ctx context.Context, r *plan.Registration) (*
 	}
 	t := catalog.UnitType(u.Type.String())
 	p := plan.Placement{Exists: err == nil, Type: u.Type, Assessed: t.Assessed()}
-	set, ok := s.catalog.SetFor(r.RegisteredOn, u.ProvinceCode, t)
+	set, ok := s.catalog.SetFor(r.SetDay(), u.ProvinceCode, t)
 	if p.Exists && ok {
 		p.SetCode = set.Code
 		for _, l := range set.Levels {
@@ -93,10 +93,11 @@ func (s *Server) gap(ctx context.Context, unit string, set *catalog.Set, d date.
 	return plan.GapOf(set, &plan.Assessed{Name: store.Name(a.UnitCode, a.ID), On: a.AssessedOn, Criteria: a.Result.Criteria}), nil
 }
 
-// ListRegistrations lists the registrations of a year of the units under
-// the parent on as_of (and of the parent itself), by unit code. A unit is
-// looked up among the units of the type it had when it registered: a
-// commune that has become a ward by as_of is no longer listed.
+// ListRegistrations lists the registrations of a year made on or before
+// as_of by the parent itself and by the units under it on the day each
+// registered (the map as it stood then), by unit code. A commune that has
+// since become a ward, merged away or moved to another district stays in
+// the list it registered in.
 func (s *Server) ListRegistrations(ctx context.Context, req *criteriav1.ListRegistrationsRequest) (*criteriav1.ListRegistrationsResponse, error) {
 	if err := s.guard.Unit(ctx, auth.Read, cmp.Or(req.GetParent(), auth.CountryCode)); err != nil {
 		return nil, err
@@ -105,7 +106,7 @@ func (s *Server) ListRegistrations(ctx context.Context, req *criteriav1.ListRegi
 	q := registrationsQuery{Parent: req.GetParent(), Year: year, AsOf: req.GetAsOf()}
 	if q.AsOf == "" {
 		// Later pages keep the first page's day, so paging across midnight
-		// neither fails nor mixes two maps.
+		// neither fails nor mixes two lists.
 		first, _ := readRegistrationsToken(req.GetPageToken())
 		q.AsOf = cmp.Or(first.Query.AsOf, yearEndOrToday(year).String())
 	}
@@ -117,26 +118,12 @@ func (s *Server) ListRegistrations(ctx context.Context, req *criteriav1.ListRegi
 	if err != nil {
 		return nil, err
 	}
-	types, err := s.plans.RegisteredTypes(ctx, year)
+	units, err := s.registeredUnder(ctx, q.Parent, year, asOf)
 	if err != nil {
 		return nil, err
 	}
-	if len(types) == 0 {
-		// Nothing to look up, but a parent missing on the day is still one.
-		if q.Parent != "" {
-			_, err = s.unitAt(ctx, q.Parent, asOf)
-		}
-		return &criteriav1.ListRegistrationsResponse{}, err
-	}
-	units, err := s.registry.Under(ctx, q.Parent, asOf, types...)
-	if errors.Is(err, registryclient.ErrUnitNotFound) {
-		return nil, fault.NotFound("unit", "units/"+q.Parent, "unit %s does not exist on %s", q.Parent, asOf)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if q.Parent != "" {
-		units = append(units, q.Parent)
+	if len(units) == 0 {
+		return &criteriav1.ListRegistrationsResponse{}, nil
 	}
 	limit := request.PageSize(req.GetPageSize(), defaultRegistrationPage, maxRegistrationPage)
 	rows, err := s.plans.ListRegistrations(ctx, store.RegistrationQuery{Year: year, Units: units, After: after, Limit: limit + 1})
@@ -153,6 +140,44 @@ func (s *Server) ListRegistrations(ctx context.Context, req *criteriav1.ListRegi
 		resp.Registrations = append(resp.Registrations, registrationToProto(r))
 	}
 	return resp, nil
+}
+
+// registeredUnder asks the registry, once for each day registrations of
+// year were made on up to asOf, for the units of the types registered that
+// day under parent then (and parent itself): the units whose registrations
+// of the day belong to parent's list. A parent missing on a day had nothing
+// under it that day; one missing on every day looked at and on asOf is
+// NotFound.
+func (s *Server) registeredUnder(ctx context.Context, parent string, year int, asOf date.Date) ([]store.UnitsOn, error) {
+	days, err := s.plans.RegistrationDays(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.UnitsOn
+	found := parent == ""
+	for _, day := range days {
+		if day.On.After(asOf) {
+			break // not yet registered on asOf
+		}
+		codes, err := s.registry.Under(ctx, parent, day.On, day.Types...)
+		if errors.Is(err, registryclient.ErrUnitNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		found = true
+		if parent != "" {
+			codes = append(codes, parent)
+		}
+		out = append(out, store.UnitsOn{On: day.On, Codes: codes})
+	}
+	if !found {
+		if _, err := s.unitAt(ctx, parent, asOf); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // yearEndOrToday is the day a year's registrations are listed on by

@@ -39,6 +39,16 @@ func (a *authEnv) register(t *testing.T, unit string, r *criteriav1.Registration
 	return out
 }
 
+// assessAsAdmin records x as the admin of a.
+func (a *authEnv) assessAsAdmin(t *testing.T, x *criteriav1.Assessment) *criteriav1.Assessment {
+	t.Helper()
+	out, err := a.crit.CreateAssessment(a.admin(t), &criteriav1.CreateAssessmentRequest{UnitCode: x.GetUnitCode(), Assessment: x})
+	if err != nil {
+		t.Fatalf("assess %s on %s under %s: %v", x.GetUnitCode(), x.GetAssessedOn(), x.GetCriteriaSet(), err)
+	}
+	return out
+}
+
 // withVerdicts is an assessment of unit under set2016 with the given
 // statuses by criterion; criteria not given have no verdict (not met).
 func withVerdicts(unit, on string, statuses map[string]criteriav1.CriterionStatus) *criteriav1.Assessment {
@@ -58,13 +68,7 @@ func withVerdicts(unit, on string, statuses map[string]criteriav1.CriterionStatu
 func TestRegistrationGapCountedByHand(t *testing.T) {
 	onBothDatabases(t, func(t *testing.T, a *authEnv) {
 		ctx := a.admin(t)
-		assess := func(x *criteriav1.Assessment) *criteriav1.Assessment {
-			out, err := a.crit.CreateAssessment(ctx, &criteriav1.CreateAssessmentRequest{UnitCode: x.GetUnitCode(), Assessment: x})
-			if err != nil {
-				t.Fatalf("assess: %v", err)
-			}
-			return out
-		}
+		assess := func(x *criteriav1.Assessment) *criteriav1.Assessment { return a.assessAsAdmin(t, x) }
 		assess(verdicts("101", "2019-06-01", 12))
 		statuses := map[string]criteriav1.CriterionStatus{}
 		for _, c := range []string{"1", "2", "3", "4", "6", "7", "8", "9", "11", "12", "13", "14", "15", "16", "18", "19"} {
@@ -97,6 +101,44 @@ func TestRegistrationGapCountedByHand(t *testing.T) {
 		resp, err := a.crit.ListRegistrations(ctx, &criteriav1.ListRegistrationsRequest{Parent: district2, Year: 2020})
 		if err != nil || len(resp.GetRegistrations()) != 1 || len(resp.GetRegistrations()[0].GetGap().GetMissing()) != 19 {
 			t.Errorf("listed %v (%v), want 110's registration with its 19 missing criteria", resp.GetRegistrations(), err)
+		}
+	})
+}
+
+// A registration is measured under the set in force at the end of its
+// year, whatever was in force when it registered; its gap is read from the
+// latest assessment under that set on or before the registration's day.
+func TestRegistrationSetFollowsTheYear(t *testing.T) {
+	onBothDatabases(t, func(t *testing.T, a *authEnv) {
+		assess := func(x *criteriav1.Assessment) *criteriav1.Assessment { return a.assessAsAdmin(t, x) }
+		under2016 := assess(verdicts("101", "2021-10-01", 15))
+		later := verdicts("101", "2022-06-01", 17)
+		later.CriteriaSet = set2021
+		under2021 := assess(later)
+
+		for _, tc := range []struct {
+			name, unit string
+			r          *criteriav1.Registration
+			set        string
+			assessment string
+			met, count int32
+		}{
+			// The 2016-2020 set is in force until 2022-03-07: the end of 2021 is under it.
+			{"this year", "101", registration(standard, 2021, "2021-11-01"), set2016, under2016.GetName(), 15, 19},
+			// No assessment under the 2021-2025 set on the day: every criterion is missing.
+			{"next year, under the next set", "101", registration(advanced, 2022, "2021-11-01"), set2021, "", 0, 19},
+			{"a later year, assessed under its set", "101", registration(modelLvl, 2023, "2022-07-01"), set2021, under2021.GetName(), 17, 19},
+			// MODERN exists only in the 2026-2030 set, in force from 2026-02-15.
+			{"a level of a set not yet in force", "100", registration(modern, 2026, "2025-12-20"), set2026, "", 0, 10},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				r := a.register(t, tc.unit, tc.r)
+				g := r.GetGap()
+				if r.GetCriteriaSet() != tc.set || g.GetAssessment() != tc.assessment || g.GetCriteriaMet() != tc.met || g.GetCriteriaCount() != tc.count ||
+					len(g.GetMissing()) != int(tc.count-tc.met) {
+					t.Errorf("registration under %s, gap %v; want under %s from %q, %d of %d met", r.GetCriteriaSet(), g, tc.set, tc.assessment, tc.met, tc.count)
+				}
+			})
 		}
 	})
 }
@@ -164,8 +206,11 @@ func TestRegistrationRefusals(t *testing.T) {
 			{"a village for a commune's level", "1000", registration(advanced, 2020, "2020-01-15"), []string{"registration.level"}},
 			{"a district for a level of 2021-2025 in 2020", district, registration(modelLvl, 2020, "2020-01-15"), []string{"registration.level"}},
 			{"a province for a commune's level", province, registration(standard, 2020, "2020-01-15"), []string{"registration.level"}},
-			{"a village before any village set", "1000", registration(standard, 2016, "2016-06-01"), []string{"registration.registered_on"}},
+			{"a village for a year no village set reaches", "1000", registration(standard, 2026, "2021-01-15"), []string{"registration.year"}},
+			{"a district for a year after districts", district, registration(completed, 2025, "2021-01-15"), []string{"registration.year"}},
 			{"MODERN under the 2016-2020 set", "100", registration(modern, 2020, "2020-01-15"), []string{"registration.level"}},
+			// The 2016-2020 set is in force until 2022-03-07, so at the end of 2021 too.
+			{"MODERN for 2021", "100", registration(modern, 2021, "2021-01-15"), []string{"registration.level"}},
 			{"a year already past", "100", registration(standard, 2019, "2020-01-15"), []string{"registration.year"}},
 			{"a date to come", "100", registration(standard, 2099, tomorrow), []string{"registration.registered_on"}},
 			{"a day that does not exist", "100", registration(standard, 2020, "2020-02-30"), []string{"registration.registered_on"}},
@@ -187,7 +232,7 @@ func TestRegistrationRefusals(t *testing.T) {
 		_, err := a.crit.CreateRegistration(ctx, &criteriav1.CreateRegistrationRequest{UnitCode: "100"})
 		grpctest.WantViolations(t, err, "registration")
 
-		for _, year := range []int32{2019, 2020, 2021, 2099} {
+		for _, year := range []int32{2019, 2020, 2021, 2025, 2026, 2099} {
 			if got := a.registrations(t, "", year, "2021-12-31"); len(got) != 0 {
 				t.Errorf("refused requests registered %q for %d", got, year)
 			}
@@ -239,9 +284,14 @@ func TestListRegistrations(t *testing.T) {
 			{"100", 2020, "", []string{"100 STANDARD", "100 ADVANCED", "1000 STANDARD"}},
 			{"", 2020, "", []string{"100 STANDARD", "100 ADVANCED", "1000 STANDARD", "101 STANDARD", "110 STANDARD", "170 COMPLETED", "19 COMPLETED", "300 STANDARD"}},
 			{province, 2021, "", []string{"101 STANDARD"}},
-			// 103 is listed while it exists (the default is the year's end) and not after.
+			// 103 merged into 102 on 2020-01-01: its registration stays in the
+			// list it was made in, looked up on the day it registered.
 			{province, 2019, "", []string{"103 STANDARD"}},
-			{province, 2019, mergedAt, nil},
+			{province, 2019, mergedAt, []string{"103 STANDARD"}},
+			{district, 2019, "2021-12-31", []string{"103 STANDARD"}},
+			// Registrations made after as_of are not yet known then.
+			{province, 2019, "2019-01-31", nil},
+			{district, 2020, "2020-01-15", []string{"100 STANDARD", "1000 STANDARD", "101 STANDARD", "170 COMPLETED"}},
 			{province, 2022, "", nil},
 		} {
 			if got := a.registrations(t, tc.parent, tc.year, tc.asOf); !slices.Equal(got, tc.want) {
@@ -283,6 +333,37 @@ func TestListRegistrations(t *testing.T) {
 			grpctest.WantCode(t, err, codes.NotFound)
 			_, err = a.crit.ListRegistrations(ctx, &criteriav1.ListRegistrationsRequest{Parent: "104", Year: year, AsOf: "2021-05-31"})
 			grpctest.WantCode(t, err, codes.NotFound)
+		}
+	})
+}
+
+// A registration belongs to the list of the parent its unit was under on
+// the day it registered: a commune moved to another district, or become a
+// ward, since stays in the list it registered in, and nowhere else.
+func TestRegistrationsStayInTheListTheyRegisteredIn(t *testing.T) {
+	onBothDatabases(t, func(t *testing.T, a *authEnv) {
+		a.register(t, "110", registration(standard, 2020, "2020-01-15"))
+		a.register(t, "101", registration(standard, 2020, "2020-01-15"))
+		a.register(t, "100", registration(advanced, 2020, "2020-03-01"))
+		a.change(t, &registryv1.UnitChange{DecisionNumber: "1/NQ-UBTVQH", EffectiveDate: "2020-06-01",
+			Kind: &registryv1.UnitChange_Transfer{Transfer: &registryv1.TransferUnit{Code: "110", NewParentCode: district}}})
+		a.change(t, &registryv1.UnitChange{DecisionNumber: "2/NQ-UBTVQH", EffectiveDate: "2020-07-01",
+			Kind: &registryv1.UnitChange_Reclassify{Reclassify: &registryv1.ReclassifyUnit{Code: "101", NewType: registryv1.UnitType_WARD,
+				NewDisplayName: "Phường Lâu Thượng"}}})
+		for _, tc := range []struct {
+			parent, asOf string
+			want         []string
+		}{
+			{district2, "", []string{"110 STANDARD"}},
+			{district, "", []string{"100 ADVANCED", "101 STANDARD"}},
+			{province, "", []string{"100 ADVANCED", "101 STANDARD", "110 STANDARD"}},
+			{"", "", []string{"100 ADVANCED", "101 STANDARD", "110 STANDARD"}},
+			{district, "2020-02-29", []string{"101 STANDARD"}},
+			{"101", "", []string{"101 STANDARD"}}, // a ward now, a commune when it registered
+		} {
+			if got := a.registrations(t, tc.parent, 2020, tc.asOf); !slices.Equal(got, tc.want) {
+				t.Errorf("registrations of 2020 under %q on %q = %q, want %q", tc.parent, tc.asOf, got, tc.want)
+			}
 		}
 	})
 }

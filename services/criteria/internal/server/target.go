@@ -8,9 +8,10 @@ import (
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
-	"github.com/ntmsuite/ntm/platform/period"
+	"github.com/ntmsuite/ntm/platform/request"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	"github.com/ntmsuite/ntm/services/criteria/internal/plan"
+	"github.com/ntmsuite/ntm/services/criteria/internal/store"
 	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
 
@@ -21,15 +22,20 @@ func (s *Server) CreateTarget(ctx context.Context, req *criteriav1.CreateTargetR
 	if err := s.guard.Unit(ctx, auth.Write, req.GetUnitCode()); err != nil {
 		return nil, err
 	}
-	t, err := targetFromProto(req.GetUnitCode(), req.GetTarget())
+	t, err := targetFromProto(req.GetUnitCode(), req.GetTarget(), s.catalog.Phases())
 	if err != nil {
 		return nil, err
 	}
-	if err := plan.CheckTarget(t, s.targetKind(t.Kind), date.Today()); err != nil {
+	kind := s.targetKind(t.Kind)
+	if err := plan.CheckTarget(t, kind, date.Today()); err != nil {
 		return nil, err
 	}
 	// A unit of the period: one abolished or created within it set targets too.
-	if err := s.unitExists(ctx, t.UnitCode, t.Period.From, t.Period.To); err != nil {
+	u, err := s.unitIn(ctx, t.UnitCode, t.Period.From, t.Period.To)
+	if err != nil {
+		return nil, err
+	}
+	if err := plan.CheckKindForUnit("target.kind", t.UnitCode, u.Type, *kind); err != nil {
 		return nil, err
 	}
 	saved, created, err := s.plans.CreateTarget(ctx, t)
@@ -42,19 +48,26 @@ func (s *Server) CreateTarget(ctx context.Context, req *criteriav1.CreateTargetR
 	return targetToProto(saved), nil
 }
 
-// ListTargets lists a unit's targets of one period, or of every period.
+// ListTargets lists a unit's targets of one period, or of every period;
+// with as_of, only those decided on or before it (or with no decision
+// date): a report counted on a date shows the plan known then.
 func (s *Server) ListTargets(ctx context.Context, req *criteriav1.ListTargetsRequest) (*criteriav1.ListTargetsResponse, error) {
 	if err := s.guard.Unit(ctx, auth.Read, req.GetUnitCode()); err != nil {
 		return nil, err
 	}
-	var p period.Period
+	q := store.TargetQuery{UnitCode: req.GetUnitCode()}
+	var err error
 	if req.GetPeriod() != "" {
-		var err error
-		if p, err = plan.TargetPeriod(req.GetPeriod(), "period"); err != nil {
+		if q.Period, err = plan.TargetPeriod(req.GetPeriod(), "period", s.catalog.Phases()); err != nil {
 			return nil, err
 		}
 	}
-	ts, err := s.plans.ListTargets(ctx, req.GetUnitCode(), p)
+	if req.GetAsOf() != "" {
+		if q.AsOf, err = request.Date(req.GetAsOf(), "as_of"); err != nil {
+			return nil, err
+		}
+	}
+	ts, err := s.plans.ListTargets(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -72,23 +85,23 @@ func (s *Server) targetKind(code string) *plan.Kind {
 	if !ok {
 		return nil
 	}
-	return &plan.Kind{Code: k.Code, ValueUnit: k.ValueUnit}
+	return &plan.Kind{Code: k.Code, ValueUnit: k.ValueUnit, UnitType: unitTypeToProto(k.UnitType)}
 }
 
-// unitExists checks that the unit a target or an estimate belongs to exists
-// on one of days, asked in order: bad input naming unit_code when it does
-// not. The whole country exists every day.
-func (s *Server) unitExists(ctx context.Context, code string, days ...date.Date) error {
+// unitIn is the unit a target or an estimate belongs to, on the first of
+// days it exists on, asked in order: bad input naming unit_code when it
+// exists on none. The whole country exists every day and has no type.
+func (s *Server) unitIn(ctx context.Context, code string, days ...date.Date) (registryclient.Unit, error) {
 	if code == CountryCode {
-		return nil
+		return registryclient.Unit{Code: code}, nil
 	}
 	for _, d := range days {
-		_, err := s.registry.Unit(ctx, code, d)
+		u, err := s.registry.Unit(ctx, code, d)
 		if !errors.Is(err, registryclient.ErrUnitNotFound) {
-			return err
+			return u, err
 		}
 	}
-	return fault.Invalid("unit_code", "unit %s does not exist on %s", code, dayList(days))
+	return registryclient.Unit{}, fault.Invalid("unit_code", "unit %s does not exist on %s", code, dayList(days))
 }
 
 // dayList is how a refusal names the days a unit was looked for: "2021-01-01 nor on 2025-12-31".

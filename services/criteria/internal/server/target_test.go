@@ -3,6 +3,7 @@ package server_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ntmsuite/ntm/platform/date"
@@ -107,6 +108,72 @@ func TestTargets(t *testing.T) {
 		grpctest.WantViolations(t, err, "period")
 		_, err = a.crit.ListTargets(ctx, &criteriav1.ListTargetsRequest{UnitCode: province, Period: "năm 2021"})
 		grpctest.WantViolations(t, err, "period")
+		_, err = a.crit.ListTargets(ctx, &criteriav1.ListTargetsRequest{UnitCode: province, Period: "2017-2019"})
+		grpctest.WantViolations(t, err, "period")
+		if known := "2016-2020, 2021-2025, 2026-2030"; !strings.Contains(err.Error(), known) {
+			t.Errorf("refusal of 2017-2019 = %v, want it to list the known phases %s", err, known)
+		}
+	})
+}
+
+// A kind counting recognitions of a type is set for a unit of that type
+// (its own result) or above it: the whole country, a province, a district.
+func TestTargetKindsFitTheUnit(t *testing.T) {
+	onBothDatabases(t, func(t *testing.T, a *authEnv) {
+		for _, tc := range []struct{ unit, kind string }{
+			{"0", "DISTRICTS_COMPLETED_TOTAL"},
+			{province, "DISTRICTS_COMPLETED_NEW"},
+			{district, "DISTRICTS_COMPLETED_NEW"},
+			{district, "VILLAGES_STANDARD_NEW"},
+			{"100", standardNew},
+			{"100", "VILLAGES_MODEL_NEW"},
+			{"1000", "VILLAGES_STANDARD_NEW"},
+			{"1000", averageCriteria},
+		} {
+			a.setTarget(t, tc.unit, target("2021", tc.kind, 1))
+		}
+		a.estimate(t, "100", estimate(2020, standardNew, "2020-10-31", 1))
+	})
+}
+
+// A list asked as of a day shows the plan known then: targets decided
+// later are left out, targets without a decision date never are.
+func TestTargetsAsKnownOnADay(t *testing.T) {
+	onBothDatabases(t, func(t *testing.T, a *authEnv) {
+		ctx := a.admin(t)
+		decided := func(period, kind string, value float64, on string) *criteriav1.Target {
+			x := target(period, kind, value)
+			x.DecidedOn = on
+			return x
+		}
+		plan := a.setTarget(t, province, decided("2021", standardNew, 7, "2021-01-14"))
+		raised := a.setTarget(t, province, decided("2021", advancedTotal, 9, "2021-07-01"))
+		undated := a.setTarget(t, province, &criteriav1.Target{Period: "2021", Kind: averageCriteria, Value: 16})
+		phase := a.setTarget(t, province, decided("2021-2025", standardPercent, 80, "2021-08-05"))
+		for _, tc := range []struct {
+			period, asOf string
+			want         []*criteriav1.Target
+		}{
+			{"2021", "", []*criteriav1.Target{undated, raised, plan}},
+			{"2021", "2021-01-13", []*criteriav1.Target{undated}},
+			{"2021", "2021-01-14", []*criteriav1.Target{undated, plan}},
+			{"2021", "2021-06-30", []*criteriav1.Target{undated, plan}},
+			{"2021", "2021-12-31", []*criteriav1.Target{undated, raised, plan}},
+			{"", "2021-06-30", []*criteriav1.Target{undated, plan}},
+			{"2021-2025", "2021-08-05", []*criteriav1.Target{phase}},
+		} {
+			resp, err := a.crit.ListTargets(ctx, &criteriav1.ListTargetsRequest{UnitCode: province, Period: tc.period, AsOf: tc.asOf})
+			if err != nil {
+				t.Fatalf("targets of %q as of %q: %v", tc.period, tc.asOf, err)
+			}
+			if got, want := targetLines(resp.GetTargets()), targetLines(tc.want); !slices.Equal(got, want) {
+				t.Errorf("targets of %q as of %q = %q, want %q", tc.period, tc.asOf, got, want)
+			}
+		}
+		_, err := a.crit.ListTargets(ctx, &criteriav1.ListTargetsRequest{UnitCode: province, Period: "2021", AsOf: "2021-02-30"})
+		grpctest.WantViolations(t, err, "as_of")
+		_, err = a.crit.ListTargets(ctx, &criteriav1.ListTargetsRequest{UnitCode: province, AsOf: "30/06/2021"})
+		grpctest.WantViolations(t, err, "as_of")
 	})
 }
 
@@ -129,6 +196,8 @@ func TestTargetRefusals(t *testing.T) {
 			{"six months", province, target("2021-H1", standardNew, 7), []string{"target.period"}},
 			{"a period that does not parse", province, target("2021/2025", standardNew, 7), []string{"target.period"}},
 			{"a phase running backwards", province, target("2025-2021", standardNew, 7), []string{"target.period"}},
+			{"a span the programme never had", province, target("2017-2019", standardNew, 7), []string{"target.period"}},
+			{"two phases at once", province, target("2021-2030", standardNew, 7), []string{"target.period"}},
 			{"no period", province, target("", standardNew, 7), []string{"target.period"}},
 			{"a kind that does not exist", province, target("2021", "COMMUNES_HAPPY", 7), []string{"target.kind"}},
 			{"a percentage above 100", province, target("2021-2025", standardPercent, 100.5), []string{"target.value"}},
@@ -140,13 +209,17 @@ func TestTargetRefusals(t *testing.T) {
 				[]string{"target.period", "target.decided_on"}},
 			{"a unit never on the map", "999", target("2021", standardNew, 7), []string{"unit_code"}},
 			{"a commune not yet created in the period", "104", target("2020", standardNew, 7), []string{"unit_code"}},
+			{"a district kind for a commune", "100", target("2021", "DISTRICTS_COMPLETED_NEW", 1), []string{"target.kind"}},
+			{"a district kind for a village", "1000", target("2021", "DISTRICTS_COMPLETED_TOTAL", 1), []string{"target.kind"}},
+			{"a district kind for a ward", "200", target("2021", "DISTRICTS_COMPLETED_NEW", 1), []string{"target.kind"}},
+			{"a commune kind for a village", "1000", target("2021", standardNew, 1), []string{"target.kind"}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				_, err := a.crit.CreateTarget(ctx, &criteriav1.CreateTargetRequest{UnitCode: tc.unit, Target: tc.x})
 				grpctest.WantViolations(t, err, tc.fields...)
 			})
 		}
-		for _, u := range []string{province, "170", "104", "999"} {
+		for _, u := range []string{province, "170", "104", "999", "100", "1000", "200"} {
 			resp, err := a.crit.ListTargets(ctx, &criteriav1.ListTargetsRequest{UnitCode: u})
 			if err != nil || len(resp.GetTargets()) != 0 {
 				t.Errorf("targets of %s after refusals: %v (%v)", u, resp.GetTargets(), err)
@@ -224,6 +297,7 @@ func TestEstimateRefusals(t *testing.T) {
 			{"a percentage above 100", province, estimate(2020, standardPercent, "2020-10-31", 175.5), []string{"estimate.value"}},
 			{"no year", province, estimate(0, standardTotal, "2020-10-31", 108), []string{"estimate.year"}},
 			{"a commune merged away by then", "103", estimate(2020, standardTotal, "2020-06-30", 1), []string{"unit_code"}},
+			{"a district kind for a commune", "100", estimate(2020, "DISTRICTS_COMPLETED_TOTAL", "2020-06-30", 1), []string{"estimate.kind"}},
 			{"the body names another unit", province, func() *criteriav1.Estimate {
 				x := estimate(2020, standardTotal, "2020-10-31", 108)
 				x.UnitCode = "170"
@@ -235,7 +309,7 @@ func TestEstimateRefusals(t *testing.T) {
 				grpctest.WantViolations(t, err, tc.fields...)
 			})
 		}
-		for _, u := range []string{province, "103"} {
+		for _, u := range []string{province, "103", "100"} {
 			for _, year := range []int32{2020, 2021, int32(tomorrow.Year())} {
 				resp, err := a.crit.ListEstimates(ctx, &criteriav1.ListEstimatesRequest{UnitCode: u, Year: year, AsOf: "2999-12-31"})
 				if err != nil || len(resp.GetEstimates()) != 0 {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -125,10 +126,19 @@ func (s *Store) CreateRegistration(ctx context.Context, r plan.Registration) (pl
 
 // RegistrationQuery selects a year's registrations of some units, a page at a time.
 type RegistrationQuery struct {
-	Year  int
-	Units []string
+	Year int
+	// Units are the units asked for, by the day they registered on (one
+	// entry a day): a registration is listed when its unit is among the
+	// codes of its own registered_on.
+	Units []UnitsOn
 	After *RegistrationCursor // nil = first page
 	Limit int                 // > 0
+}
+
+// UnitsOn are the codes of the units whose registrations of a day are asked for.
+type UnitsOn struct {
+	On    date.Date
+	Codes []string
 }
 
 // RegistrationCursor is the last registration of a page, in the list's
@@ -138,8 +148,8 @@ type RegistrationCursor struct {
 	ID       int64
 }
 
-// ListRegistrations returns the registrations of q.Year whose unit is one
-// of q.Units, by unit code then id (the order they were recorded in).
+// ListRegistrations returns the registrations q selects, by unit code then
+// id (the order they were recorded in).
 func (s *Store) ListRegistrations(ctx context.Context, q RegistrationQuery) ([]plan.Registration, error) {
 	if q.Limit <= 0 {
 		return nil, fmt.Errorf("store: list limit %d must be positive", q.Limit)
@@ -148,35 +158,70 @@ func (s *Store) ListRegistrations(ctx context.Context, q RegistrationQuery) ([]p
 	if q.After != nil {
 		after = *q.After
 	}
-	// Chunks of the sorted codes come in list order, so the page is the
-	// first rows of the first chunks; codes before the cursor's are done.
-	codes := slices.Sorted(slices.Values(q.Units))
-	codes = slices.DeleteFunc(codes, func(c string) bool { return c < after.UnitCode })
+	// Each day's chunks of sorted codes come in list order, so a day is done
+	// once it gives a page; a row is of one day and one chunk, so the page is
+	// the first rows of what the days give together.
 	var out []plan.Registration
-	for _, chunk := range db.Chunks(codes, db.InChunk) {
-		rows, err := db.QueryIn(ctx, s.db, `SELECT `+registrationColumns+` FROM registrations
-			WHERE year = $1 AND (unit_code > $2 OR (unit_code = $2 AND id > $3)) AND unit_code IN ({in})
-			ORDER BY unit_code, id LIMIT $4`, chunk, q.Year, after.UnitCode, after.ID, q.Limit-len(out))
-		page, err := db.ScanAll(rows, err, scanRegistration)
-		if err != nil {
-			return nil, err
+	for _, day := range q.Units {
+		codes := slices.Sorted(slices.Values(day.Codes))
+		codes = slices.DeleteFunc(codes, func(c string) bool { return c < after.UnitCode })
+		var ofDay []plan.Registration
+		for _, chunk := range db.Chunks(codes, db.InChunk) {
+			rows, err := db.QueryIn(ctx, s.db, `SELECT `+registrationColumns+` FROM registrations
+				WHERE year = $1 AND registered_on = $2 AND (unit_code > $3 OR (unit_code = $3 AND id > $4)) AND unit_code IN ({in})
+				ORDER BY unit_code, id LIMIT $5`, chunk, q.Year, day.On, after.UnitCode, after.ID, q.Limit-len(ofDay))
+			page, err := db.ScanAll(rows, err, scanRegistration)
+			if err != nil {
+				return nil, err
+			}
+			if ofDay = append(ofDay, page...); len(ofDay) == q.Limit {
+				break
+			}
 		}
-		if out = append(out, page...); len(out) == q.Limit {
-			break
-		}
+		out = append(out, ofDay...)
 	}
-	return out, nil
+	slices.SortFunc(out, func(a, b plan.Registration) int {
+		return cmp.Or(cmp.Compare(a.UnitCode, b.UnitCode), cmp.Compare(a.ID, b.ID))
+	})
+	return out[:min(q.Limit, len(out))], nil
 }
 
-// RegisteredTypes are the types units registered for year had on their
-// registration dates: what a list of the year needs to look up.
-func (s *Store) RegisteredTypes(ctx context.Context, year int) ([]registryv1.UnitType, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT unit_type FROM registrations WHERE year = $1 ORDER BY unit_type`, year)
-	return db.ScanAll(rows, err, func(sc db.Scanner) (registryv1.UnitType, error) {
+// RegistrationDay is a day registrations of a year were made on, and the
+// types their units had that day.
+type RegistrationDay struct {
+	On    date.Date
+	Types []registryv1.UnitType
+}
+
+// RegistrationDays are the days registrations for year were made on, in
+// order, each with the types of the units registered that day: what a list
+// of the year needs to look up, the map as it stood on each day.
+func (s *Store) RegistrationDays(ctx context.Context, year int) ([]RegistrationDay, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT registered_on, unit_type FROM registrations WHERE year = $1
+		ORDER BY registered_on, unit_type`, year)
+	type dayType struct {
+		on date.Date
+		t  registryv1.UnitType
+	}
+	pairs, err := db.ScanAll(rows, err, func(sc db.Scanner) (dayType, error) {
+		var p dayType
 		var name string
-		if err := sc.Scan(&name); err != nil {
-			return 0, err
+		if err := sc.Scan(&p.on, &name); err != nil {
+			return p, err
 		}
-		return unitTypeText(name)
+		p.t, err = unitTypeText(name)
+		return p, err
 	})
+	if err != nil {
+		return nil, err
+	}
+	var out []RegistrationDay
+	for _, p := range pairs {
+		if n := len(out); n > 0 && out[n-1].On.Equal(p.on) {
+			out[n-1].Types = append(out[n-1].Types, p.t)
+			continue
+		}
+		out = append(out, RegistrationDay{On: p.on, Types: []registryv1.UnitType{p.t}})
+	}
+	return out, nil
 }

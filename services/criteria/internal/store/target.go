@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ntmsuite/ntm/platform/audit"
+	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/period"
 	"github.com/ntmsuite/ntm/services/criteria/internal/plan"
@@ -70,15 +71,28 @@ func (s *Store) CreateTarget(ctx context.Context, t plan.Target) (plan.Target, b
 	return out, created, nil
 }
 
-// ListTargets returns unitCode's targets for p (every period when p.Text is
-// ""), by period (a year before the phases starting with it, phases by
-// their end) then kind.
-func (s *Store) ListTargets(ctx context.Context, unitCode string, p period.Period) ([]plan.Target, error) {
+// TargetQuery selects a unit's targets.
+type TargetQuery struct {
+	UnitCode string
+	// Period is the targets' period; the zero Period (Text "") is every period.
+	Period period.Period
+	// AsOf, when not zero, leaves out the targets decided after it: the plan
+	// as known that day. A target with no decision date is always listed.
+	AsOf date.Date
+}
+
+// ListTargets returns the targets q selects, by period (a year before the
+// phases starting with it, phases by their end) then kind.
+func (s *Store) ListTargets(ctx context.Context, q TargetQuery) ([]plan.Target, error) {
 	query := `SELECT ` + targetColumns + ` FROM targets WHERE unit_code = $1`
-	args := []any{unitCode}
-	if p.Text != "" {
-		args = append(args, p.Text)
+	args := []any{q.UnitCode}
+	if q.Period.Text != "" {
+		args = append(args, q.Period.Text)
 		query += ` AND period = $` + strconv.Itoa(len(args))
+	}
+	if !q.AsOf.IsZero() {
+		args = append(args, q.AsOf)
+		query += ` AND (decided_on IS NULL OR decided_on <= $` + strconv.Itoa(len(args)) + `)`
 	}
 	rows, err := s.db.QueryContext(ctx, query+` ORDER BY period, kind`, args...)
 	return db.ScanAll(rows, err, scanTarget)

@@ -28,9 +28,9 @@ var planCases = []struct {
 }{
 	{"RegistrationRoundTrips", testRegistrationRoundTrip},
 	{"RegistrationKeyIsUnitLevelYear", testRegistrationKey},
-	{"RegistrationsListByUnitThenID", testListRegistrations},
-	{"RegisteredTypesOfAYear", testRegisteredTypes},
-	{"TargetKeyAndOrder", testTargets},
+	{"RegistrationsListByDayUnitThenID", testListRegistrations},
+	{"RegistrationDaysOfAYear", testRegistrationDays},
+	{"TargetKeyOrderAndDecisionDate", testTargets},
 	{"EstimatesLatestPerKindOnOrBeforeAsOf", testEstimates},
 	{"ConcurrentDuplicateCreatesMakeOneRow", testConcurrentDuplicates},
 	{"PlansAreAuditedInTheirTransaction", testPlansAudited},
@@ -135,7 +135,7 @@ func testRegistrationRoundTrip(t *testing.T, database *db.DB) {
 		want := r
 		want.ID, want.CreatedAt = got.ID, got.CreatedAt
 		sameWithoutStamp(t, "created registration", got, want, regStamp)
-		listed := listRegistrations(t, s, store.RegistrationQuery{Year: r.Year, Units: []string{r.UnitCode}})
+		listed := listRegistrations(t, s, store.RegistrationQuery{Year: r.Year, Units: on(r.RegisteredOn.String(), r.UnitCode)})
 		sameRowsWithoutStamp(t, "listed registrations", listed, []plan.Registration{want}, regStamp)
 	}
 }
@@ -158,43 +158,63 @@ func testRegistrationKey(t *testing.T, database *db.DB) {
 			t.Errorf("%+v got the id of the first registration", got)
 		}
 	}
-	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Units: []string{"100"}}); len(got) != 2 {
+	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Units: on("2020-01-15", "100")}); len(got) != 2 {
 		t.Errorf("unit 100 has %d registrations for 2020, want 2 (standard and advanced)", len(got))
 	}
 }
 
+// on asks for the registrations of codes made on day.
+func on(day string, codes ...string) []store.UnitsOn {
+	return []store.UnitsOn{{On: d(day), Codes: codes}}
+}
+
+// onDays asks for the registrations of codes made on any of days.
+func onDays(codes []string, days ...string) []store.UnitsOn {
+	var out []store.UnitsOn
+	for _, day := range days {
+		out = append(out, on(day, codes...)...)
+	}
+	return out
+}
+
 func testListRegistrations(t *testing.T, database *db.DB) {
 	s := store.New(database)
-	// More codes than one chunk of the IN list, registered out of order:
-	// the list must still come by unit code, then id, across chunks.
+	// More codes than one chunk of the IN list, registered out of order
+	// over two days: the list must still come by unit code, then id,
+	// across chunks and days.
 	var codes []string
 	for i := range 2*db.InChunk + 37 {
 		codes = append(codes, fmt.Sprintf("%05d", 10000+i))
 	}
 	var want []plan.Registration
+	var laterCodes []string // asked for on the later day
 	for i := len(codes) - 1; i >= 0; i -= 97 {
 		for _, l := range []registryv1.RecognitionLevel{advanced, standard} {
 			want = append(want, createOnce(t, codes[i], s.CreateRegistration, registration(codes[i], l, 2020, "2020-02-01"), true))
 		}
+		later := createOnce(t, codes[i]+" later", s.CreateRegistration, registration(codes[i], registryv1.RecognitionLevel_MODEL, 2020, "2020-03-01"), true)
+		if i%2 == 0 {
+			want = append(want, later)
+			laterCodes = append(laterCodes, codes[i])
+		}
 	}
-	// Other years and units not asked for are left out.
+	// Other years, days and units not asked for are left out.
 	createOnce(t, "another year", s.CreateRegistration, registration(codes[0], standard, 2021, "2020-02-01"), true)
 	createOnce(t, "a unit not asked for", s.CreateRegistration, registration("99999", standard, 2020, "2020-02-01"), true)
+	createOnce(t, "a day not asked for", s.CreateRegistration, registration(codes[5], standard, 2020, "2020-04-01"), true)
 	slices.SortFunc(want, func(a, b plan.Registration) int {
-		if a.UnitCode != b.UnitCode {
-			return cmp.Compare(a.UnitCode, b.UnitCode)
-		}
-		return cmp.Compare(a.ID, b.ID)
+		return cmp.Or(cmp.Compare(a.UnitCode, b.UnitCode), cmp.Compare(a.ID, b.ID))
 	})
-	// Asked with repeats and in no order.
+	// Asked with repeats and in no order, the later day first.
 	units := append(slices.Clone(codes), codes[5], codes[700])
 	slices.Reverse(units)
-	all := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Units: units})
+	asked := append(on("2020-03-01", laterCodes...), on("2020-02-01", units...)...)
+	all := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Units: asked})
 	if !slices.Equal(regIDs(all), regIDs(want)) {
 		t.Fatalf("listed %v, want %v", regIDs(all), regIDs(want))
 	}
 	var paged []plan.Registration
-	q := store.RegistrationQuery{Year: 2020, Units: units, Limit: 3}
+	q := store.RegistrationQuery{Year: 2020, Units: asked, Limit: 3}
 	for {
 		page := listRegistrations(t, s, q)
 		paged = append(paged, page...)
@@ -210,7 +230,10 @@ func testListRegistrations(t *testing.T, database *db.DB) {
 	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020}); len(got) != 0 {
 		t.Errorf("no units listed %d registrations", len(got))
 	}
-	if _, err := s.ListRegistrations(context.Background(), store.RegistrationQuery{Year: 2020, Units: codes, Limit: -1}); err == nil {
+	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Units: on("2020-02-02", codes...)}); len(got) != 0 {
+		t.Errorf("a day nobody registered on listed %d registrations", len(got))
+	}
+	if _, err := s.ListRegistrations(context.Background(), store.RegistrationQuery{Year: 2020, Units: asked, Limit: -1}); err == nil {
 		t.Error("a negative limit was accepted")
 	}
 }
@@ -223,20 +246,29 @@ func regIDs(rs []plan.Registration) []int64 {
 	return out
 }
 
-func testRegisteredTypes(t *testing.T, database *db.DB) {
+func testRegistrationDays(t *testing.T, database *db.DB) {
 	s := store.New(database)
 	vil := registration("1000", standard, 2021, "2021-01-10")
 	vil.UnitType = village
-	dis := registration("172", standard, 2020, "2020-01-10")
+	dis := registration("172", standard, 2021, "2020-12-20")
 	dis.UnitType = district
-	for _, r := range []plan.Registration{registration("100", standard, 2021, "2021-01-10"), registration("101", standard, 2021, "2021-01-10"), vil, dis} {
+	for _, r := range []plan.Registration{registration("100", standard, 2021, "2021-01-10"), registration("101", standard, 2021, "2021-01-10"),
+		registration("102", advanced, 2021, "2021-03-01"), vil, dis, registration("103", standard, 2020, "2020-01-10")} {
 		createOnce(t, r.UnitCode, s.CreateRegistration, r, true)
 	}
-	for year, want := range map[int][]registryv1.UnitType{2021: {commune, village}, 2020: {district}, 2019: nil} {
-		got, err := s.RegisteredTypes(context.Background(), year)
-		slices.Sort(got)
+	for year, want := range map[int][]string{
+		2021: {"2020-12-20 [DISTRICT]", "2021-01-10 [COMMUNE VILLAGE]", "2021-03-01 [COMMUNE]"},
+		2020: {"2020-01-10 [COMMUNE]"},
+		2019: nil,
+	} {
+		days, err := s.RegistrationDays(context.Background(), year)
+		var got []string
+		for _, day := range days {
+			slices.Sort(day.Types)
+			got = append(got, fmt.Sprintf("%s %v", day.On, day.Types))
+		}
 		if err != nil || !slices.Equal(got, want) {
-			t.Errorf("RegisteredTypes(%d) = %v, %v; want %v", year, got, err, want)
+			t.Errorf("RegistrationDays(%d) = %q, %v; want %q", year, got, err, want)
 		}
 	}
 }
@@ -255,32 +287,46 @@ func testTargets(t *testing.T, database *db.DB) {
 	sameWithoutStamp(t, "target on file", again, want, tgtStamp)
 
 	fractional := createOnce(t, "average", s.CreateTarget, target(t, "19", "2021", "AVERAGE_CRITERIA", 13.25), true)
-	phase := createOnce(t, "phase", s.CreateTarget, target(t, "19", "2021-2025", "COMMUNES_STANDARD_NEW", 30), true)
+	phase := target(t, "19", "2021-2025", "COMMUNES_STANDARD_NEW", 30)
+	phase.DecidedOn = d("2021-08-05")
+	phase = createOnce(t, "phase", s.CreateTarget, phase, true)
 	longer := createOnce(t, "longer phase", s.CreateTarget, target(t, "19", "2021-2030", "COMMUNES_STANDARD_NEW", 40), true)
 	earlier := createOnce(t, "earlier year", s.CreateTarget, target(t, "19", "2020", "OCOP_3_STARS_NEW", 25), true)
 	oldPhase := createOnce(t, "earlier phase", s.CreateTarget, target(t, "19", "2016-2020", "COMMUNES_STANDARD_PERCENT", 50), true)
-	later := createOnce(t, "later year", s.CreateTarget, target(t, "19", "2022", "COMMUNES_STANDARD_NEW", 5), true)
+	later := target(t, "19", "2022", "COMMUNES_STANDARD_NEW", 5)
+	later.DecidedOn = d("2022-01-10")
+	later = createOnce(t, "later year", s.CreateTarget, later, true)
 	createOnce(t, "another unit", s.CreateTarget, target(t, "170", "2021", "COMMUNES_STANDARD_NEW", 1), true)
 
 	for _, tc := range []struct {
-		period string
-		want   []plan.Target
+		period, asOf string
+		want         []plan.Target
 	}{
 		// By start, then end: phases after the year they start with.
-		{"", []plan.Target{oldPhase, earlier, fractional, first, phase, longer, later}},
-		{"2021", []plan.Target{fractional, first}},
-		{"2021-2025", []plan.Target{phase}},
-		{"2023", nil},
+		{"", "", []plan.Target{oldPhase, earlier, fractional, first, phase, longer, later}},
+		{"2021", "", []plan.Target{fractional, first}},
+		{"2021-2025", "", []plan.Target{phase}},
+		{"2023", "", nil},
+		// The plan known on a day: targets decided after it are left out,
+		// those without a decision date never are.
+		{"", "2021-01-13", []plan.Target{oldPhase, earlier, fractional, longer}},
+		{"", "2021-01-14", []plan.Target{oldPhase, earlier, fractional, first, longer}},
+		{"", "2021-12-31", []plan.Target{oldPhase, earlier, fractional, first, phase, longer}},
+		{"2021", "2021-01-13", []plan.Target{fractional}},
+		{"2021-2025", "2021-08-04", nil},
 	} {
-		var p period.Period
+		q := store.TargetQuery{UnitCode: "19"}
 		if tc.period != "" {
-			p = mustPeriod(t, tc.period)
+			q.Period = mustPeriod(t, tc.period)
 		}
-		got, err := s.ListTargets(ctx, "19", p)
+		if tc.asOf != "" {
+			q.AsOf = d(tc.asOf)
+		}
+		got, err := s.ListTargets(ctx, q)
 		if err != nil {
-			t.Fatalf("ListTargets(%q): %v", tc.period, err)
+			t.Fatalf("ListTargets(%q, %q): %v", tc.period, tc.asOf, err)
 		}
-		sameRowsWithoutStamp(t, fmt.Sprintf("ListTargets(%q)", tc.period), got, tc.want, tgtStamp)
+		sameRowsWithoutStamp(t, fmt.Sprintf("ListTargets(%q, as of %q)", tc.period, tc.asOf), got, tc.want, tgtStamp)
 	}
 }
 
@@ -363,10 +409,14 @@ func testConcurrentDuplicates(t *testing.T, database *db.DB) {
 		out, created, err := s.CreateEstimate(ctx, estimate("19", 2020, "COMMUNES_STANDARD_TOTAL", "2020-10-31", float64(100+i)))
 		return out.ID, created, err
 	})
-	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Units: []string{"100"}}); len(got) != 1 {
+	var days []string
+	for i := range writers {
+		days = append(days, fmt.Sprintf("2020-01-%02d", i+1))
+	}
+	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Units: onDays([]string{"100"}, days...)}); len(got) != 1 {
 		t.Errorf("%d registrations recorded, want 1", len(got))
 	}
-	if got, err := s.ListTargets(ctx, "19", period.Period{}); err != nil || len(got) != 1 {
+	if got, err := s.ListTargets(ctx, store.TargetQuery{UnitCode: "19"}); err != nil || len(got) != 1 {
 		t.Errorf("%d targets recorded (%v), want 1", len(got), err)
 	}
 	if got, err := s.ListEstimates(ctx, "19", 2020, d("2020-12-31")); err != nil || len(got) != 1 {
@@ -411,10 +461,10 @@ func testPlansAudited(t *testing.T, database *db.DB) {
 	if _, _, err := s.CreateEstimate(ctx, estimate("666", 2020, "COMMUNES_STANDARD_TOTAL", "2020-10-31", 1)); err == nil {
 		t.Error("an estimate was recorded although its audit entry was refused")
 	}
-	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Units: []string{"666"}}); len(got) != 0 {
+	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Units: on("2020-01-15", "666")}); len(got) != 0 {
 		t.Errorf("unit 666 has %d registrations from a create whose audit failed", len(got))
 	}
-	if got, _ := s.ListTargets(context.Background(), "666", period.Period{}); len(got) != 0 {
+	if got, _ := s.ListTargets(context.Background(), store.TargetQuery{UnitCode: "666"}); len(got) != 0 {
 		t.Errorf("unit 666 has %d targets from a create whose audit failed", len(got))
 	}
 	if got, _ := s.ListEstimates(context.Background(), "666", 2020, d("2020-12-31")); len(got) != 0 {

@@ -597,7 +597,8 @@ type ListRegistrationsRequest struct {
 	// Code of the unit whose units are listed; empty for the whole country.
 	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
 	Year   int32  `protobuf:"varint,2,opt,name=year,proto3" json:"year,omitempty"`
-	// The map the units are looked up on; empty is the end of `year` or today, whichever is earlier.
+	// Registrations made after it are left out (the list as known that day);
+	// empty is the end of `year` or today, whichever is earlier.
 	AsOf string `protobuf:"bytes,3,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
 	// 0 means 100; larger values are reduced to 1000.
 	PageSize      int32  `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`

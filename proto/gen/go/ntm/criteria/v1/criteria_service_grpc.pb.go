@@ -61,10 +61,11 @@ type CriteriaServiceClient interface {
 	// be of the type the level's set assesses; one registration per unit,
 	// level and year (a retry of the same registration returns the first).
 	CreateRegistration(ctx context.Context, in *CreateRegistrationRequest, opts ...grpc.CallOption) (*Registration, error)
-	// The registrations of a year of `parent` itself and of the units under it
-	// on `as_of` (communes, villages, districts and provinces, at any depth), by
-	// unit code. A unit is looked for among the units of the type it had when
-	// it registered: a commune that has since become a ward is not listed.
+	// The registrations of a year made on or before `as_of` by `parent` itself
+	// and by the units under it (communes, villages, districts and provinces, at
+	// any depth) on the day each registered, by unit code: the map as it stood
+	// when the unit registered, so a commune that has since become a ward,
+	// merged away or moved to another district stays in the list it registered in.
 	ListRegistrations(ctx context.Context, in *ListRegistrationsRequest, opts ...grpc.CallOption) (*ListRegistrationsResponse, error)
 	// The kinds of targets offices set, loaded from the catalog.
 	ListTargetKinds(ctx context.Context, in *ListTargetKindsRequest, opts ...grpc.CallOption) (*ListTargetKindsResponse, error)
@@ -253,10 +254,11 @@ type CriteriaServiceServer interface {
 	// be of the type the level's set assesses; one registration per unit,
 	// level and year (a retry of the same registration returns the first).
 	CreateRegistration(context.Context, *CreateRegistrationRequest) (*Registration, error)
-	// The registrations of a year of `parent` itself and of the units under it
-	// on `as_of` (communes, villages, districts and provinces, at any depth), by
-	// unit code. A unit is looked for among the units of the type it had when
-	// it registered: a commune that has since become a ward is not listed.
+	// The registrations of a year made on or before `as_of` by `parent` itself
+	// and by the units under it (communes, villages, districts and provinces, at
+	// any depth) on the day each registered, by unit code: the map as it stood
+	// when the unit registered, so a commune that has since become a ward,
+	// merged away or moved to another district stays in the list it registered in.
 	ListRegistrations(context.Context, *ListRegistrationsRequest) (*ListRegistrationsResponse, error)
 	// The kinds of targets offices set, loaded from the catalog.
 	ListTargetKinds(context.Context, *ListTargetKindsRequest) (*ListTargetKindsResponse, error)
