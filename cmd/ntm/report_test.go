@@ -54,7 +54,7 @@ func TestReportRefusesBadPeriodAndDate(t *testing.T) {
 		{"19", "period=", "period", "must be at least 1 characters"},
 		{"19", "period=2999", "period", "has not begun"},
 		{"19", "period=2101&as_of=2101-06-30", "period", "has not begun"},
-		{"19", "period=2017-2019", "period", "2017-2019 is not a phase of the programme"},
+		{"19", "period=2017-2019", "period", "2017-2019 is not a phase of the programme: a report of several years covers one phase, and the criteria catalogs name 2016-2020, 2021-2025, 2026-2030"},
 		{"19", "period=2020&as_of=2021-01-01", "as_of", "outside the period 2020"},
 		{"19", "period=2020-H2&as_of=2020-06-30", "as_of", "outside the period 2020-H2"},
 		{"19", "period=2020&as_of=2020-02-30", "as_of", "not a valid date"},
@@ -70,6 +70,10 @@ func TestReportRefusesBadPeriodAndDate(t *testing.T) {
 				t.Errorf("%s %s?%s = %d %s, want 400 naming %s saying %q", tc.unit, route, tc.query, code, body, tc.field, tc.says)
 			}
 		}
+	}
+	// A phase the catalogs name has its report.
+	if code, _, body := send(t, http.MethodGet, s.httpURL+"/v1/units/19/report?period=2016-2020", admin, ""); code != http.StatusOK {
+		t.Errorf("report?period=2016-2020 = %d %s", code, body)
 	}
 
 	var out bytes.Buffer
