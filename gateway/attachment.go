@@ -7,17 +7,15 @@ import (
 
 	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/protobuf/proto"
-)
 
-// fileNameMetadataKey is how a service names the file it answers; handlers
-// set it with platform/grpcserver.SetFileName (which names the same key).
-const fileNameMetadataKey = "x-file-name"
+	"github.com/ntmsuite/ntm/platform/grpcserver"
+)
 
 // forwardFileName offers a file answer (google.api.HttpBody) as an
 // attachment under the name the service gave, so browsers and curl -OJ
 // save "bao-cao-ntm-19-2020-den-2020-12-31.xlsx" rather than "report.xlsx".
 func forwardFileName(ctx context.Context, w http.ResponseWriter, resp proto.Message) error {
-	name, ok := takeHeader(ctx, fileNameMetadataKey)
+	name, ok := takeHeader(ctx, grpcserver.FileNameHeader)
 	if _, isFile := resp.(*httpbody.HttpBody); !isFile || !ok {
 		return nil
 	}

@@ -7,20 +7,17 @@ import (
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/ntmsuite/ntm/platform/grpcserver"
 )
 
-// httpCodeMetadataKey is how a service asks for a success status other than
-// 200. Create methods set it in their response header metadata with
-// platform/grpcserver.SetCreated (which names the same key).
-//
-// gRPC clients never see a difference; only the gateway acts on it.
-const httpCodeMetadataKey = "x-http-code"
-
-// forwardHTTPCode writes the status a service asked for with x-http-code.
+// forwardHTTPCode writes the status a service asked for with
+// grpcserver.HTTPCodeHeader (create methods set it with SetCreated; gRPC
+// clients never see a difference, only the gateway acts on it).
 // Only 2xx codes are honoured: errors must travel as gRPC statuses so their
 // body stays a google.rpc.Status.
 func forwardHTTPCode(ctx context.Context, w http.ResponseWriter, _ proto.Message) error {
-	val, ok := takeHeader(ctx, httpCodeMetadataKey)
+	val, ok := takeHeader(ctx, grpcserver.HTTPCodeHeader)
 	if !ok {
 		return nil
 	}

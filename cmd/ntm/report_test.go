@@ -8,10 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/ntmsuite/ntm/platform/date"
 )
 
 // badField is the field a 400 answer names.
@@ -33,27 +36,44 @@ func badField(t *testing.T, body []byte) string {
 	return ""
 }
 
-// A period that does not parse or is not known, and a date outside the
-// period, are refused naming the field, over REST (JSON and workbook alike)
-// and from `ntm report`.
+// A period that does not parse, has not begun or is not a phase of the
+// programme, a date outside the period or after today, a unit that has no
+// report, and a period no criteria set was in force in are refused naming
+// the field the caller sent, in the report's words, over REST (JSON and
+// workbook alike) and from `ntm report`.
 func TestReportRefusesBadPeriodAndDate(t *testing.T) {
 	s := startTestSuite(t, upConfig{})
 	admin := tokenOf(t, demoAdmin)
-	for _, tc := range []struct{ query, field string }{
-		{"period=2020-Q3", "period"},
-		{"period=2020-2019", "period"},
-		{"period=", "period"},
-		{"period=2999", "period"},
-		{"period=2020&as_of=2021-01-01", "as_of"},
-		{"period=2020-H2&as_of=2020-06-30", "as_of"},
-		{"period=2020&as_of=2020-02-30", "as_of"},
+	// A span of two years from this one holds tomorrow whatever the day.
+	today := date.Today()
+	tomorrow := today.AddDays(1).String()
+	twoYears := strconv.Itoa(today.Year()) + "-" + strconv.Itoa(today.Year()+1)
+	for _, tc := range []struct{ unit, query, field, says string }{
+		{"19", "period=2020-Q3", "period", "is not a period"},
+		{"19", "period=2020-2019", "period", "is not a known period"},
+		{"19", "period=", "period", "must be at least 1 characters"},
+		{"19", "period=2999", "period", "has not begun"},
+		{"19", "period=2101&as_of=2101-06-30", "period", "has not begun"},
+		{"19", "period=2017-2019", "period", "2017-2019 is not a phase of the programme: a report of several years covers one phase, and the criteria catalogs name 2016-2020, 2021-2025, 2026-2030"},
+		{"19", "period=2020&as_of=2021-01-01", "as_of", "outside the period 2020"},
+		{"19", "period=2020-H2&as_of=2020-06-30", "as_of", "outside the period 2020-H2"},
+		{"19", "period=2020&as_of=2020-02-30", "as_of", "not a valid date"},
+		{"19", "period=" + twoYears + "&as_of=" + tomorrow, "as_of", tomorrow + " is after today"},
+		{"0600201", "period=2020", "unit_code", "0600201 (Xóm Làng Lai) is a village on 2020-12-31: reports are of communes, districts, provinces or the whole country"},
+		{"07001", "period=2020", "unit_code", "07001 (Phường Ba Hàng) is a ward on 2020-12-31"},
+		{"19", "period=2016-H1", "period", "no report of 2016-H1 can be counted on 2016-06-30: no criteria set"},
+		{"19", "period=2016-H1&as_of=2016-05-31", "as_of", "no report of 2016-H1 can be counted on 2016-05-31: no criteria set"},
 	} {
 		for _, route := range []string{"report", "report.xlsx"} {
-			code, header, body := send(t, http.MethodGet, s.httpURL+"/v1/units/19/"+route+"?"+tc.query, admin, "")
-			if code != http.StatusBadRequest || header.Get("Content-Type") != "application/json" || badField(t, body) != tc.field {
-				t.Errorf("%s?%s = %d %s, want 400 naming %s", route, tc.query, code, body, tc.field)
+			code, header, body := send(t, http.MethodGet, s.httpURL+"/v1/units/"+tc.unit+"/"+route+"?"+tc.query, admin, "")
+			if code != http.StatusBadRequest || header.Get("Content-Type") != "application/json" || badField(t, body) != tc.field || !bytes.Contains(body, []byte(tc.says)) {
+				t.Errorf("%s %s?%s = %d %s, want 400 naming %s saying %q", tc.unit, route, tc.query, code, body, tc.field, tc.says)
 			}
 		}
+	}
+	// A phase the catalogs name has its report.
+	if code, _, body := send(t, http.MethodGet, s.httpURL+"/v1/units/19/report?period=2016-2020", admin, ""); code != http.StatusOK {
+		t.Errorf("report?period=2016-2020 = %d %s", code, body)
 	}
 
 	var out bytes.Buffer

@@ -60,6 +60,15 @@ func Parse(s string) (Period, error) {
 	return Period{Kind: Phase, From: date.Of(y1, time.January, 1), To: date.Of(y2, time.December, 31), Text: s}, nil
 }
 
+// MustParse is Parse for literals in tests and fixtures; it panics on bad input.
+func MustParse(s string) Period {
+	p, err := Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
 // year reads four digits within the years dates may take.
 func year(s string) (int, error) {
 	if len(s) != 4 {

@@ -83,3 +83,15 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestMustParse(t *testing.T) {
+	if p := MustParse("2016-2020"); p.Kind != Phase || p.String() != "2016-2020" {
+		t.Errorf("MustParse(2016-2020) = %+v", p)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("MustParse(2020-Q3) did not panic")
+		}
+	}()
+	MustParse("2020-Q3")
+}

@@ -137,7 +137,7 @@ func TestReportWorkbookHoldsTheReport(t *testing.T) {
 			number(t, c.GetDisplayName(), row, 5, float64(c.GetDenominator()))
 			number(t, c.GetDisplayName(), row, 6, c.GetPercent()/100)
 		}
-		number(t, "average", s.row(t, workbook.SheetCriteria, 2, "average_met"), 4, r.GetCriteria().GetAggregate().GetAverageMet())
+		number(t, "average", s.row(t, workbook.SheetCriteria, 3, "Bình quân số tiêu chí đạt/xã"), 4, r.GetCriteria().GetAggregate().GetAverageMet())
 
 		o := r.GetOcop()
 		number(t, "OCOP certified in the period", s.row(t, workbook.SheetOcop, 2, "Tổng số sản phẩm được công nhận trong kỳ (từ 3 sao)"), 4, float64(o.GetCertifiedInPeriodTotal()))

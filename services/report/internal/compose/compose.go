@@ -18,9 +18,6 @@ import (
 	"github.com/ntmsuite/ntm/services/report/internal/vn"
 )
 
-// CountryCode names the whole country where a request takes a unit code.
-const CountryCode = "0"
-
 // CountryName is how a report of the whole country names it.
 const CountryName = "Cả nước"
 
@@ -31,7 +28,7 @@ const countReported = "reported"
 // Inputs are the other services' answers a report is composed from, each
 // asked as of AsOf with the caller's token.
 type Inputs struct {
-	// UnitCode is the reported unit, CountryCode for the whole country; Unit
+	// UnitCode is the reported unit, auth.CountryCode for the whole country; Unit
 	// is it on AsOf (nil for the country).
 	UnitCode string
 	Unit     *registryv1.Unit
@@ -55,7 +52,8 @@ type Inputs struct {
 	// reach their level (see Unreached); a unit without one was never
 	// assessed under the set.
 	Scores map[ScoreKey]*criteriav1.Score
-	// Targets are the unit's targets of TargetPeriod(Period).
+	// Targets are the unit's targets of TargetPeriod(Period) known on AsOf:
+	// decided on or before it, or with no decision date.
 	Targets []*criteriav1.Target
 	// Estimates are the unit's estimates for the last year of the period in
 	// force on AsOf.

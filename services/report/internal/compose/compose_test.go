@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ntmsuite/ntm/platform/auth"
+	"github.com/ntmsuite/ntm/platform/period"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	reportv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/report/v1"
@@ -40,7 +42,7 @@ func TestReportNamesTheUnitPeriodAndDate(t *testing.T) {
 		{"2020-H1", "Báo cáo kết quả thực hiện Chương trình MTQG xây dựng nông thôn mới 6 tháng đầu năm 2020"},
 		{"2016-2020", "Báo cáo kết quả thực hiện Chương trình MTQG xây dựng nông thôn mới giai đoạn 2016-2020"},
 	} {
-		if got := Title(mustPeriod(t, tc.period)); got != tc.title {
+		if got := Title(period.MustParse(tc.period)); got != tc.title {
 			t.Errorf("Title(%s) = %q", tc.period, got)
 		}
 	}
@@ -178,7 +180,7 @@ func TestRecognitionsOfACommuneAndOfTheCountry(t *testing.T) {
 		`ADVANCED "Xã đạt chuẩn nông thôn mới nâng cao": 1 in period, 1 cumulative (0 former) of 1 = 100%`,
 	})
 	in = fixture(t, "2020", "2020-12-31")
-	in.UnitCode, in.Unit = CountryCode, nil
+	in.UnitCode, in.Unit = auth.CountryCode, nil
 	r := Compose(in)
 	if r.GetDisplayName() != "Cả nước" || r.GetRecognitions().GetCommunes()[0].GetDenominator() != 9 {
 		t.Errorf("country: %q, denominator %d", r.GetDisplayName(), r.GetRecognitions().GetCommunes()[0].GetDenominator())

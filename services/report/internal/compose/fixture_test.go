@@ -47,15 +47,6 @@ var (
 	complete = registryv1.RecognitionLevel_COMPLETED
 )
 
-func mustPeriod(t *testing.T, s string) period.Period {
-	t.Helper()
-	p, err := period.Parse(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // rec is a recognition in force as the registry lists it.
 func rec(unit string, typ registryv1.UnitType, level registryv1.RecognitionLevel, on, decision string) *registryv1.RecognitionInForce {
 	return &registryv1.RecognitionInForce{
@@ -199,7 +190,7 @@ func fixture(t *testing.T, p, asOf string) *Inputs {
 	in := &Inputs{
 		UnitCode: province,
 		Unit:     &registryv1.Unit{Code: province, DisplayName: "Tỉnh Thái Nguyên", Type: registryv1.UnitType_PROVINCE},
-		Period:   mustPeriod(t, p),
+		Period:   period.MustParse(p),
 		AsOf:     date.MustParse(asOf),
 		Counts: []*registryv1.UnitTypeCount{
 			{Type: district, Units: 2}, {Type: commune, Units: 8}, {Type: registryv1.UnitType_WARD, Units: 2}, {Type: village, Units: 20},

@@ -19,16 +19,16 @@ type ScoreKey struct{ Unit, Set string }
 // Reached is the recognition by which reg reached its level, nil when it
 // did not: the unit holds on asOf the level, or a level that requires it
 // (by the rules of the registration's set, at any distance), by a
-// recognition effective in the registration's year, on or before asOf.
-// recs are the recognitions in force on asOf; set is the registration's.
+// recognition of the registration's year (see recognisedFor) effective on
+// or before asOf. recs are the recognitions in force on asOf; set is the
+// registration's.
 func Reached(reg *criteriav1.Registration, recs []*registryv1.RecognitionInForce, set *criteriav1.CriteriaSet, asOf date.Date) *registryv1.Recognition {
 	levels := atOrAbove(reg.GetLevel(), set)
-	year := strconv.Itoa(int(reg.GetYear())) + "-"
 	var first *registryv1.Recognition
 	for _, r := range recs {
 		rec := r.GetRecognition()
 		if rec.GetUnitCode() != reg.GetUnitCode() || !levels[rec.GetLevel()] ||
-			!strings.HasPrefix(rec.GetEffectiveDate(), year) || rec.GetEffectiveDate() > asOf.String() {
+			!recognisedFor(rec, reg.GetYear()) || rec.GetEffectiveDate() > asOf.String() {
 			continue
 		}
 		if first == nil || rec.GetEffectiveDate() < first.GetEffectiveDate() {
@@ -36,6 +36,17 @@ func Reached(reg *criteriav1.Registration, recs []*registryv1.RecognitionInForce
 		}
 	}
 	return first
+}
+
+// recognisedFor tells whether rec recognises its unit for year: by the
+// year the decision names (năm đạt chuẩn: communes that reached the
+// standard in 2019 are often recognised early in 2020), or, when it names
+// none, by the year of its effective date.
+func recognisedFor(rec *registryv1.Recognition, year int32) bool {
+	if rec.GetYear() != 0 {
+		return rec.GetYear() == year
+	}
+	return strings.HasPrefix(rec.GetEffectiveDate(), strconv.Itoa(int(year))+"-")
 }
 
 // atOrAbove is level with every level of set that requires it, directly or
@@ -83,7 +94,8 @@ func known(regs []*criteriav1.Registration, asOf date.Date) []*criteriav1.Regist
 
 func (in *Inputs) registrationSection() *reportv1.RegistrationSection {
 	b := in.basis("Đăng ký đạt chuẩn " + vn.Years(in.Period) + " đến ngày " + vn.Date(in.AsOf.String()) +
-		". Đạt: được công nhận ở mức đã đăng ký (hoặc mức cao hơn) với ngày hiệu lực trong năm đăng ký, đến ngày " +
+		". Đạt: được công nhận ở mức đã đăng ký (hoặc mức cao hơn) đạt chuẩn năm đăng ký (năm đạt chuẩn ghi trong quyết định; " +
+		"quyết định không ghi năm thì theo năm của ngày hiệu lực), có hiệu lực đến ngày " +
 		vn.Date(in.AsOf.String()) + ". Tiêu chí còn thiếu: theo lần đánh giá gần nhất đến ngày đó, theo bộ tiêu chí của đăng ký.")
 	s := &reportv1.RegistrationSection{Basis: b}
 	type key struct {

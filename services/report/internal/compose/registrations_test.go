@@ -7,6 +7,7 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/date"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	reportv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/report/v1"
 )
 
@@ -93,6 +94,39 @@ func TestReachedNeedsTheRegistrationsYear(t *testing.T) {
 	}
 	if r := Reached(registration("102", advanced, 2020, "2020-01-15", communeSet), in.Recognitions, set, date.MustParse("2020-11-14")); r != nil {
 		t.Errorf("reached on 2020-11-14 by a recognition of 2020-11-15")
+	}
+}
+
+// A decision names the year the unit reached the standard (năm đạt chuẩn),
+// which is often the year before its date: the registration of that year is
+// reached by it, the registration of the decision's own year is not. A
+// decision naming no year counts for the year of its date.
+func TestReachedByTheYearTheDecisionNames(t *testing.T) {
+	in := fixture(t, "2016-2020", "2020-12-31")
+	set := in.Sets[communeSet]
+	ofYear := func(r *registryv1.RecognitionInForce, year int32) *registryv1.RecognitionInForce {
+		r.Recognition.Year = year
+		return r
+	}
+	recs := []*registryv1.RecognitionInForce{
+		ofYear(rec("401", commune, standard, "2020-02-10", "401/QĐ-UBND"), 2019), // reached in 2019, decided in 2020
+		ofYear(rec("402", commune, standard, "2019-07-01", "402/QĐ-UBND"), 0),    // no year named: its date's
+	}
+	for _, tc := range []struct {
+		why  string
+		reg  *criteriav1.Registration
+		asOf string
+		want string
+	}{
+		{"the year the decision names", registration("401", standard, 2019, "2019-01-15", communeSet), "2020-12-31", "401/QĐ-UBND"},
+		{"not the year of its date", registration("401", standard, 2020, "2020-01-15", communeSet), "2020-12-31", ""},
+		{"not before it is effective", registration("401", standard, 2019, "2019-01-15", communeSet), "2020-02-09", ""},
+		{"no year named: its date's year", registration("402", standard, 2019, "2019-01-15", communeSet), "2020-12-31", "402/QĐ-UBND"},
+		{"no year named: not another year", registration("402", standard, 2020, "2020-01-15", communeSet), "2020-12-31", ""},
+	} {
+		if got := Reached(tc.reg, recs, set, date.MustParse(tc.asOf)).GetDecisionNumber(); got != tc.want {
+			t.Errorf("%s: reached by %q, want %q", tc.why, got, tc.want)
+		}
 	}
 }
 

@@ -22,8 +22,8 @@ const (
 
 func (in *Inputs) targetSection() *reportv1.TargetSection {
 	tp := TargetPeriod(in.Period)
-	b := in.basis("Chỉ tiêu kế hoạch " + vn.Period(tp) + "; kết quả tính đến ngày " + vn.Date(in.AsOf.String()) +
-		" (kết quả trong kỳ: từ ngày " + vn.Date(tp.From.String()) + "). " + reportedNote +
+	b := in.basis("Chỉ tiêu kế hoạch " + vn.Period(tp) + " đã giao đến ngày " + vn.Date(in.AsOf.String()) +
+		"; kết quả tính đến ngày đó (kết quả trong kỳ: từ ngày " + vn.Date(tp.From.String()) + "). " + reportedNote +
 		" Số dự ước là số ước tính đến cuối năm, ghi riêng, không phải kết quả.")
 	b.From, b.To = tp.From.String(), tp.To.String()
 	b.CriteriaSet, b.CountMode = in.Aggregate.GetCriteriaSet(), countReported

@@ -86,9 +86,23 @@ func (s *Server) report(ctx context.Context, unit, periodText, asOfText string) 
 	if err := s.guard.Unit(ctx, auth.Read, unit); err != nil {
 		return nil, err
 	}
-	in, err := s.sources.Gather(ctx, unit, q.period, q.asOf)
+	sets, err := s.sources.CriteriaSets(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if err := knownPhase(q.period, sets); err != nil {
+		return nil, err
+	}
+	u, err := s.sources.Unit(ctx, unit, q.asOf)
+	if err != nil {
+		return nil, q.refusal(err)
+	}
+	if err := reportable(unit, u, q.asOf); err != nil {
+		return nil, err
+	}
+	in, err := s.sources.Gather(ctx, unit, u, q.period, q.asOf)
+	if err != nil {
+		return nil, q.refusal(err)
 	}
 	return compose.Compose(in), nil
 }

@@ -2,9 +2,9 @@
 // everything a report is composed from, concurrently, as the caller: the
 // caller's bearer token and request id travel with every call
 // (platform/grpcclient), so each service applies its own access rules.
-// Their errors reach the caller as they came: a unit unknown on the date
-// is the registry's 404, one outside the caller's scope 403, a service
-// down 503.
+// Their errors come back as they came: a unit unknown on the date is the
+// registry's 404, one outside the caller's scope 403, a service down 503;
+// the server words a service's refusal (400) in the report's own terms.
 package sources
 
 import (
@@ -17,6 +17,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/period"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
@@ -53,7 +54,7 @@ func New(registry, criteria, ocop, funding grpc.ClientConnInterface) *Services {
 
 // Unit is the unit on asOf; nil for the whole country.
 func (s *Services) Unit(ctx context.Context, code string, asOf date.Date) (*registryv1.Unit, error) {
-	if code == compose.CountryCode {
+	if code == auth.CountryCode {
 		return nil, nil
 	}
 	return s.registry.GetUnit(ctx, &registryv1.GetUnitRequest{Code: code, AsOf: asOf.String()})
@@ -64,16 +65,17 @@ func (s *Services) Aggregate(ctx context.Context, req *criteriav1.GetAggregateRe
 	return s.criteria.GetAggregate(ctx, req)
 }
 
-// Gather asks for the answers a report of unit for p as of asOf is
-// composed from: first the unit (a unit that does not exist on asOf is the
-// registry's NotFound), then everything else at once, then what depends on
-// it (the criteria sets named, the registered units' names, and the scores
-// of the units that did not reach their level).
-func (s *Services) Gather(ctx context.Context, unit string, p period.Period, asOf date.Date) (*compose.Inputs, error) {
-	u, err := s.Unit(ctx, unit, asOf)
-	if err != nil {
-		return nil, err
-	}
+// CriteriaSets are every criteria set the criteria service knows.
+func (s *Services) CriteriaSets(ctx context.Context) ([]*criteriav1.CriteriaSet, error) {
+	resp, err := s.criteria.ListCriteriaSets(ctx, &criteriav1.ListCriteriaSetsRequest{})
+	return resp.GetCriteriaSets(), err
+}
+
+// Gather asks for the answers a report of unit (u on asOf, see Unit) for p
+// as of asOf is composed from: everything at once, then what depends on it
+// (the criteria sets named, the registered units' names, and the scores of
+// the units that did not reach their level).
+func (s *Services) Gather(ctx context.Context, unit string, u *registryv1.Unit, p period.Period, asOf date.Date) (*compose.Inputs, error) {
 	in := &compose.Inputs{UnitCode: unit, Unit: u, Period: p, AsOf: asOf, Sets: map[string]*criteriav1.CriteriaSet{},
 		UnitNames: map[string]string{}, Scores: map[compose.ScoreKey]*criteriav1.Score{}}
 	if err := s.gatherFigures(ctx, in); err != nil {
@@ -92,7 +94,7 @@ func (s *Services) Gather(ctx context.Context, unit string, p period.Period, asO
 // parent is the unit as the registry and criteria lists name a parent: ""
 // for the whole country.
 func parent(unit string) string {
-	if unit == compose.CountryCode {
+	if unit == auth.CountryCode {
 		return ""
 	}
 	return unit
@@ -136,7 +138,7 @@ func (s *Services) gatherFigures(ctx context.Context, in *compose.Inputs) error 
 		return err
 	})
 	g.Go(func() error {
-		resp, err := s.criteria.ListTargets(ctx, &criteriav1.ListTargetsRequest{UnitCode: unit, Period: compose.TargetPeriod(p).String()})
+		resp, err := s.criteria.ListTargets(ctx, &criteriav1.ListTargetsRequest{UnitCode: unit, Period: compose.TargetPeriod(p).String(), AsOf: asOf})
 		in.Targets = resp.GetTargets()
 		return err
 	})

@@ -5,7 +5,9 @@ import (
 	"github.com/ntmsuite/ntm/services/report/internal/vn"
 )
 
-// Sheet names of the aggregate workbook (the first is also the report's).
+// Sheet names of the aggregate workbook besides SheetCriteria, which opens
+// it as it does the report's criteria section; the report holds the tables
+// of these two sheets on its SheetCriteria.
 const (
 	SheetBands           = "Nhóm tiêu chí"
 	SheetAggRecognitions = "Công nhận"
@@ -57,14 +59,14 @@ func criterionTable(s *sheet, agg *criteriav1.Aggregate) {
 
 func bandTables(s *sheet, agg *criteriav1.Aggregate) {
 	s.caption("Tổng hợp")
-	s.header("TT", "Mã", "Nội dung", "Số lượng")
-	s.tableRow(integer(1), text("communes"), text("Tổng số xã"), integer(agg.GetCommunes()))
-	s.tableRow(integer(2), text("assessed_communes"), text("Số xã đã đánh giá theo bộ tiêu chí"), integer(agg.GetAssessedCommunes()))
-	s.tableRow(integer(3), text("average_met"), text("Bình quân số tiêu chí đạt/xã"), decimal(agg.GetAverageMet()))
+	s.header("TT", "Đơn vị tính", "Nội dung", "Số lượng")
+	s.tableRow(integer(1), text("xã"), text("Tổng số xã"), integer(agg.GetCommunes()))
+	s.tableRow(integer(2), text("xã"), text("Số xã đã đánh giá theo bộ tiêu chí"), integer(agg.GetAssessedCommunes()))
+	s.tableRow(integer(3), text("tiêu chí/xã"), text("Bình quân số tiêu chí đạt/xã"), decimal(agg.GetAverageMet()))
 	s.caption("Số xã theo nhóm số tiêu chí đạt")
 	s.header("TT", "Nhóm", "Số tiêu chí đạt", "Số xã")
 	for i, band := range agg.GetBands() {
-		s.tableRow(integer(i+1), text(band.GetLabel()), text(band.GetLabel()+" tiêu chí"), integer(band.GetCommunes()))
+		s.tableRow(integer(i+1), text(band.GetLabel()), text(bandWords(band.GetLabel())), integer(band.GetCommunes()))
 	}
 	s.caption("Số xã dưới N tiêu chí")
 	s.header("TT", "N", "Nội dung", "Số xã")

@@ -1,6 +1,8 @@
 package workbook
 
 import (
+	"strings"
+
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 )
 
@@ -28,4 +30,17 @@ func orCode(name, code string) string {
 		return code
 	}
 	return name
+}
+
+// bandWords words a band of criteria met as its label is written in the
+// catalog (report.yaml): "<5" is "Dưới 5 tiêu chí", "15-18" is "Từ 15 đến
+// 18 tiêu chí", "19" is "19 tiêu chí".
+func bandWords(label string) string {
+	if below, ok := strings.CutPrefix(label, "<"); ok {
+		return "Dưới " + below + " tiêu chí"
+	}
+	if from, to, ok := strings.Cut(label, "-"); ok {
+		return "Từ " + from + " đến " + to + " tiêu chí"
+	}
+	return label + " tiêu chí"
 }

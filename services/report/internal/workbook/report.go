@@ -1,8 +1,10 @@
 package workbook
 
 import (
+	"fmt"
 	"strconv"
 
+	"github.com/ntmsuite/ntm/platform/period"
 	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
 	reportv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/report/v1"
 	"github.com/ntmsuite/ntm/services/report/internal/vn"
@@ -20,22 +22,28 @@ const (
 
 // Report lays the report out as a workbook, one sheet per section.
 func Report(r *reportv1.Report) ([]byte, error) {
+	p, err := period.Parse(r.GetPeriod())
+	if err != nil {
+		return nil, fmt.Errorf("workbook: the report's period: %w", err)
+	}
+	head := heading(r, p)
 	b := newBook()
-	recognitionSheet(b, r)
-	registrationSheet(b, r)
-	targetSheet(b, r)
-	criteriaSheets(b, r.GetCriteria().GetAggregate(), heading(r), r.GetCriteria().GetBasis().GetNote())
-	ocopSheet(b, r)
-	fundingSheet(b, r)
+	recognitionSheet(b, r, head)
+	registrationSheet(b, r, head)
+	targetSheet(b, r, head)
+	criteriaSheets(b, r.GetCriteria().GetAggregate(), head, r.GetCriteria().GetBasis().GetNote())
+	ocopSheet(b, r, head)
+	fundingSheet(b, r, head)
 	return b.bytes()
 }
 
-// heading is the line every sheet of a report opens with after its table's
-// name: the report's title, the unit, the period and the date counted on.
-func heading(r *reportv1.Report) []string {
+// heading is the lines every sheet of a report opens with after its
+// table's name: the report's title, the unit, the period in words ("6
+// tháng đầu năm 2020") and the date counted on.
+func heading(r *reportv1.Report, p period.Period) []string {
 	return []string{
 		r.GetTitle(),
-		"Đơn vị: " + r.GetDisplayName() + " (mã " + r.GetUnitCode() + "). Kỳ báo cáo: " + r.GetPeriod() + " (từ ngày " +
+		"Đơn vị: " + r.GetDisplayName() + " (mã " + r.GetUnitCode() + "). Kỳ báo cáo: " + vn.Period(p) + " (từ ngày " +
 			vn.Date(r.GetPeriodFrom()) + " đến ngày " + vn.Date(r.GetPeriodTo()) + "). Số liệu tính đến ngày " + vn.Date(r.GetAsOf()) + ".",
 	}
 }
@@ -44,9 +52,9 @@ func withNote(lines []string, note string) []string {
 	return append(lines, "Cách tính: "+note)
 }
 
-func recognitionSheet(b *book, r *reportv1.Report) {
+func recognitionSheet(b *book, r *reportv1.Report, head []string) {
 	sec := r.GetRecognitions()
-	s := b.newSheet(SheetRecognitions, []float64{5, 12, 40, 14, 18, 16, 18, 24, 30}, "Biểu 01. Kết quả công nhận đạt chuẩn nông thôn mới", withNote(heading(r), sec.GetBasis().GetNote())...)
+	s := b.newSheet(SheetRecognitions, []float64{5, 12, 40, 14, 18, 16, 18, 24, 30}, "Biểu 01. Kết quả công nhận đạt chuẩn nông thôn mới", withNote(head, sec.GetBasis().GetNote())...)
 	s.header("TT", "Cấp đơn vị", "Mức công nhận", "Mã mức", "Trong kỳ", "Lũy kế", "Trong đó: đơn vị cũ (xã đã lên phường, thị trấn hoặc sáp nhập; huyện đã kết thúc hoạt động)", "Tổng số đơn vị", "Tỷ lệ (%)")
 	names := map[string]string{}
 	n := 0
@@ -72,9 +80,9 @@ func recognitionSheet(b *book, r *reportv1.Report) {
 	}
 }
 
-func registrationSheet(b *book, r *reportv1.Report) {
+func registrationSheet(b *book, r *reportv1.Report, head []string) {
 	sec := r.GetRegistrations()
-	s := b.newSheet(SheetRegistrations, []float64{5, 12, 30, 14, 30, 14, 11, 16, 12, 14, 10, 10, 45}, "Biểu 02. Kết quả thực hiện đăng ký đạt chuẩn nông thôn mới", withNote(heading(r), sec.GetBasis().GetNote())...)
+	s := b.newSheet(SheetRegistrations, []float64{5, 12, 30, 14, 30, 14, 11, 16, 12, 14, 10, 10, 45}, "Biểu 02. Kết quả thực hiện đăng ký đạt chuẩn nông thôn mới", withNote(head, sec.GetBasis().GetNote())...)
 	s.header("TT", "Cấp đơn vị", "Mức đăng ký", "Mã mức", "Số đơn vị đăng ký", "Số đơn vị đạt", "Tỷ lệ đạt (%)")
 	titles := map[string]string{} // level titles by unit type and level, for the rows below
 	for i, t := range sec.GetByLevel() {
@@ -111,9 +119,9 @@ func registrationSheet(b *book, r *reportv1.Report) {
 	}
 }
 
-func targetSheet(b *book, r *reportv1.Report) {
+func targetSheet(b *book, r *reportv1.Report, head []string) {
 	sec := r.GetTargets()
-	s := b.newSheet(SheetTargets, []float64{5, 40, 24, 12, 11, 11, 11, 12, 14, 14, 12, 40, 40}, "Biểu 03. Kết quả thực hiện các chỉ tiêu kế hoạch", withNote(heading(r), sec.GetBasis().GetNote())...)
+	s := b.newSheet(SheetTargets, []float64{5, 40, 24, 12, 11, 11, 11, 12, 14, 14, 12, 40, 40}, "Biểu 03. Kết quả thực hiện các chỉ tiêu kế hoạch", withNote(head, sec.GetBasis().GetNote())...)
 	s.header("TT", "Chỉ tiêu", "Mã chỉ tiêu", "ĐVT", "Kỳ kế hoạch", "Kế hoạch", "Thực hiện", "Tỷ lệ so với kế hoạch (%)", "Đánh giá", "Dự ước (số ước tính, chưa phải kết quả)", "Ngày dự ước", "Nhận xét", "Nhận xét về dự ước")
 	for i, t := range sec.GetRows() {
 		figure := figure
@@ -135,9 +143,9 @@ func targetSheet(b *book, r *reportv1.Report) {
 	s.note("Ghi chú: cột Dự ước là số ước tính đến cuối năm (in nghiêng), không phải kết quả thực hiện.")
 }
 
-func ocopSheet(b *book, r *reportv1.Report) {
+func ocopSheet(b *book, r *reportv1.Report, head []string) {
 	sec := r.GetOcop()
-	s := b.newSheet(SheetOcop, []float64{5, 60, 10, 14}, "Biểu 05. Kết quả thực hiện Chương trình mỗi xã một sản phẩm (OCOP)", withNote(heading(r), sec.GetBasis().GetNote())...)
+	s := b.newSheet(SheetOcop, []float64{5, 60, 10, 14}, "Biểu 05. Kết quả thực hiện Chương trình mỗi xã một sản phẩm (OCOP)", withNote(head, sec.GetBasis().GetNote())...)
 	s.header("TT", "Nội dung", "Hạng sao", "Số sản phẩm")
 	n := 0
 	row := func(what string, stars value, count int32) {
@@ -161,10 +169,10 @@ func ocopSheet(b *book, r *reportv1.Report) {
 	row("Sản phẩm đề nghị Trung ương đánh giá, phân hạng 5 sao", empty(), sec.GetProposedCentral())
 }
 
-func fundingSheet(b *book, r *reportv1.Report) {
+func fundingSheet(b *book, r *reportv1.Report, head []string) {
 	sec := r.GetFunding()
 	sum := sec.GetSummary()
-	s := b.newSheet(SheetFunding, []float64{5, 22, 40, 20, 20, 12, 14, 14, 10}, "Biểu 06. Kết quả huy động, phân bổ và giải ngân nguồn vốn", withNote(heading(r), sec.GetBasis().GetNote())...)
+	s := b.newSheet(SheetFunding, []float64{5, 22, 40, 20, 20, 12, 14, 14, 10}, "Biểu 06. Kết quả huy động, phân bổ và giải ngân nguồn vốn", withNote(head, sec.GetBasis().GetNote())...)
 	s.header("TT", "Mã nguồn vốn", "Nguồn vốn", "Kế hoạch vốn (đồng)", "Đã giải ngân (đồng)", "Tỷ lệ giải ngân (%)", "Hiện vật: kế hoạch", "Hiện vật: đã giao", "Đơn vị hiện vật")
 	s.tableRow(append([]value{text(""), text(""), text("Tổng cộng (tiền)")}, progress(sum.GetTotal())...)...)
 	for i, src := range sum.GetBySource() {

@@ -22,7 +22,7 @@ func aggregate() *criteriav1.Aggregate {
 			{Code: "1", DisplayName: "Quy hoạch", Met: 137, Denominator: 137, Percent: 100},
 			{Code: "2", DisplayName: "Giao thông", Met: 112, Denominator: 137, Percent: 81.75},
 		},
-		Bands:                []*criteriav1.BandTally{{Label: "19", Communes: 101}, {Label: "15-18", Communes: 30}, {Label: "10-14", Communes: 6}},
+		Bands:                []*criteriav1.BandTally{{Label: "19", Communes: 101}, {Label: "15-18", Communes: 30}, {Label: "10-14", Communes: 6}, {Label: "<5"}},
 		Below:                []*criteriav1.BelowTally{{Criteria: 5}, {Criteria: 10}, {Criteria: 15, Communes: 6}},
 		Recognitions:         []*criteriav1.RecognitionTally{{Level: "STANDARD", DisplayName: "Xã đạt chuẩn nông thôn mới", Units: 103, FormerCommunes: 6, Denominator: 143, Percent: 72.03}},
 		VillageRecognitions:  []*criteriav1.RecognitionTally{{Level: "STANDARD", DisplayName: "Thôn đạt chuẩn nông thôn mới", Units: 77, Denominator: 120, Percent: 64.17}},
@@ -172,7 +172,7 @@ func TestReportSheetsLayout(t *testing.T) {
 	for _, name := range want {
 		title := o.text(name, 2, 1)
 		unit := o.text(name, 3, 1)
-		if title != report().GetTitle() || !strings.Contains(unit, "Tỉnh Thái Nguyên (mã 19)") || !strings.Contains(unit, "Kỳ báo cáo: 2020") ||
+		if title != report().GetTitle() || !strings.Contains(unit, "Tỉnh Thái Nguyên (mã 19)") || !strings.Contains(unit, "Kỳ báo cáo: năm 2020 (") ||
 			!strings.Contains(unit, "31/10/2020") || !strings.HasPrefix(o.text(name, 4, 1), "Cách tính: ") {
 			t.Errorf("%s title rows: %q / %q", name, title, unit)
 		}
@@ -260,8 +260,11 @@ func TestReportCellsHoldTheReportsFigures(t *testing.T) {
 	}
 	o.wantNumber(SheetCriteria, row, 4, 112, fmtInteger)
 	o.wantNumber(SheetCriteria, row, 6, 0.8175, fmtPercent)
-	row, _ = o.find(SheetCriteria, "average_met")
+	row, _ = o.find(SheetCriteria, "Bình quân số tiêu chí đạt/xã")
 	o.wantNumber(SheetCriteria, row, 4, 16.13, fmtDecimal)
+	if unit := o.text(SheetCriteria, row, 2); unit != "tiêu chí/xã" {
+		t.Errorf("the average's unit is %q", unit)
+	}
 
 	row, _ = o.find(SheetOcop, "Sản phẩm đề nghị Trung ương đánh giá, phân hạng 5 sao")
 	o.wantNumber(SheetOcop, row, 4, 7, fmtInteger)
@@ -293,6 +296,13 @@ func TestAggregateWorkbook(t *testing.T) {
 	o.wantNumber(SheetCriteria, row, 6, 1, fmtPercent)
 	row, _ = o.find(SheetBands, "15-18")
 	o.wantNumber(SheetBands, row, 4, 30, fmtInteger)
+	// Bands are worded as offices write them, not as the catalog's labels.
+	for label, words := range map[string]string{"19": "19 tiêu chí", "15-18": "Từ 15 đến 18 tiêu chí", "<5": "Dưới 5 tiêu chí"} {
+		row, _ := o.find(SheetBands, label)
+		if got := o.text(SheetBands, row, 3); got != words {
+			t.Errorf("band %s reads %q, want %q", label, got, words)
+		}
+	}
 	row, _ = o.find(SheetBands, "Số xã đạt dưới 15 tiêu chí")
 	o.wantNumber(SheetBands, row, 4, 6, fmtInteger)
 	for _, tc := range []struct {

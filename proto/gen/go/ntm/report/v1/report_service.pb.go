@@ -27,12 +27,17 @@ const (
 
 type GetReportRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// A province, district or commune; "0" for the whole country.
+	// A province, district or commune on `as_of`; "0" for the whole country.
+	// A village, ward or township has no report (400 naming unit_code).
 	UnitCode string `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
-	// "2020-H1" or "2020-H2" (six months), "2020" (a year) or "2016-2020" (a phase).
+	// "2020-H1" or "2020-H2" (six months), "2020" (a year) or a phase the
+	// national criteria catalogs name, e.g. "2016-2020" (CriteriaSet.phase).
+	// A period that has not begun is refused.
 	Period string `protobuf:"bytes,2,opt,name=period,proto3" json:"period,omitempty"`
-	// YYYY-MM-DD inside the period; empty is the period's last day, or today
-	// when the period has not ended.
+	// YYYY-MM-DD inside the period and not after today; empty is the period's
+	// last day, or today when the period has not ended. What a service the
+	// report reads refuses about the date is refused naming `as_of` when it
+	// was given, else `period`.
 	AsOf          string `protobuf:"bytes,3,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
