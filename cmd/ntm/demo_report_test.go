@@ -65,9 +65,9 @@ type demoReport struct {
 }
 
 type levelCount struct {
-	Level                                             string
-	InPeriod, Cumulative, FormerCommunes, Denominator int
-	Percent                                           float64
+	Level                                          string
+	InPeriod, Cumulative, FormerUnits, Denominator int
+	Percent                                        float64
 }
 
 // The demo province's reports of 2019 and 2020, counted by hand from the
@@ -283,7 +283,7 @@ func checkDemoWorkbook(t *testing.T, base string) {
 		return nil
 	}
 	c := r.Recognitions.Communes[0]
-	rowOf("Công nhận", "Xã", "STANDARD", strconv.Itoa(c.InPeriod), strconv.Itoa(c.Cumulative), strconv.Itoa(c.FormerCommunes), strconv.Itoa(c.Denominator), "38.24%")
+	rowOf("Công nhận", "Xã", "STANDARD", strconv.Itoa(c.InPeriod), strconv.Itoa(c.Cumulative), strconv.Itoa(c.FormerUnits), strconv.Itoa(c.Denominator), "38.24%")
 	for _, row := range r.Targets.Rows {
 		rowOf("Kế hoạch và kết quả", row.Kind, row.Summary)
 	}
@@ -353,7 +353,7 @@ func checkRecognitionsAgreeOn(t *testing.T, base, unit, asOf string) {
 func levelLines(counts []levelCount) []string {
 	var out []string
 	for _, c := range counts {
-		out = append(out, fmt.Sprintf("%s %d in period, %d in force (%d former) of %d = %v%%", c.Level, c.InPeriod, c.Cumulative, c.FormerCommunes, c.Denominator, c.Percent))
+		out = append(out, fmt.Sprintf("%s %d in period, %d in force (%d former) of %d = %v%%", c.Level, c.InPeriod, c.Cumulative, c.FormerUnits, c.Denominator, c.Percent))
 	}
 	return out
 }

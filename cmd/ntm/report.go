@@ -75,7 +75,7 @@ func printReport(out io.Writer, r *reportv1.Report) error {
 	rec := r.GetRecognitions()
 	for _, group := range [][]*reportv1.LevelCount{rec.GetCommunes(), rec.GetVillages(), rec.GetDistricts()} {
 		for _, c := range group {
-			fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%v\n", cmp.Or(c.GetDisplayName(), c.GetLevel()), c.GetInPeriod(), c.GetCumulative(), c.GetFormerCommunes(), c.GetDenominator(), c.GetPercent())
+			fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%v\n", cmp.Or(c.GetDisplayName(), c.GetLevel()), c.GetInPeriod(), c.GetCumulative(), c.GetFormerUnits(), c.GetDenominator(), c.GetPercent())
 		}
 	}
 

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,7 +24,7 @@ func lines(r *reportv1.Report) []string {
 	}{{"communes", rec.GetCommunes()}, {"villages", rec.GetVillages()}, {"districts", rec.GetDistricts()}} {
 		for _, c := range g.counts {
 			if c.GetCumulative() > 0 || c.GetInPeriod() > 0 {
-				out = append(out, fmt.Sprintf("%s %s: %d new, %d of %d (%d former) = %v%%", g.what, c.GetLevel(), c.GetInPeriod(), c.GetCumulative(), c.GetDenominator(), c.GetFormerCommunes(), c.GetPercent()))
+				out = append(out, fmt.Sprintf("%s %s: %d new, %d of %d (%d former) = %v%%", g.what, c.GetLevel(), c.GetInPeriod(), c.GetCumulative(), c.GetDenominator(), c.GetFormerUnits(), c.GetPercent()))
 			}
 		}
 	}
@@ -131,6 +132,26 @@ func TestReportOfTheYear(t *testing.T) {
 	})
 }
 
+// A commune registered for the year and then made a ward (102, on
+// 2020-07-01) stays in the year's registrations: what it still missed is read
+// on its last day as a commune (2020-06-30), from its assessment of
+// 2019-06-30, instead of the criteria service's refusal to score a ward
+// failing the whole report.
+func TestRegisteredCommuneLaterAWard(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		tell(t, e)
+		ok(e.criteria.CreateRegistration(e.as(t, admin), &criteriav1.CreateRegistrationRequest{UnitCode: "102", Registration: &criteriav1.Registration{
+			Level: registryv1.RecognitionLevel_ADVANCED, Year: 2020, RegisteredOn: "2020-01-15"}}))(t, "register 102 for advanced")
+		for _, p := range []string{"2020", "2020-H2"} {
+			r := ok(e.report.GetReport(e.as(t, admin), &reportv1.GetReportRequest{UnitCode: province, Period: p}))(t, "report "+p)
+			want := `registration 2020 102 Xã Phú Thượng ADVANCED not reached: 19/19 on "2019-06-30", missing `
+			if got := lines(r); !slices.Contains(got, want) {
+				t.Errorf("report %s has no line %q:\n%s", p, want, strings.Join(got, "\n"))
+			}
+		}
+	})
+}
+
 // The first half as of its last day: 102 is still a commune, the
 // estimate of October is not made yet, 110 has no assessment yet, and the
 // honey is not scored yet.
@@ -201,10 +222,10 @@ func TestRecognitionsAgreeWithTheAggregateAndTheRegistry(t *testing.T) {
 			}
 			for i, c := range g.counts {
 				a := g.tallies[i]
-				if c.GetLevel() != a.GetLevel() || c.GetCumulative() != a.GetUnits() || c.GetFormerCommunes() != a.GetFormerCommunes() ||
+				if c.GetLevel() != a.GetLevel() || c.GetCumulative() != a.GetUnits() || c.GetFormerUnits() != a.GetFormerCommunes() ||
 					c.GetDenominator() != a.GetDenominator() || c.GetPercent() != a.GetPercent() || c.GetCumulative() != listed[g.unitType+" "+c.GetLevel()] {
 					t.Errorf("%s %s of %s on %s: report %d (%d former) of %d = %v%%, aggregate %d (%d former) of %d = %v%%, listed %d", g.unitType, c.GetLevel(), tc.unit, tc.asOf,
-						c.GetCumulative(), c.GetFormerCommunes(), c.GetDenominator(), c.GetPercent(),
+						c.GetCumulative(), c.GetFormerUnits(), c.GetDenominator(), c.GetPercent(),
 						a.GetUnits(), a.GetFormerCommunes(), a.GetDenominator(), a.GetPercent(), listed[g.unitType+" "+c.GetLevel()])
 				}
 			}

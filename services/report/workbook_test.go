@@ -89,7 +89,7 @@ func TestReportWorkbookHoldsTheReport(t *testing.T) {
 		for _, group := range [][]*reportv1.LevelCount{r.GetRecognitions().GetCommunes(), r.GetRecognitions().GetVillages(), r.GetRecognitions().GetDistricts()} {
 			for _, c := range group {
 				row := s.row(t, workbook.SheetRecognitions, 3, c.GetDisplayName())
-				for col, want := range []float64{float64(c.GetInPeriod()), float64(c.GetCumulative()), float64(c.GetFormerCommunes()), float64(c.GetDenominator()), c.GetPercent() / 100} {
+				for col, want := range []float64{float64(c.GetInPeriod()), float64(c.GetCumulative()), float64(c.GetFormerUnits()), float64(c.GetDenominator()), c.GetPercent() / 100} {
 					number(t, c.GetDisplayName(), row, 5+col, want)
 				}
 			}

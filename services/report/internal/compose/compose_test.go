@@ -27,7 +27,7 @@ func levelLines(counts []*reportv1.LevelCount) []string {
 	var out []string
 	for _, c := range counts {
 		out = append(out, fmt.Sprintf("%s %q: %d in period, %d cumulative (%d former) of %d = %v%%",
-			c.GetLevel(), c.GetDisplayName(), c.GetInPeriod(), c.GetCumulative(), c.GetFormerCommunes(), c.GetDenominator(), c.GetPercent()))
+			c.GetLevel(), c.GetDisplayName(), c.GetInPeriod(), c.GetCumulative(), c.GetFormerUnits(), c.GetDenominator(), c.GetPercent()))
 	}
 	return out
 }

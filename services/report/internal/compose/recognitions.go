@@ -7,6 +7,7 @@ import (
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	reportv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/report/v1"
+	"github.com/ntmsuite/ntm/services/registry/registryclient"
 	"github.com/ntmsuite/ntm/services/report/internal/vn"
 )
 
@@ -38,10 +39,10 @@ func (in *Inputs) levelCounts(t registryv1.UnitType, tallies []*criteriav1.Recog
 		all := in.recognised(t, levels, "")
 		c := &reportv1.LevelCount{
 			Level: tally.GetLevel(), DisplayName: tally.GetDisplayName(),
-			InPeriod:       int32(len(in.recognised(t, levels, in.Period.From.String()).units)),
-			Cumulative:     int32(len(all.units)),
-			FormerCommunes: int32(len(all.former)),
-			Denominator:    int32(denominator),
+			InPeriod:    int32(len(in.recognised(t, levels, in.Period.From.String()).units)),
+			Cumulative:  int32(len(all.units)),
+			FormerUnits: int32(len(all.former)),
+			Denominator: int32(denominator),
 		}
 		if denominator > 0 {
 			c.Percent = vn.Round2(100 * float64(c.Cumulative) / float64(denominator))
@@ -91,7 +92,7 @@ func (in *Inputs) recognised(t registryv1.UnitType, levels []registryv1.Recognit
 			continue
 		}
 		out.units[rec.GetUnitCode()] = true
-		if r.GetFormer() {
+		if registryclient.IsFormer(r) {
 			out.former[rec.GetUnitCode()] = true
 		}
 	}
@@ -114,7 +115,7 @@ func (in *Inputs) denominator(t registryv1.UnitType) int {
 	}
 	former := map[string]bool{}
 	for _, r := range in.Recognitions {
-		if rec := r.GetRecognition(); r.GetFormer() && rec.GetUnitType() == t {
+		if rec := r.GetRecognition(); registryclient.IsFormer(r) && rec.GetUnitType() == t {
 			former[rec.GetUnitCode()] = true
 		}
 	}

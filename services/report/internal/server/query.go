@@ -126,7 +126,14 @@ func reasons(st *status.Status) string {
 		}
 	}
 	if len(out) == 0 {
-		return st.Message()
+		// "invalid unit_code: ..." without details: keep what follows the field.
+		msg := st.Message()
+		if rest, ok := strings.CutPrefix(msg, "invalid "); ok {
+			if _, reason, ok := strings.Cut(rest, ": "); ok {
+				return reason
+			}
+		}
+		return msg
 	}
 	return strings.Join(out, "; ")
 }

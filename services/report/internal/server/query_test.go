@@ -145,6 +145,10 @@ func TestRefusalInTheReportsTerms(t *testing.T) {
 	}
 	bare := status.Error(codes.InvalidArgument, "bad date")
 	wantInvalid(t, "without details", asked.refusal(bare), "as_of", "counted on 2016-03-31: bad date")
+	named := status.Error(codes.InvalidArgument, "invalid unit_code: unit 102 is a WARD on 2016-03-31")
+	if f, _ := fault.As(asked.refusal(named)); f == nil || strings.Contains(f.Message, "unit_code") || !strings.HasSuffix(f.Message, ": unit 102 is a WARD on 2016-03-31") {
+		t.Errorf("a refusal without details keeps the service's field name: %v", asked.refusal(named))
+	}
 	for _, err := range []error{status.Error(codes.NotFound, "unit 99 not found"), status.Error(codes.PermissionDenied, "no"), context.Canceled} {
 		if got := asked.refusal(err); got != err {
 			t.Errorf("%v became %v", err, got)

@@ -13,6 +13,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/period"
 	"github.com/ntmsuite/ntm/platform/request"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	reportv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/report/v1"
@@ -86,12 +87,16 @@ func (s *Server) report(ctx context.Context, unit, periodText, asOfText string) 
 	if err := s.guard.Unit(ctx, auth.Read, unit); err != nil {
 		return nil, err
 	}
-	sets, err := s.sources.CriteriaSets(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := knownPhase(q.period, sets); err != nil {
-		return nil, err
+	if q.period.Kind == period.Phase {
+		// Only a phase is checked against the catalogs: a half or a year is
+		// any the calendar has, and the sets are long to send.
+		sets, err := s.sources.CriteriaSets(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if err := knownPhase(q.period, sets); err != nil {
+			return nil, err
+		}
 	}
 	u, err := s.sources.Unit(ctx, unit, q.asOf)
 	if err != nil {

@@ -242,9 +242,11 @@ func (s *Services) gatherNamesAndSets(ctx context.Context, in *compose.Inputs) e
 	return g.Wait()
 }
 
-// gatherScores asks for the score on AsOf, under its registration's set, of
-// each registered unit that did not reach its level; a unit never assessed
-// under the set has none (NotFound).
+// gatherScores asks for the score, under its registration's set, of each
+// registered unit that did not reach its level: on AsOf, or, for a unit
+// that has since lost the type it registered as (a commune become a ward or
+// merged away), on its last day of that type. A unit never assessed under
+// the set has none.
 func (s *Services) gatherScores(ctx context.Context, in *compose.Inputs) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(parallelCalls)
@@ -252,15 +254,43 @@ func (s *Services) gatherScores(ctx context.Context, in *compose.Inputs) error {
 	for _, r := range compose.Unreached(in.Registrations, in.Recognitions, in.Sets, in.AsOf) {
 		key := compose.ScoreKey{Unit: r.GetUnitCode(), Set: r.GetCriteriaSet()}
 		g.Go(func() error {
-			score, err := s.criteria.GetScore(ctx, &criteriav1.GetScoreRequest{UnitCode: key.Unit, AsOf: in.AsOf.String(), CriteriaSet: key.Set})
-			if status.Code(err) == codes.NotFound {
-				return nil
+			score, err := s.scoreAsRegistered(ctx, r, in.AsOf)
+			if score != nil {
+				mu.Lock()
+				in.Scores[key] = score
+				mu.Unlock()
 			}
-			mu.Lock()
-			in.Scores[key] = score
-			mu.Unlock()
 			return err
 		})
 	}
 	return g.Wait()
+}
+
+// scoreAsRegistered is r's unit's score under r's set on asOf, or on its last
+// day of the type it registered as when it no longer has it then; nil when
+// it has none. The criteria service refuses a score of a unit of another
+// type (a ward) and finds none of a unit merged away: neither is the
+// caller's mistake, so neither fails the report.
+func (s *Services) scoreAsRegistered(ctx context.Context, r *criteriav1.Registration, asOf date.Date) (*criteriav1.Score, error) {
+	score, err := s.score(ctx, r, asOf)
+	if c := status.Code(err); c != codes.InvalidArgument && c != codes.NotFound {
+		return score, err
+	}
+	lineage, err := s.registry.GetUnitLineage(ctx, &registryv1.GetUnitLineageRequest{Code: r.GetUnitCode()})
+	if err != nil {
+		return nil, err
+	}
+	day, ok := lastDayAs(lineage.GetVersions(), r.GetUnitType(), asOf)
+	if !ok || day == asOf {
+		return nil, nil // the unit had its type on asOf: it has no assessment under the set
+	}
+	score, err = s.score(ctx, r, day)
+	if c := status.Code(err); c == codes.InvalidArgument || c == codes.NotFound {
+		return nil, nil
+	}
+	return score, err
+}
+
+func (s *Services) score(ctx context.Context, r *criteriav1.Registration, on date.Date) (*criteriav1.Score, error) {
+	return s.criteria.GetScore(ctx, &criteriav1.GetScoreRequest{UnitCode: r.GetUnitCode(), AsOf: on.String(), CriteriaSet: r.GetCriteriaSet()})
 }

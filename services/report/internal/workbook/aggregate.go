@@ -77,7 +77,7 @@ func bandTables(s *sheet, agg *criteriav1.Aggregate) {
 
 func tallyTables(s *sheet, agg *criteriav1.Aggregate) {
 	s.caption("Số đơn vị đạt chuẩn theo mức công nhận")
-	s.header("TT", "Cấp đơn vị", "Mức công nhận", "Số đơn vị", "Trong đó: đơn vị cũ (xã đã lên phường, thị trấn hoặc sáp nhập; huyện đã kết thúc hoạt động)", "Tổng số đơn vị", "Tỷ lệ (%)")
+	s.header("TT", "Cấp đơn vị", "Mức công nhận", "Số đơn vị", "Trong đó: đơn vị cũ (xã đã lên phường, thị trấn hoặc sáp nhập; thôn đã sáp nhập; huyện đã kết thúc hoạt động)", "Tổng số đơn vị", "Tỷ lệ (%)")
 	n := 0
 	for _, group := range []struct {
 		unitType string

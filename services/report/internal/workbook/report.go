@@ -55,7 +55,7 @@ func withNote(lines []string, note string) []string {
 func recognitionSheet(b *book, r *reportv1.Report, head []string) {
 	sec := r.GetRecognitions()
 	s := b.newSheet(SheetRecognitions, []float64{5, 12, 40, 14, 18, 16, 18, 24, 30}, "Biểu 01. Kết quả công nhận đạt chuẩn nông thôn mới", withNote(head, sec.GetBasis().GetNote())...)
-	s.header("TT", "Cấp đơn vị", "Mức công nhận", "Mã mức", "Trong kỳ", "Lũy kế", "Trong đó: đơn vị cũ (xã đã lên phường, thị trấn hoặc sáp nhập; huyện đã kết thúc hoạt động)", "Tổng số đơn vị", "Tỷ lệ (%)")
+	s.header("TT", "Cấp đơn vị", "Mức công nhận", "Mã mức", "Trong kỳ", "Lũy kế", "Trong đó: đơn vị cũ (xã đã lên phường, thị trấn hoặc sáp nhập; thôn đã sáp nhập; huyện đã kết thúc hoạt động)", "Tổng số đơn vị", "Tỷ lệ (%)")
 	names := map[string]string{}
 	n := 0
 	for _, group := range []struct {
@@ -66,7 +66,7 @@ func recognitionSheet(b *book, r *reportv1.Report, head []string) {
 			n++
 			names[group.unitType+" "+c.GetLevel()] = c.GetDisplayName()
 			s.tableRow(integer(n), text(unitTypeNames[group.unitType]), text(orCode(c.GetDisplayName(), c.GetLevel())), text(c.GetLevel()),
-				integer(c.GetInPeriod()), integer(c.GetCumulative()), integer(c.GetFormerCommunes()), integer(c.GetDenominator()), percent(c.GetPercent()))
+				integer(c.GetInPeriod()), integer(c.GetCumulative()), integer(c.GetFormerUnits()), integer(c.GetDenominator()), percent(c.GetPercent()))
 		}
 	}
 	s.caption("Các quyết định công nhận trong kỳ")

@@ -39,7 +39,7 @@ func report() *reportv1.Report {
 		UnitCode: "19", DisplayName: "Tỉnh Thái Nguyên", Period: "2020", PeriodFrom: "2020-01-01", PeriodTo: "2020-12-31", AsOf: "2020-10-31",
 		Title: "Báo cáo kết quả thực hiện Chương trình MTQG xây dựng nông thôn mới năm 2020",
 		Recognitions: &reportv1.RecognitionSection{Basis: basis("Lũy kế tính cả các xã đã lên phường, thị trấn hoặc sáp nhập."),
-			Communes: []*reportv1.LevelCount{{Level: "STANDARD", DisplayName: "Xã đạt chuẩn nông thôn mới", InPeriod: 2, Cumulative: 103, FormerCommunes: 6, Denominator: 143, Percent: 72.03}},
+			Communes: []*reportv1.LevelCount{{Level: "STANDARD", DisplayName: "Xã đạt chuẩn nông thôn mới", InPeriod: 2, Cumulative: 103, FormerUnits: 6, Denominator: 143, Percent: 72.03}},
 			Villages: []*reportv1.LevelCount{{Level: "STANDARD", DisplayName: "Thôn đạt chuẩn nông thôn mới", InPeriod: 7, Cumulative: 77, Denominator: 120, Percent: 64.17}},
 			Decided: []*reportv1.RecognitionRow{{UnitCode: "06002", DisplayName: "Xã Phú Thượng", UnitType: "COMMUNE", Level: "STANDARD",
 				DecisionNumber: "2345/QĐ-UBND", EffectiveDate: "2020-03-10", CriteriaSet: "NTM_COMMUNE_2016_2020", OverrideReason: "Thu nhập đạt 98%"}}},
@@ -207,7 +207,7 @@ func TestReportCellsHoldTheReportsFigures(t *testing.T) {
 	if o.text(SheetRecognitions, row, 2) != "Xã" || o.text(SheetRecognitions, row, 4) != "STANDARD" {
 		t.Errorf("recognition row %d: %q %q", row, o.text(SheetRecognitions, row, 2), o.text(SheetRecognitions, row, 4))
 	}
-	for col, want := range map[int]float64{5: float64(c.GetInPeriod()), 6: float64(c.GetCumulative()), 7: float64(c.GetFormerCommunes()), 8: float64(c.GetDenominator())} {
+	for col, want := range map[int]float64{5: float64(c.GetInPeriod()), 6: float64(c.GetCumulative()), 7: float64(c.GetFormerUnits()), 8: float64(c.GetDenominator())} {
 		o.wantNumber(SheetRecognitions, row, col, want, fmtInteger)
 	}
 	o.wantNumber(SheetRecognitions, row, 9, 0.7203, fmtPercent)

@@ -366,7 +366,7 @@ type LevelCount struct {
 	Cumulative int32 `protobuf:"varint,4,opt,name=cumulative,proto3" json:"cumulative,omitempty"`
 	// Of `cumulative`: units that no longer have their type on `as_of`
 	// (communes become wards or merged, districts abolished).
-	FormerCommunes int32 `protobuf:"varint,5,opt,name=former_communes,json=formerCommunes,proto3" json:"former_communes,omitempty"`
+	FormerUnits int32 `protobuf:"varint,5,opt,name=former_units,json=formerUnits,proto3" json:"former_units,omitempty"`
 	// Units of the type under the unit on `as_of` (the unit itself when it is
 	// of the type), plus the former units counted.
 	Denominator int32 `protobuf:"varint,6,opt,name=denominator,proto3" json:"denominator,omitempty"`
@@ -434,9 +434,9 @@ func (x *LevelCount) GetCumulative() int32 {
 	return 0
 }
 
-func (x *LevelCount) GetFormerCommunes() int32 {
+func (x *LevelCount) GetFormerUnits() int32 {
 	if x != nil {
-		return x.FormerCommunes
+		return x.FormerUnits
 	}
 	return 0
 }
@@ -1311,7 +1311,7 @@ const file_ntm_report_v1_report_proto_rawDesc = "" +
 	"\bcommunes\x18\x02 \x03(\v2\x19.ntm.report.v1.LevelCountR\bcommunes\x125\n" +
 	"\bvillages\x18\x03 \x03(\v2\x19.ntm.report.v1.LevelCountR\bvillages\x127\n" +
 	"\tdistricts\x18\x04 \x03(\v2\x19.ntm.report.v1.LevelCountR\tdistricts\x127\n" +
-	"\adecided\x18\x05 \x03(\v2\x1d.ntm.report.v1.RecognitionRowR\adecided\"\xe7\x01\n" +
+	"\adecided\x18\x05 \x03(\v2\x1d.ntm.report.v1.RecognitionRowR\adecided\"\xe1\x01\n" +
 	"\n" +
 	"LevelCount\x12\x14\n" +
 	"\x05level\x18\x01 \x01(\tR\x05level\x12!\n" +
@@ -1319,8 +1319,8 @@ const file_ntm_report_v1_report_proto_rawDesc = "" +
 	"\tin_period\x18\x03 \x01(\x05R\binPeriod\x12\x1e\n" +
 	"\n" +
 	"cumulative\x18\x04 \x01(\x05R\n" +
-	"cumulative\x12'\n" +
-	"\x0fformer_communes\x18\x05 \x01(\x05R\x0eformerCommunes\x12 \n" +
+	"cumulative\x12!\n" +
+	"\fformer_units\x18\x05 \x01(\x05R\vformerUnits\x12 \n" +
 	"\vdenominator\x18\x06 \x01(\x05R\vdenominator\x12\x18\n" +
 	"\apercent\x18\a \x01(\x01R\apercent\"\x9f\x02\n" +
 	"\x0eRecognitionRow\x12\x1b\n" +
