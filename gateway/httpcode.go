@@ -8,16 +8,16 @@ import (
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/restheader"
 )
 
 // forwardHTTPCode writes the status a service asked for with
-// grpcserver.HTTPCodeHeader (create methods set it with SetCreated; gRPC
+// restheader.HTTPCode (create methods set it with SetCreated; gRPC
 // clients never see a difference, only the gateway acts on it).
 // Only 2xx codes are honoured: errors must travel as gRPC statuses so their
 // body stays a google.rpc.Status.
 func forwardHTTPCode(ctx context.Context, w http.ResponseWriter, _ proto.Message) error {
-	val, ok := takeHeader(ctx, grpcserver.HTTPCodeHeader)
+	val, ok := takeHeader(ctx, restheader.HTTPCode)
 	if !ok {
 		return nil
 	}

@@ -12,8 +12,8 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/grpctest"
+	"github.com/ntmsuite/ntm/platform/restheader"
 	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/registry/internal/server"
@@ -127,10 +127,10 @@ func TestRecognitionRetryReturnsTheFirst(t *testing.T) {
 		if err != nil || !proto.Equal(retry, first) {
 			t.Fatalf("retry = %v, %v; want the first record %v", retry, err, first)
 		}
-		if got, want := created.Get(grpcserver.HTTPCodeHeader), []string{"201"}; !slices.Equal(got, want) {
+		if got, want := created.Get(restheader.HTTPCode), []string{"201"}; !slices.Equal(got, want) {
 			t.Errorf("first answer's HTTP code %v, want %v", got, want)
 		}
-		if got := again.Get(grpcserver.HTTPCodeHeader); len(got) != 0 {
+		if got := again.Get(restheader.HTTPCode); len(got) != 0 {
 			t.Errorf("retry's HTTP code %v, want none (200)", got)
 		}
 		if got := e.events(t, &auditv1.ListAuditEventsRequest{}); len(got) != seeded+1 {

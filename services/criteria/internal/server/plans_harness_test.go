@@ -13,7 +13,7 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/dbtest"
-	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/restheader"
 	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	"github.com/ntmsuite/ntm/services/criteria"
@@ -38,7 +38,7 @@ type answered struct {
 func (a *answered) option() grpc.CallOption { return grpc.Header(&a.header) }
 
 func (a *answered) created() bool {
-	return slices.Equal(a.header.Get(grpcserver.HTTPCodeHeader), []string{"201"})
+	return slices.Equal(a.header.Get(restheader.HTTPCode), []string{"201"})
 }
 
 // wantAlreadyExists fails t unless err is ALREADY_EXISTS whose
