@@ -23,7 +23,7 @@ const (
 )
 
 // CreateRegistration checks the registration against the unit's type on
-// the registration's date and the set for that type at the end of the
+// the registration's date and the set that type is measured under in the
 // registration's year, works out what the unit misses of that set on the
 // registration's date, and records it once: a retry gets the first record
 // (200), another registration of the same unit, level and year is refused
@@ -57,8 +57,9 @@ func (s *Server) CreateRegistration(ctx context.Context, req *criteriav1.CreateR
 }
 
 // placeRegistration asks the registry for r's unit on its date and the
-// catalog for the set assessing units of its type, for its province, on
-// r's SetDay; checks r against both, and fills in the unit's type and the set.
+// catalog for the set units of its type, in its province, are measured
+// under in r's year; checks r against both, and fills in the unit's type
+// and the set.
 func (s *Server) placeRegistration(ctx context.Context, r *plan.Registration) (*catalog.Set, error) {
 	u, err := s.registry.Unit(ctx, r.UnitCode, r.RegisteredOn)
 	if err != nil && !errors.Is(err, registryclient.ErrUnitNotFound) {
@@ -66,7 +67,7 @@ func (s *Server) placeRegistration(ctx context.Context, r *plan.Registration) (*
 	}
 	t := catalog.UnitType(u.Type.String())
 	p := plan.Placement{Exists: err == nil, Type: u.Type, Assessed: t.Assessed()}
-	set, ok := s.catalog.SetFor(r.SetDay(), u.ProvinceCode, t)
+	set, ok := s.catalog.SetForYear(r.Year, u.ProvinceCode, t)
 	if p.Exists && ok {
 		p.SetCode = set.Code
 		for _, l := range set.Levels {

@@ -106,8 +106,9 @@ func TestRegistrationGapCountedByHand(t *testing.T) {
 }
 
 // A registration is measured under the set in force at the end of its
-// year, whatever was in force when it registered; its gap is read from the
-// latest assessment under that set on or before the registration's day.
+// year, whatever was in force when it registered, or the last one in force
+// during the year when none is at its end; its gap is read from the latest
+// assessment under that set on or before the registration's day.
 func TestRegistrationSetFollowsTheYear(t *testing.T) {
 	onBothDatabases(t, func(t *testing.T, a *authEnv) {
 		assess := func(x *criteriav1.Assessment) *criteriav1.Assessment { return a.assessAsAdmin(t, x) }
@@ -130,6 +131,11 @@ func TestRegistrationSetFollowsTheYear(t *testing.T) {
 			{"a later year, assessed under its set", "101", registration(modelLvl, 2023, "2022-07-01"), set2021, under2021.GetName(), 17, 19},
 			// MODERN exists only in the 2026-2030 set, in force from 2026-02-15.
 			{"a level of a set not yet in force", "100", registration(modern, 2026, "2025-12-20"), set2026, "", 0, 10},
+			// Districts were abolished on 2025-07-01: their last set ended the
+			// day before, and measures the districts registered for 2025.
+			{"a district for the year districts ended", district, registration(completed, 2025, "2021-01-15"), "NTM_DISTRICT_2021_2025", "", 0, 9},
+			// No village set is in force on 2026-12-31; the 2021-2025 one is until 2026-02-14.
+			{"a village for the year its set ends", "1000", registration(modelLvl, 2026, "2021-01-15"), "NTM_VILLAGE_2021_2025", "", 0, 12},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				r := a.register(t, tc.unit, tc.r)
@@ -206,8 +212,9 @@ func TestRegistrationRefusals(t *testing.T) {
 			{"a village for a commune's level", "1000", registration(advanced, 2020, "2020-01-15"), []string{"registration.level"}},
 			{"a district for a level of 2021-2025 in 2020", district, registration(modelLvl, 2020, "2020-01-15"), []string{"registration.level"}},
 			{"a province for a commune's level", province, registration(standard, 2020, "2020-01-15"), []string{"registration.level"}},
-			{"a village for a year no village set reaches", "1000", registration(standard, 2026, "2021-01-15"), []string{"registration.year"}},
-			{"a district for a year after districts", district, registration(completed, 2025, "2021-01-15"), []string{"registration.year"}},
+			// The village sets end on 2026-02-14, the district sets on 2025-06-30.
+			{"a village for a year no village set reaches", "1000", registration(standard, 2027, "2021-01-15"), []string{"registration.year"}},
+			{"a district for a year after districts", district, registration(completed, 2026, "2021-01-15"), []string{"registration.year"}},
 			{"MODERN under the 2016-2020 set", "100", registration(modern, 2020, "2020-01-15"), []string{"registration.level"}},
 			// The 2016-2020 set is in force until 2022-03-07, so at the end of 2021 too.
 			{"MODERN for 2021", "100", registration(modern, 2021, "2021-01-15"), []string{"registration.level"}},

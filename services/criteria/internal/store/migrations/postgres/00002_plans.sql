@@ -5,8 +5,10 @@
 -- first row instead of adding a copy. Rows are written once. Periods are
 -- "2021" or "2021-2025", whose text order is also their order in time.
 
--- unit_type is the unit's type on registered_on (it chose set_code); gap_json
--- is what the unit missed of set_code then, worked out when recorded.
+-- unit_type is the unit's type on registered_on; set_code is the set units of
+-- that type are measured under in year (the one in force on its last day, else
+-- the last one in force during it); gap_json is what the unit missed of
+-- set_code on registered_on. Both are worked out when recorded.
 CREATE TABLE registrations (
     id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     unit_code       TEXT NOT NULL,
