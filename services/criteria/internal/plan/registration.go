@@ -23,7 +23,12 @@ type Registration struct {
 	UnitCode string
 	// UnitType is the unit's type on RegisteredOn: with the year it chose
 	// the set.
-	UnitType       registryv1.UnitType
+	UnitType registryv1.UnitType
+	// UnitPath is the unit and its ancestors up to its province on
+	// RegisteredOn, the unit first: the units whose lists the registration
+	// belongs to, whatever the map became since (a commune since merged away
+	// or become a ward stays in its district's list of the year).
+	UnitPath       []string
 	Level          registryv1.RecognitionLevel
 	Year           int
 	RegisteredOn   date.Date

@@ -2,16 +2,23 @@ package server_test
 
 import (
 	"context"
+	"path"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
+	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	"github.com/ntmsuite/ntm/services/criteria"
 )
 
 const (
@@ -382,5 +389,102 @@ func TestRegistrationUnderTheProvincesSet(t *testing.T) {
 		Registration: registration(standard, 2019, "2019-01-15")})
 	if err != nil || r.GetCriteriaSet() != setP19 {
 		t.Errorf("registration = %v (%v), want it under %s", r, err, setP19)
+	}
+}
+
+// countedConn is a connection to the registry that records the methods
+// called through it.
+type countedConn struct {
+	grpc.ClientConnInterface
+	mu      sync.Mutex
+	methods []string
+}
+
+func (c *countedConn) Invoke(ctx context.Context, method string, args, reply any, opts ...grpc.CallOption) error {
+	c.mu.Lock()
+	c.methods = append(c.methods, path.Base(method))
+	c.mu.Unlock()
+	return c.ClientConnInterface.Invoke(ctx, method, args, reply, opts...)
+}
+
+// calls returns the methods called since the last time, and forgets them.
+func (c *countedConn) calls() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := c.methods
+	c.methods = nil
+	return out
+}
+
+// A list is read from the paths stored with the registrations, a page a
+// query: the registry is asked nothing, however many units lie under the
+// parent, but whether an unknown parent exists when nothing is listed.
+func TestListRegistrationsAsksTheRegistryOnlyWhenEmpty(t *testing.T) {
+	e := startRegistry(t, cache.NewMemory())
+	reg := &countedConn{ClientConnInterface: e.regConn}
+	crit := criteriav1.NewCriteriaServiceClient(dialCriteria(t, reg, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), Cache: cache.NewMemory()}))
+	ctx := context.Background()
+	for _, r := range []struct {
+		unit string
+		r    *criteriav1.Registration
+	}{
+		{"100", registration(standard, 2020, "2020-01-15")},
+		{"101", registration(standard, 2020, "2020-01-15")},
+		{"1000", registration(standard, 2020, "2020-02-01")},
+		{"110", registration(standard, 2020, "2020-03-01")},
+		{"103", registration(standard, 2019, "2019-02-01")}, // merged into 102 on 2020-01-01
+	} {
+		if _, err := crit.CreateRegistration(ctx, &criteriav1.CreateRegistrationRequest{UnitCode: r.unit, Registration: r.r}); err != nil {
+			t.Fatalf("register %s: %v", r.unit, err)
+		}
+	}
+	reg.calls()
+
+	var listed []string
+	req := &criteriav1.ListRegistrationsRequest{Parent: province, Year: 2020, PageSize: 1}
+	for {
+		resp, err := crit.ListRegistrations(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range resp.GetRegistrations() {
+			listed = append(listed, r.GetUnitCode())
+		}
+		if req.PageToken = resp.GetNextPageToken(); req.PageToken == "" {
+			break
+		}
+	}
+	if want := []string{"100", "1000", "101", "110"}; !slices.Equal(listed, want) {
+		t.Errorf("listed %q, want %q", listed, want)
+	}
+	if got := reg.calls(); len(got) != 0 {
+		t.Errorf("four pages asked the registry %q, want nothing", got)
+	}
+
+	for _, tc := range []struct {
+		name   string
+		parent string
+		year   int32
+		code   codes.Code
+		asked  bool
+	}{
+		// Units with registrations under them, in some year: no question.
+		{"a district with nothing this year", district, 2023, codes.OK, false},
+		{"a commune merged away, with nothing this year", "103", 2023, codes.OK, false},
+		// Units without: whether they exist on as_of.
+		{"a commune that never registered", "111", 2021, codes.OK, true},
+		{"a code never on the map", "999", 2020, codes.NotFound, true},
+		{"a commune created after as_of", "104", 2020, codes.NotFound, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, err := crit.ListRegistrations(ctx, &criteriav1.ListRegistrationsRequest{Parent: tc.parent, Year: tc.year, AsOf: "2021-05-31"})
+			if status.Code(err) != tc.code || len(resp.GetRegistrations()) != 0 {
+				t.Fatalf("list under %s = %v, %v; want nothing listed, code %v", tc.parent, resp, err, tc.code)
+			}
+			got := reg.calls()
+			if asked := len(got) > 0; asked != tc.asked || slices.Contains(got, "ListUnits") {
+				t.Errorf("the registry was asked %q; want a question: %v, and never a list of units", got, tc.asked)
+			}
+		})
 	}
 }

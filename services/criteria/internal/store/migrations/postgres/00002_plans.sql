@@ -8,11 +8,16 @@
 -- unit_type is the unit's type on registered_on; set_code is the set units of
 -- that type are measured under in year (the one in force on its last day, else
 -- the last one in force during it); gap_json is what the unit missed of
--- set_code on registered_on. Both are worked out when recorded.
+-- set_code on registered_on. Both are worked out when recorded. unit_path is
+-- the unit and its ancestors up to its province on registered_on, the unit
+-- first, each code between slashes ("/06002/170/19/"): the registration is in
+-- the list of each of them, found by unit_path LIKE '%/170/%' whatever the
+-- map became since.
 CREATE TABLE registrations (
     id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     unit_code       TEXT NOT NULL,
     unit_type       TEXT NOT NULL,
+    unit_path       TEXT NOT NULL,
     level           TEXT NOT NULL,
     year            INTEGER NOT NULL,
     registered_on   DATE NOT NULL,
@@ -23,9 +28,11 @@ CREATE TABLE registrations (
     created_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
     UNIQUE (unit_code, level, year),
     CHECK (unit_code <> '' AND unit_type <> '' AND level <> '' AND set_code <> ''),
+    CHECK (substr(unit_path, 1, length(unit_code) + 2) = '/' || unit_code || '/' AND substr(unit_path, length(unit_path), 1) = '/'),
     CHECK (year >= extract(year FROM registered_on))
 );
--- ListRegistrations: a year's registrations by unit.
+-- ListRegistrations: a year's registrations by unit, walked in list order
+-- and filtered by unit_path (a match anywhere in the text, which no index serves).
 CREATE INDEX registrations_year ON registrations (year, unit_code, id);
 
 CREATE TABLE targets (
