@@ -166,6 +166,14 @@ func TestPhasesFollowTheData(t *testing.T) {
 	}
 }
 
+// codeOf is the code of the set a lookup found, "" when none.
+func codeOf(s *Set, found bool) string {
+	if !found {
+		return ""
+	}
+	return s.Code
+}
+
 func TestSetFor(t *testing.T) {
 	c := shipped(t)
 	tests := []struct {
@@ -195,12 +203,7 @@ func TestSetFor(t *testing.T) {
 		{"2020-10-31", "WARD", ""},
 	}
 	for _, tt := range tests {
-		s, ok := c.SetFor(d(tt.day), "19", tt.typ)
-		got := ""
-		if ok {
-			got = s.Code
-		}
-		if got != tt.want {
+		if got := codeOf(c.SetFor(d(tt.day), "19", tt.typ)); got != tt.want {
 			t.Errorf("SetFor(%s, %s) = %q, want %q", tt.day, tt.typ, got, tt.want)
 		}
 	}
@@ -230,12 +233,7 @@ func TestSetForYear(t *testing.T) {
 		{2026, UnitProvince, province2026},
 		{2020, "WARD", ""},
 	} {
-		s, ok := c.SetForYear(tt.year, "19", tt.typ)
-		got := ""
-		if ok {
-			got = s.Code
-		}
-		if got != tt.want {
+		if got := codeOf(c.SetForYear(tt.year, "19", tt.typ)); got != tt.want {
 			t.Errorf("SetForYear(%d, %s) = %q, want %q", tt.year, tt.typ, got, tt.want)
 		}
 	}
@@ -278,12 +276,7 @@ func TestSetForYearWithProvincialVariants(t *testing.T) {
 		{2024, "19", ""},
 		{2015, "17", ""},
 	} {
-		s, ok := c.SetForYear(tt.year, tt.province, UnitDistrict)
-		got := ""
-		if ok {
-			got = s.Code
-		}
-		if got != tt.want {
+		if got := codeOf(c.SetForYear(tt.year, tt.province, UnitDistrict)); got != tt.want {
 			t.Errorf("SetForYear(%d, %q) = %q, want %q", tt.year, tt.province, got, tt.want)
 		}
 	}

@@ -258,8 +258,8 @@ func TestRegistrationRefusals(t *testing.T) {
 }
 
 // Communes, villages, districts and provinces register for the levels of
-// their own sets; a year's list holds those under the parent on the day
-// asked, by unit code.
+// their own sets; a year's list holds those under the parent on the day each
+// registered, by unit code.
 func TestListRegistrations(t *testing.T) {
 	onBothDatabases(t, func(t *testing.T, a *authEnv) {
 		ctx := a.admin(t)
