@@ -11,6 +11,7 @@ import (
 	"cmp"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/period"
@@ -205,6 +206,35 @@ func (c *Catalog) SetFor(d date.Date, provinceCode string, t UnitType) (*Set, bo
 		}
 	}
 	return nil, false
+}
+
+// SetForYear is the set a unit of type t in provinceCode is measured under
+// for year, as a registration to reach a level that year is: the one that
+// applies on the year's last day (SetFor), else the one that applies on the
+// latest day of the year any set of the type does. A set that ended within
+// the year still measures it: districts were abolished on 2025-07-01, so
+// their sets end on 2025-06-30, yet a district could be recognised in 2025
+// until then.
+func (c *Catalog) SetForYear(year int, provinceCode string, t UnitType) (*Set, bool) {
+	yearRange := date.Range{From: date.Of(year, time.January, 1), To: date.Of(year+1, time.January, 1)}
+	if s, ok := c.SetFor(yearRange.To.AddDays(-1), provinceCode, t); ok {
+		return s, true
+	}
+	// Every set of the type still in force on the last day would have been
+	// found: those left that overlap the year end within it.
+	var latest date.Date
+	for _, s := range c.Sets() {
+		if s.UnitType != t || (s.ProvinceCode != "" && s.ProvinceCode != provinceCode) || !s.Valid.Overlaps(yearRange) {
+			continue
+		}
+		if last := s.Valid.To.AddDays(-1); last.After(latest) {
+			latest = last
+		}
+	}
+	if latest.IsZero() {
+		return nil, false
+	}
+	return c.SetFor(latest, provinceCode, t)
 }
 
 // Phases are the programme phases the national sets name, each once, in

@@ -166,6 +166,14 @@ func TestPhasesFollowTheData(t *testing.T) {
 	}
 }
 
+// codeOf is the code of the set a lookup found, "" when none.
+func codeOf(s *Set, found bool) string {
+	if !found {
+		return ""
+	}
+	return s.Code
+}
+
 func TestSetFor(t *testing.T) {
 	c := shipped(t)
 	tests := []struct {
@@ -195,13 +203,81 @@ func TestSetFor(t *testing.T) {
 		{"2020-10-31", "WARD", ""},
 	}
 	for _, tt := range tests {
-		s, ok := c.SetFor(d(tt.day), "19", tt.typ)
-		got := ""
-		if ok {
-			got = s.Code
-		}
-		if got != tt.want {
+		if got := codeOf(c.SetFor(d(tt.day), "19", tt.typ)); got != tt.want {
 			t.Errorf("SetFor(%s, %s) = %q, want %q", tt.day, tt.typ, got, tt.want)
+		}
+	}
+}
+
+// The set a year is measured under, on the shipped catalog: the one of the
+// year's last day, or the last one in force during the year.
+func TestSetForYear(t *testing.T) {
+	c := shipped(t)
+	for _, tt := range []struct {
+		year int
+		typ  UnitType
+		want string
+	}{
+		{2016, UnitCommune, set2016},
+		{2021, UnitCommune, set2016}, // in force until 2022-03-07
+		{2022, UnitCommune, set2021},
+		{2025, UnitCommune, set2021},
+		{2026, UnitCommune, set2026},
+		{2015, UnitCommune, ""},
+		{2021, UnitDistrict, district2016},
+		{2024, UnitDistrict, district2021},
+		{2025, UnitDistrict, district2021}, // ended 2025-06-30, with the districts
+		{2026, UnitDistrict, ""},
+		{2026, UnitVillage, village2021}, // in force until 2026-02-14
+		{2027, UnitVillage, ""},
+		{2026, UnitProvince, province2026},
+		{2020, "WARD", ""},
+	} {
+		if got := codeOf(c.SetForYear(tt.year, "19", tt.typ)); got != tt.want {
+			t.Errorf("SetForYear(%d, %s) = %q, want %q", tt.year, tt.typ, got, tt.want)
+		}
+	}
+}
+
+// A province's variant counts like the national set it replaces: the one
+// in force on the year's last day, else the one of the latest day of the
+// year that has one, national or the province's.
+func TestSetForYearWithProvincialVariants(t *testing.T) {
+	set := func(code, province, from, to string) *Set {
+		s := &Set{Code: code, ProvinceCode: province, UnitType: UnitDistrict, Valid: date.Range{From: d(from)}}
+		if to != "" {
+			s.Valid.To = d(to)
+		}
+		return s
+	}
+	c := &Catalog{
+		national: []*Set{set("N1", "", "2016-01-01", "2020-07-01"), set("N2", "", "2021-01-01", "2022-04-01"), set("N3", "", "2023-01-01", "2023-10-01")},
+		provincial: []*Set{
+			set("P17_1", "17", "2017-01-01", "2020-09-01"), // outlives N1
+			set("P17_2", "17", "2021-06-01", "2022-02-01"), // ends before N2
+			set("P17_3", "17", "2023-03-01", ""),           // outlives N3
+		},
+	}
+	for _, tt := range []struct {
+		year     int
+		province string
+		want     string
+	}{
+		{2019, "17", "P17_1"},
+		{2019, "19", "N1"},
+		{2019, "", "N1"},
+		{2020, "17", "P17_1"}, // its last day, 2020-08-31, is later than N1's
+		{2020, "19", "N1"},
+		{2021, "17", "P17_2"},
+		{2022, "17", "N2"}, // the variant ended first: N2 applies on 2022-03-31
+		{2023, "17", "P17_3"},
+		{2023, "19", "N3"},
+		{2024, "17", "P17_3"},
+		{2024, "19", ""},
+		{2015, "17", ""},
+	} {
+		if got := codeOf(c.SetForYear(tt.year, tt.province, UnitDistrict)); got != tt.want {
+			t.Errorf("SetForYear(%d, %q) = %q, want %q", tt.year, tt.province, got, tt.want)
 		}
 	}
 }

@@ -89,11 +89,7 @@ func TestLoadLevelsAndUnitTypes(t *testing.T) {
 		typ      UnitType
 		want     string
 	}{{"", UnitCommune, "C"}, {"", UnitDistrict, "D"}, {"99", UnitDistrict, "D_P"}, {"99", UnitCommune, "C"}, {"", UnitVillage, ""}} {
-		got := ""
-		if s, ok := c.SetFor(day, tt.province, tt.typ); ok {
-			got = s.Code
-		}
-		if got != tt.want {
+		if got := codeOf(c.SetFor(day, tt.province, tt.typ)); got != tt.want {
 			t.Errorf("SetFor(%s, %q, %s) = %q, want %q", day, tt.province, tt.typ, got, tt.want)
 		}
 	}

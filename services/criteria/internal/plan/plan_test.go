@@ -101,22 +101,6 @@ func TestCheckPlacement(t *testing.T) {
 	}
 }
 
-func TestRegistrationSetDayIsTheYearsEnd(t *testing.T) {
-	for _, tc := range []struct {
-		year int
-		on   string
-		want string
-	}{
-		{2020, "2020-01-15", "2020-12-31"},
-		{2026, "2025-12-20", "2026-12-31"}, // registered under one set, for a year of the next
-		{2021, "2021-01-18", "2021-12-31"},
-	} {
-		if got := registration(tc.year, tc.on).SetDay(); got != d(tc.want) {
-			t.Errorf("SetDay of %d registered on %s = %s, want %s", tc.year, tc.on, got, tc.want)
-		}
-	}
-}
-
 func TestSameRegistrationComparesWhatTheRequestSays(t *testing.T) {
 	first := registration(2020, "2020-02-01")
 	first.ID, first.SetCode, first.Gap = 7, "NTM_COMMUNE_2016_2020", Gap{Met: 15, Count: 19}

@@ -22,16 +22,22 @@ type Registration struct {
 	ID       int64
 	UnitCode string
 	// UnitType is the unit's type on RegisteredOn: with the year it chose
-	// the set, and lists look the unit up among units of that type.
-	UnitType       registryv1.UnitType
+	// the set.
+	UnitType registryv1.UnitType
+	// UnitPath is the unit and its ancestors up to its province on
+	// RegisteredOn, the unit first: the units whose lists the registration
+	// belongs to, whatever the map became since (a commune since merged away
+	// or become a ward stays in its district's list of the year).
+	UnitPath       []string
 	Level          registryv1.RecognitionLevel
 	Year           int
 	RegisteredOn   date.Date
 	DecisionNumber string
 	Note           string
 	// SetCode and Gap are worked out when the registration is recorded and
-	// kept with it: the set in force on SetDay, and what the unit missed of
-	// it on the day the list was approved.
+	// kept with it: the set for the unit's type that Year is measured under
+	// (catalog.SetForYear), and what the unit missed of it on the day the
+	// list was approved.
 	SetCode   string
 	Gap       Gap
 	CreatedAt time.Time
@@ -45,12 +51,6 @@ func RegistrationName(unitCode string, id int64) string {
 
 // Name is r's resource name.
 func (r Registration) Name() string { return RegistrationName(r.UnitCode, r.ID) }
-
-// SetDay is the day whose criteria set r is measured under: the last day of
-// the year the unit means to reach its level. A commune registering in 2025
-// for 2026 is recognised under the 2026-2030 set, whatever was in force when
-// it registered.
-func (r Registration) SetDay() date.Date { return date.Of(r.Year, time.December, 31) }
 
 // CheckRegistration checks what a registration says on its own, before the
 // registry and the catalog are asked. Errors name the request's fields.
@@ -73,7 +73,12 @@ func CheckRegistration(r Registration, today date.Date) error {
 }
 
 // Placement is what the registry says of a registration's unit on its date
-// and the catalog of the set for its type on the registration's SetDay.
+// and the catalog of the set its type is measured under in the
+// registration's year: the one in force at the end of the year, else the
+// last one in force during it. A commune registering in 2025 for 2026 is
+// recognised under the 2026-2030 set, whatever was in force when it
+// registered; a district registering for 2025 under the district set that
+// ended on 2025-06-30, when districts were abolished.
 type Placement struct {
 	// Exists is false when the unit does not exist on the registration's date.
 	Exists bool
@@ -81,18 +86,18 @@ type Placement struct {
 	// Assessed is true when some criteria set assesses units of Type (not
 	// wards nor townships).
 	Assessed bool
-	// SetCode is the criteria set assessing units of Type on SetDay, for
-	// the unit's province; "" when none is in force then. Levels are the
-	// levels it defines.
+	// SetCode is the criteria set assessing units of Type in the
+	// registration's year, for the unit's province; "" when none is in
+	// force during the year. Levels are the levels it defines.
 	SetCode string
 	Levels  []registryv1.RecognitionLevel
 }
 
 // CheckPlacement checks that r's unit exists on its date and is of a type
-// some criteria set assesses, that a set for that type is in force at the
-// end of r's year, and that it defines r's level: a village cannot register
-// as a district would, nor a ward at all, nor a district for a year after
-// districts were abolished.
+// some criteria set assesses, that a set for that type is in force during
+// r's year, and that it defines r's level: a village cannot register as a
+// district would, nor a ward at all, nor a district for a year after the
+// one districts were abolished in.
 func CheckPlacement(r Registration, p Placement) error {
 	switch {
 	case !p.Exists:
@@ -101,10 +106,10 @@ func CheckPlacement(r Registration, p Placement) error {
 		return fault.Invalid("unit_code", "unit %s is a %s on %s: no criteria set assesses a %s, so it has no level to register for",
 			r.UnitCode, p.Type, r.RegisteredOn, p.Type)
 	case p.SetCode == "":
-		return fault.Invalid("registration.year", "no criteria set for %s units is in force on %s, the last day of %d: there is no level to reach that year",
-			p.Type, r.SetDay(), r.Year)
+		return fault.Invalid("registration.year", "no criteria set for %s units is in force during %d: there is no level to reach that year",
+			p.Type, r.Year)
 	case !slices.Contains(p.Levels, r.Level):
-		return fault.Invalid("registration.level", "unit %s is a %s, and criteria set %s, in force at the end of %d, defines %s, not %s",
+		return fault.Invalid("registration.level", "unit %s is a %s, and criteria set %s, under which %d is measured, defines %s, not %s",
 			r.UnitCode, p.Type, p.SetCode, r.Year, levelList(p.Levels), r.Level)
 	}
 	return nil

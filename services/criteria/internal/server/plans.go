@@ -15,7 +15,7 @@ import (
 type plans interface {
 	CreateRegistration(ctx context.Context, r plan.Registration) (plan.Registration, bool, error)
 	ListRegistrations(ctx context.Context, q store.RegistrationQuery) ([]plan.Registration, error)
-	RegistrationDays(ctx context.Context, year int) ([]store.RegistrationDay, error)
+	AnyRegistrationUnder(ctx context.Context, unit string) (bool, error)
 	CreateTarget(ctx context.Context, t plan.Target) (plan.Target, bool, error)
 	ListTargets(ctx context.Context, q store.TargetQuery) ([]plan.Target, error)
 	CreateEstimate(ctx context.Context, e plan.Estimate) (plan.Estimate, bool, error)

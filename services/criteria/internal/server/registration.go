@@ -23,7 +23,7 @@ const (
 )
 
 // CreateRegistration checks the registration against the unit's type on
-// the registration's date and the set for that type at the end of the
+// the registration's date and the set that type is measured under in the
 // registration's year, works out what the unit misses of that set on the
 // registration's date, and records it once: a retry gets the first record
 // (200), another registration of the same unit, level and year is refused
@@ -57,8 +57,9 @@ func (s *Server) CreateRegistration(ctx context.Context, req *criteriav1.CreateR
 }
 
 // placeRegistration asks the registry for r's unit on its date and the
-// catalog for the set assessing units of its type, for its province, on
-// r's SetDay; checks r against both, and fills in the unit's type and the set.
+// catalog for the set units of its type, in its province, are measured
+// under in r's year; checks r against both, and fills in the unit's type,
+// its path on its date (the lists it belongs to) and the set.
 func (s *Server) placeRegistration(ctx context.Context, r *plan.Registration) (*catalog.Set, error) {
 	u, err := s.registry.Unit(ctx, r.UnitCode, r.RegisteredOn)
 	if err != nil && !errors.Is(err, registryclient.ErrUnitNotFound) {
@@ -66,7 +67,7 @@ func (s *Server) placeRegistration(ctx context.Context, r *plan.Registration) (*
 	}
 	t := catalog.UnitType(u.Type.String())
 	p := plan.Placement{Exists: err == nil, Type: u.Type, Assessed: t.Assessed()}
-	set, ok := s.catalog.SetFor(r.SetDay(), u.ProvinceCode, t)
+	set, ok := s.catalog.SetForYear(r.Year, u.ProvinceCode, t)
 	if p.Exists && ok {
 		p.SetCode = set.Code
 		for _, l := range set.Levels {
@@ -76,7 +77,11 @@ func (s *Server) placeRegistration(ctx context.Context, r *plan.Registration) (*
 	if err := plan.CheckPlacement(*r, p); err != nil {
 		return nil, err
 	}
-	r.UnitType, r.SetCode = u.Type, set.Code
+	path, err := s.registry.Path(ctx, r.UnitCode, r.RegisteredOn)
+	if err != nil {
+		return nil, err
+	}
+	r.UnitType, r.UnitPath, r.SetCode = u.Type, path, set.Code
 	return set, nil
 }
 
@@ -95,9 +100,11 @@ func (s *Server) gap(ctx context.Context, unit string, set *catalog.Set, d date.
 
 // ListRegistrations lists the registrations of a year made on or before
 // as_of by the parent itself and by the units under it on the day each
-// registered (the map as it stood then), by unit code. A commune that has
-// since become a ward, merged away or moved to another district stays in
-// the list it registered in.
+// registered (the path stored with it), by unit code, a page a query. A
+// commune that has since become a ward, merged away or moved to another
+// district stays in the list it registered in. The registry is asked
+// nothing unless the list is empty, to tell a parent with nothing listed
+// from one that never was.
 func (s *Server) ListRegistrations(ctx context.Context, req *criteriav1.ListRegistrationsRequest) (*criteriav1.ListRegistrationsResponse, error) {
 	if err := s.guard.Unit(ctx, auth.Read, cmp.Or(req.GetParent(), auth.CountryCode)); err != nil {
 		return nil, err
@@ -118,17 +125,15 @@ func (s *Server) ListRegistrations(ctx context.Context, req *criteriav1.ListRegi
 	if err != nil {
 		return nil, err
 	}
-	units, err := s.registeredUnder(ctx, q.Parent, year, asOf)
-	if err != nil {
-		return nil, err
-	}
-	if len(units) == 0 {
-		return &criteriav1.ListRegistrationsResponse{}, nil
-	}
 	limit := request.PageSize(req.GetPageSize(), defaultRegistrationPage, maxRegistrationPage)
-	rows, err := s.plans.ListRegistrations(ctx, store.RegistrationQuery{Year: year, Units: units, After: after, Limit: limit + 1})
+	rows, err := s.plans.ListRegistrations(ctx, store.RegistrationQuery{Year: year, Parent: q.Parent, AsOf: asOf, After: after, Limit: limit + 1})
 	if err != nil {
 		return nil, err
+	}
+	if len(rows) == 0 && q.Parent != "" {
+		if err := s.parentKnown(ctx, q.Parent, asOf); err != nil {
+			return nil, err
+		}
 	}
 	resp := &criteriav1.ListRegistrationsResponse{}
 	if len(rows) > limit {
@@ -142,42 +147,16 @@ func (s *Server) ListRegistrations(ctx context.Context, req *criteriav1.ListRegi
 	return resp, nil
 }
 
-// registeredUnder asks the registry, once for each day registrations of
-// year were made on up to asOf, for the units of the types registered that
-// day under parent then (and parent itself): the units whose registrations
-// of the day belong to parent's list. A parent missing on a day had nothing
-// under it that day; one missing on every day looked at and on asOf is
-// NotFound.
-func (s *Server) registeredUnder(ctx context.Context, parent string, year int, asOf date.Date) ([]store.UnitsOn, error) {
-	days, err := s.plans.RegistrationDays(ctx, year)
-	if err != nil {
-		return nil, err
+// parentKnown is nil when parent has registrations of any year in its list
+// or exists on asOf (it then has none that year), and NotFound naming it
+// when neither: a code that was never a unit is not an empty list.
+func (s *Server) parentKnown(ctx context.Context, parent string, asOf date.Date) error {
+	known, err := s.plans.AnyRegistrationUnder(ctx, parent)
+	if err != nil || known {
+		return err
 	}
-	var out []store.UnitsOn
-	found := parent == ""
-	for _, day := range days {
-		if day.On.After(asOf) {
-			break // not yet registered on asOf
-		}
-		codes, err := s.registry.Under(ctx, parent, day.On, day.Types...)
-		if errors.Is(err, registryclient.ErrUnitNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		found = true
-		if parent != "" {
-			codes = append(codes, parent)
-		}
-		out = append(out, store.UnitsOn{On: day.On, Codes: codes})
-	}
-	if !found {
-		if _, err := s.unitAt(ctx, parent, asOf); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	_, err = s.unitAt(ctx, parent, asOf)
+	return err
 }
 
 // yearEndOrToday is the day a year's registrations are listed on by

@@ -2,16 +2,23 @@ package server_test
 
 import (
 	"context"
+	"path"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
+	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	"github.com/ntmsuite/ntm/services/criteria"
 )
 
 const (
@@ -106,8 +113,9 @@ func TestRegistrationGapCountedByHand(t *testing.T) {
 }
 
 // A registration is measured under the set in force at the end of its
-// year, whatever was in force when it registered; its gap is read from the
-// latest assessment under that set on or before the registration's day.
+// year, whatever was in force when it registered, or the last one in force
+// during the year when none is at its end; its gap is read from the latest
+// assessment under that set on or before the registration's day.
 func TestRegistrationSetFollowsTheYear(t *testing.T) {
 	onBothDatabases(t, func(t *testing.T, a *authEnv) {
 		assess := func(x *criteriav1.Assessment) *criteriav1.Assessment { return a.assessAsAdmin(t, x) }
@@ -130,6 +138,11 @@ func TestRegistrationSetFollowsTheYear(t *testing.T) {
 			{"a later year, assessed under its set", "101", registration(modelLvl, 2023, "2022-07-01"), set2021, under2021.GetName(), 17, 19},
 			// MODERN exists only in the 2026-2030 set, in force from 2026-02-15.
 			{"a level of a set not yet in force", "100", registration(modern, 2026, "2025-12-20"), set2026, "", 0, 10},
+			// Districts were abolished on 2025-07-01: their last set ended the
+			// day before, and measures the districts registered for 2025.
+			{"a district for the year districts ended", district, registration(completed, 2025, "2021-01-15"), "NTM_DISTRICT_2021_2025", "", 0, 9},
+			// No village set is in force on 2026-12-31; the 2021-2025 one is until 2026-02-14.
+			{"a village for the year its set ends", "1000", registration(modelLvl, 2026, "2021-01-15"), "NTM_VILLAGE_2021_2025", "", 0, 12},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				r := a.register(t, tc.unit, tc.r)
@@ -206,8 +219,9 @@ func TestRegistrationRefusals(t *testing.T) {
 			{"a village for a commune's level", "1000", registration(advanced, 2020, "2020-01-15"), []string{"registration.level"}},
 			{"a district for a level of 2021-2025 in 2020", district, registration(modelLvl, 2020, "2020-01-15"), []string{"registration.level"}},
 			{"a province for a commune's level", province, registration(standard, 2020, "2020-01-15"), []string{"registration.level"}},
-			{"a village for a year no village set reaches", "1000", registration(standard, 2026, "2021-01-15"), []string{"registration.year"}},
-			{"a district for a year after districts", district, registration(completed, 2025, "2021-01-15"), []string{"registration.year"}},
+			// The village sets end on 2026-02-14, the district sets on 2025-06-30.
+			{"a village for a year no village set reaches", "1000", registration(standard, 2027, "2021-01-15"), []string{"registration.year"}},
+			{"a district for a year after districts", district, registration(completed, 2026, "2021-01-15"), []string{"registration.year"}},
 			{"MODERN under the 2016-2020 set", "100", registration(modern, 2020, "2020-01-15"), []string{"registration.level"}},
 			// The 2016-2020 set is in force until 2022-03-07, so at the end of 2021 too.
 			{"MODERN for 2021", "100", registration(modern, 2021, "2021-01-15"), []string{"registration.level"}},
@@ -244,8 +258,8 @@ func TestRegistrationRefusals(t *testing.T) {
 }
 
 // Communes, villages, districts and provinces register for the levels of
-// their own sets; a year's list holds those under the parent on the day
-// asked, by unit code.
+// their own sets; a year's list holds those under the parent on the day each
+// registered, by unit code.
 func TestListRegistrations(t *testing.T) {
 	onBothDatabases(t, func(t *testing.T, a *authEnv) {
 		ctx := a.admin(t)
@@ -375,5 +389,102 @@ func TestRegistrationUnderTheProvincesSet(t *testing.T) {
 		Registration: registration(standard, 2019, "2019-01-15")})
 	if err != nil || r.GetCriteriaSet() != setP19 {
 		t.Errorf("registration = %v (%v), want it under %s", r, err, setP19)
+	}
+}
+
+// countedConn is a connection to the registry that records the methods
+// called through it.
+type countedConn struct {
+	grpc.ClientConnInterface
+	mu      sync.Mutex
+	methods []string
+}
+
+func (c *countedConn) Invoke(ctx context.Context, method string, args, reply any, opts ...grpc.CallOption) error {
+	c.mu.Lock()
+	c.methods = append(c.methods, path.Base(method))
+	c.mu.Unlock()
+	return c.ClientConnInterface.Invoke(ctx, method, args, reply, opts...)
+}
+
+// calls returns the methods called since the last time, and forgets them.
+func (c *countedConn) calls() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := c.methods
+	c.methods = nil
+	return out
+}
+
+// A list is read from the paths stored with the registrations, a page a
+// query: the registry is asked nothing, however many units lie under the
+// parent, but whether an unknown parent exists when nothing is listed.
+func TestListRegistrationsAsksTheRegistryOnlyWhenEmpty(t *testing.T) {
+	e := startRegistry(t, cache.NewMemory())
+	reg := &countedConn{ClientConnInterface: e.regConn}
+	crit := criteriav1.NewCriteriaServiceClient(dialCriteria(t, reg, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), Cache: cache.NewMemory()}))
+	ctx := context.Background()
+	for _, r := range []struct {
+		unit string
+		r    *criteriav1.Registration
+	}{
+		{"100", registration(standard, 2020, "2020-01-15")},
+		{"101", registration(standard, 2020, "2020-01-15")},
+		{"1000", registration(standard, 2020, "2020-02-01")},
+		{"110", registration(standard, 2020, "2020-03-01")},
+		{"103", registration(standard, 2019, "2019-02-01")}, // merged into 102 on 2020-01-01
+	} {
+		if _, err := crit.CreateRegistration(ctx, &criteriav1.CreateRegistrationRequest{UnitCode: r.unit, Registration: r.r}); err != nil {
+			t.Fatalf("register %s: %v", r.unit, err)
+		}
+	}
+	reg.calls()
+
+	var listed []string
+	req := &criteriav1.ListRegistrationsRequest{Parent: province, Year: 2020, PageSize: 1}
+	for {
+		resp, err := crit.ListRegistrations(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range resp.GetRegistrations() {
+			listed = append(listed, r.GetUnitCode())
+		}
+		if req.PageToken = resp.GetNextPageToken(); req.PageToken == "" {
+			break
+		}
+	}
+	if want := []string{"100", "1000", "101", "110"}; !slices.Equal(listed, want) {
+		t.Errorf("listed %q, want %q", listed, want)
+	}
+	if got := reg.calls(); len(got) != 0 {
+		t.Errorf("four pages asked the registry %q, want nothing", got)
+	}
+
+	for _, tc := range []struct {
+		name   string
+		parent string
+		year   int32
+		code   codes.Code
+		asked  bool
+	}{
+		// Units with registrations under them, in some year: no question.
+		{"a district with nothing this year", district, 2023, codes.OK, false},
+		{"a commune merged away, with nothing this year", "103", 2023, codes.OK, false},
+		// Units without: whether they exist on as_of.
+		{"a commune that never registered", "111", 2021, codes.OK, true},
+		{"a code never on the map", "999", 2020, codes.NotFound, true},
+		{"a commune created after as_of", "104", 2020, codes.NotFound, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, err := crit.ListRegistrations(ctx, &criteriav1.ListRegistrationsRequest{Parent: tc.parent, Year: tc.year, AsOf: "2021-05-31"})
+			if status.Code(err) != tc.code || len(resp.GetRegistrations()) != 0 {
+				t.Fatalf("list under %s = %v, %v; want nothing listed, code %v", tc.parent, resp, err, tc.code)
+			}
+			got := reg.calls()
+			if asked := len(got) > 0; asked != tc.asked || slices.Contains(got, "ListUnits") {
+				t.Errorf("the registry was asked %q; want a question: %v, and never a list of units", got, tc.asked)
+			}
+		})
 	}
 }

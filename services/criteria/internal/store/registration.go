@@ -1,18 +1,17 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"slices"
+	"strings"
 	"time"
 
 	"github.com/ntmsuite/ntm/platform/audit"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/db"
-	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/criteria/internal/plan"
 )
 
@@ -56,6 +55,7 @@ type auditedRegistration struct {
 	ID             int64           `json:"id"`
 	UnitCode       string          `json:"unit_code"`
 	UnitType       string          `json:"unit_type"`
+	UnitPath       string          `json:"unit_path"`
 	Level          string          `json:"level"`
 	Year           int             `json:"year"`
 	RegisteredOn   string          `json:"registered_on"`
@@ -66,17 +66,43 @@ type auditedRegistration struct {
 	CreatedAt      time.Time       `json:"created_at"`
 }
 
-const registrationColumns = `id, unit_code, unit_type, level, year, registered_on, decision_number, note, set_code, gap_json, created_at`
+const registrationColumns = `id, unit_code, unit_type, unit_path, level, year, registered_on, decision_number, note, set_code, gap_json, created_at`
+
+// A registration's UnitPath is stored as "/06002/170/19/", each code between
+// slashes, so that "made by P or under it" is unit_path LIKE '%/P/%' at any
+// depth of P.
+const pathSep = "/"
+
+func encodePath(path []string) (string, error) {
+	if len(path) == 0 {
+		return "", errors.New("no unit path")
+	}
+	for _, c := range path {
+		if c == "" || strings.Contains(c, pathSep) {
+			return "", fmt.Errorf("unit path %q: code %q cannot be stored between %q", path, c, pathSep)
+		}
+	}
+	return pathSep + strings.Join(path, pathSep) + pathSep, nil
+}
+
+func decodePath(s string) []string { return strings.Split(strings.Trim(s, pathSep), pathSep) }
+
+// pathPattern is the LIKE pattern (escaped with \) of the stored paths holding unit.
+func pathPattern(unit string) string {
+	return "%" + pathSep + likeEscaper.Replace(unit) + pathSep + "%"
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 func scanRegistration(sc db.Scanner) (plan.Registration, error) {
 	var r plan.Registration
-	var unitType, level, gap string
+	var unitType, path, level, gap string
 	var created db.Timestamp
-	if err := sc.Scan(&r.ID, &r.UnitCode, &unitType, &level, &r.Year, &r.RegisteredOn, &r.DecisionNumber, &r.Note,
+	if err := sc.Scan(&r.ID, &r.UnitCode, &unitType, &path, &level, &r.Year, &r.RegisteredOn, &r.DecisionNumber, &r.Note,
 		&r.SetCode, &gap, &created); err != nil {
 		return r, err
 	}
-	r.CreatedAt = created.T
+	r.CreatedAt, r.UnitPath = created.T, decodePath(path)
 	var err error
 	if r.UnitType, err = unitTypeText(unitType); err != nil {
 		return r, fmt.Errorf("registration %d: %w", r.ID, err)
@@ -99,16 +125,20 @@ func (s *Store) CreateRegistration(ctx context.Context, r plan.Registration) (pl
 	if err != nil {
 		return plan.Registration{}, false, fmt.Errorf("registration of unit %s: gap: %w", r.UnitCode, err)
 	}
+	path, err := encodePath(r.UnitPath)
+	if err != nil {
+		return plan.Registration{}, false, fmt.Errorf("registration of unit %s: %w", r.UnitCode, err)
+	}
 	out := r
 	created, err := s.createOnce(ctx, `INSERT INTO registrations
-		(unit_code, unit_type, level, year, registered_on, decision_number, note, set_code, gap_json)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		(unit_code, unit_type, unit_path, level, year, registered_on, decision_number, note, set_code, gap_json)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (unit_code, level, year) DO NOTHING RETURNING id, created_at`,
-		[]any{r.UnitCode, r.UnitType.String(), r.Level.String(), r.Year, r.RegisteredOn, r.DecisionNumber, r.Note, r.SetCode, gap},
+		[]any{r.UnitCode, r.UnitType.String(), path, r.Level.String(), r.Year, r.RegisteredOn, r.DecisionNumber, r.Note, r.SetCode, gap},
 		func(id int64, at time.Time) audit.Change {
 			out.ID, out.CreatedAt = id, at
 			return audit.Change{Resource: out.Name(), Unit: out.UnitCode, After: auditedRegistration{
-				ID: out.ID, UnitCode: out.UnitCode, UnitType: out.UnitType.String(), Level: out.Level.String(), Year: out.Year,
+				ID: out.ID, UnitCode: out.UnitCode, UnitType: out.UnitType.String(), UnitPath: path, Level: out.Level.String(), Year: out.Year,
 				RegisteredOn: out.RegisteredOn.String(), DecisionNumber: out.DecisionNumber, Note: out.Note, SetCode: out.SetCode,
 				Gap: json.RawMessage(gap), CreatedAt: out.CreatedAt,
 			}}
@@ -124,21 +154,17 @@ func (s *Store) CreateRegistration(ctx context.Context, r plan.Registration) (pl
 	return out, created, nil
 }
 
-// RegistrationQuery selects a year's registrations of some units, a page at a time.
+// RegistrationQuery selects a year's registrations under a unit, a page at a time.
 type RegistrationQuery struct {
 	Year int
-	// Units are the units asked for, by the day they registered on (one
-	// entry a day): a registration is listed when its unit is among the
-	// codes of its own registered_on.
-	Units []UnitsOn
+	// Parent is the unit whose list is asked for: the registrations made by
+	// it or by a unit under it on the day each was made (their UnitPath holds
+	// it); "" for the whole country.
+	Parent string
+	// AsOf leaves out registrations made after it: the list as known then.
+	AsOf  date.Date
 	After *RegistrationCursor // nil = first page
 	Limit int                 // > 0
-}
-
-// UnitsOn are the codes of the units whose registrations of a day are asked for.
-type UnitsOn struct {
-	On    date.Date
-	Codes []string
 }
 
 // RegistrationCursor is the last registration of a page, in the list's
@@ -149,79 +175,39 @@ type RegistrationCursor struct {
 }
 
 // ListRegistrations returns the registrations q selects, by unit code then
-// id (the order they were recorded in).
+// id (the order they were recorded in), in one query. The path is matched
+// anywhere ('%/170/%'), which no index serves: the query walks the year's
+// registrations in list order and stops once the page is full.
 func (s *Store) ListRegistrations(ctx context.Context, q RegistrationQuery) ([]plan.Registration, error) {
 	if q.Limit <= 0 {
 		return nil, fmt.Errorf("store: list limit %d must be positive", q.Limit)
+	}
+	if q.AsOf.IsZero() {
+		return nil, errors.New("store: a list of registrations needs the day it is as of")
 	}
 	after := RegistrationCursor{}
 	if q.After != nil {
 		after = *q.After
 	}
-	// Each day's chunks of sorted codes come in list order, so a day is done
-	// once it gives a page; a row is of one day and one chunk, so the page is
-	// the first rows of what the days give together.
-	var out []plan.Registration
-	for _, day := range q.Units {
-		codes := slices.Sorted(slices.Values(day.Codes))
-		codes = slices.DeleteFunc(codes, func(c string) bool { return c < after.UnitCode })
-		var ofDay []plan.Registration
-		for _, chunk := range db.Chunks(codes, db.InChunk) {
-			rows, err := db.QueryIn(ctx, s.db, `SELECT `+registrationColumns+` FROM registrations
-				WHERE year = $1 AND registered_on = $2 AND (unit_code > $3 OR (unit_code = $3 AND id > $4)) AND unit_code IN ({in})
-				ORDER BY unit_code, id LIMIT $5`, chunk, q.Year, day.On, after.UnitCode, after.ID, q.Limit-len(ofDay))
-			page, err := db.ScanAll(rows, err, scanRegistration)
-			if err != nil {
-				return nil, err
-			}
-			if ofDay = append(ofDay, page...); len(ofDay) == q.Limit {
-				break
-			}
-		}
-		out = append(out, ofDay...)
+	under := "%"
+	if q.Parent != "" {
+		under = pathPattern(q.Parent)
 	}
-	slices.SortFunc(out, func(a, b plan.Registration) int {
-		return cmp.Or(cmp.Compare(a.UnitCode, b.UnitCode), cmp.Compare(a.ID, b.ID))
-	})
-	return out[:min(q.Limit, len(out))], nil
+	rows, err := s.db.QueryContext(ctx, `SELECT `+registrationColumns+` FROM registrations
+		WHERE year = $1 AND registered_on <= $2 AND unit_path LIKE $3 ESCAPE '\'
+			AND (unit_code > $4 OR (unit_code = $4 AND id > $5))
+		ORDER BY unit_code, id LIMIT $6`, q.Year, q.AsOf, under, after.UnitCode, after.ID, q.Limit)
+	return db.ScanAll(rows, err, scanRegistration)
 }
 
-// RegistrationDay is a day registrations of a year were made on, and the
-// types their units had that day.
-type RegistrationDay struct {
-	On    date.Date
-	Types []registryv1.UnitType
-}
-
-// RegistrationDays are the days registrations for year were made on, in
-// order, each with the types of the units registered that day: what a list
-// of the year needs to look up, the map as it stood on each day.
-func (s *Store) RegistrationDays(ctx context.Context, year int) ([]RegistrationDay, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT registered_on, unit_type FROM registrations WHERE year = $1
-		ORDER BY registered_on, unit_type`, year)
-	type dayType struct {
-		on date.Date
-		t  registryv1.UnitType
+// AnyRegistrationUnder reports whether any registration, of any year, was
+// made by unit or by a unit under it on the day it was made: a unit gone
+// from the map is still a parent to list registrations under when it is.
+func (s *Store) AnyRegistrationUnder(ctx context.Context, unit string) (bool, error) {
+	var one int
+	err := s.db.QueryRowContext(ctx, `SELECT 1 FROM registrations WHERE unit_path LIKE $1 ESCAPE '\' LIMIT 1`, pathPattern(unit)).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
 	}
-	pairs, err := db.ScanAll(rows, err, func(sc db.Scanner) (dayType, error) {
-		var p dayType
-		var name string
-		if err := sc.Scan(&p.on, &name); err != nil {
-			return p, err
-		}
-		p.t, err = unitTypeText(name)
-		return p, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	var out []RegistrationDay
-	for _, p := range pairs {
-		if n := len(out); n > 0 && out[n-1].On.Equal(p.on) {
-			out[n-1].Types = append(out[n-1].Types, p.t)
-			continue
-		}
-		out = append(out, RegistrationDay{On: p.on, Types: []registryv1.UnitType{p.t}})
-	}
-	return out, nil
+	return err == nil, err
 }

@@ -28,8 +28,8 @@ var planCases = []struct {
 }{
 	{"RegistrationRoundTrips", testRegistrationRoundTrip},
 	{"RegistrationKeyIsUnitLevelYear", testRegistrationKey},
-	{"RegistrationsListByDayUnitThenID", testListRegistrations},
-	{"RegistrationDaysOfAYear", testRegistrationDays},
+	{"RegistrationsListedUnderEveryUnitOfTheirPath", testRegistrationsUnderPath},
+	{"RegistrationsPageByUnitThenID", testRegistrationPages},
 	{"TargetKeyOrderAndDecisionDate", testTargets},
 	{"EstimatesLatestPerKindOnOrBeforeAsOf", testEstimates},
 	{"ConcurrentDuplicateCreatesMakeOneRow", testConcurrentDuplicates},
@@ -38,16 +38,26 @@ var planCases = []struct {
 }
 
 const (
-	standard = registryv1.RecognitionLevel_STANDARD
-	advanced = registryv1.RecognitionLevel_ADVANCED
-	commune  = registryv1.UnitType_COMMUNE
-	village  = registryv1.UnitType_VILLAGE
-	district = registryv1.UnitType_DISTRICT
+	standard  = registryv1.RecognitionLevel_STANDARD
+	advanced  = registryv1.RecognitionLevel_ADVANCED
+	completed = registryv1.RecognitionLevel_COMPLETED
+	commune   = registryv1.UnitType_COMMUNE
+	village   = registryv1.UnitType_VILLAGE
 )
 
+// registration is a commune's registration, made under district 170 of
+// province 19.
 func registration(unit string, level registryv1.RecognitionLevel, year int, on string) plan.Registration {
-	return plan.Registration{UnitCode: unit, UnitType: commune, Level: level, Year: year, RegisteredOn: d(on),
-		DecisionNumber: "245/QĐ-UBND", SetCode: set2016, Gap: plan.Gap{Count: 19}}
+	return plan.Registration{UnitCode: unit, UnitType: commune, UnitPath: []string{unit, "170", "19"}, Level: level, Year: year,
+		RegisteredOn: d(on), DecisionNumber: "245/QĐ-UBND", SetCode: set2016, Gap: plan.Gap{Count: 19}}
+}
+
+// registrationUnder is registration made with path: the unit first, then
+// its ancestors on the day.
+func registrationUnder(level registryv1.RecognitionLevel, year int, on string, path ...string) plan.Registration {
+	r := registration(path[0], level, year, on)
+	r.UnitPath = path
+	return r
 }
 
 func mustPeriod(t *testing.T, s string) period.Period {
@@ -106,10 +116,15 @@ func regStamp(r *plan.Registration) *time.Time { return &r.CreatedAt }
 func tgtStamp(t *plan.Target) *time.Time       { return &t.CreatedAt }
 func estStamp(e *plan.Estimate) *time.Time     { return &e.CreatedAt }
 
+// listRegistrations lists q, by default of every page and as of the end
+// of its year.
 func listRegistrations(t *testing.T, s *store.Store, q store.RegistrationQuery) []plan.Registration {
 	t.Helper()
 	if q.Limit == 0 {
 		q.Limit = 1000
+	}
+	if q.AsOf.IsZero() {
+		q.AsOf = d(fmt.Sprintf("%d-12-31", q.Year))
 	}
 	rs, err := s.ListRegistrations(context.Background(), q)
 	if err != nil {
@@ -120,11 +135,11 @@ func listRegistrations(t *testing.T, s *store.Store, q store.RegistrationQuery) 
 
 func testRegistrationRoundTrip(t *testing.T, database *db.DB) {
 	s := store.New(database)
-	full := plan.Registration{UnitCode: "06002", UnitType: commune, Level: advanced, Year: 2021, RegisteredOn: d("2020-12-20"),
+	full := plan.Registration{UnitCode: "06002", UnitType: commune, UnitPath: []string{"06002", "170", "19"}, Level: advanced, Year: 2021, RegisteredOn: d("2020-12-20"),
 		DecisionNumber: "3512/QĐ-UBND", Note: "Đăng ký đạt chuẩn nâng cao; đợt 2", SetCode: set2016,
 		Gap: plan.Gap{Assessment: "units/06002/assessments/41", AssessedOn: d("2020-10-31"), Met: 17, Count: 19,
 			Missing: []plan.Criterion{{Code: "10", Name: "Thu nhập"}, {Code: "17", Name: "Môi trường và an toàn thực phẩm"}}}}
-	bare := plan.Registration{UnitCode: "0600201", UnitType: village, Level: standard, Year: 2020, RegisteredOn: d("2020-01-02"),
+	bare := plan.Registration{UnitCode: "0600201", UnitType: village, UnitPath: []string{"0600201", "06002", "170", "19"}, Level: standard, Year: 2020, RegisteredOn: d("2020-01-02"),
 		SetCode: "NTM_VILLAGE_2016_2020", Gap: plan.Gap{Count: 2, Missing: []plan.Criterion{{Code: "1", Name: "Tiêu chí 1"}, {Code: "2", Name: "Tiêu chí 2"}}}}
 	before := time.Now().Add(-time.Minute)
 	for _, r := range []plan.Registration{full, bare} {
@@ -135,7 +150,7 @@ func testRegistrationRoundTrip(t *testing.T, database *db.DB) {
 		want := r
 		want.ID, want.CreatedAt = got.ID, got.CreatedAt
 		sameWithoutStamp(t, "created registration", got, want, regStamp)
-		listed := listRegistrations(t, s, store.RegistrationQuery{Year: r.Year, Units: on(r.RegisteredOn.String(), r.UnitCode)})
+		listed := listRegistrations(t, s, store.RegistrationQuery{Year: r.Year, Parent: r.UnitCode, AsOf: r.RegisteredOn})
 		sameRowsWithoutStamp(t, "listed registrations", listed, []plan.Registration{want}, regStamp)
 	}
 }
@@ -158,83 +173,148 @@ func testRegistrationKey(t *testing.T, database *db.DB) {
 			t.Errorf("%+v got the id of the first registration", got)
 		}
 	}
-	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Units: on("2020-01-15", "100")}); len(got) != 2 {
+	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Parent: "100"}); len(got) != 2 {
 		t.Errorf("unit 100 has %d registrations for 2020, want 2 (standard and advanced)", len(got))
 	}
 }
 
-// on asks for the registrations of codes made on day.
-func on(day string, codes ...string) []store.UnitsOn {
-	return []store.UnitsOn{{On: d(day), Codes: codes}}
-}
-
-// onDays asks for the registrations of codes made on any of days.
-func onDays(codes []string, days ...string) []store.UnitsOn {
-	var out []store.UnitsOn
-	for _, day := range days {
-		out = append(out, on(day, codes...)...)
-	}
-	return out
-}
-
-func testListRegistrations(t *testing.T, database *db.DB) {
+// The test map's units as they stood when they registered in 2020:
+//
+//	19 Tỉnh Thái Nguyên
+//	├── 170 Huyện Võ Nhai
+//	│   ├── 100 Xã La Hiên ── 1000 Xóm Làng Lai (village)
+//	│   ├── 101 Xã Lâu Thượng    (a ward since)
+//	│   ├── 103 Xã Dân Tiến      (merged into 102 since)
+//	│   └── 110 Xã Hóa Thượng    (moved here from 171 in June)
+//	└── 171 Huyện Đồng Hỷ
+//	17 Tỉnh Hòa Bình              (a code that starts 170's)
+//	└── 1701 Xã Cao Phong
+//
+// The store keeps the path each registered with, so a list is what the
+// map was on each registration's day, whatever it became since.
+func testRegistrationsUnderPath(t *testing.T, database *db.DB) {
 	s := store.New(database)
-	// More codes than one chunk of the IN list, registered out of order
-	// over two days: the list must still come by unit code, then id,
-	// across chunks and days.
-	var codes []string
-	for i := range 2*db.InChunk + 37 {
-		codes = append(codes, fmt.Sprintf("%05d", 10000+i))
+	ctx := context.Background()
+	// Made in this order: a unit's registrations are listed by id.
+	made := map[string]plan.Registration{}
+	for _, m := range []struct {
+		name string
+		r    plan.Registration
+	}{
+		{"19", registrationUnder(completed, 2020, "2020-01-15", "19")},
+		{"170", registrationUnder(completed, 2020, "2020-01-15", "170", "19")},
+		{"100", registrationUnder(standard, 2020, "2020-01-15", "100", "170", "19")},
+		{"100 later", registrationUnder(advanced, 2020, "2020-03-01", "100", "170", "19")},
+		{"1000", registrationUnder(standard, 2020, "2020-01-15", "1000", "100", "170", "19")},
+		{"101", registrationUnder(standard, 2020, "2020-01-15", "101", "170", "19")},
+		{"103", registrationUnder(standard, 2020, "2020-01-15", "103", "170", "19")},
+		{"110 in 171", registrationUnder(standard, 2020, "2020-01-15", "110", "171", "19")},
+		{"110 in 170", registrationUnder(advanced, 2020, "2020-09-01", "110", "170", "19")},
+		{"1701", registrationUnder(standard, 2020, "2020-01-15", "1701", "17")},
+		{"103 in 2019", registrationUnder(standard, 2019, "2019-01-15", "103", "170", "19")},
+		{"111 in 2021", registrationUnder(standard, 2021, "2020-12-20", "111", "171", "19")},
+	} {
+		made[m.name] = createOnce(t, m.name, s.CreateRegistration, m.r, true)
 	}
+	all := []string{"100", "100 later", "1000", "101", "103", "110 in 171", "110 in 170", "170", "1701", "19"}
+	for _, tc := range []struct {
+		parent, asOf string
+		want         []string // by unit code, then id
+	}{
+		{"", "", all},
+		{"19", "", []string{"100", "100 later", "1000", "101", "103", "110 in 171", "110 in 170", "170", "19"}},
+		// Two levels up from the village; 101 and 103 as they were then.
+		{"170", "", []string{"100", "100 later", "1000", "101", "103", "110 in 170", "170"}},
+		{"171", "", []string{"110 in 171"}},
+		{"100", "", []string{"100", "100 later", "1000"}},
+		{"1000", "", []string{"1000"}},
+		{"103", "", []string{"103"}},
+		{"17", "", []string{"1701"}}, // a whole code, never the start of one
+		{"1701", "", []string{"1701"}},
+		{"10", "", nil},
+		{"0", "", nil},
+		{"999", "", nil},
+		// Registrations made after as_of are not yet known; those of the day are.
+		{"170", "2020-01-14", nil},
+		{"170", "2020-01-15", []string{"100", "1000", "101", "103", "170"}},
+		{"", "2020-03-01", []string{"100", "100 later", "1000", "101", "103", "110 in 171", "170", "1701", "19"}},
+		// LIKE's wildcards in a code are matched as themselves.
+		{"1_0", "", nil},
+		{"%", "", nil},
+		{`1\`, "", nil},
+	} {
+		q := store.RegistrationQuery{Year: 2020, Parent: tc.parent}
+		if tc.asOf != "" {
+			q.AsOf = d(tc.asOf)
+		}
+		var want []plan.Registration
+		for _, name := range tc.want {
+			want = append(want, made[name])
+		}
+		sameRowsWithoutStamp(t, fmt.Sprintf("registrations of 2020 under %q as of %q", tc.parent, tc.asOf), listRegistrations(t, s, q), want, regStamp)
+	}
+	for year, want := range map[int][]string{2019: {"103 in 2019"}, 2021: {"111 in 2021"}, 2022: nil} {
+		var rows []plan.Registration
+		for _, name := range want {
+			rows = append(rows, made[name])
+		}
+		sameRowsWithoutStamp(t, fmt.Sprintf("registrations of %d", year), listRegistrations(t, s, store.RegistrationQuery{Year: year, Parent: "19"}), rows, regStamp)
+	}
+
+	// Whether a code is in any stored path, of any year.
+	for unit, want := range map[string]bool{"19": true, "170": true, "103": true, "111": true, "1000": true, "17": true,
+		"10": false, "999": false, "1_0": false, "%": false} {
+		if got, err := s.AnyRegistrationUnder(ctx, unit); err != nil || got != want {
+			t.Errorf("AnyRegistrationUnder(%q) = %v, %v; want %v", unit, got, err, want)
+		}
+	}
+}
+
+func testRegistrationPages(t *testing.T, database *db.DB) {
+	s := store.New(database)
+	ctx := context.Background()
+	// Units registered out of code order, several levels each, and some
+	// under another district: pages come by unit code, then id.
 	var want []plan.Registration
-	var laterCodes []string // asked for on the later day
-	for i := len(codes) - 1; i >= 0; i -= 97 {
+	for i := 40; i > 0; i-- {
+		unit := fmt.Sprintf("1%03d", i)
+		parent := []string{"170", "171"}[i%3/2]
 		for _, l := range []registryv1.RecognitionLevel{advanced, standard} {
-			want = append(want, createOnce(t, codes[i], s.CreateRegistration, registration(codes[i], l, 2020, "2020-02-01"), true))
-		}
-		later := createOnce(t, codes[i]+" later", s.CreateRegistration, registration(codes[i], registryv1.RecognitionLevel_MODEL, 2020, "2020-03-01"), true)
-		if i%2 == 0 {
-			want = append(want, later)
-			laterCodes = append(laterCodes, codes[i])
+			r := createOnce(t, unit, s.CreateRegistration, registrationUnder(l, 2020, "2020-02-01", unit, parent, "19"), true)
+			if parent == "170" {
+				want = append(want, r)
+			}
 		}
 	}
-	// Other years, days and units not asked for are left out.
-	createOnce(t, "another year", s.CreateRegistration, registration(codes[0], standard, 2021, "2020-02-01"), true)
-	createOnce(t, "a unit not asked for", s.CreateRegistration, registration("99999", standard, 2020, "2020-02-01"), true)
-	createOnce(t, "a day not asked for", s.CreateRegistration, registration(codes[5], standard, 2020, "2020-04-01"), true)
 	slices.SortFunc(want, func(a, b plan.Registration) int {
 		return cmp.Or(cmp.Compare(a.UnitCode, b.UnitCode), cmp.Compare(a.ID, b.ID))
 	})
-	// Asked with repeats and in no order, the later day first.
-	units := append(slices.Clone(codes), codes[5], codes[700])
-	slices.Reverse(units)
-	asked := append(on("2020-03-01", laterCodes...), on("2020-02-01", units...)...)
-	all := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Units: asked})
-	if !slices.Equal(regIDs(all), regIDs(want)) {
-		t.Fatalf("listed %v, want %v", regIDs(all), regIDs(want))
-	}
-	var paged []plan.Registration
-	q := store.RegistrationQuery{Year: 2020, Units: asked, Limit: 3}
-	for {
-		page := listRegistrations(t, s, q)
-		paged = append(paged, page...)
-		if len(page) < q.Limit {
-			break
+	for _, limit := range []int{1, 3, len(want), len(want) + 1} {
+		var paged []plan.Registration
+		q := store.RegistrationQuery{Year: 2020, Parent: "170", AsOf: d("2020-12-31"), Limit: limit}
+		for pages := 0; ; pages++ {
+			if pages > len(want) {
+				t.Fatalf("limit %d: more pages than registrations", limit)
+			}
+			page := listRegistrations(t, s, q)
+			paged = append(paged, page...)
+			if len(page) < limit {
+				break
+			}
+			last := page[len(page)-1]
+			q.After = &store.RegistrationCursor{UnitCode: last.UnitCode, ID: last.ID}
 		}
-		last := page[len(page)-1]
-		q.After = &store.RegistrationCursor{UnitCode: last.UnitCode, ID: last.ID}
+		if !slices.Equal(regIDs(paged), regIDs(want)) {
+			t.Errorf("limit %d: paged %v, want %v", limit, regIDs(paged), regIDs(want))
+		}
 	}
-	if !slices.Equal(regIDs(paged), regIDs(want)) {
-		t.Errorf("paged %v, want %v", regIDs(paged), regIDs(want))
-	}
-	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020}); len(got) != 0 {
-		t.Errorf("no units listed %d registrations", len(got))
-	}
-	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Units: on("2020-02-02", codes...)}); len(got) != 0 {
-		t.Errorf("a day nobody registered on listed %d registrations", len(got))
-	}
-	if _, err := s.ListRegistrations(context.Background(), store.RegistrationQuery{Year: 2020, Units: asked, Limit: -1}); err == nil {
-		t.Error("a negative limit was accepted")
+	for name, q := range map[string]store.RegistrationQuery{
+		"a negative limit": {Year: 2020, Parent: "170", AsOf: d("2020-12-31"), Limit: -1},
+		"no as_of":         {Year: 2020, Parent: "170", Limit: 10},
+	} {
+		if _, err := s.ListRegistrations(ctx, q); err == nil {
+			t.Errorf("a list with %s was answered", name)
+		}
 	}
 }
 
@@ -244,33 +324,6 @@ func regIDs(rs []plan.Registration) []int64 {
 		out[i] = r.ID
 	}
 	return out
-}
-
-func testRegistrationDays(t *testing.T, database *db.DB) {
-	s := store.New(database)
-	vil := registration("1000", standard, 2021, "2021-01-10")
-	vil.UnitType = village
-	dis := registration("172", standard, 2021, "2020-12-20")
-	dis.UnitType = district
-	for _, r := range []plan.Registration{registration("100", standard, 2021, "2021-01-10"), registration("101", standard, 2021, "2021-01-10"),
-		registration("102", advanced, 2021, "2021-03-01"), vil, dis, registration("103", standard, 2020, "2020-01-10")} {
-		createOnce(t, r.UnitCode, s.CreateRegistration, r, true)
-	}
-	for year, want := range map[int][]string{
-		2021: {"2020-12-20 [DISTRICT]", "2021-01-10 [COMMUNE VILLAGE]", "2021-03-01 [COMMUNE]"},
-		2020: {"2020-01-10 [COMMUNE]"},
-		2019: nil,
-	} {
-		days, err := s.RegistrationDays(context.Background(), year)
-		var got []string
-		for _, day := range days {
-			slices.Sort(day.Types)
-			got = append(got, fmt.Sprintf("%s %v", day.On, day.Types))
-		}
-		if err != nil || !slices.Equal(got, want) {
-			t.Errorf("RegistrationDays(%d) = %q, %v; want %q", year, got, err, want)
-		}
-	}
 }
 
 func testTargets(t *testing.T, database *db.DB) {
@@ -409,11 +462,7 @@ func testConcurrentDuplicates(t *testing.T, database *db.DB) {
 		out, created, err := s.CreateEstimate(ctx, estimate("19", 2020, "COMMUNES_STANDARD_TOTAL", "2020-10-31", float64(100+i)))
 		return out.ID, created, err
 	})
-	var days []string
-	for i := range writers {
-		days = append(days, fmt.Sprintf("2020-01-%02d", i+1))
-	}
-	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Units: onDays([]string{"100"}, days...)}); len(got) != 1 {
+	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Parent: "100"}); len(got) != 1 {
 		t.Errorf("%d registrations recorded, want 1", len(got))
 	}
 	if got, err := s.ListTargets(ctx, store.TargetQuery{UnitCode: "19"}); err != nil || len(got) != 1 {
@@ -461,7 +510,7 @@ func testPlansAudited(t *testing.T, database *db.DB) {
 	if _, _, err := s.CreateEstimate(ctx, estimate("666", 2020, "COMMUNES_STANDARD_TOTAL", "2020-10-31", 1)); err == nil {
 		t.Error("an estimate was recorded although its audit entry was refused")
 	}
-	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Units: on("2020-01-15", "666")}); len(got) != 0 {
+	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2020, Parent: "666"}); len(got) != 0 {
 		t.Errorf("unit 666 has %d registrations from a create whose audit failed", len(got))
 	}
 	if got, _ := s.ListTargets(context.Background(), store.TargetQuery{UnitCode: "666"}); len(got) != 0 {
@@ -479,7 +528,7 @@ func testPlansAudited(t *testing.T, database *db.DB) {
 		resource, unit string
 		after          map[string]any
 	}{
-		{r.Name(), "100", map[string]any{"id": float64(r.ID), "unit_code": "100", "unit_type": "COMMUNE", "level": "STANDARD", "year": float64(2020),
+		{r.Name(), "100", map[string]any{"id": float64(r.ID), "unit_code": "100", "unit_type": "COMMUNE", "unit_path": "/100/170/19/", "level": "STANDARD", "year": float64(2020),
 			"registered_on": "2020-01-15", "decision_number": "245/QĐ-UBND", "set_code": set2016}},
 		{tg.Name(), "19", map[string]any{"id": float64(tg.ID), "period": "2020", "kind": "COMMUNES_STANDARD_NEW", "value": float64(5), "decided_on": ""}},
 		{e.Name(), "19", map[string]any{"id": float64(e.ID), "year": float64(2020), "kind": "COMMUNES_STANDARD_TOTAL", "value": float64(108), "estimated_on": "2020-10-31"}},
@@ -516,9 +565,14 @@ func testPlansAudited(t *testing.T, database *db.DB) {
 func testPlanConstraints(t *testing.T, database *db.DB) {
 	s := store.New(database)
 	ctx := context.Background()
+	elsewhere := registration("100", standard, 2020, "2020-01-15")
+	elsewhere.UnitPath = []string{"101", "170", "19"}
 	for name, r := range map[string]plan.Registration{
 		"a year before the registration": registration("100", standard, 2019, "2020-01-15"),
 		"no unit":                        registration("", standard, 2020, "2020-01-15"),
+		"the path of another unit":       elsewhere,
+		"no path":                        {UnitCode: "100", UnitType: commune, Level: standard, Year: 2020, RegisteredOn: d("2020-01-15"), SetCode: set2016},
+		"a code holding the separator":   registrationUnder(standard, 2020, "2020-01-15", "100", "1/70", "19"),
 	} {
 		if _, _, err := s.CreateRegistration(ctx, r); err == nil {
 			t.Errorf("registration with %s recorded", name)
