@@ -223,7 +223,7 @@ func (c *Client) Recognitions(ctx context.Context, parent string, d date.Date, i
 	out := make([]Recognition, len(resp.GetRecognitions()))
 	for i, r := range resp.GetRecognitions() {
 		rec := r.GetRecognition()
-		out[i] = Recognition{UnitCode: rec.GetUnitCode(), Level: rec.GetLevel(), UnitType: rec.GetUnitType(), TypeAsOf: r.GetUnitTypeAsOf(), Former: IsFormer(r)}
+		out[i] = Recognition{UnitCode: rec.GetUnitCode(), Level: rec.GetLevel(), UnitType: rec.GetUnitType(), TypeAsOf: r.GetUnitTypeAsOf(), Former: isFormer(r)}
 	}
 	return out, nil
 }
@@ -259,7 +259,7 @@ func translate(err error, what string) error {
 	return fmt.Errorf("registry: %s: %v", what, err)
 }
 
-// IsFormer reads whether a listed recognition's unit is former. A registry
+// isFormer reads whether a listed recognition's unit is former. A registry
 // of the release before `former` existed marks only former communes: read
 // that too, so that replicas answering during a rolling upgrade count alike.
-func IsFormer(r *registryv1.RecognitionInForce) bool { return r.GetFormer() || r.GetFormerCommune() }
+func isFormer(r *registryv1.RecognitionInForce) bool { return r.GetFormer() || r.GetFormerCommune() }

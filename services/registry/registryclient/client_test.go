@@ -174,20 +174,3 @@ func TestCountUnits(t *testing.T) {
 		t.Errorf("CountUnits of an abolished district = %v, want ErrUnitNotFound", err)
 	}
 }
-
-// A registry of the release before `former` existed marks former communes
-// only with former_commune: they are former all the same.
-func TestIsFormerReadsAnOlderRegistry(t *testing.T) {
-	for _, c := range []struct {
-		r    *registryv1.RecognitionInForce
-		want bool
-	}{
-		{&registryv1.RecognitionInForce{Former: true}, true},
-		{&registryv1.RecognitionInForce{FormerCommune: true}, true},
-		{&registryv1.RecognitionInForce{}, false},
-	} {
-		if got := registryclient.IsFormer(c.r); got != c.want {
-			t.Errorf("IsFormer(%v) = %v, want %v", c.r, got, c.want)
-		}
-	}
-}

@@ -34,8 +34,6 @@ type Inputs struct {
 	Unit     *registryv1.Unit
 	Period   period.Period
 	AsOf     date.Date
-	// Counts are the units of each type under the unit on AsOf (CountUnits).
-	Counts []*registryv1.UnitTypeCount
 	// Recognitions are those in force on AsOf of the unit and of the units
 	// under it, former units included (ListRecognitions include_former).
 	Recognitions []*registryv1.RecognitionInForce

@@ -109,7 +109,11 @@ func TestRecognitionsInPeriodAndCumulative(t *testing.T) {
 // 2021-12-20, 170 on 2020-12-01; village 302 merged away with its levels.
 func TestFormerDistrictsAndVillagesCount(t *testing.T) {
 	in := fixture(t, "2021-2025", "2025-12-31")
-	in.Counts = []*registryv1.UnitTypeCount{{Type: commune, Units: 8}, {Type: village, Units: 20}} // no district since 2025-07-01
+	// The aggregate on 2025-12-31: no district under the province any more,
+	// 170 and 172 former districts, village 302 a former village.
+	setTallies(in, district, tally(standard, "Huyện đạt chuẩn nông thôn mới", 0, 0, 2),
+		tally(complete, "Thị xã, thành phố thuộc tỉnh hoàn thành nhiệm vụ xây dựng nông thôn mới", 2, 2, 2))
+	setTallies(in, village, tally(standard, "Thôn đạt chuẩn nông thôn mới", 2, 1, 21), tally(model, "Thôn nông thôn mới kiểu mẫu", 1, 1, 21))
 	in.Recognitions = append(in.Recognitions, rec("172", district, complete, "2021-12-20", "172/QĐ-TTg"))
 	for _, r := range in.Recognitions {
 		if code := r.GetRecognition().GetUnitCode(); code == "170" || code == "172" || code == "302" {
@@ -137,7 +141,9 @@ func TestFormerDistrictsAndVillagesCount(t *testing.T) {
 func TestRecognitionsOfADistrict(t *testing.T) {
 	in := fixture(t, "2020", "2020-12-31")
 	in.UnitCode, in.Unit = "170", &registryv1.Unit{Code: "170", DisplayName: "Thị xã Phổ Yên", Type: district}
-	in.Counts = []*registryv1.UnitTypeCount{{Type: commune, Units: 4}, {Type: village, Units: 10}}
+	// The district's own aggregate: itself among the districts.
+	setTallies(in, district, tally(standard, "Huyện đạt chuẩn nông thôn mới", 0, 0, 1),
+		tally(complete, "Thị xã, thành phố thuộc tỉnh hoàn thành nhiệm vụ xây dựng nông thôn mới", 1, 0, 1))
 	in.Recognitions = slices.DeleteFunc(in.Recognitions, func(r *registryv1.RecognitionInForce) bool {
 		return r.GetRecognition().GetUnitType() != district
 	})
@@ -156,7 +162,10 @@ func TestRecognitionsOfAHalfAndBeforeTheEnd(t *testing.T) {
 		`ADVANCED "Xã đạt chuẩn nông thôn mới nâng cao": 1 in period, 2 cumulative (0 former) of 9 = 22.22%`,
 		`MODEL "Xã nông thôn mới kiểu mẫu": 1 in period, 1 cumulative (0 former) of 9 = 11.11%`,
 	})
-	s = Compose(fixture(t, "2020", "2020-10-31")).GetRecognitions()
+	october := fixture(t, "2020", "2020-10-31")
+	// The aggregate on 2020-10-31: 102 is not advanced yet.
+	october.Aggregate.Recognitions[1] = tally(advanced, "Xã đạt chuẩn nông thôn mới nâng cao", 1, 0, 9)
+	s = Compose(october).GetRecognitions()
 	equalLines(t, "communes as of October", levelLines(s.GetCommunes()), []string{
 		`STANDARD "Xã đạt chuẩn nông thôn mới": 2 in period, 5 cumulative (1 former) of 9 = 55.56%`,
 		`ADVANCED "Xã đạt chuẩn nông thôn mới nâng cao": 0 in period, 1 cumulative (0 former) of 9 = 11.11%`,
@@ -172,7 +181,8 @@ func TestRecognitionsOfAHalfAndBeforeTheEnd(t *testing.T) {
 func TestRecognitionsOfACommuneAndOfTheCountry(t *testing.T) {
 	in := fixture(t, "2020", "2020-12-31")
 	in.UnitCode, in.Unit = "102", &registryv1.Unit{Code: "102", DisplayName: "Xã Phú Thượng", Type: commune}
-	in.Counts = []*registryv1.UnitTypeCount{{Type: village, Units: 4}}
+	// The commune's own aggregate: itself among the communes.
+	setTallies(in, commune, tally(standard, "Xã đạt chuẩn nông thôn mới", 1, 0, 1), tally(advanced, "Xã đạt chuẩn nông thôn mới nâng cao", 1, 0, 1))
 	in.Recognitions = []*registryv1.RecognitionInForce{in.Recognitions[1], in.Recognitions[2]}
 	s := Compose(in).GetRecognitions()
 	equalLines(t, "the commune itself", levelLines(s.GetCommunes())[:2], []string{

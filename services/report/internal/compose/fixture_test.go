@@ -12,6 +12,7 @@ import (
 	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	"github.com/ntmsuite/ntm/services/report/internal/vn"
 )
 
 // The hand-built province of these tests, as the services answer for it on
@@ -120,8 +121,27 @@ func sets() map[string]*criteriav1.CriteriaSet {
 	}
 }
 
-func tally(level registryv1.RecognitionLevel, name string) *criteriav1.RecognitionTally {
-	return &criteriav1.RecognitionTally{Level: level.String(), DisplayName: name}
+// tally is the aggregate's row of a level: units holding it, of which
+// former ones, out of denominator.
+func tally(level registryv1.RecognitionLevel, name string, units, former, denominator int32) *criteriav1.RecognitionTally {
+	t := &criteriav1.RecognitionTally{Level: level.String(), DisplayName: name, Units: units, FormerCommunes: former, Denominator: denominator}
+	if denominator > 0 {
+		t.Percent = vn.Round2(100 * float64(units) / float64(denominator))
+	}
+	return t
+}
+
+// setTallies replaces the aggregate's rows of a unit type, as the
+// aggregate counts another story than the fixture's.
+func setTallies(in *Inputs, typ registryv1.UnitType, rows ...*criteriav1.RecognitionTally) {
+	switch typ {
+	case commune:
+		in.Aggregate.Recognitions = rows
+	case village:
+		in.Aggregate.VillageRecognitions = rows
+	case district:
+		in.Aggregate.DistrictRecognitions = rows
+	}
 }
 
 func kind(code, name, unit string, m criteriav1.TargetMeasure, typ registryv1.UnitType, levels ...registryv1.RecognitionLevel) *criteriav1.TargetKind {
@@ -192,9 +212,6 @@ func fixture(t *testing.T, p, asOf string) *Inputs {
 		Unit:     &registryv1.Unit{Code: province, DisplayName: "Tỉnh Thái Nguyên", Type: registryv1.UnitType_PROVINCE},
 		Period:   period.MustParse(p),
 		AsOf:     date.MustParse(asOf),
-		Counts: []*registryv1.UnitTypeCount{
-			{Type: district, Units: 2}, {Type: commune, Units: 8}, {Type: registryv1.UnitType_WARD, Units: 2}, {Type: village, Units: 20},
-		},
 		Recognitions: []*registryv1.RecognitionInForce{
 			rec("101", commune, standard, "2018-12-20", "101/QĐ-UBND"),
 			rec("102", commune, standard, "2020-03-10", "102/QĐ-UBND"),
@@ -217,12 +234,14 @@ func fixture(t *testing.T, p, asOf string) *Inputs {
 			Below: []*criteriav1.BelowTally{{Criteria: 5}, {Criteria: 10}, {Criteria: 15, Communes: 2}},
 			// The bands' communes one by one: 10 and 13, four at 16, two at 19.
 			MetHistogram: []int32{10: 1, 13: 1, 16: 4, 19: 2},
-			Recognitions: []*criteriav1.RecognitionTally{tally(standard, "Xã đạt chuẩn nông thôn mới"),
-				tally(advanced, "Xã đạt chuẩn nông thôn mới nâng cao"), tally(model, "Xã nông thôn mới kiểu mẫu")},
-			VillageRecognitions: []*criteriav1.RecognitionTally{tally(standard, "Thôn đạt chuẩn nông thôn mới"),
-				tally(model, "Thôn nông thôn mới kiểu mẫu")},
-			DistrictRecognitions: []*criteriav1.RecognitionTally{tally(standard, "Huyện đạt chuẩn nông thôn mới"),
-				tally(complete, "Thị xã, thành phố thuộc tỉnh hoàn thành nhiệm vụ xây dựng nông thôn mới")},
+			// As the aggregate counts the recognitions below on 2020-12-31, of
+			// 8 communes (and 201, a former one), 20 villages and 2 districts.
+			Recognitions: []*criteriav1.RecognitionTally{tally(standard, "Xã đạt chuẩn nông thôn mới", 5, 1, 9),
+				tally(advanced, "Xã đạt chuẩn nông thôn mới nâng cao", 2, 0, 9), tally(model, "Xã nông thôn mới kiểu mẫu", 1, 0, 9)},
+			VillageRecognitions: []*criteriav1.RecognitionTally{tally(standard, "Thôn đạt chuẩn nông thôn mới", 2, 0, 20),
+				tally(model, "Thôn nông thôn mới kiểu mẫu", 1, 0, 20)},
+			DistrictRecognitions: []*criteriav1.RecognitionTally{tally(standard, "Huyện đạt chuẩn nông thôn mới", 0, 0, 2),
+				tally(complete, "Thị xã, thành phố thuộc tỉnh hoàn thành nhiệm vụ xây dựng nông thôn mới", 1, 0, 2)},
 		},
 		Sets: sets(),
 		Registrations: []*criteriav1.Registration{

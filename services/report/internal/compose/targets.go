@@ -82,15 +82,15 @@ func (in *Inputs) result(k *criteriav1.TargetKind, tp period.Period, target floa
 	agg := in.Aggregate
 	switch k.GetMeasure() {
 	case criteriav1.TargetMeasure_RECOGNISED_IN_PERIOD:
-		return float64(len(in.recognised(k.GetUnitType(), k.GetLevels(), tp.From.String()).units)), true
+		return float64(in.recognised(k.GetUnitType(), k.GetLevels(), tp.From.String())), true
 	case criteriav1.TargetMeasure_RECOGNISED_TOTAL:
-		return float64(len(in.recognised(k.GetUnitType(), k.GetLevels(), "").units)), true
+		return float64(in.recognised(k.GetUnitType(), k.GetLevels(), "")), true
 	case criteriav1.TargetMeasure_RECOGNISED_PERCENT:
 		d := in.denominator(k.GetUnitType())
 		if d == 0 {
 			return 0, false
 		}
-		return vn.Round2(100 * float64(len(in.recognised(k.GetUnitType(), k.GetLevels(), "").units)) / float64(d)), true
+		return vn.Round2(100 * float64(in.recognised(k.GetUnitType(), k.GetLevels(), "")) / float64(d)), true
 	case criteriav1.TargetMeasure_AVERAGE_CRITERIA:
 		return agg.GetAverageMet(), agg.GetAssessedCommunes() > 0
 	case criteriav1.TargetMeasure_MIN_CRITERIA:

@@ -123,11 +123,6 @@ func (s *Services) gatherFigures(ctx context.Context, in *compose.Inputs) error 
 	unit, asOf, p := in.UnitCode, in.AsOf.String(), in.Period
 	years := yearsTo(p, in.AsOf)
 	g.Go(func() error {
-		resp, err := s.registry.CountUnits(ctx, &registryv1.CountUnitsRequest{Parent: parent(unit), AsOf: asOf})
-		in.Counts = resp.GetCounts()
-		return err
-	})
-	g.Go(func() error {
 		resp, err := s.registry.ListRecognitions(ctx, &registryv1.ListRecognitionsRequest{Parent: parent(unit), AsOf: asOf, IncludeFormer: true})
 		in.Recognitions = resp.GetRecognitions()
 		return err
