@@ -40,6 +40,8 @@ type Unit struct {
 	// ProvinceCode is the province the unit is in on that date (itself for a
 	// province): it chooses a province's own criteria set.
 	ProvinceCode string
+	// Ancestors are the codes of its parents on that date, nearest first.
+	Ancestors []string
 }
 
 // Recognition is a recognition in force under a unit.
@@ -80,8 +82,11 @@ func (c *Client) Unit(ctx context.Context, code string, d date.Date) (Unit, erro
 	if err != nil {
 		return Unit{}, translate(err, "list ancestors of "+code)
 	}
-	if n := len(anc.GetUnits()); n > 0 {
-		out.ProvinceCode = anc.GetUnits()[n-1].GetCode() // nearest first: the last is the top
+	for _, a := range anc.GetUnits() {
+		out.Ancestors = append(out.Ancestors, a.GetCode())
+	}
+	if n := len(out.Ancestors); n > 0 {
+		out.ProvinceCode = out.Ancestors[n-1] // nearest first: the last is the top
 	}
 	return out, nil
 }

@@ -174,3 +174,23 @@ func TestCountUnits(t *testing.T) {
 		t.Errorf("CountUnits of an abolished district = %v, want ErrUnitNotFound", err)
 	}
 }
+
+// Unit gives a unit's parents on the date, nearest first, and its province.
+func TestUnitAncestors(t *testing.T) {
+	c := newClient(t)
+	for _, tc := range []struct {
+		code, on, ancestors string
+	}{
+		{"1000", "2019-12-31", "100 170 19"},
+		{"1000", abolishedAt, "150 19"},
+		{"19", "2019-12-31", ""},
+	} {
+		u, err := c.Unit(context.Background(), tc.code, date.MustParse(tc.on))
+		if err != nil {
+			t.Fatalf("Unit(%s, %s): %v", tc.code, tc.on, err)
+		}
+		if got := strings.Join(u.Ancestors, " "); got != tc.ancestors || u.ProvinceCode != "19" {
+			t.Errorf("Unit(%s, %s): ancestors %q, province %s; want %q, 19", tc.code, tc.on, got, u.ProvinceCode, tc.ancestors)
+		}
+	}
+}

@@ -77,11 +77,7 @@ func (s *Server) placeRegistration(ctx context.Context, r *plan.Registration) (*
 	if err := plan.CheckPlacement(*r, p); err != nil {
 		return nil, err
 	}
-	path, err := s.registry.Path(ctx, r.UnitCode, r.RegisteredOn)
-	if err != nil {
-		return nil, err
-	}
-	r.UnitType, r.UnitPath, r.SetCode = u.Type, path, set.Code
+	r.UnitType, r.UnitPath, r.SetCode = u.Type, append([]string{u.Code}, u.Ancestors...), set.Code
 	return set, nil
 }
 

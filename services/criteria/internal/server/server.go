@@ -39,7 +39,6 @@ type Registry interface {
 	Communes(ctx context.Context, parent string, d date.Date) ([]string, error)
 	Recognitions(ctx context.Context, parent string, d date.Date, includeFormer bool) ([]registryclient.Recognition, error)
 	CountUnits(ctx context.Context, parent string, d date.Date) (map[registryv1.UnitType]int, error)
-	Path(ctx context.Context, code string, d date.Date) (auth.Path, error)
 }
 
 // Options are the parts a Server works with.
