@@ -37,7 +37,7 @@ type AuditEvent struct {
 	Actor     string `protobuf:"bytes,4,opt,name=actor,proto3" json:"actor,omitempty"`
 	ActorRole string `protobuf:"bytes,5,opt,name=actor_role,json=actorRole,proto3" json:"actor_role,omitempty"`
 	ActorUnit string `protobuf:"bytes,6,opt,name=actor_unit,json=actorUnit,proto3" json:"actor_unit,omitempty"`
-	// The request id of the call (x-request-id), to find it in the logs.
+	// The server's id of the call, to find it in the logs.
 	RequestId string `protobuf:"bytes,7,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The gRPC method, such as /ntm.criteria.v1.CriteriaService/CreateAssessment.
 	Method string `protobuf:"bytes,8,opt,name=method,proto3" json:"method,omitempty"`
@@ -47,10 +47,13 @@ type AuditEvent struct {
 	UnitCode string `protobuf:"bytes,10,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
 	// What the resource was and became, as JSON text (empty before a
 	// creation). Text keeps every digit of large VND amounts.
-	Before        string `protobuf:"bytes,11,opt,name=before,proto3" json:"before,omitempty"`
-	After         string `protobuf:"bytes,12,opt,name=after,proto3" json:"after,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Before string `protobuf:"bytes,11,opt,name=before,proto3" json:"before,omitempty"`
+	After  string `protobuf:"bytes,12,opt,name=after,proto3" json:"after,omitempty"`
+	// The id the client sent in x-request-id, if any: kept apart because a
+	// client may write anything there.
+	ClientRequestId string `protobuf:"bytes,13,opt,name=client_request_id,json=clientRequestId,proto3" json:"client_request_id,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *AuditEvent) Reset() {
@@ -163,6 +166,13 @@ func (x *AuditEvent) GetBefore() string {
 func (x *AuditEvent) GetAfter() string {
 	if x != nil {
 		return x.After
+	}
+	return ""
+}
+
+func (x *AuditEvent) GetClientRequestId() string {
+	if x != nil {
+		return x.ClientRequestId
 	}
 	return ""
 }
@@ -309,7 +319,7 @@ var File_ntm_audit_v1_audit_proto protoreflect.FileDescriptor
 
 const file_ntm_audit_v1_audit_proto_rawDesc = "" +
 	"\n" +
-	"\x18ntm/audit/v1/audit.proto\x12\fntm.audit.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"\xd8\x02\n" +
+	"\x18ntm/audit/v1/audit.proto\x12\fntm.audit.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"\x84\x03\n" +
 	"\n" +
 	"AuditEvent\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x18\n" +
@@ -327,7 +337,8 @@ const file_ntm_audit_v1_audit_proto_rawDesc = "" +
 	"\tunit_code\x18\n" +
 	" \x01(\tR\bunitCode\x12\x16\n" +
 	"\x06before\x18\v \x01(\tR\x06before\x12\x14\n" +
-	"\x05after\x18\f \x01(\tR\x05after\"\x97\x02\n" +
+	"\x05after\x18\f \x01(\tR\x05after\x12*\n" +
+	"\x11client_request_id\x18\r \x01(\tR\x0fclientRequestId\"\x97\x02\n" +
 	"\x16ListAuditEventsRequest\x12$\n" +
 	"\bresource\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\bresource\x12\x1e\n" +
 	"\x05actor\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\x05actor\x12:\n" +

@@ -148,9 +148,13 @@ func (x *GetCriteriaSetRequest) GetId() string {
 }
 
 type CreateAssessmentRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	UnitCode      string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
-	Assessment    *Assessment            `protobuf:"bytes,2,opt,name=assessment,proto3" json:"assessment,omitempty"`
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	UnitCode   string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	Assessment *Assessment            `protobuf:"bytes,2,opt,name=assessment,proto3" json:"assessment,omitempty"`
+	// Idempotency key (AIP-155): a retry with the same id and the same request
+	// gets the first answer and records nothing new; the same id with another
+	// request is refused. Through the gateway, the Idempotency-Key header.
+	RequestId     string `protobuf:"bytes,15,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -199,9 +203,20 @@ func (x *CreateAssessmentRequest) GetAssessment() *Assessment {
 	return nil
 }
 
+func (x *CreateAssessmentRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
 type BatchCreateAssessmentsRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Assessments   []*Assessment          `protobuf:"bytes,1,rep,name=assessments,proto3" json:"assessments,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Assessments []*Assessment          `protobuf:"bytes,1,rep,name=assessments,proto3" json:"assessments,omitempty"`
+	// Idempotency key (AIP-155): a retry with the same id and the same request
+	// gets the first answer and records nothing new; the same id with another
+	// request is refused. Through the gateway, the Idempotency-Key header.
+	RequestId     string `protobuf:"bytes,15,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -241,6 +256,13 @@ func (x *BatchCreateAssessmentsRequest) GetAssessments() []*Assessment {
 		return x.Assessments
 	}
 	return nil
+}
+
+func (x *BatchCreateAssessmentsRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
 }
 
 type BatchCreateAssessmentsResponse struct {
@@ -541,9 +563,13 @@ func (x *GetAggregateRequest) GetCountMode() string {
 }
 
 type CreateRegistrationRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	UnitCode      string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
-	Registration  *Registration          `protobuf:"bytes,2,opt,name=registration,proto3" json:"registration,omitempty"`
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	UnitCode     string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	Registration *Registration          `protobuf:"bytes,2,opt,name=registration,proto3" json:"registration,omitempty"`
+	// Idempotency key (AIP-155): a retry with the same id and the same request
+	// gets the first answer and records nothing new; the same id with another
+	// request is refused. Through the gateway, the Idempotency-Key header.
+	RequestId     string `protobuf:"bytes,15,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -590,6 +616,13 @@ func (x *CreateRegistrationRequest) GetRegistration() *Registration {
 		return x.Registration
 	}
 	return nil
+}
+
+func (x *CreateRegistrationRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
 }
 
 type ListRegistrationsRequest struct {
@@ -805,9 +838,13 @@ func (x *ListTargetKindsResponse) GetTargetKinds() []*TargetKind {
 }
 
 type CreateTargetRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	UnitCode      string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
-	Target        *Target                `protobuf:"bytes,2,opt,name=target,proto3" json:"target,omitempty"`
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	UnitCode string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	Target   *Target                `protobuf:"bytes,2,opt,name=target,proto3" json:"target,omitempty"`
+	// Idempotency key (AIP-155): a retry with the same id and the same request
+	// gets the first answer and records nothing new; the same id with another
+	// request is refused. Through the gateway, the Idempotency-Key header.
+	RequestId     string `protobuf:"bytes,15,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -854,6 +891,13 @@ func (x *CreateTargetRequest) GetTarget() *Target {
 		return x.Target
 	}
 	return nil
+}
+
+func (x *CreateTargetRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
 }
 
 type ListTargetsRequest struct {
@@ -964,9 +1008,13 @@ func (x *ListTargetsResponse) GetTargets() []*Target {
 }
 
 type CreateEstimateRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	UnitCode      string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
-	Estimate      *Estimate              `protobuf:"bytes,2,opt,name=estimate,proto3" json:"estimate,omitempty"`
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	UnitCode string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	Estimate *Estimate              `protobuf:"bytes,2,opt,name=estimate,proto3" json:"estimate,omitempty"`
+	// Idempotency key (AIP-155): a retry with the same id and the same request
+	// gets the first answer and records nothing new; the same id with another
+	// request is refused. Through the gateway, the Idempotency-Key header.
+	RequestId     string `protobuf:"bytes,15,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1013,6 +1061,13 @@ func (x *CreateEstimateRequest) GetEstimate() *Estimate {
 		return x.Estimate
 	}
 	return nil
+}
+
+func (x *CreateEstimateRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
 }
 
 type ListEstimatesRequest struct {
@@ -1129,14 +1184,18 @@ const file_ntm_criteria_v1_criteria_service_proto_rawDesc = "" +
 	"\x18ListCriteriaSetsResponse\x12A\n" +
 	"\rcriteria_sets\x18\x01 \x03(\v2\x1c.ntm.criteria.v1.CriteriaSetR\fcriteriaSets\"2\n" +
 	"\x15GetCriteriaSetRequest\x12\x19\n" +
-	"\x02id\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18dR\x02id\"\x91\x01\n" +
+	"\x02id\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18dR\x02id\"\xc4\x01\n" +
 	"\x17CreateAssessmentRequest\x121\n" +
 	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12C\n" +
 	"\n" +
 	"assessment\x18\x02 \x01(\v2\x1b.ntm.criteria.v1.AssessmentB\x06\xbaH\x03\xc8\x01\x01R\n" +
-	"assessment\"l\n" +
+	"assessment\x121\n" +
+	"\n" +
+	"request_id\x18\x0f \x01(\tB\x12\xbaH\x0fr\r\x18\x80\x012\b^[!-~]*$R\trequestId\"\x9f\x01\n" +
 	"\x1dBatchCreateAssessmentsRequest\x12K\n" +
-	"\vassessments\x18\x01 \x03(\v2\x1b.ntm.criteria.v1.AssessmentB\f\xbaH\t\x92\x01\x06\b\x01\x10\xa0\x9c\x01R\vassessments\"_\n" +
+	"\vassessments\x18\x01 \x03(\v2\x1b.ntm.criteria.v1.AssessmentB\f\xbaH\t\x92\x01\x06\b\x01\x10\xa0\x9c\x01R\vassessments\x121\n" +
+	"\n" +
+	"request_id\x18\x0f \x01(\tB\x12\xbaH\x0fr\r\x18\x80\x012\b^[!-~]*$R\trequestId\"_\n" +
 	"\x1eBatchCreateAssessmentsResponse\x12=\n" +
 	"\vassessments\x18\x01 \x03(\v2\x1b.ntm.criteria.v1.AssessmentR\vassessments\"\xd7\x01\n" +
 	"\x16ListAssessmentsRequest\x121\n" +
@@ -1157,10 +1216,12 @@ const file_ntm_criteria_v1_criteria_service_proto_rawDesc = "" +
 	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\x12*\n" +
 	"\fcriteria_set\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18dR\vcriteriaSet\x129\n" +
 	"\n" +
-	"count_mode\x18\x04 \x01(\tB\x1a\xbaH\x17r\x15R\x00R\acurrentR\breportedR\tcountMode\"\x99\x01\n" +
+	"count_mode\x18\x04 \x01(\tB\x1a\xbaH\x17r\x15R\x00R\acurrentR\breportedR\tcountMode\"\xcc\x01\n" +
 	"\x19CreateRegistrationRequest\x121\n" +
 	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12I\n" +
-	"\fregistration\x18\x02 \x01(\v2\x1d.ntm.criteria.v1.RegistrationB\x06\xbaH\x03\xc8\x01\x01R\fregistration\"\xf8\x01\n" +
+	"\fregistration\x18\x02 \x01(\v2\x1d.ntm.criteria.v1.RegistrationB\x06\xbaH\x03\xc8\x01\x01R\fregistration\x121\n" +
+	"\n" +
+	"request_id\x18\x0f \x01(\tB\x12\xbaH\x0fr\r\x18\x80\x012\b^[!-~]*$R\trequestId\"\xf8\x01\n" +
 	"\x18ListRegistrationsRequest\x12/\n" +
 	"\x06parent\x18\x01 \x01(\tB\x17\xbaH\x14r\x122\x10^([0-9]{1,12})?$R\x06parent\x12\x1f\n" +
 	"\x04year\x18\x02 \x01(\x05B\v\xbaH\b\x1a\x06\x18\xb4\x10(\xd0\x0fR\x04year\x12;\n" +
@@ -1173,19 +1234,23 @@ const file_ntm_criteria_v1_criteria_service_proto_rawDesc = "" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x18\n" +
 	"\x16ListTargetKindsRequest\"Y\n" +
 	"\x17ListTargetKindsResponse\x12>\n" +
-	"\ftarget_kinds\x18\x01 \x03(\v2\x1b.ntm.criteria.v1.TargetKindR\vtargetKinds\"\x81\x01\n" +
+	"\ftarget_kinds\x18\x01 \x03(\v2\x1b.ntm.criteria.v1.TargetKindR\vtargetKinds\"\xb4\x01\n" +
 	"\x13CreateTargetRequest\x121\n" +
 	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x127\n" +
-	"\x06target\x18\x02 \x01(\v2\x17.ntm.criteria.v1.TargetB\x06\xbaH\x03\xc8\x01\x01R\x06target\"\xa5\x01\n" +
+	"\x06target\x18\x02 \x01(\v2\x17.ntm.criteria.v1.TargetB\x06\xbaH\x03\xc8\x01\x01R\x06target\x121\n" +
+	"\n" +
+	"request_id\x18\x0f \x01(\tB\x12\xbaH\x0fr\r\x18\x80\x012\b^[!-~]*$R\trequestId\"\xa5\x01\n" +
 	"\x12ListTargetsRequest\x121\n" +
 	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12\x1f\n" +
 	"\x06period\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18\x14R\x06period\x12;\n" +
 	"\x05as_of\x18\x03 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\"H\n" +
 	"\x13ListTargetsResponse\x121\n" +
-	"\atargets\x18\x01 \x03(\v2\x17.ntm.criteria.v1.TargetR\atargets\"\x89\x01\n" +
+	"\atargets\x18\x01 \x03(\v2\x17.ntm.criteria.v1.TargetR\atargets\"\xbc\x01\n" +
 	"\x15CreateEstimateRequest\x121\n" +
 	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12=\n" +
-	"\bestimate\x18\x02 \x01(\v2\x19.ntm.criteria.v1.EstimateB\x06\xbaH\x03\xc8\x01\x01R\bestimate\"\xa7\x01\n" +
+	"\bestimate\x18\x02 \x01(\v2\x19.ntm.criteria.v1.EstimateB\x06\xbaH\x03\xc8\x01\x01R\bestimate\x121\n" +
+	"\n" +
+	"request_id\x18\x0f \x01(\tB\x12\xbaH\x0fr\r\x18\x80\x012\b^[!-~]*$R\trequestId\"\xa7\x01\n" +
 	"\x14ListEstimatesRequest\x121\n" +
 	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12\x1f\n" +
 	"\x04year\x18\x02 \x01(\x05B\v\xbaH\b\x1a\x06\x18\xb4\x10(\xd0\x0fR\x04year\x12;\n" +

@@ -95,6 +95,8 @@ func local_request_CriteriaService_GetCriteriaSet_0(ctx context.Context, marshal
 	return msg, metadata, err
 }
 
+var filter_CriteriaService_CreateAssessment_0 = &utilities.DoubleArray{Encoding: map[string]int{"assessment": 0, "unit_code": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 1, 2, 3}}
+
 func request_CriteriaService_CreateAssessment_0(ctx context.Context, marshaler runtime.Marshaler, client CriteriaServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
 		protoReq CreateAssessmentRequest
@@ -111,6 +113,12 @@ func request_CriteriaService_CreateAssessment_0(ctx context.Context, marshaler r
 	protoReq.UnitCode, err = runtime.String(val)
 	if err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "unit_code", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_CriteriaService_CreateAssessment_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
 	if req.Body != nil {
 		_, _ = io.Copy(io.Discard, req.Body)
@@ -135,6 +143,12 @@ func local_request_CriteriaService_CreateAssessment_0(ctx context.Context, marsh
 	protoReq.UnitCode, err = runtime.String(val)
 	if err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "unit_code", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_CriteriaService_CreateAssessment_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
 	msg, err := server.CreateAssessment(ctx, &protoReq)
 	return msg, metadata, err
@@ -326,6 +340,8 @@ func local_request_CriteriaService_GetAggregate_0(ctx context.Context, marshaler
 	return msg, metadata, err
 }
 
+var filter_CriteriaService_CreateRegistration_0 = &utilities.DoubleArray{Encoding: map[string]int{"registration": 0, "unit_code": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 1, 2, 3}}
+
 func request_CriteriaService_CreateRegistration_0(ctx context.Context, marshaler runtime.Marshaler, client CriteriaServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
 		protoReq CreateRegistrationRequest
@@ -342,6 +358,12 @@ func request_CriteriaService_CreateRegistration_0(ctx context.Context, marshaler
 	protoReq.UnitCode, err = runtime.String(val)
 	if err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "unit_code", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_CriteriaService_CreateRegistration_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
 	if req.Body != nil {
 		_, _ = io.Copy(io.Discard, req.Body)
@@ -366,6 +388,12 @@ func local_request_CriteriaService_CreateRegistration_0(ctx context.Context, mar
 	protoReq.UnitCode, err = runtime.String(val)
 	if err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "unit_code", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_CriteriaService_CreateRegistration_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
 	msg, err := server.CreateRegistration(ctx, &protoReq)
 	return msg, metadata, err
@@ -427,6 +455,8 @@ func local_request_CriteriaService_ListTargetKinds_0(ctx context.Context, marsha
 	return msg, metadata, err
 }
 
+var filter_CriteriaService_CreateTarget_0 = &utilities.DoubleArray{Encoding: map[string]int{"target": 0, "unit_code": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 1, 2, 3}}
+
 func request_CriteriaService_CreateTarget_0(ctx context.Context, marshaler runtime.Marshaler, client CriteriaServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
 		protoReq CreateTargetRequest
@@ -443,6 +473,12 @@ func request_CriteriaService_CreateTarget_0(ctx context.Context, marshaler runti
 	protoReq.UnitCode, err = runtime.String(val)
 	if err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "unit_code", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_CriteriaService_CreateTarget_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
 	if req.Body != nil {
 		_, _ = io.Copy(io.Discard, req.Body)
@@ -467,6 +503,12 @@ func local_request_CriteriaService_CreateTarget_0(ctx context.Context, marshaler
 	protoReq.UnitCode, err = runtime.String(val)
 	if err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "unit_code", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_CriteriaService_CreateTarget_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
 	msg, err := server.CreateTarget(ctx, &protoReq)
 	return msg, metadata, err
@@ -525,6 +567,8 @@ func local_request_CriteriaService_ListTargets_0(ctx context.Context, marshaler 
 	return msg, metadata, err
 }
 
+var filter_CriteriaService_CreateEstimate_0 = &utilities.DoubleArray{Encoding: map[string]int{"estimate": 0, "unit_code": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 1, 2, 3}}
+
 func request_CriteriaService_CreateEstimate_0(ctx context.Context, marshaler runtime.Marshaler, client CriteriaServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
 		protoReq CreateEstimateRequest
@@ -541,6 +585,12 @@ func request_CriteriaService_CreateEstimate_0(ctx context.Context, marshaler run
 	protoReq.UnitCode, err = runtime.String(val)
 	if err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "unit_code", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_CriteriaService_CreateEstimate_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
 	if req.Body != nil {
 		_, _ = io.Copy(io.Discard, req.Body)
@@ -565,6 +615,12 @@ func local_request_CriteriaService_CreateEstimate_0(ctx context.Context, marshal
 	protoReq.UnitCode, err = runtime.String(val)
 	if err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "unit_code", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_CriteriaService_CreateEstimate_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
 	msg, err := server.CreateEstimate(ctx, &protoReq)
 	return msg, metadata, err

@@ -193,8 +193,12 @@ func (x *ListPurposesResponse) GetCriteriaSets() []*CriteriaSetYears {
 }
 
 type CreatePlanRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Plan          *Plan                  `protobuf:"bytes,1,opt,name=plan,proto3" json:"plan,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Plan  *Plan                  `protobuf:"bytes,1,opt,name=plan,proto3" json:"plan,omitempty"`
+	// Idempotency key (AIP-155): a retry with the same id and the same request
+	// gets the first answer and records nothing new; the same id with another
+	// request is refused. Through the gateway, the Idempotency-Key header.
+	RequestId     string `protobuf:"bytes,15,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -236,9 +240,20 @@ func (x *CreatePlanRequest) GetPlan() *Plan {
 	return nil
 }
 
+func (x *CreatePlanRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
 type BatchCreatePlansRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Plans         []*Plan                `protobuf:"bytes,1,rep,name=plans,proto3" json:"plans,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Plans []*Plan                `protobuf:"bytes,1,rep,name=plans,proto3" json:"plans,omitempty"`
+	// Idempotency key (AIP-155): a retry with the same id and the same request
+	// gets the first answer and records nothing new; the same id with another
+	// request is refused. Through the gateway, the Idempotency-Key header.
+	RequestId     string `protobuf:"bytes,15,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -278,6 +293,13 @@ func (x *BatchCreatePlansRequest) GetPlans() []*Plan {
 		return x.Plans
 	}
 	return nil
+}
+
+func (x *BatchCreatePlansRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
 }
 
 type BatchCreatePlansResponse struct {
@@ -524,8 +546,12 @@ func (x *ListPlansResponse) GetNextPageToken() string {
 }
 
 type CreateDisbursementRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Disbursement  *Disbursement          `protobuf:"bytes,1,opt,name=disbursement,proto3" json:"disbursement,omitempty"`
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	Disbursement *Disbursement          `protobuf:"bytes,1,opt,name=disbursement,proto3" json:"disbursement,omitempty"`
+	// Idempotency key (AIP-155): a retry with the same id and the same request
+	// gets the first answer and records nothing new; the same id with another
+	// request is refused. Through the gateway, the Idempotency-Key header.
+	RequestId     string `protobuf:"bytes,15,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -567,9 +593,20 @@ func (x *CreateDisbursementRequest) GetDisbursement() *Disbursement {
 	return nil
 }
 
+func (x *CreateDisbursementRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
 type BatchCreateDisbursementsRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Disbursements []*Disbursement        `protobuf:"bytes,1,rep,name=disbursements,proto3" json:"disbursements,omitempty"`
+	// Idempotency key (AIP-155): a retry with the same id and the same request
+	// gets the first answer and records nothing new; the same id with another
+	// request is refused. Through the gateway, the Idempotency-Key header.
+	RequestId     string `protobuf:"bytes,15,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -609,6 +646,13 @@ func (x *BatchCreateDisbursementsRequest) GetDisbursements() []*Disbursement {
 		return x.Disbursements
 	}
 	return nil
+}
+
+func (x *BatchCreateDisbursementsRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
 }
 
 type BatchCreateDisbursementsResponse struct {
@@ -886,11 +930,15 @@ const file_ntm_funding_v1_funding_service_proto_rawDesc = "" +
 	"\x13ListPurposesRequest\"\x92\x01\n" +
 	"\x14ListPurposesResponse\x123\n" +
 	"\bpurposes\x18\x01 \x03(\v2\x17.ntm.funding.v1.PurposeR\bpurposes\x12E\n" +
-	"\rcriteria_sets\x18\x02 \x03(\v2 .ntm.funding.v1.CriteriaSetYearsR\fcriteriaSets\"E\n" +
+	"\rcriteria_sets\x18\x02 \x03(\v2 .ntm.funding.v1.CriteriaSetYearsR\fcriteriaSets\"x\n" +
 	"\x11CreatePlanRequest\x120\n" +
-	"\x04plan\x18\x01 \x01(\v2\x14.ntm.funding.v1.PlanB\x06\xbaH\x03\xc8\x01\x01R\x04plan\"R\n" +
+	"\x04plan\x18\x01 \x01(\v2\x14.ntm.funding.v1.PlanB\x06\xbaH\x03\xc8\x01\x01R\x04plan\x121\n" +
+	"\n" +
+	"request_id\x18\x0f \x01(\tB\x12\xbaH\x0fr\r\x18\x80\x012\b^[!-~]*$R\trequestId\"\x85\x01\n" +
 	"\x17BatchCreatePlansRequest\x127\n" +
-	"\x05plans\x18\x01 \x03(\v2\x14.ntm.funding.v1.PlanB\v\xbaH\b\x92\x01\x05\b\x01\x10\xe8\aR\x05plans\"F\n" +
+	"\x05plans\x18\x01 \x03(\v2\x14.ntm.funding.v1.PlanB\v\xbaH\b\x92\x01\x05\b\x01\x10\xe8\aR\x05plans\x121\n" +
+	"\n" +
+	"request_id\x18\x0f \x01(\tB\x12\xbaH\x0fr\r\x18\x80\x012\b^[!-~]*$R\trequestId\"F\n" +
 	"\x18BatchCreatePlansResponse\x12*\n" +
 	"\x05plans\x18\x01 \x03(\v2\x14.ntm.funding.v1.PlanR\x05plans\"f\n" +
 	"\x0eGetPlanRequest\x12\x17\n" +
@@ -908,11 +956,15 @@ const file_ntm_funding_v1_funding_service_proto_rawDesc = "" +
 	"page_token\x18\a \x01(\tB\b\xbaH\x05r\x03\x18\xf4\x03R\tpageToken\"g\n" +
 	"\x11ListPlansResponse\x12*\n" +
 	"\x05plans\x18\x01 \x03(\v2\x14.ntm.funding.v1.PlanR\x05plans\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"e\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x98\x01\n" +
 	"\x19CreateDisbursementRequest\x12H\n" +
-	"\fdisbursement\x18\x01 \x01(\v2\x1c.ntm.funding.v1.DisbursementB\x06\xbaH\x03\xc8\x01\x01R\fdisbursement\"r\n" +
+	"\fdisbursement\x18\x01 \x01(\v2\x1c.ntm.funding.v1.DisbursementB\x06\xbaH\x03\xc8\x01\x01R\fdisbursement\x121\n" +
+	"\n" +
+	"request_id\x18\x0f \x01(\tB\x12\xbaH\x0fr\r\x18\x80\x012\b^[!-~]*$R\trequestId\"\xa5\x01\n" +
 	"\x1fBatchCreateDisbursementsRequest\x12O\n" +
-	"\rdisbursements\x18\x01 \x03(\v2\x1c.ntm.funding.v1.DisbursementB\v\xbaH\b\x92\x01\x05\b\x01\x10\xe8\aR\rdisbursements\"f\n" +
+	"\rdisbursements\x18\x01 \x03(\v2\x1c.ntm.funding.v1.DisbursementB\v\xbaH\b\x92\x01\x05\b\x01\x10\xe8\aR\rdisbursements\x121\n" +
+	"\n" +
+	"request_id\x18\x0f \x01(\tB\x12\xbaH\x0fr\r\x18\x80\x012\b^[!-~]*$R\trequestId\"f\n" +
 	" BatchCreateDisbursementsResponse\x12B\n" +
 	"\rdisbursements\x18\x01 \x03(\v2\x1c.ntm.funding.v1.DisbursementR\rdisbursements\"\xf2\x02\n" +
 	"\x18ListDisbursementsRequest\x12 \n" +

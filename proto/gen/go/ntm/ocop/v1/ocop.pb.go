@@ -422,9 +422,12 @@ type Registration struct {
 	Year         int32                  `protobuf:"varint,1,opt,name=year,proto3" json:"year,omitempty"`
 	RegisteredOn string                 `protobuf:"bytes,2,opt,name=registered_on,json=registeredOn,proto3" json:"registered_on,omitempty"`
 	// Set by ReviewRegistration.
-	Eligibility   Eligibility `protobuf:"varint,3,opt,name=eligibility,proto3,enum=ntm.ocop.v1.Eligibility" json:"eligibility,omitempty"`
-	Reason        string      `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
-	ReviewedOn    string      `protobuf:"bytes,5,opt,name=reviewed_on,json=reviewedOn,proto3" json:"reviewed_on,omitempty"`
+	Eligibility Eligibility `protobuf:"varint,3,opt,name=eligibility,proto3,enum=ntm.ocop.v1.Eligibility" json:"eligibility,omitempty"`
+	Reason      string      `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	ReviewedOn  string      `protobuf:"bytes,5,opt,name=reviewed_on,json=reviewedOn,proto3" json:"reviewed_on,omitempty"`
+	// Changes whenever the resource does (AIP-154); send it back as `etag` or
+	// If-Match to change it only if nobody has since. Set by the server.
+	Etag          string `protobuf:"bytes,6,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -490,6 +493,13 @@ func (x *Registration) GetReason() string {
 func (x *Registration) GetReviewedOn() string {
 	if x != nil {
 		return x.ReviewedOn
+	}
+	return ""
+}
+
+func (x *Registration) GetEtag() string {
+	if x != nil {
+		return x.Etag
 	}
 	return ""
 }
@@ -885,7 +895,10 @@ type Certificate struct {
 	// First day it no longer holds: issued_on + validity (YYYY-MM-DD).
 	ValidUntil string `protobuf:"bytes,7,opt,name=valid_until,json=validUntil,proto3" json:"valid_until,omitempty"`
 	// Set when a later certificate or a revocation ended it early.
-	EndedOn       string `protobuf:"bytes,8,opt,name=ended_on,json=endedOn,proto3" json:"ended_on,omitempty"`
+	EndedOn string `protobuf:"bytes,8,opt,name=ended_on,json=endedOn,proto3" json:"ended_on,omitempty"`
+	// Changes whenever the resource does (AIP-154); send it back as `etag` or
+	// If-Match to change it only if nobody has since. Set by the server.
+	Etag          string `protobuf:"bytes,9,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -976,6 +989,13 @@ func (x *Certificate) GetEndedOn() string {
 	return ""
 }
 
+func (x *Certificate) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 var File_ntm_ocop_v1_ocop_proto protoreflect.FileDescriptor
 
 const file_ntm_ocop_v1_ocop_proto_rawDesc = "" +
@@ -1004,14 +1024,15 @@ const file_ntm_ocop_v1_ocop_proto_rawDesc = "" +
 	"\vevaluations\x18\b \x03(\v2\x17.ntm.ocop.v1.EvaluationR\vevaluations\x12<\n" +
 	"\fcertificates\x18\t \x03(\v2\x18.ntm.ocop.v1.CertificateR\fcertificates\x12'\n" +
 	"\x0fcertified_stars\x18\n" +
-	" \x01(\x05R\x0ecertifiedStars\"\xee\x01\n" +
+	" \x01(\x05R\x0ecertifiedStars\"\x82\x02\n" +
 	"\fRegistration\x12\x1f\n" +
 	"\x04year\x18\x01 \x01(\x05B\v\xbaH\b\x1a\x06\x18\xb4\x10(\xe2\x0fR\x04year\x12H\n" +
 	"\rregistered_on\x18\x02 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\fregisteredOn\x12:\n" +
 	"\veligibility\x18\x03 \x01(\x0e2\x18.ntm.ocop.v1.EligibilityR\veligibility\x12\x16\n" +
 	"\x06reason\x18\x04 \x01(\tR\x06reason\x12\x1f\n" +
 	"\vreviewed_on\x18\x05 \x01(\tR\n" +
-	"reviewedOn\"\xed\x03\n" +
+	"reviewedOn\x12\x12\n" +
+	"\x04etag\x18\x06 \x01(\tR\x04etag\"\xed\x03\n" +
 	"\n" +
 	"Evaluation\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x0e\n" +
@@ -1044,7 +1065,7 @@ const file_ntm_ocop_v1_ocop_proto_rawDesc = "" +
 	"\x0ecriterion_code\x18\x01 \x01(\tR\rcriterionCode\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12\x1f\n" +
 	"\vpoints_open\x18\x03 \x01(\x01R\n" +
-	"pointsOpen\"\xa7\x02\n" +
+	"pointsOpen\"\xbb\x02\n" +
 	"\vCertificate\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\x03R\x02id\x12,\n" +
@@ -1054,7 +1075,8 @@ const file_ntm_ocop_v1_ocop_proto_rawDesc = "" +
 	"\x05stars\x18\x06 \x01(\x05R\x05stars\x12\x1f\n" +
 	"\vvalid_until\x18\a \x01(\tR\n" +
 	"validUntil\x12\x19\n" +
-	"\bended_on\x18\b \x01(\tR\aendedOn*}\n" +
+	"\bended_on\x18\b \x01(\tR\aendedOn\x12\x12\n" +
+	"\x04etag\x18\t \x01(\tR\x04etag*}\n" +
 	"\fProducerKind\x12\x1d\n" +
 	"\x19PRODUCER_KIND_UNSPECIFIED\x10\x00\x12\x0e\n" +
 	"\n" +

@@ -136,8 +136,12 @@ func (x *ListCatalogsResponse) GetCertificateValidMonths() int32 {
 }
 
 type CreateProducerRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Producer      *Producer              `protobuf:"bytes,1,opt,name=producer,proto3" json:"producer,omitempty"`
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Producer *Producer              `protobuf:"bytes,1,opt,name=producer,proto3" json:"producer,omitempty"`
+	// Idempotency key (AIP-155): a retry with the same id and the same request
+	// gets the first answer and records nothing new; the same id with another
+	// request is refused. Through the gateway, the Idempotency-Key header.
+	RequestId     string `protobuf:"bytes,15,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -177,6 +181,13 @@ func (x *CreateProducerRequest) GetProducer() *Producer {
 		return x.Producer
 	}
 	return nil
+}
+
+func (x *CreateProducerRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
 }
 
 type GetProducerRequest struct {
@@ -345,8 +356,12 @@ func (x *ListProducersResponse) GetNextPageToken() string {
 }
 
 type CreateProductRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Product       *Product               `protobuf:"bytes,1,opt,name=product,proto3" json:"product,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Product *Product               `protobuf:"bytes,1,opt,name=product,proto3" json:"product,omitempty"`
+	// Idempotency key (AIP-155): a retry with the same id and the same request
+	// gets the first answer and records nothing new; the same id with another
+	// request is refused. Through the gateway, the Idempotency-Key header.
+	RequestId     string `protobuf:"bytes,15,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -386,6 +401,13 @@ func (x *CreateProductRequest) GetProduct() *Product {
 		return x.Product
 	}
 	return nil
+}
+
+func (x *CreateProductRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
 }
 
 type GetProductRequest struct {
@@ -569,9 +591,13 @@ func (x *ListProductsResponse) GetNextPageToken() string {
 }
 
 type CreateRegistrationRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	ProductId     int64                  `protobuf:"varint,1,opt,name=product_id,json=productId,proto3" json:"product_id,omitempty"`
-	Registration  *Registration          `protobuf:"bytes,2,opt,name=registration,proto3" json:"registration,omitempty"`
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	ProductId    int64                  `protobuf:"varint,1,opt,name=product_id,json=productId,proto3" json:"product_id,omitempty"`
+	Registration *Registration          `protobuf:"bytes,2,opt,name=registration,proto3" json:"registration,omitempty"`
+	// Idempotency key (AIP-155): a retry with the same id and the same request
+	// gets the first answer and records nothing new; the same id with another
+	// request is refused. Through the gateway, the Idempotency-Key header.
+	RequestId     string `protobuf:"bytes,15,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -620,14 +646,25 @@ func (x *CreateRegistrationRequest) GetRegistration() *Registration {
 	return nil
 }
 
+func (x *CreateRegistrationRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
 type ReviewRegistrationRequest struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
 	ProductId   int64                  `protobuf:"varint,1,opt,name=product_id,json=productId,proto3" json:"product_id,omitempty"`
 	Year        int32                  `protobuf:"varint,2,opt,name=year,proto3" json:"year,omitempty"`
 	Eligibility Eligibility            `protobuf:"varint,3,opt,name=eligibility,proto3,enum=ntm.ocop.v1.Eligibility" json:"eligibility,omitempty"`
 	// Required when not eligible.
-	Reason        string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
-	ReviewedOn    string `protobuf:"bytes,5,opt,name=reviewed_on,json=reviewedOn,proto3" json:"reviewed_on,omitempty"`
+	Reason     string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	ReviewedOn string `protobuf:"bytes,5,opt,name=reviewed_on,json=reviewedOn,proto3" json:"reviewed_on,omitempty"`
+	// The etag of the resource as last read (AIP-154); when set, the change is
+	// refused with ABORTED if the resource has changed since. Through the
+	// gateway, the If-Match header.
+	Etag          string `protobuf:"bytes,14,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -697,10 +734,21 @@ func (x *ReviewRegistrationRequest) GetReviewedOn() string {
 	return ""
 }
 
+func (x *ReviewRegistrationRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 type CreateEvaluationRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	ProductId     int64                  `protobuf:"varint,1,opt,name=product_id,json=productId,proto3" json:"product_id,omitempty"`
-	Evaluation    *Evaluation            `protobuf:"bytes,2,opt,name=evaluation,proto3" json:"evaluation,omitempty"`
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	ProductId  int64                  `protobuf:"varint,1,opt,name=product_id,json=productId,proto3" json:"product_id,omitempty"`
+	Evaluation *Evaluation            `protobuf:"bytes,2,opt,name=evaluation,proto3" json:"evaluation,omitempty"`
+	// Idempotency key (AIP-155): a retry with the same id and the same request
+	// gets the first answer and records nothing new; the same id with another
+	// request is refused. Through the gateway, the Idempotency-Key header.
+	RequestId     string `protobuf:"bytes,15,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -749,10 +797,21 @@ func (x *CreateEvaluationRequest) GetEvaluation() *Evaluation {
 	return nil
 }
 
+func (x *CreateEvaluationRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
 type CreateCertificateRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	ProductId     int64                  `protobuf:"varint,1,opt,name=product_id,json=productId,proto3" json:"product_id,omitempty"`
-	Certificate   *Certificate           `protobuf:"bytes,2,opt,name=certificate,proto3" json:"certificate,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	ProductId   int64                  `protobuf:"varint,1,opt,name=product_id,json=productId,proto3" json:"product_id,omitempty"`
+	Certificate *Certificate           `protobuf:"bytes,2,opt,name=certificate,proto3" json:"certificate,omitempty"`
+	// Idempotency key (AIP-155): a retry with the same id and the same request
+	// gets the first answer and records nothing new; the same id with another
+	// request is refused. Through the gateway, the Idempotency-Key header.
+	RequestId     string `protobuf:"bytes,15,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -801,14 +860,25 @@ func (x *CreateCertificateRequest) GetCertificate() *Certificate {
 	return nil
 }
 
+func (x *CreateCertificateRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
 type RevokeCertificateRequest struct {
 	state          protoimpl.MessageState `protogen:"open.v1"`
 	ProductId      int64                  `protobuf:"varint,1,opt,name=product_id,json=productId,proto3" json:"product_id,omitempty"`
 	Id             int64                  `protobuf:"varint,2,opt,name=id,proto3" json:"id,omitempty"`
 	RevokedOn      string                 `protobuf:"bytes,3,opt,name=revoked_on,json=revokedOn,proto3" json:"revoked_on,omitempty"`
 	DecisionNumber string                 `protobuf:"bytes,4,opt,name=decision_number,json=decisionNumber,proto3" json:"decision_number,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// The etag of the resource as last read (AIP-154); when set, the change is
+	// refused with ABORTED if the resource has changed since. Through the
+	// gateway, the If-Match header.
+	Etag          string `protobuf:"bytes,14,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RevokeCertificateRequest) Reset() {
@@ -865,6 +935,13 @@ func (x *RevokeCertificateRequest) GetRevokedOn() string {
 func (x *RevokeCertificateRequest) GetDecisionNumber() string {
 	if x != nil {
 		return x.DecisionNumber
+	}
+	return ""
+}
+
+func (x *RevokeCertificateRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
 	}
 	return ""
 }
@@ -952,9 +1029,11 @@ const file_ntm_ocop_v1_ocop_service_proto_rawDesc = "" +
 	"\n" +
 	"star_bands\x18\x03 \x03(\v2\x15.ntm.ocop.v1.StarBandR\tstarBands\x12C\n" +
 	"\x0fcouncil_periods\x18\x04 \x03(\v2\x1a.ntm.ocop.v1.CouncilPeriodR\x0ecouncilPeriods\x128\n" +
-	"\x18certificate_valid_months\x18\x05 \x01(\x05R\x16certificateValidMonths\"R\n" +
+	"\x18certificate_valid_months\x18\x05 \x01(\x05R\x16certificateValidMonths\"\x85\x01\n" +
 	"\x15CreateProducerRequest\x129\n" +
-	"\bproducer\x18\x01 \x01(\v2\x15.ntm.ocop.v1.ProducerB\x06\xbaH\x03\xc8\x01\x01R\bproducer\"-\n" +
+	"\bproducer\x18\x01 \x01(\v2\x15.ntm.ocop.v1.ProducerB\x06\xbaH\x03\xc8\x01\x01R\bproducer\x121\n" +
+	"\n" +
+	"request_id\x18\x0f \x01(\tB\x12\xbaH\x0fr\r\x18\x80\x012\b^[!-~]*$R\trequestId\"-\n" +
 	"\x12GetProducerRequest\x12\x17\n" +
 	"\x02id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\"\xd5\x01\n" +
 	"\x14ListProducersRequest\x121\n" +
@@ -965,9 +1044,11 @@ const file_ntm_ocop_v1_ocop_service_proto_rawDesc = "" +
 	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xf4\x03R\tpageToken\"t\n" +
 	"\x15ListProducersResponse\x123\n" +
 	"\tproducers\x18\x01 \x03(\v2\x15.ntm.ocop.v1.ProducerR\tproducers\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"N\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x81\x01\n" +
 	"\x14CreateProductRequest\x126\n" +
-	"\aproduct\x18\x01 \x01(\v2\x14.ntm.ocop.v1.ProductB\x06\xbaH\x03\xc8\x01\x01R\aproduct\"i\n" +
+	"\aproduct\x18\x01 \x01(\v2\x14.ntm.ocop.v1.ProductB\x06\xbaH\x03\xc8\x01\x01R\aproduct\x121\n" +
+	"\n" +
+	"request_id\x18\x0f \x01(\tB\x12\xbaH\x0fr\r\x18\x80\x012\b^[!-~]*$R\trequestId\"i\n" +
 	"\x11GetProductRequest\x12\x17\n" +
 	"\x02id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\x12;\n" +
 	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\"\x82\x02\n" +
@@ -980,11 +1061,13 @@ const file_ntm_ocop_v1_ocop_service_proto_rawDesc = "" +
 	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xf4\x03R\tpageToken\"p\n" +
 	"\x14ListProductsResponse\x120\n" +
 	"\bproducts\x18\x01 \x03(\v2\x14.ntm.ocop.v1.ProductR\bproducts\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x8a\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xbd\x01\n" +
 	"\x19CreateRegistrationRequest\x12&\n" +
 	"\n" +
 	"product_id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\tproductId\x12E\n" +
-	"\fregistration\x18\x02 \x01(\v2\x19.ntm.ocop.v1.RegistrationB\x06\xbaH\x03\xc8\x01\x01R\fregistration\"\x94\x02\n" +
+	"\fregistration\x18\x02 \x01(\v2\x19.ntm.ocop.v1.RegistrationB\x06\xbaH\x03\xc8\x01\x01R\fregistration\x121\n" +
+	"\n" +
+	"request_id\x18\x0f \x01(\tB\x12\xbaH\x0fr\r\x18\x80\x012\b^[!-~]*$R\trequestId\"\xb2\x02\n" +
 	"\x19ReviewRegistrationRequest\x12&\n" +
 	"\n" +
 	"product_id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\tproductId\x12\x1f\n" +
@@ -993,24 +1076,30 @@ const file_ntm_ocop_v1_ocop_service_proto_rawDesc = "" +
 	"\xbaH\a\x82\x01\x04\x18\x02\x18\x03R\veligibility\x12 \n" +
 	"\x06reason\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xd0\x0fR\x06reason\x12D\n" +
 	"\vreviewed_on\x18\x05 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\n" +
-	"reviewedOn\"\x82\x01\n" +
+	"reviewedOn\x12\x1c\n" +
+	"\x04etag\x18\x0e \x01(\tB\b\xbaH\x05r\x03\x18\x80\x01R\x04etag\"\xb5\x01\n" +
 	"\x17CreateEvaluationRequest\x12&\n" +
 	"\n" +
 	"product_id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\tproductId\x12?\n" +
 	"\n" +
 	"evaluation\x18\x02 \x01(\v2\x17.ntm.ocop.v1.EvaluationB\x06\xbaH\x03\xc8\x01\x01R\n" +
-	"evaluation\"\x86\x01\n" +
+	"evaluation\x121\n" +
+	"\n" +
+	"request_id\x18\x0f \x01(\tB\x12\xbaH\x0fr\r\x18\x80\x012\b^[!-~]*$R\trequestId\"\xb9\x01\n" +
 	"\x18CreateCertificateRequest\x12&\n" +
 	"\n" +
 	"product_id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\tproductId\x12B\n" +
-	"\vcertificate\x18\x02 \x01(\v2\x18.ntm.ocop.v1.CertificateB\x06\xbaH\x03\xc8\x01\x01R\vcertificate\"\xd3\x01\n" +
+	"\vcertificate\x18\x02 \x01(\v2\x18.ntm.ocop.v1.CertificateB\x06\xbaH\x03\xc8\x01\x01R\vcertificate\x121\n" +
+	"\n" +
+	"request_id\x18\x0f \x01(\tB\x12\xbaH\x0fr\r\x18\x80\x012\b^[!-~]*$R\trequestId\"\xf1\x01\n" +
 	"\x18RevokeCertificateRequest\x12&\n" +
 	"\n" +
 	"product_id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\tproductId\x12\x17\n" +
 	"\x02id\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\x12B\n" +
 	"\n" +
 	"revoked_on\x18\x03 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\trevokedOn\x122\n" +
-	"\x0fdecision_number\x18\x04 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18dR\x0edecisionNumber\"\xe5\x01\n" +
+	"\x0fdecision_number\x18\x04 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18dR\x0edecisionNumber\x12\x1c\n" +
+	"\x04etag\x18\x0e \x01(\tB\b\xbaH\x05r\x03\x18\x80\x01R\x04etag\"\xe5\x01\n" +
 	"\x15GetOcopSummaryRequest\x121\n" +
 	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12;\n" +
 	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\x12\x1e\n" +

@@ -126,7 +126,10 @@ type Recognition struct {
 	// What the check found on the effective date; set by the server.
 	Check *RecognitionCheck `protobuf:"bytes,11,opt,name=check,proto3" json:"check,omitempty"`
 	// The unit's type on the effective date; set by the server.
-	UnitType      UnitType `protobuf:"varint,12,opt,name=unit_type,json=unitType,proto3,enum=ntm.registry.v1.UnitType" json:"unit_type,omitempty"`
+	UnitType UnitType `protobuf:"varint,12,opt,name=unit_type,json=unitType,proto3,enum=ntm.registry.v1.UnitType" json:"unit_type,omitempty"`
+	// Changes whenever the resource does (AIP-154); send it back as `etag` or
+	// If-Match to change it only if nobody has since. Set by the server.
+	Etag          string `protobuf:"bytes,13,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -243,6 +246,13 @@ func (x *Recognition) GetUnitType() UnitType {
 		return x.UnitType
 	}
 	return UnitType_UNIT_TYPE_UNSPECIFIED
+}
+
+func (x *Recognition) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
 }
 
 // The figures a recognition was checked against, kept with it.
@@ -442,7 +452,7 @@ var File_ntm_registry_v1_recognition_proto protoreflect.FileDescriptor
 
 const file_ntm_registry_v1_recognition_proto_rawDesc = "" +
 	"\n" +
-	"!ntm/registry/v1/recognition.proto\x12\x0fntm.registry.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1antm/registry/v1/unit.proto\"\xc5\x04\n" +
+	"!ntm/registry/v1/recognition.proto\x12\x0fntm.registry.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1antm/registry/v1/unit.proto\"\xd9\x04\n" +
 	"\vRecognition\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1b\n" +
 	"\tunit_code\x18\x02 \x01(\tR\bunitCode\x12C\n" +
@@ -459,7 +469,8 @@ const file_ntm_registry_v1_recognition_proto_rawDesc = "" +
 	"\x0foverride_reason\x18\n" +
 	" \x01(\tB\b\xbaH\x05r\x03\x18\xd0\x0fR\x0eoverrideReason\x127\n" +
 	"\x05check\x18\v \x01(\v2!.ntm.registry.v1.RecognitionCheckR\x05check\x126\n" +
-	"\tunit_type\x18\f \x01(\x0e2\x19.ntm.registry.v1.UnitTypeR\bunitType\"\xbb\x02\n" +
+	"\tunit_type\x18\f \x01(\x0e2\x19.ntm.registry.v1.UnitTypeR\bunitType\x12\x12\n" +
+	"\x04etag\x18\r \x01(\tR\x04etag\"\xbb\x02\n" +
 	"\x10RecognitionCheck\x12\x1e\n" +
 	"\n" +
 	"assessment\x18\x01 \x01(\tR\n" +

@@ -444,8 +444,12 @@ type CreateUnitRequest struct {
 	ValidFrom      string `protobuf:"bytes,2,opt,name=valid_from,json=validFrom,proto3" json:"valid_from,omitempty"`
 	DecisionNumber string `protobuf:"bytes,3,opt,name=decision_number,json=decisionNumber,proto3" json:"decision_number,omitempty"`
 	Note           string `protobuf:"bytes,4,opt,name=note,proto3" json:"note,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Idempotency key (AIP-155): a retry with the same id and the same request
+	// gets the first answer and records nothing new; the same id with another
+	// request is refused. Through the gateway, the Idempotency-Key header.
+	RequestId     string `protobuf:"bytes,15,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *CreateUnitRequest) Reset() {
@@ -506,9 +510,20 @@ func (x *CreateUnitRequest) GetNote() string {
 	return ""
 }
 
+func (x *CreateUnitRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
 type CreateUnitChangeRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	UnitChange    *UnitChange            `protobuf:"bytes,1,opt,name=unit_change,json=unitChange,proto3" json:"unit_change,omitempty"`
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	UnitChange *UnitChange            `protobuf:"bytes,1,opt,name=unit_change,json=unitChange,proto3" json:"unit_change,omitempty"`
+	// Idempotency key (AIP-155): a retry with the same id and the same request
+	// gets the first answer and records nothing new; the same id with another
+	// request is refused. Through the gateway, the Idempotency-Key header.
+	RequestId     string `protobuf:"bytes,15,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -550,18 +565,84 @@ func (x *CreateUnitChangeRequest) GetUnitChange() *UnitChange {
 	return nil
 }
 
+func (x *CreateUnitChangeRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+type CreateDecisionRequest struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Decision *Decision              `protobuf:"bytes,1,opt,name=decision,proto3" json:"decision,omitempty"`
+	// Idempotency key (AIP-155): a retry with the same id and the same request
+	// gets the first answer and records nothing new; the same id with another
+	// request is refused. Through the gateway, the Idempotency-Key header.
+	RequestId     string `protobuf:"bytes,15,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateDecisionRequest) Reset() {
+	*x = CreateDecisionRequest{}
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateDecisionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateDecisionRequest) ProtoMessage() {}
+
+func (x *CreateDecisionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateDecisionRequest.ProtoReflect.Descriptor instead.
+func (*CreateDecisionRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *CreateDecisionRequest) GetDecision() *Decision {
+	if x != nil {
+		return x.Decision
+	}
+	return nil
+}
+
+func (x *CreateDecisionRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
 type ImportUnitsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Units []*ImportedUnit        `protobuf:"bytes,1,rep,name=units,proto3" json:"units,omitempty"`
 	// Decision recorded on the changes; "import" when empty.
 	DecisionNumber string `protobuf:"bytes,2,opt,name=decision_number,json=decisionNumber,proto3" json:"decision_number,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Idempotency key (AIP-155): a retry with the same id and the same request
+	// gets the first answer and records nothing new; the same id with another
+	// request is refused. Through the gateway, the Idempotency-Key header.
+	RequestId     string `protobuf:"bytes,15,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ImportUnitsRequest) Reset() {
 	*x = ImportUnitsRequest{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[9]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -573,7 +654,7 @@ func (x *ImportUnitsRequest) String() string {
 func (*ImportUnitsRequest) ProtoMessage() {}
 
 func (x *ImportUnitsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[9]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -586,7 +667,7 @@ func (x *ImportUnitsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportUnitsRequest.ProtoReflect.Descriptor instead.
 func (*ImportUnitsRequest) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{9}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ImportUnitsRequest) GetUnits() []*ImportedUnit {
@@ -603,6 +684,13 @@ func (x *ImportUnitsRequest) GetDecisionNumber() string {
 	return ""
 }
 
+func (x *ImportUnitsRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
 // One row of an import: a unit and its first day.
 type ImportedUnit struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -614,7 +702,7 @@ type ImportedUnit struct {
 
 func (x *ImportedUnit) Reset() {
 	*x = ImportedUnit{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[10]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -626,7 +714,7 @@ func (x *ImportedUnit) String() string {
 func (*ImportedUnit) ProtoMessage() {}
 
 func (x *ImportedUnit) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[10]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -639,7 +727,7 @@ func (x *ImportedUnit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportedUnit.ProtoReflect.Descriptor instead.
 func (*ImportedUnit) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{10}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ImportedUnit) GetUnit() *UnitSpec {
@@ -667,7 +755,7 @@ type ImportUnitsResponse struct {
 
 func (x *ImportUnitsResponse) Reset() {
 	*x = ImportUnitsResponse{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[11]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -679,7 +767,7 @@ func (x *ImportUnitsResponse) String() string {
 func (*ImportUnitsResponse) ProtoMessage() {}
 
 func (x *ImportUnitsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[11]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -692,7 +780,7 @@ func (x *ImportUnitsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportUnitsResponse.ProtoReflect.Descriptor instead.
 func (*ImportUnitsResponse) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{11}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ImportUnitsResponse) GetImported() int32 {
@@ -710,16 +798,20 @@ func (x *ImportUnitsResponse) GetChanges() []string {
 }
 
 type CreateRecognitionRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	UnitCode      string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
-	Recognition   *Recognition           `protobuf:"bytes,2,opt,name=recognition,proto3" json:"recognition,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	UnitCode    string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	Recognition *Recognition           `protobuf:"bytes,2,opt,name=recognition,proto3" json:"recognition,omitempty"`
+	// Idempotency key (AIP-155): a retry with the same id and the same request
+	// gets the first answer and records nothing new; the same id with another
+	// request is refused. Through the gateway, the Idempotency-Key header.
+	RequestId     string `protobuf:"bytes,15,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *CreateRecognitionRequest) Reset() {
 	*x = CreateRecognitionRequest{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[12]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -731,7 +823,7 @@ func (x *CreateRecognitionRequest) String() string {
 func (*CreateRecognitionRequest) ProtoMessage() {}
 
 func (x *CreateRecognitionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[12]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -744,7 +836,7 @@ func (x *CreateRecognitionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateRecognitionRequest.ProtoReflect.Descriptor instead.
 func (*CreateRecognitionRequest) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{12}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *CreateRecognitionRequest) GetUnitCode() string {
@@ -761,6 +853,13 @@ func (x *CreateRecognitionRequest) GetRecognition() *Recognition {
 	return nil
 }
 
+func (x *CreateRecognitionRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
 type RevokeRecognitionRequest struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
 	UnitCode string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
@@ -768,13 +867,17 @@ type RevokeRecognitionRequest struct {
 	// First day the recognition no longer holds (YYYY-MM-DD).
 	RevokedOn          string `protobuf:"bytes,3,opt,name=revoked_on,json=revokedOn,proto3" json:"revoked_on,omitempty"`
 	RevocationDecision string `protobuf:"bytes,4,opt,name=revocation_decision,json=revocationDecision,proto3" json:"revocation_decision,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// The etag of the resource as last read (AIP-154); when set, the change is
+	// refused with ABORTED if the resource has changed since. Through the
+	// gateway, the If-Match header.
+	Etag          string `protobuf:"bytes,14,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RevokeRecognitionRequest) Reset() {
 	*x = RevokeRecognitionRequest{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[13]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -786,7 +889,7 @@ func (x *RevokeRecognitionRequest) String() string {
 func (*RevokeRecognitionRequest) ProtoMessage() {}
 
 func (x *RevokeRecognitionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[13]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -799,7 +902,7 @@ func (x *RevokeRecognitionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeRecognitionRequest.ProtoReflect.Descriptor instead.
 func (*RevokeRecognitionRequest) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{13}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *RevokeRecognitionRequest) GetUnitCode() string {
@@ -830,6 +933,13 @@ func (x *RevokeRecognitionRequest) GetRevocationDecision() string {
 	return ""
 }
 
+func (x *RevokeRecognitionRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 type ListRecognitionsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Code of the unit whose communes are counted; empty for the whole country.
@@ -845,7 +955,7 @@ type ListRecognitionsRequest struct {
 
 func (x *ListRecognitionsRequest) Reset() {
 	*x = ListRecognitionsRequest{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[14]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -857,7 +967,7 @@ func (x *ListRecognitionsRequest) String() string {
 func (*ListRecognitionsRequest) ProtoMessage() {}
 
 func (x *ListRecognitionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[14]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -870,7 +980,7 @@ func (x *ListRecognitionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRecognitionsRequest.ProtoReflect.Descriptor instead.
 func (*ListRecognitionsRequest) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{14}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListRecognitionsRequest) GetParent() string {
@@ -911,7 +1021,7 @@ type ListRecognitionsResponse struct {
 
 func (x *ListRecognitionsResponse) Reset() {
 	*x = ListRecognitionsResponse{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[15]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -923,7 +1033,7 @@ func (x *ListRecognitionsResponse) String() string {
 func (*ListRecognitionsResponse) ProtoMessage() {}
 
 func (x *ListRecognitionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[15]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -936,7 +1046,7 @@ func (x *ListRecognitionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRecognitionsResponse.ProtoReflect.Descriptor instead.
 func (*ListRecognitionsResponse) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{15}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListRecognitionsResponse) GetRecognitions() []*RecognitionInForce {
@@ -964,7 +1074,7 @@ type CountUnitsRequest struct {
 
 func (x *CountUnitsRequest) Reset() {
 	*x = CountUnitsRequest{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[16]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -976,7 +1086,7 @@ func (x *CountUnitsRequest) String() string {
 func (*CountUnitsRequest) ProtoMessage() {}
 
 func (x *CountUnitsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[16]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -989,7 +1099,7 @@ func (x *CountUnitsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CountUnitsRequest.ProtoReflect.Descriptor instead.
 func (*CountUnitsRequest) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{16}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *CountUnitsRequest) GetParent() string {
@@ -1017,7 +1127,7 @@ type CountUnitsResponse struct {
 
 func (x *CountUnitsResponse) Reset() {
 	*x = CountUnitsResponse{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[17]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1029,7 +1139,7 @@ func (x *CountUnitsResponse) String() string {
 func (*CountUnitsResponse) ProtoMessage() {}
 
 func (x *CountUnitsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[17]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1042,7 +1152,7 @@ func (x *CountUnitsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CountUnitsResponse.ProtoReflect.Descriptor instead.
 func (*CountUnitsResponse) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{17}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *CountUnitsResponse) GetCounts() []*UnitTypeCount {
@@ -1069,7 +1179,7 @@ type UnitTypeCount struct {
 
 func (x *UnitTypeCount) Reset() {
 	*x = UnitTypeCount{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[18]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1081,7 +1191,7 @@ func (x *UnitTypeCount) String() string {
 func (*UnitTypeCount) ProtoMessage() {}
 
 func (x *UnitTypeCount) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[18]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1094,7 +1204,7 @@ func (x *UnitTypeCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnitTypeCount.ProtoReflect.Descriptor instead.
 func (*UnitTypeCount) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{18}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *UnitTypeCount) GetType() UnitType {
@@ -1144,35 +1254,48 @@ const file_ntm_registry_v1_registry_service_proto_rawDesc = "" +
 	"\fpredecessors\x18\x03 \x03(\v2\x1c.ntm.registry.v1.LineageLinkR\fpredecessors\x12<\n" +
 	"\n" +
 	"successors\x18\x04 \x03(\v2\x1c.ntm.registry.v1.LineageLinkR\n" +
-	"successors\"\xe0\x01\n" +
+	"successors\"\x93\x02\n" +
 	"\x11CreateUnitRequest\x125\n" +
 	"\x04unit\x18\x01 \x01(\v2\x19.ntm.registry.v1.UnitSpecB\x06\xbaH\x03\xc8\x01\x01R\x04unit\x12B\n" +
 	"\n" +
 	"valid_from\x18\x02 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\tvalidFrom\x122\n" +
 	"\x0fdecision_number\x18\x03 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18dR\x0edecisionNumber\x12\x1c\n" +
-	"\x04note\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xd0\x0fR\x04note\"_\n" +
+	"\x04note\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xd0\x0fR\x04note\x121\n" +
+	"\n" +
+	"request_id\x18\x0f \x01(\tB\x12\xbaH\x0fr\r\x18\x80\x012\b^[!-~]*$R\trequestId\"\x92\x01\n" +
 	"\x17CreateUnitChangeRequest\x12D\n" +
 	"\vunit_change\x18\x01 \x01(\v2\x1b.ntm.registry.v1.UnitChangeB\x06\xbaH\x03\xc8\x01\x01R\n" +
-	"unitChange\"\x89\x01\n" +
+	"unitChange\x121\n" +
+	"\n" +
+	"request_id\x18\x0f \x01(\tB\x12\xbaH\x0fr\r\x18\x80\x012\b^[!-~]*$R\trequestId\"\x89\x01\n" +
+	"\x15CreateDecisionRequest\x12=\n" +
+	"\bdecision\x18\x01 \x01(\v2\x19.ntm.registry.v1.DecisionB\x06\xbaH\x03\xc8\x01\x01R\bdecision\x121\n" +
+	"\n" +
+	"request_id\x18\x0f \x01(\tB\x12\xbaH\x0fr\r\x18\x80\x012\b^[!-~]*$R\trequestId\"\xbc\x01\n" +
 	"\x12ImportUnitsRequest\x12A\n" +
 	"\x05units\x18\x01 \x03(\v2\x1d.ntm.registry.v1.ImportedUnitB\f\xbaH\t\x92\x01\x06\b\x01\x10\xa0\x8d\x06R\x05units\x120\n" +
-	"\x0fdecision_number\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18dR\x0edecisionNumber\"\x89\x01\n" +
+	"\x0fdecision_number\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18dR\x0edecisionNumber\x121\n" +
+	"\n" +
+	"request_id\x18\x0f \x01(\tB\x12\xbaH\x0fr\r\x18\x80\x012\b^[!-~]*$R\trequestId\"\x89\x01\n" +
 	"\fImportedUnit\x125\n" +
 	"\x04unit\x18\x01 \x01(\v2\x19.ntm.registry.v1.UnitSpecB\x06\xbaH\x03\xc8\x01\x01R\x04unit\x12B\n" +
 	"\n" +
 	"valid_from\x18\x02 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\tvalidFrom\"K\n" +
 	"\x13ImportUnitsResponse\x12\x1a\n" +
 	"\bimported\x18\x01 \x01(\x05R\bimported\x12\x18\n" +
-	"\achanges\x18\x02 \x03(\tR\achanges\"\x95\x01\n" +
+	"\achanges\x18\x02 \x03(\tR\achanges\"\xc8\x01\n" +
 	"\x18CreateRecognitionRequest\x121\n" +
 	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12F\n" +
-	"\vrecognition\x18\x02 \x01(\v2\x1c.ntm.registry.v1.RecognitionB\x06\xbaH\x03\xc8\x01\x01R\vrecognition\"\xe6\x01\n" +
+	"\vrecognition\x18\x02 \x01(\v2\x1c.ntm.registry.v1.RecognitionB\x06\xbaH\x03\xc8\x01\x01R\vrecognition\x121\n" +
+	"\n" +
+	"request_id\x18\x0f \x01(\tB\x12\xbaH\x0fr\r\x18\x80\x012\b^[!-~]*$R\trequestId\"\x84\x02\n" +
 	"\x18RevokeRecognitionRequest\x121\n" +
 	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12\x17\n" +
 	"\x02id\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\x12B\n" +
 	"\n" +
 	"revoked_on\x18\x03 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\trevokedOn\x12:\n" +
-	"\x13revocation_decision\x18\x04 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18dR\x12revocationDecision\"\xfd\x01\n" +
+	"\x13revocation_decision\x18\x04 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18dR\x12revocationDecision\x12\x1c\n" +
+	"\x04etag\x18\x0e \x01(\tB\b\xbaH\x05r\x03\x18\x80\x01R\x04etag\"\xfd\x01\n" +
 	"\x17ListRecognitionsRequest\x12/\n" +
 	"\x06parent\x18\x01 \x01(\tB\x17\xbaH\x14r\x122\x10^([0-9]{1,12})?$R\x06parent\x12;\n" +
 	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\x12%\n" +
@@ -1189,8 +1312,7 @@ const file_ntm_registry_v1_registry_service_proto_rawDesc = "" +
 	"\x05as_of\x18\x02 \x01(\tR\x04asOf\"T\n" +
 	"\rUnitTypeCount\x12-\n" +
 	"\x04type\x18\x01 \x01(\x0e2\x19.ntm.registry.v1.UnitTypeR\x04type\x12\x14\n" +
-	"\x05units\x18\x02 \x01(\x05R\x05units2\xd1\n" +
-	"\n" +
+	"\x05units\x18\x02 \x01(\x05R\x05units2\xc7\v\n" +
 	"\x0fRegistryService\x12[\n" +
 	"\aGetUnit\x12\x1f.ntm.registry.v1.GetUnitRequest\x1a\x15.ntm.registry.v1.Unit\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/units/{code}\x12e\n" +
 	"\tListUnits\x12!.ntm.registry.v1.ListUnitsRequest\x1a\".ntm.registry.v1.ListUnitsResponse\"\x11\x82\xd3\xe4\x93\x02\v\x12\t/v1/units\x12\x82\x01\n" +
@@ -1198,7 +1320,8 @@ const file_ntm_registry_v1_registry_service_proto_rawDesc = "" +
 	"\x0eGetUnitLineage\x12&.ntm.registry.v1.GetUnitLineageRequest\x1a\x1c.ntm.registry.v1.UnitLineage\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/units/{code}/lineage\x12]\n" +
 	"\n" +
 	"CreateUnit\x12\".ntm.registry.v1.CreateUnitRequest\x1a\x15.ntm.registry.v1.Unit\"\x14\x82\xd3\xe4\x93\x02\x0e:\x01*\"\t/v1/units\x12\x7f\n" +
-	"\x10CreateUnitChange\x12(.ntm.registry.v1.CreateUnitChangeRequest\x1a\x1b.ntm.registry.v1.UnitChange\"$\x82\xd3\xe4\x93\x02\x1e:\vunit_change\"\x0f/v1/unitChanges\x12\x95\x01\n" +
+	"\x10CreateUnitChange\x12(.ntm.registry.v1.CreateUnitChangeRequest\x1a\x1b.ntm.registry.v1.UnitChange\"$\x82\xd3\xe4\x93\x02\x1e:\vunit_change\"\x0f/v1/unitChanges\x12t\n" +
+	"\x0eCreateDecision\x12&.ntm.registry.v1.CreateDecisionRequest\x1a\x19.ntm.registry.v1.Decision\"\x1f\x82\xd3\xe4\x93\x02\x19:\bdecision\"\r/v1/decisions\x12\x95\x01\n" +
 	"\x11CreateRecognition\x12).ntm.registry.v1.CreateRecognitionRequest\x1a\x1c.ntm.registry.v1.Recognition\"7\x82\xd3\xe4\x93\x021:\vrecognition\"\"/v1/units/{unit_code}/recognitions\x12\x97\x01\n" +
 	"\x11RevokeRecognition\x12).ntm.registry.v1.RevokeRecognitionRequest\x1a\x1c.ntm.registry.v1.Recognition\"9\x82\xd3\xe4\x93\x023:\x01*\"./v1/units/{unit_code}/recognitions/{id}:revoke\x12\x81\x01\n" +
 	"\x10ListRecognitions\x12(.ntm.registry.v1.ListRecognitionsRequest\x1a).ntm.registry.v1.ListRecognitionsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/recognitions\x12n\n" +
@@ -1219,7 +1342,7 @@ func file_ntm_registry_v1_registry_service_proto_rawDescGZIP() []byte {
 	return file_ntm_registry_v1_registry_service_proto_rawDescData
 }
 
-var file_ntm_registry_v1_registry_service_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_ntm_registry_v1_registry_service_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_ntm_registry_v1_registry_service_proto_goTypes = []any{
 	(*GetUnitRequest)(nil),           // 0: ntm.registry.v1.GetUnitRequest
 	(*ListUnitsRequest)(nil),         // 1: ntm.registry.v1.ListUnitsRequest
@@ -1230,66 +1353,71 @@ var file_ntm_registry_v1_registry_service_proto_goTypes = []any{
 	(*UnitLineage)(nil),              // 6: ntm.registry.v1.UnitLineage
 	(*CreateUnitRequest)(nil),        // 7: ntm.registry.v1.CreateUnitRequest
 	(*CreateUnitChangeRequest)(nil),  // 8: ntm.registry.v1.CreateUnitChangeRequest
-	(*ImportUnitsRequest)(nil),       // 9: ntm.registry.v1.ImportUnitsRequest
-	(*ImportedUnit)(nil),             // 10: ntm.registry.v1.ImportedUnit
-	(*ImportUnitsResponse)(nil),      // 11: ntm.registry.v1.ImportUnitsResponse
-	(*CreateRecognitionRequest)(nil), // 12: ntm.registry.v1.CreateRecognitionRequest
-	(*RevokeRecognitionRequest)(nil), // 13: ntm.registry.v1.RevokeRecognitionRequest
-	(*ListRecognitionsRequest)(nil),  // 14: ntm.registry.v1.ListRecognitionsRequest
-	(*ListRecognitionsResponse)(nil), // 15: ntm.registry.v1.ListRecognitionsResponse
-	(*CountUnitsRequest)(nil),        // 16: ntm.registry.v1.CountUnitsRequest
-	(*CountUnitsResponse)(nil),       // 17: ntm.registry.v1.CountUnitsResponse
-	(*UnitTypeCount)(nil),            // 18: ntm.registry.v1.UnitTypeCount
-	(UnitType)(0),                    // 19: ntm.registry.v1.UnitType
-	(*Unit)(nil),                     // 20: ntm.registry.v1.Unit
-	(*LineageLink)(nil),              // 21: ntm.registry.v1.LineageLink
-	(*UnitSpec)(nil),                 // 22: ntm.registry.v1.UnitSpec
-	(*UnitChange)(nil),               // 23: ntm.registry.v1.UnitChange
-	(*Recognition)(nil),              // 24: ntm.registry.v1.Recognition
-	(*RecognitionInForce)(nil),       // 25: ntm.registry.v1.RecognitionInForce
+	(*CreateDecisionRequest)(nil),    // 9: ntm.registry.v1.CreateDecisionRequest
+	(*ImportUnitsRequest)(nil),       // 10: ntm.registry.v1.ImportUnitsRequest
+	(*ImportedUnit)(nil),             // 11: ntm.registry.v1.ImportedUnit
+	(*ImportUnitsResponse)(nil),      // 12: ntm.registry.v1.ImportUnitsResponse
+	(*CreateRecognitionRequest)(nil), // 13: ntm.registry.v1.CreateRecognitionRequest
+	(*RevokeRecognitionRequest)(nil), // 14: ntm.registry.v1.RevokeRecognitionRequest
+	(*ListRecognitionsRequest)(nil),  // 15: ntm.registry.v1.ListRecognitionsRequest
+	(*ListRecognitionsResponse)(nil), // 16: ntm.registry.v1.ListRecognitionsResponse
+	(*CountUnitsRequest)(nil),        // 17: ntm.registry.v1.CountUnitsRequest
+	(*CountUnitsResponse)(nil),       // 18: ntm.registry.v1.CountUnitsResponse
+	(*UnitTypeCount)(nil),            // 19: ntm.registry.v1.UnitTypeCount
+	(UnitType)(0),                    // 20: ntm.registry.v1.UnitType
+	(*Unit)(nil),                     // 21: ntm.registry.v1.Unit
+	(*LineageLink)(nil),              // 22: ntm.registry.v1.LineageLink
+	(*UnitSpec)(nil),                 // 23: ntm.registry.v1.UnitSpec
+	(*UnitChange)(nil),               // 24: ntm.registry.v1.UnitChange
+	(*Decision)(nil),                 // 25: ntm.registry.v1.Decision
+	(*Recognition)(nil),              // 26: ntm.registry.v1.Recognition
+	(*RecognitionInForce)(nil),       // 27: ntm.registry.v1.RecognitionInForce
 }
 var file_ntm_registry_v1_registry_service_proto_depIdxs = []int32{
-	19, // 0: ntm.registry.v1.ListUnitsRequest.type:type_name -> ntm.registry.v1.UnitType
-	20, // 1: ntm.registry.v1.ListUnitsResponse.units:type_name -> ntm.registry.v1.Unit
-	20, // 2: ntm.registry.v1.ListAncestorsResponse.units:type_name -> ntm.registry.v1.Unit
-	20, // 3: ntm.registry.v1.UnitLineage.versions:type_name -> ntm.registry.v1.Unit
-	21, // 4: ntm.registry.v1.UnitLineage.predecessors:type_name -> ntm.registry.v1.LineageLink
-	21, // 5: ntm.registry.v1.UnitLineage.successors:type_name -> ntm.registry.v1.LineageLink
-	22, // 6: ntm.registry.v1.CreateUnitRequest.unit:type_name -> ntm.registry.v1.UnitSpec
-	23, // 7: ntm.registry.v1.CreateUnitChangeRequest.unit_change:type_name -> ntm.registry.v1.UnitChange
-	10, // 8: ntm.registry.v1.ImportUnitsRequest.units:type_name -> ntm.registry.v1.ImportedUnit
-	22, // 9: ntm.registry.v1.ImportedUnit.unit:type_name -> ntm.registry.v1.UnitSpec
-	24, // 10: ntm.registry.v1.CreateRecognitionRequest.recognition:type_name -> ntm.registry.v1.Recognition
-	25, // 11: ntm.registry.v1.ListRecognitionsResponse.recognitions:type_name -> ntm.registry.v1.RecognitionInForce
-	18, // 12: ntm.registry.v1.CountUnitsResponse.counts:type_name -> ntm.registry.v1.UnitTypeCount
-	19, // 13: ntm.registry.v1.UnitTypeCount.type:type_name -> ntm.registry.v1.UnitType
-	0,  // 14: ntm.registry.v1.RegistryService.GetUnit:input_type -> ntm.registry.v1.GetUnitRequest
-	1,  // 15: ntm.registry.v1.RegistryService.ListUnits:input_type -> ntm.registry.v1.ListUnitsRequest
-	3,  // 16: ntm.registry.v1.RegistryService.ListAncestors:input_type -> ntm.registry.v1.ListAncestorsRequest
-	5,  // 17: ntm.registry.v1.RegistryService.GetUnitLineage:input_type -> ntm.registry.v1.GetUnitLineageRequest
-	7,  // 18: ntm.registry.v1.RegistryService.CreateUnit:input_type -> ntm.registry.v1.CreateUnitRequest
-	8,  // 19: ntm.registry.v1.RegistryService.CreateUnitChange:input_type -> ntm.registry.v1.CreateUnitChangeRequest
-	12, // 20: ntm.registry.v1.RegistryService.CreateRecognition:input_type -> ntm.registry.v1.CreateRecognitionRequest
-	13, // 21: ntm.registry.v1.RegistryService.RevokeRecognition:input_type -> ntm.registry.v1.RevokeRecognitionRequest
-	14, // 22: ntm.registry.v1.RegistryService.ListRecognitions:input_type -> ntm.registry.v1.ListRecognitionsRequest
-	16, // 23: ntm.registry.v1.RegistryService.CountUnits:input_type -> ntm.registry.v1.CountUnitsRequest
-	9,  // 24: ntm.registry.v1.RegistryService.ImportUnits:input_type -> ntm.registry.v1.ImportUnitsRequest
-	20, // 25: ntm.registry.v1.RegistryService.GetUnit:output_type -> ntm.registry.v1.Unit
-	2,  // 26: ntm.registry.v1.RegistryService.ListUnits:output_type -> ntm.registry.v1.ListUnitsResponse
-	4,  // 27: ntm.registry.v1.RegistryService.ListAncestors:output_type -> ntm.registry.v1.ListAncestorsResponse
-	6,  // 28: ntm.registry.v1.RegistryService.GetUnitLineage:output_type -> ntm.registry.v1.UnitLineage
-	20, // 29: ntm.registry.v1.RegistryService.CreateUnit:output_type -> ntm.registry.v1.Unit
-	23, // 30: ntm.registry.v1.RegistryService.CreateUnitChange:output_type -> ntm.registry.v1.UnitChange
-	24, // 31: ntm.registry.v1.RegistryService.CreateRecognition:output_type -> ntm.registry.v1.Recognition
-	24, // 32: ntm.registry.v1.RegistryService.RevokeRecognition:output_type -> ntm.registry.v1.Recognition
-	15, // 33: ntm.registry.v1.RegistryService.ListRecognitions:output_type -> ntm.registry.v1.ListRecognitionsResponse
-	17, // 34: ntm.registry.v1.RegistryService.CountUnits:output_type -> ntm.registry.v1.CountUnitsResponse
-	11, // 35: ntm.registry.v1.RegistryService.ImportUnits:output_type -> ntm.registry.v1.ImportUnitsResponse
-	25, // [25:36] is the sub-list for method output_type
-	14, // [14:25] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	20, // 0: ntm.registry.v1.ListUnitsRequest.type:type_name -> ntm.registry.v1.UnitType
+	21, // 1: ntm.registry.v1.ListUnitsResponse.units:type_name -> ntm.registry.v1.Unit
+	21, // 2: ntm.registry.v1.ListAncestorsResponse.units:type_name -> ntm.registry.v1.Unit
+	21, // 3: ntm.registry.v1.UnitLineage.versions:type_name -> ntm.registry.v1.Unit
+	22, // 4: ntm.registry.v1.UnitLineage.predecessors:type_name -> ntm.registry.v1.LineageLink
+	22, // 5: ntm.registry.v1.UnitLineage.successors:type_name -> ntm.registry.v1.LineageLink
+	23, // 6: ntm.registry.v1.CreateUnitRequest.unit:type_name -> ntm.registry.v1.UnitSpec
+	24, // 7: ntm.registry.v1.CreateUnitChangeRequest.unit_change:type_name -> ntm.registry.v1.UnitChange
+	25, // 8: ntm.registry.v1.CreateDecisionRequest.decision:type_name -> ntm.registry.v1.Decision
+	11, // 9: ntm.registry.v1.ImportUnitsRequest.units:type_name -> ntm.registry.v1.ImportedUnit
+	23, // 10: ntm.registry.v1.ImportedUnit.unit:type_name -> ntm.registry.v1.UnitSpec
+	26, // 11: ntm.registry.v1.CreateRecognitionRequest.recognition:type_name -> ntm.registry.v1.Recognition
+	27, // 12: ntm.registry.v1.ListRecognitionsResponse.recognitions:type_name -> ntm.registry.v1.RecognitionInForce
+	19, // 13: ntm.registry.v1.CountUnitsResponse.counts:type_name -> ntm.registry.v1.UnitTypeCount
+	20, // 14: ntm.registry.v1.UnitTypeCount.type:type_name -> ntm.registry.v1.UnitType
+	0,  // 15: ntm.registry.v1.RegistryService.GetUnit:input_type -> ntm.registry.v1.GetUnitRequest
+	1,  // 16: ntm.registry.v1.RegistryService.ListUnits:input_type -> ntm.registry.v1.ListUnitsRequest
+	3,  // 17: ntm.registry.v1.RegistryService.ListAncestors:input_type -> ntm.registry.v1.ListAncestorsRequest
+	5,  // 18: ntm.registry.v1.RegistryService.GetUnitLineage:input_type -> ntm.registry.v1.GetUnitLineageRequest
+	7,  // 19: ntm.registry.v1.RegistryService.CreateUnit:input_type -> ntm.registry.v1.CreateUnitRequest
+	8,  // 20: ntm.registry.v1.RegistryService.CreateUnitChange:input_type -> ntm.registry.v1.CreateUnitChangeRequest
+	9,  // 21: ntm.registry.v1.RegistryService.CreateDecision:input_type -> ntm.registry.v1.CreateDecisionRequest
+	13, // 22: ntm.registry.v1.RegistryService.CreateRecognition:input_type -> ntm.registry.v1.CreateRecognitionRequest
+	14, // 23: ntm.registry.v1.RegistryService.RevokeRecognition:input_type -> ntm.registry.v1.RevokeRecognitionRequest
+	15, // 24: ntm.registry.v1.RegistryService.ListRecognitions:input_type -> ntm.registry.v1.ListRecognitionsRequest
+	17, // 25: ntm.registry.v1.RegistryService.CountUnits:input_type -> ntm.registry.v1.CountUnitsRequest
+	10, // 26: ntm.registry.v1.RegistryService.ImportUnits:input_type -> ntm.registry.v1.ImportUnitsRequest
+	21, // 27: ntm.registry.v1.RegistryService.GetUnit:output_type -> ntm.registry.v1.Unit
+	2,  // 28: ntm.registry.v1.RegistryService.ListUnits:output_type -> ntm.registry.v1.ListUnitsResponse
+	4,  // 29: ntm.registry.v1.RegistryService.ListAncestors:output_type -> ntm.registry.v1.ListAncestorsResponse
+	6,  // 30: ntm.registry.v1.RegistryService.GetUnitLineage:output_type -> ntm.registry.v1.UnitLineage
+	21, // 31: ntm.registry.v1.RegistryService.CreateUnit:output_type -> ntm.registry.v1.Unit
+	24, // 32: ntm.registry.v1.RegistryService.CreateUnitChange:output_type -> ntm.registry.v1.UnitChange
+	25, // 33: ntm.registry.v1.RegistryService.CreateDecision:output_type -> ntm.registry.v1.Decision
+	26, // 34: ntm.registry.v1.RegistryService.CreateRecognition:output_type -> ntm.registry.v1.Recognition
+	26, // 35: ntm.registry.v1.RegistryService.RevokeRecognition:output_type -> ntm.registry.v1.Recognition
+	16, // 36: ntm.registry.v1.RegistryService.ListRecognitions:output_type -> ntm.registry.v1.ListRecognitionsResponse
+	18, // 37: ntm.registry.v1.RegistryService.CountUnits:output_type -> ntm.registry.v1.CountUnitsResponse
+	12, // 38: ntm.registry.v1.RegistryService.ImportUnits:output_type -> ntm.registry.v1.ImportUnitsResponse
+	27, // [27:39] is the sub-list for method output_type
+	15, // [15:27] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_ntm_registry_v1_registry_service_proto_init() }
@@ -1306,7 +1434,7 @@ func file_ntm_registry_v1_registry_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ntm_registry_v1_registry_service_proto_rawDesc), len(file_ntm_registry_v1_registry_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   19,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -25,6 +25,7 @@ const (
 	RegistryService_GetUnitLineage_FullMethodName    = "/ntm.registry.v1.RegistryService/GetUnitLineage"
 	RegistryService_CreateUnit_FullMethodName        = "/ntm.registry.v1.RegistryService/CreateUnit"
 	RegistryService_CreateUnitChange_FullMethodName  = "/ntm.registry.v1.RegistryService/CreateUnitChange"
+	RegistryService_CreateDecision_FullMethodName    = "/ntm.registry.v1.RegistryService/CreateDecision"
 	RegistryService_CreateRecognition_FullMethodName = "/ntm.registry.v1.RegistryService/CreateRecognition"
 	RegistryService_RevokeRecognition_FullMethodName = "/ntm.registry.v1.RegistryService/RevokeRecognition"
 	RegistryService_ListRecognitions_FullMethodName  = "/ntm.registry.v1.RegistryService/ListRecognitions"
@@ -55,6 +56,9 @@ type RegistryServiceClient interface {
 	// Records a change of the map: create, rename, reclassify, merge, split,
 	// transfer or abolish. All of it is written, or nothing.
 	CreateUnitChange(ctx context.Context, in *CreateUnitChangeRequest, opts ...grpc.CallOption) (*UnitChange, error)
+	// Records a decision of many changes on one day, applied in order in one
+	// transaction: all of it is written, or nothing.
+	CreateDecision(ctx context.Context, in *CreateDecisionRequest, opts ...grpc.CallOption) (*Decision, error)
 	// Records a recognition decision (standard, advanced, model or modern NTM).
 	CreateRecognition(ctx context.Context, in *CreateRecognitionRequest, opts ...grpc.CallOption) (*Recognition, error)
 	// Records the revocation (thu hồi) of a recognition from a date on.
@@ -144,6 +148,16 @@ func (c *registryServiceClient) CreateUnitChange(ctx context.Context, in *Create
 	return out, nil
 }
 
+func (c *registryServiceClient) CreateDecision(ctx context.Context, in *CreateDecisionRequest, opts ...grpc.CallOption) (*Decision, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Decision)
+	err := c.cc.Invoke(ctx, RegistryService_CreateDecision_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *registryServiceClient) CreateRecognition(ctx context.Context, in *CreateRecognitionRequest, opts ...grpc.CallOption) (*Recognition, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Recognition)
@@ -217,6 +231,9 @@ type RegistryServiceServer interface {
 	// Records a change of the map: create, rename, reclassify, merge, split,
 	// transfer or abolish. All of it is written, or nothing.
 	CreateUnitChange(context.Context, *CreateUnitChangeRequest) (*UnitChange, error)
+	// Records a decision of many changes on one day, applied in order in one
+	// transaction: all of it is written, or nothing.
+	CreateDecision(context.Context, *CreateDecisionRequest) (*Decision, error)
 	// Records a recognition decision (standard, advanced, model or modern NTM).
 	CreateRecognition(context.Context, *CreateRecognitionRequest) (*Recognition, error)
 	// Records the revocation (thu hồi) of a recognition from a date on.
@@ -263,6 +280,9 @@ func (UnimplementedRegistryServiceServer) CreateUnit(context.Context, *CreateUni
 }
 func (UnimplementedRegistryServiceServer) CreateUnitChange(context.Context, *CreateUnitChangeRequest) (*UnitChange, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateUnitChange not implemented")
+}
+func (UnimplementedRegistryServiceServer) CreateDecision(context.Context, *CreateDecisionRequest) (*Decision, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateDecision not implemented")
 }
 func (UnimplementedRegistryServiceServer) CreateRecognition(context.Context, *CreateRecognitionRequest) (*Recognition, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateRecognition not implemented")
@@ -408,6 +428,24 @@ func _RegistryService_CreateUnitChange_Handler(srv interface{}, ctx context.Cont
 	return interceptor(ctx, in, info, handler)
 }
 
+func _RegistryService_CreateDecision_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateDecisionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).CreateDecision(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_CreateDecision_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).CreateDecision(ctx, req.(*CreateDecisionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _RegistryService_CreateRecognition_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CreateRecognitionRequest)
 	if err := dec(in); err != nil {
@@ -528,6 +566,10 @@ var RegistryService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CreateUnitChange",
 			Handler:    _RegistryService_CreateUnitChange_Handler,
+		},
+		{
+			MethodName: "CreateDecision",
+			Handler:    _RegistryService_CreateDecision_Handler,
 		},
 		{
 			MethodName: "CreateRecognition",

@@ -30,8 +30,10 @@ type UnitChange struct {
 	// Resource name, `unitChanges/{id}`; set by the server.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// Decision (nghị quyết / quyết định) number, e.g. "1243/NQ-UBTVQH15".
+	// Required, except in a Decision, whose number every change takes.
 	DecisionNumber string `protobuf:"bytes,2,opt,name=decision_number,json=decisionNumber,proto3" json:"decision_number,omitempty"`
-	// The first day on which the new map applies (YYYY-MM-DD).
+	// The first day on which the new map applies (YYYY-MM-DD). Required,
+	// except in a Decision, whose date every change takes.
 	EffectiveDate string `protobuf:"bytes,3,opt,name=effective_date,json=effectiveDate,proto3" json:"effective_date,omitempty"`
 	Note          string `protobuf:"bytes,4,opt,name=note,proto3" json:"note,omitempty"`
 	// Types that are valid to be assigned to Kind:
@@ -692,16 +694,113 @@ func (x *AbolishUnits) GetChildrenNewParentCode() string {
 	return ""
 }
 
+// One decision that changes the map in many ways on one day, such as the
+// 2025 reorganisation: districts abolished, communes merged into the code of
+// one of them under a new name, communes created under the province and
+// provinces merged. Its changes are applied in order in one transaction, so
+// each sees the map the earlier ones left, and all of them are written or
+// none.
+type Decision struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Resource name, `decisions/{id}`; set by the server.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Decision (nghị quyết / quyết định) number, e.g. "1656/NQ-UBTVQH15".
+	DecisionNumber string `protobuf:"bytes,2,opt,name=decision_number,json=decisionNumber,proto3" json:"decision_number,omitempty"`
+	// The first day on which the new map applies (YYYY-MM-DD).
+	EffectiveDate string `protobuf:"bytes,3,opt,name=effective_date,json=effectiveDate,proto3" json:"effective_date,omitempty"`
+	Note          string `protobuf:"bytes,4,opt,name=note,proto3" json:"note,omitempty"`
+	// The changes in the order they apply. Each takes the decision's number
+	// and date (a change naming others is refused); the response gives each
+	// its name and lineage.
+	Changes []*UnitChange `protobuf:"bytes,5,rep,name=changes,proto3" json:"changes,omitempty"`
+	// Server time the decision was recorded (RFC 3339); set by the server.
+	CreateTime    string `protobuf:"bytes,6,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Decision) Reset() {
+	*x = Decision{}
+	mi := &file_ntm_registry_v1_unit_change_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Decision) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Decision) ProtoMessage() {}
+
+func (x *Decision) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_registry_v1_unit_change_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Decision.ProtoReflect.Descriptor instead.
+func (*Decision) Descriptor() ([]byte, []int) {
+	return file_ntm_registry_v1_unit_change_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *Decision) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Decision) GetDecisionNumber() string {
+	if x != nil {
+		return x.DecisionNumber
+	}
+	return ""
+}
+
+func (x *Decision) GetEffectiveDate() string {
+	if x != nil {
+		return x.EffectiveDate
+	}
+	return ""
+}
+
+func (x *Decision) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
+func (x *Decision) GetChanges() []*UnitChange {
+	if x != nil {
+		return x.Changes
+	}
+	return nil
+}
+
+func (x *Decision) GetCreateTime() string {
+	if x != nil {
+		return x.CreateTime
+	}
+	return ""
+}
+
 var File_ntm_registry_v1_unit_change_proto protoreflect.FileDescriptor
 
 const file_ntm_registry_v1_unit_change_proto_rawDesc = "" +
 	"\n" +
-	"!ntm/registry/v1/unit_change.proto\x12\x0fntm.registry.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1antm/registry/v1/unit.proto\"\xb9\x05\n" +
+	"!ntm/registry/v1/unit_change.proto\x12\x0fntm.registry.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1antm/registry/v1/unit.proto\"\xba\x05\n" +
 	"\n" +
 	"UnitChange\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x122\n" +
-	"\x0fdecision_number\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18dR\x0edecisionNumber\x12J\n" +
-	"\x0eeffective_date\x18\x03 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\reffectiveDate\x12\x1c\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x120\n" +
+	"\x0fdecision_number\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18dR\x0edecisionNumber\x12M\n" +
+	"\x0eeffective_date\x18\x03 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\reffectiveDate\x12\x1c\n" +
 	"\x04note\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xd0\x0fR\x04note\x126\n" +
 	"\x06create\x18\n" +
 	" \x01(\v2\x1c.ntm.registry.v1.CreateUnitsH\x00R\x06create\x125\n" +
@@ -750,7 +849,15 @@ const file_ntm_registry_v1_unit_change_proto_rawDesc = "" +
 	"\x0fnew_parent_code\x18\x02 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\rnewParentCode\"\x98\x01\n" +
 	"\fAbolishUnits\x126\n" +
 	"\x05codes\x18\x01 \x03(\tB \xbaH\x1d\x92\x01\x1a\b\x01\x10\xe8\a\x18\x01\"\x11r\x0f2\r^[0-9]{1,12}$R\x05codes\x12P\n" +
-	"\x18children_new_parent_code\x18\x02 \x01(\tB\x17\xbaH\x14r\x122\x10^([0-9]{1,12})?$R\x15childrenNewParentCodeB\xc5\x01\n" +
+	"\x18children_new_parent_code\x18\x02 \x01(\tB\x17\xbaH\x14r\x122\x10^([0-9]{1,12})?$R\x15childrenNewParentCode\"\xa1\x02\n" +
+	"\bDecision\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x122\n" +
+	"\x0fdecision_number\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18dR\x0edecisionNumber\x12J\n" +
+	"\x0eeffective_date\x18\x03 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\reffectiveDate\x12\x1c\n" +
+	"\x04note\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xd0\x0fR\x04note\x12B\n" +
+	"\achanges\x18\x05 \x03(\v2\x1b.ntm.registry.v1.UnitChangeB\v\xbaH\b\x92\x01\x05\b\x01\x10\x88'R\achanges\x12\x1f\n" +
+	"\vcreate_time\x18\x06 \x01(\tR\n" +
+	"createTimeB\xc5\x01\n" +
 	"\x13com.ntm.registry.v1B\x0fUnitChangeProtoP\x01Z?github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1;registryv1\xa2\x02\x03NRX\xaa\x02\x0fNtm.Registry.V1\xca\x02\x0fNtm\\Registry\\V1\xe2\x02\x1bNtm\\Registry\\V1\\GPBMetadata\xea\x02\x11Ntm::Registry::V1b\x06proto3"
 
 var (
@@ -765,7 +872,7 @@ func file_ntm_registry_v1_unit_change_proto_rawDescGZIP() []byte {
 	return file_ntm_registry_v1_unit_change_proto_rawDescData
 }
 
-var file_ntm_registry_v1_unit_change_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_ntm_registry_v1_unit_change_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_ntm_registry_v1_unit_change_proto_goTypes = []any{
 	(*UnitChange)(nil),     // 0: ntm.registry.v1.UnitChange
 	(*CreateUnits)(nil),    // 1: ntm.registry.v1.CreateUnits
@@ -775,9 +882,10 @@ var file_ntm_registry_v1_unit_change_proto_goTypes = []any{
 	(*SplitUnit)(nil),      // 5: ntm.registry.v1.SplitUnit
 	(*TransferUnit)(nil),   // 6: ntm.registry.v1.TransferUnit
 	(*AbolishUnits)(nil),   // 7: ntm.registry.v1.AbolishUnits
-	(*LineageLink)(nil),    // 8: ntm.registry.v1.LineageLink
-	(*UnitSpec)(nil),       // 9: ntm.registry.v1.UnitSpec
-	(UnitType)(0),          // 10: ntm.registry.v1.UnitType
+	(*Decision)(nil),       // 8: ntm.registry.v1.Decision
+	(*LineageLink)(nil),    // 9: ntm.registry.v1.LineageLink
+	(*UnitSpec)(nil),       // 10: ntm.registry.v1.UnitSpec
+	(UnitType)(0),          // 11: ntm.registry.v1.UnitType
 }
 var file_ntm_registry_v1_unit_change_proto_depIdxs = []int32{
 	1,  // 0: ntm.registry.v1.UnitChange.create:type_name -> ntm.registry.v1.CreateUnits
@@ -787,16 +895,17 @@ var file_ntm_registry_v1_unit_change_proto_depIdxs = []int32{
 	5,  // 4: ntm.registry.v1.UnitChange.split:type_name -> ntm.registry.v1.SplitUnit
 	6,  // 5: ntm.registry.v1.UnitChange.transfer:type_name -> ntm.registry.v1.TransferUnit
 	7,  // 6: ntm.registry.v1.UnitChange.abolish:type_name -> ntm.registry.v1.AbolishUnits
-	8,  // 7: ntm.registry.v1.UnitChange.lineage:type_name -> ntm.registry.v1.LineageLink
-	9,  // 8: ntm.registry.v1.CreateUnits.units:type_name -> ntm.registry.v1.UnitSpec
-	10, // 9: ntm.registry.v1.ReclassifyUnit.new_type:type_name -> ntm.registry.v1.UnitType
-	9,  // 10: ntm.registry.v1.MergeUnits.new_unit:type_name -> ntm.registry.v1.UnitSpec
-	9,  // 11: ntm.registry.v1.SplitUnit.new_units:type_name -> ntm.registry.v1.UnitSpec
-	12, // [12:12] is the sub-list for method output_type
-	12, // [12:12] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	9,  // 7: ntm.registry.v1.UnitChange.lineage:type_name -> ntm.registry.v1.LineageLink
+	10, // 8: ntm.registry.v1.CreateUnits.units:type_name -> ntm.registry.v1.UnitSpec
+	11, // 9: ntm.registry.v1.ReclassifyUnit.new_type:type_name -> ntm.registry.v1.UnitType
+	10, // 10: ntm.registry.v1.MergeUnits.new_unit:type_name -> ntm.registry.v1.UnitSpec
+	10, // 11: ntm.registry.v1.SplitUnit.new_units:type_name -> ntm.registry.v1.UnitSpec
+	0,  // 12: ntm.registry.v1.Decision.changes:type_name -> ntm.registry.v1.UnitChange
+	13, // [13:13] is the sub-list for method output_type
+	13, // [13:13] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_ntm_registry_v1_unit_change_proto_init() }
@@ -824,7 +933,7 @@ func file_ntm_registry_v1_unit_change_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ntm_registry_v1_unit_change_proto_rawDesc), len(file_ntm_registry_v1_unit_change_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   8,
+			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
