@@ -18,7 +18,9 @@ import (
 
 // revoker answers RevokeRecognition with the etag its handler saw, and
 // GetUnit (which has no etag field) with the unit asked for.
-type revoker struct{ registryv1.UnimplementedRegistryServiceServer }
+type revoker struct {
+	registryv1.UnimplementedRegistryServiceServer
+}
 
 func (revoker) RevokeRecognition(_ context.Context, req *registryv1.RevokeRecognitionRequest) (*registryv1.Recognition, error) {
 	return &registryv1.Recognition{Etag: req.GetEtag()}, nil
