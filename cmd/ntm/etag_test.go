@@ -132,7 +132,9 @@ func checkReviewEtags(t *testing.T, base string) {
 	if second.Etag == "" || second.Etag == first.Etag || h != second.Etag {
 		t.Errorf("fresh If-Match: etag %q (header %q), first review's %q", second.Etag, h, first.Etag)
 	}
-	var product struct{ Registrations []struct{ Eligibility, Etag string } }
+	var product struct {
+		Registrations []struct{ Eligibility, Etag string }
+	}
 	getJSON(t, p, http.StatusOK, &product)
 	if len(product.Registrations) != 1 || product.Registrations[0].Eligibility != "ELIGIBLE" || product.Registrations[0].Etag != second.Etag {
 		t.Errorf("read back %+v, want the second review with etag %s", product.Registrations, second.Etag)
