@@ -153,7 +153,7 @@ func TestRESTRefusesBadTokens(t *testing.T) {
 	// the same token for ntm-api being accepted shows.
 	hmacToken := func(audience string) string {
 		tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
-			"iss": auth.Issuer, "aud": audience, "sub": "x", "role": "admin", "exp": time.Now().Add(time.Hour).Unix()})
+			"iss": auth.Issuer, "aud": audience, "sub": "x", "role": "admin", "iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix()})
 		tok.Header["kid"] = "test-hs"
 		signed, err := tok.SignedString(testHMACSecret)
 		if err != nil {

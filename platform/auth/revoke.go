@@ -8,6 +8,8 @@ import (
 	"os"
 	"sync/atomic"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // RevokedFileEnv is the environment variable of the revocation file, for
@@ -101,4 +103,17 @@ func (ks *KeySet) UseRevocations(ctx context.Context, file string, interval time
 		return err
 	})
 	return nil
+}
+
+// TokenID reads a token's id (jti) and subject without verifying it, for
+// an operator who must list a token in the revocation file.
+func TokenID(token string) (jti, sub string, err error) {
+	var c claims
+	if _, _, err := jwt.NewParser().ParseUnverified(token, &c); err != nil {
+		return "", "", fmt.Errorf("%w: %v", ErrInvalidToken, err)
+	}
+	if c.ID == "" {
+		return "", "", fmt.Errorf("the token has no id: revoke it by its subject %q", c.Subject)
+	}
+	return c.ID, c.Subject, nil
 }
