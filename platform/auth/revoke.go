@@ -12,10 +12,6 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// RevokedFileEnv is the environment variable of the revocation file, for
-// commands that take it as a flag named auth-revoked-file.
-const RevokedFileEnv = "NTM_AUTH_REVOKED_FILE"
-
 // revocations are the tokens refused before they expire: by token id
 // (jti, as `ntm token create` reports it), or every token of a subject,
 // optionally only those issued before a time (so that the person's new
