@@ -180,12 +180,11 @@ func TestGatewayOverHTTPSToAnMTLSService(t *testing.T) {
 	if code := e.grpc(t, admin, credentials.NewTLS(noCert)); code != codes.Unavailable {
 		t.Errorf("gRPC without a client certificate: %v, want Unavailable", code)
 	}
-	// Plain HTTP to the HTTPS listener gets no API answer.
-	resp, err := http.Get("http" + e.httpsURL[len("https"):] + "/healthz")
-	if err == nil {
+	// Plain HTTP gets the server's 400 for an HTTP request to HTTPS, never the API.
+	if resp, err := http.Get("http" + e.httpsURL[len("https"):] + "/healthz"); err == nil {
 		_ = resp.Body.Close()
-		if resp.StatusCode == http.StatusOK {
-			t.Error("plain HTTP to the HTTPS listener was answered 200")
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("plain HTTP to the HTTPS listener: %d, want 400", resp.StatusCode)
 		}
 	}
 }

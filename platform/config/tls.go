@@ -28,9 +28,9 @@ type TLSFiles struct {
 
 // Register defines --tls-cert, --tls-key and --tls-ca on fs.
 func (f *TLSFiles) Register(fs *flag.FlagSet) {
-	fs.StringVar(&f.Cert, "tls-cert", "", "PEM certificate to serve with (and, with --tls-ca, to present when dialling); empty serves plaintext")
+	fs.StringVar(&f.Cert, "tls-cert", "", "PEM certificate to serve TLS with (and, with --tls-ca, to present when dialling); empty serves plaintext. Without --tls-ca, other services are dialled with TLS verified by the system's roots")
 	fs.StringVar(&f.Key, "tls-key", "", "PEM private key of --tls-cert")
-	fs.StringVar(&f.CA, "tls-ca", "", "PEM CA: serve requiring client certificates it signed (mTLS), dial other services with TLS verified by it; empty dials plaintext")
+	fs.StringVar(&f.CA, "tls-ca", "", "PEM CA of the suite: serve requiring client certificates it signed (mTLS), dial other services with TLS verified by it")
 }
 
 // Server is the TLS configuration to serve with: nil without a
@@ -60,12 +60,17 @@ func (f TLSFiles) Server() (*tls.Config, error) {
 	return c, nil
 }
 
-// Client is the TLS configuration to dial other services with: nil without
-// CA (plaintext), else servers verified by CA, presenting ClientCert (or
-// Cert) when one is given.
+// Client is the TLS configuration to dial other services with: servers
+// verified by CA, presenting ClientCert (or Cert) when one is given (mTLS).
+// A process serving TLS without CA dials with TLS too, verified by the
+// system's roots, and presents nothing: services serving TLS would refuse
+// its plaintext. Neither: nil (plaintext).
 func (f TLSFiles) Client() (*tls.Config, error) {
 	if f.CA == "" {
-		return nil, nil
+		if f.Cert == "" {
+			return nil, nil
+		}
+		return &tls.Config{MinVersion: tls.VersionTLS12}, nil
 	}
 	roots, err := certPool(f.CA)
 	if err != nil {

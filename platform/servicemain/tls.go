@@ -53,15 +53,39 @@ func (f *TLSFlags) Load(a *AuthFlags, dials ...string) (Transport, error) {
 	return Transport{server: server, client: client}, config.CheckProfile(*f.profile, s)
 }
 
-// Serving wraps serve so that it serves TLS on its listener when the
-// transport has a certificate (the server configuration offers h2, which
-// gRPC clients ask for); as is otherwise.
+// Serving wraps serve so that it serves on Listen(lis).
 func (t Transport) Serving(serve func(context.Context, net.Listener) error) func(context.Context, net.Listener) error {
 	if t.server == nil {
 		return serve
 	}
-	return func(ctx context.Context, lis net.Listener) error { return serve(ctx, tls.NewListener(lis, t.server)) }
+	return func(ctx context.Context, lis net.Listener) error { return serve(ctx, t.Listen(lis)) }
 }
+
+// Listen is lis serving TLS when the transport has a certificate (the
+// server configuration offers h2, which gRPC clients ask for), as is
+// otherwise.
+func (t Transport) Listen(lis net.Listener) net.Listener {
+	if t.server == nil {
+		return lis
+	}
+	return tls.NewListener(lis, t.server)
+}
+
+// Public is the TLS configuration of a listener serving the public (the
+// gateway's HTTPS, in `ntm up`): the transport's certificate without
+// asking for a client certificate; nil when it serves plaintext.
+func (t Transport) Public() *tls.Config {
+	if t.server == nil {
+		return nil
+	}
+	c := t.server.Clone()
+	c.ClientAuth, c.ClientCAs = tls.NoClientCert, nil
+	return c
+}
+
+// Client is the TLS configuration of the transport's clients, nil for
+// plaintext (gateway.Options.DialTLS).
+func (t Transport) Client() *tls.Config { return t.client }
 
 // Dial is the dial option of the transport's clients (grpcclient.WithTLS).
 func (t Transport) Dial() grpc.DialOption { return grpcclient.WithTLS(t.client) }
