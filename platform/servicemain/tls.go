@@ -45,7 +45,7 @@ func (f *TLSFlags) Load(a *AuthFlags, dials ...string) (Transport, error) {
 	if err != nil {
 		return Transport{}, err
 	}
-	s := config.Settings{Listeners: map[string]bool{"the gRPC listener (--grpc-addr)": server != nil},
+	s := config.Settings{Listeners: map[string]bool{"the gRPC listener": server != nil},
 		Dials: map[string]bool{}, NoAuth: *a.off}
 	for _, d := range dials {
 		s.Dials[d] = client != nil

@@ -122,7 +122,7 @@ func TestProductionProfileRefusesPlaintextAndNoAuth(t *testing.T) {
 	_, err := transport(t, "--profile", "production", "--no-auth")
 	for _, want := range []string{
 		"the production profile refuses to start",
-		"the gRPC listener (--grpc-addr) serves plaintext: give --tls-cert and --tls-key",
+		"the gRPC listener serves plaintext: give --tls-cert and --tls-key",
 		"dials the registry (--registry-addr) in plaintext: give --tls-ca",
 		"--no-auth serves without authentication",
 	} {
