@@ -84,6 +84,19 @@ func TestUpServesHTTPSAndMTLS(t *testing.T) {
 	if code := health(transport.Dial()); code != codes.OK {
 		t.Errorf("gRPC client with the suite's certificate: %v, want OK", code)
 	}
+
+	// The commands that dial a running suite take the same files.
+	report := []string{"report", "19", "--period", "2020", "--report-addr", s.reportAddr, "--token", tokenOf(t, demoAdmin)}
+	var out bytes.Buffer
+	if err := run(t.Context(), append(report, "--tls-ca", files.CA, "--tls-cert", files.Cert, "--tls-key", files.Key), &out, nil); err != nil {
+		t.Errorf("ntm report over mTLS: %v", err)
+	}
+	if err := run(t.Context(), report, &out, nil); status.Code(err) != codes.Unavailable {
+		t.Errorf("ntm report in plaintext to an mTLS suite: %v, want Unavailable", err)
+	}
+	if err := run(t.Context(), append(report, "--tls-cert", files.Cert, "--tls-key", files.Key), &out, nil); err == nil || !strings.Contains(err.Error(), "need --tls-ca") {
+		t.Errorf("ntm report with a certificate but no CA: %v", err)
+	}
 }
 
 // `ntm up --profile production` refuses plaintext and --no-auth before
