@@ -32,12 +32,14 @@ import (
 // from one key file and its own watch of one revocation file, as separate
 // processes have.
 type secureEnv struct {
-	files         tlstest.Files
-	keys          []byte
-	revoked       string
-	grpcAddr      string
-	httpsURL      string
-	httpsClient   *http.Client
+	files       tlstest.Files
+	keys        []byte
+	revoked     string
+	grpcAddr    string
+	httpsURL    string
+	httpsClient *http.Client
+	// lastProto is the HTTP major version of the last rest call.
+	lastProto     int
 	grpcClientTLS *tls.Config
 }
 
@@ -144,6 +146,7 @@ func (e *secureEnv) rest(t *testing.T, token string) int {
 		t.Fatal(err)
 	}
 	_ = resp.Body.Close()
+	e.lastProto = resp.ProtoMajor
 	return resp.StatusCode
 }
 
@@ -169,6 +172,13 @@ func TestGatewayOverHTTPSToAnMTLSService(t *testing.T) {
 	if code := e.rest(t, admin); code != http.StatusOK {
 		t.Fatalf("GET over HTTPS through mTLS: %d, want 200", code)
 	}
+	// HTTP/2 is offered, as browsers ask for it, and served.
+	h1 := e.httpsClient
+	e.httpsClient = &http.Client{Transport: &http.Transport{TLSClientConfig: h1.Transport.(*http.Transport).TLSClientConfig, ForceAttemptHTTP2: true}}
+	if code := e.rest(t, admin); code != http.StatusOK || e.lastProto != 2 {
+		t.Errorf("GET over HTTPS, HTTP/2 offered: %d over HTTP/%d, want 200 over HTTP/2", code, e.lastProto)
+	}
+	e.httpsClient = h1
 	if code := e.grpc(t, admin, credentials.NewTLS(e.grpcClientTLS)); code != codes.OK {
 		t.Errorf("gRPC with the client certificate: %v, want OK", code)
 	}
