@@ -6,8 +6,10 @@ package grpcclient
 
 import (
 	"context"
+	"crypto/tls"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 
@@ -15,8 +17,8 @@ import (
 )
 
 // Dial creates a client for addr (any grpc.NewClient target). Transport is
-// plaintext: services talk over loopback or the cluster network for now.
-// opts are applied after the defaults, so callers may add to or override them.
+// plaintext unless opts hold WithTLS: opts are applied after the defaults,
+// so callers may add to or override them.
 func Dial(addr string, opts ...grpc.DialOption) (*grpc.ClientConn, error) {
 	base := []grpc.DialOption{
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
@@ -24,6 +26,16 @@ func Dial(addr string, opts ...grpc.DialOption) (*grpc.ClientConn, error) {
 		grpc.WithChainStreamInterceptor(forwardStream),
 	}
 	return grpc.NewClient(addr, append(base, opts...)...)
+}
+
+// WithTLS dials with TLS configured by c (config.TLSFiles.Client: the
+// suite's CA, and this process's certificate for mTLS); nil dials in
+// plaintext, as on one machine.
+func WithTLS(c *tls.Config) grpc.DialOption {
+	if c == nil {
+		return grpc.WithTransportCredentials(insecure.NewCredentials())
+	}
+	return grpc.WithTransportCredentials(credentials.NewTLS(c))
 }
 
 // withRequestID copies the request id of the call being served (if any) to

@@ -33,6 +33,7 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	redisAddr := fs.String("redis-addr", "", "Redis address of the aggregate cache: every write advances the registry's generation there, so cached aggregates of other services are recomputed; empty when nothing caches")
 	reflection := fs.Bool("reflection", false, "register gRPC reflection (for grpcurl)")
 	authFlags := servicemain.NewAuthFlags(fs)
+	tlsFlags := servicemain.NewTLSFlags(fs)
 	if err := config.Parse(fs, args, "NTM_"); err != nil {
 		return err
 	}
@@ -41,10 +42,14 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	transport, err := tlsFlags.Load(authFlags, "criteria (--criteria-addr)")
+	if err != nil {
+		return err
+	}
 
 	// The criteria service asks the registry too: each dials the other, and
 	// a connection waits for its peer rather than failing when it is not up yet.
-	crit, err := grpcclient.Dial(*criteriaAddr)
+	crit, err := grpcclient.Dial(*criteriaAddr, transport.Dial())
 	if err != nil {
 		return err
 	}
@@ -63,5 +68,5 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 		return err
 	}
 	defer svc.Close()
-	return servicemain.Serve(ctx, logger, *grpcAddr, *metricsAddr, reg, svc.Serve)
+	return servicemain.Serve(ctx, logger, *grpcAddr, *metricsAddr, reg, transport.Serving(svc.Serve))
 }
