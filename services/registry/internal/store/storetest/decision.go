@@ -14,7 +14,8 @@ import (
 const reformDay = "2025-07-01"
 
 // seedTwoProvinces is seed plus province 20 > district 270 (communes 300,
-// 301), with recognitions of 100 and 101 (province 19) and 300 (province 20).
+// 301), with recognitions of 100 and 101 (province 19), 300 and 301
+// (province 20).
 func seedTwoProvinces(t *testing.T, s *store.Store) {
 	t.Helper()
 	seed(t, s)
@@ -29,6 +30,7 @@ func seedTwoProvinces(t *testing.T, s *store.Store) {
 	add(t, s, ask(communeSet, "100", unit.Standard, "2019-12-01", "QĐ 100"))
 	add(t, s, ask(communeSet, "101", unit.Standard, "2018-06-01", "QĐ 101"))
 	add(t, s, ask(communeSet, "300", unit.Standard, "2020-06-01", "QĐ 300"))
+	add(t, s, ask(communeSet, "301", unit.Standard, "2020-06-01", "QĐ 301"))
 }
 
 // inDecision is a change of a decision: no number or date of its own.
@@ -39,7 +41,8 @@ func inDecision(i int, kind unit.Kind) unit.Change {
 
 // reform is the 2025 reorganisation of the two provinces as one decision:
 // districts abolished, 101 merged into 100 under a new name, a commune
-// created under the province, province 20 merged into 19.
+// created under the province, 301 merged into 300, province 20 merged into
+// 19.
 func reform() unit.MapDecision {
 	abolish := inDecision(0, unit.KindAbolish)
 	abolish.Abolish = &unit.Abolish{Codes: []string{"170", "171"}, ChildrenNewParent: "19"}
@@ -49,10 +52,12 @@ func reform() unit.MapDecision {
 	create.Create = []unit.Spec{{Code: "150", Name: "Xã Thần Sa", Type: unit.Commune, ParentCode: "19", Field: "decision.changes[2].create.units[0]"}}
 	abolish20 := inDecision(3, unit.KindAbolish)
 	abolish20.Abolish = &unit.Abolish{Codes: []string{"270"}, ChildrenNewParent: "20"}
-	provinces := inDecision(4, unit.KindMerge)
+	merge20 := inDecision(4, unit.KindMerge)
+	merge20.Merge = &unit.Merge{Sources: []string{"300", "301"}, AbsorbingCode: "300", NewName: "Xã Chu Hương Mới"}
+	provinces := inDecision(5, unit.KindMerge)
 	provinces.Merge = &unit.Merge{Sources: []string{"19", "20"}, AbsorbingCode: "19"}
 	return unit.MapDecision{Number: "1656/NQ-UBTVQH15", Effective: d(reformDay), Note: "Sắp xếp đơn vị hành chính 2025", Field: "decision.",
-		Changes: []unit.Change{abolish, merge, create, abolish20, provinces}}
+		Changes: []unit.Change{abolish, merge, create, abolish20, merge20, provinces}}
 }
 
 // The 2025 reform on one day, as one decision: the map, its counts, the
@@ -64,7 +69,7 @@ func testDecisionReform(t *testing.T, s *store.Store) {
 	if err != nil {
 		t.Fatalf("ApplyDecision: %v", err)
 	}
-	if got.ID == 0 || got.CreatedAt.IsZero() || len(got.Applied) != 5 || len(got.Changes) != 5 {
+	if got.ID == 0 || got.CreatedAt.IsZero() || len(got.Applied) != 6 || len(got.Changes) != 6 {
 		t.Fatalf("ApplyDecision = %+v", got)
 	}
 	for i, c := range got.Changes {
@@ -85,7 +90,7 @@ func testDecisionReform(t *testing.T, s *store.Store) {
 	}{
 		{store.ListQuery{Parent: "19", Type: unit.Commune, AsOf: d("2025-06-30")}, []string{"100", "101", "102", "103", "200"}},
 		{store.ListQuery{Parent: "20", Type: unit.Commune, AsOf: d("2025-06-30")}, []string{"300", "301"}},
-		{store.ListQuery{Parent: "19", AsOf: d(reformDay)}, []string{"100", "102", "103", "150", "200", "300", "301"}},
+		{store.ListQuery{Parent: "19", AsOf: d(reformDay)}, []string{"100", "102", "103", "150", "200", "300"}},
 		{store.ListQuery{AsOf: d(reformDay)}, []string{"19"}},
 		{store.ListQuery{AsOf: d("2025-06-30")}, []string{"19", "20"}},
 		{store.ListQuery{Parent: "100", AsOf: d(reformDay)}, []string{"1000"}},
@@ -100,7 +105,7 @@ func testDecisionReform(t *testing.T, s *store.Store) {
 		{"100", "2025-06-30", "Xã La Hiên", "170"},
 		{"100", reformDay, "Xã Võ Nhai", "19"},
 		{"300", "2025-06-30", "Xã Chu Hương", "270"},
-		{"300", reformDay, "Xã Chu Hương", "19"},
+		{"300", reformDay, "Xã Chu Hương Mới", "19"},
 	} {
 		v, err := s.UnitAt(ctx, tc.code, d(tc.day))
 		if err != nil || v.Name != tc.name || v.ParentCode != tc.parent {
@@ -108,7 +113,7 @@ func testDecisionReform(t *testing.T, s *store.Store) {
 		}
 	}
 	// A unit the decision changed twice has one version from the day.
-	for code, want := range map[string]int{"100": 2, "101": 1, "300": 2, "150": 1, "19": 1, "20": 1} {
+	for code, want := range map[string]int{"100": 2, "101": 1, "300": 2, "301": 1, "150": 1, "19": 1, "20": 1} {
 		if vs, err := s.Versions(ctx, code); err != nil || len(vs) != want {
 			t.Errorf("Versions(%s) = %+v, %v; want %d", code, vs, err, want)
 		}
@@ -120,8 +125,8 @@ func testDecisionReform(t *testing.T, s *store.Store) {
 	}{
 		{"19", "2025-06-30", []store.TypeCount{{Type: unit.District, Units: 2}, {Type: unit.Commune, Units: 5}, {Type: unit.Village, Units: 1}}},
 		{"20", "2025-06-30", []store.TypeCount{{Type: unit.District, Units: 1}, {Type: unit.Commune, Units: 2}}},
-		{"19", reformDay, []store.TypeCount{{Type: unit.Commune, Units: 7}, {Type: unit.Village, Units: 1}}},
-		{"", reformDay, []store.TypeCount{{Type: unit.Province, Units: 1}, {Type: unit.Commune, Units: 7}, {Type: unit.Village, Units: 1}}},
+		{"19", reformDay, []store.TypeCount{{Type: unit.Commune, Units: 6}, {Type: unit.Village, Units: 1}}},
+		{"", reformDay, []store.TypeCount{{Type: unit.Province, Units: 1}, {Type: unit.Commune, Units: 6}, {Type: unit.Village, Units: 1}}},
 	} {
 		if got, err := s.CountUnits(ctx, tc.parent, d(tc.day)); err != nil || !slices.Equal(got, tc.want) {
 			t.Errorf("CountUnits(%q, %s) = %v, %v; want %v", tc.parent, tc.day, got, err, tc.want)
@@ -154,13 +159,20 @@ func testDecisionReform(t *testing.T, s *store.Store) {
 		want []row
 	}{
 		{store.RecognitionsQuery{Parent: "19", AsOf: d("2020-12-31"), IncludeFormer: true}, []row{laHien, lauThuong}},
-		{store.RecognitionsQuery{Parent: "20", AsOf: d("2020-12-31"), IncludeFormer: true}, []row{{"300", "Xã Chu Hương", unit.Commune, false, false}}},
+		{store.RecognitionsQuery{Parent: "20", AsOf: d("2020-12-31"), IncludeFormer: true}, []row{
+			{"300", "Xã Chu Hương", unit.Commune, false, false}, {"301", "Xã Mỹ Phương", unit.Commune, false, false}}},
 		// After: 100 under its new name, 101 a former commune named as on its
-		// last day, 300 now in province 19.
+		// last day, 300 now in province 19, and 301, a former commune of the
+		// province 19 absorbed.
 		{store.RecognitionsQuery{Parent: "19", AsOf: d("2026-01-01"), IncludeFormer: true}, []row{
-			{"100", "Xã Võ Nhai", unit.Commune, false, false}, {"300", "Xã Chu Hương", unit.Commune, false, false},
-			{"101", "Xã Lâu Thượng", 0, true, true}}},
+			{"100", "Xã Võ Nhai", unit.Commune, false, false}, {"300", "Xã Chu Hương Mới", unit.Commune, false, false},
+			{"101", "Xã Lâu Thượng", 0, true, true}, {"301", "Xã Mỹ Phương", 0, true, true}}},
+		{store.RecognitionsQuery{Parent: "19", AsOf: d("2026-01-01")}, []row{
+			{"100", "Xã Võ Nhai", unit.Commune, false, false}, {"300", "Xã Chu Hương Mới", unit.Commune, false, false}}},
 		{store.RecognitionsQuery{Parent: "170", AsOf: d("2026-01-01"), IncludeFormer: true}, []row{{"101", "Xã Lâu Thượng", 0, true, true}}},
+		{store.RecognitionsQuery{Parent: "20", AsOf: d("2026-01-01"), IncludeFormer: true}, []row{{"301", "Xã Mỹ Phương", 0, true, true}}},
+		// A commune merged into another is not under it.
+		{store.RecognitionsQuery{Parent: "100", AsOf: d("2026-01-01"), IncludeFormer: true}, []row{{"100", "Xã Võ Nhai", unit.Commune, false, false}}},
 	} {
 		if got := rowsOf(under(t, s, tc.q)); !slices.Equal(got, tc.want) {
 			t.Errorf("RecognitionsUnder(%s, %s) = %v, want %v", tc.q.Parent, tc.q.AsOf, got, tc.want)
@@ -189,7 +201,7 @@ func testDecisionAllOrNothing(t *testing.T, s *store.Store) {
 	seedTwoProvinces(t, s)
 	ctx := context.Background()
 	bad := reform()
-	rename := inDecision(5, unit.KindRename)
+	rename := inDecision(6, unit.KindRename)
 	rename.Rename = &unit.Rename{Code: "999", NewName: "Xã Không Có"}
 	bad.Changes = append(bad.Changes, rename)
 	otherDay := reform()
@@ -200,7 +212,7 @@ func testDecisionAllOrNothing(t *testing.T, s *store.Store) {
 	again.Abolish = twice.Changes[0].Abolish
 	twice.Changes = []unit.Change{twice.Changes[0], again}
 	for field, dec := range map[string]unit.MapDecision{
-		"decision.changes[5].rename.code":      bad,
+		"decision.changes[6].rename.code":      bad,
 		"decision.changes[3].effective_date":   otherDay,
 		"decision.changes[1].abolish.codes[0]": twice,
 	} {
