@@ -210,3 +210,31 @@ func TestDecisionKeepsTheRulesAcrossDecisions(t *testing.T) {
 		t.Fatalf("merge of a unit merged away earlier in the decision = %v, want InvalidArgument on its source", err)
 	}
 }
+
+// A unit the decision creates cannot also end that day: it would never
+// have existed.
+func TestDecisionCannotEndAUnitItCreates(t *testing.T) {
+	m := world(t)
+	create := Change{Kind: KindCreate, Effective: d(reformDay), Create: []Spec{spec("150", "Xã Mới", Commune, "170")}}
+	p, err := PlanInDecision(inDecision(0, create), m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []int64{m.apply(p)}
+	for field, c := range map[string]Change{
+		"decision.changes[1].merge.source_codes[0]": mergeInto("100", "", "150", "100"),
+		"decision.changes[1].abolish.codes[0]":      {Kind: KindAbolish, Effective: d(reformDay), Abolish: &Abolish{Codes: []string{"150"}}},
+		"decision.changes[1].split.source_code": {Kind: KindSplit, Effective: d(reformDay),
+			Split: &Split{Source: "150", NewUnits: []Spec{spec("151", "Xã Mới A", Commune, "170")}}},
+	} {
+		_, err := PlanInDecision(inDecision(1, c), m, ids)
+		if f, ok := fault.As(err); !ok || f.Kind != fault.KindInvalid || f.Violations[0].Field != field {
+			t.Errorf("%s of a unit the decision created = %v, want InvalidArgument on %s", c.Kind, err, field)
+		}
+	}
+	// Changing it otherwise is one more thing the decision says of it.
+	_, err = PlanInDecision(inDecision(1, Change{Kind: KindRename, Effective: d(reformDay), Rename: &Rename{Code: "150", NewName: "Xã Mới Hơn"}}), m, ids)
+	if err != nil {
+		t.Errorf("rename of a unit the decision created: %v", err)
+	}
+}

@@ -193,9 +193,22 @@ func (p *planner) replace(v Version, mutate func(*Version)) {
 	p.touched[v.Code] = true
 }
 
-func (p *planner) end(v Version) {
+// end closes v on the effective date. A unit an earlier change of the
+// decision created that day cannot end: it would never have existed, and
+// its lineage would lead nowhere.
+func (p *planner) end(v Version, field string) error {
+	if v.Valid.From == p.d {
+		vs, err := p.st.Versions(v.Code)
+		if err != nil {
+			return err
+		}
+		if vs[0].Valid.From == p.d {
+			return fault.Invalid(field, "unit %s is created by this decision on %s and cannot end the day it begins", v.Code, p.d)
+		}
+	}
 	p.plan.Close = append(p.plan.Close, Close{Code: v.Code, From: v.Valid.From, To: p.d})
 	p.touched[v.Code] = true
+	return nil
 }
 
 func (p *planner) create(specs []Spec) error {
@@ -391,11 +404,13 @@ func (p *planner) merge(m *Merge) error {
 		target = sources[i]
 	}
 
-	for _, s := range sources {
+	for i, s := range sources {
 		if s.Code == target.Code {
 			continue
 		}
-		p.end(s)
+		if err := p.end(s, fmt.Sprintf("%smerge.source_codes[%d]", p.c.Field, i)); err != nil {
+			return err
+		}
 		p.plan.Links = append(p.plan.Links, Link{From: s.Code, To: target.Code})
 	}
 	for _, s := range sources {
@@ -446,7 +461,7 @@ func (p *planner) split(s *Split) error {
 		p.plan.Links = append(p.plan.Links, Link{From: src.Code, To: n.Code})
 	}
 	if !s.SourceContinues {
-		p.end(src)
+		return p.end(src, p.field("split.source_code"))
 	}
 	return nil
 }
@@ -487,8 +502,10 @@ func (p *planner) abolish(a *Abolish) error {
 		}
 		newParentType = t
 	}
-	for _, v := range ended {
-		p.end(v)
+	for i, v := range ended {
+		if err := p.end(v, fmt.Sprintf("%sabolish.codes[%d]", p.c.Field, i)); err != nil {
+			return err
+		}
 	}
 	for _, v := range ended {
 		if err := p.noLaterChildren(v.Code); err != nil {
