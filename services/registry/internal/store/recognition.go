@@ -209,8 +209,9 @@ type RecognitionInForce struct {
 	Name string
 	// Former: the unit no longer has, on the date, the type it was
 	// recognised with (Recognition.UnitType), but had it under the parent
-	// when recognised: a commune that became a ward or merged away, a
-	// district abolished, a village merged away.
+	// (or a unit the parent absorbed since) when recognised: a commune that
+	// became a ward or merged away, a district abolished, a village merged
+	// away.
 	Former bool
 }
 
@@ -224,7 +225,8 @@ type RecognitionsQuery struct {
 	Parent string // "" for the whole country
 	AsOf   date.Date
 	// IncludeFormer adds those of units that had, under Parent when
-	// recognised, the type they were recognised with, but not on AsOf.
+	// recognised (or under a unit Parent absorbed since: a province merged
+	// into it), the type they were recognised with, but not on AsOf.
 	IncludeFormer bool
 	// EffectiveFrom, when set, keeps recognitions effective on or after it.
 	EffectiveFrom date.Date
@@ -272,10 +274,10 @@ func scanInForce(rows *sql.Rows, err error, former bool) ([]RecognitionInForce, 
 
 // formerRecognitions finds the recognitions in force on q.AsOf of units
 // that do not have on q.AsOf the type they were recognised with, and keeps
-// those whose unit was q.Parent or under it on its recognition date
-// (anywhere, for the country): the ancestry is walked upwards in SQL, on
-// each recognition's own date. None of them is in the current list, which
-// asks the type to be unchanged.
+// those whose unit was, on its recognition date, q.Parent or a unit q.Parent
+// absorbed since, or under one of them (anywhere, for the country): the
+// ancestry is walked upwards in SQL, on each recognition's own date. None of
+// them is in the current list, which asks the type to be unchanged.
 func (s *Store) formerRecognitions(ctx context.Context, q RecognitionsQuery) ([]RecognitionInForce, error) {
 	args := []any{q.AsOf}
 	candidate := inForceOn(1) + ` AND r.unit_type <> '' AND NOT EXISTS (
@@ -284,24 +286,69 @@ func (s *Store) formerRecognitions(ctx context.Context, q RecognitionsQuery) ([]
 		args = append(args, q.EffectiveFrom)
 		candidate += fmt.Sprintf(` AND r.effective_date >= $%d`, len(args))
 	}
-	with, where := "", candidate
+	with, filter := "", candidate
 	if q.Parent != "" {
-		// up holds, for each candidate, its unit and every ancestor of it
-		// on the recognition's date.
+		// up holds, for each candidate, its unit (depth 0) and every
+		// ancestor of it on the recognition's date.
 		args = append(args, q.Parent)
-		with = `WITH RECURSIVE up (id, code, day) AS (
-			SELECT r.id, r.unit_code, r.effective_date FROM recognitions r WHERE ` + candidate + `
+		where := fmt.Sprintf(`code = $%d`, len(args))
+		absorbed, err := s.absorbed(ctx, q.Parent)
+		if err != nil {
+			return nil, err
+		}
+		if len(absorbed) > 0 {
+			in := make([]string, len(absorbed))
+			for i, code := range absorbed {
+				args = append(args, code)
+				in[i] = fmt.Sprintf("$%d", len(args))
+			}
+			// Under a unit the parent absorbed, not that unit itself: a
+			// commune merged into the parent commune is not under it.
+			where += ` OR (depth > 0 AND code IN (` + strings.Join(in, ", ") + `))`
+		}
+		with = `WITH RECURSIVE up (id, code, day, depth) AS (
+			SELECT r.id, r.unit_code, r.effective_date, 0 FROM recognitions r WHERE ` + candidate + `
 			UNION ALL
-			SELECT up.id, v.parent_code, up.day FROM up JOIN unit_versions v ON v.code = up.code
+			SELECT up.id, v.parent_code, up.day, up.depth + 1 FROM up JOIN unit_versions v ON v.code = up.code
 				AND v.valid_from <= up.day AND (v.valid_to IS NULL OR v.valid_to > up.day)
 		) `
-		where = fmt.Sprintf(`r.id IN (SELECT id FROM up WHERE code = $%d)`, len(args))
+		filter = `r.id IN (SELECT id FROM up WHERE ` + where + `)`
 	}
 	// The unit's type and name on the date, or its name on its last day.
 	rows, err := s.db.QueryContext(ctx, with+`SELECT `+recognitionColumns+`, COALESCE(cur.type, ''),
 			COALESCE(cur.name, (SELECT l.name FROM unit_versions l WHERE l.code = r.unit_code ORDER BY l.valid_from DESC LIMIT 1))
 		FROM recognitions r LEFT JOIN unit_versions cur ON cur.code = r.unit_code AND `+validOn("cur.", 1)+`
-		WHERE `+where+`
+		WHERE `+filter+`
 		ORDER BY r.unit_code, r.effective_date`, args...)
 	return scanInForce(rows, err, true)
 }
+
+// absorbed is every unit that became wholly part of code, at any remove:
+// merged into it or abolished into it (a province merged into another in
+// 2025, and that province's abolished districts). A split's source is not:
+// only part of it went there.
+func (s *Store) absorbed(ctx context.Context, code string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{code: true}
+	for i := -1; i < len(out) && i < maxAbsorbed; i++ {
+		into := code
+		if i >= 0 {
+			into = out[i]
+		}
+		links, err := s.links(ctx, "to_code", into)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range links {
+			if (l.Kind == unit.KindMerge || l.Kind == unit.KindAbolish) && !seen[l.From] {
+				seen[l.From] = true
+				out = append(out, l.From)
+			}
+		}
+	}
+	return out, nil
+}
+
+// maxAbsorbed bounds the units absorbed looks through; a province absorbs
+// a few provinces and their districts.
+const maxAbsorbed = 1000

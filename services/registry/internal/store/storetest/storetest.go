@@ -43,6 +43,9 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"CountUnits", testCountUnits},
 		{"RacingChangesKeepTheHierarchy", testRacingChanges},
 		{"PathForAccessChecks", testPath},
+		{"DecisionReformOnOneDay", testDecisionReform},
+		{"SameDayChangesApartAreRefused", testSameDayChangesApart},
+		{"DecisionIsAllOrNothing", testDecisionAllOrNothing},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
