@@ -141,11 +141,13 @@ func (s *Store) Do(ctx context.Context, k Key, hash []byte, run func() (Answer, 
 }
 
 // runOnce runs run for k, whose pending row this call inserted, and records
-// the answer; the row goes if run fails or panics.
+// the answer. The row goes if run fails or panics; once run succeeded its
+// writes are committed, so the row stays even if recording fails: a retry
+// is then told the outcome is unknown rather than run twice.
 func (s *Store) runOnce(ctx context.Context, k Key, run func() (Answer, error)) (Answer, error) {
-	recorded := false
+	forget := true
 	defer func() {
-		if !recorded {
+		if forget {
 			// Even when ctx ended (often why run failed): a row left
 			// pending would hold every retry until the wait limit.
 			_, _ = s.db.ExecContext(context.WithoutCancel(ctx),
@@ -157,21 +159,21 @@ func (s *Store) runOnce(ctx context.Context, k Key, run func() (Answer, error)) 
 	if err != nil {
 		return Answer{}, err
 	}
+	forget = false
 	header, err := json.Marshal(a.Header)
 	if err != nil {
 		return Answer{}, fmt.Errorf("idempotency: encode headers: %w", err)
 	}
 	// A nil slice would be stored as NULL; an empty message is empty bytes.
 	response := append([]byte{}, a.Response...)
-	// The call's writes are committed: whatever happens to this update, the
-	// caller gets its answer.
+	// Without ctx's cancellation: a client gone after the write must still
+	// find the answer when it retries.
 	if _, err := s.db.ExecContext(context.WithoutCancel(ctx),
 		`UPDATE idempotency_keys SET state = 'done', response = $4, response_headers = $5
 		 WHERE caller = $1 AND method = $2 AND request_id = $3 AND state = 'pending'`,
 		k.Caller, k.Method, k.ID, response, string(header)); err != nil {
-		return a, fmt.Errorf("idempotency: record the answer of %s %q: %w", k.Method, k.ID, err)
+		return Answer{}, fmt.Errorf("idempotency: record the answer of %s %q: %w", k.Method, k.ID, err)
 	}
-	recorded = true
 	return a, nil
 }
 

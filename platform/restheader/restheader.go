@@ -11,3 +11,8 @@ const (
 	// gateway's Content-Disposition.
 	FileName = "x-file-name"
 )
+
+// IdempotencyKey is the request metadata into which the gateway copies the
+// client's Idempotency-Key header: the services take it as the request's
+// request_id (AIP-155) when that field is empty.
+const IdempotencyKey = "idempotency-key"
