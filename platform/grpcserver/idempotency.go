@@ -113,8 +113,9 @@ var requestIDFields sync.Map // protoreflect.MessageDescriptor -> protoreflect.F
 // requestIDField is the message's singular string field request_id, nil if
 // it has none: a message opts in by having it, whatever its method.
 func requestIDField(md protoreflect.MessageDescriptor) protoreflect.FieldDescriptor {
-	if fd, ok := requestIDFields.Load(md); ok {
-		return fd.(protoreflect.FieldDescriptor)
+	if v, ok := requestIDFields.Load(md); ok {
+		fd, _ := v.(protoreflect.FieldDescriptor) // a nil stored is a nil interface
+		return fd
 	}
 	fd := md.Fields().ByName(idempotency.Field)
 	if fd != nil && (fd.Kind() != protoreflect.StringKind || fd.Cardinality() == protoreflect.Repeated) {
