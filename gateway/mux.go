@@ -64,7 +64,7 @@ func forwardIdempotencyKey(_ context.Context, r *http.Request) metadata.MD {
 		return nil
 	}
 	// All of them: the service refuses a request with several.
-	return metadata.MD{restheader.IdempotencyKey: values}
+	return metadata.MD{restheader.IdempotencyKeyBin: values}
 }
 
 func dropHeader(string) (string, bool) { return "", false }

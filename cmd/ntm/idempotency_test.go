@@ -159,7 +159,7 @@ func postWithKey(t *testing.T, url, key, body string) (int, http.Header, []byte)
 // recognitions). Now the retry answers the first record byte for byte,
 // 201 included, with no second row and no second audit event; the same key
 // with another body is 400 naming request_id; a key that differs from the
-// request's requestId is 400 naming it too.
+// request's requestId, or is not printable ASCII, is 400 naming it too.
 func TestRetriedPostWithIdempotencyKeyCreatesOnce(t *testing.T) {
 	for _, st := range storageConfigs {
 		t.Run(st.name, func(t *testing.T) {
@@ -191,6 +191,10 @@ func TestRetriedPostWithIdempotencyKeyCreatesOnce(t *testing.T) {
 					code, _, differs := postWithKey(t, url+"?requestId=another-"+c.name, key, c.other)
 					if code != http.StatusBadRequest || !bytes.Contains(differs, []byte(`"request_id"`)) {
 						t.Errorf("header and requestId differ = %d %s, want 400 naming request_id", code, differs)
+					}
+					code, _, malformed := postWithKey(t, url, "khóa-"+c.name, c.body)
+					if code != http.StatusBadRequest || !bytes.Contains(malformed, []byte(`"request_id"`)) {
+						t.Errorf("a key that is not printable ASCII = %d %s, want 400 naming request_id", code, malformed)
 					}
 					if got := d.count(t, c.service, c.table); got != rows+1 {
 						t.Errorf("%d %s after the refusals, want %d", got, c.table, rows+1)

@@ -84,14 +84,14 @@ func replayLink(store *idempotency.Store) link {
 }
 
 // idempotencyKey is the call's request id: its request_id field or, if that is
-// empty, the metadata; "" when neither is set.
+// empty, the metadata (text or binary); "" when neither is set.
 func idempotencyKey(ctx context.Context, msg proto.Message) (string, error) {
 	var field string
 	if fd := requestIDField(msg.ProtoReflect().Descriptor()); fd != nil {
 		field = msg.ProtoReflect().Get(fd).String()
 	}
 	md, _ := metadata.FromIncomingContext(ctx)
-	values := md.Get(restheader.IdempotencyKey)
+	values := append(md.Get(restheader.IdempotencyKey), md.Get(restheader.IdempotencyKeyBin)...)
 	if len(values) == 0 || values[0] == "" {
 		return field, nil
 	}
