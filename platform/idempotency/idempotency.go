@@ -42,8 +42,8 @@ const (
 
 // Options tunes a Store; the zero value keeps keys 48 hours.
 type Options struct {
-	// Retention is how long a key is remembered; below MinRetention (and
-	// zero) means the default, 48 hours.
+	// Retention is how long a key is remembered: zero means 48 hours, and
+	// less than MinRetention means MinRetention.
 	Retention time.Duration
 	// WaitLimit is how long a retry waits for the first call with its key
 	// to finish; a key pending longer is answered ABORTED (the first call
@@ -66,9 +66,10 @@ type Store struct {
 // (db.Open applies them).
 func New(d *db.DB, o Options) *Store {
 	s := &Store{db: d, retention: o.Retention, waitLimit: o.WaitLimit, now: o.Now}
-	if s.retention < MinRetention {
+	if s.retention == 0 {
 		s.retention = defaultRetention
 	}
+	s.retention = max(s.retention, MinRetention)
 	if s.waitLimit <= 0 {
 		s.waitLimit = defaultWaitLimit
 	}

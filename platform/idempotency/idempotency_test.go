@@ -311,5 +311,9 @@ func TestRetention(t *testing.T) {
 		if _, replayed, err := short.Do(t.Context(), other, hashA, counted(&calls, nil)); err != nil || !replayed {
 			t.Errorf("retention of an hour, retry after 23 hours = %v, replayed %v; want the first answer (kept at least 24 hours)", err, replayed)
 		}
+		c.Advance(time.Hour + time.Second)
+		if _, replayed, err := short.Do(t.Context(), other, hashB, counted(&calls, nil)); err != nil || replayed {
+			t.Errorf("retention of an hour, after 24 hours and a second = %v, replayed %v; want the key forgotten", err, replayed)
+		}
 	})
 }
