@@ -29,7 +29,8 @@ var jsonMarshaler = &runtime.JSONPb{
 // keeps the details, and its runtime.HTTPStatusFromCode mapping already is
 // ours (InvalidArgument and FailedPrecondition 400, NotFound 404,
 // AlreadyExists and Aborted 409, PermissionDenied 403, Unauthenticated 401,
-// Unavailable 503), so nothing is overridden.
+// Unavailable 503), so nothing is overridden but a stale etag sent as
+// If-Match, which answers 412 (conditionalError).
 //
 // A method answering google.api.HttpBody (the workbooks) sends its bytes as
 // they are, under its own content type (runtime.HTTPBodyMarshaler), and
@@ -39,10 +40,14 @@ func newMux() *runtime.ServeMux {
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: jsonMarshaler}),
 		runtime.WithMetadata(forwardRequestID),
 		runtime.WithMetadata(forwardIdempotencyKey),
+		runtime.WithMetadata(forwardIfMatch),
+		runtime.WithErrorHandler(conditionalError),
 		// Response metadata is the services' internal business; nothing of it
 		// becomes a Grpc-Metadata-* header. X-Request-Id is set by withRequestID.
 		runtime.WithOutgoingHeaderMatcher(dropHeader),
 		runtime.WithOutgoingTrailerMatcher(dropHeader),
+		// Before forwardHTTPCode, which writes the status line and so ends the headers.
+		runtime.WithForwardResponseOption(forwardETag),
 		runtime.WithForwardResponseOption(forwardHTTPCode),
 		runtime.WithForwardResponseOption(forwardFileName),
 		runtime.WithRoutingErrorHandler(routingError),

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"database/sql"
 	"net/http"
 	"path/filepath"
@@ -11,10 +10,7 @@ import (
 	"testing"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
@@ -205,18 +201,6 @@ func TestRetriedPostWithIdempotencyKeyCreatesOnce(t *testing.T) {
 	}
 }
 
-// dialAsAdmin is a gRPC connection to addr whose calls carry the demo
-// admin's token.
-func dialAsAdmin(t *testing.T, addr string) (*grpc.ClientConn, context.Context) {
-	t.Helper()
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
-	return conn, metadata.AppendToOutgoingContext(t.Context(), "authorization", "Bearer "+tokenOf(t, demoAdmin))
-}
-
 // The same over gRPC with request_id in the request: a retry gets the first
 // record and writes nothing, twenty concurrent retries make one row, and the
 // same id with another request is INVALID_ARGUMENT naming request_id.
@@ -228,7 +212,7 @@ func TestRetriedGRPCCreateWithRequestIDCreatesOnce(t *testing.T) {
 			d := openSuiteDB(t, cfg)
 			for _, c := range idempotentCreates {
 				t.Run(c.name, func(t *testing.T) {
-					conn, ctx := dialAsAdmin(t, c.addr(s))
+					ctx, conn := dialAsAdmin(t, c.addr(s))
 					request := func(resource, id string) proto.Message {
 						req := c.request()
 						js := strings.TrimSuffix(c.wrap(resource), "}") + `,"requestId":"` + id + `"}`

@@ -28,6 +28,7 @@ func interceptors(log *slog.Logger, m *Metrics, keys *auth.KeySet, idem *idempot
 		metricsLink(m),     // 3 counts and times calls with their final (mapped) code
 		loggingLink(log),   // 4 one line per call; sees the hidden cause of INTERNAL errors
 		authnLink(keys),    // 5 refuses calls without a valid token before anything reads the request
+		ifMatchLink(),      // the If-Match metadata becomes the request's etag, which validation then checks
 		validationLink(),   // 6 rejects requests breaking their buf.validate rules before service code runs
 		replayLink(idem),   // 6b a retry with a request id gets the first answer; only valid calls of known callers are remembered
 		errorMappingLink(), // 7 innermost, wraps the handler: domain errors become statuses

@@ -11,13 +11,14 @@ import (
 	"github.com/ntmsuite/ntm/platform/audit"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/db"
+	"github.com/ntmsuite/ntm/platform/etag"
 	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/services/registry/internal/unit"
 )
 
 const recognitionColumns = `r.id, r.unit_code, r.level, r.decision_number, r.effective_date, r.criteria_set, r.year, r.revoked_on,
 	r.revocation_decision, r.override_reason, r.unit_type, r.check_assessment, r.check_assessed_on, r.check_criteria_met,
-	r.check_criteria_count, r.check_unmet_criteria, r.check_units_at_level, r.check_units_counted, r.check_units_min_percent`
+	r.check_criteria_count, r.check_unmet_criteria, r.check_units_at_level, r.check_units_counted, r.check_units_min_percent, r.version`
 
 // inForceOn filters recognitions in force on the date bound to $n.
 func inForceOn(n int) string {
@@ -31,7 +32,7 @@ func scanRecognition(row db.Scanner, extra ...any) (unit.Recognition, error) {
 	c := &r.Check
 	dest := append([]any{&r.ID, &r.UnitCode, &level, &r.DecisionNumber, &r.Valid.From, &r.CriteriaSet, &r.Year, &r.Valid.To,
 		&r.RevocationNo, &r.OverrideReason, &typ, &c.Assessment, &c.AssessedOn, &c.CriteriaMet,
-		&c.CriteriaCount, &unmet, &c.UnitsAtLevel, &c.UnitsCounted, &c.UnitsMinPercent}, extra...)
+		&c.CriteriaCount, &unmet, &c.UnitsAtLevel, &c.UnitsCounted, &c.UnitsMinPercent, &r.Version}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return r, err
 	}
@@ -120,6 +121,7 @@ func (s *Store) AddRecognition(ctx context.Context, f unit.RecognitionFacts) (un
 			string(unmet), c.UnitsAtLevel, c.UnitsCounted, c.UnitsMinPercent).Scan(&r.ID); err != nil {
 			return err
 		}
+		r.Version = 1 // the column's default
 		return audit.Record(ctx, tx, recognitionAudit(nil, *r))
 	})
 	return dec, err
@@ -156,7 +158,13 @@ func unitsAtLevel(ctx context.Context, q queryer, code string, d date.Date, rule
 }
 
 // RevokeRecognition records that a recognition no longer holds from day on.
-func (s *Store) RevokeRecognition(ctx context.Context, unitCode string, id int64, day date.Date, decision string) (unit.Recognition, error) {
+// A sentEtag other than the recognition's current one is refused
+// (etag.Mismatch), before anything else is checked: the client decided on a
+// recognition that has changed since. Empty, it is no condition. The write
+// is conditional on the version read, so of two revocations racing only one
+// writes; the other is refused as stale when it sent an etag, as a conflict
+// otherwise.
+func (s *Store) RevokeRecognition(ctx context.Context, unitCode string, id int64, day date.Date, decision, sentEtag string) (unit.Recognition, error) {
 	var r unit.Recognition
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		before, err := scanRecognition(tx.QueryRowContext(ctx,
@@ -168,18 +176,26 @@ func (s *Store) RevokeRecognition(ctx context.Context, unitCode string, id int64
 		if err != nil {
 			return err
 		}
+		if err := etag.Check(sentEtag, before.Version, "recognition", before.Name()); err != nil {
+			return err
+		}
 		if err := unit.CheckRevocation(before, day); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE recognitions SET revoked_on = $1, revocation_decision = $2 WHERE id = $3 AND revoked_on IS NULL`, day, decision, id)
+		res, err := tx.ExecContext(ctx, `UPDATE recognitions SET revoked_on = $1, revocation_decision = $2, version = version + 1
+			WHERE id = $3 AND version = $4`, day, decision, id, before.Version)
 		if err != nil {
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			if sentEtag != "" {
+				return etag.Mismatch(sentEtag, "recognition", before.Name())
+			}
 			return fault.Conflict("recognition %d was revoked by another request at the same time", id)
 		}
 		r = before
 		r.Valid.To, r.RevocationNo = day, decision
+		r.Version++
 		return audit.Record(ctx, tx, recognitionAudit(&before, r))
 	})
 	return r, err

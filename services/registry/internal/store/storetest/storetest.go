@@ -36,6 +36,8 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"FormerUnitsOfAnyType", testFormerOfAnyType},
 		{"RecognitionRetryAndSecondInForce", testRecognitionRetry},
 		{"ConcurrentRecognitionsMakeOneRow", testConcurrentRecognitions},
+		{"RecognitionEtags", testRecognitionEtags},
+		{"ConcurrentRevocationsWithOneEtagOneWins", testConcurrentRecognitionEtags},
 		{"RecognitionCheckRoundTrips", testRecognitionCheck},
 		{"RecognitionUnitsCondition", testUnitsCondition},
 		{"CountUnits", testCountUnits},
