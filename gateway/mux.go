@@ -8,6 +8,8 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/ntmsuite/ntm/platform/restheader"
+
 	// Registers google.rpc.BadRequest and the other error details, so the
 	// google.protobuf.Any values in a google.rpc.Status marshal to JSON.
 	_ "google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -37,6 +39,7 @@ func newMux() *runtime.ServeMux {
 	return runtime.NewServeMux(
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: jsonMarshaler}),
 		runtime.WithMetadata(forwardRequestID),
+		runtime.WithMetadata(forwardIdempotencyKey),
 		runtime.WithMetadata(forwardIfMatch),
 		runtime.WithErrorHandler(conditionalError),
 		// Response metadata is the services' internal business; nothing of it
@@ -55,6 +58,18 @@ func newMux() *runtime.ServeMux {
 // service logs can be joined with the gateway's access log.
 func forwardRequestID(ctx context.Context, _ *http.Request) metadata.MD {
 	return metadata.Pairs(requestIDMetadataKey, RequestID(ctx))
+}
+
+// forwardIdempotencyKey passes the client's Idempotency-Key header on: the
+// services take it as the request's request_id (AIP-155), so that a retried
+// POST gets the first answer instead of creating twice.
+func forwardIdempotencyKey(_ context.Context, r *http.Request) metadata.MD {
+	values := r.Header.Values("Idempotency-Key")
+	if len(values) == 0 {
+		return nil
+	}
+	// All of them: the service refuses a request with several.
+	return metadata.MD{restheader.IdempotencyKeyBin: values}
 }
 
 func dropHeader(string) (string, bool) { return "", false }

@@ -8,6 +8,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/ntmsuite/ntm/platform/auth"
+	"github.com/ntmsuite/ntm/platform/idempotency"
 )
 
 // link is one position of the interceptor chain, for both call kinds.
@@ -20,7 +21,7 @@ type link struct {
 
 // interceptors returns the chain, outermost first. The order is the design:
 // each position relies on what the outer ones have set up.
-func interceptors(log *slog.Logger, m *Metrics, keys *auth.KeySet) ([]grpc.UnaryServerInterceptor, []grpc.StreamServerInterceptor) {
+func interceptors(log *slog.Logger, m *Metrics, keys *auth.KeySet, idem *idempotency.Store) ([]grpc.UnaryServerInterceptor, []grpc.StreamServerInterceptor) {
 	links := []link{
 		recoveryLink(log),  // 1 outermost: a panic anywhere below becomes INTERNAL, never a dead process
 		requestIDLink(),    // 2 before anything that logs or measures, so they all carry the id
@@ -29,6 +30,7 @@ func interceptors(log *slog.Logger, m *Metrics, keys *auth.KeySet) ([]grpc.Unary
 		authnLink(keys),    // 5 refuses calls without a valid token before anything reads the request
 		ifMatchLink(),      // the If-Match metadata becomes the request's etag, which validation then checks
 		validationLink(),   // 6 rejects requests breaking their buf.validate rules before service code runs
+		replayLink(idem),   // 6b a retry with a request id gets the first answer; only valid calls of known callers are remembered
 		errorMappingLink(), // 7 innermost, wraps the handler: domain errors become statuses
 	}
 	var unary []grpc.UnaryServerInterceptor

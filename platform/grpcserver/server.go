@@ -18,6 +18,7 @@ import (
 	"google.golang.org/grpc/reflection"
 
 	"github.com/ntmsuite/ntm/platform/auth"
+	"github.com/ntmsuite/ntm/platform/idempotency"
 )
 
 // Options configures New. The zero value is a usable server without metrics
@@ -45,6 +46,10 @@ type Options struct {
 	// AuthKeys (optional) verify the bearer token of every call (health and
 	// reflection excepted); nil serves without authentication.
 	AuthKeys *auth.KeySet
+	// Idempotency (optional) remembers the answers of calls carrying a
+	// request id (AIP-155), so that retries do not write twice; nil runs
+	// every call.
+	Idempotency *idempotency.Store
 }
 
 // Server is a *grpc.Server plus the lifecycle around it.
@@ -82,7 +87,7 @@ func New(o Options) *Server {
 	if s.timeout <= 0 {
 		s.timeout = defaultShutdownTimeout
 	}
-	unary, stream := interceptors(s.log, s.metrics, o.AuthKeys)
+	unary, stream := interceptors(s.log, s.metrics, o.AuthKeys, o.Idempotency)
 	opts := []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(unary...),
 		grpc.ChainStreamInterceptor(stream...),
