@@ -46,8 +46,9 @@ func newMux() *runtime.ServeMux {
 	)
 }
 
-// forwardRequestID passes the request id to the service as gRPC metadata, so
-// service logs can be joined with the gateway's access log.
+// forwardRequestID passes the gateway's request id (never the client's) to
+// the service as gRPC metadata; the service records it as its call's client
+// request id, which joins its log and trail with the gateway's access log.
 func forwardRequestID(ctx context.Context, _ *http.Request) metadata.MD {
 	return metadata.Pairs(requestIDMetadataKey, RequestID(ctx))
 }
