@@ -28,6 +28,7 @@ func interceptors(log *slog.Logger, m *Metrics, keys *auth.KeySet) ([]grpc.Unary
 		loggingLink(log),   // 4 one line per call; sees the hidden cause of INTERNAL errors
 		authnLink(keys),    // 5 refuses calls without a valid token before anything reads the request
 		validationLink(),   // 6 rejects requests breaking their buf.validate rules before service code runs
+		textLink(),         // 6b rejects NUL and invalid UTF-8 in any string, which PostgreSQL cannot store
 		errorMappingLink(), // 7 innermost, wraps the handler: domain errors become statuses
 	}
 	var unary []grpc.UnaryServerInterceptor
