@@ -103,6 +103,7 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 	// Outermost first: the request id exists before anything logs, and the
 	// access log sees the 500 written by recovery.
 	var h http.Handler = mux
+	h = keepDecodeFailures(h)
 	h = limitBody(maxBodyBytes, h)
 	h = authenticate(o.AuthKeys, h)
 	h = recoverPanics(logger, h)

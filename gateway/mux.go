@@ -27,14 +27,15 @@ var jsonMarshaler = &runtime.JSONPb{
 // keeps the details, and its runtime.HTTPStatusFromCode mapping already is
 // ours (InvalidArgument and FailedPrecondition 400, NotFound 404,
 // AlreadyExists and Aborted 409, PermissionDenied 403, Unauthenticated 401,
-// Unavailable 503), so nothing is overridden.
+// Unavailable 503), so nothing is overridden; explainDecodeFailures only
+// swaps in the detailed status of a body that does not decode.
 //
 // A method answering google.api.HttpBody (the workbooks) sends its bytes as
 // they are, under its own content type (runtime.HTTPBodyMarshaler), and
 // offers them as a file under the name the service gives (forwardFileName).
 func newMux() *runtime.ServeMux {
 	return runtime.NewServeMux(
-		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: jsonMarshaler}),
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: explainingJSON{jsonMarshaler}}),
 		runtime.WithMetadata(forwardRequestID),
 		// Response metadata is the services' internal business; nothing of it
 		// becomes a Grpc-Metadata-* header. X-Request-Id is set by withRequestID.
@@ -43,6 +44,8 @@ func newMux() *runtime.ServeMux {
 		runtime.WithForwardResponseOption(forwardHTTPCode),
 		runtime.WithForwardResponseOption(forwardFileName),
 		runtime.WithRoutingErrorHandler(routingError),
+		// A body that does not decode names its bad field (see decode.go).
+		runtime.WithErrorHandler(explainDecodeFailures),
 	)
 }
 
