@@ -158,3 +158,21 @@ func TestDecodeFailureStatusShape(t *testing.T) {
 		t.Errorf("status %v with details %v", st, st.Details())
 	}
 }
+
+// A path or query parameter that is not UTF-8 is the client's bad input:
+// 400 naming the field, where gRPC would refuse to marshal it (500).
+func TestBadTextInTheURLIs400(t *testing.T) {
+	e := newEnv(t, &stubRegistry{})
+	for path, field := range map[string]string{
+		"/v1/units/%FF":           "code",
+		"/v1/units/1?as_of=a%00b": "as_of",
+	} {
+		resp, body := call(t, e, http.MethodGet, path, "", nil)
+		if got, _ := badRequest(t, body); resp.StatusCode != http.StatusBadRequest || got != field {
+			t.Errorf("GET %s = %d %v, want 400 naming %s", path, resp.StatusCode, body, field)
+		}
+	}
+	if md := e.stub.metadata(); md != nil {
+		t.Errorf("the service was called (metadata %v)", md)
+	}
+}

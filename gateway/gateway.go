@@ -74,6 +74,7 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 			grpc.WithTransportCredentials(insecure.NewCredentials()),
 			// Answers may be larger than gRPC's 4 MiB default (long lineages).
 			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxBodyBytes)),
+			grpc.WithChainUnaryInterceptor(refuseBadText),
 		)
 		if err != nil {
 			return nil, errors.Join(fmt.Errorf("gateway: connect to %s at %s: %w", s.name, s.addr, err), g.Close())
