@@ -83,18 +83,25 @@ func explainDecodeFailures(ctx context.Context, mux *runtime.ServeMux, m runtime
 type explainingJSON struct{ *runtime.JSONPb }
 
 func (j explainingJSON) NewDecoder(r io.Reader) runtime.Decoder {
-	var read bytes.Buffer
-	inner := j.JSONPb.NewDecoder(io.TeeReader(r, &read))
+	dec := json.NewDecoder(r)
 	return runtime.DecoderFunc(func(v any) error {
-		err := inner.Decode(v)
-		if err == nil || errors.Is(err, io.EOF) {
-			return err // io.EOF: no body, which the handlers accept
+		// The value is read whole first, as runtime.JSONPb's decoder does
+		// too, so that a failure can be explained from its bytes.
+		var raw json.RawMessage
+		err := dec.Decode(&raw)
+		if errors.Is(err, io.EOF) {
+			return err // no body, which the handlers accept
 		}
 		slot, _ := r.(*decodeSlot)
 		if slot != nil && slot.readErr != nil {
-			return err
+			return err // the body could not be read (too large, cut off)
 		}
-		st := explainDecodeError(read.Bytes(), v, err)
+		if err == nil {
+			if err = j.JSONPb.Unmarshal(raw, v); err == nil {
+				return nil
+			}
+		}
+		st := explainDecodeError(raw, v, err)
 		if slot != nil {
 			slot.failure = st
 		}
@@ -154,6 +161,9 @@ func firstBadField(raw []byte, md protoreflect.MessageDescriptor, path string) *
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		if path == "" {
+			return nil // the body itself: no field to name
+		}
 		return violation(strings.TrimSuffix(path, "."), "must be an object with the fields %s", fieldNames(md))
 	}
 	seen := map[protoreflect.FullName]bool{}

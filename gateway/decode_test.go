@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -174,5 +175,20 @@ func TestBadTextInTheURLIs400(t *testing.T) {
 	}
 	if md := e.stub.metadata(); md != nil {
 		t.Errorf("the service was called (metadata %v)", md)
+	}
+}
+
+type failingReader struct{ err error }
+
+func (r failingReader) Read([]byte) (int, error) { return 0, r.err }
+
+// A body that could not be read (over the size limit, cut off) is not bad
+// JSON: the read's own error stands, and no field is blamed.
+func TestUnreadableBodyIsNotExplained(t *testing.T) {
+	tooLarge := &http.MaxBytesError{Limit: 10}
+	slot := &decodeSlot{ReadCloser: io.NopCloser(io.MultiReader(strings.NewReader(`{"unit":{"code":`), failingReader{tooLarge}))}
+	err := explainingJSON{jsonMarshaler}.NewDecoder(slot).Decode(&registryv1.CreateUnitRequest{})
+	if !errors.Is(err, tooLarge) || slot.failure != nil {
+		t.Errorf("error %v with status %v, want the read's error alone", err, slot.failure)
 	}
 }
