@@ -34,15 +34,15 @@ func forwardIfMatch(_ context.Context, r *http.Request) metadata.MD {
 	return metadata.MD{restheader.IfMatch: vs}
 }
 
-// conditionalError answers a change refused for a stale etag 412
-// Precondition Failed when the client made it conditional with If-Match, as
-// HTTP says; sent in the body, the stale etag stays 409 ABORTED, as AIP-154
-// says. The body is the service's google.rpc.Status either way.
-func conditionalError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
+// conditional makes a change refused for a stale etag 412 Precondition
+// Failed when the client made it conditional with If-Match, as HTTP says;
+// sent in the body, the stale etag stays 409 ABORTED, as AIP-154 says. The
+// body is the service's google.rpc.Status either way.
+func conditional(r *http.Request, err error) error {
 	if r.Header.Get(ifMatchHeader) != "" && staleEtag(err) {
-		err = &runtime.HTTPStatusError{HTTPStatus: http.StatusPreconditionFailed, Err: err}
+		return &runtime.HTTPStatusError{HTTPStatus: http.StatusPreconditionFailed, Err: err}
 	}
-	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, err)
+	return err
 }
 
 // staleEtag reports a refusal for a stale etag (ABORTED with reason

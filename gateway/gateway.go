@@ -82,6 +82,7 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 			grpc.WithTransportCredentials(creds),
 			// Answers may be larger than gRPC's 4 MiB default (long lineages).
 			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxBodyBytes)),
+			grpc.WithChainUnaryInterceptor(refuseBadText),
 		)
 		if err != nil {
 			return nil, errors.Join(fmt.Errorf("gateway: connect to %s at %s: %w", s.name, s.addr, err), g.Close())
@@ -111,6 +112,7 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 	// Outermost first: the request id exists before anything logs, and the
 	// access log sees the 500 written by recovery.
 	var h http.Handler = mux
+	h = keepDecodeFailures(h)
 	h = limitBody(maxBodyBytes, h)
 	h = authenticate(o.AuthKeys, h)
 	h = recoverPanics(logger, h)

@@ -29,19 +29,20 @@ var jsonMarshaler = &runtime.JSONPb{
 // keeps the details, and its runtime.HTTPStatusFromCode mapping already is
 // ours (InvalidArgument and FailedPrecondition 400, NotFound 404,
 // AlreadyExists and Aborted 409, PermissionDenied 403, Unauthenticated 401,
-// Unavailable 503), so nothing is overridden but a stale etag sent as
-// If-Match, which answers 412 (conditionalError).
+// Unavailable 503), so nothing is overridden but two answers (handleError):
+// a body that does not decode gets the status that names its field, and a
+// stale etag sent as If-Match answers 412.
 //
 // A method answering google.api.HttpBody (the workbooks) sends its bytes as
 // they are, under its own content type (runtime.HTTPBodyMarshaler), and
 // offers them as a file under the name the service gives (forwardFileName).
 func newMux() *runtime.ServeMux {
 	return runtime.NewServeMux(
-		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: jsonMarshaler}),
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: explainingJSON{jsonMarshaler}}),
 		runtime.WithMetadata(forwardRequestID),
 		runtime.WithMetadata(forwardIdempotencyKey),
 		runtime.WithMetadata(forwardIfMatch),
-		runtime.WithErrorHandler(conditionalError),
+		runtime.WithErrorHandler(handleError),
 		// Response metadata is the services' internal business; nothing of it
 		// becomes a Grpc-Metadata-* header. X-Request-Id is set by withRequestID.
 		runtime.WithOutgoingHeaderMatcher(dropHeader),
@@ -54,8 +55,9 @@ func newMux() *runtime.ServeMux {
 	)
 }
 
-// forwardRequestID passes the request id to the service as gRPC metadata, so
-// service logs can be joined with the gateway's access log.
+// forwardRequestID passes the gateway's request id (never the client's) to
+// the service as gRPC metadata; the service records it as its call's client
+// request id, which joins its log and trail with the gateway's access log.
 func forwardRequestID(ctx context.Context, _ *http.Request) metadata.MD {
 	return metadata.Pairs(requestIDMetadataKey, RequestID(ctx))
 }
@@ -73,3 +75,10 @@ func forwardIdempotencyKey(_ context.Context, r *http.Request) metadata.MD {
 }
 
 func dropHeader(string) (string, bool) { return "", false }
+
+// handleError is the mux's one error handler (grpc-gateway keeps only the
+// last one given): explainDecodeFailure and conditional, then the default
+// mapping and google.rpc.Status body.
+func handleError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
+	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, conditional(r, explainDecodeFailure(r, err)))
+}

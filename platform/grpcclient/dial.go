@@ -1,7 +1,8 @@
 // Package grpcclient dials other NTM services with the same conventions the
-// servers expect, chiefly that one request id follows a call across every hop,
-// and so does the caller's bearer token: a service asking the registry on a
-// caller's behalf asks as that caller, never with more rights.
+// servers expect, chiefly that each hop passes on the id of the call it serves
+// (the next hop keeps it as its client request id, so logs join across hops)
+// and the caller's bearer token: a service asking the registry on a caller's
+// behalf asks as that caller, never with more rights.
 package grpcclient
 
 import (

@@ -28,9 +28,10 @@ func interceptors(log *slog.Logger, m *Metrics, keys *auth.KeySet, idem *idempot
 		metricsLink(m),     // 3 counts and times calls with their final (mapped) code
 		loggingLink(log),   // 4 one line per call; sees the hidden cause of INTERNAL errors
 		authnLink(keys),    // 5 refuses calls without a valid token before anything reads the request
-		ifMatchLink(),      // the If-Match metadata becomes the request's etag, which validation then checks
+		ifMatchLink(),      // 5b the If-Match metadata becomes the request's etag, which validation then checks
 		validationLink(),   // 6 rejects requests breaking their buf.validate rules before service code runs
-		replayLink(idem),   // 6b a retry with a request id gets the first answer; only valid calls of known callers are remembered
+		textLink(),         // 6b rejects NUL and invalid UTF-8 in any string, which PostgreSQL cannot store
+		replayLink(idem),   // 6c a retry with a request id gets the first answer; only valid calls of known callers are remembered
 		errorMappingLink(), // 7 innermost, wraps the handler: domain errors become statuses
 	}
 	var unary []grpc.UnaryServerInterceptor
