@@ -61,12 +61,21 @@ func TestRefusedTokens(t *testing.T) {
 		}
 		return s
 	}
+	// base is valid but for what each case changes, so that each is refused for its own reason.
 	base := jwt.RegisteredClaims{Issuer: Issuer, Audience: jwt.ClaimStrings{Audience}, Subject: "x",
-		ExpiresAt: jwt.NewNumericDate(now.Add(time.Hour))}
-	wrongAudience, wrongIssuer, noExpiry := base, base, base
+		IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(time.Hour))}
+	if _, err := ks.Verify(sign(claims{RegisteredClaims: base, Role: Viewer}), now); err != nil {
+		t.Fatalf("the cases' base token is refused: %v", err)
+	}
+	wrongAudience, wrongIssuer, noExpiry, noIssuedAt := base, base, base, base
 	wrongAudience.Audience = jwt.ClaimStrings{"another-api"}
 	wrongIssuer.Issuer = "someone"
 	noExpiry.ExpiresAt = nil
+	noIssuedAt.IssuedAt = nil
+	unsigned, err := jwt.NewWithClaims(jwt.SigningMethodNone, claims{RegisteredClaims: base, Role: Admin}).SignedString(jwt.UnsafeAllowNoneSignatureType)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for name, tc := range map[string]struct {
 		token string
 		at    time.Time
@@ -79,6 +88,8 @@ func TestRefusedTokens(t *testing.T) {
 		"wrong audience":    {sign(claims{RegisteredClaims: wrongAudience, Role: Viewer}), now},
 		"wrong issuer":      {sign(claims{RegisteredClaims: wrongIssuer, Role: Viewer}), now},
 		"no expiry":         {sign(claims{RegisteredClaims: noExpiry, Role: Viewer}), now},
+		"no issued-at":      {sign(claims{RegisteredClaims: noIssuedAt, Role: Viewer}), now},
+		"alg none":          {unsigned, now},
 		"unknown role":      {sign(claims{RegisteredClaims: base, Role: "mayor"}), now},
 		"officer sans unit": {sign(claims{RegisteredClaims: base, Role: ProvinceOfficer}), now},
 		"not a token":       {"abc", now},
