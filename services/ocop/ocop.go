@@ -18,6 +18,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/ratelimit"
 	"github.com/ntmsuite/ntm/platform/servicemain"
 	"github.com/ntmsuite/ntm/platform/yamlsrc"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
@@ -54,11 +55,19 @@ type Config struct {
 	// AuthKeys (optional) verify every call's bearer token; nil serves
 	// without authentication.
 	AuthKeys *auth.KeySet
+	// RateLimit (optional) limits calls per principal and client address
+	// (grpcserver.Options.RateLimit); nil limits nothing.
+	RateLimit *ratelimit.Policy
 }
 
 // Service is an opened OCOP service, ready to serve: Server, Serve and
 // Close come with servicemain.Opened.
 type Service struct{ servicemain.Opened }
+
+// maxRequestBytes is the OCOP service's largest request: one record, the
+// largest an evaluation of at most 200 score lines (some 10 KB); 1 MiB, as
+// the gateway accepts for one record.
+const maxRequestBytes = 1 << 20
 
 // Open loads the catalog, opens (and migrates) the database and builds the
 // gRPC server: the OCOP API and its audit trail.
@@ -75,6 +84,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	st := store.New(d)
 	srv := grpcserver.New(grpcserver.Options{
 		Logger: cfg.Logger, Metrics: cfg.Metrics, Reflection: cfg.Reflection, AuthKeys: cfg.AuthKeys,
+		MaxRecvMsgSize: maxRequestBytes, RateLimit: cfg.RateLimit,
 		Ready: st.Ping, ServiceNames: []string{ocopv1.OcopService_ServiceDesc.ServiceName},
 	})
 	// Writes whose bump was lost while the cache was unreachable must not
