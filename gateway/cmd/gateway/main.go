@@ -17,12 +17,12 @@ import (
 
 	"github.com/ntmsuite/ntm/gateway"
 	"github.com/ntmsuite/ntm/platform/auth"
+	"github.com/ntmsuite/ntm/platform/cache"
+	"github.com/ntmsuite/ntm/platform/config"
+	"github.com/ntmsuite/ntm/platform/ratelimit"
 )
 
-const (
-	readHeaderTimeout = 10 * time.Second
-	shutdownTimeout   = 10 * time.Second
-)
+const shutdownTimeout = 10 * time.Second
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -46,7 +46,12 @@ func run(ctx context.Context, args []string) error {
 	fundingAddr := fs.String("funding-addr", envOr("NTM_FUNDING_ADDR", "127.0.0.1:9104"), "funding gRPC address (env NTM_FUNDING_ADDR)")
 	reportAddr := fs.String("report-addr", envOr("NTM_REPORT_ADDR", "127.0.0.1:9105"), "report gRPC address (env NTM_REPORT_ADDR)")
 	keysFile := fs.String("auth-keys-file", "", "key set verifying bearer tokens before routing (empty reads "+auth.KeysEnv+"); without keys the services alone refuse bad tokens")
-	if err := fs.Parse(args); err != nil {
+	redisAddr := fs.String("redis-addr", envOr("NTM_REDIS_ADDR", ""), "Redis address sharing the rate limits between gateway replicas; empty counts in this process (env NTM_REDIS_ADDR)")
+	prefix := fs.String("cache-prefix", envOr("NTM_CACHE_PREFIX", cache.DefaultPrefix), "prefix of this deployment's keys in Redis (env NTM_CACHE_PREFIX)")
+	serverOpts := gateway.DefaultServerOptions()
+	serverOpts.RegisterFlags(fs)
+	rateFlags := ratelimit.NewFlags(fs)
+	if err := config.Parse(fs, args, "NTM_"); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -64,8 +69,14 @@ func run(ctx context.Context, args []string) error {
 		})
 	}
 
+	limiterOpts := ratelimit.Options{Prefix: *prefix, Logger: logger}
+	if *redisAddr != "" {
+		r := cache.NewRedis(cache.RedisOptions{Addr: *redisAddr, Prefix: *prefix})
+		defer r.Close()
+		limiterOpts.Redis = r.Client()
+	}
 	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: *registryAddr, CriteriaAddr: *criteriaAddr, OcopAddr: *ocopAddr, FundingAddr: *fundingAddr,
-		ReportAddr: *reportAddr, Logger: logger, AuthKeys: keys})
+		ReportAddr: *reportAddr, Logger: logger, AuthKeys: keys, RateLimit: rateFlags.Policy(ratelimit.New(limiterOpts))})
 	if err != nil {
 		return err
 	}
@@ -77,11 +88,7 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           gw.Handler(),
-		ReadHeaderTimeout: readHeaderTimeout,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	srv := serverOpts.Server(gw.Handler(), slog.NewLogLogger(logger.Handler(), slog.LevelWarn))
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	logger.Info("gateway listening", "http_addr", ln.Addr().String(), "registry_addr", *registryAddr)
