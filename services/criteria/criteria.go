@@ -96,7 +96,9 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	})
 	// Writes whose bump was lost while the cache was unreachable must not
 	// leave older aggregates readable once it answers again.
-	hc := cache.NewHealing(cfg.Cache, server.AggregateGenerations...)
+	// Values are keyed with this database's identity, so a stack sharing
+	// Redis, or a restored copy of this database, never reads them.
+	hc := cache.NewHealing(cache.Namespaced(cfg.Cache, d.Identity()), server.AggregateGenerations...)
 	loader := cache.NewLoader(hc, cache.LoaderOptions{TTL: cfg.CacheTTL, Logger: cfg.Logger, Metrics: cfg.Registerer, Name: "criteria_aggregate"})
 	registry := registryclient.New(cfg.Registry)
 	// Without keys there are no identities to scope, and the guard lets every call through.

@@ -89,7 +89,9 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	})
 	// Writes whose bump was lost while the cache was unreachable must not
 	// leave older summaries readable once it answers again.
-	hc := cache.NewHealing(cfg.Cache, server.SummaryGenerations...)
+	// Values are keyed with this database's identity, so a stack sharing
+	// Redis, or a restored copy of this database, never reads them.
+	hc := cache.NewHealing(cache.Namespaced(cfg.Cache, d.Identity()), server.SummaryGenerations...)
 	loader := cache.NewLoader(hc, cache.LoaderOptions{TTL: cfg.CacheTTL, Logger: cfg.Logger, Metrics: cfg.Registerer, Name: "funding_summary"})
 	registry := registryclient.New(cfg.Registry)
 	guard := auth.NewGuard(cfg.AuthKeys != nil, registry.Path)
