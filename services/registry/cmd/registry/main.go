@@ -33,6 +33,7 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	redisAddr := fs.String("redis-addr", "", "Redis address of the aggregate cache: every write advances the registry's generation there, so cached aggregates of other services are recomputed; empty when nothing caches")
 	reflection := fs.Bool("reflection", false, "register gRPC reflection (for grpcurl)")
 	authFlags := servicemain.NewAuthFlags(fs)
+	limitFlags := servicemain.NewLimitFlags(fs)
 	if err := config.Parse(fs, args, "NTM_"); err != nil {
 		return err
 	}
@@ -53,11 +54,13 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	metrics := grpcserver.NewMetrics(reg)
 	cfg := registry.Config{SQLitePath: *sqlitePath, PostgresURL: *pgURL, PostgresSchema: *pgSchema,
 		Logger: logger, Metrics: metrics, Reflection: *reflection, AuthKeys: keys, Criteria: crit}
+	var r *cache.Redis // nil: rate limits counted in this process
 	if *redisAddr != "" {
-		r := cache.NewRedis(cache.RedisOptions{Addr: *redisAddr, Prefix: cache.DefaultPrefix})
+		r = limitFlags.Redis(*redisAddr)
 		defer r.Close()
 		cfg.Cache = r
 	}
+	cfg.RateLimit = limitFlags.Policy(r, logger)
 	svc, err := registry.Open(ctx, cfg)
 	if err != nil {
 		return err
