@@ -68,6 +68,16 @@ const (
 	DefaultFailedAuthPerMinute = 120
 )
 
+// Default is the policy of the defaults, counted by l.
+func Default(l *Limiter) *Policy {
+	return &Policy{
+		Limiter:    l,
+		Principal:  Rule{Limit: DefaultPrincipalPerMinute, Window: time.Minute},
+		Address:    Rule{Limit: DefaultAddressPerMinute, Window: time.Minute},
+		FailedAuth: Rule{Limit: DefaultFailedAuthPerMinute, Window: time.Minute},
+	}
+}
+
 // Flags are a serving command's --rate-limit-* flags (NTM_RATE_LIMIT_* in
 // the environment).
 type Flags struct {
