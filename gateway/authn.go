@@ -35,7 +35,7 @@ func authenticate(keys *auth.KeySet, limits *ratelimit.Policy, next http.Handler
 			token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 			id, err := keys.Verify(strings.TrimSpace(token), time.Now())
 			if err != nil {
-				if d := limits.Failure(r.Context(), clientAddr(r)); !d.Allowed {
+				if d := limits.Failure(r.Context(), rateScope, clientAddr(r)); !d.Allowed {
 					tooManyRequests(w, d)
 					return
 				}
@@ -45,7 +45,7 @@ func authenticate(keys *auth.KeySet, limits *ratelimit.Policy, next http.Handler
 			}
 			subject = id.Subject
 		}
-		if d := limits.Call(r.Context(), subject, clientAddr(r)); !d.Allowed {
+		if d := limits.Call(r.Context(), rateScope, subject, clientAddr(r)); !d.Allowed {
 			tooManyRequests(w, d)
 			return
 		}

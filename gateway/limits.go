@@ -55,6 +55,10 @@ func limitBodies(next http.Handler) http.Handler {
 	})
 }
 
+// rateScope is the gateway's scope of rate-limit counts: REST requests,
+// apart from the calls each service counts.
+const rateScope = "gateway"
+
 // clientAddr is the IP address the request came from (without the port).
 // Behind a reverse proxy it is the proxy's: forwarded headers are not
 // trusted, since any client can write them.

@@ -46,7 +46,7 @@ func authnTap(keys *auth.KeySet, limits *ratelimit.Policy) tap.ServerInHandle {
 		}
 		id, err := keys.Verify(bearer(info.Header), time.Now())
 		if err != nil {
-			if d := limits.LocalFailure(clientAddr(ctx)); !d.Allowed {
+			if d := limits.LocalFailure("grpc", clientAddr(ctx)); !d.Allowed {
 				return nil, tooManyCalls(d)
 			}
 			return nil, Status(&fault.Error{Kind: fault.KindUnauthenticated, Reason: "UNAUTHENTICATED",

@@ -15,27 +15,30 @@ import (
 
 // rateLimitLink refuses a call over the policy's rules for its principal
 // (the token's subject, set by the tap) or its client address with
-// RESOURCE_EXHAUSTED and a RetryInfo. nil limits disable the link.
+// RESOURCE_EXHAUSTED and a RetryInfo. Calls are counted per gRPC service
+// (the scope), so one REST request fanning out to several services costs
+// one call in each. nil limits disable the link.
 func rateLimitLink(limits *ratelimit.Policy) link {
 	if limits == nil {
 		return link{}
 	}
-	check := func(ctx context.Context) error {
+	check := func(ctx context.Context, fullMethod string) error {
 		id, _ := auth.FromContext(ctx)
-		if d := limits.Call(ctx, id.Subject, clientAddr(ctx)); !d.Allowed {
+		service, _ := splitMethod(fullMethod)
+		if d := limits.Call(ctx, service, id.Subject, clientAddr(ctx)); !d.Allowed {
 			return tooManyCalls(d)
 		}
 		return nil
 	}
 	return link{
-		unary: func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-			if err := check(ctx); err != nil {
+		unary: func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+			if err := check(ctx, info.FullMethod); err != nil {
 				return nil, err
 			}
 			return h(ctx, req)
 		},
-		stream: func(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, h grpc.StreamHandler) error {
-			if err := check(ss.Context()); err != nil {
+		stream: func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+			if err := check(ss.Context(), info.FullMethod); err != nil {
 				return err
 			}
 			return h(srv, ss)

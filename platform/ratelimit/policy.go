@@ -16,6 +16,11 @@ const (
 // Policy is the suite's rules: calls per principal, calls per client
 // address, and failed authentications per client address (the strict one).
 // A nil *Policy allows everything.
+//
+// Every count is kept per scope: the gateway counts REST requests under
+// "gateway" and each service the calls of its own gRPC service, so a REST
+// request that fans out to several services (a report reads four) costs
+// one call in each, not several in one shared count.
 type Policy struct {
 	Limiter    *Limiter
 	Principal  Rule
@@ -26,36 +31,36 @@ type Policy struct {
 // Call counts one authenticated (or, without authentication, anonymous:
 // subject "") call from addr; the address rule answers first, then the
 // principal's.
-func (p *Policy) Call(ctx context.Context, subject, addr string) Decision {
+func (p *Policy) Call(ctx context.Context, scope, subject, addr string) Decision {
 	if p == nil {
 		return Decision{Allowed: true}
 	}
-	if d := p.Limiter.Allow(ctx, addressRule, p.Address, addr); !d.Allowed {
+	if d := p.Limiter.Allow(ctx, scope+":"+addressRule, p.Address, addr); !d.Allowed {
 		return d
 	}
 	if subject == "" {
 		return Decision{Allowed: true}
 	}
-	return p.Limiter.Allow(ctx, principalRule, p.Principal, subject)
+	return p.Limiter.Allow(ctx, scope+":"+principalRule, p.Principal, subject)
 }
 
 // Failure counts one failed authentication from addr; refused, the caller
 // answers "too many requests" instead of "unauthenticated".
-func (p *Policy) Failure(ctx context.Context, addr string) Decision {
+func (p *Policy) Failure(ctx context.Context, scope, addr string) Decision {
 	if p == nil {
 		return Decision{Allowed: true}
 	}
-	return p.Limiter.Allow(ctx, failedAuthRule, p.FailedAuth, addr)
+	return p.Limiter.Allow(ctx, scope+":"+failedAuthRule, p.FailedAuth, addr)
 }
 
 // LocalFailure is Failure counted in this process only, for callers that
 // must not wait on the network: gRPC's tap handle runs on the connection's
 // reader while it holds the transport's lock.
-func (p *Policy) LocalFailure(addr string) Decision {
+func (p *Policy) LocalFailure(scope, addr string) Decision {
 	if p == nil || p.FailedAuth.off() {
 		return Decision{Allowed: true}
 	}
-	return p.Limiter.local.allow(failedAuthRule+":"+addr, p.FailedAuth, time.Now())
+	return p.Limiter.local.allow(scope+":"+failedAuthRule+":"+addr, p.FailedAuth, time.Now())
 }
 
 // Defaults per minute. They are far above what one office or the demo
@@ -88,7 +93,7 @@ type Flags struct {
 func NewFlags(fs *flag.FlagSet) *Flags {
 	return &Flags{
 		principal: fs.Int64("rate-limit-principal", DefaultPrincipalPerMinute,
-			"calls a minute one token subject may make (all replicas together when they share Redis); 0 = unlimited"),
+			"calls a minute one token subject may make to this service (through the gateway: REST requests), all replicas together when they share Redis; 0 = unlimited"),
 		address: fs.Int64("rate-limit-address", DefaultAddressPerMinute,
 			"calls a minute one client address may make; behind a proxy or the gateway, that is the proxy's; 0 = unlimited"),
 		failedAuth: fs.Int64("rate-limit-failed-auth", DefaultFailedAuthPerMinute,

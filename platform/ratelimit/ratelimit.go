@@ -11,7 +11,8 @@
 // Redis errors or is absent, each process counts alone, so an outage of the
 // cache loosens the limits by the number of replicas but never removes them.
 //
-// Key layout in Redis: {prefix}rl:{rule}:{id}, e.g. "ntm:rl:principal:admin".
+// Key layout in Redis: {prefix}rl:{name}:{id}, where Policy names a count
+// {scope}:{rule}, e.g. "ntm:rl:gateway:principal:admin".
 package ratelimit
 
 import (

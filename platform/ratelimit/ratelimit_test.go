@@ -98,25 +98,28 @@ func TestLocalWindowEndsAndIsSwept(t *testing.T) {
 func TestPolicy(t *testing.T) {
 	ctx := context.Background()
 	var none *Policy
-	if !none.Call(ctx, "admin", "a").Allowed || !none.Failure(ctx, "a").Allowed || !none.LocalFailure("a").Allowed {
+	if !none.Call(ctx, "gw", "admin", "a").Allowed || !none.Failure(ctx, "gw", "a").Allowed || !none.LocalFailure("gw", "a").Allowed {
 		t.Fatal("a nil policy refused")
 	}
 	p := &Policy{Limiter: New(Options{}), Principal: Rule{Limit: 2, Window: time.Minute},
 		Address: Rule{Limit: 3, Window: time.Minute}, FailedAuth: Rule{Limit: 1, Window: time.Minute}}
-	if !p.Call(ctx, "admin", "a").Allowed || !p.Call(ctx, "admin", "b").Allowed {
+	if !p.Call(ctx, "gw", "admin", "a").Allowed || !p.Call(ctx, "gw", "admin", "b").Allowed {
 		t.Fatal("calls within the rules refused")
 	}
-	if p.Call(ctx, "admin", "c").Allowed {
+	if p.Call(ctx, "gw", "admin", "c").Allowed {
 		t.Error("third call of one principal (limit 2) allowed")
 	}
-	if !p.Call(ctx, "", "a").Allowed || !p.Call(ctx, "", "a").Allowed || p.Call(ctx, "", "a").Allowed {
+	if !p.Call(ctx, "gw", "", "a").Allowed || !p.Call(ctx, "gw", "", "a").Allowed || p.Call(ctx, "gw", "", "a").Allowed {
 		t.Error("address a: want its second and third calls allowed and the fourth refused (limit 3)")
 	}
-	if !p.Failure(ctx, "x").Allowed || p.Failure(ctx, "x").Allowed || p.LocalFailure("x").Allowed {
+	if !p.Failure(ctx, "gw", "x").Allowed || p.Failure(ctx, "gw", "x").Allowed || p.LocalFailure("gw", "x").Allowed {
 		t.Error("failed authentications: want the first allowed and the next refused (limit 1)")
 	}
+	if !p.Call(ctx, "registry", "admin", "e").Allowed || !p.Failure(ctx, "registry", "x").Allowed {
+		t.Error("another scope shares the gateway's counts")
+	}
 	p.Principal = Rule{}
-	if !p.Call(ctx, "admin", "d").Allowed {
+	if !p.Call(ctx, "gw", "admin", "d").Allowed {
 		t.Error("a disabled principal rule refused")
 	}
 }
