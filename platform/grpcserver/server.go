@@ -1,7 +1,8 @@
-// Package grpcserver builds the gRPC server every NTM service runs: one
-// interceptor chain (recovery, request id, metrics, logging, validation, error
-// mapping), the standard health service driven by a readiness check, optional
-// reflection, and a bounded graceful shutdown.
+// Package grpcserver builds the gRPC server every NTM service runs: a tap
+// handle that checks the bearer token before a request's message is read,
+// one interceptor chain (recovery, request id, metrics, logging, rate
+// limits, validation, error mapping), the standard health service driven by
+// a readiness check, optional reflection, and a bounded graceful shutdown.
 package grpcserver
 
 import (
