@@ -47,6 +47,7 @@ fuzz:
 	go test ./cmd/ntm/internal/demo -run '^$$' -fuzz FuzzParseAssessments -fuzztime $(FUZZTIME)
 	go test ./services/ocop/internal/rating -run '^$$' -fuzz FuzzScore -fuzztime $(FUZZTIME)
 	go test ./services/funding/internal/progress -run '^$$' -fuzz FuzzParseQuantity -fuzztime $(FUZZTIME)
+	go test ./gateway -run '^$$' -fuzz FuzzDecodeBody -fuzztime $(FUZZTIME)
 
 # Benchmarks of the aggregate read path on a synthetic country of 10,000
 # communes (services/criteria/bench_test.go; needs Redis, so not part of make

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -207,36 +208,29 @@ func TestRoutes(t *testing.T) {
 	}
 }
 
+// The gateway answers and forwards an id of its own, whatever the client
+// sends: the service records what it is forwarded as the client request id
+// of the trail, which the client must not choose either.
 func TestRequestID(t *testing.T) {
-	t.Run("caller's id is forwarded and echoed", func(t *testing.T) {
-		e := newEnv(t, &stubRegistry{})
-		resp, _ := call(t, e, http.MethodGet, "/v1/units/001", "", http.Header{"X-Request-Id": {"req-42"}})
-		if got := resp.Header.Get("X-Request-Id"); got != "req-42" {
-			t.Errorf("response X-Request-Id = %q, want req-42", got)
-		}
-		if got := e.stub.metadata().Get("x-request-id"); !cmp.Equal(got, []string{"req-42"}) {
-			t.Errorf("service saw x-request-id %q, want [req-42]", got)
-		}
-	})
-	t.Run("missing id is generated", func(t *testing.T) {
-		e := newEnv(t, &stubRegistry{})
-		resp, _ := call(t, e, http.MethodGet, "/v1/units/001", "", nil)
-		id := resp.Header.Get("X-Request-Id")
-		if id == "" {
-			t.Fatal("no X-Request-Id in response")
-		}
-		if got := e.stub.metadata().Get("x-request-id"); !cmp.Equal(got, []string{id}) {
-			t.Errorf("service saw x-request-id %q, want [%s]", got, id)
-		}
-	})
-	t.Run("unusable id is replaced", func(t *testing.T) {
-		e := newEnv(t, &stubRegistry{})
-		bad := strings.Repeat("x", maxRequestIDLen+1)
-		resp, _ := call(t, e, http.MethodGet, "/v1/units/001", "", http.Header{"X-Request-Id": {bad}})
-		if got := resp.Header.Get("X-Request-Id"); got == bad || got == "" {
-			t.Errorf("response X-Request-Id = %q, want a generated id", got)
-		}
-	})
+	for name, sent := range map[string]http.Header{
+		"client's id":   {"X-Request-Id": {"req-42"}},
+		"no id":         nil,
+		"as metadata":   {"Grpc-Metadata-X-Request-Id": {"req-43"}},
+		"unusable id":   {"X-Request-Id": {strings.Repeat("x", maxRequestIDLen+1)}},
+		"client's uuid": {"X-Request-Id": {"0b6c2d3e-8f4a-4b5c-9d6e-7f8091a2b3c4"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, &stubRegistry{})
+			resp, _ := call(t, e, http.MethodGet, "/v1/units/001", "", sent)
+			id := resp.Header.Get("X-Request-Id")
+			if uuid.Validate(id) != nil || id == sent.Get("X-Request-Id") {
+				t.Errorf("response X-Request-Id = %q, want a uuid of the gateway's (client sent %q)", id, sent.Get("X-Request-Id"))
+			}
+			if got := e.stub.metadata().Get("x-request-id"); !cmp.Equal(got, []string{id}) {
+				t.Errorf("service saw x-request-id %q, want [%s]", got, id)
+			}
+		})
+	}
 }
 
 func TestOpenAPI(t *testing.T) {

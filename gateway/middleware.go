@@ -48,6 +48,7 @@ func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
 			slog.Int("status", rec.status),
 			slog.Duration("duration", time.Since(start)),
 			slog.String("request_id", RequestID(r.Context())),
+			slog.String("client_request_id", ClientRequestID(r.Context())),
 		)
 	})
 }

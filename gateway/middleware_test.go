@@ -86,13 +86,15 @@ func TestAccessLog(t *testing.T) {
 	})))
 	r := httptest.NewRequest(http.MethodPost, "/v1/units", nil)
 	r.Header.Set("X-Request-Id", "abc")
-	h.ServeHTTP(httptest.NewRecorder(), r)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
 
 	var line map[string]any
 	if err := json.Unmarshal(logs.Bytes(), &line); err != nil {
 		t.Fatalf("log is not one JSON line: %v\n%s", err, logs.String())
 	}
-	for k, want := range map[string]any{"method": "POST", "path": "/v1/units", "status": float64(http.StatusTeapot), "request_id": "abc"} {
+	for k, want := range map[string]any{"method": "POST", "path": "/v1/units", "status": float64(http.StatusTeapot),
+		"request_id": w.Header().Get("X-Request-Id"), "client_request_id": "abc"} {
 		if line[k] != want {
 			t.Errorf("log %s = %v, want %v", k, line[k], want)
 		}

@@ -24,6 +24,8 @@ type stubRegistry struct {
 
 	getUnit    func(context.Context, *registryv1.GetUnitRequest) (*registryv1.Unit, error)
 	createUnit func(context.Context, *registryv1.CreateUnitRequest) (*registryv1.Unit, error)
+	// revokeRecognition answers RevokeRecognition (etag_test.go).
+	revokeRecognition func(context.Context, *registryv1.RevokeRecognitionRequest) (*registryv1.Recognition, error)
 
 	mu     sync.Mutex
 	lastMD metadata.MD

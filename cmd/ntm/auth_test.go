@@ -13,9 +13,14 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 
 	"github.com/ntmsuite/ntm/platform/auth"
+	"github.com/ntmsuite/ntm/platform/grpcclient"
 	"github.com/ntmsuite/ntm/platform/servicemain"
+	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 )
 
 // An assessment of the demo's 2026 criteria set for unit, as an office
@@ -110,6 +115,12 @@ func TestRESTRoleActionUnit(t *testing.T) {
 		{demoOfficer, "aprol"},
 		{auth.Identity{Subject: "viewer", Role: auth.Viewer}, "rocl"},
 		{auth.Identity{Subject: "svc", Role: auth.System}, "abpfurocl"},
+		// A unit of the wrong type for the role (signed outside `ntm token`,
+		// which refuses them): a commune officer naming province 19 would
+		// write anywhere in it, a province officer naming a village is not
+		// one; each is refused everything but the map, which anyone reads.
+		{auth.Identity{Subject: "xa-19", Role: auth.CommuneOfficer, Unit: "19"}, "l"},
+		{auth.Identity{Subject: "tinh-0600201", Role: auth.ProvinceOfficer, Unit: "0600201"}, "l"},
 	} {
 		token := tokenOf(t, tc.id)
 		var got strings.Builder
@@ -153,7 +164,7 @@ func TestRESTRefusesBadTokens(t *testing.T) {
 	// the same token for ntm-api being accepted shows.
 	hmacToken := func(audience string) string {
 		tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
-			"iss": auth.Issuer, "aud": audience, "sub": "x", "role": "admin", "exp": time.Now().Add(time.Hour).Unix()})
+			"iss": auth.Issuer, "aud": audience, "sub": "x", "role": "admin", "iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix()})
 		tok.Header["kid"] = "test-hs"
 		signed, err := tok.SignedString(testHMACSecret)
 		if err != nil {
@@ -235,5 +246,32 @@ func TestOfficerKeepsTheRecordsOfMergedCommunes(t *testing.T) {
 		}
 		call(t, http.MethodPost, base+"/v1/disbursements", officer,
 			`{"planId":"`+p.ID+`","disbursedOn":"2026-09-01","amountVnd":"1","overrunReason":"Thanh toán bổ sung"}`, http.StatusCreated, nil)
+	}
+}
+
+// Directly over gRPC, as through REST: a commune officer whose token names
+// province 19 is refused a write in one of its communes, with a message
+// saying why; the demo's commune officer is not.
+func TestGRPCRefusesACommuneOfficerOfAProvince(t *testing.T) {
+	s := startTestSuite(t, upConfig{})
+	conn, err := grpcclient.Dial(s.criteriaAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	client := criteriav1.NewCriteriaServiceClient(conn)
+	create := func(id auth.Identity) error {
+		ctx := metadata.AppendToOutgoingContext(t.Context(), "authorization", "Bearer "+tokenOf(t, id))
+		_, err := client.CreateAssessment(ctx, &criteriav1.CreateAssessmentRequest{UnitCode: demoCommune, Assessment: &criteriav1.Assessment{
+			AssessedOn: "2026-10-31", CriteriaSet: "NTM_COMMUNE_2026_2030", Author: "UBND xã Võ Nhai",
+			Verdicts: []*criteriav1.CriterionVerdict{{CriterionCode: "1", Status: criteriav1.CriterionStatus_MET}}}})
+		return err
+	}
+	err = create(auth.Identity{Subject: "xa-19", Role: auth.CommuneOfficer, Unit: "19"})
+	if st := status.Convert(err); st.Code() != codes.PermissionDenied || !strings.Contains(st.Message(), "must name a commune, and unit 19 is a province") {
+		t.Errorf("commune officer of province 19: %v, want PermissionDenied saying why", err)
+	}
+	if err := create(demoOfficer); err != nil {
+		t.Errorf("the demo's commune officer: %v", err)
 	}
 }

@@ -20,7 +20,7 @@ import (
 	"github.com/ntmsuite/ntm/services/criteria/synthetic"
 )
 
-const generateUsage = "usage: ntm generate country [--communes N] [--registry-addr ADDR] [--criteria-addr ADDR] [--seed N] [--batch N]"
+const generateUsage = "usage: ntm generate country [--communes N] [--registry-addr ADDR] [--criteria-addr ADDR] [--seed N] [--batch N] [--tls-ca FILE [--tls-cert FILE --tls-key FILE]]"
 
 // maxBatch is the most assessments one BatchCreateAssessments request takes.
 const maxBatch = 20_000
@@ -44,7 +44,12 @@ func generateCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	registryAddr := fs.String("registry-addr", "127.0.0.1:9101", "registry gRPC address")
 	criteriaAddr := fs.String("criteria-addr", "127.0.0.1:9102", "criteria gRPC address")
 	token := tokenFlag(fs)
+	dialTLS := clientTLSFlags(fs)
 	if err := config.Parse(fs, args[1:], "NTM_"); err != nil {
+		return err
+	}
+	transport, err := dialTLS()
+	if err != nil {
 		return err
 	}
 	ctx = withToken(ctx, *token)
@@ -66,12 +71,12 @@ func generateCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	// A batch's answer repeats every assessment with its score: larger than
 	// the 4 MiB a client takes by default once batches grow.
 	recvLimit := grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(grpcserver.MaxMessageBytes))
-	regConn, err := grpcclient.Dial(*registryAddr, recvLimit)
+	regConn, err := grpcclient.Dial(*registryAddr, transport, recvLimit)
 	if err != nil {
 		return err
 	}
 	defer regConn.Close()
-	critConn, err := grpcclient.Dial(*criteriaAddr, recvLimit)
+	critConn, err := grpcclient.Dial(*criteriaAddr, transport, recvLimit)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,12 @@ func importCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	addr := fs.String("registry-addr", "127.0.0.1:9101", "registry gRPC address")
 	decision := fs.String("decision", "", "decision number recorded with the import (default \"import\")")
 	token := tokenFlag(fs)
+	dialTLS := clientTLSFlags(fs)
 	file, err := parseInterspersed(fs, args[1:], importUsage)
+	if err != nil {
+		return err
+	}
+	transport, err := dialTLS()
 	if err != nil {
 		return err
 	}
@@ -39,7 +44,7 @@ func importCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
-	conn, err := grpcclient.Dial(*addr)
+	conn, err := grpcclient.Dial(*addr, transport)
 	if err != nil {
 		return err
 	}
@@ -54,7 +59,7 @@ func importCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-const importUsage = "usage: ntm import units FILE.csv [--registry-addr ADDR] [--decision NUMBER] [--token TOKEN]"
+const importUsage = "usage: ntm import units FILE.csv [--registry-addr ADDR] [--decision NUMBER] [--token TOKEN] [--tls-ca FILE [--tls-cert FILE --tls-key FILE]]"
 
 // parseInterspersed parses flags before and after the one positional
 // argument (`ntm import units FILE.csv --registry-addr …`, `ntm report 19

@@ -18,7 +18,7 @@ import (
 	reportv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/report/v1"
 )
 
-const reportUsage = "usage: ntm report UNIT --period 2020|2020-H1|2016-2020 [--as-of YYYY-MM-DD] [--xlsx FILE] [--report-addr ADDR] [--token TOKEN]"
+const reportUsage = "usage: ntm report UNIT --period 2020|2020-H1|2016-2020 [--as-of YYYY-MM-DD] [--xlsx FILE] [--report-addr ADDR] [--token TOKEN] [--tls-ca FILE [--tls-cert FILE --tls-key FILE]]"
 
 // reportCmd asks a running report service for a unit's report, prints its
 // main figures and, with --xlsx, writes the workbook.
@@ -29,11 +29,16 @@ func reportCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	xlsx := fs.String("xlsx", "", "also write the report's workbook to this file")
 	addr := fs.String("report-addr", "127.0.0.1:9105", "report gRPC address")
 	token := tokenFlag(fs)
+	dialTLS := clientTLSFlags(fs)
 	unit, err := parseInterspersed(fs, args, reportUsage)
 	if err != nil {
 		return err
 	}
-	conn, err := grpcclient.Dial(*addr, grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(grpcserver.MaxMessageBytes)))
+	transport, err := dialTLS()
+	if err != nil {
+		return err
+	}
+	conn, err := grpcclient.Dial(*addr, transport, grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(grpcserver.MaxMessageBytes)))
 	if err != nil {
 		return err
 	}

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -46,5 +48,45 @@ func TestTokenKeygenAndCreate(t *testing.T) {
 		if err := run(t.Context(), args, &out, nil); err == nil {
 			t.Errorf("%v: no error", args)
 		}
+	}
+}
+
+// token create refuses a lifetime over --auth-max-ttl (30 days unless
+// set) and a unit whose official code is of the wrong type for the role;
+// token id shows the id a revocation file lists.
+func TestTokenCreateRefusesLongTTLsAndWrongUnits(t *testing.T) {
+	var keys bytes.Buffer
+	if err := run(t.Context(), []string{"token", "keygen", "--kid", "test"}, &keys, nil); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "keys.json")
+	if err := os.WriteFile(file, keys.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--role", "admin", "--ttl", "876000h"}, "longer than the maximum 720h0m0s"},
+		{[]string{"--role", "admin", "--ttl", "48h", "--auth-max-ttl", "24h"}, "longer than the maximum 24h0m0s"},
+		{[]string{"--role", "commune_officer", "--unit", "19"}, "must be a commune: 19 is the code of a province"},
+		{[]string{"--role", "commune_officer", "--unit", "170"}, "must be a commune: 170 is the code of a province (2 digits) or a district (3)"},
+		{[]string{"--role", "province_officer", "--unit", "06005"}, "06005 is the code of a commune"},
+	} {
+		err := run(t.Context(), append([]string{"token", "create", "--keys-file", file}, tc.args...), io.Discard, nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: %v, want %q", tc.args, err, tc.want)
+		}
+	}
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"token", "create", "--keys-file", file, "--role", "province_officer", "--unit", "170", "--ttl", "720h"}, &out, nil); err != nil {
+		t.Fatalf("a district's officer for the maximum: %v", err)
+	}
+	var id bytes.Buffer
+	if err := run(t.Context(), []string{"token", "id", strings.TrimSpace(out.String())}, &id, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`^jti [A-Za-z0-9_-]{22}\nsub province_officer@170\n$`).MatchString(id.String()) {
+		t.Errorf("token id printed %q", id.String())
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -57,6 +58,9 @@ type upConfig struct {
 	rateLimit func(*ratelimit.Limiter) *ratelimit.Policy
 	// http are the limits of the gateway's HTTP server.
 	http gateway.ServerOptions
+	// transport is TLS, mTLS or plaintext for the services' listeners and
+	// dials, and HTTPS or HTTP for the gateway (the same certificate).
+	transport servicemain.Transport
 }
 
 func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
@@ -79,6 +83,7 @@ func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logge
 	cfg.rateLimit = ratelimit.NewFlags(fs).Policy
 	cfg.http = gateway.DefaultServerOptions()
 	cfg.http.RegisterFlags(fs)
+	tlsFlags := servicemain.NewTLSFlags(fs)
 	if err := config.Parse(fs, args, "NTM_"); err != nil {
 		return err
 	}
@@ -91,6 +96,12 @@ func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logge
 		return err
 	}
 	cfg.authKeys = keys
+	// Every service dials the others, and the gateway dials them all; the
+	// gateway serves HTTPS exactly when the services serve TLS (one
+	// certificate), so the gRPC listeners' check covers it.
+	if cfg.transport, err = tlsFlags.Load(authFlags, "the services (--tls-ca)"); err != nil {
+		return err
+	}
 	s, err := startSuite(ctx, cfg, logger)
 	if err != nil {
 		return err
@@ -171,12 +182,12 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 	}()
 	s.registryAddr, s.criteriaAddr, s.ocopAddr, s.fundingAddr = lis.addr("registry"), lis.addr("criteria"), lis.addr("ocop"), lis.addr("funding")
 	s.reportAddr = lis.addr("report")
-	regConn, err := grpcclient.Dial(s.registryAddr)
+	regConn, err := grpcclient.Dial(s.registryAddr, cfg.transport.Dial())
 	if err != nil {
 		return nil, err
 	}
 	s.closers = append(s.closers, regConn.Close)
-	critConn, err := grpcclient.Dial(s.criteriaAddr)
+	critConn, err := grpcclient.Dial(s.criteriaAddr, cfg.transport.Dial())
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +237,8 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 	}
 
 	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: s.registryAddr, CriteriaAddr: s.criteriaAddr, OcopAddr: s.ocopAddr,
-		FundingAddr: s.fundingAddr, ReportAddr: s.reportAddr, Logger: logger, AuthKeys: cfg.authKeys, RateLimit: limits})
+		FundingAddr: s.fundingAddr, ReportAddr: s.reportAddr, Logger: logger, AuthKeys: cfg.authKeys, DialTLS: cfg.transport.Client(),
+		RateLimit: limits})
 	if err != nil {
 		return nil, err
 	}
@@ -236,6 +248,10 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
 	s.httpURL = "http://" + httpLis.Addr().String()
+	if public := cfg.transport.Public(); public != nil {
+		httpLis = tls.NewListener(httpLis, public)
+		s.httpURL = "https://" + httpLis.Addr().String()
+	}
 	srv := cfg.http.Server(gw.Handler(), slog.NewLogLogger(logger.Handler(), slog.LevelWarn))
 	gwStage.serve(g, func(context.Context) error {
 		if err := srv.Serve(httpLis); !errors.Is(err, http.ErrServerClosed) {
@@ -255,7 +271,7 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 	}
 
 	if cfg.demo {
-		if err := loadDemo(ctx, s, cfg.authKeys, logger); err != nil {
+		if err := loadDemo(ctx, s, cfg, logger); err != nil {
 			return nil, err
 		}
 	}
@@ -267,7 +283,7 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 func startReport(ctx context.Context, st *stage, g *errgroup.Group, s *suite, lis grpcListeners, cfg upConfig, logger *slog.Logger, metrics *grpcserver.Metrics, limits *ratelimit.Policy) error {
 	var conns []*grpc.ClientConn
 	for _, addr := range []string{s.registryAddr, s.criteriaAddr, s.ocopAddr, s.fundingAddr} {
-		c, err := grpcclient.Dial(addr, grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(grpcserver.MaxMessageBytes)))
+		c, err := grpcclient.Dial(addr, cfg.transport.Dial(), grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(grpcserver.MaxMessageBytes)))
 		if err != nil {
 			return err
 		}
@@ -301,7 +317,7 @@ func listen(cfg upConfig) (grpcListeners, error) {
 			lis.close()
 			return nil, fmt.Errorf("%s: %w", l.name, err)
 		}
-		lis[l.name] = nl
+		lis[l.name] = cfg.transport.Listen(nl)
 	}
 	return lis, nil
 }
@@ -362,8 +378,8 @@ func (lis grpcListeners) close() {
 
 // loadDemo loads the demo data through the services' APIs, as the system
 // role (the audit names it ntm-up-demo).
-func loadDemo(ctx context.Context, s *suite, keys *auth.KeySet, logger *slog.Logger) error {
-	ctx, err := signedAs(ctx, keys, demoLoader)
+func loadDemo(ctx context.Context, s *suite, cfg upConfig, logger *slog.Logger) error {
+	ctx, err := signedAs(ctx, cfg.authKeys, demoLoader)
 	if err != nil {
 		return err
 	}
@@ -374,7 +390,7 @@ func loadDemo(ctx context.Context, s *suite, keys *auth.KeySet, logger *slog.Log
 		}
 	}()
 	for _, addr := range []string{s.registryAddr, s.criteriaAddr, s.ocopAddr, s.fundingAddr} {
-		c, err := grpcclient.Dial(addr)
+		c, err := grpcclient.Dial(addr, cfg.transport.Dial())
 		if err != nil {
 			return err
 		}

@@ -31,7 +31,8 @@ type Change struct {
 }
 
 // Record writes changes to the trail inside tx, stamped with the caller of
-// ctx: its identity, request id and gRPC method. It belongs in the same
+// ctx: its identity, the request id the server minted, the request id the
+// caller sent (if any) and the gRPC method. It belongs in the same
 // transaction as the write, so that the trail holds a row exactly for each
 // write that stands.
 func Record(ctx context.Context, tx *sql.Tx, changes ...Change) error {
@@ -46,8 +47,8 @@ func Record(ctx context.Context, tx *sql.Tx, changes ...Change) error {
 	// One statement for every row: an import writes thousands, and parsing
 	// the INSERT again for each doubled its time on SQLite.
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO audit_events
-		(actor, actor_role, actor_unit, request_id, method, resource, unit_code, before_json, after_json)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`)
+		(actor, actor_role, actor_unit, request_id, client_request_id, method, resource, unit_code, before_json, after_json)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`)
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
@@ -62,7 +63,8 @@ func Record(ctx context.Context, tx *sql.Tx, changes ...Change) error {
 			return fmt.Errorf("audit %s: %w", c.Resource, err)
 		}
 		if _, err := stmt.ExecContext(ctx,
-			id.Subject, string(id.Role), id.Unit, grpcserver.RequestIDFromContext(ctx), method,
+			id.Subject, string(id.Role), id.Unit,
+			grpcserver.RequestIDFromContext(ctx), grpcserver.ClientRequestIDFromContext(ctx), method,
 			c.Resource, c.Unit, before, after); err != nil {
 			return fmt.Errorf("audit %s: %w", c.Resource, err)
 		}
@@ -87,9 +89,12 @@ type Event struct {
 	ActorRole string
 	ActorUnit string
 	RequestID string
-	Method    string
-	Resource  string
-	Unit      string
-	Before    string
-	After     string
+	// ClientRequestID is the id the caller sent: for REST calls the
+	// gateway's, which the gateway answered as X-Request-Id.
+	ClientRequestID string
+	Method          string
+	Resource        string
+	Unit            string
+	Before          string
+	After           string
 }

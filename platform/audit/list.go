@@ -42,7 +42,7 @@ func List(ctx context.Context, d *db.DB, f Filter) ([]Event, error) {
 	if !f.To.IsZero() {
 		add("at < $%d", timeParam(d, f.To.AddDays(1).StartInVietnam()))
 	}
-	query := `SELECT id, at, actor, actor_role, actor_unit, request_id, method, resource, unit_code, before_json, after_json
+	query := `SELECT id, at, actor, actor_role, actor_unit, request_id, client_request_id, method, resource, unit_code, before_json, after_json
 		FROM audit_events WHERE ` + strings.Join(where, " AND ") + ` ORDER BY id`
 	if f.Limit > 0 {
 		query += fmt.Sprintf(" LIMIT %d", f.Limit)
@@ -51,7 +51,7 @@ func List(ctx context.Context, d *db.DB, f Filter) ([]Event, error) {
 	return db.ScanAll(rows, err, func(sc db.Scanner) (Event, error) {
 		var e Event
 		var at db.Timestamp
-		err := sc.Scan(&e.ID, &at, &e.Actor, &e.ActorRole, &e.ActorUnit, &e.RequestID, &e.Method,
+		err := sc.Scan(&e.ID, &at, &e.Actor, &e.ActorRole, &e.ActorUnit, &e.RequestID, &e.ClientRequestID, &e.Method,
 			&e.Resource, &e.Unit, &e.Before, &e.After)
 		e.At = at.T
 		return e, err

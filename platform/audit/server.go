@@ -75,7 +75,7 @@ func (s *Server) toProto(e Event) *auditv1.AuditEvent {
 	return &auditv1.AuditEvent{
 		Id: e.ID, Service: s.service, Time: timestamppb.New(e.At),
 		Actor: e.Actor, ActorRole: e.ActorRole, ActorUnit: e.ActorUnit,
-		RequestId: e.RequestID, Method: e.Method, Resource: e.Resource, UnitCode: e.Unit,
+		RequestId: e.RequestID, ClientRequestId: e.ClientRequestID, Method: e.Method, Resource: e.Resource, UnitCode: e.Unit,
 		Before: e.Before, After: e.After,
 	}
 }

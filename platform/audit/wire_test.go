@@ -48,7 +48,9 @@ func writerService(d *db.DB) *grpc.ServiceDesc {
 }
 
 // Through the real server chain: the trail holds the token's caller, the
-// request id and the method of the write, and only admins read it.
+// request id the server minted (never the one the caller sent, which is
+// kept apart as the client request id) and the method of the write, and
+// only admins read it.
 func TestRecordAndListThroughTheServer(t *testing.T) {
 	eachDialect(t, func(t *testing.T, d *db.DB) {
 		keys := grpctest.Keys(t)
@@ -60,7 +62,8 @@ func TestRecordAndListThroughTheServer(t *testing.T) {
 		officer := auth.Identity{Subject: "lan", Role: auth.CommuneOfficer, Unit: "06005"}
 		ctx := metadata.AppendToOutgoingContext(grpctest.WithToken(t, t.Context(), keys, officer),
 			grpcserver.RequestIDHeader, "req-42")
-		if err := conn.Invoke(ctx, writerMethod, &emptypb.Empty{}, &emptypb.Empty{}); err != nil {
+		var hdr metadata.MD
+		if err := conn.Invoke(ctx, writerMethod, &emptypb.Empty{}, &emptypb.Empty{}, grpc.Header(&hdr)); err != nil {
 			t.Fatalf("write: %v", err)
 		}
 
@@ -80,9 +83,13 @@ func TestRecordAndListThroughTheServer(t *testing.T) {
 		}
 		e := resp.GetAuditEvents()[0]
 		if e.GetService() != "ocop" || e.GetActor() != "lan" || e.GetActorRole() != "commune_officer" || e.GetActorUnit() != "06005" ||
-			e.GetRequestId() != "req-42" || e.GetMethod() != writerMethod || e.GetResource() != "plans/5" ||
+			e.GetMethod() != writerMethod || e.GetResource() != "plans/5" ||
 			e.GetUnitCode() != "06005" || e.GetBefore() != "" || e.GetAfter() != `{"amount":5}` {
 			t.Errorf("event %v", e)
+		}
+		if minted := hdr.Get(grpcserver.RequestIDHeader); len(minted) != 1 || e.GetRequestId() != minted[0] || e.GetClientRequestId() != "req-42" {
+			t.Errorf("event request id %q, client request id %q; want the id the server answered (%v) and req-42",
+				e.GetRequestId(), e.GetClientRequestId(), minted)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
@@ -37,11 +38,40 @@ func (g *Guard) Unit(ctx context.Context, a Action, unit string) error {
 	if err != nil || id == nil || !scoped(*id, a) {
 		return err
 	}
-	target, caller, err := g.pathsOf(ctx, *id, a, unit)
+	target, caller, known, err := g.pathsOf(ctx, *id, a, unit)
 	if err != nil {
 		return err
 	}
+	if err := unitOfRole(*id, known...); err != nil {
+		return err
+	}
 	return Authorize(*id, a, target, caller)
+}
+
+// unitOfRole refuses an officer whose token names a unit of the wrong
+// type, as far as paths the registry knows show it: a commune officer's
+// unit has a unit above it (a province is the top of its path, and a
+// commune officer of one would write anywhere in it), and a province
+// officer's has at most one (a province, or a district before 2025), for
+// a unit under two others is a commune or a village.
+func unitOfRole(id Identity, paths ...Path) error {
+	for _, p := range paths {
+		i := slices.Index(p, id.Unit)
+		if i < 0 {
+			continue
+		}
+		above := len(p) - 1 - i
+		switch {
+		case id.Role == CommuneOfficer && above == 0:
+			return fault.PermissionDenied("unit", "units/"+id.Unit,
+				"a %s's token must name a commune, and unit %s is a province (no unit above it today): ask for a %s token", id.Role, id.Unit, ProvinceOfficer)
+		case id.Role == ProvinceOfficer && above >= 2:
+			return fault.PermissionDenied("unit", "units/"+id.Unit,
+				"a %s's token must name a province (or, before 2025, a district), and unit %s lies under %s: ask for a %s token",
+				id.Role, id.Unit, p[i+1], CommuneOfficer)
+		}
+	}
+	return nil
 }
 
 // Units checks a on every distinct unit of codes, in order, as a batch
@@ -131,7 +161,8 @@ func scoped(id Identity, a Action) bool {
 // as of today; the caller's only for a read, the one action that reaches
 // past their subtree. A unit the registry has never known has the path of
 // itself alone: only a caller holding that very code could reach it.
-func (g *Guard) pathsOf(ctx context.Context, id Identity, a Action, unit string) (target, caller Path, err error) {
+// known are those of the two paths the registry gave.
+func (g *Guard) pathsOf(ctx context.Context, id Identity, a Action, unit string) (target, caller Path, known []Path, err error) {
 	today := date.Today()
 	lookup := func(code string) (Path, error) {
 		if code == CountryCode {
@@ -141,16 +172,19 @@ func (g *Guard) pathsOf(ctx context.Context, id Identity, a Action, unit string)
 		if errors.Is(err, ErrUnknownUnit) {
 			return Path{code}, nil
 		}
+		if err == nil {
+			known = append(known, p)
+		}
 		return p, err
 	}
 	if target, err = lookup(unit); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if id.Unit == "" || a != Read {
-		return target, nil, nil
+		return target, nil, known, nil
 	}
 	if caller, err = lookup(id.Unit); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return target, caller, nil
+	return target, caller, known, nil
 }

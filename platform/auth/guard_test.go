@@ -393,3 +393,40 @@ func TestGuardDecide(t *testing.T) {
 	// never needed.
 	wantCalls(t, r, "19", "170", "06005", "0600501", "08001", "06005", "0600501")
 }
+
+// A commune officer's token must name a commune: one naming province 19
+// would otherwise write anywhere in it. A province officer's names a
+// province or a district, not a commune. The registry's paths say which
+// (a province is the top of its path), for writes and reads alike.
+func TestGuardRefusesAUnitOfTheWrongTypeForTheRole(t *testing.T) {
+	r := newRegistry()
+	g := NewGuard(true, r.lookup)
+	communeOfProvince := Identity{Subject: "x", Role: CommuneOfficer, Unit: "19"}
+	for _, tc := range []struct {
+		a    Action
+		unit string
+	}{{Write, "06005"}, {Write, "19"}, {Read, "06005"}, {Read, "08001"}} {
+		f := wantDenied(t, g.Unit(as(communeOfProvince), tc.a, tc.unit), "unit", "units/19")
+		if !strings.Contains(f.Message, "must name a commune, and unit 19 is a province") {
+			t.Errorf("%s %s: message %q does not say why", tc.a, tc.unit, f.Message)
+		}
+	}
+	provinceOfCommune := Identity{Subject: "y", Role: ProvinceOfficer, Unit: "06005"}
+	for _, a := range []Action{Write, Decide, Read} {
+		f := wantDenied(t, g.Unit(as(provinceOfCommune), a, "0600501"), "unit", "units/06005")
+		if !strings.Contains(f.Message, "must name a province (or, before 2025, a district), and unit 06005 lies under 170") {
+			t.Errorf("%s: message %q does not say why", a, f.Message)
+		}
+	}
+	// The right types still work: a district's officer holds the province
+	// officer's role before 2025, a commune officer their commune.
+	districtOfficer := Identity{Subject: "z", Role: ProvinceOfficer, Unit: "170"}
+	if err := g.Unit(as(districtOfficer), Decide, "06005"); err != nil {
+		t.Errorf("district officer decides in 06005: %v", err)
+	}
+	if err := g.Unit(as(guardCommuneOfficer), Write, "0600501"); err != nil {
+		t.Errorf("commune officer writes their village: %v", err)
+	}
+	// A resource of the wrong-typed officer is refused as any out of scope.
+	wantDenied(t, g.Resource(as(communeOfProvince), Write, "plan", "plans/1", "06005", true), "plan", "plans/1")
+}

@@ -38,6 +38,11 @@ type Key struct {
 type KeySet struct {
 	// keys is swapped whole when the key file changes (see Watch).
 	keys atomic.Pointer[[]Key]
+	// maxTTL is SetMaxTTL's duration; zero is DefaultMaxTTL.
+	maxTTL atomic.Int64
+	// revoked is the revocation list in force (see UseRevocations); nil
+	// revokes nothing.
+	revoked atomic.Pointer[revocations]
 }
 
 // current is the keys in force now.

@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"time"
@@ -27,7 +29,26 @@ type claims struct {
 	Unit string `json:"unit,omitempty"`
 }
 
+// DefaultMaxTTL is the longest a token may live unless SetMaxTTL says
+// otherwise: a token that leaks is good for at most this long, even if no
+// one revokes it.
+const DefaultMaxTTL = 30 * 24 * time.Hour
+
+// SetMaxTTL sets the longest lifetime (exp − iat) a token may have, to
+// sign and to verify; zero or less restores DefaultMaxTTL. It is meant to
+// be set once, before the keys are used.
+func (ks *KeySet) SetMaxTTL(d time.Duration) { ks.maxTTL.Store(int64(d)) }
+
+// MaxTTL is the longest lifetime a token may have.
+func (ks *KeySet) MaxTTL() time.Duration {
+	if d := time.Duration(ks.maxTTL.Load()); d > 0 {
+		return d
+	}
+	return DefaultMaxTTL
+}
+
 // Sign issues a token for id, valid for ttl from now, with the first key.
+// Each token gets its own id (jti), by which it can be revoked.
 func (ks *KeySet) Sign(id Identity, ttl time.Duration, now time.Time) (string, error) {
 	if err := id.Check(); err != nil {
 		return "", err
@@ -35,9 +56,16 @@ func (ks *KeySet) Sign(id Identity, ttl time.Duration, now time.Time) (string, e
 	if ttl <= 0 {
 		return "", fmt.Errorf("ttl %v must be positive", ttl)
 	}
+	if max := ks.MaxTTL(); ttl > max {
+		return "", fmt.Errorf("ttl %v is longer than the maximum %v", ttl, max)
+	}
+	jti := make([]byte, 16)
+	if _, err := rand.Read(jti); err != nil {
+		return "", err
+	}
 	k := ks.current()[0]
 	c := claims{RegisteredClaims: jwt.RegisteredClaims{
-		Issuer: Issuer, Audience: jwt.ClaimStrings{Audience}, Subject: id.Subject,
+		Issuer: Issuer, Audience: jwt.ClaimStrings{Audience}, Subject: id.Subject, ID: base64.RawURLEncoding.EncodeToString(jti),
 		IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
 	}, Role: id.Role, Unit: id.Unit}
 	var t *jwt.Token
@@ -57,14 +85,25 @@ func (ks *KeySet) Sign(id Identity, ttl time.Duration, now time.Time) (string, e
 // Verify checks a token's signature against the key its header names (with
 // that key's algorithm only, so an EdDSA public key can never be used as an
 // HMAC secret), its issuer, audience and validity at now, and returns who
-// it identifies.
+// it identifies. A token must say when it was issued and live no longer
+// than MaxTTL (one signed elsewhere for a century is refused however valid
+// its signature), and must not be revoked (see UseRevocations).
 func (ks *KeySet) Verify(token string, now time.Time) (Identity, error) {
 	var c claims
 	_, err := jwt.ParseWithClaims(token, &c, ks.keyFor,
 		jwt.WithValidMethods([]string{HS256, EdDSA}), jwt.WithIssuer(Issuer), jwt.WithAudience(Audience),
-		jwt.WithExpirationRequired(), jwt.WithTimeFunc(func() time.Time { return now }))
+		jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithTimeFunc(func() time.Time { return now }))
 	if err != nil {
 		return Identity{}, fmt.Errorf("%w: %v", ErrInvalidToken, err)
+	}
+	if c.IssuedAt == nil {
+		return Identity{}, fmt.Errorf("%w: no iat", ErrInvalidToken)
+	}
+	if life := c.ExpiresAt.Sub(c.IssuedAt.Time); life > ks.MaxTTL() {
+		return Identity{}, fmt.Errorf("%w: lives %v, longer than the maximum %v", ErrInvalidToken, life, ks.MaxTTL())
+	}
+	if r := ks.revoked.Load(); r != nil && r.revokes(c.ID, c.Subject, c.IssuedAt.Time) {
+		return Identity{}, fmt.Errorf("%w: revoked", ErrInvalidToken)
 	}
 	id := Identity{Subject: c.Subject, Role: c.Role, Unit: c.Unit}
 	if err := id.Check(); err != nil {

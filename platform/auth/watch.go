@@ -7,7 +7,8 @@ import (
 	"time"
 )
 
-// WatchInterval is how often Watch reads the key file.
+// WatchInterval is how often Watch reads the key file, and UseRevocations
+// the revocation file.
 const WatchInterval = 30 * time.Second
 
 // Watch re-reads file every interval until ctx ends and puts its keys in
@@ -20,7 +21,19 @@ const WatchInterval = 30 * time.Second
 func (ks *KeySet) Watch(ctx context.Context, file string, interval time.Duration, onError func(error)) {
 	// Nothing read yet: the first tick puts the file's keys in force again
 	// (the same keys, unless it changed since the caller loaded it).
-	var last []byte
+	watchFile(ctx, file, interval, nil, onError, func(data []byte) error {
+		next, err := ParseKeySet(data)
+		if err == nil {
+			ks.keys.Store(next.keys.Load())
+		}
+		return err
+	})
+}
+
+// watchFile reads file every interval until ctx ends and hands its content
+// to apply whenever it differs from last (the content already in force);
+// what cannot be read or applied goes to onError, once per content.
+func watchFile(ctx context.Context, file string, interval time.Duration, last []byte, onError func(error), apply func([]byte) error) {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
@@ -30,19 +43,16 @@ func (ks *KeySet) Watch(ctx context.Context, file string, interval time.Duration
 		case <-tick.C:
 		}
 		data, err := os.ReadFile(file)
-		if err == nil && bytes.Equal(data, last) {
+		if err == nil && last != nil && bytes.Equal(data, last) {
 			continue
 		}
-		var next *KeySet
 		if err == nil {
 			// Reported once per content, not at every tick.
 			last = data
-			next, err = ParseKeySet(data)
+			err = apply(data)
 		}
 		if err != nil {
 			onError(err)
-			continue
 		}
-		ks.keys.Store(next.keys.Load())
 	}
 }

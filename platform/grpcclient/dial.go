@@ -1,13 +1,16 @@
 // Package grpcclient dials other NTM services with the same conventions the
-// servers expect, chiefly that one request id follows a call across every hop,
-// and so does the caller's bearer token: a service asking the registry on a
-// caller's behalf asks as that caller, never with more rights.
+// servers expect, chiefly that each hop passes on the id of the call it serves
+// (the next hop keeps it as its client request id, so logs join across hops)
+// and the caller's bearer token: a service asking the registry on a caller's
+// behalf asks as that caller, never with more rights.
 package grpcclient
 
 import (
 	"context"
+	"crypto/tls"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 
@@ -15,8 +18,8 @@ import (
 )
 
 // Dial creates a client for addr (any grpc.NewClient target). Transport is
-// plaintext: services talk over loopback or the cluster network for now.
-// opts are applied after the defaults, so callers may add to or override them.
+// plaintext unless opts hold WithTLS: opts are applied after the defaults,
+// so callers may add to or override them.
 func Dial(addr string, opts ...grpc.DialOption) (*grpc.ClientConn, error) {
 	base := []grpc.DialOption{
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
@@ -24,6 +27,16 @@ func Dial(addr string, opts ...grpc.DialOption) (*grpc.ClientConn, error) {
 		grpc.WithChainStreamInterceptor(forwardStream),
 	}
 	return grpc.NewClient(addr, append(base, opts...)...)
+}
+
+// WithTLS dials with TLS configured by c (config.TLSFiles.Client: the
+// suite's CA, and this process's certificate for mTLS); nil dials in
+// plaintext, as on one machine.
+func WithTLS(c *tls.Config) grpc.DialOption {
+	if c == nil {
+		return grpc.WithTransportCredentials(insecure.NewCredentials())
+	}
+	return grpc.WithTransportCredentials(credentials.NewTLS(c))
 }
 
 // withRequestID copies the request id of the call being served (if any) to

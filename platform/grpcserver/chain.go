@@ -7,6 +7,7 @@ import (
 
 	"google.golang.org/grpc"
 
+	"github.com/ntmsuite/ntm/platform/idempotency"
 	"github.com/ntmsuite/ntm/platform/ratelimit"
 )
 
@@ -24,14 +25,17 @@ type link struct {
 // Authentication is not a link: the tap handle (authnTap) refuses a call
 // without a valid token before its message is read, and puts the caller's
 // identity in the context every link sees.
-func interceptors(log *slog.Logger, m *Metrics, rl *ratelimit.Policy) ([]grpc.UnaryServerInterceptor, []grpc.StreamServerInterceptor) {
+func interceptors(log *slog.Logger, m *Metrics, rl *ratelimit.Policy, idem *idempotency.Store) ([]grpc.UnaryServerInterceptor, []grpc.StreamServerInterceptor) {
 	links := []link{
 		recoveryLink(log),  // 1 outermost: a panic anywhere below becomes INTERNAL, never a dead process
 		requestIDLink(),    // 2 before anything that logs or measures, so they all carry the id
 		metricsLink(m),     // 3 counts and times calls with their final (mapped) code
 		loggingLink(log),   // 4 one line per call; sees the hidden cause of INTERNAL errors
 		rateLimitLink(rl),  // 5 refuses a principal or address over its rate before any work is done
+		ifMatchLink(),      // 5b the If-Match metadata becomes the request's etag, which validation then checks
 		validationLink(),   // 6 rejects requests breaking their buf.validate rules before service code runs
+		textLink(),         // 6b rejects NUL and invalid UTF-8 in any string, which PostgreSQL cannot store
+		replayLink(idem),   // 6c a retry with a request id gets the first answer; only valid calls of known callers are remembered
 		errorMappingLink(), // 7 innermost, wraps the handler: domain errors become statuses
 	}
 	var unary []grpc.UnaryServerInterceptor

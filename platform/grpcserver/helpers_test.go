@@ -66,8 +66,10 @@ var echoDesc = grpc.ServiceDesc{
 				if req.GetCode() == "0" {
 					panic("stream handler bug")
 				}
-				name := grpcserver.RequestIDFromContext(ss.Context())
-				if err := ss.SendMsg(&registryv1.Unit{Code: req.GetCode(), Name: name}); err != nil {
+				// The ids the handler sees, echoed for the test to check.
+				unit := &registryv1.Unit{Code: req.GetCode(), Name: grpcserver.RequestIDFromContext(ss.Context()),
+					DisplayName: grpcserver.ClientRequestIDFromContext(ss.Context())}
+				if err := ss.SendMsg(unit); err != nil {
 					return err
 				}
 			}

@@ -11,8 +11,8 @@ import (
 )
 
 // callInfo is filled in by inner links for the benefit of outer ones: the
-// request id is assigned inside recovery, but a panic log needs it.
-type callInfo struct{ requestID string }
+// request ids are assigned inside recovery, but a panic log needs them.
+type callInfo struct{ requestID, clientRequestID string }
 
 type callInfoKey struct{}
 
@@ -25,6 +25,7 @@ func recoveryLink(log *slog.Logger) link {
 		service, m := splitMethod(method)
 		log.ErrorContext(ctx, "grpc handler panicked",
 			"grpc.service", service, "grpc.method", m, "request_id", ci.requestID,
+			"client_request_id", ci.clientRequestID,
 			"panic", r, "stack", string(debug.Stack()))
 		// The panic value may hold anything; the client learns nothing of it.
 		*err = status.Error(codes.Internal, internalMessage)

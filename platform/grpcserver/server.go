@@ -19,6 +19,7 @@ import (
 	"google.golang.org/grpc/reflection"
 
 	"github.com/ntmsuite/ntm/platform/auth"
+	"github.com/ntmsuite/ntm/platform/idempotency"
 	"github.com/ntmsuite/ntm/platform/ratelimit"
 )
 
@@ -61,6 +62,10 @@ type Options struct {
 	// an address failing authentication too often the same way; nil
 	// limits nothing.
 	RateLimit *ratelimit.Policy
+	// Idempotency (optional) remembers the answers of calls carrying a
+	// request id (AIP-155), so that retries do not write twice; nil runs
+	// every call.
+	Idempotency *idempotency.Store
 }
 
 // Server is a *grpc.Server plus the lifecycle around it.
@@ -98,7 +103,7 @@ func New(o Options) *Server {
 	if s.timeout <= 0 {
 		s.timeout = defaultShutdownTimeout
 	}
-	unary, stream := interceptors(s.log, s.metrics, o.RateLimit)
+	unary, stream := interceptors(s.log, s.metrics, o.RateLimit, o.Idempotency)
 	maxRecv := o.MaxRecvMsgSize
 	if maxRecv <= 0 {
 		maxRecv = DefaultMaxRecvMsgSize

@@ -47,13 +47,18 @@ func TestPanicBecomesInternal(t *testing.T) {
 	}
 }
 
+// The server mints the id of every call itself, whatever the caller sends:
+// the id names the call in the audit trail, where a caller must not be able
+// to write one of its choosing. A sane id the caller sent is kept apart, as
+// the client request id, and logged beside the server's.
 func TestRequestID(t *testing.T) {
-	var seen string
-	client, _ := serve(t, grpcserver.Options{}, func(ctx context.Context, req *registryv1.GetUnitRequest) (*registryv1.Unit, error) {
-		seen = grpcserver.RequestIDFromContext(ctx)
+	var seen, seenClient string
+	log, logs := newLogger()
+	client, _ := serve(t, grpcserver.Options{Logger: log}, func(ctx context.Context, req *registryv1.GetUnitRequest) (*registryv1.Unit, error) {
+		seen, seenClient = grpcserver.RequestIDFromContext(ctx), grpcserver.ClientRequestIDFromContext(ctx)
 		return &registryv1.Unit{}, nil
 	})
-	call := func(t *testing.T, ctx context.Context) string {
+	call := func(t *testing.T, ctx context.Context) (id, clientID string) {
 		t.Helper()
 		var hdr metadata.MD
 		if _, err := client.GetUnit(ctx, &registryv1.GetUnitRequest{Code: "1"}, grpc.Header(&hdr)); err != nil {
@@ -63,24 +68,44 @@ func TestRequestID(t *testing.T) {
 		if len(got) != 1 || got[0] != seen {
 			t.Fatalf("header %v, handler saw %q", got, seen)
 		}
-		return seen
+		if uuid.Validate(seen) != nil {
+			t.Errorf("id %q is not a uuid the server minted", seen)
+		}
+		return seen, seenClient
 	}
 
-	t.Run("sent id is kept", func(t *testing.T) {
+	t.Run("sent id is the client's, never the call's", func(t *testing.T) {
 		ctx := metadata.AppendToOutgoingContext(context.Background(), grpcserver.RequestIDHeader, "req-42")
-		if id := call(t, ctx); id != "req-42" {
-			t.Errorf("id = %q, want req-42", id)
+		id, clientID := call(t, ctx)
+		if id == "req-42" || clientID != "req-42" {
+			t.Errorf("id %q, client id %q; want a minted id and client id req-42", id, clientID)
+		}
+		if out := logs.String(); !strings.Contains(out, `"request_id":"`+id+`","client_request_id":"req-42"`) {
+			t.Errorf("log does not carry both ids:\n%s", out)
+		}
+		// A uuid the caller sends is no more the call's id than any other.
+		sent := uuid.NewString()
+		if id, clientID := call(t, metadata.AppendToOutgoingContext(context.Background(), grpcserver.RequestIDHeader, sent)); id == sent || clientID != sent {
+			t.Errorf("sent uuid %s: id %q, client id %q", sent, id, clientID)
 		}
 	})
 	t.Run("missing id is generated", func(t *testing.T) {
-		if id := call(t, context.Background()); uuid.Validate(id) != nil {
-			t.Errorf("generated id %q is not a uuid", id)
+		if _, clientID := call(t, context.Background()); clientID != "" {
+			t.Errorf("client id %q without one sent", clientID)
 		}
 	})
-	t.Run("unusable id is replaced", func(t *testing.T) {
-		ctx := metadata.AppendToOutgoingContext(context.Background(), grpcserver.RequestIDHeader, strings.Repeat("x", 500))
-		if id := call(t, ctx); uuid.Validate(id) != nil {
-			t.Errorf("id %q should have been replaced by a uuid", id)
+	t.Run("unusable id is dropped", func(t *testing.T) {
+		for _, bad := range []string{strings.Repeat("x", 500), "two words"} {
+			ctx := metadata.AppendToOutgoingContext(context.Background(), grpcserver.RequestIDHeader, bad)
+			if _, clientID := call(t, ctx); clientID != "" {
+				t.Errorf("client id %q kept from %q", clientID, bad)
+			}
+		}
+	})
+	t.Run("each call its own id", func(t *testing.T) {
+		first, _ := call(t, context.Background())
+		if second, _ := call(t, context.Background()); second == first {
+			t.Errorf("two calls share id %q", first)
 		}
 	})
 }
@@ -159,11 +184,11 @@ func TestStream(t *testing.T) {
 		if err := cs.RecvMsg(got); err != nil {
 			t.Fatal(err)
 		}
-		if got.GetName() != "stream-7" {
-			t.Errorf("handler saw request id %q, want stream-7", got.GetName())
+		if got.GetDisplayName() != "stream-7" || uuid.Validate(got.GetName()) != nil {
+			t.Errorf("handler saw request id %q and client id %q, want a minted uuid and stream-7", got.GetName(), got.GetDisplayName())
 		}
-		if hdr, err := cs.Header(); err != nil || hdr.Get(grpcserver.RequestIDHeader)[0] != "stream-7" {
-			t.Errorf("header = %v, %v", hdr, err)
+		if hdr, err := cs.Header(); err != nil || hdr.Get(grpcserver.RequestIDHeader)[0] != got.GetName() {
+			t.Errorf("header = %v, %v; want the minted id %s", hdr, err, got.GetName())
 		}
 
 		if err := cs.SendMsg(&registryv1.GetUnitRequest{Code: "abc"}); err != nil {
@@ -187,8 +212,8 @@ func TestStream(t *testing.T) {
 		if st.Code() != codes.Internal || st.Message() != "internal error" {
 			t.Fatalf("got %v %q, want Internal \"internal error\"", st.Code(), st.Message())
 		}
-		if out := logs.String(); !strings.Contains(out, "stream handler bug") || !strings.Contains(out, `"request_id":"stream-7"`) {
-			t.Errorf("panic not logged with request id:\n%s", out)
+		if out := logs.String(); !strings.Contains(out, "stream handler bug") || !strings.Contains(out, `"client_request_id":"stream-7"`) {
+			t.Errorf("panic not logged with the client's request id:\n%s", out)
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/protoadapt"
 
+	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/fault"
 )
 
@@ -18,6 +19,10 @@ const ErrorDomain = "ntm"
 
 // internalMessage is all a client learns about a failure that is our fault.
 const internalMessage = "internal error"
+
+// errDatabaseUnavailable is what a client learns of a database outage; the
+// cause stays in the server log.
+var errDatabaseUnavailable = fault.Unavailable("the database is unavailable: send the request again shortly")
 
 var kindCodes = map[fault.Kind]codes.Code{
 	fault.KindInvalid:          codes.InvalidArgument,
@@ -37,6 +42,8 @@ var kindCodes = map[fault.Kind]codes.Code{
 //     PreconditionFailure by kind);
 //   - a gRPC status (e.g. from a downstream call) passes through unchanged;
 //   - context cancellation and deadline become CANCELLED and DEADLINE_EXCEEDED;
+//   - a database that cannot be reached (db.IsUnavailable) is UNAVAILABLE,
+//     so that clients retry through an outage instead of giving up on 500s;
 //   - anything else is INTERNAL "internal error": the cause stays in the server log.
 //
 // Status(nil) is nil, which is OK.
@@ -58,6 +65,9 @@ func Status(err error) *status.Status {
 		return status.New(codes.Canceled, context.Canceled.Error())
 	case errors.Is(err, context.DeadlineExceeded):
 		return status.New(codes.DeadlineExceeded, context.DeadlineExceeded.Error())
+	}
+	if db.IsUnavailable(err) {
+		return faultStatus(errDatabaseUnavailable)
 	}
 	return status.New(codes.Internal, internalMessage)
 }

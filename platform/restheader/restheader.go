@@ -11,3 +11,13 @@ const (
 	// gateway's Content-Disposition.
 	FileName = "x-file-name"
 )
+
+// IdempotencyKey is the request metadata a client may send a request id
+// (AIP-155) in instead of the request's request_id field.
+const IdempotencyKey = "idempotency-key"
+
+// IdempotencyKeyBin is the binary form of IdempotencyKey, into which the
+// gateway copies the client's Idempotency-Key header: an HTTP header may
+// hold bytes gRPC's text metadata cannot carry, and the service, not the
+// gateway's client, must be the one to refuse them (400 naming request_id).
+const IdempotencyKeyBin = IdempotencyKey + "-bin"

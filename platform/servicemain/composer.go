@@ -64,9 +64,17 @@ func RunComposer(ctx context.Context, args []string, logger *slog.Logger, c Comp
 		r = sf.limits.Redis(*redisAddr)
 		defer r.Close()
 	}
+	dials := make([]string, 0, len(c.Backends))
+	for _, b := range c.Backends {
+		dials = append(dials, b.Name+" (--"+b.Name+"-addr)")
+	}
+	transport, err := sf.tls.Load(sf.auth, dials...)
+	if err != nil {
+		return err
+	}
 	conns := make(map[string]grpc.ClientConnInterface, len(addrs))
 	for name, addr := range addrs {
-		conn, err := grpcclient.Dial(*addr, grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(grpcserver.MaxMessageBytes)))
+		conn, err := grpcclient.Dial(*addr, transport.Dial(), grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(grpcserver.MaxMessageBytes)))
 		if err != nil {
 			return err
 		}
@@ -80,5 +88,5 @@ func RunComposer(ctx context.Context, args []string, logger *slog.Logger, c Comp
 		return err
 	}
 	defer svc.Close()
-	return Serve(ctx, logger, *sf.grpcAddr, *sf.metricsAddr, reg, svc.Serve)
+	return Serve(ctx, logger, *sf.grpcAddr, *sf.metricsAddr, reg, transport.Serving(svc.Serve))
 }

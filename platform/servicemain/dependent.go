@@ -6,6 +6,7 @@ import (
 	"flag"
 	"log/slog"
 	"net"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
@@ -84,6 +85,10 @@ func RunDependent(ctx context.Context, args []string, logger *slog.Logger, d Dep
 	if err != nil {
 		return err
 	}
+	transport, err := sf.tls.Load(sf.auth, "the registry (--registry-addr)")
+	if err != nil {
+		return err
+	}
 
 	var c cache.Cache = cache.NewMemory()
 	var r *cache.Redis // nil: rate limits counted in this process
@@ -92,7 +97,7 @@ func RunDependent(ctx context.Context, args []string, logger *slog.Logger, d Dep
 		defer r.Close()
 		c = r
 	}
-	conn, err := grpcclient.Dial(*registryAddr)
+	conn, err := grpcclient.Dial(*registryAddr, transport.Dial())
 	if err != nil {
 		return err
 	}
@@ -106,16 +111,17 @@ func RunDependent(ctx context.Context, args []string, logger *slog.Logger, d Dep
 		return err
 	}
 	defer svc.Close()
-	return Serve(ctx, logger, *sf.grpcAddr, *sf.metricsAddr, reg, svc.Serve)
+	return Serve(ctx, logger, *sf.grpcAddr, *sf.metricsAddr, reg, transport.Serving(svc.Serve))
 }
 
 // servingFlags are the flags of every command that serves: where it
-// listens, reflection and the keys that verify tokens.
+// listens, reflection, the keys that verify tokens and transport security.
 type servingFlags struct {
 	grpcAddr, metricsAddr *string
 	reflection            *bool
 	auth                  *AuthFlags
 	limits                *LimitFlags
+	tls                   *TLSFlags
 }
 
 func newServingFlags(fs *flag.FlagSet, grpcAddr, metricsAddr string) servingFlags {
@@ -125,6 +131,7 @@ func newServingFlags(fs *flag.FlagSet, grpcAddr, metricsAddr string) servingFlag
 		reflection:  fs.Bool("reflection", false, "register gRPC reflection (for grpcurl)"),
 		auth:        NewAuthFlags(fs),
 		limits:      NewLimitFlags(fs),
+		tls:         NewTLSFlags(fs),
 	}
 }
 
@@ -138,18 +145,23 @@ func (sf servingFlags) parse(ctx context.Context, fs *flag.FlagSet, args []strin
 	return sf.auth.Load(ctx, logger)
 }
 
-// AuthFlags are a command's --auth-keys-file and --no-auth.
+// AuthFlags are a command's --auth-keys-file, --no-auth, --auth-max-ttl
+// and --auth-revoked-file.
 type AuthFlags struct {
-	file *string
-	off  *bool
+	file    *string
+	off     *bool
+	maxTTL  *time.Duration
+	revoked *string
 }
 
 // NewAuthFlags defines --auth-keys-file and --no-auth on fs, for every
 // command that serves.
 func NewAuthFlags(fs *flag.FlagSet) *AuthFlags {
 	return &AuthFlags{
-		file: fs.String("auth-keys-file", "", "key set (JSON from `ntm token keygen`) verifying bearer tokens; empty reads "+auth.KeysEnv),
-		off:  fs.Bool("no-auth", false, "serve without authentication: anyone may read and write everything (a laptop, never an office's server)"),
+		file:    fs.String("auth-keys-file", "", "key set (JSON from `ntm token keygen`) verifying bearer tokens; empty reads "+auth.KeysEnv),
+		off:     fs.Bool("no-auth", false, "serve without authentication: anyone may read and write everything (a laptop, never an office's server)"),
+		maxTTL:  fs.Duration("auth-max-ttl", auth.DefaultMaxTTL, "the longest a token may live (exp − iat); longer ones are refused"),
+		revoked: fs.String("auth-revoked-file", "", `revocation list, re-read as it changes: {"tokens": ["<jti>"], "subjects": [{"sub": "…", "issued_before": "RFC 3339"}]}`),
 	}
 }
 
@@ -174,6 +186,14 @@ func (f *AuthFlags) Load(ctx context.Context, logger *slog.Logger) (*auth.KeySet
 		return nil, nil
 	case errors.Is(err, auth.ErrNoKeys):
 		return nil, ErrNoAuthKeys
+	case err != nil:
+		return nil, err
+	}
+	keys.SetMaxTTL(*f.maxTTL)
+	if *f.revoked != "" {
+		err = keys.UseRevocations(ctx, *f.revoked, auth.WatchInterval, func(err error) {
+			logger.Error("auth revocations: the file changed but cannot be used; the list in force stays", "file", *f.revoked, "error", err)
+		})
 	}
 	return keys, err
 }

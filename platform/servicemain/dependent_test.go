@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/servicemain"
@@ -107,6 +108,24 @@ func TestRunDependentAuthKeys(t *testing.T) {
 	for _, file := range []string{bad, filepath.Join(dir, "missing.json")} {
 		if _, err := run("--auth-keys-file", file); err == nil {
 			t.Errorf("%s: served", file)
+		}
+	}
+	// The maximum TTL and the revocation list go with the keys; a
+	// revocation file that cannot be read stops the command rather than
+	// revoking nothing.
+	if keys, err := run("--auth-keys-file", good, "--auth-max-ttl", "1h"); err != nil || keys.MaxTTL() != time.Hour {
+		t.Errorf("--auth-max-ttl 1h: err %v", err)
+	}
+	revoked := filepath.Join(dir, "revoked.json")
+	if err := os.WriteFile(revoked, []byte(`{"subjects": [{"sub": "x"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run("--auth-keys-file", good, "--auth-revoked-file", revoked); err != nil {
+		t.Errorf("with a revocation file: %v", err)
+	}
+	for _, file := range []string{bad, filepath.Join(dir, "missing.json")} {
+		if _, err := run("--auth-keys-file", good, "--auth-revoked-file", file); err == nil {
+			t.Errorf("revocation file %s: served", file)
 		}
 	}
 }

@@ -19,7 +19,8 @@ import (
 
 const method = "/ntm.registry.v1.RegistryService/"
 
-// withRequestID is ctx sending id as the call's request id.
+// withRequestID is ctx sending id as the call's request id, which the
+// service keeps as the client request id beside the one it mints.
 func withRequestID(ctx context.Context, id string) context.Context {
 	return metadata.AppendToOutgoingContext(ctx, grpcserver.RequestIDHeader, id)
 }
@@ -99,7 +100,7 @@ func TestAuditRowsMatchAcceptedWrites(t *testing.T) {
 		}
 
 		events := e.events(t, &auditv1.ListAuditEventsRequest{})
-		want := []struct{ actor, role, unit, method, requestID, resource, unitCode string }{
+		want := []struct{ actor, role, unit, method, clientRequestID, resource, unitCode string }{
 			{"officer-19", "province_officer", "19", "CreateRecognition", "req-recognise", r.GetName(), "100"},
 			{"officer-19", "province_officer", "19", "RevokeRecognition", "req-revoke", r.GetName(), "100"},
 			{"officer-19", "province_officer", "19", "CreateUnitChange", "req-merge", "units/150", "150"},
@@ -119,10 +120,16 @@ func TestAuditRowsMatchAcceptedWrites(t *testing.T) {
 		}
 		for i, w := range want {
 			ev := events[seeded+i]
-			got := struct{ actor, role, unit, method, requestID, resource, unitCode string }{ev.GetActor(), ev.GetActorRole(),
-				ev.GetActorUnit(), ev.GetMethod(), ev.GetRequestId(), ev.GetResource(), ev.GetUnitCode()}
+			got := struct{ actor, role, unit, method, clientRequestID, resource, unitCode string }{ev.GetActor(), ev.GetActorRole(),
+				ev.GetActorUnit(), ev.GetMethod(), ev.GetClientRequestId(), ev.GetResource(), ev.GetUnitCode()}
 			if w.method = method + w.method; got != w {
 				t.Errorf("event %d = %+v, want %+v", seeded+i, got, w)
+			}
+			// The trail's own id is the service's: one per call, never the caller's.
+			sameCall := i > 0 && w.clientRequestID == want[i-1].clientRequestID
+			if ev.GetRequestId() == "" || ev.GetRequestId() == w.clientRequestID ||
+				i > 0 && (ev.GetRequestId() == events[seeded+i-1].GetRequestId()) != sameCall {
+				t.Errorf("event %d has request id %q, want the service's own, one per call", seeded+i, ev.GetRequestId())
 			}
 		}
 

@@ -16,6 +16,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/idempotency"
 	"github.com/ntmsuite/ntm/platform/ratelimit"
 	"github.com/ntmsuite/ntm/platform/servicemain"
 	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
@@ -73,6 +74,8 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		Logger: cfg.Logger, Metrics: cfg.Metrics, Reflection: cfg.Reflection, AuthKeys: cfg.AuthKeys,
 		MaxRecvMsgSize: maxRequestBytes, RateLimit: cfg.RateLimit,
 		Ready: st.Ping, ServiceNames: []string{registryv1.RegistryService_ServiceDesc.ServiceName, auditv1.AuditService_ServiceDesc.ServiceName},
+		// Retries of a create with the same request id write once.
+		Idempotency: idempotency.New(d, idempotency.Options{}),
 	})
 	// The guard looks unit paths up in the registry's own store: other
 	// services ask the registry over gRPC (registryclient.Path).

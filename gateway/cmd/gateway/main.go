@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -46,16 +47,49 @@ func run(ctx context.Context, args []string) error {
 	fundingAddr := fs.String("funding-addr", envOr("NTM_FUNDING_ADDR", "127.0.0.1:9104"), "funding gRPC address (env NTM_FUNDING_ADDR)")
 	reportAddr := fs.String("report-addr", envOr("NTM_REPORT_ADDR", "127.0.0.1:9105"), "report gRPC address (env NTM_REPORT_ADDR)")
 	keysFile := fs.String("auth-keys-file", "", "key set verifying bearer tokens before routing (empty reads "+auth.KeysEnv+"); without keys the services alone refuse bad tokens")
-	redisAddr := fs.String("redis-addr", envOr("NTM_REDIS_ADDR", ""), "Redis address sharing the rate limits between gateway replicas; empty counts in this process (env NTM_REDIS_ADDR)")
-	prefix := fs.String("cache-prefix", envOr("NTM_CACHE_PREFIX", cache.DefaultPrefix), "prefix of this deployment's keys in Redis (env NTM_CACHE_PREFIX)")
+	maxTTL := fs.Duration("auth-max-ttl", auth.DefaultMaxTTL, "the longest a token may live (exp − iat); longer ones are refused (env NTM_AUTH_MAX_TTL)")
+	revokedFile := fs.String("auth-revoked-file", "", "revocation list of token ids and subjects, re-read as it changes (env NTM_AUTH_REVOKED_FILE)")
+	var files config.TLSFiles
+	fs.StringVar(&files.Cert, "tls-cert", "", "PEM certificate to serve HTTPS with; empty serves plaintext HTTP (env NTM_TLS_CERT)")
+	fs.StringVar(&files.Key, "tls-key", "", "PEM private key of --tls-cert (env NTM_TLS_KEY)")
+	fs.StringVar(&files.CA, "tls-ca", "", "PEM CA verifying the services, dialled with TLS; empty dials plaintext (env NTM_TLS_CA)")
+	fs.StringVar(&files.ClientCert, "tls-client-cert", "", "PEM client certificate presented to services requiring mTLS; empty presents --tls-cert (env NTM_TLS_CLIENT_CERT)")
+	fs.StringVar(&files.ClientKey, "tls-client-key", "", "PEM private key of --tls-client-cert (env NTM_TLS_CLIENT_KEY)")
+	profile := fs.String("profile", config.Development, "development, or production: refuse to start serving plaintext HTTP or dialling services in plaintext (env NTM_PROFILE)")
+	redisAddr := fs.String("redis-addr", "", "Redis address sharing the rate limits between gateway replicas; empty counts in this process (env NTM_REDIS_ADDR)")
+	prefix := fs.String("cache-prefix", cache.DefaultPrefix, "prefix of this deployment's keys in Redis (env NTM_CACHE_PREFIX)")
 	serverOpts := gateway.DefaultServerOptions()
 	serverOpts.RegisterFlags(fs)
 	rateFlags := ratelimit.NewFlags(fs)
+	// Every flag not given reads its NTM_* variable (as envOr does for the first ones).
 	if err := config.Parse(fs, args, "NTM_"); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	// HTTPS serves the public: no client certificates asked, whatever --tls-ca.
+	serverTLS, err := config.TLSFiles{Cert: files.Cert, Key: files.Key}.Server()
+	if err != nil {
+		return err
+	}
+	// The services are dialled with TLS only given their CA: HTTPS alone
+	// is a gateway in front of services on loopback or a private network.
+	var dialTLS *tls.Config
+	if files.CA != "" {
+		if dialTLS, err = files.Client(); err != nil {
+			return err
+		}
+	}
+	addrs := map[string]*string{"registry": registryAddr, "criteria": criteriaAddr, "ocop": ocopAddr, "funding": fundingAddr, "report": reportAddr}
+	dials := map[string]bool{}
+	for name, addr := range addrs {
+		if *addr != "" {
+			dials[name+" (--"+name+"-addr)"] = dialTLS != nil
+		}
+	}
+	if err := config.CheckProfile(*profile, config.Settings{Listeners: map[string]bool{"HTTP (--http-addr)": serverTLS != nil}, Dials: dials}); err != nil {
+		return err
 	}
 	keys, err := auth.LoadKeySet(*keysFile)
 	switch {
@@ -68,6 +102,17 @@ func run(ctx context.Context, args []string) error {
 			logger.Error("auth keys: the file changed but cannot be used; the keys in force stay", "file", *keysFile, "error", err)
 		})
 	}
+	if keys != nil {
+		keys.SetMaxTTL(*maxTTL)
+		if *revokedFile != "" {
+			err := keys.UseRevocations(ctx, *revokedFile, auth.WatchInterval, func(err error) {
+				logger.Error("auth revocations: the file changed but cannot be used; the list in force stays", "file", *revokedFile, "error", err)
+			})
+			if err != nil {
+				return err
+			}
+		}
+	}
 
 	limiterOpts := ratelimit.Options{Prefix: *prefix, Logger: logger}
 	if *redisAddr != "" {
@@ -76,7 +121,7 @@ func run(ctx context.Context, args []string) error {
 		limiterOpts.Redis = r.Client()
 	}
 	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: *registryAddr, CriteriaAddr: *criteriaAddr, OcopAddr: *ocopAddr, FundingAddr: *fundingAddr,
-		ReportAddr: *reportAddr, Logger: logger, AuthKeys: keys, RateLimit: rateFlags.Policy(ratelimit.New(limiterOpts))})
+		ReportAddr: *reportAddr, Logger: logger, AuthKeys: keys, DialTLS: dialTLS, RateLimit: rateFlags.Policy(ratelimit.New(limiterOpts))})
 	if err != nil {
 		return err
 	}
@@ -87,6 +132,9 @@ func run(ctx context.Context, args []string) error {
 	ln, err := net.Listen("tcp", *httpAddr)
 	if err != nil {
 		return err
+	}
+	if serverTLS != nil {
+		ln = tls.NewListener(ln, serverTLS)
 	}
 	srv := serverOpts.Server(gw.Handler(), slog.NewLogLogger(logger.Handler(), slog.LevelWarn))
 	served := make(chan error, 1)

@@ -93,13 +93,13 @@ func loadMap(ctx context.Context, reg registryv1.RegistryServiceClient) (bool, e
 	if _, err := reg.ImportUnits(ctx, unitimport.Request(rows, "DEMO")); err != nil {
 		return false, fmt.Errorf("import demo units: %w", err)
 	}
-	changes, err := Changes()
+	decisions, err := Decisions()
 	if err != nil {
 		return false, err
 	}
-	for i, c := range changes {
-		if _, err := reg.CreateUnitChange(ctx, &registryv1.CreateUnitChangeRequest{UnitChange: c}); err != nil {
-			return false, fmt.Errorf("demo change %d (%s): %w", i, c.GetDecisionNumber(), err)
+	for _, d := range decisions {
+		if _, err := reg.CreateDecision(ctx, &registryv1.CreateDecisionRequest{Decision: d}); err != nil {
+			return false, fmt.Errorf("demo decision %s: %w", d.GetDecisionNumber(), err)
 		}
 	}
 	return true, nil
@@ -150,9 +150,10 @@ func Recognitions() ([]*registryv1.Recognition, error) {
 	return protoList(recognitionsJSON, "recognitions.json", func() *registryv1.Recognition { return &registryv1.Recognition{} })
 }
 
-// Changes returns the demo's recorded map changes, in date order.
-func Changes() ([]*registryv1.UnitChange, error) {
-	return protoList(changesJSON, "changes.json", func() *registryv1.UnitChange { return &registryv1.UnitChange{} })
+// Decisions returns the demo's decisions that changed the map, in date
+// order; the 2025 reform is one decision, as it was.
+func Decisions() ([]*registryv1.Decision, error) {
+	return protoList(changesJSON, "changes.json", func() *registryv1.Decision { return &registryv1.Decision{} })
 }
 
 // protoList reads a JSON array of messages in their protojson form, the

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/etag"
 	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/request"
@@ -50,7 +51,7 @@ func (s *Server) ReviewRegistration(ctx context.Context, req *ocopv1.ReviewRegis
 	if req.GetEligibility() == ocopv1.Eligibility_NOT_ELIGIBLE && req.GetReason() == "" {
 		return nil, fault.Invalid("reason", "required when the product is not eligible")
 	}
-	saved, err := s.store.ReviewRegistration(ctx, req.GetProductId(), int(req.GetYear()), req.GetEligibility().String(), req.GetReason(), on)
+	saved, err := s.store.ReviewRegistration(ctx, req.GetProductId(), int(req.GetYear()), req.GetEligibility().String(), req.GetReason(), on, req.GetEtag())
 	if err != nil {
 		return nil, notFound(err, fault.NotFound("registration", fmt.Sprintf("products/%d/registrations/%d", req.GetProductId(), req.GetYear()),
 			"product %d has no registration for %d", req.GetProductId(), req.GetYear()))
@@ -169,7 +170,7 @@ func (s *Server) RevokeCertificate(ctx context.Context, req *ocopv1.RevokeCertif
 	if err != nil {
 		return nil, err
 	}
-	saved, err := s.store.RevokeCertificate(ctx, req.GetProductId(), req.GetId(), on, req.GetDecisionNumber())
+	saved, err := s.store.RevokeCertificate(ctx, req.GetProductId(), req.GetId(), on, req.GetDecisionNumber(), req.GetEtag())
 	if err != nil {
 		return nil, notFound(err, fault.NotFound("certificate", fmt.Sprintf("products/%d/certificates/%d", req.GetProductId(), req.GetId()),
 			"product %d has no certificate %d", req.GetProductId(), req.GetId()))
@@ -203,7 +204,8 @@ func pastDate(s, field string) (date.Date, error) {
 
 func registrationToProto(r store.Registration) *ocopv1.Registration {
 	return &ocopv1.Registration{Year: int32(r.Year), RegisteredOn: r.RegisteredOn.String(),
-		Eligibility: ocopv1.Eligibility(ocopv1.Eligibility_value[r.Eligibility]), Reason: r.Reason, ReviewedOn: r.ReviewedOn.String()}
+		Eligibility: ocopv1.Eligibility(ocopv1.Eligibility_value[r.Eligibility]), Reason: r.Reason, ReviewedOn: r.ReviewedOn.String(),
+		Etag: etag.Of(r.Version)}
 }
 
 func evaluationToProto(e store.Evaluation, next *rating.NextStar) *ocopv1.Evaluation {
@@ -227,5 +229,6 @@ func evaluationToProto(e store.Evaluation, next *rating.NextStar) *ocopv1.Evalua
 
 func certificateToProto(c store.Certificate) *ocopv1.Certificate {
 	return &ocopv1.Certificate{Name: fmt.Sprintf("products/%d/certificates/%d", c.ProductID, c.ID), Id: c.ID, EvaluationId: c.EvaluationID,
-		DecisionNumber: c.DecisionNumber, IssuedOn: c.IssuedOn.String(), Stars: int32(c.Stars), ValidUntil: c.ValidUntil.String(), EndedOn: c.EndedOn.String()}
+		DecisionNumber: c.DecisionNumber, IssuedOn: c.IssuedOn.String(), Stars: int32(c.Stars), ValidUntil: c.ValidUntil.String(), EndedOn: c.EndedOn.String(),
+		Etag: etag.Of(c.Version)}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/audit"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/db"
+	"github.com/ntmsuite/ntm/platform/etag"
 	"github.com/ntmsuite/ntm/platform/fault"
 )
 
@@ -33,6 +34,10 @@ type Certificate struct {
 	EndReason          string
 	RevocationDecision string
 	CreatedAt          time.Time
+	// Version is 1 when issued and counts its changes since (ended by a
+	// later certificate, revoked); its etag (etag.Of) is what a revocation
+	// may send to be refused if the certificate changed since it was read.
+	Version int64
 }
 
 // Validity is the range over which c holds: [IssuedOn, EndedOn) when it
@@ -54,13 +59,13 @@ func inForceOn(alias string, n int) string {
 	return fmt.Sprintf("%[1]sissued_on <= $%[2]d AND %[1]svalid_until > $%[2]d AND (%[1]sended_on IS NULL OR %[1]sended_on > $%[2]d)", alias, n)
 }
 
-const certificateColumns = `id, product_id, evaluation_id, decision_number, issued_on, stars, valid_until, ended_on, end_reason, revocation_decision, created_at`
+const certificateColumns = `id, product_id, evaluation_id, decision_number, issued_on, stars, valid_until, ended_on, end_reason, revocation_decision, created_at, version`
 
 func scanCertificate(sc db.Scanner) (Certificate, error) {
 	var c Certificate
 	var created db.Timestamp
 	err := sc.Scan(&c.ID, &c.ProductID, &c.EvaluationID, &c.DecisionNumber, &c.IssuedOn, &c.Stars,
-		&c.ValidUntil, &c.EndedOn, &c.EndReason, &c.RevocationDecision, &created)
+		&c.ValidUntil, &c.EndedOn, &c.EndReason, &c.RevocationDecision, &created, &c.Version)
 	c.CreatedAt = created.T
 	return c, err
 }
@@ -89,6 +94,7 @@ func scanCertificates(rows *sql.Rows, err error) ([]Certificate, error) {
 // superseded all the same, from c.IssuedOn; its RevocationDecision is kept.
 func (s *Store) CreateCertificate(ctx context.Context, c Certificate) (Certificate, error) {
 	c.EndedOn, c.EndReason, c.RevocationDecision = date.Date{}, "", ""
+	c.Version = 1 // the column's default
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		unit, err := lockProduct(ctx, tx, c.ProductID)
 		if err != nil {
@@ -145,7 +151,8 @@ func supersede(ctx context.Context, tx *sql.Tx, productID int64, unit string, on
 	for _, before := range inForce {
 		after := before
 		after.EndedOn, after.EndReason = on, EndSuperseded
-		if _, err := tx.ExecContext(ctx, `UPDATE certificates SET ended_on = $1, end_reason = $2 WHERE id = $3`,
+		after.Version++
+		if _, err := tx.ExecContext(ctx, `UPDATE certificates SET ended_on = $1, end_reason = $2, version = version + 1 WHERE id = $3`,
 			after.EndedOn, after.EndReason, after.ID); err != nil {
 			return nil, fmt.Errorf("end certificate %d on %s: %w", after.ID, on, err)
 		}
@@ -179,9 +186,11 @@ func lockProduct(ctx context.Context, tx *sql.Tx, id int64) (unit string, err er
 // the certificate before and after. revokedOn must fall within the
 // certificate's validity, [IssuedOn, ValidUntil), and the certificate must
 // not have ended already (superseded or revoked): fault.Precondition
-// otherwise. It takes the product's lock, so of two revocations racing, the
-// second finds the certificate ended.
-func (s *Store) RevokeCertificate(ctx context.Context, productID, id int64, revokedOn date.Date, decision string) (Certificate, error) {
+// otherwise. A sentEtag other than the certificate's current one is refused
+// first (etag.Mismatch); empty, it is no condition. It takes the product's
+// lock, so of two revocations racing, the second finds the certificate
+// ended, or its etag stale.
+func (s *Store) RevokeCertificate(ctx context.Context, productID, id int64, revokedOn date.Date, decision, sentEtag string) (Certificate, error) {
 	var c Certificate
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		unit, err := lockProduct(ctx, tx, productID)
@@ -196,6 +205,9 @@ func (s *Store) RevokeCertificate(ctx context.Context, productID, id int64, revo
 		if err != nil {
 			return err
 		}
+		if err := etag.Check(sentEtag, before.Version, "certificate", certificateName(productID, id)); err != nil {
+			return err
+		}
 		if !before.EndedOn.IsZero() {
 			return fault.Precondition("CERTIFICATE_ENDED", "certificate", certificateName(productID, id),
 				"certificate %d was already %s from %s", id, before.EndReason, before.EndedOn)
@@ -204,12 +216,13 @@ func (s *Store) RevokeCertificate(ctx context.Context, productID, id int64, revo
 			return fault.Precondition("REVOCATION_OUTSIDE_VALIDITY", "certificate", certificateName(productID, id),
 				"certificate %d holds from %s until %s (exclusive); it cannot be revoked from %s", id, before.IssuedOn, before.ValidUntil, revokedOn)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE certificates SET ended_on = $1, end_reason = $2, revocation_decision = $3
-			WHERE id = $4`, revokedOn, EndRevoked, decision, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE certificates SET ended_on = $1, end_reason = $2, revocation_decision = $3,
+			version = version + 1 WHERE id = $4`, revokedOn, EndRevoked, decision, id); err != nil {
 			return fmt.Errorf("revoke certificate %d: %w", id, err)
 		}
 		c = before
 		c.EndedOn, c.EndReason, c.RevocationDecision = revokedOn, EndRevoked, decision
+		c.Version++
 		return audit.Record(ctx, tx, audit.Change{Resource: certificateName(productID, id), Unit: unit, Before: before, After: c})
 	})
 	if err != nil {

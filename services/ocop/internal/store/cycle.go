@@ -12,6 +12,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/audit"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/db"
+	"github.com/ntmsuite/ntm/platform/etag"
 	"github.com/ntmsuite/ntm/platform/fault"
 )
 
@@ -26,13 +27,16 @@ type Registration struct {
 	Eligibility string
 	Reason      string
 	ReviewedOn  date.Date // zero until reviewed
+	// Version is 1 when recorded and counts the reviews since: its etag
+	// (etag.Of) is what a review must send to replace the last one.
+	Version int64
 }
 
-const registrationColumns = `product_id, year, registered_on, eligibility, reason, reviewed_on`
+const registrationColumns = `product_id, year, registered_on, eligibility, reason, reviewed_on, version`
 
 func scanRegistration(sc db.Scanner) (Registration, error) {
 	var r Registration
-	err := sc.Scan(&r.ProductID, &r.Year, &r.RegisteredOn, &r.Eligibility, &r.Reason, &r.ReviewedOn)
+	err := sc.Scan(&r.ProductID, &r.Year, &r.RegisteredOn, &r.Eligibility, &r.Reason, &r.ReviewedOn, &r.Version)
 	return r, err
 }
 
@@ -50,6 +54,7 @@ func (s *Store) CreateRegistration(ctx context.Context, r Registration) (Registr
 	if r.Eligibility == "" {
 		r.Eligibility = Pending
 	}
+	r.Version = 1 // the column's default
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		unit, err := productUnit(ctx, tx, r.ProductID)
 		if err != nil {
@@ -75,11 +80,16 @@ func (s *Store) CreateRegistration(ctx context.Context, r Registration) (Registr
 // ReviewRegistration records the dossier check of a product's registration
 // for year: Eligible, or NotEligible with a reason, decided on reviewedOn;
 // its audit row holds the registration before and after. A registration
-// may be reviewed again (a dossier completed after being sent back); the
-// last review wins and its date is kept, so as-of figures count the
-// registration as pending until then. ErrNotFound if the product has no
-// registration for year; productNotFound's fault if there is no product.
-func (s *Store) ReviewRegistration(ctx context.Context, productID int64, year int, eligibility, reason string, reviewedOn date.Date) (Registration, error) {
+// may be reviewed again (a dossier completed after being sent back), but
+// only by naming the review it replaces: sentEtag must then be the
+// registration's current etag (fault.Precondition ETAG_REQUIRED when
+// empty), so that a review is never silently overwritten by one decided
+// without knowing it. A sentEtag that is not current is refused
+// (etag.Mismatch), for a first review too. The last review wins and its date
+// is kept, so as-of figures count the registration as pending until then.
+// ErrNotFound if the product has no registration for year; productNotFound's
+// fault if there is no product.
+func (s *Store) ReviewRegistration(ctx context.Context, productID int64, year int, eligibility, reason string, reviewedOn date.Date, sentEtag string) (Registration, error) {
 	var after Registration
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		// Reviews of one product take turns, so that the registration read
@@ -96,11 +106,20 @@ func (s *Store) ReviewRegistration(ctx context.Context, productID int64, year in
 		if err != nil {
 			return fmt.Errorf("read registration of product %d for %d: %w", productID, year, err)
 		}
-		if after, err = scanRegistration(tx.QueryRowContext(ctx, `UPDATE registrations SET eligibility = $1, reason = $2, reviewed_on = $3
-			WHERE product_id = $4 AND year = $5 RETURNING `+registrationColumns, eligibility, reason, reviewedOn, productID, year)); err != nil {
+		name := registrationName(productID, year)
+		if err := etag.Check(sentEtag, before.Version, "registration", name); err != nil {
+			return err
+		}
+		if before.Eligibility != Pending && sentEtag == "" {
+			return fault.Precondition("ETAG_REQUIRED", "registration", name,
+				"product %d's registration for %d was already reviewed (%s on %s); to replace that review, send etag (or the If-Match header) "+
+					"with the etag of the registration as read with the review being replaced", productID, year, before.Eligibility, before.ReviewedOn)
+		}
+		if after, err = scanRegistration(tx.QueryRowContext(ctx, `UPDATE registrations SET eligibility = $1, reason = $2, reviewed_on = $3,
+			version = version + 1 WHERE product_id = $4 AND year = $5 RETURNING `+registrationColumns, eligibility, reason, reviewedOn, productID, year)); err != nil {
 			return fmt.Errorf("review registration of product %d for %d: %w", productID, year, err)
 		}
-		return audit.Record(ctx, tx, audit.Change{Resource: registrationName(productID, year), Unit: unit, Before: before, After: after})
+		return audit.Record(ctx, tx, audit.Change{Resource: name, Unit: unit, Before: before, After: after})
 	})
 	if err != nil {
 		return Registration{}, err

@@ -34,6 +34,7 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	reflection := fs.Bool("reflection", false, "register gRPC reflection (for grpcurl)")
 	authFlags := servicemain.NewAuthFlags(fs)
 	limitFlags := servicemain.NewLimitFlags(fs)
+	tlsFlags := servicemain.NewTLSFlags(fs)
 	if err := config.Parse(fs, args, "NTM_"); err != nil {
 		return err
 	}
@@ -42,10 +43,14 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	transport, err := tlsFlags.Load(authFlags, "criteria (--criteria-addr)")
+	if err != nil {
+		return err
+	}
 
 	// The criteria service asks the registry too: each dials the other, and
 	// a connection waits for its peer rather than failing when it is not up yet.
-	crit, err := grpcclient.Dial(*criteriaAddr)
+	crit, err := grpcclient.Dial(*criteriaAddr, transport.Dial())
 	if err != nil {
 		return err
 	}
@@ -66,5 +71,5 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 		return err
 	}
 	defer svc.Close()
-	return servicemain.Serve(ctx, logger, *grpcAddr, *metricsAddr, reg, svc.Serve)
+	return servicemain.Serve(ctx, logger, *grpcAddr, *metricsAddr, reg, transport.Serving(svc.Serve))
 }

@@ -57,3 +57,35 @@ func changeScope(c unit.Change) []string {
 	}
 	return codes
 }
+
+// decisionScope is the scope of every change of a decision, but for the
+// units an earlier change of it creates: they do not exist yet when the
+// caller is checked, and their parents are in the scope already.
+func decisionScope(changes []unit.Change) []string {
+	created := map[string]bool{}
+	var codes []string
+	for _, c := range changes {
+		for _, code := range changeScope(c) {
+			if !created[code] {
+				codes = append(codes, code)
+			}
+		}
+		for _, sp := range createdBy(c) {
+			created[sp.Code] = true
+		}
+	}
+	return codes
+}
+
+// createdBy is the units change c creates.
+func createdBy(c unit.Change) []unit.Spec {
+	switch {
+	case c.Kind == unit.KindCreate:
+		return c.Create
+	case c.Kind == unit.KindMerge && c.Merge.NewUnit != nil:
+		return []unit.Spec{*c.Merge.NewUnit}
+	case c.Kind == unit.KindSplit:
+		return c.Split.NewUnits
+	}
+	return nil
+}

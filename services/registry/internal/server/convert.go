@@ -65,11 +65,16 @@ func specsFromProto(ps []*registryv1.UnitSpec, field string) ([]unit.Spec, error
 	return out, nil
 }
 
-// changeFromProto maps a UnitChange; prefix is its path in the request ("unit_change.").
+// changeFromProto maps a UnitChange; prefix is its path in the request
+// ("unit_change."). An empty effective date is left zero: a change of a
+// decision takes the decision's (unit.CheckAlone refuses it otherwise).
 func changeFromProto(p *registryv1.UnitChange, prefix string) (unit.Change, error) {
-	eff, err := request.Date(p.GetEffectiveDate(), prefix+"effective_date")
-	if err != nil {
-		return unit.Change{}, err
+	var eff date.Date
+	var err error
+	if p.GetEffectiveDate() != "" {
+		if eff, err = request.Date(p.GetEffectiveDate(), prefix+"effective_date"); err != nil {
+			return unit.Change{}, err
+		}
 	}
 	c := unit.Change{DecisionNumber: p.GetDecisionNumber(), Effective: eff, Note: p.GetNote(),
 		Field: prefix, EffectiveField: prefix + "effective_date"}

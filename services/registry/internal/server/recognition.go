@@ -6,6 +6,7 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/etag"
 	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/request"
@@ -89,7 +90,7 @@ func (s *Server) RevokeRecognition(ctx context.Context, req *registryv1.RevokeRe
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.store.RevokeRecognition(ctx, req.GetUnitCode(), req.GetId(), day, req.GetRevocationDecision())
+	r, err := s.store.RevokeRecognition(ctx, req.GetUnitCode(), req.GetId(), day, req.GetRevocationDecision(), req.GetEtag())
 	if err != nil {
 		return nil, err
 	}
@@ -162,5 +163,6 @@ func recognitionToProto(r unit.Recognition) *registryv1.Recognition {
 		Check: &registryv1.RecognitionCheck{Assessment: c.Assessment, AssessedOn: c.AssessedOn.String(), CriteriaMet: int32(c.CriteriaMet),
 			CriteriaCount: int32(c.CriteriaCount), UnmetCriteria: c.Unmet, UnitsAtLevel: int32(c.UnitsAtLevel),
 			UnitsCounted: int32(c.UnitsCounted), UnitsMinPercent: int32(c.UnitsMinPercent)},
+		Etag: etag.Of(r.Version),
 	}
 }

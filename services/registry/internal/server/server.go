@@ -191,6 +191,9 @@ func (s *Server) CreateUnitChange(ctx context.Context, req *registryv1.CreateUni
 	if err != nil {
 		return nil, err
 	}
+	if err := unit.CheckAlone(c); err != nil {
+		return nil, err
+	}
 	if err := s.decide(ctx, changeScope(c)...); err != nil {
 		return nil, err
 	}
@@ -199,17 +202,56 @@ func (s *Server) CreateUnitChange(ctx context.Context, req *registryv1.CreateUni
 		return nil, err
 	}
 	s.changed(ctx)
-	a := applied[0]
 	out := req.GetUnitChange()
+	recorded(out, c, applied[0])
+	grpcserver.SetCreated(ctx)
+	return out, nil
+}
+
+// CreateDecision records a decision of many changes, decided over every
+// unit its changes name (see decisionScope).
+func (s *Server) CreateDecision(ctx context.Context, req *registryv1.CreateDecisionRequest) (*registryv1.Decision, error) {
+	p := req.GetDecision()
+	eff, err := request.Date(p.GetEffectiveDate(), "decision.effective_date")
+	if err != nil {
+		return nil, err
+	}
+	d := unit.MapDecision{Number: p.GetDecisionNumber(), Effective: eff, Note: p.GetNote(), Field: "decision."}
+	for i, pc := range p.GetChanges() {
+		c, err := changeFromProto(pc, fmt.Sprintf("decision.changes[%d].", i))
+		if err != nil {
+			return nil, err
+		}
+		d.Changes = append(d.Changes, c)
+	}
+	if err := s.decide(ctx, decisionScope(d.Changes)...); err != nil {
+		return nil, err
+	}
+	applied, err := s.store.ApplyDecision(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	s.changed(ctx)
+	p.Name = fmt.Sprintf("decisions/%d", applied.ID)
+	p.CreateTime = applied.CreatedAt.Format(time.RFC3339)
+	for i, pc := range p.GetChanges() {
+		recorded(pc, applied.Changes[i], applied.Applied[i])
+	}
+	grpcserver.SetCreated(ctx)
+	return p, nil
+}
+
+// recorded fills out, the change c as the client sent it, with what was
+// recorded: its name, number and date, lineage and time.
+func recorded(out *registryv1.UnitChange, c unit.Change, a store.Applied) {
 	out.Name = changeName(a.ID)
+	out.DecisionNumber, out.EffectiveDate = c.DecisionNumber, c.Effective.String()
 	out.CreateTime = a.CreatedAt.Format(time.RFC3339)
 	out.Lineage = nil
 	for _, l := range a.Links {
 		out.Lineage = append(out.Lineage, &registryv1.LineageLink{FromCode: l.From, ToCode: l.To, Change: out.Name,
 			ChangeKind: string(c.Kind), EffectiveDate: c.Effective.String(), DecisionNumber: c.DecisionNumber})
 	}
-	grpcserver.SetCreated(ctx)
-	return out, nil
 }
 
 // ImportUnits loads units anywhere, provinces included: the whole

@@ -54,6 +54,67 @@ func (s *Store) ApplyChanges(ctx context.Context, changes []unit.Change) ([]Appl
 	return out, nil
 }
 
+// DecisionApplied is what the store recorded for a decision.
+type DecisionApplied struct {
+	ID        int64
+	CreatedAt time.Time
+	// Changes are the decision's changes with their number and date as
+	// recorded, and what was recorded for each, in order.
+	Changes []unit.Change
+	Applied []Applied
+}
+
+// ApplyDecision records decision d: its changes, each taking the decision's
+// number and date, are planned and written in order in one transaction, each
+// seeing the map the earlier ones left, with the audit trail's rows. Either
+// the whole decision is recorded or nothing.
+func (s *Store) ApplyDecision(ctx context.Context, d unit.MapDecision) (DecisionApplied, error) {
+	changes, err := d.Resolve()
+	if err != nil {
+		return DecisionApplied{}, err
+	}
+	var out DecisionApplied
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+		out = DecisionApplied{Changes: changes}
+		if err := s.serializeMapWrites(ctx, tx); err != nil {
+			return err
+		}
+		var created db.Timestamp
+		if err := tx.QueryRowContext(ctx,
+			`INSERT INTO decisions (decision_number, effective_date, note) VALUES ($1, $2, $3) RETURNING id, created_at`,
+			d.Number, d.Effective, d.Note).Scan(&out.ID, &created); err != nil {
+			return fmt.Errorf("record decision: %w", err)
+		}
+		out.CreatedAt = created.T
+		st, err := newTxState(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var earlier []int64
+		for i, c := range changes {
+			plan, err := unit.PlanInDecision(c, st, earlier)
+			if err != nil {
+				return err
+			}
+			a, err := st.write(c, plan)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO decision_changes (decision_id, position, change_id) VALUES ($1, $2, $3)`,
+				out.ID, i, a.ID); err != nil {
+				return fmt.Errorf("record change %d of decision %d: %w", a.ID, out.ID, err)
+			}
+			earlier = append(earlier, a.ID)
+			out.Applied = append(out.Applied, a)
+		}
+		return nil
+	})
+	if err != nil {
+		return DecisionApplied{}, err
+	}
+	return out, nil
+}
+
 // mapWriteLock is the PostgreSQL advisory lock key that serialises map changes.
 const mapWriteLock = 0x6e746d7265670001 // "ntmreg" + 1
 
@@ -117,16 +178,22 @@ func (s txState) write(c unit.Change, p unit.Plan) (Applied, error) {
 	a.CreatedAt = created.T
 	closed := make([]unit.Version, 0, len(p.Close))
 	for _, cl := range p.Close {
-		// RETURNING hands the audit trail the version as it was.
-		vs, err := scanVersions(s.tx.QueryContext(s.ctx,
-			`UPDATE unit_versions SET valid_to = $1 WHERE code = $2 AND valid_from = $3 AND valid_to IS NULL RETURNING `+versionColumns,
-			cl.To, cl.Code, cl.From))
+		// RETURNING hands the audit trail the version as it was. A version
+		// an earlier change of the decision opened that day is withdrawn:
+		// no one ever saw it apply, and closing it would leave it no day.
+		query, args := `UPDATE unit_versions SET valid_to = $3 WHERE code = $1 AND valid_from = $2 AND valid_to IS NULL RETURNING `+versionColumns,
+			[]any{cl.Code, cl.From, cl.To}
+		if cl.Withdraws() {
+			query, args = `DELETE FROM unit_versions WHERE code = $1 AND valid_from = $2 AND valid_to IS NULL RETURNING `+versionColumns, args[:2]
+		}
+		vs, err := scanVersions(s.tx.QueryContext(s.ctx, query, args...))
 		if err != nil {
 			return a, fmt.Errorf("close version of %s: %w", cl.Code, err)
 		}
 		if len(vs) != 1 {
 			return a, fault.Conflict("unit %s was changed by another request at the same time; read it again and retry", cl.Code)
 		}
+		vs[0].Valid.To = cl.To
 		closed = append(closed, vs[0])
 	}
 	if err := s.open(a.ID, p.Open); err != nil {

@@ -29,9 +29,11 @@ func unitRecordOf(v unit.Version) unitRecord {
 }
 
 // unitAudit is one audit change per unit that change id wrote, given the
-// versions it closed (as stored once closed) and opened: a new unit has
-// nothing before; a replaced one goes from its closed version, as it stood
-// open, to its successor; an ended one from open to closed.
+// versions it closed (as stored once closed; withdrawn ones valid to their
+// first day) and opened: a new unit has nothing before; a replaced one goes
+// from its closed version, as it stood open, to its successor; an ended one
+// from open to closed, or to nothing when its version was withdrawn (see
+// unit.Close).
 func unitAudit(id int64, closed, opened []unit.Version) []audit.Change {
 	replaced := make(map[string]unit.Version, len(closed))
 	for _, v := range closed {
@@ -48,10 +50,14 @@ func unitAudit(id int64, closed, opened []unit.Version) []audit.Change {
 		out = append(out, c)
 	}
 	for _, v := range closed {
-		if _, ended := replaced[v.Code]; ended {
-			out = append(out, audit.Change{Resource: "units/" + v.Code, Unit: v.Code,
-				Before: unitRecordOf(stillOpen(v)), After: unitRecordOf(v)})
+		if _, ended := replaced[v.Code]; !ended {
+			continue
 		}
+		c := audit.Change{Resource: "units/" + v.Code, Unit: v.Code, Before: unitRecordOf(stillOpen(v))}
+		if v.Valid.To != v.Valid.From {
+			c.After = unitRecordOf(v)
+		}
+		out = append(out, c)
 	}
 	return out
 }

@@ -11,13 +11,14 @@ import (
 	"github.com/ntmsuite/ntm/platform/audit"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/db"
+	"github.com/ntmsuite/ntm/platform/etag"
 	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/services/registry/internal/unit"
 )
 
 const recognitionColumns = `r.id, r.unit_code, r.level, r.decision_number, r.effective_date, r.criteria_set, r.year, r.revoked_on,
 	r.revocation_decision, r.override_reason, r.unit_type, r.check_assessment, r.check_assessed_on, r.check_criteria_met,
-	r.check_criteria_count, r.check_unmet_criteria, r.check_units_at_level, r.check_units_counted, r.check_units_min_percent`
+	r.check_criteria_count, r.check_unmet_criteria, r.check_units_at_level, r.check_units_counted, r.check_units_min_percent, r.version`
 
 // inForceOn filters recognitions in force on the date bound to $n.
 func inForceOn(n int) string {
@@ -31,7 +32,7 @@ func scanRecognition(row db.Scanner, extra ...any) (unit.Recognition, error) {
 	c := &r.Check
 	dest := append([]any{&r.ID, &r.UnitCode, &level, &r.DecisionNumber, &r.Valid.From, &r.CriteriaSet, &r.Year, &r.Valid.To,
 		&r.RevocationNo, &r.OverrideReason, &typ, &c.Assessment, &c.AssessedOn, &c.CriteriaMet,
-		&c.CriteriaCount, &unmet, &c.UnitsAtLevel, &c.UnitsCounted, &c.UnitsMinPercent}, extra...)
+		&c.CriteriaCount, &unmet, &c.UnitsAtLevel, &c.UnitsCounted, &c.UnitsMinPercent, &r.Version}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return r, err
 	}
@@ -120,6 +121,7 @@ func (s *Store) AddRecognition(ctx context.Context, f unit.RecognitionFacts) (un
 			string(unmet), c.UnitsAtLevel, c.UnitsCounted, c.UnitsMinPercent).Scan(&r.ID); err != nil {
 			return err
 		}
+		r.Version = 1 // the column's default
 		return audit.Record(ctx, tx, recognitionAudit(nil, *r))
 	})
 	return dec, err
@@ -156,7 +158,13 @@ func unitsAtLevel(ctx context.Context, q queryer, code string, d date.Date, rule
 }
 
 // RevokeRecognition records that a recognition no longer holds from day on.
-func (s *Store) RevokeRecognition(ctx context.Context, unitCode string, id int64, day date.Date, decision string) (unit.Recognition, error) {
+// A sentEtag other than the recognition's current one is refused
+// (etag.Mismatch), before anything else is checked: the client decided on a
+// recognition that has changed since. Empty, it is no condition. The write
+// is conditional on the version read, so of two revocations racing only one
+// writes; the other is refused as stale when it sent an etag, as a conflict
+// otherwise.
+func (s *Store) RevokeRecognition(ctx context.Context, unitCode string, id int64, day date.Date, decision, sentEtag string) (unit.Recognition, error) {
 	var r unit.Recognition
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		before, err := scanRecognition(tx.QueryRowContext(ctx,
@@ -168,18 +176,26 @@ func (s *Store) RevokeRecognition(ctx context.Context, unitCode string, id int64
 		if err != nil {
 			return err
 		}
+		if err := etag.Check(sentEtag, before.Version, "recognition", before.Name()); err != nil {
+			return err
+		}
 		if err := unit.CheckRevocation(before, day); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE recognitions SET revoked_on = $1, revocation_decision = $2 WHERE id = $3 AND revoked_on IS NULL`, day, decision, id)
+		res, err := tx.ExecContext(ctx, `UPDATE recognitions SET revoked_on = $1, revocation_decision = $2, version = version + 1
+			WHERE id = $3 AND version = $4`, day, decision, id, before.Version)
 		if err != nil {
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			if sentEtag != "" {
+				return etag.Mismatch(sentEtag, "recognition", before.Name())
+			}
 			return fault.Conflict("recognition %d was revoked by another request at the same time", id)
 		}
 		r = before
 		r.Valid.To, r.RevocationNo = day, decision
+		r.Version++
 		return audit.Record(ctx, tx, recognitionAudit(&before, r))
 	})
 	return r, err
@@ -193,8 +209,9 @@ type RecognitionInForce struct {
 	Name string
 	// Former: the unit no longer has, on the date, the type it was
 	// recognised with (Recognition.UnitType), but had it under the parent
-	// when recognised: a commune that became a ward or merged away, a
-	// district abolished, a village merged away.
+	// (or a unit the parent absorbed since) when recognised: a commune that
+	// became a ward or merged away, a district abolished, a village merged
+	// away.
 	Former bool
 }
 
@@ -208,7 +225,8 @@ type RecognitionsQuery struct {
 	Parent string // "" for the whole country
 	AsOf   date.Date
 	// IncludeFormer adds those of units that had, under Parent when
-	// recognised, the type they were recognised with, but not on AsOf.
+	// recognised (or under a unit Parent absorbed since: a province merged
+	// into it), the type they were recognised with, but not on AsOf.
 	IncludeFormer bool
 	// EffectiveFrom, when set, keeps recognitions effective on or after it.
 	EffectiveFrom date.Date
@@ -256,10 +274,10 @@ func scanInForce(rows *sql.Rows, err error, former bool) ([]RecognitionInForce, 
 
 // formerRecognitions finds the recognitions in force on q.AsOf of units
 // that do not have on q.AsOf the type they were recognised with, and keeps
-// those whose unit was q.Parent or under it on its recognition date
-// (anywhere, for the country): the ancestry is walked upwards in SQL, on
-// each recognition's own date. None of them is in the current list, which
-// asks the type to be unchanged.
+// those whose unit was, on its recognition date, q.Parent or a unit q.Parent
+// absorbed since, or under one of them (anywhere, for the country): the
+// ancestry is walked upwards in SQL, on each recognition's own date. None of
+// them is in the current list, which asks the type to be unchanged.
 func (s *Store) formerRecognitions(ctx context.Context, q RecognitionsQuery) ([]RecognitionInForce, error) {
 	args := []any{q.AsOf}
 	candidate := inForceOn(1) + ` AND r.unit_type <> '' AND NOT EXISTS (
@@ -268,24 +286,69 @@ func (s *Store) formerRecognitions(ctx context.Context, q RecognitionsQuery) ([]
 		args = append(args, q.EffectiveFrom)
 		candidate += fmt.Sprintf(` AND r.effective_date >= $%d`, len(args))
 	}
-	with, where := "", candidate
+	with, filter := "", candidate
 	if q.Parent != "" {
-		// up holds, for each candidate, its unit and every ancestor of it
-		// on the recognition's date.
+		// up holds, for each candidate, its unit (depth 0) and every
+		// ancestor of it on the recognition's date.
 		args = append(args, q.Parent)
-		with = `WITH RECURSIVE up (id, code, day) AS (
-			SELECT r.id, r.unit_code, r.effective_date FROM recognitions r WHERE ` + candidate + `
+		where := fmt.Sprintf(`code = $%d`, len(args))
+		absorbed, err := s.absorbed(ctx, q.Parent)
+		if err != nil {
+			return nil, err
+		}
+		if len(absorbed) > 0 {
+			in := make([]string, len(absorbed))
+			for i, code := range absorbed {
+				args = append(args, code)
+				in[i] = fmt.Sprintf("$%d", len(args))
+			}
+			// Under a unit the parent absorbed, not that unit itself: a
+			// commune merged into the parent commune is not under it.
+			where += ` OR (depth > 0 AND code IN (` + strings.Join(in, ", ") + `))`
+		}
+		with = `WITH RECURSIVE up (id, code, day, depth) AS (
+			SELECT r.id, r.unit_code, r.effective_date, 0 FROM recognitions r WHERE ` + candidate + `
 			UNION ALL
-			SELECT up.id, v.parent_code, up.day FROM up JOIN unit_versions v ON v.code = up.code
+			SELECT up.id, v.parent_code, up.day, up.depth + 1 FROM up JOIN unit_versions v ON v.code = up.code
 				AND v.valid_from <= up.day AND (v.valid_to IS NULL OR v.valid_to > up.day)
 		) `
-		where = fmt.Sprintf(`r.id IN (SELECT id FROM up WHERE code = $%d)`, len(args))
+		filter = `r.id IN (SELECT id FROM up WHERE ` + where + `)`
 	}
 	// The unit's type and name on the date, or its name on its last day.
 	rows, err := s.db.QueryContext(ctx, with+`SELECT `+recognitionColumns+`, COALESCE(cur.type, ''),
 			COALESCE(cur.name, (SELECT l.name FROM unit_versions l WHERE l.code = r.unit_code ORDER BY l.valid_from DESC LIMIT 1))
 		FROM recognitions r LEFT JOIN unit_versions cur ON cur.code = r.unit_code AND `+validOn("cur.", 1)+`
-		WHERE `+where+`
+		WHERE `+filter+`
 		ORDER BY r.unit_code, r.effective_date`, args...)
 	return scanInForce(rows, err, true)
 }
+
+// absorbed is every unit that became wholly part of code, at any remove:
+// merged into it or abolished into it (a province merged into another in
+// 2025, and that province's abolished districts). A split's source is not:
+// only part of it went there.
+func (s *Store) absorbed(ctx context.Context, code string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{code: true}
+	for i := -1; i < len(out) && i < maxAbsorbed; i++ {
+		into := code
+		if i >= 0 {
+			into = out[i]
+		}
+		links, err := s.links(ctx, "to_code", into)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range links {
+			if (l.Kind == unit.KindMerge || l.Kind == unit.KindAbolish) && !seen[l.From] {
+				seen[l.From] = true
+				out = append(out, l.From)
+			}
+		}
+	}
+	return out, nil
+}
+
+// maxAbsorbed bounds the units absorbed looks through; a province absorbs
+// a few provinces and their districts.
+const maxAbsorbed = 1000

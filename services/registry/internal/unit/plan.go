@@ -19,12 +19,18 @@ type State interface {
 	ChildrenFrom(code string, d date.Date) ([]Version, error)
 }
 
-// Close ends the version of Code that started on From: it is valid until To (exclusive).
+// Close ends the version of Code that started on From: it is valid until To
+// (exclusive). When To is From, the version was opened that day by an
+// earlier change of the same decision and never applied: it is withdrawn.
 type Close struct {
 	Code string
 	From date.Date
 	To   date.Date
 }
+
+// Withdraws reports whether c removes a version opened earlier in the same
+// decision rather than closing it.
+func (c Close) Withdraws() bool { return c.To == c.From }
 
 // Plan is everything a change writes: versions to close, versions to open and
 // lineage links. Applying it is the store's job, in one transaction.
@@ -37,10 +43,20 @@ type Plan struct {
 // PlanChange checks c against the map in st and says what to write. Errors are
 // *fault.Error naming the offending request field.
 func PlanChange(c Change, st State) (Plan, error) {
+	return PlanInDecision(c, st, nil)
+}
+
+// PlanInDecision plans c as a change of a decision whose earlier changes,
+// with the ids in earlier, are already written to st. The versions they
+// opened that day may change again (a commune moved out of an abolished
+// district then absorbs its neighbours under a new name): one decision says
+// everything that happens to a unit that day. Such a version is withdrawn
+// and replaced, not closed, so the unit keeps one version from that day.
+func PlanInDecision(c Change, st State, earlier []int64) (Plan, error) {
 	if c.Effective.IsZero() {
 		return Plan{}, fault.Invalid(c.EffectiveField, "is required")
 	}
-	p := &planner{c: c, st: st, d: c.Effective, created: map[string]Version{}, touched: map[string]bool{}}
+	p := &planner{c: c, st: st, d: c.Effective, earlier: earlier, created: map[string]Version{}, touched: map[string]bool{}}
 	var err error
 	switch c.Kind {
 	case KindCreate:
@@ -71,11 +87,19 @@ type planner struct {
 	st      State
 	d       date.Date
 	plan    Plan
+	earlier []int64            // earlier changes of the same decision
 	created map[string]Version // units this change creates, visible as parents
 	touched map[string]bool    // units this change already closed or replaced
 }
 
 func (p *planner) field(name string) string { return p.c.Field + name }
+
+// changedToday reports whether v was opened on the effective date by another
+// decision: the unit cannot change again that day. A version opened by an
+// earlier change of the same decision can.
+func (p *planner) changedToday(v Version) bool {
+	return v.Valid.From == p.d && !slices.Contains(p.earlier, v.ChangeID)
+}
 
 // live returns the current version of code, which must exist on the effective
 // date, be its latest version, and have started before that date.
@@ -95,9 +119,9 @@ func (p *planner) live(code, field string) (Version, error) {
 		return Version{}, fault.Precondition("UNIT_HAS_LATER_CHANGES", "unit", "units/"+code,
 			"unit %s already has changes recorded after %s; record changes in date order", code, p.d)
 	}
-	if v.Valid.From == p.d {
+	if p.changedToday(v) {
 		return Version{}, fault.Precondition("UNIT_CHANGED_SAME_DAY", "unit", "units/"+code,
-			"unit %s already changes on %s; record everything that happens to it that day in one change", code, p.d)
+			"unit %s already changes on %s by another decision; record everything that happens to it that day in one decision (POST /v1/decisions)", code, p.d)
 	}
 	return v, nil
 }
@@ -169,9 +193,22 @@ func (p *planner) replace(v Version, mutate func(*Version)) {
 	p.touched[v.Code] = true
 }
 
-func (p *planner) end(v Version) {
+// end closes v on the effective date. A unit an earlier change of the
+// decision created that day cannot end: it would never have existed, and
+// its lineage would lead nowhere.
+func (p *planner) end(v Version, field string) error {
+	if v.Valid.From == p.d {
+		vs, err := p.st.Versions(v.Code)
+		if err != nil {
+			return err
+		}
+		if vs[0].Valid.From == p.d {
+			return fault.Invalid(field, "unit %s is created by this decision on %s and cannot end the day it begins", v.Code, p.d)
+		}
+	}
 	p.plan.Close = append(p.plan.Close, Close{Code: v.Code, From: v.Valid.From, To: p.d})
 	p.touched[v.Code] = true
+	return nil
 }
 
 func (p *planner) create(specs []Spec) error {
@@ -318,9 +355,9 @@ func (p *planner) moveChildren(code, newParent string, newParentType Type, field
 		if !ch.Type.CanBeChildOf(newParentType) {
 			return fault.Invalid(field, "%s %s under unit %s cannot move under a %s", ch.Type, ch.Code, code, newParentType)
 		}
-		if ch.Valid.From == p.d {
+		if p.changedToday(ch) {
 			return fault.Precondition("UNIT_CHANGED_SAME_DAY", "unit", "units/"+ch.Code,
-				"unit %s (under %s) already changes on %s; record that change together with this one", ch.Code, code, p.d)
+				"unit %s (under %s) already changes on %s by another decision; record both changes in one decision (POST /v1/decisions)", ch.Code, code, p.d)
 		}
 		if !ch.Valid.To.IsZero() {
 			return fault.Precondition("UNIT_HAS_LATER_CHANGES", "unit", "units/"+ch.Code,
@@ -367,11 +404,13 @@ func (p *planner) merge(m *Merge) error {
 		target = sources[i]
 	}
 
-	for _, s := range sources {
+	for i, s := range sources {
 		if s.Code == target.Code {
 			continue
 		}
-		p.end(s)
+		if err := p.end(s, fmt.Sprintf("%smerge.source_codes[%d]", p.c.Field, i)); err != nil {
+			return err
+		}
 		p.plan.Links = append(p.plan.Links, Link{From: s.Code, To: target.Code})
 	}
 	for _, s := range sources {
@@ -422,7 +461,7 @@ func (p *planner) split(s *Split) error {
 		p.plan.Links = append(p.plan.Links, Link{From: src.Code, To: n.Code})
 	}
 	if !s.SourceContinues {
-		p.end(src)
+		return p.end(src, p.field("split.source_code"))
 	}
 	return nil
 }
@@ -463,8 +502,10 @@ func (p *planner) abolish(a *Abolish) error {
 		}
 		newParentType = t
 	}
-	for _, v := range ended {
-		p.end(v)
+	for i, v := range ended {
+		if err := p.end(v, fmt.Sprintf("%sabolish.codes[%d]", p.c.Field, i)); err != nil {
+			return err
+		}
 	}
 	for _, v := range ended {
 		if err := p.noLaterChildren(v.Code); err != nil {

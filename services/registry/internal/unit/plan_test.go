@@ -11,7 +11,10 @@ import (
 )
 
 // memState is an in-memory map that applies plans the way the store does.
-type memState struct{ versions map[string][]Version }
+type memState struct {
+	versions map[string][]Version
+	lastID   int64 // id of the last change applied
+}
 
 func (m *memState) Versions(code string) ([]Version, error) { return m.versions[code], nil }
 
@@ -37,18 +40,27 @@ func (m *memState) ChildrenFrom(code string, d date.Date) ([]Version, error) {
 	return out, nil
 }
 
-func (m *memState) apply(p Plan) {
+// apply writes p as the change with the next id and returns that id.
+func (m *memState) apply(p Plan) int64 {
+	m.lastID++
 	for _, c := range p.Close {
 		vs := m.versions[c.Code]
 		for i := range vs {
-			if vs[i].Valid.From == c.From {
-				vs[i].Valid.To = c.To
+			if vs[i].Valid.From != c.From {
+				continue
 			}
+			if c.Withdraws() {
+				m.versions[c.Code] = slices.Delete(vs, i, i+1)
+				break
+			}
+			vs[i].Valid.To = c.To
 		}
 	}
 	for _, v := range p.Open {
+		v.ChangeID = m.lastID
 		m.versions[v.Code] = append(m.versions[v.Code], v)
 	}
+	return m.lastID
 }
 
 var d = date.MustParse

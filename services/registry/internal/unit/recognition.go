@@ -56,6 +56,10 @@ type Recognition struct {
 	Check Check
 	// UnitType is the unit's type on the effective date.
 	UnitType Type
+	// Version is 1 when recorded and counts its changes since (a
+	// revocation); its etag (etag.Of) lets a change be refused if the
+	// recognition changed since it was read.
+	Version int64
 }
 
 // Check is what a recognition was checked against on its effective date,

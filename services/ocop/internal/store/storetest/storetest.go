@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/etag"
 	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/services/ocop/internal/store"
 )
@@ -35,6 +36,10 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"FailedCertificateLeavesPreviousInForce", testCertificateAtomic},
 		{"RevocationWithinValidity", testRevocation},
 		{"ConcurrentRevocationsOneWins", testConcurrentRevocations},
+		{"ReviewsReplaceOnlyTheCurrentReview", testReviewEtags},
+		{"ConcurrentReviewsWithOneEtagOneWins", testConcurrentReviewEtags},
+		{"RevocationWithAStaleEtag", testRevocationEtags},
+		{"ConcurrentRevocationsWithOneEtagOneWins", testConcurrentRevocationEtags},
 		{"ConcurrentCertificatesNeverOverlap", testConcurrentCertificates},
 		{"InForceAndExpiryBoundaries", testBoundaries},
 		{"SummaryFactsFixture", testSummaryFixture},
@@ -78,11 +83,14 @@ func register(t *testing.T, s *store.Store, product store.Product, year int, on 
 	}
 }
 
-func review(t *testing.T, s *store.Store, product store.Product, year int, eligibility, on string) {
+// review is the first review of a registration.
+func review(t *testing.T, s *store.Store, product store.Product, year int, eligibility, on string) store.Registration {
 	t.Helper()
-	if _, err := s.ReviewRegistration(context.Background(), product.ID, year, eligibility, "", d(on)); err != nil {
+	r, err := s.ReviewRegistration(context.Background(), product.ID, year, eligibility, "", d(on), "")
+	if err != nil {
 		t.Fatalf("ReviewRegistration(%d, %d): %v", product.ID, year, err)
 	}
+	return r
 }
 
 // evaluate records a sheet whose total lies in the band of stars.
@@ -121,7 +129,7 @@ func certificate(e store.Evaluation, issued, validUntil string) store.Certificat
 
 func revoke(t *testing.T, s *store.Store, c store.Certificate, on string) store.Certificate {
 	t.Helper()
-	r, err := s.RevokeCertificate(context.Background(), c.ProductID, c.ID, d(on), "Thu hồi "+on)
+	r, err := s.RevokeCertificate(context.Background(), c.ProductID, c.ID, d(on), "Thu hồi "+on, "")
 	if err != nil {
 		t.Fatalf("RevokeCertificate(%d, %s): %v", c.ID, on, err)
 	}
@@ -203,9 +211,9 @@ func testRoundTrip(t *testing.T, s *store.Store) {
 	if err != nil || reg.Eligibility != store.Pending {
 		t.Fatalf("CreateRegistration = %+v, %v; want a pending registration", reg, err)
 	}
-	reviewed, err := s.ReviewRegistration(ctx, prod.ID, 2024, store.NotEligible, "Thiếu giấy chứng nhận an toàn thực phẩm; hồ sơ bổ sung trước 15/4", d("2024-03-20"))
+	reviewed, err := s.ReviewRegistration(ctx, prod.ID, 2024, store.NotEligible, "Thiếu giấy chứng nhận an toàn thực phẩm; hồ sơ bổ sung trước 15/4", d("2024-03-20"), "")
 	wantReg := store.Registration{ProductID: prod.ID, Year: 2024, RegisteredOn: d("2024-02-29"), Eligibility: store.NotEligible,
-		Reason: "Thiếu giấy chứng nhận an toàn thực phẩm; hồ sơ bổ sung trước 15/4", ReviewedOn: d("2024-03-20")}
+		Reason: "Thiếu giấy chứng nhận an toàn thực phẩm; hồ sơ bổ sung trước 15/4", ReviewedOn: d("2024-03-20"), Version: 2}
 	if err != nil || reviewed != wantReg {
 		t.Errorf("ReviewRegistration = %+v, %v; want %+v", reviewed, err, wantReg)
 	}
@@ -237,7 +245,7 @@ func testRoundTrip(t *testing.T, s *store.Store) {
 	}
 	recent(t, "certificate", cert.CreatedAt)
 	wantCert := store.Certificate{ID: cert.ID, ProductID: prod.ID, EvaluationID: e.ID, DecisionNumber: "1234/QĐ-UBND",
-		IssuedOn: d("2024-07-01"), Stars: 4, ValidUntil: d("2027-07-01"), CreatedAt: cert.CreatedAt}
+		IssuedOn: d("2024-07-01"), Stars: 4, ValidUntil: d("2027-07-01"), CreatedAt: cert.CreatedAt, Version: 1}
 	if cert != wantCert {
 		t.Errorf("CreateCertificate = %+v, want %+v (a new certificate has not ended)", cert, wantCert)
 	}
@@ -279,7 +287,7 @@ func testMissing(t *testing.T, s *store.Store) {
 	if _, err := s.History(ctx, other.ID+100); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("History(missing) err = %v, want ErrNotFound", err)
 	}
-	if _, err := s.ReviewRegistration(ctx, prod.ID, 2020, store.Eligible, "", d("2020-03-01")); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.ReviewRegistration(ctx, prod.ID, 2020, store.Eligible, "", d("2020-03-01"), ""); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("ReviewRegistration(unregistered year) err = %v, want ErrNotFound", err)
 	}
 	_, err := s.CreateProduct(ctx, store.Product{Name: "Mồ côi", ProducerID: p.ID + 100, ProductGroup: "FOOD"})
@@ -303,9 +311,9 @@ func testMissing(t *testing.T, s *store.Store) {
 		}
 	}
 	c := certify(t, s, e, "2020-07-01", "2023-07-01")
-	_, err = s.RevokeCertificate(ctx, other.ID, c.ID, d("2021-01-01"), "x")
+	_, err = s.RevokeCertificate(ctx, other.ID, c.ID, d("2021-01-01"), "x", "")
 	wantFault(t, "RevokeCertificate under another product", err, fault.KindNotFound)
-	_, err = s.RevokeCertificate(ctx, prod.ID, c.ID+100, d("2021-01-01"), "x")
+	_, err = s.RevokeCertificate(ctx, prod.ID, c.ID+100, d("2021-01-01"), "x", "")
 	wantFault(t, "RevokeCertificate(missing)", err, fault.KindNotFound)
 	if h := history(t, s, other.ID); len(h.Certificates) != 0 {
 		t.Errorf("refused certificates were written: %+v", h.Certificates)
@@ -325,19 +333,20 @@ func testRegistrationUnique(t *testing.T, s *store.Store) {
 	// Another product may register for the same year.
 	register(t, s, newProduct(t, s, p, "Bánh đa", "FOOD"), 2023, "2023-02-01")
 
-	review(t, s, prod, 2023, store.NotEligible, "2023-03-01")
-	r, err := s.ReviewRegistration(ctx, prod.ID, 2023, store.Eligible, "Đã bổ sung hồ sơ", d("2023-04-10"))
-	want := store.Registration{ProductID: prod.ID, Year: 2023, RegisteredOn: d("2023-02-01"), Eligibility: store.Eligible, Reason: "Đã bổ sung hồ sơ", ReviewedOn: d("2023-04-10")}
+	first := review(t, s, prod, 2023, store.NotEligible, "2023-03-01")
+	r, err := s.ReviewRegistration(ctx, prod.ID, 2023, store.Eligible, "Đã bổ sung hồ sơ", d("2023-04-10"), etag.Of(first.Version))
+	want := store.Registration{ProductID: prod.ID, Year: 2023, RegisteredOn: d("2023-02-01"), Eligibility: store.Eligible, Reason: "Đã bổ sung hồ sơ",
+		ReviewedOn: d("2023-04-10"), Version: 3}
 	if err != nil || r != want {
 		t.Errorf("second review = %+v, %v; want %+v (last review wins)", r, err, want)
 	}
 	h := history(t, s, prod.ID)
-	want2024 := store.Registration{ProductID: prod.ID, Year: 2024, RegisteredOn: d("2024-02-01"), Eligibility: store.Pending}
+	want2024 := store.Registration{ProductID: prod.ID, Year: 2024, RegisteredOn: d("2024-02-01"), Eligibility: store.Pending, Version: 1}
 	if !slices.Equal(h.Registrations, []store.Registration{want, want2024}) {
 		t.Errorf("registrations = %+v, want %+v", h.Registrations, []store.Registration{want, want2024})
 	}
 	// A reviewed registration can be imported whole.
-	imported := store.Registration{ProductID: prod.ID, Year: 2022, RegisteredOn: d("2022-02-01"), Eligibility: store.Eligible, ReviewedOn: d("2022-03-01")}
+	imported := store.Registration{ProductID: prod.ID, Year: 2022, RegisteredOn: d("2022-02-01"), Eligibility: store.Eligible, ReviewedOn: d("2022-03-01"), Version: 1}
 	if r, err := s.CreateRegistration(ctx, imported); err != nil || r != imported {
 		t.Errorf("CreateRegistration(reviewed) = %+v, %v", r, err)
 	}
@@ -405,7 +414,7 @@ func testConstraints(t *testing.T, s *store.Store) {
 		"pending with a date":       {store.Pending, d("2024-02-01")},
 		"eligible without any date": {store.Eligible, date.Date{}},
 	} {
-		if got, err := s.ReviewRegistration(ctx, prod.ID, 2024, r.eligibility, "", r.on); err == nil {
+		if got, err := s.ReviewRegistration(ctx, prod.ID, 2024, r.eligibility, "", r.on, ""); err == nil {
 			t.Errorf("ReviewRegistration with %s succeeded: %+v", name, got)
 		}
 	}
@@ -548,7 +557,7 @@ func testRevocation(t *testing.T, s *store.Store) {
 	cc := certify(t, s, ec, "2022-03-15", "2025-03-15")
 
 	for _, day := range []string{"2022-03-14", "2025-03-15", "2026-01-01"} {
-		_, err := s.RevokeCertificate(ctx, a.ID, ca.ID, d(day), "x")
+		_, err := s.RevokeCertificate(ctx, a.ID, ca.ID, d(day), "x", "")
 		if f := wantFault(t, "revocation on "+day, err, fault.KindPrecondition); f.Reason != "REVOCATION_OUTSIDE_VALIDITY" {
 			t.Errorf("revocation on %s: reason %q", day, f.Reason)
 		}
@@ -556,6 +565,7 @@ func testRevocation(t *testing.T, s *store.Store) {
 	got := revoke(t, s, ca, "2025-03-14") // the last day it holds
 	want := ca
 	want.EndedOn, want.EndReason, want.RevocationDecision = d("2025-03-14"), store.EndRevoked, "Thu hồi 2025-03-14"
+	want.Version = 2
 	if got != want {
 		t.Errorf("RevokeCertificate = %+v, want %+v", got, want)
 	}
@@ -563,13 +573,13 @@ func testRevocation(t *testing.T, s *store.Store) {
 	if got := revoke(t, s, cb, "2022-03-15"); got.InForceOn(d("2022-03-15")) {
 		t.Errorf("a certificate revoked from its first day holds on it: %+v", got)
 	}
-	_, err := s.RevokeCertificate(ctx, a.ID, ca.ID, d("2024-01-01"), "again")
+	_, err := s.RevokeCertificate(ctx, a.ID, ca.ID, d("2024-01-01"), "again", "")
 	if f := wantFault(t, "second revocation", err, fault.KindPrecondition); f.Reason != "CERTIFICATE_ENDED" {
 		t.Errorf("second revocation: reason %q", f.Reason)
 	}
 	// A superseded certificate has ended too.
 	certify(t, s, ec, "2024-01-01", "2027-01-01")
-	_, err = s.RevokeCertificate(ctx, c.ID, cc.ID, d("2023-01-01"), "x")
+	_, err = s.RevokeCertificate(ctx, c.ID, cc.ID, d("2023-01-01"), "x", "")
 	wantFault(t, "revoking a superseded certificate", err, fault.KindPrecondition)
 
 	h := history(t, s, a.ID)
@@ -621,7 +631,7 @@ func testConcurrentRevocations(t *testing.T, s *store.Store) {
 		results, errs := make([]store.Certificate, n), make([]error, n)
 		race(n, func(i int) {
 			results[i], errs[i] = s.RevokeCertificate(context.Background(), c.ProductID, c.ID,
-				d(fmt.Sprintf("2023-01-%02d", i+1)), fmt.Sprintf("QĐ thu hồi %d", i))
+				d(fmt.Sprintf("2023-01-%02d", i+1)), fmt.Sprintf("QĐ thu hồi %d", i), "")
 		})
 		winner := -1
 		for i, err := range errs {
@@ -777,7 +787,7 @@ func summaryFixture(t *testing.T, s *store.Store) {
 	register(t, s, t1, 2024, "2024-02-01")
 	review(t, s, t1, 2024, store.Eligible, "2024-03-01")
 	register(t, s, t2, 2024, "2024-02-10")
-	if _, err := s.ReviewRegistration(ctx, t2.ID, 2024, store.NotEligible, "Chưa có công bố chất lượng", d("2024-03-05")); err != nil {
+	if _, err := s.ReviewRegistration(ctx, t2.ID, 2024, store.NotEligible, "Chưa có công bố chất lượng", d("2024-03-05"), ""); err != nil {
 		t.Fatal(err)
 	}
 	register(t, s, t3, 2024, "2024-03-01") // pending

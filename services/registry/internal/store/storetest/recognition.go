@@ -130,7 +130,7 @@ func testRecognitions(t *testing.T, s *store.Store) {
 		t.Errorf("province 19 sees another province's recognition: %v", got)
 	}
 
-	if _, err := s.RevokeRecognition(ctx, "101", r101.ID, d("2024-01-01"), "thu hồi 1"); err != nil {
+	if _, err := s.RevokeRecognition(ctx, "101", r101.ID, d("2024-01-01"), "thu hồi 1", ""); err != nil {
 		t.Fatal(err)
 	}
 	if got := rows(q("2026-01-01", true)); len(got) != 2 {
@@ -139,7 +139,7 @@ func testRecognitions(t *testing.T, s *store.Store) {
 	if got := rows(q("2021-06-01", false)); len(got) != 3 {
 		t.Errorf("revocation must not change the past: %v", got)
 	}
-	if _, err := s.RevokeRecognition(ctx, "101", r101.ID, d("2024-06-01"), "thu hồi 2"); err == nil {
+	if _, err := s.RevokeRecognition(ctx, "101", r101.ID, d("2024-06-01"), "thu hồi 2", ""); err == nil {
 		t.Error("revoked twice")
 	}
 	for _, bad := range []unit.RecognitionFacts{

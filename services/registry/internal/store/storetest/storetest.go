@@ -36,11 +36,16 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"FormerUnitsOfAnyType", testFormerOfAnyType},
 		{"RecognitionRetryAndSecondInForce", testRecognitionRetry},
 		{"ConcurrentRecognitionsMakeOneRow", testConcurrentRecognitions},
+		{"RecognitionEtags", testRecognitionEtags},
+		{"ConcurrentRevocationsWithOneEtagOneWins", testConcurrentRecognitionEtags},
 		{"RecognitionCheckRoundTrips", testRecognitionCheck},
 		{"RecognitionUnitsCondition", testUnitsCondition},
 		{"CountUnits", testCountUnits},
 		{"RacingChangesKeepTheHierarchy", testRacingChanges},
 		{"PathForAccessChecks", testPath},
+		{"DecisionReformOnOneDay", testDecisionReform},
+		{"SameDayChangesApartAreRefused", testSameDayChangesApart},
+		{"DecisionIsAllOrNothing", testDecisionAllOrNothing},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"testing"
+)
+
+// lockedBuffer is a log sink the suite's goroutines write to concurrently.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// Logs never hold a bearer token, accepted or refused, whatever the level:
+// a token in a log file is a credential anyone reading the logs can use.
+// This is the log scan of the personal-data point of the security checklist
+// (docs/SECURITY.md).
+func TestLogsHoldNoTokens(t *testing.T) {
+	var logs lockedBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg := upConfig{httpAddr: "127.0.0.1:0", registryAddr: "127.0.0.1:0", criteriaAddr: "127.0.0.1:0", ocopAddr: "127.0.0.1:0",
+		fundingAddr: "127.0.0.1:0", reportAddr: "127.0.0.1:0", demo: true, authKeys: testKeys, dataDir: t.TempDir()}
+	s, err := startSuite(ctx, cfg, slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	admin := tokenOf(t, demoAdmin)
+	call(t, http.MethodGet, s.httpURL+"/v1/units/19", admin, "", http.StatusOK, nil)
+	call(t, http.MethodPost, s.httpURL+"/v1/units/06005/assessments", admin, `{"assessment":{}}`, http.StatusBadRequest, nil)
+	forged := admin[:len(admin)-4] + "AAAA"
+	call(t, http.MethodGet, s.httpURL+"/v1/units/19", forged, "", http.StatusUnauthorized, nil)
+	cancel()
+	if err := s.wait(); err != nil {
+		t.Fatal(err)
+	}
+
+	got := logs.String()
+	if len(got) == 0 {
+		t.Fatal("the suite logged nothing: the scan would prove nothing")
+	}
+	for what, secret := range map[string]string{"an accepted token": admin, "a refused token": forged, "a token's signature": admin[len(admin)-20:]} {
+		if bytes.Contains([]byte(got), []byte(secret)) {
+			t.Errorf("the logs hold %s", what)
+		}
+	}
+}

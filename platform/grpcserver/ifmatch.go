@@ -1,0 +1,65 @@
+package grpcserver
+
+import (
+	"context"
+	"slices"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/ntmsuite/ntm/platform/fault"
+	"github.com/ntmsuite/ntm/platform/restheader"
+)
+
+// etagField is the request field of AIP-154 conditional changes.
+const etagField = "etag"
+
+// applyIfMatch makes the call's If-Match metadata the request's `etag`, so
+// handlers read one field however the client sent the condition: the field
+// itself (gRPC, a JSON body) or the header (REST). Sent both ways, they must
+// agree. Requests without an `etag` string field ignore the metadata, as
+// HTTP lets a server ignore If-Match on a resource without etags.
+func applyIfMatch(ctx context.Context, m any) error {
+	msg, ok := m.(proto.Message)
+	if !ok {
+		return nil
+	}
+	md, _ := metadata.FromIncomingContext(ctx)
+	sent := slices.Compact(slices.Sorted(slices.Values(md.Get(restheader.IfMatch))))
+	if len(sent) == 0 {
+		return nil
+	}
+	r := msg.ProtoReflect()
+	fd := r.Descriptor().Fields().ByName(etagField)
+	if fd == nil || fd.Kind() != protoreflect.StringKind || fd.Cardinality() == protoreflect.Repeated {
+		return nil
+	}
+	if len(sent) > 1 {
+		return Status(fault.Invalid(etagField, "If-Match carries %d etags; send the one etag of the resource as last read", len(sent))).Err()
+	}
+	switch body := r.Get(fd).String(); body {
+	case "":
+		r.Set(fd, protoreflect.ValueOfString(sent[0]))
+	case sent[0]:
+	default:
+		return Status(fault.Invalid(etagField, "the If-Match header (%s) and the etag field (%s) differ; send one of them", sent[0], body)).Err()
+	}
+	return nil
+}
+
+func ifMatchLink() link {
+	return link{
+		unary: func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+			if err := applyIfMatch(ctx, req); err != nil {
+				return nil, err
+			}
+			return h(ctx, req)
+		},
+		stream: func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+			ctx := ss.Context()
+			return h(srv, &stream{ServerStream: ss, ctx: ctx, recv: func(m any) error { return applyIfMatch(ctx, m) }})
+		},
+	}
+}
