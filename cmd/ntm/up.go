@@ -74,7 +74,7 @@ func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logge
 	fs.StringVar(&cfg.ocopAddr, "ocop-addr", "127.0.0.1:9103", "OCOP gRPC listen address")
 	fs.StringVar(&cfg.fundingAddr, "funding-addr", "127.0.0.1:9104", "funding gRPC listen address")
 	fs.StringVar(&cfg.reportAddr, "report-addr", "127.0.0.1:9105", "report gRPC listen address")
-	fs.StringVar(&cfg.redisAddr, "redis-addr", "", "Redis address of the aggregate cache; empty caches in this process")
+	fs.StringVar(&cfg.redisAddr, "redis-addr", "", "Redis address of the aggregate cache and the rate-limit counters; empty keeps both in this process")
 	fs.StringVar(&cfg.catalogDir, "catalog-dir", "", "directory of extra criteria catalog files (a province's thresholds)")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", "127.0.0.1:9100", "Prometheus /metrics listen address; empty disables")
 	fs.BoolVar(&cfg.demo, "demo", false, "load the demo province (Thái Nguyên) unless it is already there, and print an admin's and a commune officer's tokens (signed with a key made for this run when no keys are given)")

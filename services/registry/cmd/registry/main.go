@@ -30,7 +30,7 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	pgURL := fs.String("postgres-url", "", "PostgreSQL URL; selects PostgreSQL")
 	pgSchema := fs.String("postgres-schema", "registry", "PostgreSQL schema of the registry's tables")
 	criteriaAddr := fs.String("criteria-addr", "127.0.0.1:9102", "criteria service gRPC address: a recognition is checked against its criteria set and the unit's score there")
-	redisAddr := fs.String("redis-addr", "", "Redis address of the aggregate cache: every write advances the registry's generation there, so cached aggregates of other services are recomputed; empty when nothing caches")
+	redisAddr := fs.String("redis-addr", "", "Redis address of the aggregate cache: every write advances the registry's generation there, so cached aggregates of other services are recomputed, and the rate limits count there across replicas; empty when nothing caches (rate limits then count in this process)")
 	reflection := fs.Bool("reflection", false, "register gRPC reflection (for grpcurl)")
 	authFlags := servicemain.NewAuthFlags(fs)
 	limitFlags := servicemain.NewLimitFlags(fs)
