@@ -14,11 +14,13 @@ import (
 	"google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/ntmsuite/ntm/platform/auth"
+	"github.com/ntmsuite/ntm/platform/ratelimit"
 	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
 )
 
-// maxBodyBytes bounds request bodies. It must hold the largest unit import
-// ImportUnits accepts (100,000 units at roughly 200 bytes of JSON each).
+// maxBodyBytes bounds the largest request bodies (see bodyLimits). It must
+// hold the largest unit import ImportUnits accepts (100,000 units at
+// roughly 200 bytes of JSON each); answers may be as large.
 const maxBodyBytes = 32 << 20
 
 // Options configures New.
@@ -38,6 +40,10 @@ type Options struct {
 	// AuthKeys (optional) verify bearer tokens before any routing; the
 	// services verify them again.
 	AuthKeys *auth.KeySet
+	// RateLimit (optional) answers 429 with Retry-After to a client address
+	// or token subject over its rate, and to an address failing
+	// authentication too often; nil limits nothing.
+	RateLimit *ratelimit.Policy
 	// DialTLS (optional) dials the services with TLS (config.TLSFiles.Client:
 	// the suite's CA, and the gateway's client certificate for mTLS); nil
 	// dials in plaintext, as on one machine.
@@ -113,8 +119,8 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 	// access log sees the 500 written by recovery.
 	var h http.Handler = mux
 	h = keepDecodeFailures(h)
-	h = limitBody(maxBodyBytes, h)
-	h = authenticate(o.AuthKeys, h)
+	h = limitBodies(h)
+	h = authenticate(o.AuthKeys, o.RateLimit, h)
 	h = recoverPanics(logger, h)
 	h = accessLog(logger, h)
 	h = withRequestID(h)

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -25,6 +26,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/grpcclient"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/metricshttp"
+	"github.com/ntmsuite/ntm/platform/ratelimit"
 	"github.com/ntmsuite/ntm/platform/servicemain"
 	"github.com/ntmsuite/ntm/services/criteria"
 	"github.com/ntmsuite/ntm/services/funding"
@@ -48,6 +50,14 @@ type upConfig struct {
 	demo         bool
 	// authKeys verify every call's token; nil serves without authentication.
 	authKeys *auth.KeySet
+	// cachePrefix is the deployment's prefix in Redis (--cache-prefix).
+	cachePrefix string
+	// rateLimit makes the rate-limit policy of the services and the
+	// gateway from the limiter startSuite makes (counting in its Redis);
+	// nil limits nothing.
+	rateLimit func(*ratelimit.Limiter) *ratelimit.Policy
+	// http are the limits of the gateway's HTTP server.
+	http gateway.ServerOptions
 	// transport is TLS, mTLS or plaintext for the services' listeners and
 	// dials, and HTTPS or HTTP for the gateway (the same certificate).
 	transport servicemain.Transport
@@ -64,11 +74,15 @@ func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logge
 	fs.StringVar(&cfg.ocopAddr, "ocop-addr", "127.0.0.1:9103", "OCOP gRPC listen address")
 	fs.StringVar(&cfg.fundingAddr, "funding-addr", "127.0.0.1:9104", "funding gRPC listen address")
 	fs.StringVar(&cfg.reportAddr, "report-addr", "127.0.0.1:9105", "report gRPC listen address")
-	fs.StringVar(&cfg.redisAddr, "redis-addr", "", "Redis address of the aggregate cache; empty caches in this process")
+	fs.StringVar(&cfg.redisAddr, "redis-addr", "", "Redis address of the aggregate cache and the rate-limit counters; empty keeps both in this process")
 	fs.StringVar(&cfg.catalogDir, "catalog-dir", "", "directory of extra criteria catalog files (a province's thresholds)")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", "127.0.0.1:9100", "Prometheus /metrics listen address; empty disables")
 	fs.BoolVar(&cfg.demo, "demo", false, "load the demo province (Thái Nguyên) unless it is already there, and print an admin's and a commune officer's tokens (signed with a key made for this run when no keys are given)")
 	authFlags := servicemain.NewAuthFlags(fs)
+	fs.StringVar(&cfg.cachePrefix, "cache-prefix", cache.DefaultPrefix, "prefix of this deployment's keys in Redis (cache generations, rate-limit counters); deployments sharing a Redis use different ones")
+	cfg.rateLimit = ratelimit.NewFlags(fs).Policy
+	cfg.http = gateway.DefaultServerOptions()
+	cfg.http.RegisterFlags(fs)
 	tlsFlags := servicemain.NewTLSFlags(fs)
 	if err := config.Parse(fs, args, "NTM_"); err != nil {
 		return err
@@ -121,6 +135,15 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 	ctx, cancel := context.WithCancel(ctx)
 	g, ctx := errgroup.WithContext(ctx)
 	s = &suite{group: g, cancel: cancel}
+	// When ctx ends (SIGTERM, or a server failed), the gateway stops first:
+	// no new request comes in while the services finish those in flight.
+	// Then the services that call the registry, and the registry last,
+	// because their in-flight writes still ask it (unit paths, checks).
+	gwStage, depStage, regStage := newStage(ctx, "gateway"), newStage(ctx, "criteria, ocop, funding and report"), newStage(ctx, "registry")
+	g.Go(func() error {
+		stopInOrder(ctx, logger, gwStage, depStage, regStage)
+		return nil
+	})
 	defer func() {
 		if err != nil {
 			// Stop the servers already started before releasing what they use.
@@ -134,10 +157,16 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 	// One cache for the suite: the registry's writes advance the generation
 	// that the criteria service's aggregates are stamped with.
 	var aggCache cache.Cache = cache.NewMemory()
+	limiterOpts := ratelimit.Options{Prefix: cfg.cachePrefix, Logger: logger}
 	if cfg.redisAddr != "" {
-		r := cache.NewRedis(cache.RedisOptions{Addr: cfg.redisAddr, Prefix: cache.DefaultPrefix})
+		r := cache.NewRedis(cache.RedisOptions{Addr: cfg.redisAddr, Prefix: cfg.cachePrefix})
 		s.closers = append(s.closers, r.Close)
 		aggCache = r
+		limiterOpts.Redis = r.Client()
+	}
+	var limits *ratelimit.Policy
+	if cfg.rateLimit != nil {
+		limits = cfg.rateLimit(ratelimit.New(limiterOpts))
 	}
 	// Every listener first, so that each service is opened with the real
 	// addresses of the others (ports are chosen for ":0"): the registry and
@@ -166,46 +195,50 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 
 	reg, err := registry.Open(ctx, registry.Config{SQLitePath: filepath.Join(cfg.dataDir, "registry.db"),
 		PostgresURL: cfg.postgresURL, PostgresSchema: "registry", Logger: logger, Metrics: metrics, Cache: aggCache, AuthKeys: cfg.authKeys,
-		Criteria: critConn})
+		Criteria: critConn, RateLimit: limits})
 	if err != nil {
 		return nil, err
 	}
 	s.closers = append(s.closers, reg.Close)
-	lis.serve(ctx, g, "registry", reg.Serve)
+	lis.serve(regStage, g, "registry", reg.Serve)
 
 	crit, err := criteria.Open(ctx, criteria.Config{SQLitePath: filepath.Join(cfg.dataDir, "criteria.db"),
 		PostgresURL: cfg.postgresURL, PostgresSchema: "criteria", CatalogDir: cfg.catalogDir,
-		Registry: regConn, Cache: aggCache, Logger: logger, Metrics: metrics, Registerer: promReg, AuthKeys: cfg.authKeys})
+		Registry: regConn, Cache: aggCache, Logger: logger, Metrics: metrics, Registerer: promReg, AuthKeys: cfg.authKeys,
+		RateLimit: limits})
 	if err != nil {
 		return nil, err
 	}
 	s.closers = append(s.closers, crit.Close)
-	lis.serve(ctx, g, "criteria", crit.Serve)
+	lis.serve(depStage, g, "criteria", crit.Serve)
 
 	oc, err := ocop.Open(ctx, ocop.Config{SQLitePath: filepath.Join(cfg.dataDir, "ocop.db"),
 		PostgresURL: cfg.postgresURL, PostgresSchema: "ocop",
-		Registry: regConn, Cache: aggCache, Logger: logger, Metrics: metrics, Registerer: promReg, AuthKeys: cfg.authKeys})
+		Registry: regConn, Cache: aggCache, Logger: logger, Metrics: metrics, Registerer: promReg, AuthKeys: cfg.authKeys,
+		RateLimit: limits})
 	if err != nil {
 		return nil, err
 	}
 	s.closers = append(s.closers, oc.Close)
-	lis.serve(ctx, g, "ocop", oc.Serve)
+	lis.serve(depStage, g, "ocop", oc.Serve)
 
 	fu, err := funding.Open(ctx, funding.Config{SQLitePath: filepath.Join(cfg.dataDir, "funding.db"),
 		PostgresURL: cfg.postgresURL, PostgresSchema: "funding",
-		Registry: regConn, Cache: aggCache, Logger: logger, Metrics: metrics, Registerer: promReg, AuthKeys: cfg.authKeys})
+		Registry: regConn, Cache: aggCache, Logger: logger, Metrics: metrics, Registerer: promReg, AuthKeys: cfg.authKeys,
+		RateLimit: limits})
 	if err != nil {
 		return nil, err
 	}
 	s.closers = append(s.closers, fu.Close)
-	lis.serve(ctx, g, "funding", fu.Serve)
+	lis.serve(depStage, g, "funding", fu.Serve)
 
-	if err := startReport(ctx, g, s, lis, cfg, logger, metrics); err != nil {
+	if err := startReport(ctx, depStage, g, s, lis, cfg, logger, metrics, limits); err != nil {
 		return nil, err
 	}
 
 	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: s.registryAddr, CriteriaAddr: s.criteriaAddr, OcopAddr: s.ocopAddr,
-		FundingAddr: s.fundingAddr, ReportAddr: s.reportAddr, Logger: logger, AuthKeys: cfg.authKeys, DialTLS: cfg.transport.Client()})
+		FundingAddr: s.fundingAddr, ReportAddr: s.reportAddr, Logger: logger, AuthKeys: cfg.authKeys, DialTLS: cfg.transport.Client(),
+		RateLimit: limits})
 	if err != nil {
 		return nil, err
 	}
@@ -219,14 +252,15 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 		httpLis = tls.NewListener(httpLis, public)
 		s.httpURL = "https://" + httpLis.Addr().String()
 	}
-	srv := &http.Server{Handler: gw.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	g.Go(func() error {
+	srv := cfg.http.Server(gw.Handler(), slog.NewLogLogger(logger.Handler(), slog.LevelWarn))
+	gwStage.serve(g, func(context.Context) error {
 		if err := srv.Serve(httpLis); !errors.Is(err, http.ErrServerClosed) {
 			return err
 		}
 		return nil
 	})
-	g.Go(func() error {
+	// Shutdown drains the requests in flight; the stage ends when it returns.
+	gwStage.serve(g, func(ctx context.Context) error {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -246,7 +280,7 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 
 // startReport starts the report service, which reads the four others over
 // gRPC as each caller.
-func startReport(ctx context.Context, g *errgroup.Group, s *suite, lis grpcListeners, cfg upConfig, logger *slog.Logger, metrics *grpcserver.Metrics) error {
+func startReport(ctx context.Context, st *stage, g *errgroup.Group, s *suite, lis grpcListeners, cfg upConfig, logger *slog.Logger, metrics *grpcserver.Metrics, limits *ratelimit.Policy) error {
 	var conns []*grpc.ClientConn
 	for _, addr := range []string{s.registryAddr, s.criteriaAddr, s.ocopAddr, s.fundingAddr} {
 		c, err := grpcclient.Dial(addr, cfg.transport.Dial(), grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(grpcserver.MaxMessageBytes)))
@@ -257,12 +291,12 @@ func startReport(ctx context.Context, g *errgroup.Group, s *suite, lis grpcListe
 		conns = append(conns, c)
 	}
 	rep, err := report.Open(ctx, report.Config{Registry: conns[0], Criteria: conns[1], Ocop: conns[2], Funding: conns[3],
-		Logger: logger, Metrics: metrics, AuthKeys: cfg.authKeys})
+		Logger: logger, Metrics: metrics, AuthKeys: cfg.authKeys, RateLimit: limits})
 	if err != nil {
 		return err
 	}
 	s.closers = append(s.closers, rep.Close)
-	lis.serve(ctx, g, "report", rep.Serve)
+	lis.serve(st, g, "report", rep.Serve)
 	return nil
 }
 
@@ -291,11 +325,47 @@ func listen(cfg upConfig) (grpcListeners, error) {
 // addr is the address bound for name (the port is chosen when the flag ends in ":0").
 func (lis grpcListeners) addr(name string) string { return lis[name].Addr().String() }
 
-// serve hands name's listener to fn, served in g; the server closes it when it stops.
-func (lis grpcListeners) serve(ctx context.Context, g *errgroup.Group, name string, fn func(context.Context, net.Listener) error) {
+// serve hands name's listener to fn, served in g until st stops; the
+// server closes it when it stops.
+func (lis grpcListeners) serve(st *stage, g *errgroup.Group, name string, fn func(context.Context, net.Listener) error) {
 	l := lis[name]
 	delete(lis, name)
-	g.Go(func() error { return fn(ctx, l) })
+	st.serve(g, func(ctx context.Context) error { return fn(ctx, l) })
+}
+
+// stage is servers that stop together, after the stages before them.
+type stage struct {
+	name    string
+	ctx     context.Context
+	stop    context.CancelFunc
+	running sync.WaitGroup
+}
+
+// newStage is a stage whose context keeps ctx's values but not its end:
+// stopInOrder ends it.
+func newStage(ctx context.Context, name string) *stage {
+	c, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	return &stage{name: name, ctx: c, stop: cancel}
+}
+
+// serve runs fn in g with the stage's context, which ends when the stage stops.
+func (st *stage) serve(g *errgroup.Group, fn func(context.Context) error) {
+	st.running.Add(1)
+	g.Go(func() error {
+		defer st.running.Done()
+		return fn(st.ctx)
+	})
+}
+
+// stopInOrder waits for ctx to end, then stops the stages one by one: each
+// only once every server of the one before has returned.
+func stopInOrder(ctx context.Context, logger *slog.Logger, stages ...*stage) {
+	<-ctx.Done()
+	for _, st := range stages {
+		st.stop()
+		st.running.Wait()
+		logger.Info("stopped " + st.name)
+	}
 }
 
 // close closes the listeners no server has taken.

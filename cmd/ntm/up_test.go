@@ -19,8 +19,10 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/ntmsuite/ntm/gateway"
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/dbtest"
+	"github.com/ntmsuite/ntm/platform/ratelimit"
 )
 
 // startTestSuite runs `ntm up --demo` in-process on free ports and returns the REST base URL.
@@ -29,6 +31,8 @@ func startTestSuite(t *testing.T, cfg upConfig) *suite {
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg.httpAddr, cfg.registryAddr, cfg.criteriaAddr, cfg.ocopAddr, cfg.fundingAddr, cfg.reportAddr, cfg.demo = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", true
 	cfg.authKeys = testKeys
+	// The limits `ntm up` runs with by default: the tests must never trip them.
+	cfg.http, cfg.rateLimit = gateway.DefaultServerOptions(), ratelimit.Default
 	if cfg.dataDir == "" {
 		cfg.dataDir = t.TempDir()
 	}

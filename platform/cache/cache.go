@@ -14,8 +14,22 @@
 //
 // Key layout (Redis, mirrored by Memory):
 //
-//	{prefix}gen:{name}        generation of namespace name; an integer, missing = 0, no TTL
-//	{prefix}v1:{key}@{stamp}  value of key computed at stamp, with a TTL
+//	{prefix}gen:{name}             generation of namespace name; an integer, missing = 0, no TTL
+//	{prefix}v1:{db}/{key}@{stamp}  value of key computed at stamp from database db, with a TTL
+//
+// Deployments may share one Redis, and a database may be restored from a
+// backup while Redis keeps what was computed from the original. Values are
+// therefore keyed with the identity of the database they were computed from
+// (Namespaced with db.DB.Identity: a random id written at migration, hashed
+// with where the database is), so two stacks, or a stack and its restored
+// copy, never read each other's figures even under one prefix. Generations
+// are keyed with the prefix alone: they are how one service's writes reach
+// the values of another (the registry bumps "registry", which criteria's
+// aggregates depend on), and each service has its own database, so they
+// must not carry a database's identity. Deployments sharing a prefix only
+// bump each other's generations, which costs recomputation, never a wrong
+// figure; a separate prefix (--cache-prefix, default DefaultPrefix) keeps
+// even that apart.
 //
 // A stamp is "g" followed by the generations of the namespaces the value
 // depends on, in the order the caller lists them, joined by dots: "g3.7".

@@ -78,6 +78,11 @@ func NewRedis(o RedisOptions) *Redis {
 	}
 }
 
+// Client is the underlying connection pool, with the cache's short
+// timeouts and no retries, for other users of the same Redis (the rate
+// limits): a slow Redis is worse than none for them too.
+func (r *Redis) Client() *redis.Client { return r.client }
+
 // Close releases the connections.
 func (r *Redis) Close() error {
 	return r.client.Close()

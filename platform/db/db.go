@@ -50,6 +50,8 @@ type DB struct {
 	// pool backs the *sql.DB on PostgreSQL; closing the *sql.DB alone does
 	// not close it, so Close does.
 	pool *pgxpool.Pool
+	// identity is Identity's answer, read once at Open.
+	identity string
 }
 
 // Open opens the database, checks it answers and applies pending migrations.
@@ -97,6 +99,10 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		}
 	}
 	if err := migrate(ctx, d, o.Migrations, o.Schema, logger); err != nil {
+		_ = d.Close()
+		return nil, err
+	}
+	if d.identity, err = identity(ctx, d); err != nil {
 		_ = d.Close()
 		return nil, err
 	}

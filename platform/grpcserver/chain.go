@@ -7,8 +7,8 @@ import (
 
 	"google.golang.org/grpc"
 
-	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/idempotency"
+	"github.com/ntmsuite/ntm/platform/ratelimit"
 )
 
 // link is one position of the interceptor chain, for both call kinds.
@@ -21,13 +21,17 @@ type link struct {
 
 // interceptors returns the chain, outermost first. The order is the design:
 // each position relies on what the outer ones have set up.
-func interceptors(log *slog.Logger, m *Metrics, keys *auth.KeySet, idem *idempotency.Store) ([]grpc.UnaryServerInterceptor, []grpc.StreamServerInterceptor) {
+//
+// Authentication is not a link: the tap handle (authnTap) refuses a call
+// without a valid token before its message is read, and puts the caller's
+// identity in the context every link sees.
+func interceptors(log *slog.Logger, m *Metrics, rl *ratelimit.Policy, idem *idempotency.Store) ([]grpc.UnaryServerInterceptor, []grpc.StreamServerInterceptor) {
 	links := []link{
 		recoveryLink(log),  // 1 outermost: a panic anywhere below becomes INTERNAL, never a dead process
 		requestIDLink(),    // 2 before anything that logs or measures, so they all carry the id
 		metricsLink(m),     // 3 counts and times calls with their final (mapped) code
 		loggingLink(log),   // 4 one line per call; sees the hidden cause of INTERNAL errors
-		authnLink(keys),    // 5 refuses calls without a valid token before anything reads the request
+		rateLimitLink(rl),  // 5 refuses a principal or address over its rate before any work is done
 		ifMatchLink(),      // 5b the If-Match metadata becomes the request's etag, which validation then checks
 		validationLink(),   // 6 rejects requests breaking their buf.validate rules before service code runs
 		textLink(),         // 6b rejects NUL and invalid UTF-8 in any string, which PostgreSQL cannot store

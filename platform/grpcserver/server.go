@@ -1,7 +1,8 @@
-// Package grpcserver builds the gRPC server every NTM service runs: one
-// interceptor chain (recovery, request id, metrics, logging, validation, error
-// mapping), the standard health service driven by a readiness check, optional
-// reflection, and a bounded graceful shutdown.
+// Package grpcserver builds the gRPC server every NTM service runs: a tap
+// handle that checks the bearer token before a request's message is read,
+// one interceptor chain (recovery, request id, metrics, logging, rate
+// limits, validation, error mapping), the standard health service driven by
+// a readiness check, optional reflection, and a bounded graceful shutdown.
 package grpcserver
 
 import (
@@ -19,13 +20,19 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/idempotency"
+	"github.com/ntmsuite/ntm/platform/ratelimit"
 )
+
+// MaxMessageBytes is the largest message of the suite: the registry's
+// unit import (a province's units), and what clients accept as an answer.
+const MaxMessageBytes = 32 << 20
+
+// DefaultMaxRecvMsgSize is the largest request of a service whose Options
+// say nothing: gRPC's own default.
+const DefaultMaxRecvMsgSize = 4 << 20
 
 // Options configures New. The zero value is a usable server without metrics
 // or reflection that is always ready.
-// MaxMessageBytes is the largest request a service accepts.
-const MaxMessageBytes = 32 << 20
-
 type Options struct {
 	Logger *slog.Logger // nil = slog.Default()
 	// Metrics is shared by all servers of a process (see NewMetrics); nil = no metrics.
@@ -46,6 +53,15 @@ type Options struct {
 	// AuthKeys (optional) verify the bearer token of every call (health and
 	// reflection excepted); nil serves without authentication.
 	AuthKeys *auth.KeySet
+	// MaxRecvMsgSize is the largest request message the server reads, which
+	// each service sizes by its largest batch: every call may make the
+	// server hold this much. Zero means DefaultMaxRecvMsgSize.
+	MaxRecvMsgSize int
+	// RateLimit (optional) refuses calls over its rules per principal and
+	// per client address (RESOURCE_EXHAUSTED with a RetryInfo), and answers
+	// an address failing authentication too often the same way; nil
+	// limits nothing.
+	RateLimit *ratelimit.Policy
 	// Idempotency (optional) remembers the answers of calls carrying a
 	// request id (AIP-155), so that retries do not write twice; nil runs
 	// every call.
@@ -87,13 +103,15 @@ func New(o Options) *Server {
 	if s.timeout <= 0 {
 		s.timeout = defaultShutdownTimeout
 	}
-	unary, stream := interceptors(s.log, s.metrics, o.AuthKeys, o.Idempotency)
+	unary, stream := interceptors(s.log, s.metrics, o.RateLimit, o.Idempotency)
+	maxRecv := o.MaxRecvMsgSize
+	if maxRecv <= 0 {
+		maxRecv = DefaultMaxRecvMsgSize
+	}
 	opts := []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(unary...),
 		grpc.ChainStreamInterceptor(stream...),
-		// The gateway accepts 32 MiB bodies (a province's unit import); the
-		// default 4 MiB would refuse them after the gateway accepted them.
-		grpc.MaxRecvMsgSize(MaxMessageBytes),
+		grpc.MaxRecvMsgSize(maxRecv),
 		// Long-lived workers keep the stacks the interceptor chain grew:
 		// a goroutine per call grows a fresh stack each time (runtime.newstack
 		// was 6% of a cached read's CPU).
@@ -101,6 +119,9 @@ func New(o Options) *Server {
 	}
 	if o.Wire != nil {
 		opts = append(opts, grpc.ForceServerCodecV2(newWireCodec(o.Wire)))
+	}
+	if h := authnTap(o.AuthKeys, o.RateLimit); h != nil {
+		opts = append(opts, grpc.InTapHandle(h))
 	}
 	s.grpc = grpc.NewServer(opts...)
 	healthgrpc.RegisterHealthServer(s.grpc, s.health)

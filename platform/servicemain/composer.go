@@ -10,8 +10,10 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/ntmsuite/ntm/platform/auth"
+	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/grpcclient"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/ratelimit"
 )
 
 // Composer describes a command whose service owns no data and composes
@@ -37,6 +39,9 @@ type ComposerDeps struct {
 	// AuthKeys are the key set of --auth-keys-file; nil serves without
 	// authentication.
 	AuthKeys *auth.KeySet
+	// RateLimit is the policy of the --rate-limit-* flags, counted in Redis
+	// at --redis-addr when given.
+	RateLimit *ratelimit.Policy
 }
 
 // RunComposer is the run function (see Main) of a Composer command: it
@@ -49,9 +54,15 @@ func RunComposer(ctx context.Context, args []string, logger *slog.Logger, c Comp
 	for _, b := range c.Backends {
 		addrs[b.Name] = fs.String(b.Name+"-addr", b.Addr, b.Name+" gRPC address")
 	}
+	redisAddr := fs.String("redis-addr", "", "Redis address sharing the rate limits between replicas; empty counts in this process")
 	keys, err := sf.parse(ctx, fs, args, logger, c.Name)
 	if err != nil {
 		return err
+	}
+	var r *cache.Redis // nil: rate limits counted in this process
+	if *redisAddr != "" {
+		r = sf.limits.Redis(*redisAddr)
+		defer r.Close()
 	}
 	dials := make([]string, 0, len(c.Backends))
 	for _, b := range c.Backends {
@@ -72,7 +83,7 @@ func RunComposer(ctx context.Context, args []string, logger *slog.Logger, c Comp
 	}
 	reg := prometheus.NewRegistry()
 	svc, err := open(ctx, ComposerDeps{Conns: conns, Reflection: *sf.reflection, Logger: logger,
-		Metrics: grpcserver.NewMetrics(reg), AuthKeys: keys})
+		Metrics: grpcserver.NewMetrics(reg), AuthKeys: keys, RateLimit: sf.limits.Policy(r, logger)})
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/config"
 	"github.com/ntmsuite/ntm/platform/grpcclient"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/ratelimit"
 )
 
 // defaultRegistryAddr is the registry's own default --grpc-addr, so that every
@@ -56,6 +57,9 @@ type Deps struct {
 	// AuthKeys are the key set of --auth-keys-file; nil serves without
 	// authentication.
 	AuthKeys *auth.KeySet
+	// RateLimit is the policy of the --rate-limit-* flags, counted in Redis
+	// at --redis-addr when given.
+	RateLimit *ratelimit.Policy
 }
 
 // Service is an opened service, ready to serve.
@@ -87,8 +91,9 @@ func RunDependent(ctx context.Context, args []string, logger *slog.Logger, d Dep
 	}
 
 	var c cache.Cache = cache.NewMemory()
+	var r *cache.Redis // nil: rate limits counted in this process
 	if *redisAddr != "" {
-		r := cache.NewRedis(cache.RedisOptions{Addr: *redisAddr, Prefix: cache.DefaultPrefix})
+		r = sf.limits.Redis(*redisAddr)
 		defer r.Close()
 		c = r
 	}
@@ -100,7 +105,8 @@ func RunDependent(ctx context.Context, args []string, logger *slog.Logger, d Dep
 	reg := prometheus.NewRegistry()
 	svc, err := open(ctx, Deps{SQLitePath: *sqlitePath, PostgresURL: *pgURL, PostgresSchema: *pgSchema,
 		CatalogDir: *catalogDir, Registry: conn, Cache: c,
-		Logger: logger, Metrics: grpcserver.NewMetrics(reg), Registerer: reg, Reflection: *sf.reflection, AuthKeys: keys})
+		Logger: logger, Metrics: grpcserver.NewMetrics(reg), Registerer: reg, Reflection: *sf.reflection, AuthKeys: keys,
+		RateLimit: sf.limits.Policy(r, logger)})
 	if err != nil {
 		return err
 	}
@@ -114,6 +120,7 @@ type servingFlags struct {
 	grpcAddr, metricsAddr *string
 	reflection            *bool
 	auth                  *AuthFlags
+	limits                *LimitFlags
 	tls                   *TLSFlags
 }
 
@@ -123,6 +130,7 @@ func newServingFlags(fs *flag.FlagSet, grpcAddr, metricsAddr string) servingFlag
 		metricsAddr: fs.String("metrics-addr", metricsAddr, "Prometheus /metrics listen address; empty disables"),
 		reflection:  fs.Bool("reflection", false, "register gRPC reflection (for grpcurl)"),
 		auth:        NewAuthFlags(fs),
+		limits:      NewLimitFlags(fs),
 		tls:         NewTLSFlags(fs),
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/idempotency"
+	"github.com/ntmsuite/ntm/platform/ratelimit"
 	"github.com/ntmsuite/ntm/platform/servicemain"
 	"github.com/ntmsuite/ntm/platform/yamlsrc"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
@@ -56,11 +57,21 @@ type Config struct {
 	// AuthKeys (optional) verify every call's bearer token; nil serves
 	// without authentication.
 	AuthKeys *auth.KeySet
+	// RateLimit (optional) limits calls per principal and client address
+	// (grpcserver.Options.RateLimit); nil limits nothing.
+	RateLimit *ratelimit.Policy
 }
 
 // Service is an opened criteria service, ready to serve: Server, Serve and
 // Close come with servicemain.Opened.
 type Service struct{ servicemain.Opened }
+
+// maxRequestBytes is the criteria service's largest request:
+// BatchCreateAssessments of up to 20,000 assessments. A full one carries
+// about 60 indicator values of some 18 bytes of protobuf each, plus codes,
+// a date and an author: about 1.2 KB, so 20,000 take 24 MB; 32 MiB, as the
+// gateway accepts for /v1/assessments:batchCreate (1 MiB for one record).
+const maxRequestBytes = grpcserver.MaxMessageBytes
 
 // Open loads the catalogs, opens (and migrates) the database and builds the gRPC server.
 func Open(ctx context.Context, cfg Config) (*Service, error) {
@@ -81,13 +92,16 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	wire := &grpcserver.Wire{}
 	srv := grpcserver.New(grpcserver.Options{
 		Logger: cfg.Logger, Metrics: cfg.Metrics, Reflection: cfg.Reflection, AuthKeys: cfg.AuthKeys, Wire: wire,
+		MaxRecvMsgSize: maxRequestBytes, RateLimit: cfg.RateLimit,
 		Ready: st.Ping, ServiceNames: []string{criteriav1.CriteriaService_ServiceDesc.ServiceName},
 		// Retries of a create with the same request id write once.
 		Idempotency: idempotency.New(d, idempotency.Options{}),
 	})
 	// Writes whose bump was lost while the cache was unreachable must not
 	// leave older aggregates readable once it answers again.
-	hc := cache.NewHealing(cfg.Cache, server.AggregateGenerations...)
+	// Values are keyed with this database's identity, so a stack sharing
+	// Redis, or a restored copy of this database, never reads them.
+	hc := cache.NewHealing(cache.Namespaced(cfg.Cache, d.Identity()), server.AggregateGenerations...)
 	loader := cache.NewLoader(hc, cache.LoaderOptions{TTL: cfg.CacheTTL, Logger: cfg.Logger, Metrics: cfg.Registerer, Name: "criteria_aggregate"})
 	registry := registryclient.New(cfg.Registry)
 	// Without keys there are no identities to scope, and the guard lets every call through.

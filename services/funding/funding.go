@@ -19,6 +19,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/idempotency"
+	"github.com/ntmsuite/ntm/platform/ratelimit"
 	"github.com/ntmsuite/ntm/platform/servicemain"
 	"github.com/ntmsuite/ntm/platform/yamlsrc"
 	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
@@ -55,11 +56,20 @@ type Config struct {
 	// AuthKeys (optional) verify every call's bearer token; nil serves
 	// without authentication.
 	AuthKeys *auth.KeySet
+	// RateLimit (optional) limits calls per principal and client address
+	// (grpcserver.Options.RateLimit); nil limits nothing.
+	RateLimit *ratelimit.Policy
 }
 
 // Service is an opened funding service, ready to serve: Server, Serve and
 // Close come with servicemain.Opened.
 type Service struct{ servicemain.Opened }
+
+// maxRequestBytes is the funding service's largest request: a batch of
+// 1,000 plans or disbursements, each at most a 2,000-byte note and some
+// 300 bytes of codes and amounts, 2.3 MB; the gateway accepts 4 MiB for
+// both batch routes and 1 MiB for one record.
+const maxRequestBytes = 4 << 20
 
 // Open loads the catalog, opens (and migrates) the database and builds the gRPC server.
 func Open(ctx context.Context, cfg Config) (*Service, error) {
@@ -75,13 +85,16 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	st := store.New(d)
 	srv := grpcserver.New(grpcserver.Options{
 		Logger: cfg.Logger, Metrics: cfg.Metrics, Reflection: cfg.Reflection, AuthKeys: cfg.AuthKeys,
+		MaxRecvMsgSize: maxRequestBytes, RateLimit: cfg.RateLimit,
 		Ready: st.Ping, ServiceNames: []string{fundingv1.FundingService_ServiceDesc.ServiceName},
 		// Retries of a create with the same request id write once.
 		Idempotency: idempotency.New(d, idempotency.Options{}),
 	})
 	// Writes whose bump was lost while the cache was unreachable must not
 	// leave older summaries readable once it answers again.
-	hc := cache.NewHealing(cfg.Cache, server.SummaryGenerations...)
+	// Values are keyed with this database's identity, so a stack sharing
+	// Redis, or a restored copy of this database, never reads them.
+	hc := cache.NewHealing(cache.Namespaced(cfg.Cache, d.Identity()), server.SummaryGenerations...)
 	loader := cache.NewLoader(hc, cache.LoaderOptions{TTL: cfg.CacheTTL, Logger: cfg.Logger, Metrics: cfg.Registerer, Name: "funding_summary"})
 	registry := registryclient.New(cfg.Registry)
 	guard := auth.NewGuard(cfg.AuthKeys != nil, registry.Path)

@@ -19,6 +19,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/idempotency"
+	"github.com/ntmsuite/ntm/platform/ratelimit"
 	"github.com/ntmsuite/ntm/platform/servicemain"
 	"github.com/ntmsuite/ntm/platform/yamlsrc"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
@@ -55,11 +56,19 @@ type Config struct {
 	// AuthKeys (optional) verify every call's bearer token; nil serves
 	// without authentication.
 	AuthKeys *auth.KeySet
+	// RateLimit (optional) limits calls per principal and client address
+	// (grpcserver.Options.RateLimit); nil limits nothing.
+	RateLimit *ratelimit.Policy
 }
 
 // Service is an opened OCOP service, ready to serve: Server, Serve and
 // Close come with servicemain.Opened.
 type Service struct{ servicemain.Opened }
+
+// maxRequestBytes is the OCOP service's largest request: one record, the
+// largest an evaluation of at most 200 score lines (some 10 KB); 1 MiB, as
+// the gateway accepts for one record.
+const maxRequestBytes = 1 << 20
 
 // Open loads the catalog, opens (and migrates) the database and builds the
 // gRPC server: the OCOP API and its audit trail.
@@ -76,13 +85,16 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	st := store.New(d)
 	srv := grpcserver.New(grpcserver.Options{
 		Logger: cfg.Logger, Metrics: cfg.Metrics, Reflection: cfg.Reflection, AuthKeys: cfg.AuthKeys,
+		MaxRecvMsgSize: maxRequestBytes, RateLimit: cfg.RateLimit,
 		Ready: st.Ping, ServiceNames: []string{ocopv1.OcopService_ServiceDesc.ServiceName},
 		// Retries of a create with the same request id write once.
 		Idempotency: idempotency.New(d, idempotency.Options{}),
 	})
 	// Writes whose bump was lost while the cache was unreachable must not
 	// leave older summaries readable once it answers again.
-	hc := cache.NewHealing(cfg.Cache, server.SummaryGenerations...)
+	// Values are keyed with this database's identity, so a stack sharing
+	// Redis, or a restored copy of this database, never reads them.
+	hc := cache.NewHealing(cache.Namespaced(cfg.Cache, d.Identity()), server.SummaryGenerations...)
 	loader := cache.NewLoader(hc, cache.LoaderOptions{TTL: cfg.CacheTTL, Logger: cfg.Logger, Metrics: cfg.Registerer, Name: "ocop_summary"})
 	reg := registryclient.New(cfg.Registry)
 	// Without keys there is no caller to scope: the guard allows everything.

@@ -17,6 +17,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/idempotency"
+	"github.com/ntmsuite/ntm/platform/ratelimit"
 	"github.com/ntmsuite/ntm/platform/servicemain"
 	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
@@ -43,6 +44,9 @@ type Config struct {
 	// AuthKeys (optional) verify every call's bearer token; nil serves
 	// without authentication.
 	AuthKeys *auth.KeySet
+	// RateLimit (optional) limits calls per principal and client address
+	// (grpcserver.Options.RateLimit); nil limits nothing.
+	RateLimit *ratelimit.Policy
 	// Criteria is a connection to the criteria service, which a recognition
 	// is checked against; nil refuses recognitions (UNAVAILABLE), for tests
 	// of services that never record one.
@@ -52,6 +56,11 @@ type Config struct {
 // Service is an opened registry, ready to serve: Server, Serve and Close
 // come with servicemain.Opened.
 type Service struct{ servicemain.Opened }
+
+// maxRequestBytes is the registry's largest request: ImportUnits of up to
+// 100,000 units (a province's whole map, about 200 bytes of protobuf each,
+// 20 MB) with room to spare; the gateway accepts as much for /v1/units:import.
+const maxRequestBytes = grpcserver.MaxMessageBytes
 
 // Open opens (and migrates) the registry's database and builds its gRPC server.
 func Open(ctx context.Context, cfg Config) (*Service, error) {
@@ -63,6 +72,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	st := store.New(d)
 	srv := grpcserver.New(grpcserver.Options{
 		Logger: cfg.Logger, Metrics: cfg.Metrics, Reflection: cfg.Reflection, AuthKeys: cfg.AuthKeys,
+		MaxRecvMsgSize: maxRequestBytes, RateLimit: cfg.RateLimit,
 		Ready: st.Ping, ServiceNames: []string{registryv1.RegistryService_ServiceDesc.ServiceName, auditv1.AuditService_ServiceDesc.ServiceName},
 		// Retries of a create with the same request id write once.
 		Idempotency: idempotency.New(d, idempotency.Options{}),

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/ratelimit"
 	"github.com/ntmsuite/ntm/platform/servicemain"
 	reportv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/report/v1"
 	"github.com/ntmsuite/ntm/services/registry/registryclient"
@@ -33,11 +34,19 @@ type Config struct {
 	// AuthKeys (optional) verify every call's bearer token; nil serves
 	// without authentication.
 	AuthKeys *auth.KeySet
+	// RateLimit (optional) limits calls per principal and client address
+	// (grpcserver.Options.RateLimit); nil limits nothing.
+	RateLimit *ratelimit.Policy
 }
 
 // Service is an opened report service, ready to serve: Server, Serve and
 // Close come with servicemain.Opened.
 type Service struct{ servicemain.Opened }
+
+// maxRequestBytes bounds the report service's requests, which name a unit,
+// dates and options (its answers, the workbooks, are what is large); 1 MiB,
+// as the gateway accepts for one record.
+const maxRequestBytes = 1 << 20
 
 // Open builds the gRPC server. It is ready while every service it reads
 // answers its health check: a report needs all four.
@@ -50,6 +59,7 @@ func Open(_ context.Context, cfg Config) (*Service, error) {
 	}
 	srv := grpcserver.New(grpcserver.Options{
 		Logger: cfg.Logger, Metrics: cfg.Metrics, Reflection: cfg.Reflection, AuthKeys: cfg.AuthKeys,
+		MaxRecvMsgSize: maxRequestBytes, RateLimit: cfg.RateLimit,
 		Ready: func(ctx context.Context) error { return allServing(ctx, conns) }, ServiceNames: []string{reportv1.ReportService_ServiceDesc.ServiceName},
 	})
 	guard := auth.NewGuard(cfg.AuthKeys != nil, registryclient.New(cfg.Registry).Path)

@@ -18,13 +18,12 @@ import (
 
 	"github.com/ntmsuite/ntm/gateway"
 	"github.com/ntmsuite/ntm/platform/auth"
+	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/config"
+	"github.com/ntmsuite/ntm/platform/ratelimit"
 )
 
-const (
-	readHeaderTimeout = 10 * time.Second
-	shutdownTimeout   = 10 * time.Second
-)
+const shutdownTimeout = 10 * time.Second
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -57,6 +56,11 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&files.ClientCert, "tls-client-cert", "", "PEM client certificate presented to services requiring mTLS; empty presents --tls-cert (env NTM_TLS_CLIENT_CERT)")
 	fs.StringVar(&files.ClientKey, "tls-client-key", "", "PEM private key of --tls-client-cert (env NTM_TLS_CLIENT_KEY)")
 	profile := fs.String("profile", config.Development, "development, or production: refuse to start serving plaintext HTTP or dialling services in plaintext (env NTM_PROFILE)")
+	redisAddr := fs.String("redis-addr", "", "Redis address sharing the rate limits between gateway replicas; empty counts in this process (env NTM_REDIS_ADDR)")
+	prefix := fs.String("cache-prefix", cache.DefaultPrefix, "prefix of this deployment's keys in Redis (env NTM_CACHE_PREFIX)")
+	serverOpts := gateway.DefaultServerOptions()
+	serverOpts.RegisterFlags(fs)
+	rateFlags := ratelimit.NewFlags(fs)
 	// Every flag not given reads its NTM_* variable (as envOr does for the first ones).
 	if err := config.Parse(fs, args, "NTM_"); err != nil {
 		return err
@@ -110,8 +114,14 @@ func run(ctx context.Context, args []string) error {
 		}
 	}
 
+	limiterOpts := ratelimit.Options{Prefix: *prefix, Logger: logger}
+	if *redisAddr != "" {
+		r := cache.NewRedis(cache.RedisOptions{Addr: *redisAddr, Prefix: *prefix})
+		defer r.Close()
+		limiterOpts.Redis = r.Client()
+	}
 	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: *registryAddr, CriteriaAddr: *criteriaAddr, OcopAddr: *ocopAddr, FundingAddr: *fundingAddr,
-		ReportAddr: *reportAddr, Logger: logger, AuthKeys: keys, DialTLS: dialTLS})
+		ReportAddr: *reportAddr, Logger: logger, AuthKeys: keys, DialTLS: dialTLS, RateLimit: rateFlags.Policy(ratelimit.New(limiterOpts))})
 	if err != nil {
 		return err
 	}
@@ -126,11 +136,7 @@ func run(ctx context.Context, args []string) error {
 	if serverTLS != nil {
 		ln = tls.NewListener(ln, serverTLS)
 	}
-	srv := &http.Server{
-		Handler:           gw.Handler(),
-		ReadHeaderTimeout: readHeaderTimeout,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	srv := serverOpts.Server(gw.Handler(), slog.NewLogLogger(logger.Handler(), slog.LevelWarn))
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	logger.Info("gateway listening", "http_addr", ln.Addr().String(), "registry_addr", *registryAddr)

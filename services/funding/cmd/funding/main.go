@@ -26,6 +26,7 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	}, func(ctx context.Context, d servicemain.Deps) (servicemain.Service, error) {
 		return funding.Open(ctx, funding.Config{SQLitePath: d.SQLitePath, PostgresURL: d.PostgresURL, PostgresSchema: d.PostgresSchema,
 			CatalogDir: d.CatalogDir, Registry: d.Registry, Cache: d.Cache,
-			Logger: d.Logger, Metrics: d.Metrics, Registerer: d.Registerer, Reflection: d.Reflection, AuthKeys: d.AuthKeys})
+			Logger: d.Logger, Metrics: d.Metrics, Registerer: d.Registerer, Reflection: d.Reflection, AuthKeys: d.AuthKeys,
+			RateLimit: d.RateLimit})
 	})
 }

@@ -30,9 +30,10 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	pgURL := fs.String("postgres-url", "", "PostgreSQL URL; selects PostgreSQL")
 	pgSchema := fs.String("postgres-schema", "registry", "PostgreSQL schema of the registry's tables")
 	criteriaAddr := fs.String("criteria-addr", "127.0.0.1:9102", "criteria service gRPC address: a recognition is checked against its criteria set and the unit's score there")
-	redisAddr := fs.String("redis-addr", "", "Redis address of the aggregate cache: every write advances the registry's generation there, so cached aggregates of other services are recomputed; empty when nothing caches")
+	redisAddr := fs.String("redis-addr", "", "Redis address of the aggregate cache: every write advances the registry's generation there, so cached aggregates of other services are recomputed, and the rate limits count there across replicas; empty when nothing caches (rate limits then count in this process)")
 	reflection := fs.Bool("reflection", false, "register gRPC reflection (for grpcurl)")
 	authFlags := servicemain.NewAuthFlags(fs)
+	limitFlags := servicemain.NewLimitFlags(fs)
 	tlsFlags := servicemain.NewTLSFlags(fs)
 	if err := config.Parse(fs, args, "NTM_"); err != nil {
 		return err
@@ -58,11 +59,13 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	metrics := grpcserver.NewMetrics(reg)
 	cfg := registry.Config{SQLitePath: *sqlitePath, PostgresURL: *pgURL, PostgresSchema: *pgSchema,
 		Logger: logger, Metrics: metrics, Reflection: *reflection, AuthKeys: keys, Criteria: crit}
+	var r *cache.Redis // nil: rate limits counted in this process
 	if *redisAddr != "" {
-		r := cache.NewRedis(cache.RedisOptions{Addr: *redisAddr, Prefix: cache.DefaultPrefix})
+		r = limitFlags.Redis(*redisAddr)
 		defer r.Close()
 		cfg.Cache = r
 	}
+	cfg.RateLimit = limitFlags.Policy(r, logger)
 	svc, err := registry.Open(ctx, cfg)
 	if err != nil {
 		return err

@@ -26,6 +26,7 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 		},
 	}, func(ctx context.Context, d servicemain.ComposerDeps) (servicemain.Service, error) {
 		return report.Open(ctx, report.Config{Registry: d.Conns["registry"], Criteria: d.Conns["criteria"], Ocop: d.Conns["ocop"],
-			Funding: d.Conns["funding"], Logger: d.Logger, Metrics: d.Metrics, Reflection: d.Reflection, AuthKeys: d.AuthKeys})
+			Funding: d.Conns["funding"], Logger: d.Logger, Metrics: d.Metrics, Reflection: d.Reflection, AuthKeys: d.AuthKeys,
+			RateLimit: d.RateLimit})
 	})
 }
