@@ -134,7 +134,9 @@ type suite struct {
 func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suite, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	g, ctx := errgroup.WithContext(ctx)
-	s = &suite{group: g, cancel: cancel}
+	// started outlives the named result, which a failed start returns as nil.
+	started := &suite{group: g, cancel: cancel}
+	s = started
 	// When ctx ends (SIGTERM, or a server failed), the gateway stops first:
 	// no new request comes in while the services finish those in flight.
 	// Then the services that call the registry, and the registry last,
@@ -147,8 +149,8 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 	defer func() {
 		if err != nil {
 			// Stop the servers already started before releasing what they use.
-			s.cancel()
-			_ = s.wait()
+			started.cancel()
+			_ = started.wait()
 		}
 	}()
 

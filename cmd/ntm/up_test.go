@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -318,3 +319,19 @@ func demoPostgresURL(t *testing.T) string {
 
 // demoDatabases numbers the databases of demoPostgresURL within the process.
 var demoDatabases atomic.Int64
+
+// A start that fails (here: the registry's port is taken) returns its error
+// and releases what it opened, instead of failing again while cleaning up.
+func TestFailedStartReturnsItsError(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	cfg := upConfig{httpAddr: "127.0.0.1:0", registryAddr: taken.Addr().String(), criteriaAddr: "127.0.0.1:0", ocopAddr: "127.0.0.1:0",
+		fundingAddr: "127.0.0.1:0", reportAddr: "127.0.0.1:0", authKeys: testKeys, dataDir: t.TempDir()}
+	s, err := startSuite(t.Context(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err == nil || !strings.Contains(err.Error(), "registry") {
+		t.Fatalf("startSuite with the registry's port taken = %v, %v; want an error naming the registry", s, err)
+	}
+}
