@@ -1,8 +1,9 @@
 // Package grpcserver builds the gRPC server every NTM service runs: a tap
 // handle that checks the bearer token before a request's message is read,
 // one interceptor chain (recovery, request id, metrics, logging, rate
-// limits, validation, error mapping), the standard health service driven by
-// a readiness check, optional reflection, and a bounded graceful shutdown.
+// limits, If-Match, validation, the text check, replays of retried creates,
+// error mapping; see interceptors), the standard health service driven by a
+// readiness check, optional reflection, and a bounded graceful shutdown.
 package grpcserver
 
 import (
