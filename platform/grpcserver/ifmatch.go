@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -49,17 +48,4 @@ func applyIfMatch(ctx context.Context, m any) error {
 	return nil
 }
 
-func ifMatchLink() link {
-	return link{
-		unary: func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-			if err := applyIfMatch(ctx, req); err != nil {
-				return nil, err
-			}
-			return h(ctx, req)
-		},
-		stream: func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
-			ctx := ss.Context()
-			return h(srv, &stream{ServerStream: ss, ctx: ctx, recv: func(m any) error { return applyIfMatch(ctx, m) }})
-		},
-	}
-}
+func ifMatchLink() link { return messageLink(applyIfMatch) }
