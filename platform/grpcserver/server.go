@@ -121,7 +121,7 @@ func New(o Options) *Server {
 	if o.Wire != nil {
 		opts = append(opts, grpc.ForceServerCodecV2(newWireCodec(o.Wire)))
 	}
-	if h := authnTap(o.AuthKeys, o.RateLimit); h != nil {
+	if h := authnTap(o.AuthKeys, o.RateLimit, s.log); h != nil {
 		opts = append(opts, grpc.InTapHandle(h))
 	}
 	s.grpc = grpc.NewServer(opts...)
