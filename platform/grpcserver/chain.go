@@ -23,8 +23,9 @@ type link struct {
 // each position relies on what the outer ones have set up.
 //
 // Authentication is not a link: the tap handle (authnTap) refuses a call
-// without a valid token before its message is read, and puts the caller's
-// identity in the context every link sees.
+// without a valid token before its message is read (logging the refusal
+// itself, as no link sees it), and puts the caller's identity in the
+// context every link sees.
 func interceptors(log *slog.Logger, m *Metrics, rl *ratelimit.Policy, idem *idempotency.Store) ([]grpc.UnaryServerInterceptor, []grpc.StreamServerInterceptor) {
 	links := []link{
 		recoveryLink(log),  // 1 outermost: a panic anywhere below becomes INTERNAL, never a dead process
