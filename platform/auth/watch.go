@@ -32,10 +32,10 @@ func (ks *KeySet) Watch(ctx context.Context, file string, interval time.Duration
 }
 
 // Enforce sets ks, loaded from keysFile ("" when it came from KeysEnv), up
-// to verify a serving command's calls: tokens live at most maxTTL, the keys follow
-// keysFile (Watch) and the revocation list revokedFile, if any
-// (UseRevocations), until ctx ends. A file changed into something unusable
-// is logged, and what is in force stays.
+// to verify a serving command's calls: tokens live at most maxTTL, and
+// until ctx ends the keys follow keysFile (Watch) and the revocation list
+// follows revokedFile, if any (UseRevocations). A file changed into
+// something unusable is logged, and what is in force stays.
 func (ks *KeySet) Enforce(ctx context.Context, keysFile, revokedFile string, maxTTL time.Duration, logger *slog.Logger) error {
 	ks.SetMaxTTL(maxTTL)
 	if keysFile != "" {

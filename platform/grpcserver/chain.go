@@ -79,9 +79,10 @@ func skipInfra(l link) link {
 	}
 }
 
-// messageLink refuses a call whose request message check rejects, before
-// the handler runs; a stream's messages are checked one by one as the
-// handler receives them. check's error is what the client gets.
+// messageLink runs check on the request message before the handler sees
+// it (a stream's messages one by one, as the handler receives them): an
+// error refuses the call and is what the client gets; check may also
+// complete the message (the If-Match link sets its etag).
 func messageLink(check func(ctx context.Context, m any) error) link {
 	return link{
 		unary: func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
