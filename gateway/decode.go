@@ -120,9 +120,20 @@ func explainDecodeError(body []byte, v any, err error) *status.Status {
 		msg := "invalid request body: " + strings.TrimPrefix(err.Error(), "proto: ")
 		return withDetails(status.New(codes.InvalidArgument, msg), &errdetails.ErrorInfo{Reason: invalidReason, Domain: errorInfoDomain})
 	}
-	return withDetails(status.New(codes.InvalidArgument, "invalid "+bad.GetField()+": "+bad.GetDescription()),
+	return invalidFields(bad)
+}
+
+// invalidFields is INVALID_ARGUMENT for bad input in the fields of vs, in
+// the shape of the services' own (fault.Invalids through grpcserver.Status):
+// "invalid field: description; …", an ErrorInfo and a BadRequest.
+func invalidFields(vs ...*errdetails.BadRequest_FieldViolation) *status.Status {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = v.GetField() + ": " + v.GetDescription()
+	}
+	return withDetails(status.New(codes.InvalidArgument, "invalid "+strings.Join(parts, "; ")),
 		&errdetails.ErrorInfo{Reason: invalidReason, Domain: errorInfoDomain},
-		&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{bad}})
+		&errdetails.BadRequest{FieldViolations: vs})
 }
 
 func withDetails(st *status.Status, details ...protoadapt.MessageV1) *status.Status {

@@ -10,7 +10,6 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/ntmsuite/ntm/platform/etag"
 	"github.com/ntmsuite/ntm/platform/restheader"
@@ -65,8 +64,8 @@ func staleEtag(err error) bool {
 // an etag, so HTTP clients can send it back as If-Match.
 func forwardETag(_ context.Context, w http.ResponseWriter, resp proto.Message) error {
 	r := resp.ProtoReflect()
-	fd := r.Descriptor().Fields().ByName("etag")
-	if fd == nil || fd.Kind() != protoreflect.StringKind || fd.Cardinality() == protoreflect.Repeated {
+	fd := etag.Field(r.Descriptor())
+	if fd == nil {
 		return nil
 	}
 	if v := r.Get(fd).String(); v != "" {

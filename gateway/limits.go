@@ -8,7 +8,9 @@ import (
 	"strconv"
 	"time"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/ntmsuite/ntm/platform/ratelimit"
 )
@@ -73,8 +75,28 @@ func clientAddr(r *http.Request) string {
 // tooManyRequests answers 429 with Retry-After, the body shaped like every
 // other error (RESOURCE_EXHAUSTED).
 func tooManyRequests(w http.ResponseWriter, d ratelimit.Decision) {
-	w.Header().Set("Retry-After", strconv.FormatInt(ratelimit.RetryAfterSeconds(d.RetryAfter), 10))
+	setRetryAfter(w, d.RetryAfter)
 	writeStatus(w, http.StatusTooManyRequests, codes.ResourceExhausted, "too many requests; retry later")
+}
+
+func setRetryAfter(w http.ResponseWriter, d time.Duration) {
+	w.Header().Set("Retry-After", strconv.FormatInt(ratelimit.RetryAfterSeconds(d), 10))
+}
+
+// forwardRetryInfo gives a service's refusal that says when to retry (its
+// own rate limit: RESOURCE_EXHAUSTED with a google.rpc.RetryInfo) the
+// Retry-After header of the gateway's own 429s.
+func forwardRetryInfo(w http.ResponseWriter, err error) {
+	st, ok := status.FromError(err)
+	if !ok {
+		return
+	}
+	for _, d := range st.Details() {
+		if ri, ok := d.(*errdetails.RetryInfo); ok {
+			setRetryAfter(w, ri.GetRetryDelay().AsDuration())
+			return
+		}
+	}
 }
 
 // ServerOptions are the limits of the HTTP server in front of the

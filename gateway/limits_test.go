@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -12,9 +13,15 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/durationpb"
+
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	"github.com/ntmsuite/ntm/platform/ratelimit"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 )
 
 func sign(t *testing.T, keys *auth.KeySet, id auth.Identity) string {
@@ -220,5 +227,28 @@ func TestRateLimits(t *testing.T) {
 	wantRetryAfter(t, get(open, "/v1/units/06", "", "10.0.0.4"), 60)
 	if w := get(open, "/healthz", "", "10.0.0.4"); w.Code != http.StatusOK {
 		t.Errorf("health limited: %d", w.Code)
+	}
+}
+
+// A service over its own rate (RESOURCE_EXHAUSTED with a RetryInfo, as
+// grpcserver answers) is 429 through the gateway with the Retry-After the
+// service said, like the gateway's own limits.
+func TestServiceRateLimitAnswersRetryAfter(t *testing.T) {
+	stub := &stubRegistry{getUnit: func(context.Context, *registryv1.GetUnitRequest) (*registryv1.Unit, error) {
+		st, err := status.New(codes.ResourceExhausted, "too many requests; retry later").WithDetails(
+			&errdetails.RetryInfo{RetryDelay: durationpb.New(29500 * time.Millisecond)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return nil, st.Err()
+	}}
+	e := newEnv(t, stub)
+	resp, err := http.Get(e.http.URL + "/v1/units/06")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "30" {
+		t.Errorf("got %d Retry-After %q, want 429 Retry-After 30", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
 }

@@ -29,9 +29,10 @@ var jsonMarshaler = &runtime.JSONPb{
 // keeps the details, and its runtime.HTTPStatusFromCode mapping already is
 // ours (InvalidArgument and FailedPrecondition 400, NotFound 404,
 // AlreadyExists and Aborted 409, PermissionDenied 403, Unauthenticated 401,
-// Unavailable 503), so nothing is overridden but two answers (handleError):
-// a body that does not decode gets the status that names its field, and a
-// stale etag sent as If-Match answers 412.
+// Unavailable 503, ResourceExhausted 429). handleError changes only this: a
+// body that does not decode gets the status that names its field, a stale
+// etag sent as If-Match answers 412, and a service's rate limit answers
+// the Retry-After header its RetryInfo says.
 //
 // A method answering google.api.HttpBody (the workbooks) sends its bytes as
 // they are, under its own content type (runtime.HTTPBodyMarshaler), and
@@ -77,8 +78,9 @@ func forwardIdempotencyKey(_ context.Context, r *http.Request) metadata.MD {
 func dropHeader(string) (string, bool) { return "", false }
 
 // handleError is the mux's one error handler (grpc-gateway keeps only the
-// last one given): explainDecodeFailure and conditional, then the default
-// mapping and google.rpc.Status body.
+// last one given): explainDecodeFailure, conditional and forwardRetryInfo,
+// then the default mapping and google.rpc.Status body.
 func handleError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
+	forwardRetryInfo(w, err)
 	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, conditional(r, explainDecodeFailure(r, err)))
 }

@@ -2,12 +2,9 @@ package gateway
 
 import (
 	"context"
-	"strings"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/ntmsuite/ntm/platform/textcheck"
@@ -20,14 +17,11 @@ import (
 func refuseBadText(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
 	if m, ok := req.(proto.Message); ok {
 		if vs := textcheck.Violations(m); len(vs) > 0 {
-			br := &errdetails.BadRequest{}
-			parts := make([]string, len(vs))
+			bad := make([]*errdetails.BadRequest_FieldViolation, len(vs))
 			for i, v := range vs {
-				br.FieldViolations = append(br.FieldViolations, violation(v.Field, "%s", v.Description))
-				parts[i] = v.Field + ": " + v.Description
+				bad[i] = violation(v.Field, "%s", v.Description)
 			}
-			return withDetails(status.New(codes.InvalidArgument, "invalid "+strings.Join(parts, "; ")),
-				&errdetails.ErrorInfo{Reason: invalidReason, Domain: errorInfoDomain}, br).Err()
+			return invalidFields(bad...).Err()
 		}
 	}
 	return invoker(ctx, method, req, reply, cc, opts...)

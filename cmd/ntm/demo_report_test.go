@@ -77,13 +77,7 @@ type levelCount struct {
 // 2020 workbook must hold the JSON's figures, and GET /v1/recognitions must
 // agree with the aggregate on every count.
 func TestDemoReportsMatchHandCounts(t *testing.T) {
-	for _, engine := range []struct {
-		name string
-		cfg  func(t *testing.T) upConfig
-	}{
-		{"sqlite", func(*testing.T) upConfig { return upConfig{} }},
-		{"postgres", func(t *testing.T) upConfig { return upConfig{postgresURL: demoPostgresURL(t)} }},
-	} {
+	for _, engine := range storageConfigs {
 		t.Run(engine.name, func(t *testing.T) {
 			t.Parallel()
 			base := startTestSuite(t, engine.cfg(t)).httpURL

@@ -69,13 +69,7 @@ type rpcStatus struct {
 // ABORTED in the body or over gRPC; a fresh one changes the resource and
 // its etag; a second review without an etag is refused, naming `etag`.
 func TestEtagsOverRESTAndGRPC(t *testing.T) {
-	for _, engine := range []struct {
-		name string
-		cfg  func(t *testing.T) upConfig
-	}{
-		{"sqlite", func(*testing.T) upConfig { return upConfig{} }},
-		{"postgres", func(t *testing.T) upConfig { return upConfig{postgresURL: demoPostgresURL(t)} }},
-	} {
+	for _, engine := range storageConfigs {
 		t.Run(engine.name, func(t *testing.T) {
 			t.Parallel()
 			s := startTestSuite(t, engine.cfg(t))

@@ -119,15 +119,6 @@ func (d suiteDB) count(t *testing.T, service, table string) int {
 	return n
 }
 
-// storageConfigs are the suite on SQLite and on PostgreSQL.
-var storageConfigs = []struct {
-	name string
-	cfg  func(t *testing.T) upConfig
-}{
-	{"sqlite", func(t *testing.T) upConfig { return upConfig{dataDir: t.TempDir()} }},
-	{"postgres", func(t *testing.T) upConfig { return upConfig{postgresURL: demoPostgresURL(t)} }},
-}
-
 // postWithKey posts body as the demo admin with an Idempotency-Key.
 func postWithKey(t *testing.T, url, key, body string) (int, http.Header, []byte) {
 	t.Helper()

@@ -1,30 +1,30 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 )
 
-// lockedBuffer is a log sink the suite's goroutines write to concurrently.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+// logBuffer is a log sink the suite's goroutines write to concurrently.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
 }
 
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
 }
 
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // Logs never hold a bearer token, accepted or refused, whatever the level:
@@ -32,7 +32,7 @@ func (b *lockedBuffer) String() string {
 // This is the log scan of the personal-data point of the security checklist
 // (docs/SECURITY.md).
 func TestLogsHoldNoTokens(t *testing.T) {
-	var logs lockedBuffer
+	var logs logBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg := upConfig{httpAddr: "127.0.0.1:0", registryAddr: "127.0.0.1:0", criteriaAddr: "127.0.0.1:0", ocopAddr: "127.0.0.1:0",
 		fundingAddr: "127.0.0.1:0", reportAddr: "127.0.0.1:0", demo: true, authKeys: testKeys, dataDir: t.TempDir()}
@@ -56,7 +56,7 @@ func TestLogsHoldNoTokens(t *testing.T) {
 		t.Fatal("the suite logged nothing: the scan would prove nothing")
 	}
 	for what, secret := range map[string]string{"an accepted token": admin, "a refused token": forged, "a token's signature": admin[len(admin)-20:]} {
-		if bytes.Contains([]byte(got), []byte(secret)) {
+		if strings.Contains(got, secret) {
 			t.Errorf("the logs hold %s", what)
 		}
 	}

@@ -82,21 +82,3 @@ func TestUpStopsGatewayThenDependentsThenRegistry(t *testing.T) {
 		t.Errorf("stopped %q, want %q", order, want)
 	}
 }
-
-// logBuffer collects logs written from the servers' goroutines.
-type logBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}

@@ -13,9 +13,9 @@ import (
 	"github.com/ntmsuite/ntm/platform/auth"
 )
 
-// keygen writes a key set file and token create signs with it: the token
-// verifies with the same keys and carries the role and unit asked for.
-func TestTokenKeygenAndCreate(t *testing.T) {
+// keygenFile is a key set made by `ntm token keygen`, and the file it is in.
+func keygenFile(t *testing.T) ([]byte, string) {
+	t.Helper()
 	var keys bytes.Buffer
 	if err := run(t.Context(), []string{"token", "keygen", "--kid", "test"}, &keys, nil); err != nil {
 		t.Fatal(err)
@@ -24,11 +24,18 @@ func TestTokenKeygenAndCreate(t *testing.T) {
 	if err := os.WriteFile(file, keys.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return keys.Bytes(), file
+}
+
+// keygen writes a key set file and token create signs with it: the token
+// verifies with the same keys and carries the role and unit asked for.
+func TestTokenKeygenAndCreate(t *testing.T) {
+	keys, file := keygenFile(t)
 	var out bytes.Buffer
 	if err := run(t.Context(), []string{"token", "create", "--role", "commune_officer", "--unit", "06005", "--ttl", "1h", "--keys-file", file}, &out, nil); err != nil {
 		t.Fatal(err)
 	}
-	ks, err := auth.ParseKeySet(keys.Bytes())
+	ks, err := auth.ParseKeySet(keys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,14 +62,7 @@ func TestTokenKeygenAndCreate(t *testing.T) {
 // set) and a unit whose official code is of the wrong type for the role;
 // token id shows the id a revocation file lists.
 func TestTokenCreateRefusesLongTTLsAndWrongUnits(t *testing.T) {
-	var keys bytes.Buffer
-	if err := run(t.Context(), []string{"token", "keygen", "--kid", "test"}, &keys, nil); err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(t.TempDir(), "keys.json")
-	if err := os.WriteFile(file, keys.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	_, file := keygenFile(t)
 	for _, tc := range []struct {
 		args []string
 		want string

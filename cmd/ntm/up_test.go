@@ -293,6 +293,16 @@ func TestUpOnPostgres(t *testing.T) {
 	}
 }
 
+// storageConfigs are the suite on SQLite and on PostgreSQL (the SQLite
+// files in a directory of the test's, where openSuiteDB finds them).
+var storageConfigs = []struct {
+	name string
+	cfg  func(t *testing.T) upConfig
+}{
+	{"sqlite", func(t *testing.T) upConfig { return upConfig{dataDir: t.TempDir()} }},
+	{"postgres", func(t *testing.T) upConfig { return upConfig{postgresURL: demoPostgresURL(t)} }},
+}
+
 // demoPostgresURL creates an empty PostgreSQL database for one suite, as
 // `ntm up --postgres-url` takes it, dropped at cleanup.
 func demoPostgresURL(t *testing.T) string {

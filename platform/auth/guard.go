@@ -138,8 +138,8 @@ func (g *Guard) caller(ctx context.Context) (*Identity, error) {
 	}
 	id, ok := FromContext(ctx)
 	if !ok {
-		// The authentication link lets no call through without an identity;
-		// reaching here means a handler served outside it.
+		// The server's authentication tap lets no call through without an
+		// identity; reaching here means a handler served outside it.
 		return nil, &fault.Error{Kind: fault.KindUnauthenticated, Reason: "UNAUTHENTICATED", Message: "a valid bearer token is required"}
 	}
 	return &id, nil

@@ -3,6 +3,7 @@ package auth
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"os"
 	"time"
 )
@@ -27,6 +28,26 @@ func (ks *KeySet) Watch(ctx context.Context, file string, interval time.Duration
 			ks.keys.Store(next.keys.Load())
 		}
 		return err
+	})
+}
+
+// Enforce sets ks, loaded from keysFile ("" when it came from KeysEnv), up
+// to verify a serving command's calls: tokens live at most maxTTL, and
+// until ctx ends the keys follow keysFile (Watch) and the revocation list
+// follows revokedFile, if any (UseRevocations). A file changed into
+// something unusable is logged, and what is in force stays.
+func (ks *KeySet) Enforce(ctx context.Context, keysFile, revokedFile string, maxTTL time.Duration, logger *slog.Logger) error {
+	ks.SetMaxTTL(maxTTL)
+	if keysFile != "" {
+		go ks.Watch(ctx, keysFile, WatchInterval, func(err error) {
+			logger.Error("auth keys: the file changed but cannot be used; the keys in force stay", "file", keysFile, "error", err)
+		})
+	}
+	if revokedFile == "" {
+		return nil
+	}
+	return ks.UseRevocations(ctx, revokedFile, WatchInterval, func(err error) {
+		logger.Error("auth revocations: the file changed but cannot be used; the list in force stays", "file", revokedFile, "error", err)
 	})
 }
 

@@ -10,8 +10,24 @@ package etag
 import (
 	"strconv"
 
+	"google.golang.org/protobuf/reflect/protoreflect"
+
 	"github.com/ntmsuite/ntm/platform/fault"
 )
+
+// FieldName is the field of AIP-154 etags: a resource's current one, and a
+// request's condition.
+const FieldName = "etag"
+
+// Field is md's etag field, nil if md has no singular string field of
+// that name: a message takes part in etags by having one.
+func Field(md protoreflect.MessageDescriptor) protoreflect.FieldDescriptor {
+	fd := md.Fields().ByName(FieldName)
+	if fd == nil || fd.Kind() != protoreflect.StringKind || fd.Cardinality() == protoreflect.Repeated {
+		return nil
+	}
+	return fd
+}
 
 // MismatchReason is the google.rpc.ErrorInfo reason of a change refused for
 // a stale etag; the gateway answers it 412 when the etag came as If-Match.

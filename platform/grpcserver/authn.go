@@ -2,12 +2,14 @@ package grpcserver
 
 import (
 	"context"
+	"log/slog"
 	"net"
 	"strings"
 	"time"
 
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/peer"
+	"google.golang.org/grpc/status"
 	"google.golang.org/grpc/tap"
 
 	"github.com/ntmsuite/ntm/platform/auth"
@@ -35,8 +37,12 @@ import (
 // tap runs under the connection's lock, where a Redis round trip would
 // stall every call of the connection.
 //
+// A refused call never reaches the interceptors, so the tap logs it
+// itself (the logging link's line, without request ids): failed
+// authentications must show in the log.
+//
 // nil keys serve without authentication: no tap.
-func authnTap(keys *auth.KeySet, limits *ratelimit.Policy) tap.ServerInHandle {
+func authnTap(keys *auth.KeySet, limits *ratelimit.Policy, log *slog.Logger) tap.ServerInHandle {
 	if keys == nil {
 		return nil
 	}
@@ -45,14 +51,20 @@ func authnTap(keys *auth.KeySet, limits *ratelimit.Policy) tap.ServerInHandle {
 			return ctx, nil
 		}
 		id, err := keys.Verify(bearer(info.Header), time.Now())
-		if err != nil {
-			if d := limits.LocalFailure("grpc", clientAddr(ctx)); !d.Allowed {
-				return nil, tooManyCalls(d)
-			}
-			return nil, Status(&fault.Error{Kind: fault.KindUnauthenticated, Reason: "UNAUTHENTICATED",
-				Message: "a valid bearer token is required (Authorization: Bearer …)"}).Err()
+		if err == nil {
+			return auth.NewContext(ctx, id), nil
 		}
-		return auth.NewContext(ctx, id), nil
+		addr := clientAddr(ctx)
+		refusal := Status(&fault.Error{Kind: fault.KindUnauthenticated, Reason: "UNAUTHENTICATED",
+			Message: "a valid bearer token is required (Authorization: Bearer …)"}).Err()
+		if d := limits.LocalFailure("grpc", addr); !d.Allowed {
+			refusal = tooManyCalls(d)
+		}
+		service, method := splitMethod(info.FullMethodName)
+		st := status.Convert(refusal)
+		log.LogAttrs(ctx, slog.LevelInfo, "grpc call", slog.String("grpc.service", service), slog.String("grpc.method", method),
+			slog.String("grpc.code", st.Code().String()), slog.String("grpc.message", st.Message()), slog.String("client_addr", addr))
+		return nil, refusal
 	}
 }
 

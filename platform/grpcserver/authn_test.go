@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,6 +61,28 @@ func TestAuthenticationGuardsEveryCall(t *testing.T) {
 	}
 	if _, err := healthgrpc.NewHealthClient(conn).Check(ctx, &healthgrpc.HealthCheckRequest{}); err != nil {
 		t.Errorf("health without a token: %v", err)
+	}
+}
+
+// A call the tap refuses never reaches the logging link, yet it is logged:
+// its method and code, never its token.
+func TestRefusedCallsAreLogged(t *testing.T) {
+	keys := grpctest.Keys(t)
+	log, logs := newLogger()
+	client, _ := serve(t, grpcserver.Options{AuthKeys: keys, Logger: log}, nil)
+	forged, err := grpctest.Keys(t).Sign(auth.Identity{Subject: "admin", Role: auth.Admin}, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.GetUnit(withToken(context.Background(), forged), &registryv1.GetUnitRequest{Code: "06005"}); status.Code(err) != codes.Unauthenticated {
+		t.Fatalf("forged token: %v, want Unauthenticated", err)
+	}
+	got := logs.String()
+	if !strings.Contains(got, `"grpc.method":"GetUnit"`) || !strings.Contains(got, `"grpc.code":"Unauthenticated"`) {
+		t.Errorf("no log line of the refused call: %s", got)
+	}
+	if strings.Contains(got, forged) {
+		t.Errorf("the log holds the token: %s", got)
 	}
 }
 

@@ -23,20 +23,21 @@ type link struct {
 // each position relies on what the outer ones have set up.
 //
 // Authentication is not a link: the tap handle (authnTap) refuses a call
-// without a valid token before its message is read, and puts the caller's
-// identity in the context every link sees.
+// without a valid token before its message is read (logging the refusal
+// itself, as no link sees it), and puts the caller's identity in the
+// context every link sees.
 func interceptors(log *slog.Logger, m *Metrics, rl *ratelimit.Policy, idem *idempotency.Store) ([]grpc.UnaryServerInterceptor, []grpc.StreamServerInterceptor) {
 	links := []link{
 		recoveryLink(log),  // 1 outermost: a panic anywhere below becomes INTERNAL, never a dead process
 		requestIDLink(),    // 2 before anything that logs or measures, so they all carry the id
 		metricsLink(m),     // 3 counts and times calls with their final (mapped) code
 		loggingLink(log),   // 4 one line per call; sees the hidden cause of INTERNAL errors
-		rateLimitLink(rl),  // 5 refuses a principal or address over its rate before any work is done
-		ifMatchLink(),      // 5b the If-Match metadata becomes the request's etag, which validation then checks
-		validationLink(),   // 6 rejects requests breaking their buf.validate rules before service code runs
-		textLink(),         // 6b rejects NUL and invalid UTF-8 in any string, which PostgreSQL cannot store
-		replayLink(idem),   // 6c a retry with a request id gets the first answer; only valid calls of known callers are remembered
-		errorMappingLink(), // 7 innermost, wraps the handler: domain errors become statuses
+		rateLimitLink(rl),  // 5 refuses a principal (the tap's identity) or address over its rate before any work is done
+		ifMatchLink(),      // 6 the If-Match metadata becomes the request's etag, which validation then checks
+		validationLink(),   // 7 rejects requests breaking their buf.validate rules before service code runs
+		textLink(),         // 8 rejects NUL and invalid UTF-8 in any string, which PostgreSQL cannot store
+		replayLink(idem),   // 9 a retry with a request id gets the first answer; only valid requests (etag included) are remembered, per caller
+		errorMappingLink(), // 10 innermost, wraps the handler: domain errors become statuses
 	}
 	var unary []grpc.UnaryServerInterceptor
 	var stream []grpc.StreamServerInterceptor
@@ -74,6 +75,25 @@ func skipInfra(l link) link {
 				return h(srv, ss)
 			}
 			return s(srv, ss, info, h)
+		},
+	}
+}
+
+// messageLink runs check on the request message before the handler sees
+// it (a stream's messages one by one, as the handler receives them): an
+// error refuses the call and is what the client gets; check may also
+// complete the message (the If-Match link sets its etag).
+func messageLink(check func(ctx context.Context, m any) error) link {
+	return link{
+		unary: func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+			if err := check(ctx, req); err != nil {
+				return nil, err
+			}
+			return h(ctx, req)
+		},
+		stream: func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+			ctx := ss.Context()
+			return h(srv, &stream{ServerStream: ss, ctx: ctx, recv: func(m any) error { return check(ctx, m) }})
 		},
 	}
 }

@@ -27,9 +27,10 @@ var requestIDPattern = regexp.MustCompile(`^[!-~]{1,128}$`)
 // request_id, or restheader.IdempotencyKey) through store: a retry with the
 // same id and request gets the first answer, headers included (so the
 // gateway's status too), without the handler running again. It sits after
-// authentication (ids are the caller's own) and validation (invalid
-// requests are not remembered) and outside error mapping (it sees the
-// statuses clients see). nil store disables it.
+// the tap (ids are kept per caller: the token's subject), the If-Match link
+// (the etag is part of the request), validation and the text check
+// (invalid requests are not remembered), and outside error mapping (it
+// sees the statuses clients see). nil store disables it.
 func replayLink(store *idempotency.Store) link {
 	if store == nil {
 		return link{}

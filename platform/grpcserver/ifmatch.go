@@ -4,17 +4,14 @@ import (
 	"context"
 	"slices"
 
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/ntmsuite/ntm/platform/etag"
 	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/platform/restheader"
 )
-
-// etagField is the request field of AIP-154 conditional changes.
-const etagField = "etag"
 
 // applyIfMatch makes the call's If-Match metadata the request's `etag`, so
 // handlers read one field however the client sent the condition: the field
@@ -32,34 +29,21 @@ func applyIfMatch(ctx context.Context, m any) error {
 		return nil
 	}
 	r := msg.ProtoReflect()
-	fd := r.Descriptor().Fields().ByName(etagField)
-	if fd == nil || fd.Kind() != protoreflect.StringKind || fd.Cardinality() == protoreflect.Repeated {
+	fd := etag.Field(r.Descriptor())
+	if fd == nil {
 		return nil
 	}
 	if len(sent) > 1 {
-		return Status(fault.Invalid(etagField, "If-Match carries %d etags; send the one etag of the resource as last read", len(sent))).Err()
+		return Status(fault.Invalid(etag.FieldName, "If-Match carries %d etags; send the one etag of the resource as last read", len(sent))).Err()
 	}
 	switch body := r.Get(fd).String(); body {
 	case "":
 		r.Set(fd, protoreflect.ValueOfString(sent[0]))
 	case sent[0]:
 	default:
-		return Status(fault.Invalid(etagField, "the If-Match header (%s) and the etag field (%s) differ; send one of them", sent[0], body)).Err()
+		return Status(fault.Invalid(etag.FieldName, "the If-Match header (%s) and the etag field (%s) differ; send one of them", sent[0], body)).Err()
 	}
 	return nil
 }
 
-func ifMatchLink() link {
-	return link{
-		unary: func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-			if err := applyIfMatch(ctx, req); err != nil {
-				return nil, err
-			}
-			return h(ctx, req)
-		},
-		stream: func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
-			ctx := ss.Context()
-			return h(srv, &stream{ServerStream: ss, ctx: ctx, recv: func(m any) error { return applyIfMatch(ctx, m) }})
-		},
-	}
-}
+func ifMatchLink() link { return messageLink(applyIfMatch) }

@@ -1,8 +1,9 @@
 // Package grpcserver builds the gRPC server every NTM service runs: a tap
 // handle that checks the bearer token before a request's message is read,
 // one interceptor chain (recovery, request id, metrics, logging, rate
-// limits, validation, error mapping), the standard health service driven by
-// a readiness check, optional reflection, and a bounded graceful shutdown.
+// limits, If-Match, validation, the text check, replays of retried creates,
+// error mapping; see interceptors), the standard health service driven by a
+// readiness check, optional reflection, and a bounded graceful shutdown.
 package grpcserver
 
 import (
@@ -120,7 +121,7 @@ func New(o Options) *Server {
 	if o.Wire != nil {
 		opts = append(opts, grpc.ForceServerCodecV2(newWireCodec(o.Wire)))
 	}
-	if h := authnTap(o.AuthKeys, o.RateLimit); h != nil {
+	if h := authnTap(o.AuthKeys, o.RateLimit, s.log); h != nil {
 		opts = append(opts, grpc.InTapHandle(h))
 	}
 	s.grpc = grpc.NewServer(opts...)

@@ -3,7 +3,6 @@ package grpcserver
 import (
 	"context"
 
-	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/ntmsuite/ntm/platform/fault"
@@ -25,16 +24,5 @@ func checkText(m any) error {
 }
 
 func textLink() link {
-	return link{
-		unary: func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-			if err := checkText(req); err != nil {
-				return nil, err
-			}
-			return h(ctx, req)
-		},
-		// Streams are checked message by message as the handler receives them.
-		stream: func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
-			return h(srv, &stream{ServerStream: ss, ctx: ss.Context(), recv: checkText})
-		},
-	}
+	return messageLink(func(_ context.Context, m any) error { return checkText(m) })
 }

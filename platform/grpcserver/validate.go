@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	"buf.build/go/protovalidate"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -42,16 +41,5 @@ func validate(m any) error {
 }
 
 func validationLink() link {
-	return link{
-		unary: func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-			if err := validate(req); err != nil {
-				return nil, err
-			}
-			return h(ctx, req)
-		},
-		// Streams are checked message by message as the handler receives them.
-		stream: func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
-			return h(srv, &stream{ServerStream: ss, ctx: ss.Context(), recv: validate})
-		},
-	}
+	return messageLink(func(_ context.Context, m any) error { return validate(m) })
 }

@@ -170,15 +170,11 @@ func NewAuthFlags(fs *flag.FlagSet) *AuthFlags {
 var ErrNoAuthKeys = errors.New("no keys to verify bearer tokens: give --auth-keys-file (or " + auth.KeysEnv + "), or --no-auth to serve without authentication")
 
 // Load reads the key set of the flags (or auth.KeysEnv); nil with
-// --no-auth. Keys from a file are read again as it changes until ctx ends
-// (auth.KeySet.Watch), so keys rotate without a restart.
+// --no-auth. Keys from a file, and the revocation list, are read again as
+// they change until ctx ends (auth.KeySet.Enforce), so keys rotate and
+// tokens are revoked without a restart.
 func (f *AuthFlags) Load(ctx context.Context, logger *slog.Logger) (*auth.KeySet, error) {
 	keys, err := auth.LoadKeySet(*f.file)
-	if err == nil && *f.file != "" && !*f.off {
-		go keys.Watch(ctx, *f.file, auth.WatchInterval, func(err error) {
-			logger.Error("auth keys: the file changed but cannot be used; the keys in force stay", "file", *f.file, "error", err)
-		})
-	}
 	switch {
 	case *f.off && (err == nil || !errors.Is(err, auth.ErrNoKeys)):
 		return nil, errors.New("--no-auth and keys both given: choose one")
@@ -189,11 +185,5 @@ func (f *AuthFlags) Load(ctx context.Context, logger *slog.Logger) (*auth.KeySet
 	case err != nil:
 		return nil, err
 	}
-	keys.SetMaxTTL(*f.maxTTL)
-	if *f.revoked != "" {
-		err = keys.UseRevocations(ctx, *f.revoked, auth.WatchInterval, func(err error) {
-			logger.Error("auth revocations: the file changed but cannot be used; the list in force stays", "file", *f.revoked, "error", err)
-		})
-	}
-	return keys, err
+	return keys, keys.Enforce(ctx, *f.file, *f.revoked, *f.maxTTL, logger)
 }

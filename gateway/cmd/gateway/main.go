@@ -97,20 +97,9 @@ func run(ctx context.Context, args []string) error {
 		keys = nil
 	case err != nil:
 		return err
-	case *keysFile != "":
-		go keys.Watch(ctx, *keysFile, auth.WatchInterval, func(err error) {
-			logger.Error("auth keys: the file changed but cannot be used; the keys in force stay", "file", *keysFile, "error", err)
-		})
-	}
-	if keys != nil {
-		keys.SetMaxTTL(*maxTTL)
-		if *revokedFile != "" {
-			err := keys.UseRevocations(ctx, *revokedFile, auth.WatchInterval, func(err error) {
-				logger.Error("auth revocations: the file changed but cannot be used; the list in force stays", "file", *revokedFile, "error", err)
-			})
-			if err != nil {
-				return err
-			}
+	default:
+		if err := keys.Enforce(ctx, *keysFile, *revokedFile, *maxTTL, logger); err != nil {
+			return err
 		}
 	}
 

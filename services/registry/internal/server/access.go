@@ -70,22 +70,9 @@ func decisionScope(changes []unit.Change) []string {
 				codes = append(codes, code)
 			}
 		}
-		for _, sp := range createdBy(c) {
+		for _, sp := range c.Creates() {
 			created[sp.Code] = true
 		}
 	}
 	return codes
-}
-
-// createdBy is the units change c creates.
-func createdBy(c unit.Change) []unit.Spec {
-	switch {
-	case c.Kind == unit.KindCreate:
-		return c.Create
-	case c.Kind == unit.KindMerge && c.Merge.NewUnit != nil:
-		return []unit.Spec{*c.Merge.NewUnit}
-	case c.Kind == unit.KindSplit:
-		return c.Split.NewUnits
-	}
-	return nil
 }

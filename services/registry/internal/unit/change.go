@@ -37,6 +37,20 @@ type Change struct {
 	Abolish    *Abolish
 }
 
+// Creates is the units c brings into being: those it creates, a merge's
+// new unit, a split's new units.
+func (c Change) Creates() []Spec {
+	switch {
+	case c.Kind == KindCreate:
+		return c.Create
+	case c.Kind == KindMerge && c.Merge.NewUnit != nil:
+		return []Spec{*c.Merge.NewUnit}
+	case c.Kind == KindSplit:
+		return c.Split.NewUnits
+	}
+	return nil
+}
+
 type Rename struct {
 	Code    string
 	NewName string
