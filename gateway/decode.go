@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -15,12 +16,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/genproto/googleapis/api/annotations"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/protoadapt"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 )
 
 // A request body protojson cannot decode would reach the client as
@@ -28,8 +31,9 @@ import (
 // details: the client must read English to learn which field, and a program
 // cannot. The gateway answers such bodies like any other bad input, with
 // INVALID_ARGUMENT and a BadRequest field violation naming the field by its
-// JSON path ("verdicts[2].status") and saying what it accepts (an enum's
-// values, a message's fields).
+// path in the request, as the services' own violations do
+// ("assessment.verdicts[2].status"), and saying what it accepts (an enum's
+// values, a message's fields by the JSON names the client writes).
 //
 // The generated handlers turn a decoder's error into a status of their own,
 // keeping only its text; so the decoder leaves the full status on the
@@ -70,12 +74,51 @@ func keepDecodeFailures(next http.Handler) http.Handler {
 }
 
 // explainDecodeFailure is the status the decoder left for a request whose
-// body could not be decoded, and err for everything else.
-func explainDecodeFailure(r *http.Request, err error) error {
-	if slot, ok := r.Body.(*decodeSlot); ok && slot.failure != nil && status.Code(err) == codes.InvalidArgument {
+// body could not be decoded, its fields named from the request (the decoder
+// only saw the body), and err for everything else.
+func explainDecodeFailure(ctx context.Context, r *http.Request, err error) error {
+	slot, ok := r.Body.(*decodeSlot)
+	if !ok || slot.failure == nil || status.Code(err) != codes.InvalidArgument {
+		return err
+	}
+	prefix := bodyField(ctx)
+	var vs []*errdetails.BadRequest_FieldViolation
+	for _, d := range slot.failure.Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok {
+			vs = br.GetFieldViolations()
+		}
+	}
+	if prefix == "" || len(vs) == 0 {
 		return slot.failure.Err()
 	}
-	return err
+	for _, v := range vs {
+		v.Field = prefix + "." + v.GetField()
+	}
+	return invalidFields(vs...).Err()
+}
+
+// bodyField is the field of the request that the body of ctx's route fills
+// ("assessment" for POST /v1/units/{unit_code}/assessments), or "" when the
+// body is the whole request.
+func bodyField(ctx context.Context) string {
+	method, ok := runtime.RPCMethod(ctx)
+	if !ok {
+		return ""
+	}
+	name := protoreflect.FullName(strings.ReplaceAll(strings.TrimPrefix(method, "/"), "/", "."))
+	d, err := protoregistry.GlobalFiles.FindDescriptorByName(name)
+	if err != nil {
+		return ""
+	}
+	md, ok := d.(protoreflect.MethodDescriptor)
+	if !ok {
+		return ""
+	}
+	rule, _ := proto.GetExtension(md.Options(), annotations.E_Http).(*annotations.HttpRule)
+	if body := rule.GetBody(); body != "*" {
+		return body
+	}
+	return ""
 }
 
 // explainingJSON is a JSON marshaler whose decoder explains its failures.
@@ -160,7 +203,7 @@ func messageOf(v any) proto.Message {
 
 // firstBadField walks a JSON object along message md, in the order of the
 // body, and returns the first field protojson refuses, or nil. path is the
-// JSON path of the object, with its trailing dot.
+// path of the object in the body, by proto field names, with its trailing dot.
 //
 // It checks what protojson checks of the fields' names and value types;
 // well-known types (Timestamp, Struct, …) have JSON forms of their own and
@@ -195,7 +238,7 @@ func firstBadField(raw []byte, md protoreflect.MessageDescriptor, path string) *
 		if fd == nil {
 			return violation(path+key, "unknown field; the fields here are %s", fieldNames(md))
 		}
-		name := path + fd.JSONName()
+		name := path + string(fd.Name())
 		if seen[fd.FullName()] {
 			return violation(name, "given twice")
 		}

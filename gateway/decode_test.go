@@ -40,8 +40,9 @@ func badRequest(t *testing.T, body map[string]any) (field, description string) {
 	return field, description
 }
 
-// A body protojson refuses answers 400 naming the field by its JSON path
-// and what it accepts, and never reaches the service.
+// A body protojson refuses answers 400 naming the field by its path in the
+// request, as the services' own violations do, and what it accepts (fields
+// by the JSON names the client writes), and never reaches the service.
 func TestBadBodyNamesTheField(t *testing.T) {
 	var created int
 	e := newEnv(t, &stubRegistry{createUnit: func(context.Context, *registryv1.CreateUnitRequest) (*registryv1.Unit, error) {
@@ -57,9 +58,9 @@ func TestBadBodyNamesTheField(t *testing.T) {
 		{"enum misspelt", `{"unit":{"type":"VILAGE"}}`, "unit.type", []string{`"VILAGE"`, "VILLAGE"}},
 		{"unknown field", `{"unit":{"code":"09999"},"colour":"red"}`, "colour", []string{"unknown", "validFrom"}},
 		{"unknown nested field", `{"unit":{"code":"09999","parent":"19"}}`, "unit.parent", []string{"unknown", "parentCode"}},
-		{"string of another type", `{"unit":{"displayName":5}}`, "unit.displayName", []string{"string"}},
-		{"given twice", `{"validFrom":"2026-01-01","valid_from":"2026-01-02"}`, "validFrom", []string{"twice"}},
-		{"invalid UTF-8", "{\"unit\":{\"displayName\":\"X\xffã\"}}", "unit.displayName", []string{"UTF-8"}},
+		{"string of another type", `{"unit":{"displayName":5}}`, "unit.display_name", []string{"string"}},
+		{"given twice", `{"validFrom":"2026-01-01","valid_from":"2026-01-02"}`, "valid_from", []string{"twice"}},
+		{"invalid UTF-8", "{\"unit\":{\"displayName\":\"X\xffã\"}}", "unit.display_name", []string{"UTF-8"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, body := call(t, e, http.MethodPost, "/v1/units", tc.body, nil)
@@ -93,12 +94,28 @@ func TestBadBodyNamesTheField(t *testing.T) {
 }
 
 // The handlers of a body that is one field of the request decode into a
-// pointer to that field; its paths start inside it, as the client wrote it.
+// pointer to that field; the decoder's paths start inside it (the error
+// handler puts the field's name in front: TestBodyFieldPrefixesTheBodysPaths).
 func TestDecodeIntoAField(t *testing.T) {
 	var a *criteriav1.Assessment
 	err := explainingJSON{jsonMarshaler}.NewDecoder(strings.NewReader(`{"author":"x","verdicts":[{"criterionCode":"1","status":"MET"},{"status":"GOOD"}]}`)).Decode(&a)
 	if err == nil || !strings.Contains(err.Error(), "verdicts[1].status") || !strings.Contains(err.Error(), "MET, BASICALLY_MET, NOT_MET") {
 		t.Errorf("error %v, want one naming verdicts[1].status and its values", err)
+	}
+}
+
+// A route whose body is one field of the request names the bad field from
+// the request, as the service would: "unit_change.rename.code", not "rename.code".
+func TestBodyFieldPrefixesTheBodysPaths(t *testing.T) {
+	e := newEnv(t, &stubRegistry{})
+	for body, want := range map[string]string{
+		`{"decisionNumber":"1","rename":{"code":5}}`: "unit_change.rename.code",
+		`{"colour":"red"}`:                           "unit_change.colour",
+	} {
+		resp, got := call(t, e, http.MethodPost, "/v1/unitChanges", body, nil)
+		if field, _ := badRequest(t, got); resp.StatusCode != http.StatusBadRequest || field != want {
+			t.Errorf("POST /v1/unitChanges %s = %d %v; want 400 naming %s", body, resp.StatusCode, got, want)
+		}
 	}
 }
 

@@ -82,5 +82,5 @@ func dropHeader(string) (string, bool) { return "", false }
 // then the default mapping and google.rpc.Status body.
 func handleError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
 	forwardRetryInfo(w, err)
-	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, conditional(r, explainDecodeFailure(r, err)))
+	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, conditional(r, explainDecodeFailure(ctx, r, err)))
 }

@@ -104,8 +104,8 @@ func TestUndecodableBodyNamesTheField(t *testing.T) {
 	officer := tokenOf(t, demoOfficer)
 	wrongStatus := strings.Replace(assessmentBody(), `"status":"NOT_MET"`, `"status":true`, 1)
 	for _, tc := range []struct{ body, field, says string }{
-		{wrongStatus, "verdicts[2].status", "MET, BASICALLY_MET, NOT_MET"},
-		{strings.TrimSuffix(assessmentBody(), "}") + `,"colour":"red"}`, "colour", "unknown"},
+		{wrongStatus, "assessment.verdicts[2].status", "MET, BASICALLY_MET, NOT_MET"},
+		{strings.TrimSuffix(assessmentBody(), "}") + `,"colour":"red"}`, "assessment.colour", "unknown"},
 	} {
 		code, _, body := send(t, http.MethodPost, base+"/v1/units/"+demoCommune+"/assessments", officer, tc.body)
 		field, desc := violationOf(t, body)
