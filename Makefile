@@ -27,6 +27,8 @@ generate-check: generate
 lint: generate
 	.bin/buf lint
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt would change the files above" >&2; exit 1; }
+	@# Each module is released on its own: its go.mod must build it outside the workspace.
+	@for m in $$(go list -m -f '{{.Dir}}'); do (cd $$m && GOWORK=off go mod tidy -diff >/dev/null) || { echo "go.mod of $$m is not tidy: run GOWORK=off go mod tidy there" >&2; exit 1; }; done
 
 vet:
 	go vet $(PKGS)
