@@ -21,7 +21,7 @@ import (
 // no migration to apply and loads no demo data twice. This is the "backups
 // and restore" point of the security checklist (docs/SECURITY.md), with the
 // tools the README's backup section names: VACUUM INTO for SQLite, pg_dump
-// and pg_restore for PostgreSQL.
+// and pg_restore for PostgreSQL through deploy/backup's scripts.
 func TestBackupRestoresOnSQLite(t *testing.T) {
 	dir := t.TempDir()
 	s := startTestSuite(t, upConfig{dataDir: dir})
@@ -45,7 +45,7 @@ func TestBackupRestoresOnSQLite(t *testing.T) {
 }
 
 func TestBackupRestoresOnPostgres(t *testing.T) {
-	for _, tool := range []string{"pg_dump", "pg_restore"} {
+	for _, tool := range []string{"pg_dump", "pg_restore", "psql"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			dbtest.Unavailable(t, "%s is not installed: %v", tool, err)
 		}
@@ -55,14 +55,20 @@ func TestBackupRestoresOnPostgres(t *testing.T) {
 	want := getReport(t, s.httpURL, "period=2020")
 
 	dump := filepath.Join(t.TempDir(), "ntm.dump")
-	if out, err := exec.Command("pg_dump", "--format=custom", "--file="+dump, "--dbname="+url).CombinedOutput(); err != nil {
-		t.Fatalf("pg_dump: %v\n%s", err, out)
+	if out, err := exec.Command("../../deploy/backup/backup.sh", url, dump).CombinedOutput(); err != nil {
+		t.Fatalf("backup.sh: %v\n%s", err, out)
 	}
 	copyURL := demoPostgresURL(t)
-	if out, err := exec.Command("pg_restore", "--no-owner", "--exit-on-error", "--dbname="+copyURL, dump).CombinedOutput(); err != nil {
-		t.Fatalf("pg_restore: %v\n%s", err, out)
+	if out, err := exec.Command("../../deploy/backup/restore.sh", dump, copyURL).CombinedOutput(); err != nil {
+		t.Fatalf("restore.sh: %v\n%s", err, out)
 	}
+	// The goose version tables are among those compared: the copy's
+	// migrations are as up to date as the original's.
 	equalDigests(t, "postgres", postgresDigests(t, openSQL(t, "pgx", url)), postgresDigests(t, openSQL(t, "pgx", copyURL)))
+	// A second restore over the data would mix two states: refused.
+	if out, err := exec.Command("../../deploy/backup/restore.sh", dump, copyURL).CombinedOutput(); err == nil {
+		t.Errorf("restore.sh into a database holding the suite = %s, want a refusal", out)
+	}
 
 	restored := startTestSuite(t, upConfig{postgresURL: copyURL})
 	if got := getReport(t, restored.httpURL, "period=2020"); !reflect.DeepEqual(got, want) {
