@@ -283,7 +283,6 @@ func TestServicesAndBudgets(t *testing.T) {
 	}
 }
 
-
 // The criteria service and the gateway scale on load, and nothing else
 // is autoscaled.
 func TestAutoscaling(t *testing.T) {
