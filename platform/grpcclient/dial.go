@@ -17,16 +17,19 @@ import (
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 )
 
-// Dial creates a client for addr (any grpc.NewClient target). Transport is
-// plaintext unless opts hold WithTLS: opts are applied after the defaults,
-// so callers may add to or override them.
+// Dial creates a client for addr (any grpc.NewClient target, or a
+// comma-separated list of replicas: see Target), balanced over the
+// service's replicas (Balanced). Transport is plaintext unless opts hold
+// WithTLS: opts are applied after the defaults, so callers may add to or
+// override them.
 func Dial(addr string, opts ...grpc.DialOption) (*grpc.ClientConn, error) {
 	base := []grpc.DialOption{
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithChainUnaryInterceptor(forwardUnary),
 		grpc.WithChainStreamInterceptor(forwardStream),
 	}
-	return grpc.NewClient(addr, append(base, opts...)...)
+	base = append(base, Balanced()...)
+	return grpc.NewClient(Target(addr), append(base, opts...)...)
 }
 
 // WithTLS dials with TLS configured by c (config.TLSFiles.Client: the

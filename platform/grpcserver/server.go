@@ -118,6 +118,7 @@ func New(o Options) *Server {
 		// was 6% of a cached read's CPU).
 		grpc.NumStreamWorkers(uint32(runtime.GOMAXPROCS(0))),
 	}
+	opts = append(opts, keepaliveOptions()...)
 	if o.Wire != nil {
 		opts = append(opts, grpc.ForceServerCodecV2(newWireCodec(o.Wire)))
 	}
