@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/ntmsuite/ntm/platform/auth"
+	"github.com/ntmsuite/ntm/platform/grpcclient"
 	"github.com/ntmsuite/ntm/platform/ratelimit"
 	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
 )
@@ -84,12 +85,14 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 		if s.addr == "" {
 			continue
 		}
-		conn, err := grpc.NewClient(s.addr,
+		// Balanced over the service's replicas: s.addr may be dns:///name:port
+		// or a comma-separated list (grpcclient.Target).
+		conn, err := grpc.NewClient(grpcclient.Target(s.addr), append(grpcclient.Balanced(),
 			grpc.WithTransportCredentials(creds),
 			// Answers may be larger than gRPC's 4 MiB default (long lineages).
 			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxBodyBytes)),
 			grpc.WithChainUnaryInterceptor(refuseBadText),
-		)
+		)...)
 		if err != nil {
 			return nil, errors.Join(fmt.Errorf("gateway: connect to %s at %s: %w", s.name, s.addr, err), g.Close())
 		}
