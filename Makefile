@@ -6,7 +6,7 @@ SHELL := /bin/bash
 PKGS = $(shell go list -m -f '{{.Path}}/...')
 FUZZTIME ?= 30s
 
-.PHONY: run test tools generate generate-check lint vet staticcheck services test-go fuzz bench evidence
+.PHONY: run test tools generate generate-check lint vet staticcheck services test-go topology fuzz bench evidence
 
 run:
 	go run ./cmd/ntm up --demo
@@ -42,6 +42,14 @@ services:
 # NTM_TEST_REQUIRE_SERVICES makes a missing PostgreSQL fail the tests instead of skipping them.
 test-go: services
 	NTM_TEST_REQUIRE_SERVICES=1 go test -race -count=1 $(PKGS)
+
+# The production topology test alone (cmd/ntm/internal/topology): each
+# service's binary as its own process, two criteria replicas, one killed
+# under load. It is an ordinary Go test, so test-go (make test) runs it too,
+# with the default load of 20 s.
+TOPOLOGY_DURATION ?= 20s
+topology: services
+	NTM_TEST_REQUIRE_SERVICES=1 NTM_TOPOLOGY_DURATION=$(TOPOLOGY_DURATION) go test -count=1 -v -run '^TestTopology$$' ./cmd/ntm/internal/topology
 
 fuzz:
 	go test ./services/registry/unitcsv -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
