@@ -150,7 +150,8 @@ func newDeployment(t *testing.T) *deployment {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.http = &http.Client{Transport: &http.Transport{TLSClientConfig: d.clientTL, MaxIdleConnsPerHost: 16}}
+	// A call that hangs fails rather than holding the test until its timeout.
+	d.http = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: d.clientTL, MaxIdleConnsPerHost: 16}}
 	// Flags every process shares, as NTM_* variables (each reads those of
 	// its own flags): production profile (TLS everywhere, keys required),
 	// one Redis prefix, and no rate limits: this test measures balancing.
