@@ -98,7 +98,17 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.name + " exited; last check: " + e.last.Error() }
 
-func (p *process) log() string { return p.out.String() }
+// log is the end of the process's output: every call logs a line, and what
+// explains a failure is near the end.
+func (p *process) log() string {
+	s := p.out.String()
+	if len(s) > logTail {
+		return "…" + s[len(s)-logTail:]
+	}
+	return s
+}
+
+const logTail = 32 << 10
 
 // syncBuffer is the output of a process, written by exec's copying
 // goroutines and read by the test.
