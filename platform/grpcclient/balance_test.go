@@ -143,3 +143,18 @@ func TestReplicaDyingMidCall(t *testing.T) {
 		})
 	}
 }
+
+// Only a list of addresses goes to the list resolver: a name, a dns:///
+// target or any other scheme is gRPC's to resolve.
+func TestTarget(t *testing.T) {
+	for addr, want := range map[string]string{
+		"127.0.0.1:9102,127.0.0.1:9112": "ntm-list:///127.0.0.1:9102,127.0.0.1:9112",
+		"criteria:9102":                 "criteria:9102",
+		"dns:///criteria:9102":          "dns:///criteria:9102",
+		"passthrough:///bufconn":        "passthrough:///bufconn",
+	} {
+		if got := grpcclient.Target(addr); got != want {
+			t.Errorf("Target(%q) = %q, want %q", addr, got, want)
+		}
+	}
+}
