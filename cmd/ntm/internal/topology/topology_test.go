@@ -231,8 +231,8 @@ func (d *deployment) args(name string) (bin string, args []string) {
 	panic("unknown process " + name)
 }
 
-// start starts every process in turn, each once the one before serves
-// (replicas of one schema must not migrate it at the same time).
+// start starts every process in turn, each once the one before serves, so
+// that a process failing to start is the one the failure names.
 func (d *deployment) start(t *testing.T) {
 	for _, name := range []string{"registry", "criteria-a", "criteria-b", "ocop", "funding", "report", "gateway"} {
 		d.startProcess(t, name)
