@@ -15,6 +15,7 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/ratelimit"
+	"github.com/ntmsuite/ntm/platform/telemetry"
 	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
 )
 
@@ -89,6 +90,8 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 			// Answers may be larger than gRPC's 4 MiB default (long lineages).
 			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxBodyBytes)),
 			grpc.WithChainUnaryInterceptor(refuseBadText),
+			// Each call is a child span of the request's (traced).
+			grpc.WithStatsHandler(telemetry.ClientHandler()),
 		)
 		if err != nil {
 			return nil, errors.Join(fmt.Errorf("gateway: connect to %s at %s: %w", s.name, s.addr, err), g.Close())
@@ -123,6 +126,7 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 	h = authenticate(o.AuthKeys, o.RateLimit, h)
 	h = recoverPanics(logger, h)
 	h = accessLog(logger, h)
+	h = traced(h) // outside the access log, which logs the trace id
 	h = withRequestID(h)
 	g.handler = h
 	return g, nil

@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/telemetry"
 )
 
 // Dial creates a client for addr (any grpc.NewClient target). Transport is
@@ -25,6 +26,9 @@ func Dial(addr string, opts ...grpc.DialOption) (*grpc.ClientConn, error) {
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithChainUnaryInterceptor(forwardUnary),
 		grpc.WithChainStreamInterceptor(forwardStream),
+		// Each call is a span of the trace of the call being served, and
+		// carries that trace on (traceparent) to the next hop.
+		grpc.WithStatsHandler(telemetry.ClientHandler()),
 	}
 	return grpc.NewClient(addr, append(base, opts...)...)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/idempotency"
 	"github.com/ntmsuite/ntm/platform/ratelimit"
+	"github.com/ntmsuite/ntm/platform/telemetry"
 )
 
 // MaxMessageBytes is the largest message of the suite: the registry's
@@ -118,6 +119,9 @@ func New(o Options) *Server {
 		// was 6% of a cached read's CPU).
 		grpc.NumStreamWorkers(uint32(runtime.GOMAXPROCS(0))),
 	}
+	// Continues the caller's trace (or starts one) before any link runs,
+	// so that the log lines carry the trace id.
+	opts = append(opts, grpc.StatsHandler(telemetry.ServerHandler()))
 	if o.Wire != nil {
 		opts = append(opts, grpc.ForceServerCodecV2(newWireCodec(o.Wire)))
 	}
