@@ -85,14 +85,14 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 		if s.addr == "" {
 			continue
 		}
-		conn, err := grpc.NewClient(s.addr,
+		// Each call is a child span of the request's (traced), or passes
+		// its trace on when not tracing.
+		conn, err := grpc.NewClient(s.addr, append(telemetry.DialOptions(),
 			grpc.WithTransportCredentials(creds),
 			// Answers may be larger than gRPC's 4 MiB default (long lineages).
 			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxBodyBytes)),
 			grpc.WithChainUnaryInterceptor(refuseBadText),
-			// Each call is a child span of the request's (traced).
-			grpc.WithStatsHandler(telemetry.ClientHandler()),
-		)
+		)...)
 		if err != nil {
 			return nil, errors.Join(fmt.Errorf("gateway: connect to %s at %s: %w", s.name, s.addr, err), g.Close())
 		}

@@ -8,6 +8,7 @@ import (
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel/attribute"
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
+	"go.opentelemetry.io/otel/propagation"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc/metadata"
@@ -18,10 +19,20 @@ import (
 // traced makes every request a server span, continuing the trace of an
 // incoming traceparent header (or starting one), with the gateway's
 // request id on it; the gRPC calls the request makes are its children
-// (telemetry.ClientHandler). The span holds what otelhttp records (method,
+// (telemetry.DialOptions). The span holds what otelhttp records (method,
 // path, addresses, user agent, status, sizes), never headers or bodies.
-// Probes of /healthz are not traced.
+// Probes of /healthz are not traced. When the process records no spans,
+// the request only continues the client's trace, for the access log and
+// the services.
 func traced(next http.Handler) http.Handler {
+	if !telemetry.Recording() {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("traceparent") != "" || r.Header.Get("baggage") != "" {
+				r = r.WithContext(telemetry.Propagator.Extract(r.Context(), propagation.HeaderCarrier(r.Header)))
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 	annotated := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if span := trace.SpanFromContext(r.Context()); span.IsRecording() {
 			span.SetAttributes(requestIDAttr.String(RequestID(r.Context())))

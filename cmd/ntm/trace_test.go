@@ -8,25 +8,25 @@ import (
 	"strings"
 	"testing"
 
-	"go.opentelemetry.io/otel"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/ntmsuite/ntm/platform/telemetry"
 )
 
 // recordTraces makes every span of the process go to the returned
-// exporter, from servers and clients built after the call (the suite's),
-// until the test ends. It replaces OpenTelemetry's global tracer provider,
-// the one telemetry.Setup installs in a real process, so the test must not
-// run in parallel with others (none does while a sequential test runs).
+// exporter, from the servers and clients built after the call (the
+// suite's), until the test ends. The provider is the process's, as
+// telemetry.Setup installs it in a real one, so the test must not run in
+// parallel with others (none does while a sequential test runs).
 func recordTraces(t *testing.T) *tracetest.InMemoryExporter {
 	t.Helper()
 	exp := tracetest.NewInMemoryExporter()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp))
-	prev := otel.GetTracerProvider()
-	otel.SetTracerProvider(tp)
+	telemetry.Use(tp)
 	t.Cleanup(func() {
-		otel.SetTracerProvider(prev)
+		telemetry.Use(nil)
 		if err := tp.Shutdown(context.Background()); err != nil {
 			t.Error(err)
 		}
@@ -107,6 +107,12 @@ func TestOneRequestIsOneTrace(t *testing.T) {
 	}
 	const method = "ntm.criteria.v1.CriteriaService/CreateAssessment"
 	criteriaServer := only(only(*root, trace.SpanKindClient, method), trace.SpanKindServer, method)
+	// The service's span carries its own request id and the gateway's, as
+	// its log line and the audit trail do.
+	if attr(criteriaServer, "ntm.client_request_id") != requestID || attr(criteriaServer, "ntm.request_id") == "" {
+		t.Errorf("criteria span: request id %q, client request id %q; want one of its own and the gateway's %s",
+			attr(criteriaServer, "ntm.request_id"), attr(criteriaServer, "ntm.client_request_id"), requestID)
+	}
 	registryCalls := children[criteriaServer.SpanContext.SpanID()]
 	if len(registryCalls) == 0 {
 		t.Fatal("the criteria service's span has no child: it did not ask the registry, or its call left the trace")

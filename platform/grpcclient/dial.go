@@ -26,10 +26,10 @@ func Dial(addr string, opts ...grpc.DialOption) (*grpc.ClientConn, error) {
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithChainUnaryInterceptor(forwardUnary),
 		grpc.WithChainStreamInterceptor(forwardStream),
-		// Each call is a span of the trace of the call being served, and
-		// carries that trace on (traceparent) to the next hop.
-		grpc.WithStatsHandler(telemetry.ClientHandler()),
 	}
+	// Each call is a span of the trace of the call being served, and
+	// carries that trace on (traceparent) to the next hop.
+	base = append(base, telemetry.DialOptions()...)
 	return grpc.NewClient(addr, append(base, opts...)...)
 }
 

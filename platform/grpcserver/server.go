@@ -119,9 +119,9 @@ func New(o Options) *Server {
 		// was 6% of a cached read's CPU).
 		grpc.NumStreamWorkers(uint32(runtime.GOMAXPROCS(0))),
 	}
-	// Continues the caller's trace (or starts one) before any link runs,
-	// so that the log lines carry the trace id.
-	opts = append(opts, grpc.StatsHandler(telemetry.ServerHandler()))
+	// When tracing, the call's span starts (continuing the caller's trace)
+	// before any link runs, so that the log line carries the trace id.
+	opts = append(opts, telemetry.ServerOptions()...)
 	if o.Wire != nil {
 		opts = append(opts, grpc.ForceServerCodecV2(newWireCodec(o.Wire)))
 	}

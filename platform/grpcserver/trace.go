@@ -6,6 +6,8 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
+
+	"github.com/ntmsuite/ntm/platform/telemetry"
 )
 
 // Span attributes of the request ids: the id the server minted (the audit
@@ -17,10 +19,22 @@ const (
 	clientRequestIDAttr = attribute.Key("ntm.client_request_id")
 )
 
-// traceLink puts the call's request ids on the span the stats handler
-// (telemetry.ServerHandler) started for it; nothing else of the call, and
-// nothing when the span is not recorded.
+// traceLink puts the call's request ids on the span the instrumentation
+// (telemetry.ServerOptions) started for it; nothing else of the call.
+// When the process records no spans it only continues the caller's trace
+// (telemetry.Continue), so the log line names it and the calls made while
+// serving carry it on.
 func traceLink() link {
+	if !telemetry.Recording() {
+		return link{
+			unary: func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+				return h(telemetry.Continue(ctx), req)
+			},
+			stream: func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+				return h(srv, &stream{ServerStream: ss, ctx: telemetry.Continue(ss.Context())})
+			},
+		}
+	}
 	annotate := func(ctx context.Context) {
 		span := trace.SpanFromContext(ctx)
 		if !span.IsRecording() {
