@@ -16,6 +16,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/grpcclient"
 	"github.com/ntmsuite/ntm/platform/ratelimit"
+	"github.com/ntmsuite/ntm/platform/telemetry"
 	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
 )
 
@@ -86,8 +87,9 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 			continue
 		}
 		// Balanced over the service's replicas: s.addr may be dns:///name:port
-		// or a comma-separated list (grpcclient.Target).
-		conn, err := grpc.NewClient(grpcclient.Target(s.addr), append(grpcclient.Balanced(),
+		// or a comma-separated list (grpcclient.Target). Each call is a child
+		// span of the request's (traced), or passes its trace on when not tracing.
+		conn, err := grpc.NewClient(grpcclient.Target(s.addr), append(append(grpcclient.Balanced(), telemetry.DialOptions()...),
 			grpc.WithTransportCredentials(creds),
 			// Answers may be larger than gRPC's 4 MiB default (long lineages).
 			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxBodyBytes)),
@@ -126,6 +128,7 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 	h = authenticate(o.AuthKeys, o.RateLimit, h)
 	h = recoverPanics(logger, h)
 	h = accessLog(logger, h)
+	h = traced(h) // outside the access log, which logs the trace id
 	h = withRequestID(h)
 	g.handler = h
 	return g, nil

@@ -49,6 +49,7 @@ func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
 			slog.Duration("duration", time.Since(start)),
 			slog.String("request_id", RequestID(r.Context())),
 			slog.String("client_request_id", ClientRequestID(r.Context())),
+			slog.String("trace_id", traceID(r.Context())),
 		)
 	})
 }

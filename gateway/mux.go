@@ -43,6 +43,7 @@ func newMux() *runtime.ServeMux {
 		runtime.WithMetadata(forwardRequestID),
 		runtime.WithMetadata(forwardIdempotencyKey),
 		runtime.WithMetadata(forwardIfMatch),
+		runtime.WithMetadata(nameSpan),
 		runtime.WithErrorHandler(handleError),
 		// Response metadata is the services' internal business; nothing of it
 		// becomes a Grpc-Metadata-* header. X-Request-Id is set by withRequestID.

@@ -28,6 +28,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/metricshttp"
 	"github.com/ntmsuite/ntm/platform/ratelimit"
 	"github.com/ntmsuite/ntm/platform/servicemain"
+	"github.com/ntmsuite/ntm/platform/telemetry"
 	"github.com/ntmsuite/ntm/services/criteria"
 	"github.com/ntmsuite/ntm/services/funding"
 	"github.com/ntmsuite/ntm/services/ocop"
@@ -84,10 +85,18 @@ func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logge
 	cfg.http = gateway.DefaultServerOptions()
 	cfg.http.RegisterFlags(fs)
 	tlsFlags := servicemain.NewTLSFlags(fs)
+	otlp := telemetry.EndpointFlag(fs)
 	if err := config.Parse(fs, args, "NTM_"); err != nil {
 		return err
 	}
 	logger.Info("starting ntm", config.Redacted(fs)...)
+	// One process, one service.name: the spans' names and rpc.service
+	// attributes tell the services apart.
+	stopTracing, err := telemetry.Setup(ctx, telemetry.Config{Service: "ntm", Endpoint: *otlp, Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer stopTracing() // last: flushes the spans of the calls just drained
 	keys, err := authFlags.Load(ctx, logger)
 	if errors.Is(err, servicemain.ErrNoAuthKeys) && cfg.demo {
 		keys, err = ephemeralKeys()

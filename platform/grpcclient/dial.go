@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/telemetry"
 )
 
 // Dial creates a client for addr (any grpc.NewClient target, or a
@@ -29,6 +30,9 @@ func Dial(addr string, opts ...grpc.DialOption) (*grpc.ClientConn, error) {
 		grpc.WithChainStreamInterceptor(forwardStream),
 	}
 	base = append(base, Balanced()...)
+	// Each call is a span of the trace of the call being served, and
+	// carries that trace on (traceparent) to the next hop.
+	base = append(base, telemetry.DialOptions()...)
 	return grpc.NewClient(Target(addr), append(base, opts...)...)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
@@ -101,5 +102,31 @@ func TestBearerTokenCrossesHops(t *testing.T) {
 	}
 	if _, err := a.GetUnit(context.Background(), &registryv1.GetUnitRequest{Code: "1"}); status.Code(err) != codes.Unauthenticated {
 		t.Errorf("call without a token: %v, want Unauthenticated", err)
+	}
+}
+
+// A process that records no spans (no exporter configured: OpenTelemetry's
+// no-op provider) still carries its caller's trace on: B's call is part of
+// the trace the caller of A started, so a hop without tracing does not cut
+// the trace in two.
+func TestTraceCrossesHopsUntraced(t *testing.T) {
+	var seenByB trace.SpanContext
+	b := newServer(t, func(ctx context.Context, _ *registryv1.GetUnitRequest) (*registryv1.Unit, error) {
+		seenByB = trace.SpanContextFromContext(ctx)
+		return &registryv1.Unit{}, nil
+	})
+	a := newServer(t, func(ctx context.Context, req *registryv1.GetUnitRequest) (*registryv1.Unit, error) {
+		return b.GetUnit(ctx, req)
+	})
+	caller := trace.NewSpanContext(trace.SpanContextConfig{
+		TraceID:    trace.TraceID{0x4b, 0xf9, 0x2f, 0x35, 0x77, 0xb3, 0x4d, 0xa6, 0xa3, 0xce, 0x92, 0x9d, 0x0e, 0x0e, 0x47, 0x36},
+		SpanID:     trace.SpanID{0x00, 0xf0, 0x67, 0xaa, 0x0b, 0xa9, 0x02, 0xb7},
+		TraceFlags: trace.FlagsSampled,
+	})
+	if _, err := a.GetUnit(trace.ContextWithSpanContext(context.Background(), caller), &registryv1.GetUnitRequest{Code: "1"}); err != nil {
+		t.Fatal(err)
+	}
+	if seenByB.TraceID() != caller.TraceID() || !seenByB.IsRemote() {
+		t.Errorf("B's call is in trace %s (remote %v), want the caller's %s", seenByB.TraceID(), seenByB.IsRemote(), caller.TraceID())
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/idempotency"
 	"github.com/ntmsuite/ntm/platform/ratelimit"
+	"github.com/ntmsuite/ntm/platform/telemetry"
 )
 
 // link is one position of the interceptor chain, for both call kinds.
@@ -30,6 +31,7 @@ func interceptors(log *slog.Logger, m *Metrics, rl *ratelimit.Policy, idem *idem
 	links := []link{
 		recoveryLink(log),  // 1 outermost: a panic anywhere below becomes INTERNAL, never a dead process
 		requestIDLink(),    // 2 before anything that logs or measures, so they all carry the id
+		traceLink(),        // 2b the call's span carries the request ids, which find a trace from the log or the audit trail
 		metricsLink(m),     // 3 counts and times calls with their final (mapped) code
 		loggingLink(log),   // 4 one line per call; sees the hidden cause of INTERNAL errors
 		rateLimitLink(rl),  // 5 refuses a principal (the tap's identity) or address over its rate before any work is done
@@ -56,10 +58,7 @@ func interceptors(log *slog.Logger, m *Metrics, rl *ratelimit.Policy, idem *idem
 
 // isInfra reports calls to the health and reflection services: probes must
 // keep working however the application-level links behave.
-func isInfra(fullMethod string) bool {
-	return strings.HasPrefix(fullMethod, "/grpc.health.v1.Health/") ||
-		strings.HasPrefix(fullMethod, "/grpc.reflection.")
-}
+func isInfra(fullMethod string) bool { return telemetry.IsInfra(fullMethod) }
 
 func skipInfra(l link) link {
 	u, s := l.unary, l.stream

@@ -21,6 +21,7 @@ func loggingLink(log *slog.Logger) link {
 			slog.String("grpc.code", st.Code().String()),
 			slog.String("request_id", RequestIDFromContext(ctx)),
 			slog.String("client_request_id", ClientRequestIDFromContext(ctx)),
+			slog.String("trace_id", traceID(ctx)),
 			slog.Duration("duration", time.Since(start)),
 		}
 		level := slog.LevelInfo

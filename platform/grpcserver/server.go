@@ -22,6 +22,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/idempotency"
 	"github.com/ntmsuite/ntm/platform/ratelimit"
+	"github.com/ntmsuite/ntm/platform/telemetry"
 )
 
 // MaxMessageBytes is the largest message of the suite: the registry's
@@ -119,6 +120,9 @@ func New(o Options) *Server {
 		grpc.NumStreamWorkers(uint32(runtime.GOMAXPROCS(0))),
 	}
 	opts = append(opts, keepaliveOptions()...)
+	// When tracing, the call's span starts (continuing the caller's trace)
+	// before any link runs, so that the log line carries the trace id.
+	opts = append(opts, telemetry.ServerOptions()...)
 	if o.Wire != nil {
 		opts = append(opts, grpc.ForceServerCodecV2(newWireCodec(o.Wire)))
 	}

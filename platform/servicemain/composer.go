@@ -14,6 +14,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/grpcclient"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/ratelimit"
+	"github.com/ntmsuite/ntm/platform/telemetry"
 )
 
 // Composer describes a command whose service owns no data and composes
@@ -59,6 +60,12 @@ func RunComposer(ctx context.Context, args []string, logger *slog.Logger, c Comp
 	if err != nil {
 		return err
 	}
+	stopTracing, err := telemetry.Setup(ctx, telemetry.Config{Service: c.Name, Endpoint: *sf.otlp, Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer stopTracing() // last: flushes the spans of the calls just drained
+
 	var r *cache.Redis // nil: rate limits counted in this process
 	if *redisAddr != "" {
 		r = sf.limits.Redis(*redisAddr)

@@ -17,6 +17,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/grpcclient"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/ratelimit"
+	"github.com/ntmsuite/ntm/platform/telemetry"
 )
 
 // defaultRegistryAddr is the registry's own default --grpc-addr, so that every
@@ -85,6 +86,12 @@ func RunDependent(ctx context.Context, args []string, logger *slog.Logger, d Dep
 	if err != nil {
 		return err
 	}
+	stopTracing, err := telemetry.Setup(ctx, telemetry.Config{Service: d.Name, Endpoint: *sf.otlp, Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer stopTracing() // last: flushes the spans of the calls just drained
+
 	transport, err := sf.tls.Load(sf.auth, "the registry (--registry-addr)")
 	if err != nil {
 		return err
@@ -122,6 +129,7 @@ type servingFlags struct {
 	auth                  *AuthFlags
 	limits                *LimitFlags
 	tls                   *TLSFlags
+	otlp                  *string // --otlp-endpoint
 }
 
 func newServingFlags(fs *flag.FlagSet, grpcAddr, metricsAddr string) servingFlags {
@@ -132,6 +140,7 @@ func newServingFlags(fs *flag.FlagSet, grpcAddr, metricsAddr string) servingFlag
 		auth:        NewAuthFlags(fs),
 		limits:      NewLimitFlags(fs),
 		tls:         NewTLSFlags(fs),
+		otlp:        telemetry.EndpointFlag(fs),
 	}
 }
 

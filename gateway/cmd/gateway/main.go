@@ -21,6 +21,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/config"
 	"github.com/ntmsuite/ntm/platform/ratelimit"
+	"github.com/ntmsuite/ntm/platform/telemetry"
 )
 
 const shutdownTimeout = 10 * time.Second
@@ -61,6 +62,7 @@ func run(ctx context.Context, args []string) error {
 	serverOpts := gateway.DefaultServerOptions()
 	serverOpts.RegisterFlags(fs)
 	rateFlags := ratelimit.NewFlags(fs)
+	otlp := telemetry.EndpointFlag(fs)
 	// Every flag not given reads its NTM_* variable (as envOr does for the first ones).
 	if err := config.Parse(fs, args, "NTM_"); err != nil {
 		return err
@@ -68,6 +70,11 @@ func run(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
+	stopTracing, err := telemetry.Setup(ctx, telemetry.Config{Service: "gateway", Endpoint: *otlp, Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer stopTracing() // last: flushes the spans of the requests just drained
 	// HTTPS serves the public: no client certificates asked, whatever --tls-ca.
 	serverTLS, err := config.TLSFiles{Cert: files.Cert, Key: files.Key}.Server()
 	if err != nil {

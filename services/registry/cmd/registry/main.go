@@ -17,6 +17,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/grpcclient"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/servicemain"
+	"github.com/ntmsuite/ntm/platform/telemetry"
 	"github.com/ntmsuite/ntm/services/registry"
 )
 
@@ -35,10 +36,16 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	authFlags := servicemain.NewAuthFlags(fs)
 	limitFlags := servicemain.NewLimitFlags(fs)
 	tlsFlags := servicemain.NewTLSFlags(fs)
+	otlp := telemetry.EndpointFlag(fs)
 	if err := config.Parse(fs, args, "NTM_"); err != nil {
 		return err
 	}
 	logger.Info("starting registry", config.Redacted(fs)...)
+	stopTracing, err := telemetry.Setup(ctx, telemetry.Config{Service: "registry", Endpoint: *otlp, Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer stopTracing() // last: flushes the spans of the calls just drained
 	keys, err := authFlags.Load(ctx, logger)
 	if err != nil {
 		return err
