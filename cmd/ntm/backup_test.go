@@ -50,7 +50,7 @@ func TestBackupRestoresOnPostgres(t *testing.T) {
 			dbtest.Unavailable(t, "%s is not installed: %v", tool, err)
 		}
 	}
-	url := demoPostgresURL(t)
+	url := dbtest.EmptyPostgresDatabase(t)
 	s := startTestSuite(t, upConfig{postgresURL: url})
 	want := getReport(t, s.httpURL, "period=2020")
 
@@ -58,7 +58,7 @@ func TestBackupRestoresOnPostgres(t *testing.T) {
 	if out, err := exec.Command("../../deploy/backup/backup.sh", url, dump).CombinedOutput(); err != nil {
 		t.Fatalf("backup.sh: %v\n%s", err, out)
 	}
-	copyURL := demoPostgresURL(t)
+	copyURL := dbtest.EmptyPostgresDatabase(t)
 	if out, err := exec.Command("../../deploy/backup/restore.sh", dump, copyURL).CombinedOutput(); err != nil {
 		t.Fatalf("restore.sh: %v\n%s", err, out)
 	}

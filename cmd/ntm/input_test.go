@@ -32,7 +32,7 @@ func eachEngine(t *testing.T, test func(t *testing.T, s *suite, url string)) {
 	})
 	t.Run("postgres", func(t *testing.T) {
 		t.Parallel()
-		url := demoPostgresURL(t)
+		url := dbtest.EmptyPostgresDatabase(t)
 		test(t, startTestSuite(t, upConfig{postgresURL: url}), url)
 	})
 }
@@ -189,7 +189,7 @@ func grpcVerdicts(t *testing.T) []*criteriav1.CriterionVerdict {
 // UNAVAILABLE through the gateway and over gRPC, never 500, /healthz says
 // so meanwhile, and all is well again once it is back.
 func TestDatabaseOutageIs503(t *testing.T) {
-	url := demoPostgresURL(t)
+	url := dbtest.EmptyPostgresDatabase(t)
 	s := startTestSuite(t, upConfig{postgresURL: url})
 	admin := tokenOf(t, demoAdmin)
 	post := func() (int, []byte) {

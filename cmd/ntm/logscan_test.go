@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -33,23 +31,14 @@ func (l *logBuffer) String() string {
 // (docs/SECURITY.md).
 func TestLogsHoldNoTokens(t *testing.T) {
 	var logs logBuffer
-	ctx, cancel := context.WithCancel(context.Background())
-	cfg := upConfig{httpAddr: "127.0.0.1:0", registryAddr: "127.0.0.1:0", criteriaAddr: "127.0.0.1:0", ocopAddr: "127.0.0.1:0",
-		fundingAddr: "127.0.0.1:0", reportAddr: "127.0.0.1:0", demo: true, authKeys: testKeys, dataDir: t.TempDir()}
-	s, err := startSuite(ctx, cfg, slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
+	s, stop := startLoggingSuite(t, upConfig{}, debugJSON(&logs))
+	t.Cleanup(stop)
 	admin := tokenOf(t, demoAdmin)
 	call(t, http.MethodGet, s.httpURL+"/v1/units/19", admin, "", http.StatusOK, nil)
 	call(t, http.MethodPost, s.httpURL+"/v1/units/06005/assessments", admin, `{"assessment":{}}`, http.StatusBadRequest, nil)
 	forged := admin[:len(admin)-4] + "AAAA"
 	call(t, http.MethodGet, s.httpURL+"/v1/units/19", forged, "", http.StatusUnauthorized, nil)
-	cancel()
-	if err := s.wait(); err != nil {
-		t.Fatal(err)
-	}
+	stop()
 
 	got := logs.String()
 	if len(got) == 0 {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -44,14 +43,8 @@ func recordTraces(t *testing.T) *tracetest.InMemoryExporter {
 func TestOneRequestIsOneTrace(t *testing.T) {
 	exp := recordTraces(t)
 	var logs logBuffer
-	ctx, cancel := context.WithCancel(context.Background())
-	cfg := upConfig{httpAddr: "127.0.0.1:0", registryAddr: "127.0.0.1:0", criteriaAddr: "127.0.0.1:0", ocopAddr: "127.0.0.1:0",
-		fundingAddr: "127.0.0.1:0", reportAddr: "127.0.0.1:0", demo: true, authKeys: testKeys, dataDir: t.TempDir()}
-	s, err := startSuite(ctx, cfg, slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
+	s, stop := startLoggingSuite(t, upConfig{}, debugJSON(&logs))
+	t.Cleanup(stop)
 	call(t, http.MethodGet, s.httpURL+"/healthz", "", "", http.StatusOK, nil)
 	officer := tokenOf(t, demoOfficer)
 	body := assessmentBody()
@@ -59,10 +52,7 @@ func TestOneRequestIsOneTrace(t *testing.T) {
 	requestID := header.Get("X-Request-Id")
 	// Stopping the suite ends every span: a server's span ends after its
 	// answer has left, possibly after the client has read it.
-	cancel()
-	if err := s.wait(); err != nil {
-		t.Fatal(err)
-	}
+	stop()
 
 	spans := exp.GetSpans()
 	var root *tracetest.SpanStub

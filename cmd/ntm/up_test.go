@@ -14,7 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,8 +26,18 @@ import (
 	"github.com/ntmsuite/ntm/platform/ratelimit"
 )
 
-// startTestSuite runs `ntm up --demo` in-process on free ports and returns the REST base URL.
+// startTestSuite runs `ntm up --demo` in-process on free ports until the test ends.
 func startTestSuite(t *testing.T, cfg upConfig) *suite {
+	t.Helper()
+	s, stop := startLoggingSuite(t, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	t.Cleanup(stop)
+	return s
+}
+
+// startLoggingSuite runs `ntm up --demo` in-process on free ports, logging
+// to logger, and returns it with stop, which ends it and waits until every
+// server has stopped (so every span has ended and every line is logged).
+func startLoggingSuite(t *testing.T, cfg upConfig, logger *slog.Logger) (s *suite, stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg.httpAddr, cfg.registryAddr, cfg.criteriaAddr, cfg.ocopAddr, cfg.fundingAddr, cfg.reportAddr, cfg.demo = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", true
@@ -37,18 +47,25 @@ func startTestSuite(t *testing.T, cfg upConfig) *suite {
 	if cfg.dataDir == "" {
 		cfg.dataDir = t.TempDir()
 	}
-	s, err := startSuite(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, err := startSuite(ctx, cfg, logger)
 	if err != nil {
 		cancel()
 		t.Fatalf("startSuite: %v", err)
 	}
-	t.Cleanup(func() {
-		cancel()
-		if err := s.wait(); err != nil {
-			t.Errorf("suite stopped with %v", err)
-		}
-	})
-	return s
+	var once sync.Once
+	return s, func() {
+		once.Do(func() {
+			cancel()
+			if err := s.wait(); err != nil {
+				t.Errorf("suite stopped with %v", err)
+			}
+		})
+	}
+}
+
+// debugJSON logs every level as JSON to w, as a log scan wants it.
+func debugJSON(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
 // testHMACSecret is the secret of testKeys' second key, known to the tests
@@ -279,7 +296,7 @@ func TestImportUnits(t *testing.T) {
 
 // With --postgres-url the suite keeps its data in PostgreSQL, one schema per service.
 func TestUpOnPostgres(t *testing.T) {
-	url := demoPostgresURL(t)
+	url := dbtest.EmptyPostgresDatabase(t)
 	s := startTestSuite(t, upConfig{postgresURL: url})
 	checkDemoTimeTravel(t, s.httpURL)
 	pg, err := sql.Open("pgx", url)
@@ -300,35 +317,8 @@ var storageConfigs = []struct {
 	cfg  func(t *testing.T) upConfig
 }{
 	{"sqlite", func(t *testing.T) upConfig { return upConfig{dataDir: t.TempDir()} }},
-	{"postgres", func(t *testing.T) upConfig { return upConfig{postgresURL: demoPostgresURL(t)} }},
+	{"postgres", func(t *testing.T) upConfig { return upConfig{postgresURL: dbtest.EmptyPostgresDatabase(t)} }},
 }
-
-// demoPostgresURL creates an empty PostgreSQL database for one suite, as
-// `ntm up --postgres-url` takes it, dropped at cleanup.
-func demoPostgresURL(t *testing.T) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", dbtest.PostgresURL())
-	if err == nil {
-		err = admin.Ping()
-	}
-	if err != nil {
-		dbtest.Unavailable(t, "PostgreSQL is not reachable: %v", err)
-	}
-	t.Cleanup(func() { _ = admin.Close() })
-	name := fmt.Sprintf("ntm_up_test_%d_%d", os.Getpid(), demoDatabases.Add(1))
-	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`) })
-	url, err := dbtest.PostgresDatabaseURL(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return url
-}
-
-// demoDatabases numbers the databases of demoPostgresURL within the process.
-var demoDatabases atomic.Int64
 
 // A start that fails (here: the registry's port is taken) returns its error
 // and releases what it opened, instead of failing again while cleaning up.

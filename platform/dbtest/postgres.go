@@ -94,6 +94,28 @@ func PostgresDatabase(t testing.TB, migrations fs.FS) string {
 	return dsn
 }
 
+// EmptyPostgresDatabase returns the URL of a new, empty database, dropped at
+// cleanup: for a test of what runs the migrations itself (`ntm up
+// --postgres-url`, the services as separate processes, a restore).
+func EmptyPostgresDatabase(t testing.TB) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), setupTimeout)
+	defer cancel()
+	name := "ntm_test_" + randomHex(8)
+	if err := withAdmin(ctx, t, func(admin *pgx.Conn) error {
+		_, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+		return err
+	}); err != nil {
+		t.Fatalf("dbtest: create %s: %v", name, err)
+	}
+	t.Cleanup(func() { dropDatabase(t, name) })
+	dsn, err := PostgresDatabaseURL(name)
+	if err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	return dsn
+}
+
 // withAdmin runs fn on a new connection to the admin database. An
 // unreachable server skips or fails t (see unavailable) without calling fn.
 func withAdmin(ctx context.Context, t testing.TB, fn func(*pgx.Conn) error) error {

@@ -3,17 +3,12 @@ package topology
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"net"
 	"os/exec"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/ntmsuite/ntm/platform/dbtest"
 )
 
 // process is one command of the deployment, its output kept for failures.
@@ -138,36 +133,4 @@ func freeAddr(t *testing.T) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
-}
-
-// freshDatabase creates an empty PostgreSQL database, where each service
-// migrates its own schema, as in production; dropped at cleanup.
-func freshDatabase(t *testing.T) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", dbtest.PostgresURL())
-	if err == nil {
-		err = admin.Ping()
-	}
-	if err != nil {
-		dbtest.Unavailable(t, "PostgreSQL is not reachable: %v", err)
-	}
-	t.Cleanup(func() { _ = admin.Close() })
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "ntm_topology_" + hex.EncodeToString(b)
-	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
-			t.Errorf("drop %s: %v", name, err)
-		}
-	})
-	url, err := dbtest.PostgresDatabaseURL(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return url
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/cache/cachetest"
 	"github.com/ntmsuite/ntm/platform/config"
+	"github.com/ntmsuite/ntm/platform/dbtest"
 	"github.com/ntmsuite/ntm/platform/grpcclient"
 	"github.com/ntmsuite/ntm/platform/tlstest"
 )
@@ -136,7 +137,7 @@ type deployment struct {
 
 func newDeployment(t *testing.T) *deployment {
 	d := &deployment{grpc: map[string]string{}, metrics: map[string]string{}, procs: map[string]*process{}}
-	d.pgURL = freshDatabase(t)
+	d.pgURL = dbtest.EmptyPostgresDatabase(t)
 	prefix := cachetest.Prefix(t)
 	d.tlsFiles = tlstest.New(t)
 	keyJSON, err := auth.NewKeySet("topology", auth.EdDSA)
