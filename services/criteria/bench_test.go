@@ -206,7 +206,7 @@ func newBenchEnv() (*benchEnv, error) {
 	}
 	// Generations never expire in production; these belong to this run
 	// alone, and an hour outlives it (INCR keeps the TTL).
-	for _, g := range []string{"criteria", "registry"} {
+	for _, g := range server.AggregateGenerations {
 		if err := rdb.Expire(ctx, prefix+"gen:"+g, time.Hour).Err(); err != nil {
 			return nil, err
 		}

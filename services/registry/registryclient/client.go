@@ -24,6 +24,11 @@ import (
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 )
 
+// Generation is the cache generation the registry advances on every write
+// (see platform/cache): what another service caches from the registry's
+// answers depends on it, and is recomputed once a write of the map bumps it.
+const Generation = "registry"
+
 // ErrUnitNotFound says the unit does not exist on the date asked.
 var ErrUnitNotFound = errors.New("unit not found on that date")
 

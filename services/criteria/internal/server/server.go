@@ -31,7 +31,7 @@ const Generation = "criteria"
 
 // AggregateGenerations are the cache generations an aggregate depends on:
 // assessments, and the map and recognitions of the registry.
-var AggregateGenerations = []string{Generation, "registry"}
+var AggregateGenerations = []string{Generation, registryclient.Generation}
 
 // Registry is what the service asks the registry (registryclient.Client).
 type Registry interface {

@@ -40,7 +40,7 @@ func (r rollup) units() []string {
 // every request, it costs a registry call per unit, and it depends on the
 // map alone.
 func (s *Server) rollupOn(ctx context.Context, code string, d date.Date) (rollup, error) {
-	b, err := s.rollups.Load(ctx, []string{registryGeneration}, "funding:rollup:"+code+":"+d.String(), func(ctx context.Context) ([]byte, error) {
+	b, err := s.rollups.Load(ctx, []string{registryclient.Generation}, "funding:rollup:"+code+":"+d.String(), func(ctx context.Context) ([]byte, error) {
 		r, err := s.computeRollup(ctx, code, d)
 		if err != nil {
 			return nil, err

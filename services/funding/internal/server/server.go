@@ -21,11 +21,8 @@ import (
 // summaries depend on it and on the registry's (units move, merge).
 const Generation = "funding"
 
-// registryGeneration is the registry's cache generation (its writes advance it).
-const registryGeneration = "registry"
-
 // SummaryGenerations are the cache generations a summary depends on.
-var SummaryGenerations = []string{Generation, registryGeneration}
+var SummaryGenerations = []string{Generation, registryclient.Generation}
 
 // CountryCode names the whole country where a request takes a unit code.
 const CountryCode = "0"

@@ -98,7 +98,7 @@ func (s *Server) ListProducers(ctx context.Context, req *ocopv1.ListProducersReq
 // Lists and summaries ask it on every request and it costs a registry call
 // per unit, so it is cached; it depends on the map alone.
 func (s *Server) unitsOn(ctx context.Context, code string, asOf date.Date) ([]string, error) {
-	b, err := s.units.Load(ctx, []string{registryGeneration}, "ocop:units:"+code+":"+asOf.String(), func(ctx context.Context) ([]byte, error) {
+	b, err := s.units.Load(ctx, []string{registryclient.Generation}, "ocop:units:"+code+":"+asOf.String(), func(ctx context.Context) ([]byte, error) {
 		units, err := s.lineageOn(ctx, code, asOf)
 		return []byte(strings.Join(units, ",")), err
 	})

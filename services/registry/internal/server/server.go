@@ -20,6 +20,7 @@ import (
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/registry/internal/store"
 	"github.com/ntmsuite/ntm/services/registry/internal/unit"
+	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
 
 const (
@@ -44,8 +45,9 @@ type Invalidator interface {
 	Bump(ctx context.Context, generation string) error
 }
 
-// Generation is the cache generation the registry advances on every write.
-const Generation = "registry"
+// Generation is the cache generation the registry advances on every write,
+// named where the services that depend on it read it.
+const Generation = registryclient.Generation
 
 // New builds the service. guard checks every call's caller (nil allows
 // everything); inv may be nil when nothing caches registry data; crit may
