@@ -43,6 +43,8 @@ type KeySet struct {
 	// revoked is the revocation list in force (see UseRevocations); nil
 	// revokes nothing.
 	revoked atomic.Pointer[revocations]
+	// verified remembers tokens whose signature Verify found good.
+	verified verifiedTokens
 }
 
 // current is the keys in force now.

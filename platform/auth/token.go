@@ -2,6 +2,7 @@ package auth
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -88,7 +89,16 @@ func (ks *KeySet) Sign(id Identity, ttl time.Duration, now time.Time) (string, e
 // it identifies. A token must say when it was issued and live no longer
 // than MaxTTL (one signed elsewhere for a century is refused however valid
 // its signature), and must not be revoked (see UseRevocations).
+//
+// A token verified before, against the keys still in force, is accepted
+// without checking its signature again; its validity at now, its lifetime
+// and its revocation are checked on every call.
 func (ks *KeySet) Verify(token string, now time.Time) (Identity, error) {
+	hash := sha256.Sum256([]byte(token))
+	keys := ks.keys.Load()
+	if t, ok := ks.verified.get(hash); ok && t.keys == keys {
+		return ks.stillValid(t, now)
+	}
 	var c claims
 	_, err := jwt.ParseWithClaims(token, &c, ks.keyFor,
 		jwt.WithValidMethods([]string{HS256, EdDSA}), jwt.WithIssuer(Issuer), jwt.WithAudience(Audience),
@@ -99,17 +109,35 @@ func (ks *KeySet) Verify(token string, now time.Time) (Identity, error) {
 	if c.IssuedAt == nil {
 		return Identity{}, fmt.Errorf("%w: no iat", ErrInvalidToken)
 	}
-	if life := c.ExpiresAt.Sub(c.IssuedAt.Time); life > ks.MaxTTL() {
-		return Identity{}, fmt.Errorf("%w: lives %v, longer than the maximum %v", ErrInvalidToken, life, ks.MaxTTL())
-	}
-	if r := ks.revoked.Load(); r != nil && r.revokes(c.ID, c.Subject, c.IssuedAt.Time) {
-		return Identity{}, fmt.Errorf("%w: revoked", ErrInvalidToken)
-	}
 	id := Identity{Subject: c.Subject, Role: c.Role, Unit: c.Unit}
 	if err := id.Check(); err != nil {
 		return Identity{}, fmt.Errorf("%w: %v", ErrInvalidToken, err)
 	}
+	t := verifiedToken{id: id, jti: c.ID, issuedAt: c.IssuedAt.Time, notBefore: c.IssuedAt.Time, expiresAt: c.ExpiresAt.Time, keys: keys}
+	if c.NotBefore != nil && c.NotBefore.After(t.notBefore) {
+		t.notBefore = c.NotBefore.Time
+	}
+	if _, err := ks.stillValid(t, now); err != nil {
+		return Identity{}, err
+	}
+	ks.verified.put(hash, t, now)
 	return id, nil
+}
+
+// stillValid checks what can change after a token's signature was found
+// good: the time (as jwt checks it: not before iat or nbf, before exp), the
+// maximum lifetime (SetMaxTTL) and the revocations.
+func (ks *KeySet) stillValid(t verifiedToken, now time.Time) (Identity, error) {
+	if now.Before(t.notBefore) || !now.Before(t.expiresAt) {
+		return Identity{}, fmt.Errorf("%w: not valid at %v", ErrInvalidToken, now)
+	}
+	if life := t.expiresAt.Sub(t.issuedAt); life > ks.MaxTTL() {
+		return Identity{}, fmt.Errorf("%w: lives %v, longer than the maximum %v", ErrInvalidToken, life, ks.MaxTTL())
+	}
+	if r := ks.revoked.Load(); r != nil && r.revokes(t.jti, t.id.Subject, t.issuedAt) {
+		return Identity{}, fmt.Errorf("%w: revoked", ErrInvalidToken)
+	}
+	return t.id, nil
 }
 
 // keyFor finds the key a token's header names and refuses a token signed
