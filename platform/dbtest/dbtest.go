@@ -45,3 +45,19 @@ func Unavailable(t testing.TB, format string, args ...any) {
 	}
 	t.Skipf(format+" (skipping; set "+requireServicesEnv+"=1 to fail instead)", args...)
 }
+
+// EachDialect runs test on a fresh database of each dialect migrated with
+// migrations (SQL both dialects accept), in parallel with the other tests:
+// each has databases of its own.
+func EachDialect(t *testing.T, migrations fs.FS, test func(t *testing.T, d *db.DB)) {
+	t.Helper()
+	t.Parallel()
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		test(t, SQLite(t, migrations))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		test(t, Postgres(t, migrations))
+	})
+}

@@ -26,18 +26,10 @@ DROP TABLE idempotency_test_item;
 `)},
 }
 
-// eachDialect runs test against a fresh migrated database of each dialect.
+// eachDialect runs test on a fresh database of each dialect with serviceMigrations.
 func eachDialect(t *testing.T, test func(t *testing.T, d *db.DB)) {
 	t.Helper()
-	t.Parallel()
-	t.Run("sqlite", func(t *testing.T) {
-		t.Parallel()
-		test(t, dbtest.SQLite(t, serviceMigrations))
-	})
-	t.Run("postgres", func(t *testing.T) {
-		t.Parallel()
-		test(t, dbtest.Postgres(t, serviceMigrations))
-	})
+	dbtest.EachDialect(t, serviceMigrations, test)
 }
 
 // clock is a settable time for the store.
