@@ -40,6 +40,7 @@ package cache
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -73,6 +74,27 @@ func makeStamp(gens []int64) string {
 		b.WriteString(strconv.FormatInt(g, 10))
 	}
 	return b.String()
+}
+
+// parseStamp reads the generations back from a stamp made by makeStamp.
+func parseStamp(stamp string) ([]int64, error) {
+	body, ok := strings.CutPrefix(stamp, "g")
+	if !ok {
+		return nil, fmt.Errorf("cache: malformed stamp %q", stamp)
+	}
+	if body == "" {
+		return []int64{}, nil
+	}
+	parts := strings.Split(body, ".")
+	gens := make([]int64, len(parts))
+	for i, p := range parts {
+		g, err := strconv.ParseInt(p, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("cache: malformed stamp %q", stamp)
+		}
+		gens[i] = g
+	}
+	return gens, nil
 }
 
 // valueKey is the key a value is stored under, without the Redis prefix.

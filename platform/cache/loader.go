@@ -68,6 +68,16 @@ func NewLoader(c Cache, o LoaderOptions) *Loader {
 // The returned slice may be shared with other callers and must not be
 // modified.
 func (l *Loader) Load(ctx context.Context, gens []string, key string, compute func(ctx context.Context) ([]byte, error)) ([]byte, error) {
+	return l.LoadAt(ctx, gens, key, func(ctx context.Context, _ []int64) ([]byte, error) { return compute(ctx) })
+}
+
+// LoadAt is Load for a compute that keeps state of its own per generation
+// (an in-memory index caught up to a generation, a snapshot of another
+// service's answers): compute is told the generations of gens the value
+// will be stored under, in order, and must compute from sources at least
+// that current. It is told nil when the cache did not answer (nothing is
+// stored then): it must read its sources afresh.
+func (l *Loader) LoadAt(ctx context.Context, gens []string, key string, compute func(ctx context.Context, gens []int64) ([]byte, error)) ([]byte, error) {
 	stamp, value, found, err := l.cache.Get(ctx, gens, key)
 	switch {
 	case err != nil && ctx.Err() != nil:
@@ -111,7 +121,7 @@ func (l *Loader) Load(ctx context.Context, gens []string, key string, compute fu
 
 // computeAndStore runs compute for the flight and, if there is a stamp,
 // stores its result. It outlives the caller that started it.
-func (l *Loader) computeAndStore(ctx context.Context, store bool, stamp, key string, compute func(context.Context) ([]byte, error)) (value []byte, err error) {
+func (l *Loader) computeAndStore(ctx context.Context, store bool, stamp, key string, compute func(context.Context, []int64) ([]byte, error)) (value []byte, err error) {
 	ctx = context.WithoutCancel(ctx)
 	cctx, cancel := context.WithTimeout(ctx, l.computeTimeout)
 	defer cancel()
@@ -123,7 +133,13 @@ func (l *Loader) computeAndStore(ctx context.Context, store bool, stamp, key str
 			err = fmt.Errorf("cache: compute %q panicked: %v", key, p)
 		}
 	}()
-	value, err = compute(cctx)
+	var gens []int64
+	if store {
+		if gens, err = parseStamp(stamp); err != nil {
+			return nil, err
+		}
+	}
+	value, err = compute(cctx, gens)
 	if err != nil || !store {
 		return value, err
 	}

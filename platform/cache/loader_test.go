@@ -290,3 +290,42 @@ func TestLoaderMetricsRegisteredTwice(t *testing.T) {
 		t.Fatalf("shared miss counter = %v, want 2", got)
 	}
 }
+
+// LoadAt tells compute the generations its value is stored under, in the
+// order they are listed, and nil when the cache is down and nothing is
+// stored: a compute with state per generation must then read afresh.
+func TestLoadAtTellsTheGenerations(t *testing.T) {
+	m := NewMemory()
+	l := NewLoader(m, LoaderOptions{Logger: quiet})
+	gens := []string{"criteria", "registry"}
+	var told [][]int64
+	compute := func(_ context.Context, g []int64) ([]byte, error) {
+		told = append(told, g)
+		return fmt.Appendf(nil, "v%d", len(told)), nil
+	}
+	for _, bump := range []string{"", "registry", "registry", "criteria"} {
+		if bump != "" {
+			if err := m.Bump(t.Context(), bump); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := l.LoadAt(t.Context(), gens, "k", compute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := [][]int64{{0, 0}, {0, 1}, {0, 2}, {1, 2}}
+	if fmt.Sprint(told) != fmt.Sprint(want) {
+		t.Errorf("compute was told %v, want %v", told, want)
+	}
+
+	r := NewRedis(RedisOptions{Addr: deadAddr(t)})
+	defer r.Close()
+	down := NewLoader(r, LoaderOptions{Logger: quiet})
+	told = nil
+	if _, err := down.LoadAt(t.Context(), gens, "k", compute); err != nil {
+		t.Fatal(err)
+	}
+	if len(told) != 1 || told[0] != nil {
+		t.Errorf("with the cache down compute was told %v, want nil", told)
+	}
+}
