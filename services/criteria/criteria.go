@@ -103,12 +103,19 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	// Redis, or a restored copy of this database, never reads them.
 	hc := cache.NewHealing(cache.Namespaced(cfg.Cache, d.Identity()), server.AggregateGenerations...)
 	loader := cache.NewLoader(hc, cache.LoaderOptions{TTL: cfg.CacheTTL, Logger: cfg.Logger, Metrics: cfg.Registerer, Name: "criteria_aggregate"})
+	// Its hits are the aggregates a write did not reach (narrow invalidation).
+	content := cache.NewLoader(hc, cache.LoaderOptions{TTL: cfg.CacheTTL, Logger: cfg.Logger, Metrics: cfg.Registerer, Name: "criteria_aggregate_content"})
 	registry := registryclient.New(cfg.Registry)
 	// Without keys there are no identities to scope, and the guard lets every call through.
 	guard := auth.NewGuard(cfg.AuthKeys != nil, registry.Path)
 	audit.Register(srv, "criteria", d, guard)
-	criteriav1.RegisterCriteriaServiceServer(srv.GRPC(), server.New(server.Options{
-		Store: st, Catalog: cat, CatalogDigest: digest, Registry: registry, Cache: hc, Loader: loader, Wire: wire, Guard: guard, Logger: cfg.Logger,
-	}))
+	impl := server.New(server.Options{
+		Store: st, Catalog: cat, CatalogDigest: digest, Registry: registry, Cache: hc, Loader: loader, ContentLoader: content, Wire: wire, Guard: guard, Logger: cfg.Logger,
+	})
+	if err := impl.LoadIndex(ctx); err != nil {
+		_ = d.Close()
+		return nil, fmt.Errorf("criteria: load the assessments into memory: %w", err)
+	}
+	criteriav1.RegisterCriteriaServiceServer(srv.GRPC(), impl)
 	return &Service{servicemain.NewOpened(d, srv, hc)}, nil
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // Status of a criterion for a commune.
-type Status int
+type Status uint8
 
 const (
 	Met          Status = iota + 1 // Đạt

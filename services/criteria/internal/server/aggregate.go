@@ -19,26 +19,15 @@ import (
 	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
 
-// aggregateVersion changes when an aggregate gains or changes a figure, so
-// that no replica serves one cached by a release that did not compute it
-// (a hit is otherwise valid for as long as no write advances a generation).
-// v2: villages, districts, level names, met_histogram; v3: former villages
-// and districts, a district in its own tallies, no level of a later phase.
-const aggregateVersion = "v3"
-
 // Count modes of an aggregate (see Aggregate.count_mode).
 const (
 	countCurrent  = "current"
 	countReported = "reported"
 )
 
-// GetAggregate answers from the cache, once the guard lets the caller read
-// the unit; on a miss it computes once for all concurrent callers. The key
-// is made of the request alone (the set named, not the set chosen) so that a
-// hit needs no call to the registry beyond the guard's (none for admins,
-// the system and viewers of the whole country): a hit is valid because any
-// write that could change it, here or in the registry, advances a
-// generation the value is stamped with.
+// GetAggregate answers from the cache (see aggregatecache.go), once the
+// guard lets the caller read the unit; on a miss it computes once for all
+// concurrent callers.
 func (s *Server) GetAggregate(ctx context.Context, req *criteriav1.GetAggregateRequest) (*criteriav1.Aggregate, error) {
 	if err := s.guard.Unit(ctx, auth.Read, req.GetUnitCode()); err != nil {
 		return nil, err
@@ -47,15 +36,8 @@ func (s *Server) GetAggregate(ctx context.Context, req *criteriav1.GetAggregateR
 	if err != nil {
 		return nil, err
 	}
-	mode := cmp.Or(req.GetCountMode(), countCurrent)
-	key := "criteria:aggregate:" + aggregateVersion + ":" + s.catalogDigest + ":" + req.GetUnitCode() + ":" + asOf.String() + ":" + req.GetCriteriaSet() + ":" + mode
-	b, err := s.loader.Load(ctx, AggregateGenerations, key, func(ctx context.Context) ([]byte, error) {
-		agg, err := s.computeAggregate(ctx, req.GetUnitCode(), asOf, req.GetCriteriaSet(), mode)
-		if err != nil {
-			return nil, err
-		}
-		return proto.MarshalOptions{Deterministic: true}.Marshal(agg)
-	})
+	k := aggregateKey{unit: req.GetUnitCode(), asOf: asOf, set: req.GetCriteriaSet(), mode: cmp.Or(req.GetCountMode(), countCurrent)}
+	b, key, err := s.loadAggregate(ctx, k)
 	if err != nil {
 		return nil, err
 	}
@@ -70,38 +52,52 @@ func (s *Server) GetAggregate(ctx context.Context, req *criteriav1.GetAggregateR
 	return agg, nil
 }
 
-// computeAggregate rolls up the latest assessment of every commune under a
-// unit on asOf. Only the compact statuses of the latest assessments are read
-// (one query per 500 communes); the roll-up itself is scoring.Aggregate.
-func (s *Server) computeAggregate(ctx context.Context, code string, asOf date.Date, named, mode string) (*criteriav1.Aggregate, error) {
-	u, err := s.aggregatedUnit(ctx, code, asOf)
+// aggregateInput is what an aggregate counts: the unit, the set, the
+// communes under the unit on the date and the state of each, and the
+// version of those states (statusindex.Index.Latest).
+type aggregateInput struct {
+	unit    registryclient.Unit
+	set     *catalog.Set
+	codes   []string
+	states  []scoring.CommuneState
+	version int64
+}
+
+// aggregateInputs reads what k counts from reg and the in-memory index: the
+// latest assessment of every commune under the unit on the date.
+func (s *Server) aggregateInputs(ctx context.Context, reg Registry, k aggregateKey) (aggregateInput, error) {
+	u, err := aggregatedUnit(ctx, reg, k.unit, k.asOf)
 	if err != nil {
-		return nil, err
+		return aggregateInput{}, err
 	}
 	// Aggregates are commune figures: the commune set of the date, whatever the unit.
-	set, err := s.setFor(u, catalog.UnitCommune, named, "criteria_set", asOf, "as_of")
+	set, err := s.setFor(u, catalog.UnitCommune, k.set, "criteria_set", k.asOf, "as_of")
 	if err != nil {
-		return nil, err
+		return aggregateInput{}, err
 	}
-	if asOf.Before(set.Valid.From) {
-		return nil, fault.Invalid("as_of", "%s is before criteria set %s, valid %s: no commune can be assessed under it yet", asOf, set.Code, dateRange(set.Valid))
+	if k.asOf.Before(set.Valid.From) {
+		return aggregateInput{}, fault.Invalid("as_of", "%s is before criteria set %s, valid %s: no commune can be assessed under it yet", k.asOf, set.Code, dateRange(set.Valid))
 	}
 	codes := []string{u.Code}
 	if !isCommune(u) {
-		if codes, err = s.registry.Communes(ctx, u.Code, asOf); err != nil {
-			return nil, err
+		if codes, err = reg.Communes(ctx, u.Code, k.asOf); err != nil {
+			return aggregateInput{}, err
 		}
 	}
-	states, err := s.store.LatestStates(ctx, set.Code, asOf, codes)
+	states, version := s.index.Latest(set.Code, k.asOf, codes)
+	return aggregateInput{unit: u, set: set, codes: codes, states: states, version: version}, nil
+}
+
+// buildAggregate rolls up in (scoring.Aggregate) and adds the recognitions
+// and unit counts of the registry.
+func (s *Server) buildAggregate(ctx context.Context, reg Registry, k aggregateKey, in aggregateInput) (*criteriav1.Aggregate, error) {
+	u, set, asOf := in.unit, in.set, k.asOf
+	figs := scoring.Aggregate(set, in.states)
+	recs, err := reg.Recognitions(ctx, u.Code, asOf, k.mode == countReported) // "" for the country
 	if err != nil {
 		return nil, err
 	}
-	figs := scoring.Aggregate(set, states)
-	recs, err := s.registry.Recognitions(ctx, u.Code, asOf, mode == countReported) // "" for the country
-	if err != nil {
-		return nil, err
-	}
-	units, err := s.registry.CountUnits(ctx, u.Code, asOf)
+	units, err := reg.CountUnits(ctx, u.Code, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -115,9 +111,9 @@ func (s *Server) computeAggregate(ctx context.Context, code string, asOf date.Da
 	}
 	levels := func(t catalog.UnitType) []levelTitle { return s.levelsOf(t, asOf, s.setOn(asOf, u.ProvinceCode, t)) }
 	agg := &criteriav1.Aggregate{
-		UnitCode: code, AsOf: asOf.String(), CriteriaSet: set.Code, CountMode: mode,
+		UnitCode: k.unit, AsOf: asOf.String(), CriteriaSet: set.Code, CountMode: k.mode,
 		Communes: int32(figs.Communes), AssessedCommunes: int32(figs.Assessed), AverageMet: round2(figs.AverageMet),
-		Recognitions:         tallyOf(registryv1.UnitType_COMMUNE, recs, len(codes), s.levelsOf(catalog.UnitCommune, asOf, set)),
+		Recognitions:         tallyOf(registryv1.UnitType_COMMUNE, recs, len(in.codes), s.levelsOf(catalog.UnitCommune, asOf, set)),
 		Villages:             int32(units[registryv1.UnitType_VILLAGE]),
 		VillageRecognitions:  tallyOf(registryv1.UnitType_VILLAGE, recs, own(registryv1.UnitType_VILLAGE), levels(catalog.UnitVillage)),
 		Districts:            int32(units[registryv1.UnitType_DISTRICT]),
@@ -145,11 +141,11 @@ const CountryCode = "0"
 
 // aggregatedUnit is the unit an aggregate is asked for on asOf: a province,
 // district or commune, or the country (Code "" for the registry: every unit).
-func (s *Server) aggregatedUnit(ctx context.Context, code string, asOf date.Date) (registryclient.Unit, error) {
+func aggregatedUnit(ctx context.Context, reg Registry, code string, asOf date.Date) (registryclient.Unit, error) {
 	if code == CountryCode {
 		return registryclient.Unit{}, nil
 	}
-	u, err := s.unitAt(ctx, code, asOf)
+	u, err := unitAt(ctx, reg, code, asOf)
 	if err != nil {
 		return u, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -68,8 +69,15 @@ func ward101(t *testing.T, e *env) {
 		Kind: &registryv1.UnitChange_Reclassify{Reclassify: &registryv1.ReclassifyUnit{Code: "101", NewType: registryv1.UnitType_WARD, NewDisplayName: "Phường Lâu Thượng"}}})
 }
 
-// cacheReads counts the aggregate cache's reads by result (hit, miss, error).
+// cacheReads counts the request-level aggregate cache's reads by result
+// (hit, miss, error).
 func cacheReads(t *testing.T, reg *prometheus.Registry) map[string]float64 {
+	t.Helper()
+	return cacheReadsOf(t, reg, "criteria_aggregate")
+}
+
+// cacheReadsOf counts the reads of the cache named name by result.
+func cacheReadsOf(t *testing.T, reg *prometheus.Registry, name string) map[string]float64 {
 	t.Helper()
 	mfs, err := reg.Gather()
 	if err != nil {
@@ -81,10 +89,12 @@ func cacheReads(t *testing.T, reg *prometheus.Registry) map[string]float64 {
 			continue
 		}
 		for _, m := range mf.GetMetric() {
+			labels := map[string]string{}
 			for _, l := range m.GetLabel() {
-				if l.GetName() == "result" {
-					out[l.GetValue()] = m.GetCounter().GetValue()
-				}
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["cache"] == name {
+				out[labels["result"]] = m.GetCounter().GetValue()
 			}
 		}
 	}
@@ -224,5 +234,43 @@ func TestReplicaWithAnotherCatalogDoesNotReadTheOthersFigures(t *testing.T) {
 	}
 	if got := title(own); got != "Xã đạt chuẩn NTM (tỉnh)" {
 		t.Errorf("the replica with its own levels read %q, the other's cached title", got)
+	}
+}
+
+// A write of commune 102 dated 2020-06-01 reaches the aggregates of 102's
+// district and province as of that date or later, and no other: the other
+// district, and 102's own district on an earlier date, are served from
+// the content-level cache under the new stamp, not computed again.
+func TestWriteReachesOnlyTheAggregatesItChanges(t *testing.T) {
+	prefix := cachetest.Prefix(t)
+	e := startRegistry(t, newRedis(t, cachetest.RedisAddr(), prefix))
+	reg := prometheus.NewRegistry()
+	e.crit = e.startCriteria(t, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), Cache: newRedis(t, cachetest.RedisAddr(), prefix), Registerer: reg})
+	e.seedAssessments(t)
+	reads := []*criteriav1.GetAggregateRequest{
+		{UnitCode: district, AsOf: "2020-10-31"},  // reached
+		{UnitCode: province, AsOf: "2020-10-31"},  // reached
+		{UnitCode: district2, AsOf: "2020-10-31"}, // another district
+		{UnitCode: district, AsOf: "2020-05-31"},  // before the write's date
+	}
+	readAll := func() []int32 {
+		var met []int32 // criterion 4 (Điện) of each read
+		for _, r := range reads {
+			met = append(met, e.aggregate(t, r).GetCriteria()[3].GetMet())
+		}
+		return met
+	}
+	if got, want := readAll(), []int32{2, 3, 1, 2}; !slices.Equal(got, want) {
+		t.Fatalf("before the write, criterion 4 met by %v, want %v", got, want)
+	}
+	flip102(t, e.crit)
+	if got, want := readAll(), []int32{3, 4, 1, 2}; !slices.Equal(got, want) {
+		t.Fatalf("after the write, criterion 4 met by %v, want %v", got, want)
+	}
+	if got := cacheReads(t, reg); got["miss"] != 8 {
+		t.Errorf("request-level reads %v: every read after a write misses at that level", got)
+	}
+	if got := cacheReadsOf(t, reg, "criteria_aggregate_content"); got["miss"] != 6 || got["hit"] != 2 {
+		t.Errorf("content-level reads %v, want 4 misses, then 2 misses (the aggregates reached) and 2 hits", got)
 	}
 }

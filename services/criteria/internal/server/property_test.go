@@ -3,10 +3,15 @@ package server_test
 import (
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"testing"
 
+	"github.com/ntmsuite/ntm/platform/cache"
+	"github.com/ntmsuite/ntm/platform/dbtest"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	"github.com/ntmsuite/ntm/services/criteria"
+	"github.com/ntmsuite/ntm/services/criteria/internal/store/migrations"
 )
 
 // communesOn are the communes of the test map under each district on the
@@ -32,13 +37,39 @@ type recorded struct {
 	met      int
 }
 
-// A random sequence of assessments, each followed by cached reads of the
-// province, both districts and three dates: every answer must equal what a
-// model of the rules computes from the assessments recorded so far, and the
-// province must be the sum of its districts. Reads are cached and writes
-// invalidate, so a stale cache entry would show as a mismatch.
+// A random sequence of assessments, written through either of two replicas
+// sharing the database and the cache, each followed by cached reads of the
+// province, both districts and three dates on both replicas: every answer
+// must equal what a model of the rules computes from the assessments
+// recorded so far, and the province must be the sum of its districts.
+// Reads are cached and writes invalidate, and each replica counts from its
+// own in-memory index, which follows the other's writes: a stale cache
+// entry, or an index that missed a write, would show as a mismatch. On
+// SQLite and PostgreSQL.
 func TestCachedAggregatesMatchAModel(t *testing.T) {
-	e := newEnv(t)
+	for _, storage := range []struct {
+		name string
+		cfg  func(t *testing.T) criteria.Config
+	}{
+		{"sqlite", func(t *testing.T) criteria.Config {
+			return criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db")}
+		}},
+		{"postgres", func(t *testing.T) criteria.Config {
+			return criteria.Config{PostgresURL: dbtest.PostgresDatabase(t, migrations.Postgres)}
+		}},
+	} {
+		t.Run(storage.name, func(t *testing.T) {
+			c := cache.NewMemory()
+			e := startRegistry(t, c)
+			cfg := storage.cfg(t)
+			cfg.Cache = c
+			replicas := []criteriav1.CriteriaServiceClient{e.startCriteria(t, cfg), e.startCriteria(t, cfg)}
+			checkAgainstModel(t, e, replicas)
+		})
+	}
+}
+
+func checkAgainstModel(t *testing.T, e *env, replicas []criteriav1.CriteriaServiceClient) {
 	seed := uint64(20261123)
 	rng := rand.New(rand.NewPCG(seed, seed))
 	days := sortedKeys(assessmentDays)
@@ -47,20 +78,24 @@ func TestCachedAggregatesMatchAModel(t *testing.T) {
 		day := days[rng.IntN(len(days))]
 		units := assessmentDays[day]
 		r := recorded{unit: units[rng.IntN(len(units))], on: day, met: rng.IntN(20)}
+		e.crit = replicas[rng.IntN(len(replicas))]
 		e.assess(t, verdicts(r.unit, r.on, r.met))
 		history = append(history, r)
-		for _, asOf := range sortedKeys(communesOn) {
-			var sum []int32
-			for _, d := range []string{district, district2} {
-				got := e.aggregate(t, &criteriav1.GetAggregateRequest{UnitCode: d, AsOf: asOf, CriteriaSet: set2016})
-				checkModel(t, step, d, asOf, got, communesOn[asOf][d], history)
-				sum = addMet(sum, got)
-			}
-			all := slices.Concat(communesOn[asOf][district], communesOn[asOf][district2])
-			got := e.aggregate(t, &criteriav1.GetAggregateRequest{UnitCode: province, AsOf: asOf, CriteriaSet: set2016})
-			checkModel(t, step, province, asOf, got, all, history)
-			if !slices.Equal(addMet(nil, got), sum) {
-				t.Fatalf("step %d, %s: province met %v, districts sum to %v", step, asOf, addMet(nil, got), sum)
+		for _, replica := range replicas {
+			e.crit = replica
+			for _, asOf := range sortedKeys(communesOn) {
+				var sum []int32
+				for _, d := range []string{district, district2} {
+					got := e.aggregate(t, &criteriav1.GetAggregateRequest{UnitCode: d, AsOf: asOf, CriteriaSet: set2016})
+					checkModel(t, step, d, asOf, got, communesOn[asOf][d], history)
+					sum = addMet(sum, got)
+				}
+				all := slices.Concat(communesOn[asOf][district], communesOn[asOf][district2])
+				got := e.aggregate(t, &criteriav1.GetAggregateRequest{UnitCode: province, AsOf: asOf, CriteriaSet: set2016})
+				checkModel(t, step, province, asOf, got, all, history)
+				if !slices.Equal(addMet(nil, got), sum) {
+					t.Fatalf("step %d, %s: province met %v, districts sum to %v", step, asOf, addMet(nil, got), sum)
+				}
 			}
 		}
 	}

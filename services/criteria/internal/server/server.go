@@ -34,12 +34,7 @@ const Generation = "criteria"
 var AggregateGenerations = []string{Generation, registryclient.Generation}
 
 // Registry is what the service asks the registry (registryclient.Client).
-type Registry interface {
-	Unit(ctx context.Context, code string, d date.Date) (registryclient.Unit, error)
-	Communes(ctx context.Context, parent string, d date.Date) ([]string, error)
-	Recognitions(ctx context.Context, parent string, d date.Date, includeFormer bool) ([]registryclient.Recognition, error)
-	CountUnits(ctx context.Context, parent string, d date.Date) (map[registryv1.UnitType]int, error)
-}
+type Registry = registryclient.Reader
 
 // Options are the parts a Server works with.
 type Options struct {
@@ -49,6 +44,9 @@ type Options struct {
 	// Cache holds aggregates and is bumped after every write.
 	Cache  cache.Cache
 	Loader *cache.Loader
+	// ContentLoader reads aggregates cached by content (aggregatecache.go),
+	// with metrics of its own; nil: Loader.
+	ContentLoader *cache.Loader
 	// Wire is the gRPC server's store of responses in wire form; cached
 	// aggregates are served from it without encoding. nil: encode every time.
 	Wire *grpcserver.Wire
@@ -69,9 +67,14 @@ type Server struct {
 	registry Registry
 	cache    cache.Cache
 	loader   *cache.Loader
+	content  *cache.Loader
 	decoded  decodedAggregates
-	guard    *auth.Guard
-	log      *slog.Logger
+	// index holds every assessment's statuses, which aggregates count.
+	index *followedIndex
+	// memo holds the registry's answers for aggregates, per registry generation.
+	memo  *registryclient.Memo
+	guard *auth.Guard
+	log   *slog.Logger
 	// catalogDigest names the catalog in the aggregates' cache keys.
 	catalogDigest string
 }
@@ -83,9 +86,18 @@ func New(o Options) *Server {
 	if o.Wire == nil {
 		o.Wire = &grpcserver.Wire{}
 	}
-	return &Server{store: o.Store, plans: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader,
-		decoded: decodedAggregates{wire: o.Wire}, guard: o.Guard, log: o.Logger, catalogDigest: o.CatalogDigest}
+	if o.ContentLoader == nil {
+		o.ContentLoader = o.Loader
+	}
+	return &Server{store: o.Store, plans: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader, content: o.ContentLoader,
+		decoded: decodedAggregates{wire: o.Wire}, index: newFollowedIndex(o.Store), memo: registryclient.NewMemo(o.Registry),
+		guard: o.Guard, log: o.Logger, catalogDigest: o.CatalogDigest}
 }
+
+// LoadIndex reads every assessment's statuses into memory, as a replica
+// does at start: the first aggregate then reads no more than the rows
+// written since.
+func (s *Server) LoadIndex(ctx context.Context) error { return s.index.catchUp(ctx) }
 
 // CatalogDigest fingerprints what an aggregate takes from the catalog (the
 // sets, their levels and bands), as the API shows it. A --catalog-dir can
@@ -132,14 +144,14 @@ func (s *Server) ListTargetKinds(context.Context, *criteriav1.ListTargetKindsReq
 	return resp, nil
 }
 
-// changed advances this service's cache generation after a committed write
-// (see cache.Invalidate).
-func (s *Server) changed(ctx context.Context) { cache.Invalidate(ctx, s.cache, Generation, s.log) }
-
 // unitAt asks the registry for a unit that the request names by its path:
 // missing on the date is NotFound.
 func (s *Server) unitAt(ctx context.Context, code string, d date.Date) (registryclient.Unit, error) {
-	u, err := s.registry.Unit(ctx, code, d)
+	return unitAt(ctx, s.registry, code, d)
+}
+
+func unitAt(ctx context.Context, reg Registry, code string, d date.Date) (registryclient.Unit, error) {
+	u, err := reg.Unit(ctx, code, d)
 	if err == registryclient.ErrUnitNotFound {
 		return u, fault.NotFound("unit", "units/"+code, "unit %s does not exist on %s", code, d)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/services/criteria/internal/scoring"
+	"github.com/ntmsuite/ntm/services/criteria/internal/statusindex"
 )
 
 // LatestStates returns, aligned with codes (out[i].Code == codes[i]), the
@@ -127,4 +128,44 @@ func decodeStatuses(s string) ([]scoring.Status, error) {
 		}
 	}
 	return out, nil
+}
+
+// statesPage is how many rows StatesAfter reads per query.
+const statesPage = 10_000
+
+// StatesAfter returns the compact state of every assessment with an id
+// above after, in id order: what the in-memory index (statusindex) loads at
+// start and catches up with after other replicas' writes. Ids commit in
+// order (db.OrderIDs), so a row with a lower id never appears later.
+func (s *Store) StatesAfter(ctx context.Context, after int64) ([]statusindex.Row, error) {
+	var out []statusindex.Row
+	for {
+		n := len(out)
+		rows, err := s.db.QueryContext(ctx, `SELECT id, unit_code, set_code, assessed_on, statuses, met_count
+			FROM assessments WHERE id > $1 ORDER BY id LIMIT $2`, after, statesPage)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var r statusindex.Row
+			var statuses string
+			if err := rows.Scan(&r.ID, &r.Unit, &r.Set, &r.On, &statuses, &r.Met); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if r.Statuses, err = decodeStatuses(statuses); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("assessment %d of unit %s: %w", r.ID, r.Unit, err)
+			}
+			out = append(out, r)
+			after = r.ID
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if len(out)-n < statesPage {
+			return out, nil
+		}
+	}
 }

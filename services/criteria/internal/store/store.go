@@ -68,6 +68,10 @@ func (s *Store) Create(ctx context.Context, as []Assessment) ([]Assessment, erro
 	}
 	out := make([]Assessment, len(as))
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		// The in-memory index of every replica follows assessments by id.
+		if err := s.db.OrderIDs(ctx, tx, "assessments"); err != nil {
+			return err
+		}
 		changes := make([]audit.Change, len(as))
 		// Prepared once: a batch can be a whole province's communes.
 		stmt, err := tx.PrepareContext(ctx, insertAssessment)

@@ -16,6 +16,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/services/criteria/internal/scoring"
+	"github.com/ntmsuite/ntm/services/criteria/internal/statusindex"
 	"github.com/ntmsuite/ntm/services/criteria/internal/store"
 )
 
@@ -35,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) *db.DB) {
 		{"LatestStatesAligned", testLatestStates},
 		{"LatestStatesManyCodes", testLatestStatesMany},
 		{"ConcurrentCreatesAllLand", testConcurrentCreates},
+		{"StatesAfterFollowsConcurrentWriters", testStatesAfter},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -462,6 +464,72 @@ func testConcurrentCreates(t *testing.T, s *store.Store) {
 	for _, id := range listed {
 		if !seen[id] {
 			t.Fatalf("listed id %d that no writer created", id)
+		}
+	}
+}
+
+// A reader following the table by "ids above the last one seen", as every
+// replica's in-memory index does, while writers commit batches at once,
+// sees every row exactly once, with its compact state: ids commit in order.
+func testStatesAfter(t *testing.T, s *store.Store) {
+	ctx := context.Background()
+	const writers, batches, each = 6, 5, 4
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for w := range writers {
+		wg.Go(func() {
+			for b := range batches {
+				var batch []store.Assessment
+				for i := range each {
+					batch = append(batch, assessment(fmt.Sprint(100+w), set2016, fmt.Sprintf("2020-%02d-%02d", b+1, i+1), "MBN"[i%3:]+"M"))
+				}
+				if _, err := s.Create(ctx, batch); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	var seen []statusindex.Row
+	var last int64
+	follow := func() {
+		rows, err := s.StatesAfter(ctx, last)
+		if err != nil {
+			t.Fatalf("StatesAfter(%d): %v", last, err)
+		}
+		for _, r := range rows {
+			if r.ID <= last {
+				t.Fatalf("StatesAfter(%d) returned id %d out of order", last, r.ID)
+			}
+			last = r.ID
+		}
+		seen = append(seen, rows...)
+	}
+	for running := true; running; {
+		select {
+		case <-done:
+			running = false
+		default:
+		}
+		follow()
+	}
+	follow()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if len(seen) != writers*batches*each {
+		t.Fatalf("the follower saw %d rows, want %d: a row committed late was skipped", len(seen), writers*batches*each)
+	}
+	for _, r := range seen {
+		a, err := s.Get(ctx, r.Unit, r.ID)
+		if err != nil {
+			t.Fatalf("row %d: %v", r.ID, err)
+		}
+		if r.Set != a.SetCode || r.On != a.AssessedOn || r.Met != a.Result.MetCount || !slices.Equal(r.Statuses, statusesOf(a.Result)) {
+			t.Fatalf("row %d followed as %+v, stored as %s %s met %d %v", r.ID, r, a.SetCode, a.AssessedOn, a.Result.MetCount, statusesOf(a.Result))
 		}
 	}
 }

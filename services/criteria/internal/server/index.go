@@ -1,0 +1,62 @@
+package server
+
+import (
+	"context"
+	"sync"
+
+	"github.com/ntmsuite/ntm/services/criteria/internal/statusindex"
+	"github.com/ntmsuite/ntm/services/criteria/internal/store"
+)
+
+// followedIndex is the in-memory index of assessments (statusindex) kept
+// current with the store, which every replica writes: it reads the rows
+// written since the last id it holds when the cache generation of this
+// service (Generation) shows a write it has not followed yet. A writer
+// bumps the generation after its commit, so rows read after seeing a
+// generation include every write counted in it.
+type followedIndex struct {
+	*statusindex.Index
+	store *store.Store
+	// mu makes catch-ups one at a time, and guards gen and known.
+	mu sync.Mutex
+	// gen is the generation the index is current with, when known.
+	gen   int64
+	known bool
+}
+
+func newFollowedIndex(st *store.Store) *followedIndex {
+	return &followedIndex{Index: statusindex.New(), store: st}
+}
+
+// currentWith makes the index hold every write counted in generation gen.
+// Any other generation than the one it followed last (a newer one, or an
+// older one after Redis lost its keys) means reading the rows since.
+func (f *followedIndex) currentWith(ctx context.Context, gen int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.known && f.gen == gen {
+		return nil
+	}
+	if err := f.catchUpLocked(ctx); err != nil {
+		return err
+	}
+	f.gen, f.known = gen, true
+	return nil
+}
+
+// catchUp reads the rows written since, whatever the generation: at start,
+// and when the cache cannot tell the generation.
+func (f *followedIndex) catchUp(ctx context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.catchUpLocked(ctx)
+}
+
+func (f *followedIndex) catchUpLocked(ctx context.Context) error {
+	rows, err := f.store.StatesAfter(ctx, f.LastID())
+	if err != nil {
+		return err
+	}
+	f.Add(rows)
+	return nil
+}

@@ -1,0 +1,126 @@
+// Package statusindex holds, in memory, the compact state of every recorded
+// assessment (its statuses and met count, by unit, criteria set and date),
+// so that an aggregate of the whole country is rolled up without reading
+// the database. It is pure: the criteria service loads it from its store at
+// start and feeds it the rows written since (package server); the store
+// stays the record, and a recomputation from it must always agree.
+package statusindex
+
+import (
+	"cmp"
+	"slices"
+	"sync"
+
+	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/services/criteria/internal/scoring"
+)
+
+// Row is one recorded assessment as the index keeps it.
+type Row struct {
+	ID       int64
+	Unit     string
+	Set      string
+	On       date.Date
+	Statuses []scoring.Status
+	Met      int
+}
+
+// Index is safe for concurrent use: many readers, one Add at a time.
+type Index struct {
+	mu sync.RWMutex
+	// units holds, per set and unit, the unit's assessments under the set
+	// ordered by (date, id), as the store orders "latest".
+	units map[unitKey][]entry
+	// lastID is the highest id added: rows are fed in id order (see Add).
+	lastID int64
+}
+
+type unitKey struct{ set, unit string }
+
+type entry struct {
+	id       int64
+	on       date.Date
+	statuses []scoring.Status
+	met      int
+	// maxID is the highest id of this entry and those before it: the
+	// version of the unit's figures on any date from on (see Latest).
+	maxID int64
+}
+
+func New() *Index { return &Index{units: make(map[unitKey][]entry)} }
+
+// LastID is the highest id added, 0 for none: the rows written since are
+// those with a higher id.
+func (x *Index) LastID() int64 {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.lastID
+}
+
+// Add adds rows, which must have ids above LastID in increasing order (as
+// the store lists them since LastID): the store commits ids in order
+// (db.OrderIDs), so a row with a lower id can never appear later. A row
+// already held is skipped, so a batch may be fed twice.
+func (x *Index) Add(rows []Row) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	touched := make(map[unitKey]bool)
+	for _, r := range rows {
+		if r.ID <= x.lastID {
+			continue
+		}
+		x.lastID = r.ID
+		k := unitKey{r.Set, r.Unit}
+		x.units[k] = append(x.units[k], entry{id: r.ID, on: r.On, statuses: r.Statuses, met: r.Met})
+		touched[k] = true
+	}
+	for k := range touched {
+		es := x.units[k]
+		// Nearly always appended in order already; a back-dated assessment
+		// moves back to its place.
+		slices.SortStableFunc(es, func(a, b entry) int {
+			if c := a.on.Compare(b.on); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.id, b.id)
+		})
+		var top int64
+		for i := range es {
+			top = max(top, es[i].id)
+			es[i].maxID = top
+		}
+	}
+}
+
+// Latest returns, aligned with codes, the state of each unit's latest
+// assessment under set on or before asOf (Statuses nil when it has none),
+// as store.LatestStates does, and the version of these figures: the
+// highest id of any assessment of these units under set dated on or before
+// asOf. Any later write that could change the states (an assessment of one
+// of them dated on or before asOf) takes a higher id, so equal versions mean
+// equal states; writes to other units or of later dates leave it as it is.
+// The states share their Statuses with the index: they must not be modified.
+func (x *Index) Latest(set string, asOf date.Date, codes []string) ([]scoring.CommuneState, int64) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	out := make([]scoring.CommuneState, len(codes))
+	var version int64
+	for i, c := range codes {
+		out[i].Code = c
+		es := x.units[unitKey{set, c}]
+		// The first entry dated after asOf; the one before it is the latest.
+		n, _ := slices.BinarySearchFunc(es, asOf, func(e entry, d date.Date) int {
+			if e.on.After(d) {
+				return 1
+			}
+			return -1
+		})
+		if n == 0 {
+			continue
+		}
+		e := es[n-1]
+		out[i].Statuses, out[i].MetCount = e.statuses, e.met
+		version = max(version, e.maxID)
+	}
+	return out, version
+}

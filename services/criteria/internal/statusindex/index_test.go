@@ -1,0 +1,119 @@
+package statusindex
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/services/criteria/internal/scoring"
+)
+
+var sets = []string{"A", "B"}
+
+func randomRows(r *rand.Rand, n int, firstID int64) []Row {
+	var rows []Row
+	id := firstID
+	for range n {
+		st := make([]scoring.Status, 3)
+		met := 0
+		for j := range st {
+			st[j] = scoring.Status(1 + r.IntN(3))
+			if st[j] == scoring.Met {
+				met++
+			}
+		}
+		rows = append(rows, Row{
+			ID:   id,
+			Unit: string(rune('a' + r.IntN(6))), Set: sets[r.IntN(2)],
+			On: date.MustParse("2020-01-01").AddDays(r.IntN(40)), Statuses: st, Met: met,
+		})
+		id += int64(1 + r.IntN(3)) // gaps, as sequences leave them
+	}
+	return rows
+}
+
+// latestOf is the definition Latest must agree with: the assessment with
+// the greatest (date, id) on or before asOf, and the highest id of any.
+func latestOf(rows []Row, set string, asOf date.Date, codes []string) ([]scoring.CommuneState, int64) {
+	out := make([]scoring.CommuneState, len(codes))
+	var version int64
+	for i, c := range codes {
+		out[i].Code = c
+		var best *Row
+		for j := range rows {
+			r := &rows[j]
+			if r.Set != set || r.Unit != c || r.On.After(asOf) {
+				continue
+			}
+			version = max(version, r.ID)
+			if best == nil || r.On.After(best.On) || (r.On == best.On && r.ID > best.ID) {
+				best = r
+			}
+		}
+		if best != nil {
+			out[i].Statuses, out[i].MetCount = best.Statuses, best.Met
+		}
+	}
+	return out, version
+}
+
+// After any sequence of batches, Latest agrees with the definition on every
+// set, date and list of codes (repeats and unknown units included).
+func TestLatestAgreesWithTheDefinition(t *testing.T) {
+	for seed := range uint64(50) {
+		r := rand.New(rand.NewPCG(seed, 1))
+		x := New()
+		var all []Row
+		var next int64 = 1
+		for range 1 + r.IntN(5) {
+			batch := randomRows(r, r.IntN(30), next)
+			if len(batch) > 0 {
+				next = batch[len(batch)-1].ID + 1
+			}
+			x.Add(batch)
+			x.Add(batch) // a batch fed twice changes nothing
+			all = append(all, batch...)
+			for range 20 {
+				set := sets[r.IntN(2)]
+				asOf := date.MustParse("2019-12-30").AddDays(r.IntN(45))
+				codes := []string{"a", "b", "z", "c", "a", "f"}[:1+r.IntN(6)]
+				got, gv := x.Latest(set, asOf, codes)
+				want, wv := latestOf(all, set, asOf, codes)
+				if gv != wv || !slices.EqualFunc(got, want, sameState) {
+					t.Fatalf("seed %d: Latest(%s, %s, %v) = %v, version %d; want %v, version %d", seed, set, asOf, codes, got, gv, want, wv)
+				}
+			}
+		}
+		if len(all) > 0 && x.LastID() != all[len(all)-1].ID {
+			t.Fatalf("seed %d: LastID = %d, want %d", seed, x.LastID(), all[len(all)-1].ID)
+		}
+	}
+}
+
+func sameState(a, b scoring.CommuneState) bool {
+	return a.Code == b.Code && a.MetCount == b.MetCount && slices.Equal(a.Statuses, b.Statuses) && (a.Statuses == nil) == (b.Statuses == nil)
+}
+
+// A back-dated assessment changes the version of the dates it reaches and
+// no other: the aggregates of earlier dates stay cached.
+func TestVersionMovesOnlyForDatesTheWriteReaches(t *testing.T) {
+	x := New()
+	st := []scoring.Status{scoring.Met}
+	x.Add([]Row{{ID: 1, Unit: "a", Set: "A", On: date.MustParse("2020-01-10"), Statuses: st, Met: 1}})
+	_, before := x.Latest("A", date.MustParse("2020-01-05"), []string{"a"})
+	_, at := x.Latest("A", date.MustParse("2020-01-20"), []string{"a"})
+	x.Add([]Row{{ID: 2, Unit: "a", Set: "A", On: date.MustParse("2020-01-15"), Statuses: st, Met: 1}})
+	if _, v := x.Latest("A", date.MustParse("2020-01-05"), []string{"a"}); v != before {
+		t.Errorf("version before the write's date moved from %d to %d", before, v)
+	}
+	if _, v := x.Latest("A", date.MustParse("2020-01-12"), []string{"a"}); v != at {
+		t.Errorf("version between the dates moved from %d to %d", at, v)
+	}
+	if _, v := x.Latest("A", date.MustParse("2020-01-20"), []string{"a"}); v == at {
+		t.Errorf("version after the write's date stayed %d", v)
+	}
+	if _, v := x.Latest("A", date.MustParse("2020-01-20"), []string{"b"}); v != 0 {
+		t.Errorf("version of another unit = %d, want 0", v)
+	}
+}
