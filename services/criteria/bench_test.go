@@ -259,14 +259,15 @@ func benchLoad(ctx context.Context, regConn grpc.ClientConnInterface, crit crite
 	return nil
 }
 
-// benchCachedValue is the one aggregate the cache holds under prefix.
+// benchCachedValue is the one aggregate the cache holds under prefix (at
+// both of its levels: by request and by content, the same bytes).
 func benchCachedValue(ctx context.Context, rdb *redis.Client, prefix string) ([]byte, error) {
 	keys, err := rdb.Keys(ctx, prefix+"v1:*").Result()
 	if err != nil {
 		return nil, err
 	}
-	if len(keys) != 1 {
-		return nil, fmt.Errorf("cache holds %d values after one aggregate (%v), want 1", len(keys), keys)
+	if len(keys) != 2 {
+		return nil, fmt.Errorf("cache holds %d values after one aggregate (%v), want 2", len(keys), keys)
 	}
 	return rdb.Get(ctx, keys[0]).Bytes()
 }

@@ -9,6 +9,7 @@ package statusindex
 import (
 	"cmp"
 	"slices"
+	"sort"
 	"sync"
 
 	"github.com/ntmsuite/ntm/platform/date"
@@ -28,18 +29,17 @@ type Row struct {
 // Index is safe for concurrent use: many readers, one Add at a time.
 type Index struct {
 	mu sync.RWMutex
-	// units holds, per set and unit, the unit's assessments under the set
-	// ordered by (date, id), as the store orders "latest".
-	units map[unitKey][]entry
+	// sets holds, per set and unit, the unit's assessments under the set
+	// ordered by (date, id), as the store orders "latest". Per set first:
+	// an aggregate looks up 10,000 units of one set.
+	sets map[string]map[string][]entry
 	// lastID is the highest id added: rows are fed in id order (see Add).
 	lastID int64
 }
 
-type unitKey struct{ set, unit string }
-
 type entry struct {
 	id       int64
-	on       date.Date
+	on       day
 	statuses []scoring.Status
 	met      int
 	// maxID is the highest id of this entry and those before it: the
@@ -47,7 +47,13 @@ type entry struct {
 	maxID int64
 }
 
-func New() *Index { return &Index{units: make(map[unitKey][]entry)} }
+// day is a date as days since 1970-01-01: entries are searched by date
+// 10,000 times per aggregate, and comparing two integers is cheapest.
+type day int32
+
+func dayOf(d date.Date) day { return day(d.Time().Unix() / 86400) }
+
+func New() *Index { return &Index{sets: make(map[string]map[string][]entry)} }
 
 // LastID is the highest id added, 0 for none: the rows written since are
 // those with a higher id.
@@ -64,25 +70,27 @@ func (x *Index) LastID() int64 {
 func (x *Index) Add(rows []Row) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	type unitKey struct{ set, unit string }
 	touched := make(map[unitKey]bool)
 	for _, r := range rows {
 		if r.ID <= x.lastID {
 			continue
 		}
 		x.lastID = r.ID
-		k := unitKey{r.Set, r.Unit}
-		x.units[k] = append(x.units[k], entry{id: r.ID, on: r.On, statuses: r.Statuses, met: r.Met})
-		touched[k] = true
+		units := x.sets[r.Set]
+		if units == nil {
+			units = make(map[string][]entry)
+			x.sets[r.Set] = units
+		}
+		units[r.Unit] = append(units[r.Unit], entry{id: r.ID, on: dayOf(r.On), statuses: r.Statuses, met: r.Met})
+		touched[unitKey{r.Set, r.Unit}] = true
 	}
 	for k := range touched {
-		es := x.units[k]
+		es := x.sets[k.set][k.unit]
 		// Nearly always appended in order already; a back-dated assessment
 		// moves back to its place.
 		slices.SortStableFunc(es, func(a, b entry) int {
-			if c := a.on.Compare(b.on); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.id, b.id)
+			return cmp.Or(cmp.Compare(a.on, b.on), cmp.Compare(a.id, b.id))
 		})
 		var top int64
 		for i := range es {
@@ -105,16 +113,13 @@ func (x *Index) Latest(set string, asOf date.Date, codes []string) ([]scoring.Co
 	defer x.mu.RUnlock()
 	out := make([]scoring.CommuneState, len(codes))
 	var version int64
+	units := x.sets[set]
+	until := dayOf(asOf)
 	for i, c := range codes {
 		out[i].Code = c
-		es := x.units[unitKey{set, c}]
+		es := units[c]
 		// The first entry dated after asOf; the one before it is the latest.
-		n, _ := slices.BinarySearchFunc(es, asOf, func(e entry, d date.Date) int {
-			if e.on.After(d) {
-				return 1
-			}
-			return -1
-		})
+		n := sort.Search(len(es), func(j int) bool { return es[j].on > until })
 		if n == 0 {
 			continue
 		}

@@ -3,6 +3,7 @@ package statusindex
 import (
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/ntmsuite/ntm/platform/date"
@@ -115,5 +116,30 @@ func TestVersionMovesOnlyForDatesTheWriteReaches(t *testing.T) {
 	}
 	if _, v := x.Latest("A", date.MustParse("2020-01-20"), []string{"b"}); v != 0 {
 		t.Errorf("version of another unit = %d, want 0", v)
+	}
+}
+
+// BenchmarkLatest10k is the index's part of an aggregate of the whole
+// country: the latest state of 10,000 communes, each assessed ten times.
+func BenchmarkLatest10k(b *testing.B) {
+	x := New()
+	var rows []Row
+	codes := make([]string, 10_000)
+	st := make([]scoring.Status, 57)
+	for i := range codes {
+		codes[i] = strconv.Itoa(10_000 + i)
+	}
+	for year := range 10 {
+		for i, c := range codes {
+			rows = append(rows, Row{ID: int64(year*len(codes) + i + 1), Unit: c, Set: "A", On: date.MustParse("2016-12-31").AddDays(365 * year), Statuses: st})
+		}
+	}
+	x.Add(rows)
+	asOf := date.MustParse("2022-06-30")
+	b.ReportAllocs()
+	for b.Loop() {
+		if states, _ := x.Latest("A", asOf, codes); states[0].Statuses == nil {
+			b.Fatal("not found")
+		}
 	}
 }
