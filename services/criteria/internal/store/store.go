@@ -6,10 +6,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/ntmsuite/ntm/platform/audit"
@@ -49,9 +51,42 @@ func New(d *db.DB) *Store { return &Store{db: d} }
 // Ping reports whether the database answers (gRPC health readiness).
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
-const insertAssessment = `INSERT INTO assessments
-	(unit_code, assessed_on, set_code, author, note, evidence_ref, values_json, verdicts_json, result_json, statuses, met_count)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id, created_at`
+var insertedColumns = []string{"unit_code", "assessed_on", "set_code", "author", "note", "evidence_ref",
+	"values_json", "verdicts_json", "result_json", "statuses", "met_count"}
+
+// inserted is what the database sets on an inserted assessment, with its
+// unit to check it is matched with the right input.
+type inserted struct {
+	id   int64
+	unit string
+	at   db.Timestamp
+}
+
+// insertAssessments inserts rows (insertedColumns) in a few multi-row
+// statements and returns what the database set on each, in row order.
+// Both engines number the rows of one INSERT in the order of its VALUES
+// but may return them in any order, so they are put back in id order; the
+// caller checks each against its unit, so a mismatch fails the import
+// rather than labelling a commune's assessment with another's id.
+func insertAssessments(ctx context.Context, tx *sql.Tx, rows [][]any) ([]inserted, error) {
+	out := make([]inserted, 0, len(rows))
+	err := db.InsertRows(ctx, tx, "assessments", insertedColumns, rows, "id, unit_code, created_at", func(sc db.Scanner) error {
+		var r inserted
+		if err := sc.Scan(&r.id, &r.unit, &r.at); err != nil {
+			return err
+		}
+		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("record assessments: %w", err)
+	}
+	if len(out) != len(rows) {
+		return nil, fmt.Errorf("record assessments: the database returned %d rows for %d", len(out), len(rows))
+	}
+	slices.SortFunc(out, func(a, b inserted) int { return cmp.Compare(a.id, b.id) })
+	return out, nil
+}
 
 // Create records the assessments in one transaction (all or none), each
 // with its entry in the audit trail of ctx's caller, and returns them with
@@ -72,23 +107,24 @@ func (s *Store) Create(ctx context.Context, as []Assessment) ([]Assessment, erro
 		if err := s.db.OrderIDs(ctx, tx, "assessments"); err != nil {
 			return err
 		}
-		changes := make([]audit.Change, len(as))
-		// Prepared once: a batch can be a whole province's communes.
-		stmt, err := tx.PrepareContext(ctx, insertAssessment)
+		values := make([][]any, len(as))
+		for i, a := range as {
+			r := rows[i]
+			values[i] = []any{a.UnitCode, a.AssessedOn, a.SetCode, a.Author, a.Note, a.EvidenceRef,
+				r.values, r.verdicts, r.result, r.statuses, a.Result.MetCount}
+		}
+		created, err := insertAssessments(ctx, tx, values)
 		if err != nil {
 			return err
 		}
-		defer stmt.Close()
+		changes := make([]audit.Change, len(as))
 		for i, a := range as {
-			r := rows[i]
-			var created db.Timestamp
-			if err := stmt.QueryRowContext(ctx, a.UnitCode, a.AssessedOn, a.SetCode, a.Author, a.Note, a.EvidenceRef,
-				r.values, r.verdicts, r.result, r.statuses, a.Result.MetCount).Scan(&a.ID, &created); err != nil {
-				return fmt.Errorf("record assessment %d of unit %s: %w", i, a.UnitCode, err)
+			if created[i].unit != a.UnitCode {
+				return fmt.Errorf("record assessment %d: the database returned the row of unit %s for unit %s", i, created[i].unit, a.UnitCode)
 			}
-			a.CreatedAt = created.T
+			a.ID, a.CreatedAt = created[i].id, created[i].at.T
 			out[i] = a
-			changes[i] = createdChange(a, r)
+			changes[i] = createdChange(a, rows[i])
 		}
 		return audit.Record(ctx, tx, changes...)
 	})

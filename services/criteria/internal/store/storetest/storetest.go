@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) *db.DB) {
 		{"LatestStatesManyCodes", testLatestStatesMany},
 		{"ConcurrentCreatesAllLand", testConcurrentCreates},
 		{"StatesAfterFollowsConcurrentWriters", testStatesAfter},
+		{"BatchOfManyStatementsKeepsEachRowsID", testLargeBatch},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -530,6 +531,32 @@ func testStatesAfter(t *testing.T, s *store.Store) {
 		}
 		if r.Set != a.SetCode || r.On != a.AssessedOn || r.Met != a.Result.MetCount || !slices.Equal(r.Statuses, statusesOf(a.Result)) {
 			t.Fatalf("row %d followed as %+v, stored as %s %s met %d %v", r.ID, r, a.SetCode, a.AssessedOn, a.Result.MetCount, statusesOf(a.Result))
+		}
+	}
+}
+
+// A batch larger than one INSERT binds (about 2,900 assessments) is written
+// in several statements; each assessment comes back with the id of its own
+// row, in input order.
+func testLargeBatch(t *testing.T, s *store.Store) {
+	var batch []store.Assessment
+	for i := range 7000 {
+		batch = append(batch, assessment(fmt.Sprint(10_000+i), set2021, fmt.Sprintf("2022-%02d-01", 1+i%12), "MNB"[i%3:]))
+	}
+	created := create(t, s, batch...)
+	for i, a := range created {
+		if a.UnitCode != batch[i].UnitCode || a.AssessedOn != batch[i].AssessedOn {
+			t.Fatalf("assessment %d came back as %s on %s, want %s on %s", i, a.UnitCode, a.AssessedOn, batch[i].UnitCode, batch[i].AssessedOn)
+		}
+		if i%500 != 0 && i != len(created)-1 {
+			continue
+		}
+		got, err := s.Get(context.Background(), a.UnitCode, a.ID)
+		if err != nil {
+			t.Fatalf("assessment %d (id %d of unit %s): %v", i, a.ID, a.UnitCode, err)
+		}
+		if got.AssessedOn != a.AssessedOn || got.Result.MetCount != a.Result.MetCount {
+			t.Fatalf("id %d holds %s met %d, want %s met %d", a.ID, got.AssessedOn, got.Result.MetCount, a.AssessedOn, a.Result.MetCount)
 		}
 	}
 }
