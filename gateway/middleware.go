@@ -33,7 +33,11 @@ func (r *recorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer (Flush).
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// accessLog logs one line per request.
+// accessLog logs one line per request: at info for failures and writes, at
+// debug for successful reads (GET and HEAD, which the API maps to its Get,
+// List and Count calls only), which are the bulk of the traffic and say
+// nothing the metrics do not. The services log their calls the same way
+// (grpcserver's isRead).
 func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -42,7 +46,15 @@ func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
 		if rec.status == 0 {
 			rec.status = http.StatusOK // nothing written: net/http sends 200
 		}
-		logger.LogAttrs(r.Context(), slog.LevelInfo, "http request",
+		level := slog.LevelInfo
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && rec.status < http.StatusBadRequest {
+			level = slog.LevelDebug
+		}
+		// Nothing is built for a line the handler drops.
+		if !logger.Enabled(r.Context(), level) {
+			return
+		}
+		logger.LogAttrs(r.Context(), level, "http request",
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.Int("status", rec.status),

@@ -103,3 +103,39 @@ func TestAccessLog(t *testing.T) {
 		t.Error("log has no duration")
 	}
 }
+
+// At the production level (info) a successful read is not logged; a failed
+// read and every write are.
+func TestAccessLogSkipsSuccessfulReads(t *testing.T) {
+	for _, tc := range []struct {
+		method string
+		status int
+		logged bool
+	}{
+		{http.MethodGet, http.StatusOK, false},
+		{http.MethodHead, http.StatusOK, false},
+		{http.MethodGet, http.StatusNotModified, false},
+		{http.MethodGet, http.StatusNotFound, true},
+		{http.MethodGet, http.StatusServiceUnavailable, true},
+		{http.MethodPost, http.StatusCreated, true},
+		{http.MethodPatch, http.StatusOK, true},
+		{http.MethodDelete, http.StatusOK, true},
+		{http.MethodPost, http.StatusBadRequest, true},
+	} {
+		var logs bytes.Buffer
+		h := accessLog(slog.New(slog.NewJSONHandler(&logs, nil)), http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(tc.status)
+		}))
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(tc.method, "/v1/units/19", nil))
+		if got := logs.Len() > 0; got != tc.logged {
+			t.Errorf("%s answered %d: logged = %v, want %v: %s", tc.method, tc.status, got, tc.logged, logs.String())
+		}
+	}
+	// At debug level they are.
+	var logs bytes.Buffer
+	h := accessLog(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})), http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/v1/units/19", nil))
+	if !strings.Contains(logs.String(), `"level":"DEBUG","msg":"http request"`) {
+		t.Errorf("a successful read at debug level logged %q", logs.String())
+	}
+}

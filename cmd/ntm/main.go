@@ -20,6 +20,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/ntmsuite/ntm/platform/config"
 )
 
 const usage = `usage:
@@ -33,8 +35,12 @@ Run "ntm up -h", "ntm import units -h", "ntm generate country -h" or "ntm token 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(ctx, os.Args[1:], os.Stdout, logger); err != nil {
+	opts, err := config.LogOptions()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, opts))
+	if err == nil {
+		err = run(ctx, os.Args[1:], os.Stdout, logger)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "ntm:", err)
 		os.Exit(1)
 	}

@@ -33,7 +33,7 @@ func interceptors(log *slog.Logger, m *Metrics, rl *ratelimit.Policy, idem *idem
 		requestIDLink(),    // 2 before anything that logs or measures, so they all carry the id
 		traceLink(),        // 2b the call's span carries the request ids, which find a trace from the log or the audit trail
 		metricsLink(m),     // 3 counts and times calls with their final (mapped) code
-		loggingLink(log),   // 4 one line per call; sees the hidden cause of INTERNAL errors
+		loggingLink(log),   // 4 one line per call (successful reads at debug); sees the hidden cause of INTERNAL errors
 		rateLimitLink(rl),  // 5 refuses a principal (the tap's identity) or address over its rate before any work is done
 		ifMatchLink(),      // 6 the If-Match metadata becomes the request's etag, which validation then checks
 		validationLink(),   // 7 rejects requests breaking their buf.validate rules before service code runs

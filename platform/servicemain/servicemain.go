@@ -18,6 +18,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/ntmsuite/ntm/platform/config"
 	"github.com/ntmsuite/ntm/platform/metricshttp"
 )
 
@@ -25,8 +26,11 @@ import (
 // failure is logged and exits with status 1.
 func Main(name string, run func(ctx context.Context, args []string, logger *slog.Logger) error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	err := run(ctx, os.Args[1:], logger)
+	opts, err := config.LogOptions()
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	if err == nil {
+		err = run(ctx, os.Args[1:], logger)
+	}
 	stop()
 	if err != nil {
 		logger.Error(name+" stopped", "error", err)

@@ -82,8 +82,8 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	guard := auth.NewGuard(cfg.AuthKeys != nil, st.Path)
 	audit.Register(srv, "registry", d, guard)
 	var (
-		h   *cache.Healing     // nil: nothing caches registry data
-		inv server.Invalidator // stays a nil interface then, not a nil *Healing
+		h   *cache.Healing // nil: nothing caches registry data
+		inv cache.Bumper   // stays a nil interface then, not a nil *Healing
 	)
 	if cfg.Cache != nil {
 		// Bumps lost while the cache was unreachable are made good when it

@@ -29,8 +29,12 @@ const shutdownTimeout = 10 * time.Second
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, nil)))
-	if err := run(ctx, os.Args[1:]); err != nil {
+	opts, err := config.LogOptions()
+	slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, opts)))
+	if err == nil {
+		err = run(ctx, os.Args[1:])
+	}
+	if err != nil {
 		slog.Error("gateway stopped", "error", err)
 		stop()
 		os.Exit(1)

@@ -182,7 +182,7 @@ func (s *Server) ListDisbursements(ctx context.Context, req *fundingv1.ListDisbu
 	}
 	f := store.DisbursementFilter{PlanID: q.Plan, From: p.from, To: p.until(), AfterID: after}
 	if q.Plan == 0 {
-		r, err := s.rollupOn(ctx, q.Unit, p.asOf)
+		r, err := s.caches.rollups.Get(ctx, rollupKey{Unit: q.Unit, AsOf: p.asOf})
 		if err != nil {
 			return nil, err
 		}

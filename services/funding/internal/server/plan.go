@@ -246,7 +246,7 @@ func (s *Server) ListPlans(ctx context.Context, req *fundingv1.ListPlansRequest)
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.rollupOn(ctx, req.GetUnitCode(), asOf)
+	r, err := s.caches.rollups.Get(ctx, rollupKey{Unit: req.GetUnitCode(), AsOf: asOf})
 	if err != nil {
 		return nil, err
 	}

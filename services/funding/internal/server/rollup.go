@@ -2,12 +2,10 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"maps"
 	"slices"
 
-	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
@@ -36,25 +34,11 @@ func (r rollup) units() []string {
 	return out
 }
 
-// rollupOn is the rollup of code on d, cached: lists and summaries ask it on
-// every request, it costs a registry call per unit, and it depends on the
-// map alone.
-func (s *Server) rollupOn(ctx context.Context, code string, d date.Date) (rollup, error) {
-	b, err := s.rollups.Load(ctx, []string{registryclient.Generation}, "funding:rollup:"+code+":"+d.String(), func(ctx context.Context) ([]byte, error) {
-		r, err := s.computeRollup(ctx, code, d)
-		if err != nil {
-			return nil, err
-		}
-		return json.Marshal(r)
-	})
-	if err != nil {
-		return rollup{}, err
-	}
-	var r rollup
-	return r, json.Unmarshal(b, &r)
-}
-
-func (s *Server) computeRollup(ctx context.Context, code string, d date.Date) (rollup, error) {
+// computeRollup is the rollup of a unit on a date. It is cached (see
+// caches.rollups): lists and summaries ask it on every request, it costs a
+// registry call per unit, and it depends on the map alone.
+func (s *Server) computeRollup(ctx context.Context, k rollupKey) (rollup, error) {
+	code, d := k.Unit, k.AsOf
 	r := rollup{RowOf: map[string]string{}, Names: map[string]string{}}
 	parent := ""
 	if code != CountryCode {

@@ -17,13 +17,6 @@ import (
 	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
 
-// Generation is the cache generation this service advances on every write;
-// summaries depend on it and on the registry's (units move, merge).
-const Generation = "funding"
-
-// SummaryGenerations are the cache generations a summary depends on.
-var SummaryGenerations = []string{Generation, registryclient.Generation}
-
 // CountryCode names the whole country where a request takes a unit code.
 const CountryCode = "0"
 
@@ -55,23 +48,16 @@ type Server struct {
 	catalog  *catalog.Catalog
 	registry Registry
 	cache    cache.Cache
-	loader   *cache.Loader
-	// rollups caches which units count under a unit on a date (see
-	// rollupOn), apart from the summaries so that their metrics count
-	// summaries only.
-	rollups *cache.Loader
-	guard   *auth.Guard
-	log     *slog.Logger
+	caches   caches
+	guard    *auth.Guard
+	log      *slog.Logger
 }
 
 func New(o Options) *Server {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader, guard: o.Guard,
-		rollups: cache.NewLoader(o.Cache, cache.LoaderOptions{Logger: o.Logger, Name: "funding_rollup"}), log: o.Logger}
+	s := &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, guard: o.Guard, log: o.Logger}
+	s.caches = newCaches(s, o.Cache, o.Loader, o.Logger)
+	return s
 }
-
-// changed advances this service's cache generation after a committed write
-// (see cache.Invalidate).
-func (s *Server) changed(ctx context.Context) { cache.Invalidate(ctx, s.cache, Generation, s.log) }

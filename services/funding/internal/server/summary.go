@@ -7,8 +7,6 @@ import (
 	"github.com/ntmsuite/ntm/platform/auth"
 	"time"
 
-	"google.golang.org/protobuf/proto"
-
 	"github.com/ntmsuite/ntm/platform/fault"
 	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
 	"github.com/ntmsuite/ntm/services/funding/internal/progress"
@@ -16,11 +14,10 @@ import (
 )
 
 // GetFundingSummary answers from the cache under a key made of the request
-// alone (a hit asks the registry nothing); on a miss it rolls the units up
-// on as_of, reads one row per plan from SQL and adds them up with checked
-// arithmetic, once for all concurrent callers. Values are stamped with the
+// alone (a hit asks the registry nothing); on a miss it computes the
+// summary once for all concurrent callers. Values are stamped with the
 // funding and registry generations, so any write here or to the map is
-// seen by the next read.
+// seen by the next read (see cachekeys.go).
 func (s *Server) GetFundingSummary(ctx context.Context, req *fundingv1.GetFundingSummaryRequest) (*fundingv1.FundingSummary, error) {
 	p, err := readPeriod(req.GetAsOf(), req.GetFrom(), req.GetTo())
 	if err != nil {
@@ -31,23 +28,14 @@ func (s *Server) GetFundingSummary(ctx context.Context, req *fundingv1.GetFundin
 	if err := s.guard.Unit(ctx, auth.Read, cmp.Or(unit, auth.CountryCode)); err != nil {
 		return nil, err
 	}
-	key := "funding:summary:" + unit + ":" + p.asOf.String() + ":" + p.from.String() + ":" + p.to.String()
-	b, err := s.loader.Load(ctx, SummaryGenerations, key, func(ctx context.Context) ([]byte, error) {
-		out, err := s.computeSummary(ctx, unit, p)
-		if err != nil {
-			return nil, err
-		}
-		return proto.MarshalOptions{Deterministic: true}.Marshal(out)
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := &fundingv1.FundingSummary{}
-	return out, proto.Unmarshal(b, out)
+	return s.caches.summaries.Get(ctx, summaryKey{Unit: unit, Period: p})
 }
 
-func (s *Server) computeSummary(ctx context.Context, unit string, p period) (*fundingv1.FundingSummary, error) {
-	r, err := s.rollupOn(ctx, unit, p.asOf)
+// computeSummary rolls the units up on as_of, reads one row per plan from
+// SQL and adds them up with checked arithmetic.
+func (s *Server) computeSummary(ctx context.Context, k summaryKey) (*fundingv1.FundingSummary, error) {
+	unit, p := k.Unit, k.Period
+	r, err := s.caches.rollups.Get(ctx, rollupKey{Unit: unit, AsOf: p.asOf})
 	if err != nil {
 		return nil, err
 	}

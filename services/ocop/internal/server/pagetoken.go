@@ -68,12 +68,12 @@ func readPageToken(token string) (q listQuery, ok bool) {
 }
 
 // listUnits reads a list request (see readListQuery) and the communes and
-// wards its page covers (see unitsOn).
+// wards its page covers (see lineageOn).
 func (s *Server) listUnits(ctx context.Context, list, unit, group, asOfText, token string) (listQuery, date.Date, []string, error) {
 	q, asOf, err := readListQuery(list, unit, group, asOfText, token)
 	if err != nil {
 		return q, asOf, nil, err
 	}
-	units, err := s.unitsOn(ctx, unit, asOf)
+	units, err := s.caches.units.Get(ctx, unitsKey{Unit: unit, AsOf: asOf})
 	return q, asOf, units, err
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strings"
 
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
@@ -90,31 +89,17 @@ func (s *Server) ListProducers(ctx context.Context, req *ocopv1.ListProducersReq
 	return resp, nil
 }
 
-// unitsOn is the communes and wards under the unit code on asOf (the unit
+// lineageOn is the communes and wards under the unit on its date (the unit
 // itself when it is one; every one for CountryCode), with every unit that
 // had become one of them by then: a producer keeps the code of the commune
-// it registered in, and counts where that commune went.
-//
-// Lists and summaries ask it on every request and it costs a registry call
-// per unit, so it is cached; it depends on the map alone.
-func (s *Server) unitsOn(ctx context.Context, code string, asOf date.Date) ([]string, error) {
-	b, err := s.units.Load(ctx, []string{registryclient.Generation}, "ocop:units:"+code+":"+asOf.String(), func(ctx context.Context) ([]byte, error) {
-		units, err := s.lineageOn(ctx, code, asOf)
-		return []byte(strings.Join(units, ",")), err
-	})
-	if err != nil || len(b) == 0 {
-		return nil, err
-	}
-	return strings.Split(string(b), ","), nil
-}
-
-// lineageOn is unitsOn without the cache.
-func (s *Server) lineageOn(ctx context.Context, code string, asOf date.Date) ([]string, error) {
-	units, err := s.unitsOfDay(ctx, code, asOf)
+// it registered in, and counts where that commune went. It is cached (see
+// caches.units).
+func (s *Server) lineageOn(ctx context.Context, k unitsKey) ([]string, error) {
+	units, err := s.unitsOfDay(ctx, k.Unit, k.AsOf)
 	if err != nil {
 		return nil, err
 	}
-	return s.registry.WithPredecessors(ctx, units, asOf)
+	return s.registry.WithPredecessors(ctx, units, k.AsOf)
 }
 
 // unitsOfDay is the communes and wards under the unit code on asOf;

@@ -19,13 +19,6 @@ import (
 	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
 
-// Generation is the cache generation this service advances on every write;
-// summaries depend on it and on the registry's (units move, merge).
-const Generation = "ocop"
-
-// SummaryGenerations are the cache generations a summary depends on.
-var SummaryGenerations = []string{Generation, registryclient.Generation}
-
 // CountryCode names the whole country where a request takes a unit code.
 const CountryCode = "0"
 
@@ -55,32 +48,23 @@ type Server struct {
 	catalog  *catalog.Catalog
 	registry Registry
 	cache    cache.Cache
-	loader   *cache.Loader
-	// units caches the units under a unit on a date (see unitsOn), apart
-	// from the summaries so that their metrics count summaries only.
-	units *cache.Loader
-	log   *slog.Logger
-	guard *auth.Guard
+	caches   caches
+	log      *slog.Logger
+	guard    *auth.Guard
 	// central is which evaluations propose a product to the central
-	// council, and summaryRules fingerprints the catalog data summaries
-	// read (see summaryRulesOf); both are fixed for the catalog loaded.
-	central      store.CentralProposal
-	summaryRules string
+	// council, fixed for the catalog loaded.
+	central store.CentralProposal
 }
 
 func New(o Options) *Server {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	central := centralProposal(o.Catalog)
-	return &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader,
-		units: cache.NewLoader(o.Cache, cache.LoaderOptions{Logger: o.Logger, Name: "ocop_units"}), log: o.Logger, guard: o.Guard,
-		central: central, summaryRules: summaryRulesOf(o.Catalog, central)}
+	s := &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, log: o.Logger, guard: o.Guard,
+		central: centralProposal(o.Catalog)}
+	s.caches = newCaches(s, o.Cache, o.Loader, o.Logger)
+	return s
 }
-
-// changed advances this service's cache generation after a committed write
-// (see cache.Invalidate).
-func (s *Server) changed(ctx context.Context) { cache.Invalidate(ctx, s.cache, Generation, s.log) }
 
 func productNotFound(id int64) error {
 	return fault.NotFound("product", store.ProductName(id), "no product %d", id)

@@ -2,13 +2,7 @@ package server
 
 import (
 	"context"
-	"fmt"
-	"hash/fnv"
-	"strconv"
-	"strings"
 	"time"
-
-	"google.golang.org/protobuf/proto"
 
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
@@ -22,10 +16,6 @@ import (
 // does not say: a quarter, the rhythm of provincial follow-up.
 const defaultExpiringDays = 90
 
-// summaryVersion changes when a summary gains or changes a figure, so that
-// no replica reads a summary cached by a release that did not compute it.
-const summaryVersion = "2" // 2: proposed_central
-
 // centralProposal reads from the catalog's council rules which evaluations
 // propose a product to the central council: the central council's own, and
 // a lower council's at the stars only the central council certifies on the
@@ -38,30 +28,11 @@ func centralProposal(c *catalog.Catalog) store.CentralProposal {
 	return p
 }
 
-// summaryRulesOf fingerprints what a summary reads besides the request and
-// the database: the summary version and the catalog data it counts and names
-// with. Summary keys carry it, so a replica started with other catalogs
-// (--catalog-dir) never serves figures cached under the old rules, while the
-// cache generations only move on writes.
-func summaryRulesOf(c *catalog.Catalog, central store.CentralProposal) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "v%s;certified from %d;%s", summaryVersion, c.CertifiedFromStars, central.Level)
-	for _, w := range central.Windows {
-		fmt.Fprintf(&b, ";%s..%s %v", w.Valid.From, w.Valid.To, w.Stars)
-	}
-	for _, g := range c.ProductGroups {
-		fmt.Fprintf(&b, ";%s=%s", g.Code, g.Name)
-	}
-	h := fnv.New64a()
-	h.Write([]byte(b.String()))
-	return strconv.FormatUint(h.Sum64(), 36)
-}
-
 // GetOcopSummary answers from the cache under a key made of the request and
 // the catalog rules loaded (a hit asks the registry nothing); on a miss it
-// lists the communes and wards under the unit on the date and counts in
-// SQL, once for all concurrent callers. Values are stamped with the ocop and registry
-// generations, so any write here or to the map is seen by the next read.
+// computes the summary once for all concurrent callers. Values are stamped
+// with the ocop and registry generations, so any write here or to the map
+// is seen by the next read (see cachekeys.go).
 func (s *Server) GetOcopSummary(ctx context.Context, req *ocopv1.GetOcopSummaryRequest) (*ocopv1.OcopSummary, error) {
 	if err := s.guard.Unit(ctx, auth.Read, req.GetUnitCode()); err != nil {
 		return nil, err
@@ -78,23 +49,21 @@ func (s *Server) GetOcopSummary(ctx context.Context, req *ocopv1.GetOcopSummaryR
 	if days == 0 {
 		days = defaultExpiringDays
 	}
-	key := "ocop:summary:" + s.summaryRules + ":" + req.GetUnitCode() + ":" + asOf.String() + ":" + strconv.Itoa(year) + ":" + strconv.Itoa(days)
-	b, err := s.loader.Load(ctx, SummaryGenerations, key, func(ctx context.Context) ([]byte, error) {
-		units, err := s.unitsOn(ctx, req.GetUnitCode(), asOf)
-		if err != nil {
-			return nil, err
-		}
-		facts, err := s.store.SummaryFacts(ctx, units, year, asOf, days, s.central)
-		if err != nil {
-			return nil, err
-		}
-		return proto.MarshalOptions{Deterministic: true}.Marshal(s.summaryToProto(req.GetUnitCode(), asOf, year, days, facts))
-	})
+	return s.caches.summaries.Get(ctx, summaryKey{Unit: req.GetUnitCode(), AsOf: asOf, Year: year, ExpiringDays: days})
+}
+
+// computeSummary lists the communes and wards under the unit on the date
+// and counts in SQL.
+func (s *Server) computeSummary(ctx context.Context, k summaryKey) (*ocopv1.OcopSummary, error) {
+	units, err := s.caches.units.Get(ctx, unitsKey{Unit: k.Unit, AsOf: k.AsOf})
 	if err != nil {
 		return nil, err
 	}
-	out := &ocopv1.OcopSummary{}
-	return out, proto.Unmarshal(b, out)
+	facts, err := s.store.SummaryFacts(ctx, units, k.Year, k.AsOf, k.ExpiringDays, s.central)
+	if err != nil {
+		return nil, err
+	}
+	return s.summaryToProto(k.Unit, k.AsOf, k.Year, k.ExpiringDays, facts), nil
 }
 
 func (s *Server) summaryToProto(unit string, asOf date.Date, year, days int, f store.Facts) *ocopv1.OcopSummary {

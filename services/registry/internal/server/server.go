@@ -20,7 +20,6 @@ import (
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/registry/internal/store"
 	"github.com/ntmsuite/ntm/services/registry/internal/unit"
-	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
 
 const (
@@ -33,39 +32,20 @@ type Server struct {
 	registryv1.UnimplementedRegistryServiceServer
 	store      *store.Store
 	guard      *auth.Guard
-	invalidate Invalidator
+	invalidate cache.Bumper // nil when nothing caches registry data
 	criteria   Criteria
 	log        *slog.Logger
 }
-
-// Invalidator is told after every committed write, before the client gets its
-// answer: the criteria service's cached aggregates depend on the map and on
-// recognitions (see platform/cache generations).
-type Invalidator interface {
-	Bump(ctx context.Context, generation string) error
-}
-
-// Generation is the cache generation the registry advances on every write,
-// named where the services that depend on it read it.
-const Generation = registryclient.Generation
 
 // New builds the service. guard checks every call's caller (nil allows
 // everything); inv may be nil when nothing caches registry data; crit may
 // be nil when the registry has no connection to the criteria service, and
 // then refuses recognitions (UNAVAILABLE).
-func New(s *store.Store, guard *auth.Guard, inv Invalidator, crit Criteria, log *slog.Logger) *Server {
+func New(s *store.Store, guard *auth.Guard, inv cache.Bumper, crit Criteria, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
 	return &Server{store: s, guard: guard, invalidate: inv, criteria: crit, log: log}
-}
-
-// changed advances the registry generation after a committed write (see
-// cache.Invalidate).
-func (s *Server) changed(ctx context.Context) {
-	if s.invalidate != nil {
-		cache.Invalidate(ctx, s.invalidate, Generation, s.log)
-	}
 }
 
 // GetUnit, ListUnits, ListAncestors and GetUnitLineage check no unit: the

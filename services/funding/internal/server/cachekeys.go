@@ -1,0 +1,68 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/ntmsuite/ntm/platform/cache"
+	"github.com/ntmsuite/ntm/platform/date"
+	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
+	"github.com/ntmsuite/ntm/services/registry/registryclient"
+)
+
+// What this service caches, under which keys, and what makes it stale: the
+// one place to look when a cached figure is wrong.
+
+// Generation is the cache generation this service advances on every write;
+// summaries depend on it and on the registry's (units move, merge).
+const Generation = "funding"
+
+// SummaryGenerations are the cache generations a summary depends on.
+var SummaryGenerations = []string{Generation, registryclient.Generation}
+
+// changed advances this service's cache generation after a committed write
+// (see cache.Invalidate): every cached summary is then recomputed.
+func (s *Server) changed(ctx context.Context) { cache.Invalidate(ctx, s.cache, Generation, s.log) }
+
+// summaryKey is what a summary is of: the request, its defaults applied.
+type summaryKey struct {
+	Unit   string
+	Period period
+}
+
+func (k summaryKey) String() string {
+	return k.Unit + ":" + k.Period.asOf.String() + ":" + k.Period.from.String() + ":" + k.Period.to.String()
+}
+
+// rollupKey is whose money a list or summary counts (see computeRollup).
+type rollupKey struct {
+	Unit string
+	AsOf date.Date
+}
+
+func (k rollupKey) String() string { return k.Unit + ":" + k.AsOf.String() }
+
+// caches are the cached computations of a Server.
+type caches struct {
+	summaries *cache.Cached[summaryKey, *fundingv1.FundingSummary]
+	// rollups are cached apart from the summaries, through a loader of
+	// their own, so that the summaries' metrics count summaries only.
+	// Lists and summaries ask them on every request and they cost a
+	// registry call per unit; they depend on the map alone.
+	rollups *cache.Cached[rollupKey, rollup]
+}
+
+// newCaches reads summaries through summaries (whose metrics are the
+// service's) and rollups through a loader of their own on c.
+func newCaches(s *Server, c cache.Cache, summaries *cache.Loader, log *slog.Logger) caches {
+	return caches{
+		summaries: cache.NewCached(summaries, cache.Spec[summaryKey, *fundingv1.FundingSummary]{
+			Name: "funding.summary", Version: "1", Generations: SummaryGenerations,
+			Codec: cache.ProtoCodec[fundingv1.FundingSummary](), Compute: s.computeSummary,
+		}),
+		rollups: cache.NewCached(cache.NewLoader(c, cache.LoaderOptions{Logger: log, Name: "funding_rollup"}), cache.Spec[rollupKey, rollup]{
+			Name: "funding.rollup", Version: "1", Generations: []string{registryclient.Generation},
+			Codec: cache.JSONCodec[rollup](), Compute: s.computeRollup,
+		}),
+	}
+}
