@@ -136,3 +136,33 @@ func TestRetryAfterSeconds(t *testing.T) {
 		}
 	}
 }
+
+// Far from its limit a replica sends its events in batches (a fiftieth of
+// the limit), so most calls cost no round trip; near the limit it sends
+// each, so replicas together admit at most a batch each over the limit.
+func TestRedisCountsInBatches(t *testing.T) {
+	c, prefix := newRedis(t)
+	ctx := context.Background()
+	a, b := New(Options{Redis: c, Prefix: prefix}), New(Options{Redis: c, Prefix: prefix})
+	wide := Rule{Limit: 5000, Window: time.Minute} // batches of 100
+	for range 150 {
+		if d := a.Allow(ctx, "principal", wide, "admin"); !d.Allowed {
+			t.Fatalf("refused far from the limit: %+v", d)
+		}
+	}
+	// The first event of the window, then one batch of 100; 49 still here.
+	if n, err := c.Get(ctx, prefix+"rl:principal:admin").Int(); err != nil || n != 101 {
+		t.Errorf("Redis counter after 150 calls = %d, %v; want 101", n, err)
+	}
+
+	narrow := Rule{Limit: 500, Window: time.Minute} // batches of 10
+	allowed := 0
+	for i := range 1000 {
+		if []*Limiter{a, b}[i%2].Allow(ctx, "address", narrow, "10.0.0.1").Allowed {
+			allowed++
+		}
+	}
+	if int64(allowed) < narrow.Limit || int64(allowed) > narrow.Limit+2*10 {
+		t.Errorf("two replicas admitted %d calls under a limit of %d, want %d..%d", allowed, narrow.Limit, narrow.Limit, narrow.Limit+20)
+	}
+}
