@@ -37,11 +37,11 @@ func (r rollup) units() []string {
 }
 
 // rollupOn is the rollup of code on d, cached: lists and summaries ask it on
-// every request, it costs a registry call per unit, and it depends on the
-// map alone.
+// every request, it costs a listing of the units from the registry, and it
+// depends on the map alone.
 func (s *Server) rollupOn(ctx context.Context, code string, d date.Date) (rollup, error) {
-	b, err := s.rollups.Load(ctx, []string{registryclient.Generation}, "funding:rollup:"+code+":"+d.String(), func(ctx context.Context) ([]byte, error) {
-		r, err := s.computeRollup(ctx, code, d)
+	b, err := s.rollups.LoadAt(ctx, rollupGenerations, "funding:rollup:"+code+":"+d.String(), func(ctx context.Context, gens []int64) ([]byte, error) {
+		r, err := s.computeRollup(ctx, code, d, registryclient.GenerationIn(rollupGenerations, gens))
 		if err != nil {
 			return nil, err
 		}
@@ -54,7 +54,13 @@ func (s *Server) rollupOn(ctx context.Context, code string, d date.Date) (rollup
 	return r, json.Unmarshal(b, &r)
 }
 
-func (s *Server) computeRollup(ctx context.Context, code string, d date.Date) (rollup, error) {
+// rollupGenerations are the cache generations rollupOn depends on.
+var rollupGenerations = []string{registryclient.Generation}
+
+// computeRollup is rollupOn without the cache, with the map's links as of
+// registry generation gen (held by the registry client from one listing to
+// the next change of the map).
+func (s *Server) computeRollup(ctx context.Context, code string, d date.Date, gen int64) (rollup, error) {
 	r := rollup{RowOf: map[string]string{}, Names: map[string]string{}}
 	parent := ""
 	if code != CountryCode {
@@ -91,12 +97,12 @@ func (s *Server) computeRollup(ctx context.Context, code string, d date.Date) (r
 		}
 		members[row] = append(members[row], n.Code)
 	}
+	lineage, err := s.registry.Lineage(ctx, gen)
+	if err != nil {
+		return rollup{}, err
+	}
 	for _, row := range slices.Sorted(maps.Keys(members)) {
-		all, err := s.registry.WithPredecessors(ctx, members[row], d)
-		if err != nil {
-			return rollup{}, err
-		}
-		for _, u := range all {
+		for _, u := range lineage.WithPredecessors(members[row], d) {
 			// A unit split between two rows counts once, in the first.
 			if _, ok := r.RowOf[u]; !ok {
 				r.RowOf[u] = row

@@ -95,11 +95,11 @@ func (s *Server) ListProducers(ctx context.Context, req *ocopv1.ListProducersReq
 // had become one of them by then: a producer keeps the code of the commune
 // it registered in, and counts where that commune went.
 //
-// Lists and summaries ask it on every request and it costs a registry call
-// per unit, so it is cached; it depends on the map alone.
+// Lists and summaries ask it on every request and it costs a listing of
+// the units from the registry, so it is cached; it depends on the map alone.
 func (s *Server) unitsOn(ctx context.Context, code string, asOf date.Date) ([]string, error) {
-	b, err := s.units.Load(ctx, []string{registryclient.Generation}, "ocop:units:"+code+":"+asOf.String(), func(ctx context.Context) ([]byte, error) {
-		units, err := s.lineageOn(ctx, code, asOf)
+	b, err := s.units.LoadAt(ctx, unitsGenerations, "ocop:units:"+code+":"+asOf.String(), func(ctx context.Context, gens []int64) ([]byte, error) {
+		units, err := s.lineageOn(ctx, code, asOf, registryclient.GenerationIn(unitsGenerations, gens))
 		return []byte(strings.Join(units, ",")), err
 	})
 	if err != nil || len(b) == 0 {
@@ -108,13 +108,22 @@ func (s *Server) unitsOn(ctx context.Context, code string, asOf date.Date) ([]st
 	return strings.Split(string(b), ","), nil
 }
 
-// lineageOn is unitsOn without the cache.
-func (s *Server) lineageOn(ctx context.Context, code string, asOf date.Date) ([]string, error) {
+// unitsGenerations are the cache generations unitsOn depends on.
+var unitsGenerations = []string{registryclient.Generation}
+
+// lineageOn is unitsOn without the cache, with the map's links as of
+// registry generation gen (held by the registry client from one listing
+// to the next change of the map).
+func (s *Server) lineageOn(ctx context.Context, code string, asOf date.Date, gen int64) ([]string, error) {
 	units, err := s.unitsOfDay(ctx, code, asOf)
 	if err != nil {
 		return nil, err
 	}
-	return s.registry.WithPredecessors(ctx, units, asOf)
+	l, err := s.registry.Lineage(ctx, gen)
+	if err != nil {
+		return nil, err
+	}
+	return l.WithPredecessors(units, asOf), nil
 }
 
 // unitsOfDay is the communes and wards under the unit code on asOf;
