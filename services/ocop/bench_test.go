@@ -5,10 +5,12 @@ package ocop_test
 //
 //	BenchmarkSummaryCountryCold10k/after_write       an OCOP write invalidated the summary
 //	BenchmarkSummaryCountryCold10k/after_map_change  a registry write invalidated it, and with it what the service keeps of the map
+//	BenchmarkSummaryCountryCold10k/new_as_of         a day not asked before (nothing cached for it), the map unchanged
 //
-// The real registry and OCOP services run in process on SQLite, over one
-// Redis under a prefix of their own; without Redis the benchmark skips (or
-// fails under NTM_TEST_REQUIRE_SERVICES=1).
+// The map has the communes merged in threes after the days read (see
+// benchReform). The real registry and OCOP services run in process on
+// SQLite, over one Redis under a prefix of their own; without Redis the
+// benchmark skips (or fails under NTM_TEST_REQUIRE_SERVICES=1).
 
 import (
 	"context"
@@ -19,6 +21,7 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/cache/cachetest"
+	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
@@ -31,6 +34,9 @@ import (
 
 const (
 	benchCommunes = 10_000
+	// benchFirstDay is the first day with figures: the benchmarks read
+	// days from it to the synthetic country's assessment day (2024-12-31).
+	benchFirstDay = "2024-01-10"
 	// benchProducers are spread over the communes, one in every tenth.
 	benchProducers = benchCommunes / 10
 )
@@ -44,7 +50,11 @@ func BenchmarkSummaryCountryCold10k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := registryv1.NewRegistryServiceClient(regConn).ImportUnits(ctx, country.ImportUnitsRequest()); err != nil {
+	reg := registryv1.NewRegistryServiceClient(regConn)
+	if _, err := reg.ImportUnits(ctx, country.ImportUnitsRequest()); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := reg.CreateDecision(ctx, benchReform(country)); err != nil {
 		b.Fatal(err)
 	}
 	svc, err := ocop.Open(ctx, ocop.Config{SQLitePath: filepath.Join(b.TempDir(), "ocop.db"), Registry: regConn, Cache: rc,
@@ -57,14 +67,13 @@ func BenchmarkSummaryCountryCold10k(b *testing.B) {
 	for i := 0; i < benchProducers; i++ {
 		c := country.Communes[i*(benchCommunes/benchProducers)]
 		_, err := client.CreateProducer(ctx, &ocopv1.CreateProducerRequest{Producer: &ocopv1.Producer{
-			DisplayName: "HTX Giả lập " + c.Code, Kind: ocopv1.ProducerKind_COOPERATIVE, UnitCode: c.Code, RegisteredOn: country.AssessedOn}})
+			DisplayName: "HTX Giả lập " + c.Code, Kind: ocopv1.ProducerKind_COOPERATIVE, UnitCode: c.Code, RegisteredOn: benchFirstDay}})
 		if err != nil {
 			b.Fatalf("producer in %s: %v", c.Code, err)
 		}
 	}
-	req := &ocopv1.GetOcopSummaryRequest{UnitCode: server.CountryCode, AsOf: country.AssessedOn}
-	read := func(b *testing.B) {
-		s, err := client.GetOcopSummary(ctx, req)
+	read := func(b *testing.B, asOf string) {
+		s, err := client.GetOcopSummary(ctx, &ocopv1.GetOcopSummaryRequest{UnitCode: server.CountryCode, AsOf: asOf})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -72,12 +81,13 @@ func BenchmarkSummaryCountryCold10k(b *testing.B) {
 			b.Fatalf("summary counts %d producers, want %d", s.GetProducers(), benchProducers)
 		}
 	}
+	last := date.MustParse(country.AssessedOn)
 	for _, bc := range []struct{ name, generation string }{
 		{"after_write", server.Generation},
 		{"after_map_change", registryclient.Generation},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			read(b) // what the map gives is cached before the first write
+			read(b, last.String()) // what the map gives is cached before the first write
 			b.ReportAllocs()
 			for b.Loop() {
 				b.StopTimer()
@@ -85,8 +95,45 @@ func BenchmarkSummaryCountryCold10k(b *testing.B) {
 					b.Fatal(fmt.Errorf("bump %s: %w", bc.generation, err))
 				}
 				b.StartTimer()
-				read(b)
+				read(b, last.String())
 			}
 		})
 	}
+	// A day not asked before: nothing cached for it, the map unchanged.
+	b.Run("new_as_of", func(b *testing.B) {
+		b.ReportAllocs()
+		day := last
+		for b.Loop() {
+			if day = day.AddDays(-1); day.Before(date.MustParse(benchFirstDay)) {
+				b.Fatalf("more days asked than there are from %s to %s: lower -benchtime", benchFirstDay, last)
+			}
+			read(b, day.String())
+		}
+	})
+}
+
+// benchReform is the country's map reform, after the days the benchmarks
+// read: the communes of each province merged in threes on 2025-07-01, so
+// that the map has thousands of lineage links to follow back (as Vietnam's
+// of 2025 has), though none yet on the days read.
+func benchReform(country synthetic.Country) *registryv1.CreateDecisionRequest {
+	d := &registryv1.Decision{DecisionNumber: "GIA-LAP/2025", EffectiveDate: "2025-07-01"}
+	var group []string
+	flush := func() {
+		if len(group) > 1 {
+			d.Changes = append(d.Changes, &registryv1.UnitChange{Kind: &registryv1.UnitChange_Merge{Merge: &registryv1.MergeUnits{
+				SourceCodes: group, Target: &registryv1.MergeUnits_AbsorbingCode{AbsorbingCode: group[0]}}}})
+		}
+		group = nil
+	}
+	for i, c := range country.Communes {
+		if i > 0 && c.Province != country.Communes[i-1].Province {
+			flush()
+		}
+		if group = append(group, c.Code); len(group) == 3 {
+			flush()
+		}
+	}
+	flush()
+	return &registryv1.CreateDecisionRequest{Decision: d}
 }
