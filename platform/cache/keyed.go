@@ -68,8 +68,12 @@ type Spec[K Key, V any] struct {
 	// unreachable.
 	Generations []string
 	Codec       Codec[V]
-	// Compute computes the value of a key from its sources.
-	Compute func(ctx context.Context, k K) (V, error)
+	// Compute computes the value of a key from its sources, at least as
+	// current as gens: the generations of Generations, in order, that the
+	// value will be stored under, or nil when the cache did not answer (see
+	// Loader.LoadAt). Only a compute that keeps state per generation (a
+	// snapshot of the registry's answers) reads them.
+	Compute func(ctx context.Context, k K, gens []int64) (V, error)
 }
 
 // Cached is a computation with its cache in front: the one place a kind of
@@ -93,13 +97,13 @@ func NewCached[K Key, V any](l *Loader, s Spec[K, V]) *Cached[K, V] {
 	return &Cached[K, V]{loader: l, prefix: s.Name + ":" + s.Version + ":", spec: s}
 }
 
-// Get returns the value of k, as Loader.Load does: from the cache if it
+// Get returns the value of k, as Loader.LoadAt does: from the cache if it
 // holds it under the current generations, otherwise computed once for all
 // concurrent callers and stored. Every caller gets a value decoded for it
 // alone, which it may modify.
 func (c *Cached[K, V]) Get(ctx context.Context, k K) (V, error) {
-	b, err := c.loader.Load(ctx, c.spec.Generations, c.prefix+k.String(), func(ctx context.Context) ([]byte, error) {
-		v, err := c.spec.Compute(ctx, k)
+	b, err := c.loader.LoadAt(ctx, c.spec.Generations, c.prefix+k.String(), func(ctx context.Context, gens []int64) ([]byte, error) {
+		v, err := c.spec.Compute(ctx, k, gens)
 		if err != nil {
 			return nil, err
 		}

@@ -31,7 +31,7 @@ type tallies struct{ calls atomic.Int64 }
 func (t *tallies) spec(name, version string) Spec[unitKey, tally] {
 	return Spec[unitKey, tally]{Name: name, Version: version, Generations: []string{"criteria", "registry"},
 		Codec: JSONCodec[tally](),
-		Compute: func(_ context.Context, k unitKey) (tally, error) {
+		Compute: func(_ context.Context, k unitKey, _ []int64) (tally, error) {
 			return tally{Unit: k.Unit, Year: k.Year, Calls: t.calls.Add(1)}, nil
 		}}
 }
@@ -93,7 +93,7 @@ func TestCachedComputeError(t *testing.T) {
 	down := errors.New("registry unavailable")
 	fail := true
 	c := NewCached(l, Spec[unitKey, tally]{Name: "test", Version: "1", Generations: []string{"criteria"}, Codec: JSONCodec[tally](),
-		Compute: func(_ context.Context, k unitKey) (tally, error) {
+		Compute: func(_ context.Context, k unitKey, _ []int64) (tally, error) {
 			if fail {
 				return tally{}, down
 			}
@@ -114,7 +114,7 @@ func TestCachedProtoCodec(t *testing.T) {
 	l := NewLoader(NewMemory(), LoaderOptions{Logger: quiet})
 	c := NewCached(l, Spec[unitKey, *wrapperspb.StringValue]{Name: "test", Version: "1", Generations: []string{"criteria"},
 		Codec: ProtoCodec[wrapperspb.StringValue](),
-		Compute: func(_ context.Context, k unitKey) (*wrapperspb.StringValue, error) {
+		Compute: func(_ context.Context, k unitKey, _ []int64) (*wrapperspb.StringValue, error) {
 			return wrapperspb.String("unit " + k.Unit), nil
 		}})
 	first := get(t, c, unitKey{Unit: "19"})

@@ -41,7 +41,9 @@ func BenchmarkChainReadBare(b *testing.B) {
 
 var province = &registryv1.Unit{Code: "19", DisplayName: "Tỉnh Thái Nguyên", Type: registryv1.UnitType_PROVINCE}
 
-func getProvince(context.Context, *registryv1.GetUnitRequest) (*registryv1.Unit, error) { return province, nil }
+func getProvince(context.Context, *registryv1.GetUnitRequest) (*registryv1.Unit, error) {
+	return province, nil
+}
 
 type discard struct{}
 

@@ -98,7 +98,10 @@ var accessCases = []accessCase{
 		if _, err := e.reg.ListAncestors(ctx, &registryv1.ListAncestorsRequest{Code: "200"}); err != nil {
 			return err
 		}
-		_, err := e.reg.GetUnitLineage(ctx, &registryv1.GetUnitLineageRequest{Code: "200"})
+		if _, err := e.reg.GetUnitLineage(ctx, &registryv1.GetUnitLineageRequest{Code: "200"}); err != nil {
+			return err
+		}
+		_, err := e.reg.ListLineageLinks(ctx, &registryv1.ListLineageLinksRequest{})
 		return err
 	}, [5]codes.Code{ok, ok, ok, ok, ok}},
 	{"count units anywhere", func(t *testing.T, e *env, ctx context.Context) error {

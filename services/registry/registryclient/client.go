@@ -1,6 +1,7 @@
 // Package registryclient is what other services ask the registry: a
 // unit and its province on a date, the communes under a unit, how many
-// units of each type lie under it, and the recognitions in force. It turns registry answers into the few facts other
+// units of each type lie under it, the units that became a unit, and the
+// recognitions in force. It turns registry answers into the few facts other
 // services need, and registry errors into errors their handlers can tell
 // apart (a unit missing on a date is the client's mistake; the registry
 // being down is not).
@@ -10,10 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
-
-	"golang.org/x/sync/errgroup"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -67,6 +65,11 @@ type Recognition struct {
 // Client reads the registry over gRPC.
 type Client struct {
 	rpc registryv1.RegistryServiceClient
+	// lineage is the map's links as of registry generation lineageGen
+	// (see Lineage); lineageMu guards both and makes one listing at a time.
+	lineageMu  sync.Mutex
+	lineage    *Lineage
+	lineageGen int64
 }
 
 func New(conn grpc.ClientConnInterface) *Client {
@@ -169,55 +172,6 @@ func (c *Client) Descendants(ctx context.Context, parent string, d date.Date) ([
 		})
 		if err != nil {
 			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// predecessorLookups is how many lineage calls WithPredecessors makes at once.
-const predecessorLookups = 16
-
-// WithPredecessors returns codes together with every unit that had become one
-// of them on or before d (see Predecessors), sorted and without duplicates:
-// the units whose figures belong to codes in views of d.
-func (c *Client) WithPredecessors(ctx context.Context, codes []string, d date.Date) ([]string, error) {
-	out := slices.Clone(codes)
-	var mu sync.Mutex
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(predecessorLookups)
-	for _, code := range codes {
-		g.Go(func() error {
-			preds, err := c.Predecessors(gctx, code, d)
-			mu.Lock()
-			out = append(out, preds...)
-			mu.Unlock()
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	slices.Sort(out)
-	return slices.Compact(out), nil
-}
-
-// Predecessors lists the codes of the units that became code (merged into
-// it, split off into it, abolished with it taking them over) on or before d,
-// at any distance: figures recorded for a commune that later merged belong,
-// in views of later dates, to the unit it became.
-func (c *Client) Predecessors(ctx context.Context, code string, d date.Date) ([]string, error) {
-	l, err := c.rpc.GetUnitLineage(ctx, &registryv1.GetUnitLineageRequest{Code: code})
-	if err != nil {
-		return nil, translate(err, "lineage of "+code)
-	}
-	var out []string
-	for _, link := range l.GetPredecessors() {
-		on, err := date.Parse(link.GetEffectiveDate())
-		if err != nil {
-			return nil, fmt.Errorf("registry: lineage of %s: %w", code, err)
-		}
-		if link.GetFromCode() != code && !on.After(d) {
-			out = append(out, link.GetFromCode())
 		}
 	}
 	return out, nil

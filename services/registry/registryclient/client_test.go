@@ -117,7 +117,10 @@ func TestDescendants(t *testing.T) {
 
 func TestWithPredecessors(t *testing.T) {
 	c := newClient(t)
-	ctx := context.Background()
+	l, err := c.Lineage(context.Background(), registryclient.UnknownGeneration)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		codes []string
 		on    string
@@ -132,16 +135,94 @@ func TestWithPredecessors(t *testing.T) {
 		{[]string{"19"}, "2025-06-30", []string{"19"}},
 		{nil, abolishedAt, nil},
 	} {
-		got, err := c.WithPredecessors(ctx, tc.codes, date.MustParse(tc.on))
-		if err != nil {
-			t.Fatalf("WithPredecessors(%v, %s): %v", tc.codes, tc.on, err)
-		}
-		if !slices.Equal(got, tc.want) {
+		if got := l.WithPredecessors(tc.codes, date.MustParse(tc.on)); !slices.Equal(got, tc.want) {
 			t.Errorf("WithPredecessors(%v, %s) = %v, want %v", tc.codes, tc.on, got, tc.want)
 		}
 	}
-	if _, err := c.WithPredecessors(ctx, []string{"150", "999"}, date.MustParse(abolishedAt)); !errors.Is(err, registryclient.ErrUnitNotFound) {
-		t.Fatalf("WithPredecessors of a unit that never existed: err = %v, want ErrUnitNotFound", err)
+}
+
+// Lineage holds the links listed for a registry generation until it is
+// asked for another one, and lists afresh when the generation is unknown.
+func TestLineageHeldPerGeneration(t *testing.T) {
+	conn := registrytest.Start(t, nil)
+	rpc := registryv1.NewRegistryServiceClient(conn)
+	seed(t, rpc)
+	c := registryclient.New(conn)
+	ctx := context.Background()
+	lineage := func(gen int64) *registryclient.Lineage {
+		t.Helper()
+		l, err := c.Lineage(ctx, gen)
+		if err != nil {
+			t.Fatalf("Lineage(%d): %v", gen, err)
+		}
+		return l
+	}
+	preds := func(gen int64) []string {
+		t.Helper()
+		return lineage(gen).WithPredecessors([]string{"110"}, date.MustParse("2030-01-01"))
+	}
+	if got := preds(1); !slices.Equal(got, []string{"110"}) {
+		t.Fatalf("before the merge: %v", got)
+	}
+	if _, err := rpc.CreateUnitChange(ctx, &registryv1.CreateUnitChangeRequest{UnitChange: &registryv1.UnitChange{
+		DecisionNumber: "1/NQ-UBTVQH15", EffectiveDate: "2026-01-01", Kind: &registryv1.UnitChange_Merge{Merge: &registryv1.MergeUnits{
+			SourceCodes: []string{"150", "110"}, Target: &registryv1.MergeUnits_AbsorbingCode{AbsorbingCode: "110"}}}}}); err != nil {
+		t.Fatalf("merge: %v", err)
+	}
+	merged := []string{"100", "101", "110", "150"}
+	if got := preds(1); !slices.Equal(got, []string{"110"}) {
+		t.Errorf("generation 1 again: %v, want what was held for it", got)
+	}
+	if got := preds(registryclient.UnknownGeneration); !slices.Equal(got, merged) {
+		t.Errorf("unknown generation: %v, want %v listed afresh", got, merged)
+	}
+	if got := preds(2); !slices.Equal(got, merged) {
+		t.Errorf("generation 2: %v, want %v", got, merged)
+	}
+	// As GetUnitLineage, the walk goes back through links of later dates
+	// and keeps the earlier links it finds behind them.
+	if got := lineage(2).Predecessors("110", date.MustParse("2025-12-31")); !slices.Equal(got, []string{"100", "101"}) {
+		t.Errorf("predecessors of 110 the day before it took 150 in: %v, want 150's own", got)
+	}
+	// Every unit, on every day around the changes, as one GetUnitLineage
+	// each tells it.
+	l := lineage(2)
+	for _, code := range []string{"19", "20", "170", "171", "100", "101", "102", "110", "150", "1000"} {
+		one, err := rpc.GetUnitLineage(ctx, &registryv1.GetUnitLineageRequest{Code: code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, on := range []string{"2019-12-31", mergedAt, "2025-06-30", abolishedAt, "2025-12-31", "2026-01-01"} {
+			var want []string
+			for _, link := range one.GetPredecessors() {
+				if link.GetFromCode() != code && link.GetEffectiveDate() <= on {
+					want = append(want, link.GetFromCode())
+				}
+			}
+			got := l.Predecessors(code, date.MustParse(on))
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("Predecessors(%s, %s) = %v; GetUnitLineage says %v", code, on, got, want)
+			}
+		}
+	}
+}
+
+func TestGenerationIn(t *testing.T) {
+	names := []string{"ocop", registryclient.Generation}
+	for _, tc := range []struct {
+		names []string
+		gens  []int64
+		want  int64
+	}{
+		{names, []int64{7, 3}, 3},
+		{names, nil, registryclient.UnknownGeneration},
+		{[]string{"ocop"}, []int64{7}, registryclient.UnknownGeneration},
+	} {
+		if got := registryclient.GenerationIn(tc.names, tc.gens); got != tc.want {
+			t.Errorf("GenerationIn(%v, %v) = %d, want %d", tc.names, tc.gens, got, tc.want)
+		}
 	}
 }
 

@@ -42,13 +42,16 @@ type rollupKey struct {
 
 func (k rollupKey) String() string { return k.Unit + ":" + k.AsOf.String() }
 
+// rollupGenerations are the cache generations the rollups depend on: the map alone.
+var rollupGenerations = []string{registryclient.Generation}
+
 // caches are the cached computations of a Server.
 type caches struct {
 	summaries *cache.Cached[summaryKey, *fundingv1.FundingSummary]
 	// rollups are cached apart from the summaries, through a loader of
 	// their own, so that the summaries' metrics count summaries only.
 	// Lists and summaries ask them on every request and they cost a
-	// registry call per unit; they depend on the map alone.
+	// listing of the units from the registry; they depend on the map alone.
 	rollups *cache.Cached[rollupKey, rollup]
 }
 
@@ -58,11 +61,17 @@ func newCaches(s *Server, c cache.Cache, summaries *cache.Loader, log *slog.Logg
 	return caches{
 		summaries: cache.NewCached(summaries, cache.Spec[summaryKey, *fundingv1.FundingSummary]{
 			Name: "funding.summary", Version: "1", Generations: SummaryGenerations,
-			Codec: cache.ProtoCodec[fundingv1.FundingSummary](), Compute: s.computeSummary,
+			Codec: cache.ProtoCodec[fundingv1.FundingSummary](),
+			Compute: func(ctx context.Context, k summaryKey, _ []int64) (*fundingv1.FundingSummary, error) {
+				return s.computeSummary(ctx, k)
+			},
 		}),
 		rollups: cache.NewCached(cache.NewLoader(c, cache.LoaderOptions{Logger: log, Name: "funding_rollup"}), cache.Spec[rollupKey, rollup]{
-			Name: "funding.rollup", Version: "1", Generations: []string{registryclient.Generation},
-			Codec: cache.JSONCodec[rollup](), Compute: s.computeRollup,
+			Name: "funding.rollup", Version: "1", Generations: rollupGenerations,
+			Codec: cache.JSONCodec[rollup](),
+			Compute: func(ctx context.Context, k rollupKey, gens []int64) (rollup, error) {
+				return s.computeRollup(ctx, k, registryclient.GenerationIn(rollupGenerations, gens))
+			},
 		}),
 	}
 }

@@ -34,10 +34,12 @@ func (r rollup) units() []string {
 	return out
 }
 
-// computeRollup is the rollup of a unit on a date. It is cached (see
-// caches.rollups): lists and summaries ask it on every request, it costs a
-// registry call per unit, and it depends on the map alone.
-func (s *Server) computeRollup(ctx context.Context, k rollupKey) (rollup, error) {
+// computeRollup is the rollup of a unit on a date, with the map's links as
+// of registry generation gen (held by the registry client from one listing
+// to the next change of the map). It is cached (see caches.rollups): lists
+// and summaries ask it on every request, it costs a listing of the units
+// from the registry, and it depends on the map alone.
+func (s *Server) computeRollup(ctx context.Context, k rollupKey, gen int64) (rollup, error) {
 	code, d := k.Unit, k.AsOf
 	r := rollup{RowOf: map[string]string{}, Names: map[string]string{}}
 	parent := ""
@@ -75,12 +77,12 @@ func (s *Server) computeRollup(ctx context.Context, k rollupKey) (rollup, error)
 		}
 		members[row] = append(members[row], n.Code)
 	}
+	lineage, err := s.registry.Lineage(ctx, gen)
+	if err != nil {
+		return rollup{}, err
+	}
 	for _, row := range slices.Sorted(maps.Keys(members)) {
-		all, err := s.registry.WithPredecessors(ctx, members[row], d)
-		if err != nil {
-			return rollup{}, err
-		}
-		for _, u := range all {
+		for _, u := range lineage.WithPredecessors(members[row], d) {
 			// A unit split between two rows counts once, in the first.
 			if _, ok := r.RowOf[u]; !ok {
 				r.RowOf[u] = row

@@ -50,13 +50,16 @@ type unitsKey struct {
 
 func (k unitsKey) String() string { return k.Unit + ":" + k.AsOf.String() }
 
+// unitsGenerations are the cache generations the units depend on: the map alone.
+var unitsGenerations = []string{registryclient.Generation}
+
 // caches are the cached computations of a Server.
 type caches struct {
 	summaries *cache.Cached[summaryKey, *ocopv1.OcopSummary]
 	// units are cached apart from the summaries, through a loader of their
 	// own, so that the summaries' metrics count summaries only. Lists and
-	// summaries ask them on every request and they cost a registry call per
-	// unit; they depend on the map alone.
+	// summaries ask them on every request and they cost a listing of the
+	// units from the registry; they depend on the map alone.
 	units *cache.Cached[unitsKey, []string]
 }
 
@@ -66,11 +69,17 @@ func newCaches(s *Server, c cache.Cache, summaries *cache.Loader, log *slog.Logg
 	return caches{
 		summaries: cache.NewCached(summaries, cache.Spec[summaryKey, *ocopv1.OcopSummary]{
 			Name: "ocop.summary", Version: summaryRulesOf(s.catalog, s.central), Generations: SummaryGenerations,
-			Codec: cache.ProtoCodec[ocopv1.OcopSummary](), Compute: s.computeSummary,
+			Codec: cache.ProtoCodec[ocopv1.OcopSummary](),
+			Compute: func(ctx context.Context, k summaryKey, _ []int64) (*ocopv1.OcopSummary, error) {
+				return s.computeSummary(ctx, k)
+			},
 		}),
 		units: cache.NewCached(cache.NewLoader(c, cache.LoaderOptions{Logger: log, Name: "ocop_units"}), cache.Spec[unitsKey, []string]{
-			Name: "ocop.units", Version: "1", Generations: []string{registryclient.Generation},
-			Codec: cache.JSONCodec[[]string](), Compute: s.lineageOn,
+			Name: "ocop.units", Version: "1", Generations: unitsGenerations,
+			Codec: cache.JSONCodec[[]string](),
+			Compute: func(ctx context.Context, k unitsKey, gens []int64) ([]string, error) {
+				return s.lineageOn(ctx, k, registryclient.GenerationIn(unitsGenerations, gens))
+			},
 		}),
 	}
 }

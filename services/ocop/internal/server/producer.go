@@ -93,13 +93,18 @@ func (s *Server) ListProducers(ctx context.Context, req *ocopv1.ListProducersReq
 // itself when it is one; every one for CountryCode), with every unit that
 // had become one of them by then: a producer keeps the code of the commune
 // it registered in, and counts where that commune went. It is cached (see
-// caches.units).
-func (s *Server) lineageOn(ctx context.Context, k unitsKey) ([]string, error) {
+// caches.units), with the map's links as of registry generation gen (held by
+// the registry client from one listing to the next change of the map).
+func (s *Server) lineageOn(ctx context.Context, k unitsKey, gen int64) ([]string, error) {
 	units, err := s.unitsOfDay(ctx, k.Unit, k.AsOf)
 	if err != nil {
 		return nil, err
 	}
-	return s.registry.WithPredecessors(ctx, units, k.AsOf)
+	l, err := s.registry.Lineage(ctx, gen)
+	if err != nil {
+		return nil, err
+	}
+	return l.WithPredecessors(units, k.AsOf), nil
 }
 
 // unitsOfDay is the communes and wards under the unit code on asOf;

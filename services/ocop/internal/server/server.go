@@ -26,7 +26,7 @@ const CountryCode = "0"
 type Registry interface {
 	Unit(ctx context.Context, code string, d date.Date) (registryclient.Unit, error)
 	Under(ctx context.Context, parent string, d date.Date, types ...registryv1.UnitType) ([]string, error)
-	WithPredecessors(ctx context.Context, codes []string, d date.Date) ([]string, error)
+	Lineage(ctx context.Context, gen int64) (*registryclient.Lineage, error)
 }
 
 // Options are the parts a Server works with.

@@ -53,3 +53,28 @@ func pageTokenDate(token string) string {
 	}
 	return t.AsOf
 }
+
+// linkPageToken is the last link a page of ListLineageLinks served (AIP-158).
+type linkPageToken struct {
+	ChangeID int64  `json:"c"`
+	From     string `json:"f"`
+	To       string `json:"t"`
+}
+
+func encodeLinkPageToken(k store.LinkKey) string {
+	b, _ := json.Marshal(linkPageToken{ChangeID: k.ChangeID, From: k.From, To: k.To})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// decodeLinkPageToken returns the cursor of token: the start for "".
+func decodeLinkPageToken(token string) (store.LinkKey, error) {
+	if token == "" {
+		return store.LinkKey{}, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	var t linkPageToken
+	if err != nil || json.Unmarshal(b, &t) != nil || t.ChangeID <= 0 {
+		return store.LinkKey{}, fault.Invalid("page_token", "is not a token from a previous page of lineage links")
+	}
+	return store.LinkKey{ChangeID: t.ChangeID, From: t.From, To: t.To}, nil
+}

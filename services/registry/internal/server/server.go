@@ -48,9 +48,9 @@ func New(s *store.Store, guard *auth.Guard, inv cache.Bumper, crit Criteria, log
 	return &Server{store: s, guard: guard, invalidate: inv, criteria: crit, log: log}
 }
 
-// GetUnit, ListUnits, ListAncestors and GetUnitLineage check no unit: the
-// map is public, and every service resolves its callers' scope through
-// these calls, with the caller's own token.
+// GetUnit, ListUnits, ListAncestors, GetUnitLineage and ListLineageLinks
+// check no unit: the map is public, and every service resolves its callers'
+// scope through these calls, with the caller's own token.
 
 func (s *Server) GetUnit(ctx context.Context, req *registryv1.GetUnitRequest) (*registryv1.Unit, error) {
 	asOf, err := request.AsOf(req.GetAsOf(), "as_of")
@@ -138,6 +138,27 @@ func (s *Server) GetUnitLineage(ctx context.Context, req *registryv1.GetUnitLine
 		out.Versions = append(out.Versions, toProto(v))
 	}
 	return out, nil
+}
+
+func (s *Server) ListLineageLinks(ctx context.Context, req *registryv1.ListLineageLinksRequest) (*registryv1.ListLineageLinksResponse, error) {
+	after, err := decodeLinkPageToken(req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	limit := request.PageSize(req.GetPageSize(), defaultPageSize, maxPageSize)
+	// One more than a page tells whether another page follows.
+	links, err := s.store.ListLinks(ctx, after, limit+1)
+	if err != nil {
+		return nil, err
+	}
+	resp := &registryv1.ListLineageLinksResponse{}
+	if len(links) > limit {
+		links = links[:limit]
+		last := links[limit-1]
+		resp.NextPageToken = encodeLinkPageToken(store.LinkKey{ChangeID: last.ChangeID, From: last.From, To: last.To})
+	}
+	resp.Links = linksToProto(links)
+	return resp, nil
 }
 
 // CreateUnit is decided over the new unit's parent; a province, by the

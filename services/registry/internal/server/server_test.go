@@ -107,6 +107,47 @@ func TestTimeTravelAcrossMerger(t *testing.T) {
 	}
 }
 
+// ListLineageLinks pages through every link of the map, and refuses a
+// token it did not make.
+func TestListLineageLinks(t *testing.T) {
+	c := newClient(t)
+	seed(t, c)
+	ctx := context.Background()
+	if _, err := c.CreateUnitChange(ctx, &registryv1.CreateUnitChangeRequest{UnitChange: &registryv1.UnitChange{
+		DecisionNumber: "1243/NQ-UBTVQH15", EffectiveDate: "2025-07-01",
+		Kind: &registryv1.UnitChange_Merge{Merge: &registryv1.MergeUnits{
+			SourceCodes: []string{"100", "101", "102"},
+			Target:      &registryv1.MergeUnits_NewUnit{NewUnit: spec("150", "Xã Võ Nhai", registryv1.UnitType_COMMUNE, "19")},
+		}},
+	}}); err != nil {
+		t.Fatalf("merge: %v", err)
+	}
+	var got []string
+	req := &registryv1.ListLineageLinksRequest{PageSize: 2}
+	for pages := 1; ; pages++ {
+		resp, err := c.ListLineageLinks(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range resp.GetLinks() {
+			got = append(got, l.GetFromCode()+">"+l.GetToCode()+" "+l.GetEffectiveDate()+" "+l.GetDecisionNumber())
+		}
+		if resp.GetNextPageToken() == "" {
+			if pages != 2 {
+				t.Errorf("%d pages of 2 for 3 links, want 2", pages)
+			}
+			break
+		}
+		req.PageToken = resp.GetNextPageToken()
+	}
+	want := []string{"100>150 2025-07-01 1243/NQ-UBTVQH15", "101>150 2025-07-01 1243/NQ-UBTVQH15", "102>150 2025-07-01 1243/NQ-UBTVQH15"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("links = %v, want %v", got, want)
+	}
+	_, err := c.ListLineageLinks(ctx, &registryv1.ListLineageLinksRequest{PageToken: "bm90LWEtdG9rZW4"})
+	grpctest.WantViolations(t, err, "page_token")
+}
+
 func TestPagination(t *testing.T) {
 	c := newClient(t)
 	seed(t, c)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/ntmsuite/ntm/services/registry/internal/unit"
 )
@@ -60,6 +61,10 @@ func (s *Store) links(ctx context.Context, column, code string) ([]unit.LinkReco
 	if err != nil {
 		return nil, err
 	}
+	return scanLinks(rows)
+}
+
+func scanLinks(rows *sql.Rows) ([]unit.LinkRecord, error) {
 	defer rows.Close()
 	var out []unit.LinkRecord
 	for rows.Next() {
@@ -72,4 +77,26 @@ func (s *Store) links(ctx context.Context, column, code string) ([]unit.LinkReco
 		out = append(out, l)
 	}
 	return out, rows.Err()
+}
+
+// LinkKey orders the links of the map: by change, then by the codes linked
+// (the table's primary key). Its zero value is before every link.
+type LinkKey struct {
+	ChangeID int64
+	From, To string
+}
+
+// ListLinks returns up to limit links of the map after the one at after,
+// ordered by LinkKey, in one query: what a service follows many units back
+// through without a walk per unit.
+func (s *Store) ListLinks(ctx context.Context, after LinkKey, limit int) ([]unit.LinkRecord, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT l.from_code, l.to_code, c.id, c.kind, c.effective_date, c.decision_number
+		FROM unit_lineage l JOIN unit_changes c ON c.id = l.change_id
+		WHERE (l.change_id, l.from_code, l.to_code) > ($1, $2, $3)
+		ORDER BY l.change_id, l.from_code, l.to_code LIMIT $4`, after.ChangeID, after.From, after.To, limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanLinks(rows)
 }

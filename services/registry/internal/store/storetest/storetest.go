@@ -6,6 +6,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -27,6 +28,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"TimeTravelAcrossAbolition", testTimeTravel},
 		{"Pagination", testPagination},
 		{"LineageIsTransitive", testLineage},
+		{"ListLinksPagesEveryLinkInOrder", testListLinks},
 		{"BatchIsAllOrNothing", testAllOrNothing},
 		{"BadInputWritesNothing", testBadInputWritesNothing},
 		{"VietnameseTextRoundTrips", testVietnameseText},
@@ -230,6 +232,59 @@ func testLineage(t *testing.T, s *store.Store) {
 		if preds[0].Kind != unit.KindAbolish || preds[0].Effective != d("2026-01-01") {
 			t.Fatalf("link record = %+v, want an abolition on 2026-01-01", preds[0])
 		}
+	}
+}
+
+func testListLinks(t *testing.T, s *store.Store) {
+	seed(t, s)
+	ctx := context.Background()
+	if links, err := s.ListLinks(ctx, store.LinkKey{}, 10); err != nil || len(links) != 0 {
+		t.Fatalf("links of a map without changes = %v, %v; want none", links, err)
+	}
+	// Two changes of the same day, each with several links, and a later
+	// one: pages cut inside a change and between codes of one source.
+	split := change(unit.KindSplit, "2020-01-01")
+	split.Split = &unit.Split{Source: "103", NewUnits: []unit.Spec{
+		spec("160", "Xã B", unit.Commune, "170"), spec("161", "Xã C", unit.Commune, "170")}}
+	merge := change(unit.KindMerge, "2020-01-01")
+	merge.Merge = &unit.Merge{Sources: []string{"100", "101"}, NewUnit: &unit.Spec{Code: "150", Name: "Xã A", Type: unit.Commune, ParentCode: "170", Field: "m"}}
+	abolish := change(unit.KindAbolish, "2025-07-01")
+	abolish.Abolish = &unit.Abolish{Codes: []string{"170", "171"}, ChildrenNewParent: "19"}
+	applied := apply(t, s, split, merge)
+	applied = append(applied, apply(t, s, abolish)...)
+
+	var got []string
+	after := store.LinkKey{}
+	for pages := 0; ; pages++ {
+		if pages > 6 {
+			t.Fatalf("more than 6 pages of 2 links: %v", got)
+		}
+		links, err := s.ListLinks(ctx, after, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range links {
+			got = append(got, fmt.Sprintf("%d:%s>%s %s %s", l.ChangeID, l.From, l.To, l.Kind, l.Effective))
+		}
+		if len(links) < 2 {
+			break
+		}
+		last := links[len(links)-1]
+		after = store.LinkKey{ChangeID: last.ChangeID, From: last.From, To: last.To}
+	}
+	s1, m, a := applied[0].ID, applied[1].ID, applied[2].ID
+	want := []string{
+		fmt.Sprintf("%d:103>160 split 2020-01-01", s1), fmt.Sprintf("%d:103>161 split 2020-01-01", s1),
+		fmt.Sprintf("%d:100>150 merge 2020-01-01", m), fmt.Sprintf("%d:101>150 merge 2020-01-01", m),
+		fmt.Sprintf("%d:170>19 abolish 2025-07-01", a), fmt.Sprintf("%d:171>19 abolish 2025-07-01", a),
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("links = %v\nwant %v", got, want)
+	}
+	// The same links as the walk of one unit finds, with their records.
+	preds, _, err := s.Lineage(ctx, "150")
+	if err != nil || len(preds) != 2 || preds[0].DecisionNumber != "test" || preds[0].ChangeID != m {
+		t.Fatalf("predecessors of 150 = %+v, %v", preds, err)
 	}
 }
 

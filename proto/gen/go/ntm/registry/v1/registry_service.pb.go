@@ -437,6 +437,113 @@ func (x *UnitLineage) GetSuccessors() []*LineageLink {
 	return nil
 }
 
+type ListLineageLinksRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// 0 means 100; larger values are reduced to 1000.
+	PageSize      int32  `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	PageToken     string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListLineageLinksRequest) Reset() {
+	*x = ListLineageLinksRequest{}
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListLineageLinksRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListLineageLinksRequest) ProtoMessage() {}
+
+func (x *ListLineageLinksRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListLineageLinksRequest.ProtoReflect.Descriptor instead.
+func (*ListLineageLinksRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ListLineageLinksRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListLineageLinksRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+type ListLineageLinksResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// By change, then by the codes linked.
+	Links []*LineageLink `protobuf:"bytes,1,rep,name=links,proto3" json:"links,omitempty"`
+	// Empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListLineageLinksResponse) Reset() {
+	*x = ListLineageLinksResponse{}
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListLineageLinksResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListLineageLinksResponse) ProtoMessage() {}
+
+func (x *ListLineageLinksResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListLineageLinksResponse.ProtoReflect.Descriptor instead.
+func (*ListLineageLinksResponse) Descriptor() ([]byte, []int) {
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *ListLineageLinksResponse) GetLinks() []*LineageLink {
+	if x != nil {
+		return x.Links
+	}
+	return nil
+}
+
+func (x *ListLineageLinksResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
 type CreateUnitRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Unit  *UnitSpec              `protobuf:"bytes,1,opt,name=unit,proto3" json:"unit,omitempty"`
@@ -454,7 +561,7 @@ type CreateUnitRequest struct {
 
 func (x *CreateUnitRequest) Reset() {
 	*x = CreateUnitRequest{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[7]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -466,7 +573,7 @@ func (x *CreateUnitRequest) String() string {
 func (*CreateUnitRequest) ProtoMessage() {}
 
 func (x *CreateUnitRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[7]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -479,7 +586,7 @@ func (x *CreateUnitRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateUnitRequest.ProtoReflect.Descriptor instead.
 func (*CreateUnitRequest) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{7}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *CreateUnitRequest) GetUnit() *UnitSpec {
@@ -530,7 +637,7 @@ type CreateUnitChangeRequest struct {
 
 func (x *CreateUnitChangeRequest) Reset() {
 	*x = CreateUnitChangeRequest{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[8]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -542,7 +649,7 @@ func (x *CreateUnitChangeRequest) String() string {
 func (*CreateUnitChangeRequest) ProtoMessage() {}
 
 func (x *CreateUnitChangeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[8]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -555,7 +662,7 @@ func (x *CreateUnitChangeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateUnitChangeRequest.ProtoReflect.Descriptor instead.
 func (*CreateUnitChangeRequest) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{8}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *CreateUnitChangeRequest) GetUnitChange() *UnitChange {
@@ -585,7 +692,7 @@ type CreateDecisionRequest struct {
 
 func (x *CreateDecisionRequest) Reset() {
 	*x = CreateDecisionRequest{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[9]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -597,7 +704,7 @@ func (x *CreateDecisionRequest) String() string {
 func (*CreateDecisionRequest) ProtoMessage() {}
 
 func (x *CreateDecisionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[9]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -610,7 +717,7 @@ func (x *CreateDecisionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateDecisionRequest.ProtoReflect.Descriptor instead.
 func (*CreateDecisionRequest) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{9}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *CreateDecisionRequest) GetDecision() *Decision {
@@ -642,7 +749,7 @@ type ImportUnitsRequest struct {
 
 func (x *ImportUnitsRequest) Reset() {
 	*x = ImportUnitsRequest{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[10]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -654,7 +761,7 @@ func (x *ImportUnitsRequest) String() string {
 func (*ImportUnitsRequest) ProtoMessage() {}
 
 func (x *ImportUnitsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[10]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -667,7 +774,7 @@ func (x *ImportUnitsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportUnitsRequest.ProtoReflect.Descriptor instead.
 func (*ImportUnitsRequest) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{10}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ImportUnitsRequest) GetUnits() []*ImportedUnit {
@@ -702,7 +809,7 @@ type ImportedUnit struct {
 
 func (x *ImportedUnit) Reset() {
 	*x = ImportedUnit{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[11]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -714,7 +821,7 @@ func (x *ImportedUnit) String() string {
 func (*ImportedUnit) ProtoMessage() {}
 
 func (x *ImportedUnit) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[11]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -727,7 +834,7 @@ func (x *ImportedUnit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportedUnit.ProtoReflect.Descriptor instead.
 func (*ImportedUnit) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{11}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ImportedUnit) GetUnit() *UnitSpec {
@@ -755,7 +862,7 @@ type ImportUnitsResponse struct {
 
 func (x *ImportUnitsResponse) Reset() {
 	*x = ImportUnitsResponse{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[12]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -767,7 +874,7 @@ func (x *ImportUnitsResponse) String() string {
 func (*ImportUnitsResponse) ProtoMessage() {}
 
 func (x *ImportUnitsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[12]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -780,7 +887,7 @@ func (x *ImportUnitsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportUnitsResponse.ProtoReflect.Descriptor instead.
 func (*ImportUnitsResponse) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{12}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ImportUnitsResponse) GetImported() int32 {
@@ -811,7 +918,7 @@ type CreateRecognitionRequest struct {
 
 func (x *CreateRecognitionRequest) Reset() {
 	*x = CreateRecognitionRequest{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[13]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -823,7 +930,7 @@ func (x *CreateRecognitionRequest) String() string {
 func (*CreateRecognitionRequest) ProtoMessage() {}
 
 func (x *CreateRecognitionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[13]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -836,7 +943,7 @@ func (x *CreateRecognitionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateRecognitionRequest.ProtoReflect.Descriptor instead.
 func (*CreateRecognitionRequest) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{13}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *CreateRecognitionRequest) GetUnitCode() string {
@@ -877,7 +984,7 @@ type RevokeRecognitionRequest struct {
 
 func (x *RevokeRecognitionRequest) Reset() {
 	*x = RevokeRecognitionRequest{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[14]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -889,7 +996,7 @@ func (x *RevokeRecognitionRequest) String() string {
 func (*RevokeRecognitionRequest) ProtoMessage() {}
 
 func (x *RevokeRecognitionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[14]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -902,7 +1009,7 @@ func (x *RevokeRecognitionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeRecognitionRequest.ProtoReflect.Descriptor instead.
 func (*RevokeRecognitionRequest) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{14}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *RevokeRecognitionRequest) GetUnitCode() string {
@@ -955,7 +1062,7 @@ type ListRecognitionsRequest struct {
 
 func (x *ListRecognitionsRequest) Reset() {
 	*x = ListRecognitionsRequest{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[15]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -967,7 +1074,7 @@ func (x *ListRecognitionsRequest) String() string {
 func (*ListRecognitionsRequest) ProtoMessage() {}
 
 func (x *ListRecognitionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[15]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -980,7 +1087,7 @@ func (x *ListRecognitionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRecognitionsRequest.ProtoReflect.Descriptor instead.
 func (*ListRecognitionsRequest) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{15}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListRecognitionsRequest) GetParent() string {
@@ -1021,7 +1128,7 @@ type ListRecognitionsResponse struct {
 
 func (x *ListRecognitionsResponse) Reset() {
 	*x = ListRecognitionsResponse{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[16]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1033,7 +1140,7 @@ func (x *ListRecognitionsResponse) String() string {
 func (*ListRecognitionsResponse) ProtoMessage() {}
 
 func (x *ListRecognitionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[16]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1046,7 +1153,7 @@ func (x *ListRecognitionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRecognitionsResponse.ProtoReflect.Descriptor instead.
 func (*ListRecognitionsResponse) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{16}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListRecognitionsResponse) GetRecognitions() []*RecognitionInForce {
@@ -1074,7 +1181,7 @@ type CountUnitsRequest struct {
 
 func (x *CountUnitsRequest) Reset() {
 	*x = CountUnitsRequest{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[17]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1086,7 +1193,7 @@ func (x *CountUnitsRequest) String() string {
 func (*CountUnitsRequest) ProtoMessage() {}
 
 func (x *CountUnitsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[17]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1099,7 +1206,7 @@ func (x *CountUnitsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CountUnitsRequest.ProtoReflect.Descriptor instead.
 func (*CountUnitsRequest) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{17}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *CountUnitsRequest) GetParent() string {
@@ -1127,7 +1234,7 @@ type CountUnitsResponse struct {
 
 func (x *CountUnitsResponse) Reset() {
 	*x = CountUnitsResponse{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[18]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1139,7 +1246,7 @@ func (x *CountUnitsResponse) String() string {
 func (*CountUnitsResponse) ProtoMessage() {}
 
 func (x *CountUnitsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[18]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1152,7 +1259,7 @@ func (x *CountUnitsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CountUnitsResponse.ProtoReflect.Descriptor instead.
 func (*CountUnitsResponse) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{18}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *CountUnitsResponse) GetCounts() []*UnitTypeCount {
@@ -1179,7 +1286,7 @@ type UnitTypeCount struct {
 
 func (x *UnitTypeCount) Reset() {
 	*x = UnitTypeCount{}
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[19]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1191,7 +1298,7 @@ func (x *UnitTypeCount) String() string {
 func (*UnitTypeCount) ProtoMessage() {}
 
 func (x *UnitTypeCount) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[19]
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1204,7 +1311,7 @@ func (x *UnitTypeCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnitTypeCount.ProtoReflect.Descriptor instead.
 func (*UnitTypeCount) Descriptor() ([]byte, []int) {
-	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{19}
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *UnitTypeCount) GetType() UnitType {
@@ -1254,7 +1361,14 @@ const file_ntm_registry_v1_registry_service_proto_rawDesc = "" +
 	"\fpredecessors\x18\x03 \x03(\v2\x1c.ntm.registry.v1.LineageLinkR\fpredecessors\x12<\n" +
 	"\n" +
 	"successors\x18\x04 \x03(\v2\x1c.ntm.registry.v1.LineageLinkR\n" +
-	"successors\"\x93\x02\n" +
+	"successors\"h\n" +
+	"\x17ListLineageLinksRequest\x12$\n" +
+	"\tpage_size\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\xf4\x03R\tpageToken\"v\n" +
+	"\x18ListLineageLinksResponse\x122\n" +
+	"\x05links\x18\x01 \x03(\v2\x1c.ntm.registry.v1.LineageLinkR\x05links\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x93\x02\n" +
 	"\x11CreateUnitRequest\x125\n" +
 	"\x04unit\x18\x01 \x01(\v2\x19.ntm.registry.v1.UnitSpecB\x06\xbaH\x03\xc8\x01\x01R\x04unit\x12B\n" +
 	"\n" +
@@ -1312,12 +1426,13 @@ const file_ntm_registry_v1_registry_service_proto_rawDesc = "" +
 	"\x05as_of\x18\x02 \x01(\tR\x04asOf\"T\n" +
 	"\rUnitTypeCount\x12-\n" +
 	"\x04type\x18\x01 \x01(\x0e2\x19.ntm.registry.v1.UnitTypeR\x04type\x12\x14\n" +
-	"\x05units\x18\x02 \x01(\x05R\x05units2\xc7\v\n" +
+	"\x05units\x18\x02 \x01(\x05R\x05units2\xcb\f\n" +
 	"\x0fRegistryService\x12[\n" +
 	"\aGetUnit\x12\x1f.ntm.registry.v1.GetUnitRequest\x1a\x15.ntm.registry.v1.Unit\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/units/{code}\x12e\n" +
 	"\tListUnits\x12!.ntm.registry.v1.ListUnitsRequest\x1a\".ntm.registry.v1.ListUnitsResponse\"\x11\x82\xd3\xe4\x93\x02\v\x12\t/v1/units\x12\x82\x01\n" +
 	"\rListAncestors\x12%.ntm.registry.v1.ListAncestorsRequest\x1a&.ntm.registry.v1.ListAncestorsResponse\"\"\x82\xd3\xe4\x93\x02\x1c\x12\x1a/v1/units/{code}/ancestors\x12x\n" +
-	"\x0eGetUnitLineage\x12&.ntm.registry.v1.GetUnitLineageRequest\x1a\x1c.ntm.registry.v1.UnitLineage\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/units/{code}/lineage\x12]\n" +
+	"\x0eGetUnitLineage\x12&.ntm.registry.v1.GetUnitLineageRequest\x1a\x1c.ntm.registry.v1.UnitLineage\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/units/{code}/lineage\x12\x81\x01\n" +
+	"\x10ListLineageLinks\x12(.ntm.registry.v1.ListLineageLinksRequest\x1a).ntm.registry.v1.ListLineageLinksResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/lineageLinks\x12]\n" +
 	"\n" +
 	"CreateUnit\x12\".ntm.registry.v1.CreateUnitRequest\x1a\x15.ntm.registry.v1.Unit\"\x14\x82\xd3\xe4\x93\x02\x0e:\x01*\"\t/v1/units\x12\x7f\n" +
 	"\x10CreateUnitChange\x12(.ntm.registry.v1.CreateUnitChangeRequest\x1a\x1b.ntm.registry.v1.UnitChange\"$\x82\xd3\xe4\x93\x02\x1e:\vunit_change\"\x0f/v1/unitChanges\x12t\n" +
@@ -1342,7 +1457,7 @@ func file_ntm_registry_v1_registry_service_proto_rawDescGZIP() []byte {
 	return file_ntm_registry_v1_registry_service_proto_rawDescData
 }
 
-var file_ntm_registry_v1_registry_service_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_ntm_registry_v1_registry_service_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_ntm_registry_v1_registry_service_proto_goTypes = []any{
 	(*GetUnitRequest)(nil),           // 0: ntm.registry.v1.GetUnitRequest
 	(*ListUnitsRequest)(nil),         // 1: ntm.registry.v1.ListUnitsRequest
@@ -1351,73 +1466,78 @@ var file_ntm_registry_v1_registry_service_proto_goTypes = []any{
 	(*ListAncestorsResponse)(nil),    // 4: ntm.registry.v1.ListAncestorsResponse
 	(*GetUnitLineageRequest)(nil),    // 5: ntm.registry.v1.GetUnitLineageRequest
 	(*UnitLineage)(nil),              // 6: ntm.registry.v1.UnitLineage
-	(*CreateUnitRequest)(nil),        // 7: ntm.registry.v1.CreateUnitRequest
-	(*CreateUnitChangeRequest)(nil),  // 8: ntm.registry.v1.CreateUnitChangeRequest
-	(*CreateDecisionRequest)(nil),    // 9: ntm.registry.v1.CreateDecisionRequest
-	(*ImportUnitsRequest)(nil),       // 10: ntm.registry.v1.ImportUnitsRequest
-	(*ImportedUnit)(nil),             // 11: ntm.registry.v1.ImportedUnit
-	(*ImportUnitsResponse)(nil),      // 12: ntm.registry.v1.ImportUnitsResponse
-	(*CreateRecognitionRequest)(nil), // 13: ntm.registry.v1.CreateRecognitionRequest
-	(*RevokeRecognitionRequest)(nil), // 14: ntm.registry.v1.RevokeRecognitionRequest
-	(*ListRecognitionsRequest)(nil),  // 15: ntm.registry.v1.ListRecognitionsRequest
-	(*ListRecognitionsResponse)(nil), // 16: ntm.registry.v1.ListRecognitionsResponse
-	(*CountUnitsRequest)(nil),        // 17: ntm.registry.v1.CountUnitsRequest
-	(*CountUnitsResponse)(nil),       // 18: ntm.registry.v1.CountUnitsResponse
-	(*UnitTypeCount)(nil),            // 19: ntm.registry.v1.UnitTypeCount
-	(UnitType)(0),                    // 20: ntm.registry.v1.UnitType
-	(*Unit)(nil),                     // 21: ntm.registry.v1.Unit
-	(*LineageLink)(nil),              // 22: ntm.registry.v1.LineageLink
-	(*UnitSpec)(nil),                 // 23: ntm.registry.v1.UnitSpec
-	(*UnitChange)(nil),               // 24: ntm.registry.v1.UnitChange
-	(*Decision)(nil),                 // 25: ntm.registry.v1.Decision
-	(*Recognition)(nil),              // 26: ntm.registry.v1.Recognition
-	(*RecognitionInForce)(nil),       // 27: ntm.registry.v1.RecognitionInForce
+	(*ListLineageLinksRequest)(nil),  // 7: ntm.registry.v1.ListLineageLinksRequest
+	(*ListLineageLinksResponse)(nil), // 8: ntm.registry.v1.ListLineageLinksResponse
+	(*CreateUnitRequest)(nil),        // 9: ntm.registry.v1.CreateUnitRequest
+	(*CreateUnitChangeRequest)(nil),  // 10: ntm.registry.v1.CreateUnitChangeRequest
+	(*CreateDecisionRequest)(nil),    // 11: ntm.registry.v1.CreateDecisionRequest
+	(*ImportUnitsRequest)(nil),       // 12: ntm.registry.v1.ImportUnitsRequest
+	(*ImportedUnit)(nil),             // 13: ntm.registry.v1.ImportedUnit
+	(*ImportUnitsResponse)(nil),      // 14: ntm.registry.v1.ImportUnitsResponse
+	(*CreateRecognitionRequest)(nil), // 15: ntm.registry.v1.CreateRecognitionRequest
+	(*RevokeRecognitionRequest)(nil), // 16: ntm.registry.v1.RevokeRecognitionRequest
+	(*ListRecognitionsRequest)(nil),  // 17: ntm.registry.v1.ListRecognitionsRequest
+	(*ListRecognitionsResponse)(nil), // 18: ntm.registry.v1.ListRecognitionsResponse
+	(*CountUnitsRequest)(nil),        // 19: ntm.registry.v1.CountUnitsRequest
+	(*CountUnitsResponse)(nil),       // 20: ntm.registry.v1.CountUnitsResponse
+	(*UnitTypeCount)(nil),            // 21: ntm.registry.v1.UnitTypeCount
+	(UnitType)(0),                    // 22: ntm.registry.v1.UnitType
+	(*Unit)(nil),                     // 23: ntm.registry.v1.Unit
+	(*LineageLink)(nil),              // 24: ntm.registry.v1.LineageLink
+	(*UnitSpec)(nil),                 // 25: ntm.registry.v1.UnitSpec
+	(*UnitChange)(nil),               // 26: ntm.registry.v1.UnitChange
+	(*Decision)(nil),                 // 27: ntm.registry.v1.Decision
+	(*Recognition)(nil),              // 28: ntm.registry.v1.Recognition
+	(*RecognitionInForce)(nil),       // 29: ntm.registry.v1.RecognitionInForce
 }
 var file_ntm_registry_v1_registry_service_proto_depIdxs = []int32{
-	20, // 0: ntm.registry.v1.ListUnitsRequest.type:type_name -> ntm.registry.v1.UnitType
-	21, // 1: ntm.registry.v1.ListUnitsResponse.units:type_name -> ntm.registry.v1.Unit
-	21, // 2: ntm.registry.v1.ListAncestorsResponse.units:type_name -> ntm.registry.v1.Unit
-	21, // 3: ntm.registry.v1.UnitLineage.versions:type_name -> ntm.registry.v1.Unit
-	22, // 4: ntm.registry.v1.UnitLineage.predecessors:type_name -> ntm.registry.v1.LineageLink
-	22, // 5: ntm.registry.v1.UnitLineage.successors:type_name -> ntm.registry.v1.LineageLink
-	23, // 6: ntm.registry.v1.CreateUnitRequest.unit:type_name -> ntm.registry.v1.UnitSpec
-	24, // 7: ntm.registry.v1.CreateUnitChangeRequest.unit_change:type_name -> ntm.registry.v1.UnitChange
-	25, // 8: ntm.registry.v1.CreateDecisionRequest.decision:type_name -> ntm.registry.v1.Decision
-	11, // 9: ntm.registry.v1.ImportUnitsRequest.units:type_name -> ntm.registry.v1.ImportedUnit
-	23, // 10: ntm.registry.v1.ImportedUnit.unit:type_name -> ntm.registry.v1.UnitSpec
-	26, // 11: ntm.registry.v1.CreateRecognitionRequest.recognition:type_name -> ntm.registry.v1.Recognition
-	27, // 12: ntm.registry.v1.ListRecognitionsResponse.recognitions:type_name -> ntm.registry.v1.RecognitionInForce
-	19, // 13: ntm.registry.v1.CountUnitsResponse.counts:type_name -> ntm.registry.v1.UnitTypeCount
-	20, // 14: ntm.registry.v1.UnitTypeCount.type:type_name -> ntm.registry.v1.UnitType
-	0,  // 15: ntm.registry.v1.RegistryService.GetUnit:input_type -> ntm.registry.v1.GetUnitRequest
-	1,  // 16: ntm.registry.v1.RegistryService.ListUnits:input_type -> ntm.registry.v1.ListUnitsRequest
-	3,  // 17: ntm.registry.v1.RegistryService.ListAncestors:input_type -> ntm.registry.v1.ListAncestorsRequest
-	5,  // 18: ntm.registry.v1.RegistryService.GetUnitLineage:input_type -> ntm.registry.v1.GetUnitLineageRequest
-	7,  // 19: ntm.registry.v1.RegistryService.CreateUnit:input_type -> ntm.registry.v1.CreateUnitRequest
-	8,  // 20: ntm.registry.v1.RegistryService.CreateUnitChange:input_type -> ntm.registry.v1.CreateUnitChangeRequest
-	9,  // 21: ntm.registry.v1.RegistryService.CreateDecision:input_type -> ntm.registry.v1.CreateDecisionRequest
-	13, // 22: ntm.registry.v1.RegistryService.CreateRecognition:input_type -> ntm.registry.v1.CreateRecognitionRequest
-	14, // 23: ntm.registry.v1.RegistryService.RevokeRecognition:input_type -> ntm.registry.v1.RevokeRecognitionRequest
-	15, // 24: ntm.registry.v1.RegistryService.ListRecognitions:input_type -> ntm.registry.v1.ListRecognitionsRequest
-	17, // 25: ntm.registry.v1.RegistryService.CountUnits:input_type -> ntm.registry.v1.CountUnitsRequest
-	10, // 26: ntm.registry.v1.RegistryService.ImportUnits:input_type -> ntm.registry.v1.ImportUnitsRequest
-	21, // 27: ntm.registry.v1.RegistryService.GetUnit:output_type -> ntm.registry.v1.Unit
-	2,  // 28: ntm.registry.v1.RegistryService.ListUnits:output_type -> ntm.registry.v1.ListUnitsResponse
-	4,  // 29: ntm.registry.v1.RegistryService.ListAncestors:output_type -> ntm.registry.v1.ListAncestorsResponse
-	6,  // 30: ntm.registry.v1.RegistryService.GetUnitLineage:output_type -> ntm.registry.v1.UnitLineage
-	21, // 31: ntm.registry.v1.RegistryService.CreateUnit:output_type -> ntm.registry.v1.Unit
-	24, // 32: ntm.registry.v1.RegistryService.CreateUnitChange:output_type -> ntm.registry.v1.UnitChange
-	25, // 33: ntm.registry.v1.RegistryService.CreateDecision:output_type -> ntm.registry.v1.Decision
-	26, // 34: ntm.registry.v1.RegistryService.CreateRecognition:output_type -> ntm.registry.v1.Recognition
-	26, // 35: ntm.registry.v1.RegistryService.RevokeRecognition:output_type -> ntm.registry.v1.Recognition
-	16, // 36: ntm.registry.v1.RegistryService.ListRecognitions:output_type -> ntm.registry.v1.ListRecognitionsResponse
-	18, // 37: ntm.registry.v1.RegistryService.CountUnits:output_type -> ntm.registry.v1.CountUnitsResponse
-	12, // 38: ntm.registry.v1.RegistryService.ImportUnits:output_type -> ntm.registry.v1.ImportUnitsResponse
-	27, // [27:39] is the sub-list for method output_type
-	15, // [15:27] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	22, // 0: ntm.registry.v1.ListUnitsRequest.type:type_name -> ntm.registry.v1.UnitType
+	23, // 1: ntm.registry.v1.ListUnitsResponse.units:type_name -> ntm.registry.v1.Unit
+	23, // 2: ntm.registry.v1.ListAncestorsResponse.units:type_name -> ntm.registry.v1.Unit
+	23, // 3: ntm.registry.v1.UnitLineage.versions:type_name -> ntm.registry.v1.Unit
+	24, // 4: ntm.registry.v1.UnitLineage.predecessors:type_name -> ntm.registry.v1.LineageLink
+	24, // 5: ntm.registry.v1.UnitLineage.successors:type_name -> ntm.registry.v1.LineageLink
+	24, // 6: ntm.registry.v1.ListLineageLinksResponse.links:type_name -> ntm.registry.v1.LineageLink
+	25, // 7: ntm.registry.v1.CreateUnitRequest.unit:type_name -> ntm.registry.v1.UnitSpec
+	26, // 8: ntm.registry.v1.CreateUnitChangeRequest.unit_change:type_name -> ntm.registry.v1.UnitChange
+	27, // 9: ntm.registry.v1.CreateDecisionRequest.decision:type_name -> ntm.registry.v1.Decision
+	13, // 10: ntm.registry.v1.ImportUnitsRequest.units:type_name -> ntm.registry.v1.ImportedUnit
+	25, // 11: ntm.registry.v1.ImportedUnit.unit:type_name -> ntm.registry.v1.UnitSpec
+	28, // 12: ntm.registry.v1.CreateRecognitionRequest.recognition:type_name -> ntm.registry.v1.Recognition
+	29, // 13: ntm.registry.v1.ListRecognitionsResponse.recognitions:type_name -> ntm.registry.v1.RecognitionInForce
+	21, // 14: ntm.registry.v1.CountUnitsResponse.counts:type_name -> ntm.registry.v1.UnitTypeCount
+	22, // 15: ntm.registry.v1.UnitTypeCount.type:type_name -> ntm.registry.v1.UnitType
+	0,  // 16: ntm.registry.v1.RegistryService.GetUnit:input_type -> ntm.registry.v1.GetUnitRequest
+	1,  // 17: ntm.registry.v1.RegistryService.ListUnits:input_type -> ntm.registry.v1.ListUnitsRequest
+	3,  // 18: ntm.registry.v1.RegistryService.ListAncestors:input_type -> ntm.registry.v1.ListAncestorsRequest
+	5,  // 19: ntm.registry.v1.RegistryService.GetUnitLineage:input_type -> ntm.registry.v1.GetUnitLineageRequest
+	7,  // 20: ntm.registry.v1.RegistryService.ListLineageLinks:input_type -> ntm.registry.v1.ListLineageLinksRequest
+	9,  // 21: ntm.registry.v1.RegistryService.CreateUnit:input_type -> ntm.registry.v1.CreateUnitRequest
+	10, // 22: ntm.registry.v1.RegistryService.CreateUnitChange:input_type -> ntm.registry.v1.CreateUnitChangeRequest
+	11, // 23: ntm.registry.v1.RegistryService.CreateDecision:input_type -> ntm.registry.v1.CreateDecisionRequest
+	15, // 24: ntm.registry.v1.RegistryService.CreateRecognition:input_type -> ntm.registry.v1.CreateRecognitionRequest
+	16, // 25: ntm.registry.v1.RegistryService.RevokeRecognition:input_type -> ntm.registry.v1.RevokeRecognitionRequest
+	17, // 26: ntm.registry.v1.RegistryService.ListRecognitions:input_type -> ntm.registry.v1.ListRecognitionsRequest
+	19, // 27: ntm.registry.v1.RegistryService.CountUnits:input_type -> ntm.registry.v1.CountUnitsRequest
+	12, // 28: ntm.registry.v1.RegistryService.ImportUnits:input_type -> ntm.registry.v1.ImportUnitsRequest
+	23, // 29: ntm.registry.v1.RegistryService.GetUnit:output_type -> ntm.registry.v1.Unit
+	2,  // 30: ntm.registry.v1.RegistryService.ListUnits:output_type -> ntm.registry.v1.ListUnitsResponse
+	4,  // 31: ntm.registry.v1.RegistryService.ListAncestors:output_type -> ntm.registry.v1.ListAncestorsResponse
+	6,  // 32: ntm.registry.v1.RegistryService.GetUnitLineage:output_type -> ntm.registry.v1.UnitLineage
+	8,  // 33: ntm.registry.v1.RegistryService.ListLineageLinks:output_type -> ntm.registry.v1.ListLineageLinksResponse
+	23, // 34: ntm.registry.v1.RegistryService.CreateUnit:output_type -> ntm.registry.v1.Unit
+	26, // 35: ntm.registry.v1.RegistryService.CreateUnitChange:output_type -> ntm.registry.v1.UnitChange
+	27, // 36: ntm.registry.v1.RegistryService.CreateDecision:output_type -> ntm.registry.v1.Decision
+	28, // 37: ntm.registry.v1.RegistryService.CreateRecognition:output_type -> ntm.registry.v1.Recognition
+	28, // 38: ntm.registry.v1.RegistryService.RevokeRecognition:output_type -> ntm.registry.v1.Recognition
+	18, // 39: ntm.registry.v1.RegistryService.ListRecognitions:output_type -> ntm.registry.v1.ListRecognitionsResponse
+	20, // 40: ntm.registry.v1.RegistryService.CountUnits:output_type -> ntm.registry.v1.CountUnitsResponse
+	14, // 41: ntm.registry.v1.RegistryService.ImportUnits:output_type -> ntm.registry.v1.ImportUnitsResponse
+	29, // [29:42] is the sub-list for method output_type
+	16, // [16:29] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_ntm_registry_v1_registry_service_proto_init() }
@@ -1434,7 +1554,7 @@ func file_ntm_registry_v1_registry_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ntm_registry_v1_registry_service_proto_rawDesc), len(file_ntm_registry_v1_registry_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   20,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -23,6 +23,7 @@ const (
 	RegistryService_ListUnits_FullMethodName         = "/ntm.registry.v1.RegistryService/ListUnits"
 	RegistryService_ListAncestors_FullMethodName     = "/ntm.registry.v1.RegistryService/ListAncestors"
 	RegistryService_GetUnitLineage_FullMethodName    = "/ntm.registry.v1.RegistryService/GetUnitLineage"
+	RegistryService_ListLineageLinks_FullMethodName  = "/ntm.registry.v1.RegistryService/ListLineageLinks"
 	RegistryService_CreateUnit_FullMethodName        = "/ntm.registry.v1.RegistryService/CreateUnit"
 	RegistryService_CreateUnitChange_FullMethodName  = "/ntm.registry.v1.RegistryService/CreateUnitChange"
 	RegistryService_CreateDecision_FullMethodName    = "/ntm.registry.v1.RegistryService/CreateDecision"
@@ -51,6 +52,12 @@ type RegistryServiceClient interface {
 	ListAncestors(ctx context.Context, in *ListAncestorsRequest, opts ...grpc.CallOption) (*ListAncestorsResponse, error)
 	// Every version of a unit, and the units it came from and became.
 	GetUnitLineage(ctx context.Context, in *GetUnitLineageRequest, opts ...grpc.CallOption) (*UnitLineage, error)
+	// Every lineage link of the map, written by every change, ordered by
+	// change: what a service follows many units back through to the units
+	// they came from, in a few pages rather than one GetUnitLineage per unit.
+	// Links are only ever added, by later changes, so a listing paged while
+	// the map changes misses none of those it had begun with.
+	ListLineageLinks(ctx context.Context, in *ListLineageLinksRequest, opts ...grpc.CallOption) (*ListLineageLinksResponse, error)
 	// Records a new unit (a change of kind `create` with one unit).
 	CreateUnit(ctx context.Context, in *CreateUnitRequest, opts ...grpc.CallOption) (*Unit, error)
 	// Records a change of the map: create, rename, reclassify, merge, split,
@@ -122,6 +129,16 @@ func (c *registryServiceClient) GetUnitLineage(ctx context.Context, in *GetUnitL
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(UnitLineage)
 	err := c.cc.Invoke(ctx, RegistryService_GetUnitLineage_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) ListLineageLinks(ctx context.Context, in *ListLineageLinksRequest, opts ...grpc.CallOption) (*ListLineageLinksResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListLineageLinksResponse)
+	err := c.cc.Invoke(ctx, RegistryService_ListLineageLinks_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -226,6 +243,12 @@ type RegistryServiceServer interface {
 	ListAncestors(context.Context, *ListAncestorsRequest) (*ListAncestorsResponse, error)
 	// Every version of a unit, and the units it came from and became.
 	GetUnitLineage(context.Context, *GetUnitLineageRequest) (*UnitLineage, error)
+	// Every lineage link of the map, written by every change, ordered by
+	// change: what a service follows many units back through to the units
+	// they came from, in a few pages rather than one GetUnitLineage per unit.
+	// Links are only ever added, by later changes, so a listing paged while
+	// the map changes misses none of those it had begun with.
+	ListLineageLinks(context.Context, *ListLineageLinksRequest) (*ListLineageLinksResponse, error)
 	// Records a new unit (a change of kind `create` with one unit).
 	CreateUnit(context.Context, *CreateUnitRequest) (*Unit, error)
 	// Records a change of the map: create, rename, reclassify, merge, split,
@@ -274,6 +297,9 @@ func (UnimplementedRegistryServiceServer) ListAncestors(context.Context, *ListAn
 }
 func (UnimplementedRegistryServiceServer) GetUnitLineage(context.Context, *GetUnitLineageRequest) (*UnitLineage, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetUnitLineage not implemented")
+}
+func (UnimplementedRegistryServiceServer) ListLineageLinks(context.Context, *ListLineageLinksRequest) (*ListLineageLinksResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListLineageLinks not implemented")
 }
 func (UnimplementedRegistryServiceServer) CreateUnit(context.Context, *CreateUnitRequest) (*Unit, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateUnit not implemented")
@@ -388,6 +414,24 @@ func _RegistryService_GetUnitLineage_Handler(srv interface{}, ctx context.Contex
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(RegistryServiceServer).GetUnitLineage(ctx, req.(*GetUnitLineageRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_ListLineageLinks_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListLineageLinksRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).ListLineageLinks(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_ListLineageLinks_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).ListLineageLinks(ctx, req.(*ListLineageLinksRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -558,6 +602,10 @@ var RegistryService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetUnitLineage",
 			Handler:    _RegistryService_GetUnitLineage_Handler,
+		},
+		{
+			MethodName: "ListLineageLinks",
+			Handler:    _RegistryService_ListLineageLinks_Handler,
 		},
 		{
 			MethodName: "CreateUnit",

@@ -1,0 +1,140 @@
+package ocop_test
+
+// Benchmarks of the country's OCOP summary on a synthetic country of 10,000
+// communes, cold (issue 16: ≤ 20 ms):
+//
+//	BenchmarkSummaryCountryCold10k/after_write       an OCOP write invalidated the summary
+//	BenchmarkSummaryCountryCold10k/after_map_change  a registry write invalidated it, and with it what the service keeps of the map
+//	BenchmarkSummaryCountryCold10k/new_as_of         a day not asked before (nothing cached for it), the map unchanged
+//
+// The map has the communes merged in threes after the days read (see
+// benchReform). The real registry and OCOP services run in process on
+// SQLite, over one Redis under a prefix of their own; without Redis the
+// benchmark skips (or fails under NTM_TEST_REQUIRE_SERVICES=1).
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"github.com/ntmsuite/ntm/platform/cache"
+	"github.com/ntmsuite/ntm/platform/cache/cachetest"
+	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/grpctest"
+	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	"github.com/ntmsuite/ntm/services/criteria/synthetic"
+	"github.com/ntmsuite/ntm/services/ocop"
+	"github.com/ntmsuite/ntm/services/ocop/internal/server"
+	"github.com/ntmsuite/ntm/services/registry/registryclient"
+	"github.com/ntmsuite/ntm/services/registry/registrytest"
+)
+
+const (
+	benchCommunes = 10_000
+	// benchFirstDay is the first day with figures: the benchmarks read
+	// days from it to the synthetic country's assessment day (2024-12-31).
+	benchFirstDay = "2024-01-10"
+	// benchProducers are spread over the communes, one in every tenth.
+	benchProducers = benchCommunes / 10
+)
+
+func BenchmarkSummaryCountryCold10k(b *testing.B) {
+	ctx := context.Background()
+	rc := cache.NewRedis(cache.RedisOptions{Addr: cachetest.RedisAddr(), Prefix: cachetest.Prefix(b)})
+	b.Cleanup(func() { _ = rc.Close() })
+	regConn := registrytest.Start(b, rc)
+	country, err := synthetic.New(synthetic.Options{Communes: benchCommunes, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	reg := registryv1.NewRegistryServiceClient(regConn)
+	if _, err := reg.ImportUnits(ctx, country.ImportUnitsRequest()); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := reg.CreateDecision(ctx, benchReform(country)); err != nil {
+		b.Fatal(err)
+	}
+	svc, err := ocop.Open(ctx, ocop.Config{SQLitePath: filepath.Join(b.TempDir(), "ocop.db"), Registry: regConn, Cache: rc,
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = svc.Close() })
+	client := ocopv1.NewOcopServiceClient(grpctest.Dial(b, svc.Server()))
+	for i := 0; i < benchProducers; i++ {
+		c := country.Communes[i*(benchCommunes/benchProducers)]
+		_, err := client.CreateProducer(ctx, &ocopv1.CreateProducerRequest{Producer: &ocopv1.Producer{
+			DisplayName: "HTX Giả lập " + c.Code, Kind: ocopv1.ProducerKind_COOPERATIVE, UnitCode: c.Code, RegisteredOn: benchFirstDay}})
+		if err != nil {
+			b.Fatalf("producer in %s: %v", c.Code, err)
+		}
+	}
+	read := func(b *testing.B, asOf string) {
+		s, err := client.GetOcopSummary(ctx, &ocopv1.GetOcopSummaryRequest{UnitCode: server.CountryCode, AsOf: asOf})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if s.GetProducers() != benchProducers {
+			b.Fatalf("summary counts %d producers, want %d", s.GetProducers(), benchProducers)
+		}
+	}
+	last := date.MustParse(country.AssessedOn)
+	for _, bc := range []struct{ name, generation string }{
+		{"after_write", server.Generation},
+		{"after_map_change", registryclient.Generation},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			read(b, last.String()) // what the map gives is cached before the first write
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				if err := rc.Bump(ctx, bc.generation); err != nil {
+					b.Fatal(fmt.Errorf("bump %s: %w", bc.generation, err))
+				}
+				b.StartTimer()
+				read(b, last.String())
+			}
+		})
+	}
+	// A day not asked before: nothing cached for it, the map unchanged.
+	// The day goes on back over -count's runs, which share the setup.
+	day := last
+	b.Run("new_as_of", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if day = day.AddDays(-1); day.Before(date.MustParse(benchFirstDay)) {
+				b.Fatalf("more days asked than there are from %s to %s: lower -benchtime", benchFirstDay, last)
+			}
+			read(b, day.String())
+		}
+	})
+}
+
+// benchReform is the country's map reform, after the days the benchmarks
+// read: the communes of each province merged in threes on 2025-07-01, so
+// that the map has thousands of lineage links to follow back (as Vietnam's
+// of 2025 has), though none yet on the days read.
+func benchReform(country synthetic.Country) *registryv1.CreateDecisionRequest {
+	d := &registryv1.Decision{DecisionNumber: "GIA-LAP/2025", EffectiveDate: "2025-07-01"}
+	var group []string
+	flush := func() {
+		if len(group) > 1 {
+			d.Changes = append(d.Changes, &registryv1.UnitChange{Kind: &registryv1.UnitChange_Merge{Merge: &registryv1.MergeUnits{
+				SourceCodes: group, Target: &registryv1.MergeUnits_AbsorbingCode{AbsorbingCode: group[0]}}}})
+		}
+		group = nil
+	}
+	for i, c := range country.Communes {
+		if i > 0 && c.Province != country.Communes[i-1].Province {
+			flush()
+		}
+		if group = append(group, c.Code); len(group) == 3 {
+			flush()
+		}
+	}
+	flush()
+	return &registryv1.CreateDecisionRequest{Decision: d}
+}
