@@ -14,7 +14,8 @@
 //
 // Key layout (Redis, mirrored by Memory):
 //
-//	{prefix}gen:{name}             generation of namespace name; an integer, missing = 0, no TTL
+//	{prefix}gen:{name}             generation of namespace name; an integer, missing = 0, no TTL;
+//	                               the first Bump sets it to the time in microseconds (see Redis.Bump)
 //	{prefix}v1:{db}/{key}@{stamp}  value of key computed at stamp from database db, with a TTL
 //
 // Deployments may share one Redis, and a database may be restored from a

@@ -313,8 +313,13 @@ func TestLoadAtTellsTheGenerations(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	want := [][]int64{{0, 0}, {0, 1}, {0, 2}, {1, 2}}
-	if fmt.Sprint(told) != fmt.Sprint(want) {
+	// A generation's first Bump starts it at the time (see Memory.Bump).
+	if len(told) != 4 {
+		t.Fatalf("compute ran %d times, want 4", len(told))
+	}
+	rg, cg := told[1][1], told[3][0]
+	want := [][]int64{{0, 0}, {0, rg}, {0, rg + 1}, {cg, rg + 1}}
+	if rg == 0 || cg == 0 || fmt.Sprint(told) != fmt.Sprint(want) {
 		t.Errorf("compute was told %v, want %v", told, want)
 	}
 

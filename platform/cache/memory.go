@@ -98,11 +98,17 @@ func (m *Memory) makeRoom(now time.Time) {
 	}
 }
 
-// Bump implements Cache.
+// Bump implements Cache. Like Redis, a generation starts at the time in
+// microseconds.
 func (m *Memory) Bump(_ context.Context, gen string) error {
 	m.mu.Lock()
-	m.gens[genKey(gen)]++
-	m.mu.Unlock()
+	defer m.mu.Unlock()
+	k := genKey(gen)
+	if _, ok := m.gens[k]; !ok {
+		m.gens[k] = time.Now().UnixMicro()
+		return nil
+	}
+	m.gens[k]++
 	return nil
 }
 

@@ -31,9 +31,11 @@ type RedisOptions struct {
 // commands on generation and value keys that Cluster would place apart.
 //
 // The generation keys have no TTL and must not be evicted: a generation that
-// disappeared would restart at 0 and count up through stamps whose values may
-// still be stored. Run Redis with maxmemory-policy noeviction or a volatile-*
-// policy (values carry a TTL, generations do not).
+// disappeared reads 0 until the next write, and values stored under stamps
+// with 0 may still be there. Run Redis with maxmemory-policy noeviction or a
+// volatile-* policy (values carry a TTL, generations do not). A generation
+// lost anyway (Redis restarted without its data, which loses the values
+// too) starts again above every number it had (see Bump).
 type Redis struct {
 	client *redis.Client
 	prefix string
@@ -162,9 +164,23 @@ func (r *Redis) Set(ctx context.Context, stamp, key string, value []byte, ttl ti
 	return nil
 }
 
+// bumpScript advances a generation; one that does not exist (never bumped,
+// or lost with a flushed or restarted Redis) starts at ARGV[1], the time in
+// microseconds, rather than at 1. Services keep state per generation in
+// memory (an index caught up to a generation, the registry's answers of
+// one): a counter restarted from 0 would come back to a number they hold
+// and make them take old state for current.
+var bumpScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('SET', KEYS[1], ARGV[1])
+  return tonumber(ARGV[1])
+end
+return redis.call('INCR', KEYS[1])
+`)
+
 // Bump implements Cache.
 func (r *Redis) Bump(ctx context.Context, gen string) error {
-	if err := r.client.Incr(ctx, r.prefix+genKey(gen)).Err(); err != nil {
+	if err := bumpScript.Run(ctx, r.client, []string{r.prefix + genKey(gen)}, time.Now().UnixMicro()).Err(); err != nil {
 		return fmt.Errorf("cache: redis bump %q: %w", gen, err)
 	}
 	return nil

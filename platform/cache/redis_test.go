@@ -116,3 +116,35 @@ func TestRedisGuessedStampNeverServesAStaleValue(t *testing.T) {
 		t.Fatalf("after recompute: %q %v %v, want new", v, found, err)
 	}
 }
+
+// A generation lost with its key (a flushed or restarted Redis) starts
+// again above every number it had: services that keep state per generation
+// never take a number they hold for the current one.
+func TestLostGenerationNeverComesBack(t *testing.T) {
+	prefix := randomPrefix()
+	r := newTestRedis(t, prefix)
+	ctx := t.Context()
+	for range 3 {
+		if err := r.Bump(ctx, "criteria"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, _, _, err := r.Get(ctx, []string{"criteria"}, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Client().Del(ctx, prefix+genKey("criteria")).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Bump(ctx, "criteria"); err != nil {
+		t.Fatal(err)
+	}
+	after, _, _, err := r.Get(ctx, []string{"criteria"}, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, a := gens(t, before)[0], gens(t, after)[0]
+	if a <= b {
+		t.Errorf("generation %d after the key was lost, %d before: it must start above", a, b)
+	}
+}
