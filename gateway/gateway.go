@@ -77,7 +77,8 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 		logger = slog.Default()
 	}
 	g := &Gateway{}
-	mux := newMux()
+	memo := newWireMemo()
+	mux := newMux(memo)
 	creds := insecure.NewCredentials()
 	if o.DialTLS != nil {
 		creds = credentials.NewTLS(o.DialTLS)
@@ -92,7 +93,7 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 		conn, err := grpc.NewClient(grpcclient.Target(s.addr), append(append(grpcclient.Balanced(), telemetry.DialOptions()...),
 			grpc.WithTransportCredentials(creds),
 			// Answers may be larger than gRPC's 4 MiB default (long lineages).
-			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxBodyBytes)),
+			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxBodyBytes), grpc.ForceCodecV2(newWireCodec(memo))),
 			grpc.WithChainUnaryInterceptor(refuseBadText),
 		)...)
 		if err != nil {

@@ -23,7 +23,8 @@ var jsonMarshaler = &runtime.JSONPb{
 	UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
 }
 
-// newMux builds the grpc-gateway mux.
+// newMux builds the grpc-gateway mux; memo holds the wire bytes of the
+// answers whose JSON is cached (wirejson.go).
 //
 // gRPC errors use runtime.DefaultHTTPErrorHandler: its google.rpc.Status body
 // keeps the details, and its runtime.HTTPStatusFromCode mapping already is
@@ -37,9 +38,9 @@ var jsonMarshaler = &runtime.JSONPb{
 // A method answering google.api.HttpBody (the workbooks) sends its bytes as
 // they are, under its own content type (runtime.HTTPBodyMarshaler), and
 // offers them as a file under the name the service gives (forwardFileName).
-func newMux() *runtime.ServeMux {
+func newMux(memo *wireMemo) *runtime.ServeMux {
 	return runtime.NewServeMux(
-		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: explainingJSON{jsonMarshaler}}),
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, newAnswerMarshaler(memo)),
 		runtime.WithMetadata(forwardRequestID),
 		runtime.WithMetadata(forwardIdempotencyKey),
 		runtime.WithMetadata(forwardIfMatch),
