@@ -108,8 +108,8 @@ func (c CentralProposal) condition(first int) (string, []any) {
 
 // SummaryFacts counts, over the products located in unitCodes, what an OCOP
 // summary for year as of asOf says (see Facts), ignoring anything recorded
-// with a date after asOf. It runs a few aggregate queries per 500 unit codes
-// on every call; the caller caches. expiringWithinDays is how far ahead of
+// with a date after asOf. It runs a few aggregate queries, each binding every
+// unit code as one list, on every call; the caller caches. expiringWithinDays is how far ahead of
 // asOf a ValidUntil counts as expiring: with 30, a certificate valid until
 // asOf+30 (its last day asOf+29) is expiring, one until asOf+31 is not.
 // central says which evaluations propose a product to the central council.
@@ -130,12 +130,8 @@ func (s *Store) SummaryFacts(ctx context.Context, unitCodes []string, year int, 
 	q := factsQuery{s: s, year: year, asOf: asOf,
 		yearStart: date.Of(year, time.January, 1), yearEnd: date.Of(year+1, time.January, 1),
 		expiringBy: asOf.AddDays(expiringWithinDays), central: central}
-	// Counts add up over the chunks because Chunks binds a repeated code
-	// once and every producer and product is in one unit.
-	for _, codes := range db.Chunks(unitCodes, db.InChunk) {
-		if err := q.chunk(ctx, codes, &f, group); err != nil {
-			return Facts{}, err
-		}
+	if err := q.count(ctx, unitCodes, &f, group); err != nil {
+		return Facts{}, err
 	}
 	for _, code := range slices.Sorted(maps.Keys(groups)) {
 		f.Groups = append(f.Groups, *groups[code])
@@ -167,8 +163,8 @@ type factsStatement struct {
 	scan  func(*sql.Rows) error
 }
 
-// chunk adds the counts of one chunk of distinct unit codes to f.
-func (q factsQuery) chunk(ctx context.Context, codes []string, f *Facts, group func(string) *GroupFacts) error {
+// count adds the counts of the units codes to f.
+func (q factsQuery) count(ctx context.Context, codes []string, f *Facts, group func(string) *GroupFacts) error {
 	stars := func(c *StarCounts) func(*sql.Rows) error {
 		return func(rows *sql.Rows) error {
 			var s, n int
@@ -184,7 +180,7 @@ func (q factsQuery) chunk(ctx context.Context, codes []string, f *Facts, group f
 	}
 	proposes, proposalArgs := q.central.condition(3)
 	for _, st := range []factsStatement{
-		{"producers", `SELECT count(*) FROM producers WHERE registered_on <= $1 AND unit_code IN ({in})`,
+		{"producers", `SELECT count(*) FROM producers WHERE registered_on <= $1 AND unit_code IN {list}`,
 			[]any{q.asOf}, func(rows *sql.Rows) error {
 				var n int
 				err := rows.Scan(&n)
@@ -192,7 +188,7 @@ func (q factsQuery) chunk(ctx context.Context, codes []string, f *Facts, group f
 				return err
 			}},
 		{"products", `SELECT p.product_group, count(*) FROM products p JOIN producers r ON r.id = p.producer_id
-			WHERE r.registered_on <= $1 AND p.unit_code IN ({in}) GROUP BY p.product_group`,
+			WHERE r.registered_on <= $1 AND p.unit_code IN {list} GROUP BY p.product_group`,
 			[]any{q.asOf}, func(rows *sql.Rows) error {
 				var g string
 				var n int
@@ -204,7 +200,7 @@ func (q factsQuery) chunk(ctx context.Context, codes []string, f *Facts, group f
 		// A registration reviewed after asOf was still pending that day.
 		{"registrations", `SELECT p.product_group, CASE WHEN x.reviewed_on <= $1 THEN x.eligibility ELSE '` + Pending + `' END, count(*)
 			FROM registrations x JOIN products p ON p.id = x.product_id
-			WHERE x.year = $2 AND x.registered_on <= $1 AND p.unit_code IN ({in}) GROUP BY 1, 2`,
+			WHERE x.year = $2 AND x.registered_on <= $1 AND p.unit_code IN {list} GROUP BY 1, 2`,
 			[]any{q.asOf, q.year}, func(rows *sql.Rows) error {
 				var g, eligibility string
 				var n int
@@ -221,14 +217,14 @@ func (q factsQuery) chunk(ctx context.Context, codes []string, f *Facts, group f
 			}},
 		{"evaluations", `SELECT stars, count(*) FROM (` + latestPerProduct("x.stars",
 			`FROM evaluations x JOIN products p ON p.id = x.product_id
-			WHERE x.year = $2 AND x.evaluated_on <= $1 AND p.unit_code IN ({in})`, "evaluated_on") + `) latest
+			WHERE x.year = $2 AND x.evaluated_on <= $1 AND p.unit_code IN {list}`, "evaluated_on") + `) latest
 			WHERE n = 1 GROUP BY stars`,
 			[]any{q.asOf, q.year}, stars(&f.Evaluated)},
 		// Any sheet of the year that proposes counts, not only the latest:
 		// a product proposed in May and re-scored lower in August was proposed.
 		{"proposals to the central council", `SELECT count(DISTINCT x.product_id)
 			FROM evaluations x JOIN products p ON p.id = x.product_id
-			WHERE x.year = $2 AND x.evaluated_on <= $1 AND p.unit_code IN ({in}) AND (` + proposes + `)`,
+			WHERE x.year = $2 AND x.evaluated_on <= $1 AND p.unit_code IN {list} AND (` + proposes + `)`,
 			append([]any{q.asOf, q.year}, proposalArgs...), func(rows *sql.Rows) error {
 				var n int
 				err := rows.Scan(&n)
@@ -237,7 +233,7 @@ func (q factsQuery) chunk(ctx context.Context, codes []string, f *Facts, group f
 			}},
 		{"certificates issued", `SELECT stars, count(*) FROM (` + latestPerProduct("x.stars",
 			`FROM certificates x JOIN products p ON p.id = x.product_id
-			WHERE x.issued_on >= $2 AND x.issued_on < $3 AND x.issued_on <= $1 AND p.unit_code IN ({in})`, "issued_on") + `) latest
+			WHERE x.issued_on >= $2 AND x.issued_on < $3 AND x.issued_on <= $1 AND p.unit_code IN {list}`, "issued_on") + `) latest
 			WHERE n = 1 GROUP BY stars`,
 			[]any{q.asOf, q.yearStart, q.yearEnd}, stars(&f.NewlyCertified)},
 		// Supersession leaves one certificate of a product in force on any
@@ -249,7 +245,7 @@ func (q factsQuery) chunk(ctx context.Context, codes []string, f *Facts, group f
 				sum(CASE WHEN valid_until <= $2 THEN 1 ELSE 0 END)
 			FROM (` + latestPerProduct("p.product_group, x.stars, x.valid_until, x.ended_on",
 			`FROM certificates x JOIN products p ON p.id = x.product_id
-			WHERE `+inForceOn("x.", 1)+` AND p.unit_code IN ({in})`, "issued_on") + `) latest
+			WHERE `+inForceOn("x.", 1)+` AND p.unit_code IN {list}`, "issued_on") + `) latest
 			WHERE n = 1 GROUP BY product_group, stars`,
 			[]any{q.asOf, q.expiringBy}, func(rows *sql.Rows) error {
 				var g string
@@ -274,6 +270,6 @@ func (q factsQuery) chunk(ctx context.Context, codes []string, f *Facts, group f
 }
 
 func (q factsQuery) run(ctx context.Context, codes []string, st factsStatement) error {
-	rows, err := db.QueryIn(ctx, q.s.db, st.query, codes, st.args...)
+	rows, err := q.s.db.QueryList(ctx, st.query, codes, st.args...)
 	return db.EachRow(rows, err, st.scan)
 }
