@@ -45,16 +45,20 @@ type aggregateKey struct {
 	set, mode string
 }
 
-// String is the request-level cache key, with the catalog's digest: a
+func (k aggregateKey) String() string {
+	return k.unit + ":" + k.asOf.String() + ":" + k.set + ":" + k.mode
+}
+
+// requestKey is k's request-level cache key, with the catalog's digest: a
 // --catalog-dir can change the sets with a restart and no write.
-func (s *Server) aggregateKey(k aggregateKey) string {
-	return "criteria:aggregate:" + aggregateVersion + ":" + s.catalogDigest + ":" + k.unit + ":" + k.asOf.String() + ":" + k.set + ":" + k.mode
+func (s *Server) requestKey(k aggregateKey) string {
+	return "criteria:aggregate:" + aggregateVersion + ":" + s.catalogDigest + ":" + k.String()
 }
 
 // loadAggregate returns the aggregate k in wire form: cached, copied from
 // its content-level entry, or computed.
 func (s *Server) loadAggregate(ctx context.Context, k aggregateKey) ([]byte, string, error) {
-	key := s.aggregateKey(k)
+	key := s.requestKey(k)
 	b, err := s.loader.LoadAt(ctx, AggregateGenerations, key, func(ctx context.Context, gens []int64) ([]byte, error) {
 		if gens == nil {
 			// The cache did not answer: nothing is stored, and the
