@@ -65,6 +65,10 @@ const (
 	// those of processes that have ended (there is no hook after the last
 	// benchmark that would not need a TestMain).
 	dirPrefix = "ntm-bench-"
+	// batchAnswerBytes is the largest answer the clients of imports take:
+	// the answer to a batch of assessments repeats each with its score,
+	// 47 MB for 10,000, more than grpcserver.MaxMessageBytes.
+	batchAnswerBytes = 256 << 20
 )
 
 // env is what the benchmarks share.
