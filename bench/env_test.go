@@ -170,7 +170,6 @@ func newEnv() (*env, error) {
 // SQLite, with the run's Redis cache and keys, logging nothing (a log line
 // per call is not what is measured) and without rate limits.
 func (e *env) startSuite(ctx context.Context) error {
-	keys := e.keys
 	rc := cache.NewRedis(cache.RedisOptions{Addr: redisAddr, Prefix: e.prefix})
 	logger := slog.New(slog.DiscardHandler)
 	metrics := grpcserver.NewMetrics(e.metrics)
@@ -192,19 +191,19 @@ func (e *env) startSuite(ctx context.Context) error {
 	}
 	e.crit = criteriav1.NewCriteriaServiceClient(e.critConn)
 	reg, err := registry.Open(ctx, registry.Config{SQLitePath: filepath.Join(e.dir, "registry.db"), Logger: logger, Metrics: metrics,
-		Cache: rc, AuthKeys: keys, Criteria: e.critConn})
+		Cache: rc, AuthKeys: e.keys, Criteria: e.critConn})
 	if err != nil {
 		return err
 	}
 	go func() { _ = reg.Serve(ctx, regLis) }()
 	crit, err := criteria.Open(ctx, criteria.Config{SQLitePath: filepath.Join(e.dir, "criteria.db"), Registry: regConn, Cache: rc,
-		Logger: logger, Metrics: metrics, Registerer: e.metrics, AuthKeys: keys})
+		Logger: logger, Metrics: metrics, Registerer: e.metrics, AuthKeys: e.keys})
 	if err != nil {
 		return err
 	}
 	go func() { _ = crit.Serve(ctx, critLis) }()
 	oc, err := ocop.Open(ctx, ocop.Config{SQLitePath: filepath.Join(e.dir, "ocop.db"), Registry: regConn, Cache: rc,
-		Logger: logger, Metrics: metrics, AuthKeys: keys})
+		Logger: logger, Metrics: metrics, AuthKeys: e.keys})
 	if err != nil {
 		return err
 	}
@@ -213,7 +212,7 @@ func (e *env) startSuite(ctx context.Context) error {
 		return err
 	}
 	fu, err := funding.Open(ctx, funding.Config{SQLitePath: filepath.Join(e.dir, "funding.db"), Registry: regConn, Cache: rc,
-		Logger: logger, Metrics: metrics, AuthKeys: keys})
+		Logger: logger, Metrics: metrics, AuthKeys: e.keys})
 	if err != nil {
 		return err
 	}
@@ -232,7 +231,7 @@ func (e *env) startSuite(ctx context.Context) error {
 		bind(c)
 	}
 	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: e.regAddr, CriteriaAddr: critLis.Addr().String(),
-		OcopAddr: ocopAddr, FundingAddr: fundingAddr, Logger: logger, AuthKeys: keys})
+		OcopAddr: ocopAddr, FundingAddr: fundingAddr, Logger: logger, AuthKeys: e.keys})
 	if err != nil {
 		return err
 	}
