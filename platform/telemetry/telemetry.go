@@ -187,7 +187,7 @@ var recording atomic.Bool
 // Recording reports whether a tracer provider was installed (Use, Setup).
 // When not, servers, clients and the gateway only pass the caller's trace
 // context on (Continue, DialOptions): instrumenting them would cost a
-// cached read (BenchmarkAggregateWarm) a third more allocations to record
+// cached read (bench: BenchmarkP2CachedGRPC) a third more allocations to record
 // nothing.
 func Recording() bool { return recording.Load() }
 
