@@ -113,7 +113,7 @@ func (e *env) restGet(url, token string) func() error {
 func (e *env) benchRead(b *testing.B, read func() error) {
 	b.ReportAllocs()
 	b.SetParallelism(parallelism)
-	misses := e.cacheMisses(b)
+	misses := e.cacheMisses(b, requestCache)
 	cpu, redisCPU := processCPU(b), e.redisCPU(b)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
@@ -125,7 +125,7 @@ func (e *env) benchRead(b *testing.B, read func() error) {
 		}
 	})
 	b.StopTimer()
-	b.ReportMetric(e.cacheMisses(b)-misses, "misses")
+	b.ReportMetric(e.cacheMisses(b, requestCache)-misses, "misses")
 	b.ReportMetric(float64((processCPU(b)-cpu).Microseconds())/float64(b.N), "cpu-us/op")
 	b.ReportMetric(float64((e.redisCPU(b)-redisCPU).Microseconds())/float64(b.N), "redis-cpu-us/op")
 }

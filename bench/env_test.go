@@ -449,9 +449,17 @@ func removeStaleDirs() {
 	}
 }
 
-// cacheMisses counts the aggregate cache reads of the criteria service
-// that were not hits (misses and errors), from its Prometheus counters.
-func (e *env) cacheMisses(b *testing.B) float64 {
+// The criteria service's two aggregate caches (see its aggregatecache.go):
+// by request, and by content. A read that misses the first and hits the
+// second was answered from the cache without being computed.
+const (
+	requestCache = "criteria_aggregate"
+	contentCache = "criteria_aggregate_content"
+)
+
+// cacheMisses counts the reads of the criteria service's aggregate cache
+// name that were not hits (misses and errors), from its Prometheus counters.
+func (e *env) cacheMisses(b *testing.B, name string) float64 {
 	families, err := e.metrics.Gather()
 	if err != nil {
 		b.Fatal(err)
@@ -462,10 +470,12 @@ func (e *env) cacheMisses(b *testing.B) float64 {
 			continue
 		}
 		for _, m := range f.GetMetric() {
+			labels := map[string]string{}
 			for _, l := range m.GetLabel() {
-				if l.GetName() == "result" && l.GetValue() != "hit" {
-					n += m.GetCounter().GetValue()
-				}
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["cache"] == name && labels["result"] != "hit" {
+				n += m.GetCounter().GetValue()
 			}
 		}
 	}
