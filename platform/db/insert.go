@@ -7,9 +7,13 @@ import (
 	"strings"
 )
 
-// maxBindParams is the most parameters InsertRows binds in one statement:
-// under PostgreSQL's limit of 65,535 and SQLite's of 32,766.
-const maxBindParams = 32_000
+// maxBindParams is the most parameters InsertRows binds in one statement.
+// SQLite's driver binds each parameter by looking up its name, at a cost
+// that grows with the statement: 4,000 rows of two columns took 9 ms in
+// statements of 100 parameters, 29 ms of 1,000 and 188 ms of 32,000. On
+// PostgreSQL, statements of 250 parameters are still a round trip per 20
+// to 25 rows, not per row.
+const maxBindParams = 250
 
 // InsertRows inserts rows (each one value per column) into table with as
 // few statements as the engines allow, in row order: an import of 10,000
