@@ -89,6 +89,10 @@ const (
 )
 
 // New builds a server; register services on GRPC() before calling Serve.
+// streamWorkersPerCPU sizes the pool of stream workers: idle ones cost
+// their stacks only (some KB each).
+const streamWorkersPerCPU = 32
+
 func New(o Options) *Server {
 	s := &Server{
 		health:     health.NewServer(),
@@ -116,8 +120,11 @@ func New(o Options) *Server {
 		grpc.MaxRecvMsgSize(maxRecv),
 		// Long-lived workers keep the stacks the interceptor chain grew:
 		// a goroutine per call grows a fresh stack each time (runtime.newstack
-		// was 6% of a cached read's CPU).
-		grpc.NumStreamWorkers(uint32(runtime.GOMAXPROCS(0))),
+		// was 6% of a cached read's CPU). A call that finds every worker
+		// busy gets a goroutine of its own, so there are enough for the
+		// calls in flight while each waits on Redis or the database (with
+		// one per CPU, copying stacks was still a quarter of a cached read).
+		grpc.NumStreamWorkers(uint32(streamWorkersPerCPU * runtime.GOMAXPROCS(0))),
 	}
 	opts = append(opts, keepaliveOptions()...)
 	// When tracing, the call's span starts (continuing the caller's trace)
