@@ -56,8 +56,8 @@ func withRequestID(ctx context.Context) context.Context {
 	if id == "" {
 		// A context that did not pass through grpcserver's chain may still
 		// carry the caller's id in its raw metadata.
-		if in, _ := metadata.FromIncomingContext(ctx); len(in.Get(grpcserver.RequestIDHeader)) > 0 {
-			id = in.Get(grpcserver.RequestIDHeader)[0]
+		if in := metadata.ValueFromIncomingContext(ctx, grpcserver.RequestIDHeader); len(in) > 0 {
+			id = in[0]
 		}
 	}
 	if id == "" {
@@ -72,8 +72,7 @@ func withAuthorization(ctx context.Context) context.Context {
 	if out, _ := metadata.FromOutgoingContext(ctx); len(out.Get(authorizationKey)) > 0 {
 		return ctx
 	}
-	in, _ := metadata.FromIncomingContext(ctx)
-	if v := in.Get(authorizationKey); len(v) > 0 {
+	if v := metadata.ValueFromIncomingContext(ctx, authorizationKey); len(v) > 0 {
 		return metadata.AppendToOutgoingContext(ctx, authorizationKey, v[0])
 	}
 	return ctx

@@ -91,8 +91,9 @@ func idempotencyKey(ctx context.Context, msg proto.Message) (string, error) {
 	if fd := requestIDField(msg.ProtoReflect().Descriptor()); fd != nil {
 		field = msg.ProtoReflect().Get(fd).String()
 	}
-	md, _ := metadata.FromIncomingContext(ctx)
-	values := append(md.Get(restheader.IdempotencyKey), md.Get(restheader.IdempotencyKeyBin)...)
+	// ValueFromIncomingContext reads one key; FromIncomingContext would
+	// copy every key of every call.
+	values := append(metadata.ValueFromIncomingContext(ctx, restheader.IdempotencyKey), metadata.ValueFromIncomingContext(ctx, restheader.IdempotencyKeyBin)...)
 	if len(values) == 0 || values[0] == "" {
 		return field, nil
 	}

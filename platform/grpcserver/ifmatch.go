@@ -23,8 +23,7 @@ func applyIfMatch(ctx context.Context, m any) error {
 	if !ok {
 		return nil
 	}
-	md, _ := metadata.FromIncomingContext(ctx)
-	sent := slices.Compact(slices.Sorted(slices.Values(md.Get(restheader.IfMatch))))
+	sent := slices.Compact(slices.Sorted(slices.Values(metadata.ValueFromIncomingContext(ctx, restheader.IfMatch))))
 	if len(sent) == 0 {
 		return nil
 	}

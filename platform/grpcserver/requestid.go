@@ -45,8 +45,7 @@ const maxRequestIDLen = 128
 
 // clientRequestID is the caller's id if it is sane, otherwise "".
 func clientRequestID(ctx context.Context) string {
-	md, _ := metadata.FromIncomingContext(ctx)
-	if v := md.Get(RequestIDHeader); len(v) > 0 && validRequestID(v[0]) {
+	if v := metadata.ValueFromIncomingContext(ctx, RequestIDHeader); len(v) > 0 && validRequestID(v[0]) {
 		return v[0]
 	}
 	return ""
