@@ -56,8 +56,8 @@ type Cache interface {
 	// Set stores value for key under stamp, expiring after ttl (> 0).
 	Set(ctx context.Context, stamp, key string, value []byte, ttl time.Duration) error
 	// Bump advances a namespace's generation, making every value that
-	// depends on it unreachable.
-	Bump(ctx context.Context, gen string) error
+	// depends on it unreachable, and returns the new generation.
+	Bump(ctx context.Context, gen string) (int64, error)
 }
 
 // errNoTTL rejects values that would never expire: values under old stamps

@@ -29,7 +29,7 @@ func run(t *testing.T, newCache func(t *testing.T) Cache) {
 	}
 	bump := func(t *testing.T, c Cache, gen string) {
 		t.Helper()
-		if err := c.Bump(ctx, gen); err != nil {
+		if _, err := c.Bump(ctx, gen); err != nil {
 			t.Fatalf("Bump(%q): %v", gen, err)
 		}
 	}
@@ -136,7 +136,7 @@ func run(t *testing.T, newCache func(t *testing.T) Cache) {
 		for range workers {
 			wg.Go(func() {
 				for range each {
-					if err := c.Bump(ctx, "criteria"); err != nil {
+					if _, err := c.Bump(ctx, "criteria"); err != nil {
 						t.Error(err)
 						return
 					}

@@ -54,7 +54,7 @@ func (h *Healing) Heal(ctx context.Context) error {
 		return nil
 	}
 	for _, g := range h.gens {
-		if err := h.cache.Bump(ctx, g); err != nil {
+		if _, err := h.cache.Bump(ctx, g); err != nil {
 			return h.failed(ctx, err)
 		}
 	}
@@ -83,11 +83,12 @@ func (h *Healing) Set(ctx context.Context, stamp, key string, value []byte, ttl 
 }
 
 // Bump implements Cache, healing first.
-func (h *Healing) Bump(ctx context.Context, gen string) error {
+func (h *Healing) Bump(ctx context.Context, gen string) (int64, error) {
 	if err := h.Heal(ctx); err != nil {
-		return err
+		return 0, err
 	}
-	return h.failed(ctx, h.cache.Bump(ctx, gen))
+	g, err := h.cache.Bump(ctx, gen)
+	return g, h.failed(ctx, err)
 }
 
 // HealInterval is how soon after the cache answers again an idle process
@@ -117,7 +118,7 @@ func (h *Healing) Start(interval time.Duration) (stop func()) {
 
 // Bumper is the part of a Cache a writer needs.
 type Bumper interface {
-	Bump(ctx context.Context, gen string) error
+	Bump(ctx context.Context, gen string) (int64, error)
 }
 
 // bumpTimeout bounds a bump after a write, which no longer runs under the
@@ -129,11 +130,15 @@ const bumpTimeout = 5 * time.Second
 // cancellation does not stop it: a caller that gave up after the commit would
 // otherwise leave older values readable on every replica until they expire.
 // A failure is logged, not returned: the write is committed, and a Healing
-// cache makes the bump good when the cache answers again.
-func Invalidate(ctx context.Context, c Bumper, gen string, log *slog.Logger) {
+// cache makes the bump good when the cache answers again. It returns the new
+// generation, and false when the bump failed.
+func Invalidate(ctx context.Context, c Bumper, gen string, log *slog.Logger) (int64, bool) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bumpTimeout)
 	defer cancel()
-	if err := c.Bump(ctx, gen); err != nil {
+	g, err := c.Bump(ctx, gen)
+	if err != nil {
 		log.WarnContext(ctx, "cache generation not advanced", "generation", gen, "error", err)
+		return 0, false
 	}
+	return g, true
 }

@@ -29,7 +29,7 @@ func TestHealingAdvancesLostBumps(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.Stop()
-	if err := writer.Bump(ctx, "criteria"); err == nil {
+	if _, err := writer.Bump(ctx, "criteria"); err == nil {
 		t.Fatal("Bump through a stopped proxy succeeded")
 	}
 	p.Start(t)

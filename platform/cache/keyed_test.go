@@ -69,13 +69,13 @@ func testCached(t *testing.T, c Cache) {
 	if got := get(t, NewCached(l, n.spec("test.summary", "2")), k); got.Calls != 4 {
 		t.Fatalf("another version got %+v, want a value of its own", got)
 	}
-	if err := c.Bump(t.Context(), "ocop"); err != nil {
+	if _, err := c.Bump(t.Context(), "ocop"); err != nil {
 		t.Fatal(err)
 	}
 	if got := get(t, summaries, k); got.Calls != 1 {
 		t.Fatalf("after a bump of another generation Get = %+v, want the cached value", got)
 	}
-	if err := c.Bump(t.Context(), "registry"); err != nil {
+	if _, err := c.Bump(t.Context(), "registry"); err != nil {
 		t.Fatal(err)
 	}
 	if got := get(t, summaries, k); got.Calls != 5 {

@@ -77,13 +77,13 @@ func testLoaderReads(t *testing.T, c Cache) {
 	if got := load(t, l, criteria, "k", n.compute); got != "v1" {
 		t.Fatalf("second Load = %q, want the cached v1", got)
 	}
-	if err := c.Bump(t.Context(), "registry"); err != nil {
+	if _, err := c.Bump(t.Context(), "registry"); err != nil {
 		t.Fatal(err)
 	}
 	if got := load(t, l, criteria, "k", n.compute); got != "v1" {
 		t.Fatalf("Load after an unrelated Bump = %q, want the cached v1", got)
 	}
-	if err := c.Bump(t.Context(), "criteria"); err != nil {
+	if _, err := c.Bump(t.Context(), "criteria"); err != nil {
 		t.Fatal(err)
 	}
 	if got := load(t, l, criteria, "k", n.compute); got != "v2" {
@@ -115,7 +115,7 @@ func TestLoaderReplicasReadYourWrites(t *testing.T) {
 		t.Fatalf("B = %q, want v1 cached by A", got)
 	}
 	// The write path on replica A.
-	if err := ra.Bump(t.Context(), "registry"); err != nil {
+	if _, err := ra.Bump(t.Context(), "registry"); err != nil {
 		t.Fatal(err)
 	}
 	if got := load(t, b, gens, "k", n.compute); got != "v2" {
@@ -226,7 +226,7 @@ func TestLoaderFlightKeyedByStamp(t *testing.T) {
 			oldDone <- string(v)
 		}()
 		synctest.Wait()
-		if err := c.Bump(context.Background(), "criteria"); err != nil {
+		if _, err := c.Bump(context.Background(), "criteria"); err != nil {
 			t.Fatal(err)
 		}
 		if got := load(t, l, criteria, "k", compute); got != "new" {
@@ -305,7 +305,7 @@ func TestLoadAtTellsTheGenerations(t *testing.T) {
 	}
 	for _, bump := range []string{"", "registry", "registry", "criteria"} {
 		if bump != "" {
-			if err := m.Bump(t.Context(), bump); err != nil {
+			if _, err := m.Bump(t.Context(), bump); err != nil {
 				t.Fatal(err)
 			}
 		}

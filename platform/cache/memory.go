@@ -100,16 +100,16 @@ func (m *Memory) makeRoom(now time.Time) {
 
 // Bump implements Cache. Like Redis, a generation starts at the time in
 // microseconds.
-func (m *Memory) Bump(_ context.Context, gen string) error {
+func (m *Memory) Bump(_ context.Context, gen string) (int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	k := genKey(gen)
 	if _, ok := m.gens[k]; !ok {
 		m.gens[k] = time.Now().UnixMicro()
-		return nil
+	} else {
+		m.gens[k]++
 	}
-	m.gens[k]++
-	return nil
+	return m.gens[k], nil
 }
 
 // len reports the number of stored values, expired or not (for tests).

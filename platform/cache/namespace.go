@@ -25,4 +25,4 @@ func (n *namespaced) Set(ctx context.Context, stamp, key string, value []byte, t
 	return n.c.Set(ctx, stamp, n.ns+key, value, ttl)
 }
 
-func (n *namespaced) Bump(ctx context.Context, gen string) error { return n.c.Bump(ctx, gen) }
+func (n *namespaced) Bump(ctx context.Context, gen string) (int64, error) { return n.c.Bump(ctx, gen) }

@@ -42,7 +42,7 @@ func TestStacksSharingRedisReadOnlyTheirOwnValues(t *testing.T) {
 	}
 	// Generations are shared: the registry's bump (here through a) reaches
 	// every service's values, whatever database they came from.
-	if err := a.Bump(ctx, "registry"); err != nil {
+	if _, err := a.Bump(ctx, "registry"); err != nil {
 		t.Fatal(err)
 	}
 	if after, _, found, err := b.Get(ctx, gens, key); err != nil || found || after == stamp {

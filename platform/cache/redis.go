@@ -179,9 +179,10 @@ return redis.call('INCR', KEYS[1])
 `)
 
 // Bump implements Cache.
-func (r *Redis) Bump(ctx context.Context, gen string) error {
-	if err := bumpScript.Run(ctx, r.client, []string{r.prefix + genKey(gen)}, time.Now().UnixMicro()).Err(); err != nil {
-		return fmt.Errorf("cache: redis bump %q: %w", gen, err)
+func (r *Redis) Bump(ctx context.Context, gen string) (int64, error) {
+	g, err := bumpScript.Run(ctx, r.client, []string{r.prefix + genKey(gen)}, time.Now().UnixMicro()).Int64()
+	if err != nil {
+		return 0, fmt.Errorf("cache: redis bump %q: %w", gen, err)
 	}
-	return nil
+	return g, nil
 }

@@ -80,7 +80,7 @@ func TestRedisDown(t *testing.T) {
 	if err := r.Set(ctx, "g0", "k", []byte("v"), time.Minute); err == nil {
 		t.Error("Set on a dead server succeeded")
 	}
-	if err := r.Bump(ctx, "criteria"); err == nil {
+	if _, err := r.Bump(ctx, "criteria"); err == nil {
 		t.Error("Bump on a dead server succeeded")
 	}
 }
@@ -102,7 +102,7 @@ func TestRedisGuessedStampNeverServesAStaleValue(t *testing.T) {
 	if _, v, found, err := reader.Get(ctx, gens, "k"); err != nil || !found || string(v) != "old" {
 		t.Fatalf("read under the guessed stamp: %q %v %v", v, found, err)
 	}
-	if err := writer.Bump(ctx, "registry"); err != nil {
+	if _, err := writer.Bump(ctx, "registry"); err != nil {
 		t.Fatal(err)
 	}
 	newStamp, v, found, err := reader.Get(ctx, gens, "k")
@@ -125,7 +125,7 @@ func TestLostGenerationNeverComesBack(t *testing.T) {
 	r := newTestRedis(t, prefix)
 	ctx := t.Context()
 	for range 3 {
-		if err := r.Bump(ctx, "criteria"); err != nil {
+		if _, err := r.Bump(ctx, "criteria"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -136,7 +136,7 @@ func TestLostGenerationNeverComesBack(t *testing.T) {
 	if err := r.Client().Del(ctx, prefix+genKey("criteria")).Err(); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Bump(ctx, "criteria"); err != nil {
+	if _, err := r.Bump(ctx, "criteria"); err != nil {
 		t.Fatal(err)
 	}
 	after, _, _, err := r.Get(ctx, []string{"criteria"}, "k")

@@ -91,7 +91,7 @@ func BenchmarkSummaryCountryCold10k(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				b.StopTimer()
-				if err := rc.Bump(ctx, bc.generation); err != nil {
+				if _, err := rc.Bump(ctx, bc.generation); err != nil {
 					b.Fatal(fmt.Errorf("bump %s: %w", bc.generation, err))
 				}
 				b.StartTimer()

@@ -103,5 +103,8 @@ func marshalAggregate(agg *criteriav1.Aggregate, err error) ([]byte, error) {
 
 // changed advances this service's cache generation after a committed write
 // (see cache.Invalidate): every request-level entry becomes a miss, and
-// every replica's index reads the rows written since.
-func (s *Server) changed(ctx context.Context) { cache.Invalidate(ctx, s.cache, Generation, s.log) }
+// every replica's index reads the rows written since. It returns the new
+// generation, and false when the bump failed.
+func (s *Server) changed(ctx context.Context) (int64, bool) {
+	return cache.Invalidate(ctx, s.cache, Generation, s.log)
+}

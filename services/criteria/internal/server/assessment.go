@@ -16,6 +16,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/request"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	"github.com/ntmsuite/ntm/services/criteria/internal/scoring"
+	"github.com/ntmsuite/ntm/services/criteria/internal/statusindex"
 	"github.com/ntmsuite/ntm/services/criteria/internal/store"
 	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
@@ -110,7 +111,12 @@ func (s *Server) create(ctx context.Context, in []*criteriav1.Assessment, pathUn
 	if err != nil {
 		return nil, err
 	}
-	s.changed(ctx)
+	states := make([]statusindex.Row, len(saved))
+	for i, a := range saved {
+		states[i] = store.StateOf(a)
+	}
+	gen, bumped := s.changed(ctx)
+	s.index.wrote(states, gen, bumped)
 	grpcserver.SetCreated(ctx)
 	out := make([]*criteriav1.Assessment, len(saved))
 	for i, a := range saved {

@@ -44,6 +44,23 @@ func (f *followedIndex) currentWith(ctx context.Context, gen int64) error {
 	return nil
 }
 
+// wrote adds the rows this process committed, then takes the generation its
+// bump returned (bumped false: the bump failed). When that is the one after
+// the generation the index is current with, no other write was counted in
+// between, and the index is current with it without reading the store: the
+// next aggregate after a write here needs no SQL.
+func (f *followedIndex) wrote(rows []statusindex.Row, gen int64, bumped bool) {
+	f.AddOwn(rows)
+	if !bumped {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.known && gen == f.gen+1 {
+		f.gen = gen
+	}
+}
+
 // catchUp reads the rows written since, whatever the generation: at start,
 // and when the cache cannot tell the generation.
 func (f *followedIndex) catchUp(ctx context.Context) error {

@@ -75,12 +75,16 @@ func checkAgainstModel(t *testing.T, e *env, replicas []criteriav1.CriteriaServi
 	days := sortedKeys(assessmentDays)
 	var history []recorded
 	for step := range 30 {
-		day := days[rng.IntN(len(days))]
-		units := assessmentDays[day]
-		r := recorded{unit: units[rng.IntN(len(units))], on: day, met: rng.IntN(20)}
-		e.crit = replicas[rng.IntN(len(replicas))]
-		e.assess(t, verdicts(r.unit, r.on, r.met))
-		history = append(history, r)
+		// One or two writes, each through either replica, before the reads:
+		// a replica's own write must not hide the other's before it.
+		for range 1 + rng.IntN(2) {
+			day := days[rng.IntN(len(days))]
+			units := assessmentDays[day]
+			r := recorded{unit: units[rng.IntN(len(units))], on: day, met: rng.IntN(20)}
+			e.crit = replicas[rng.IntN(len(replicas))]
+			e.assess(t, verdicts(r.unit, r.on, r.met))
+			history = append(history, r)
+		}
 		for _, replica := range replicas {
 			e.crit = replica
 			for _, asOf := range sortedKeys(communesOn) {

@@ -35,6 +35,8 @@ type Index struct {
 	sets map[string]map[string][]entry
 	// lastID is the highest id added: rows are fed in id order (see Add).
 	lastID int64
+	// own are the ids AddOwn added above lastID, which Add skips.
+	own map[int64]bool
 }
 
 type entry struct {
@@ -53,7 +55,9 @@ type day int32
 
 func dayOf(d date.Date) day { return day(d.Time().Unix() / 86400) }
 
-func New() *Index { return &Index{sets: make(map[string]map[string][]entry)} }
+func New() *Index {
+	return &Index{sets: make(map[string]map[string][]entry), own: make(map[int64]bool)}
+}
 
 // LastID is the highest id added, 0 for none: the rows written since are
 // those with a higher id.
@@ -70,21 +74,54 @@ func (x *Index) LastID() int64 {
 func (x *Index) Add(rows []Row) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	type unitKey struct{ set, unit string }
 	touched := make(map[unitKey]bool)
 	for _, r := range rows {
 		if r.ID <= x.lastID {
 			continue
 		}
 		x.lastID = r.ID
-		units := x.sets[r.Set]
-		if units == nil {
-			units = make(map[string][]entry)
-			x.sets[r.Set] = units
+		if x.own[r.ID] {
+			delete(x.own, r.ID)
+			continue
 		}
-		units[r.Unit] = append(units[r.Unit], entry{id: r.ID, on: dayOf(r.On), statuses: r.Statuses, met: r.Met})
-		touched[unitKey{r.Set, r.Unit}] = true
+		x.insertLocked(r, touched)
 	}
+	x.sortLocked(touched)
+}
+
+// AddOwn adds rows this process has just committed, before it reads them
+// back with the rows of other writers: another writer's rows may have lower
+// ids and not be read yet, so LastID stays, and Add skips these rows when
+// it gets to them.
+func (x *Index) AddOwn(rows []Row) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	touched := make(map[unitKey]bool)
+	for _, r := range rows {
+		if r.ID <= x.lastID || x.own[r.ID] {
+			continue
+		}
+		x.own[r.ID] = true
+		x.insertLocked(r, touched)
+	}
+	x.sortLocked(touched)
+}
+
+type unitKey struct{ set, unit string }
+
+func (x *Index) insertLocked(r Row, touched map[unitKey]bool) {
+	units := x.sets[r.Set]
+	if units == nil {
+		units = make(map[string][]entry)
+		x.sets[r.Set] = units
+	}
+	units[r.Unit] = append(units[r.Unit], entry{id: r.ID, on: dayOf(r.On), statuses: r.Statuses, met: r.Met})
+	touched[unitKey{r.Set, r.Unit}] = true
+}
+
+// sortLocked puts the touched units' entries back in (date, id) order and
+// recomputes their running highest id.
+func (x *Index) sortLocked(touched map[unitKey]bool) {
 	for k := range touched {
 		es := x.sets[k.set][k.unit]
 		// Nearly always appended in order already; a back-dated assessment

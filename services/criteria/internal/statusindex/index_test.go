@@ -59,8 +59,9 @@ func latestOf(rows []Row, set string, asOf date.Date, codes []string) ([]scoring
 	return out, version
 }
 
-// After any sequence of batches, Latest agrees with the definition on every
-// set, date and list of codes (repeats and unknown units included).
+// After any sequence of batches, some added first as this process's own
+// writes, Latest agrees with the definition on every set, date and list of
+// codes (repeats and unknown units included).
 func TestLatestAgreesWithTheDefinition(t *testing.T) {
 	for seed := range uint64(50) {
 		r := rand.New(rand.NewPCG(seed, 1))
@@ -71,6 +72,10 @@ func TestLatestAgreesWithTheDefinition(t *testing.T) {
 			batch := randomRows(r, r.IntN(30), next)
 			if len(batch) > 0 {
 				next = batch[len(batch)-1].ID + 1
+			}
+			if r.IntN(2) == 0 {
+				// Written here: added at once, then read back with the others'.
+				x.AddOwn(batch)
 			}
 			x.Add(batch)
 			x.Add(batch) // a batch fed twice changes nothing

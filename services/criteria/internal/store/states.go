@@ -130,6 +130,15 @@ func decodeStatuses(s string) ([]scoring.Status, error) {
 	return out, nil
 }
 
+// StateOf is a's compact state, as StatesAfter reads it back.
+func StateOf(a Assessment) statusindex.Row {
+	st := make([]scoring.Status, len(a.Result.Criteria))
+	for i, c := range a.Result.Criteria {
+		st[i] = c.Status
+	}
+	return statusindex.Row{ID: a.ID, Unit: a.UnitCode, Set: a.SetCode, On: a.AssessedOn, Statuses: st, Met: a.Result.MetCount}
+}
+
 // statesPage is how many rows StatesAfter reads per query.
 const statesPage = 10_000
 
