@@ -7,8 +7,8 @@ package funding_test
 //	BenchmarkSummaryCountryCold10k/after_map_change  a registry write invalidated it, and with it what the service keeps of the map
 //	BenchmarkSummaryCountryCold10k/new_as_of         a day not asked before (nothing cached for it), the map unchanged
 //
-// The map has the communes merged in threes after the days read (see
-// benchReform). The real registry and funding services run in process on
+// The map has the communes merged in threes on 2025-07-01, after the days
+// read (synthetic.Country.MergeInThrees). The real registry and funding services run in process on
 // SQLite, over one Redis under a prefix of their own; without Redis the
 // benchmark skips (or fails under NTM_TEST_REQUIRE_SERVICES=1).
 
@@ -55,7 +55,7 @@ func BenchmarkSummaryCountryCold10k(b *testing.B) {
 	if _, err := reg.ImportUnits(ctx, country.ImportUnitsRequest()); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := reg.CreateDecision(ctx, benchReform(country)); err != nil {
+	if _, err := reg.CreateDecision(ctx, country.MergeInThrees("GIA-LAP/2025", "2025-07-01")); err != nil {
 		b.Fatal(err)
 	}
 	svc, err := funding.Open(ctx, funding.Config{SQLitePath: filepath.Join(b.TempDir(), "funding.db"), Registry: regConn, Cache: rc,
@@ -115,30 +115,4 @@ func BenchmarkSummaryCountryCold10k(b *testing.B) {
 			read(b, day.String())
 		}
 	})
-}
-
-// benchReform is the country's map reform, after the days the benchmarks
-// read: the communes of each province merged in threes on 2025-07-01, so
-// that the map has thousands of lineage links to follow back (as Vietnam's
-// of 2025 has), though none yet on the days read.
-func benchReform(country synthetic.Country) *registryv1.CreateDecisionRequest {
-	d := &registryv1.Decision{DecisionNumber: "GIA-LAP/2025", EffectiveDate: "2025-07-01"}
-	var group []string
-	flush := func() {
-		if len(group) > 1 {
-			d.Changes = append(d.Changes, &registryv1.UnitChange{Kind: &registryv1.UnitChange_Merge{Merge: &registryv1.MergeUnits{
-				SourceCodes: group, Target: &registryv1.MergeUnits_AbsorbingCode{AbsorbingCode: group[0]}}}})
-		}
-		group = nil
-	}
-	for i, c := range country.Communes {
-		if i > 0 && c.Province != country.Communes[i-1].Province {
-			flush()
-		}
-		if group = append(group, c.Code); len(group) == 3 {
-			flush()
-		}
-	}
-	flush()
-	return &registryv1.CreateDecisionRequest{Decision: d}
 }

@@ -103,6 +103,32 @@ func (c *Country) ImportUnitsRequest() *registryv1.ImportUnitsRequest {
 
 var loadCatalog = sync.OnceValues(func() (*catalog.Catalog, error) { return catalog.Load(catalogs.FS) })
 
+// MergeInThrees is a reform of the map on day: the communes of each
+// province merged in threes, each group into its first code, as one
+// decision. It gives the map thousands of lineage links to follow back, as
+// Vietnam's reform of 2025 did.
+func (c *Country) MergeInThrees(number, day string) *registryv1.CreateDecisionRequest {
+	d := &registryv1.Decision{DecisionNumber: number, EffectiveDate: day}
+	var group []string
+	flush := func() {
+		if len(group) > 1 {
+			d.Changes = append(d.Changes, &registryv1.UnitChange{Kind: &registryv1.UnitChange_Merge{Merge: &registryv1.MergeUnits{
+				SourceCodes: group, Target: &registryv1.MergeUnits_AbsorbingCode{AbsorbingCode: group[0]}}}})
+		}
+		group = nil
+	}
+	for i, cm := range c.Communes {
+		if i > 0 && cm.Province != c.Communes[i-1].Province {
+			flush()
+		}
+		if group = append(group, cm.Code); len(group) == 3 {
+			flush()
+		}
+	}
+	flush()
+	return &registryv1.CreateDecisionRequest{Decision: d}
+}
+
 // New generates the country o describes.
 func New(o Options) (Country, error) {
 	cat, err := loadCatalog()
