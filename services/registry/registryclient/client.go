@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"sync"
 
+	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -76,19 +77,31 @@ func New(conn grpc.ClientConnInterface) *Client {
 	return &Client{rpc: registryv1.NewRegistryServiceClient(conn)}
 }
 
-// Unit returns code as of d with its province.
+// Unit returns code as of d with its province. The unit and its ancestors
+// are asked at once: a write waits on this before it is scored, and two
+// calls one after the other cost it two round trips under load.
 func (c *Client) Unit(ctx context.Context, code string, d date.Date) (Unit, error) {
+	var anc *registryv1.ListAncestorsResponse
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		var err error
+		if anc, err = c.rpc.ListAncestors(gctx, &registryv1.ListAncestorsRequest{Code: code, AsOf: d.String()}); err != nil {
+			return translate(err, "list ancestors of "+code)
+		}
+		return nil
+	})
 	u, err := c.rpc.GetUnit(ctx, &registryv1.GetUnitRequest{Code: code, AsOf: d.String()})
+	if werr := g.Wait(); err == nil {
+		err = werr
+	} else {
+		err = translate(err, "get unit "+code)
+	}
 	if err != nil {
-		return Unit{}, translate(err, "get unit "+code)
+		return Unit{}, err
 	}
 	out := Unit{Code: u.GetCode(), Name: u.GetDisplayName(), Type: u.GetType(), Region: u.GetRegion(), CommuneGroup: u.GetCommuneGroup(), ProvinceCode: u.GetCode()}
 	if u.GetParentCode() == "" {
 		return out, nil
-	}
-	anc, err := c.rpc.ListAncestors(ctx, &registryv1.ListAncestorsRequest{Code: code, AsOf: d.String()})
-	if err != nil {
-		return Unit{}, translate(err, "list ancestors of "+code)
 	}
 	for _, a := range anc.GetUnits() {
 		out.Ancestors = append(out.Ancestors, a.GetCode())
