@@ -124,7 +124,9 @@ func (s *Store) Create(ctx context.Context, as []Assessment) ([]Assessment, erro
 			}
 			a.ID, a.CreatedAt = created[i].id, created[i].at.T
 			out[i] = a
-			changes[i] = createdChange(a, rows[i])
+			if changes[i], err = createdChange(a, rows[i]); err != nil {
+				return fmt.Errorf("audit assessment %d of unit %s: %w", i, a.UnitCode, err)
+			}
 		}
 		return audit.Record(ctx, tx, changes...)
 	})
