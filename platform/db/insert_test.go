@@ -55,3 +55,55 @@ func TestInsertRowsSpansStatements(t *testing.T) {
 		}
 	})
 }
+
+// CopyRows writes its rows in the transaction: they stand with its commit
+// and go with its rollback, with COPY (InTx on PostgreSQL) or without (a
+// transaction begun elsewhere, and SQLite).
+func TestCopyRowsIsPartOfTheTransaction(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		rows := func(from, n int) [][]any {
+			out := make([][]any, n)
+			for i := range out {
+				out[i] = []any{int64(from + i), fmt.Sprint("item ", from+i)}
+			}
+			return out
+		}
+		columns := []string{"id", "name"}
+		if err := d.InTx(ctx, func(tx *sql.Tx) error { return db.CopyRows(ctx, tx, "item", columns, rows(1, 5000)) }); err != nil {
+			t.Fatal(err)
+		}
+		refused := fmt.Errorf("refused")
+		err := d.InTx(ctx, func(tx *sql.Tx) error {
+			if err := db.CopyRows(ctx, tx, "item", columns, rows(5001, 10)); err != nil {
+				return err
+			}
+			return refused
+		})
+		if err != refused {
+			t.Fatalf("InTx = %v, want fn's error", err)
+		}
+		// A name already taken fails the copy.
+		if err := d.InTx(ctx, func(tx *sql.Tx) error { return db.CopyRows(ctx, tx, "item", columns, [][]any{{int64(9000), "item 1"}}) }); err == nil {
+			t.Error("copying a duplicate name succeeded")
+		}
+		tx, err := d.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CopyRows(ctx, tx, "item", columns, rows(6000, 3)); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		var count int
+		var name string
+		if err := d.QueryRowContext(ctx, `SELECT count(*), (SELECT name FROM item WHERE id = 4321) FROM item`).Scan(&count, &name); err != nil {
+			t.Fatal(err)
+		}
+		if count != 5003 || name != "item 4321" {
+			t.Fatalf("%d rows, item 4321 named %q; want 5003 and the copied name", count, name)
+		}
+	})
+}

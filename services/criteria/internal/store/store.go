@@ -6,12 +6,10 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/ntmsuite/ntm/platform/audit"
@@ -62,29 +60,33 @@ type inserted struct {
 	at   db.Timestamp
 }
 
-// insertAssessments inserts rows (insertedColumns) in a few multi-row
-// statements and returns what the database set on each, in row order.
-// Both engines number the rows of one INSERT in the order of its VALUES
-// but may return them in any order, so they are put back in id order; the
-// caller checks each against its unit, so a mismatch fails the import
-// rather than labelling a commune's assessment with another's id.
+// insertAssessments inserts rows (insertedColumns) in row order, by COPY on
+// PostgreSQL, and returns what the database set on each, in row order.
+// The caller holds db.OrderIDs, so no other transaction inserts meanwhile
+// and the rows after the last id seen before are these, numbered in the
+// order written; the caller checks each against its unit, so a mismatch
+// fails the import rather than labelling a commune's assessment with
+// another's id.
 func insertAssessments(ctx context.Context, tx *sql.Tx, rows [][]any) ([]inserted, error) {
-	out := make([]inserted, 0, len(rows))
-	err := db.InsertRows(ctx, tx, "assessments", insertedColumns, rows, "id, unit_code, created_at", func(sc db.Scanner) error {
+	var last int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM assessments`).Scan(&last); err != nil {
+		return nil, fmt.Errorf("record assessments: %w", err)
+	}
+	if err := db.CopyRows(ctx, tx, "assessments", insertedColumns, rows); err != nil {
+		return nil, fmt.Errorf("record assessments: %w", err)
+	}
+	res, err := tx.QueryContext(ctx, `SELECT id, unit_code, created_at FROM assessments WHERE id > $1 ORDER BY id`, last)
+	out, err := db.ScanAll(res, err, func(sc db.Scanner) (inserted, error) {
 		var r inserted
-		if err := sc.Scan(&r.id, &r.unit, &r.at); err != nil {
-			return err
-		}
-		out = append(out, r)
-		return nil
+		err := sc.Scan(&r.id, &r.unit, &r.at)
+		return r, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("record assessments: %w", err)
 	}
 	if len(out) != len(rows) {
-		return nil, fmt.Errorf("record assessments: the database returned %d rows for %d", len(out), len(rows))
+		return nil, fmt.Errorf("record assessments: the database holds %d new rows for %d", len(out), len(rows))
 	}
-	slices.SortFunc(out, func(a, b inserted) int { return cmp.Compare(a.id, b.id) })
 	return out, nil
 }
 
