@@ -65,7 +65,7 @@ func Record(ctx context.Context, tx *sql.Tx, changes ...Change) error {
 			c.Resource, c.Unit, before, after}
 	}
 	// One COPY, or few statements, for many rows: an import writes thousands.
-	if err := db.CopyRows(ctx, tx, "audit_events", auditColumns, rows); err != nil {
+	if err := db.CopyRows(ctx, tx, "audit_events", auditColumns, len(rows), func(i int) ([]any, error) { return rows[i], nil }); err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
 	return nil

@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -62,20 +63,18 @@ func TestInsertRowsSpansStatements(t *testing.T) {
 func TestCopyRowsIsPartOfTheTransaction(t *testing.T) {
 	eachDialect(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		rows := func(from, n int) [][]any {
-			out := make([][]any, n)
-			for i := range out {
-				out[i] = []any{int64(from + i), fmt.Sprint("item ", from+i)}
-			}
-			return out
-		}
 		columns := []string{"id", "name"}
-		if err := d.InTx(ctx, func(tx *sql.Tx) error { return db.CopyRows(ctx, tx, "item", columns, rows(1, 5000)) }); err != nil {
+		copyItems := func(tx *sql.Tx, from, n int) error {
+			return db.CopyRows(ctx, tx, "item", columns, n, func(i int) ([]any, error) {
+				return []any{int64(from + i), fmt.Sprint("item ", from+i)}, nil
+			})
+		}
+		if err := d.InTx(ctx, func(tx *sql.Tx) error { return copyItems(tx, 1, 5000) }); err != nil {
 			t.Fatal(err)
 		}
 		refused := fmt.Errorf("refused")
 		err := d.InTx(ctx, func(tx *sql.Tx) error {
-			if err := db.CopyRows(ctx, tx, "item", columns, rows(5001, 10)); err != nil {
+			if err := copyItems(tx, 5001, 10); err != nil {
 				return err
 			}
 			return refused
@@ -83,15 +82,26 @@ func TestCopyRowsIsPartOfTheTransaction(t *testing.T) {
 		if err != refused {
 			t.Fatalf("InTx = %v, want fn's error", err)
 		}
-		// A name already taken fails the copy.
-		if err := d.InTx(ctx, func(tx *sql.Tx) error { return db.CopyRows(ctx, tx, "item", columns, [][]any{{int64(9000), "item 1"}}) }); err == nil {
+		// A name already taken fails the copy, and so does a row that cannot be made.
+		if err := d.InTx(ctx, func(tx *sql.Tx) error { return copyItems(tx, 0, 2) }); err == nil {
 			t.Error("copying a duplicate name succeeded")
+		}
+		err = d.InTx(ctx, func(tx *sql.Tx) error {
+			return db.CopyRows(ctx, tx, "item", columns, 3, func(i int) ([]any, error) {
+				if i == 2 {
+					return nil, refused
+				}
+				return []any{int64(7000 + i), fmt.Sprint("item ", 7000+i)}, nil
+			})
+		})
+		if !errors.Is(err, refused) {
+			t.Errorf("copy with a row that cannot be made = %v, want its error", err)
 		}
 		tx, err := d.BeginTx(ctx, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CopyRows(ctx, tx, "item", columns, rows(6000, 3)); err != nil {
+		if err := copyItems(tx, 6000, 3); err != nil {
 			t.Fatal(err)
 		}
 		if err := tx.Commit(); err != nil {

@@ -60,19 +60,19 @@ type inserted struct {
 	at   db.Timestamp
 }
 
-// insertAssessments inserts rows (insertedColumns) in row order, by COPY on
-// PostgreSQL, and returns what the database set on each, in row order.
-// The caller holds db.OrderIDs, so no other transaction inserts meanwhile
-// and the rows after the last id seen before are these, numbered in the
-// order written; the caller checks each against its unit, so a mismatch
-// fails the import rather than labelling a commune's assessment with
-// another's id.
-func insertAssessments(ctx context.Context, tx *sql.Tx, rows [][]any) ([]inserted, error) {
+// insertAssessments inserts n rows (insertedColumns), row(i) giving row i,
+// in row order (db.CopyRows), and returns what the database set on each,
+// in row order. The caller holds db.OrderIDs, so no other transaction
+// inserts meanwhile and the rows after the last id seen before are these,
+// numbered in the order written; the caller checks each against its unit,
+// so a mismatch fails the import rather than labelling a commune's
+// assessment with another's id.
+func insertAssessments(ctx context.Context, tx *sql.Tx, n int, row func(i int) ([]any, error)) ([]inserted, error) {
 	var last int64
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM assessments`).Scan(&last); err != nil {
 		return nil, fmt.Errorf("record assessments: %w", err)
 	}
-	if err := db.CopyRows(ctx, tx, "assessments", insertedColumns, rows); err != nil {
+	if err := db.CopyRows(ctx, tx, "assessments", insertedColumns, n, row); err != nil {
 		return nil, fmt.Errorf("record assessments: %w", err)
 	}
 	res, err := tx.QueryContext(ctx, `SELECT id, unit_code, created_at FROM assessments WHERE id > $1 ORDER BY id`, last)
@@ -84,8 +84,8 @@ func insertAssessments(ctx context.Context, tx *sql.Tx, rows [][]any) ([]inserte
 	if err != nil {
 		return nil, fmt.Errorf("record assessments: %w", err)
 	}
-	if len(out) != len(rows) {
-		return nil, fmt.Errorf("record assessments: the database holds %d new rows for %d", len(out), len(rows))
+	if len(out) != n {
+		return nil, fmt.Errorf("record assessments: the database holds %d new rows for %d", len(out), n)
 	}
 	return out, nil
 }
@@ -96,26 +96,23 @@ func insertAssessments(ctx context.Context, tx *sql.Tx, rows [][]any) ([]inserte
 // spreadsheet must not leave half its communes recorded.
 func (s *Store) Create(ctx context.Context, as []Assessment) ([]Assessment, error) {
 	rows := make([]row, len(as))
-	for i, a := range as {
-		r, err := encode(a)
-		if err != nil {
-			return nil, fmt.Errorf("assessment %d of unit %s: %w", i, a.UnitCode, err)
-		}
-		rows[i] = r
-	}
 	out := make([]Assessment, len(as))
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		// The in-memory index of every replica follows assessments by id.
 		if err := s.db.OrderIDs(ctx, tx, "assessments"); err != nil {
 			return err
 		}
-		values := make([][]any, len(as))
-		for i, a := range as {
-			r := rows[i]
-			values[i] = []any{a.UnitCode, a.AssessedOn, a.SetCode, a.Author, a.Note, a.EvidenceRef,
-				r.values, r.verdicts, r.result, r.statuses, a.Result.MetCount}
-		}
-		created, err := insertAssessments(ctx, tx, values)
+		// Each row is encoded as the database takes in those before it.
+		created, err := insertAssessments(ctx, tx, len(as), func(i int) ([]any, error) {
+			a := as[i]
+			r, err := encode(a)
+			if err != nil {
+				return nil, fmt.Errorf("assessment %d of unit %s: %w", i, a.UnitCode, err)
+			}
+			rows[i] = r
+			return []any{a.UnitCode, a.AssessedOn, a.SetCode, a.Author, a.Note, a.EvidenceRef,
+				r.values, r.verdicts, r.result, r.statuses, a.Result.MetCount}, nil
+		})
 		if err != nil {
 			return err
 		}
