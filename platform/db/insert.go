@@ -11,9 +11,12 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
-// maxBindParams is the most parameters InsertRows binds in one statement:
-// under PostgreSQL's limit of 65,535 and SQLite's of 32,766.
-const maxBindParams = 32_000
+// maxBindParams is the most parameters InsertRows binds in one statement,
+// far under PostgreSQL's limit of 65,535 and SQLite's of 32,766: SQLite
+// (modernc) looks each numbered parameter up in a list at parse and bind,
+// so a statement's cost grows with the square of its parameters, and
+// 32,000 of them took seconds.
+const maxBindParams = 1000
 
 // InsertRows inserts rows (each one value per column) into table with as
 // few statements as the engines allow, in row order: an import of 10,000

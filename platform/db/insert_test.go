@@ -17,7 +17,7 @@ import (
 func TestInsertRowsSpansStatements(t *testing.T) {
 	eachDialect(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		const n = 40_000 // 80,000 parameters: three statements
+		const n = 40_000 // 80,000 parameters: eighty statements
 		rows := make([][]any, n)
 		for i := range rows {
 			rows[i] = []any{int64(i + 1), fmt.Sprint("item ", i+1)}
