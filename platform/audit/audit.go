@@ -26,10 +26,15 @@ type Change struct {
 	Resource string
 	// Unit is the unit the resource belongs to.
 	Unit string
-	// Before and After are what it was and became, marshalled as JSON;
-	// Before is nil for a creation.
+	// Before and After are what it was and became, marshalled as JSON
+	// unless already JSON; Before is nil for a creation.
 	Before, After any
 }
+
+// JSON is a value already marshalled as compact JSON (json.Marshal's
+// output, or pieces of it put together), which Record writes as it is:
+// an import's thousands of entries are not marshalled a second time.
+type JSON string
 
 // Record writes changes to the trail inside tx, stamped with the caller of
 // ctx: its identity, the request id the server minted, the request id the
@@ -59,8 +64,8 @@ func Record(ctx context.Context, tx *sql.Tx, changes ...Change) error {
 			grpcserver.RequestIDFromContext(ctx), grpcserver.ClientRequestIDFromContext(ctx), method,
 			c.Resource, c.Unit, before, after}
 	}
-	// Few statements for many rows: an import writes thousands.
-	if err := db.InsertRows(ctx, tx, "audit_events", auditColumns, rows, "", nil); err != nil {
+	// One COPY, or few statements, for many rows: an import writes thousands.
+	if err := db.CopyRows(ctx, tx, "audit_events", auditColumns, len(rows), func(i int) ([]any, error) { return rows[i], nil }); err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
 	return nil
@@ -70,8 +75,11 @@ var auditColumns = []string{"actor", "actor_role", "actor_unit", "request_id", "
 
 // jsonText is v as JSON, or "" for nil (nothing before a creation).
 func jsonText(v any) (string, error) {
-	if v == nil {
+	switch v := v.(type) {
+	case nil:
 		return "", nil
+	case JSON:
+		return string(v), nil
 	}
 	b, err := json.Marshal(v)
 	return string(b), err

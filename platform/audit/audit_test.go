@@ -145,3 +145,14 @@ func TestRecordRefusesWhatIsNotJSON(t *testing.T) {
 		}
 	})
 }
+
+// An after-image already in JSON is written as it is, not as a JSON string.
+func TestRecordWritesJSONAsItIs(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d *db.DB) {
+		ctx := inCall(t.Context(), "/ntm.criteria.v1.CriteriaService/BatchCreateAssessments")
+		record(t, ctx, d, audit.Change{Resource: "units/06005/assessments/1", Unit: "06005", After: audit.JSON(`{"id":1,"values":[{"code":"1.1","number":0.5}]}`)})
+		if got := listAll(t, d); len(got) != 1 || got[0].After != `{"id":1,"values":[{"code":"1.1","number":0.5}]}` {
+			t.Errorf("events %+v, want one after-image as given", got)
+		}
+	})
+}

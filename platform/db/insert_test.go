@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -52,6 +53,67 @@ func TestInsertRowsSpansStatements(t *testing.T) {
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// CopyRows writes its rows in the transaction: they stand with its commit
+// and go with its rollback, with COPY (InTx on PostgreSQL) or without (a
+// transaction begun elsewhere, and SQLite).
+func TestCopyRowsIsPartOfTheTransaction(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		columns := []string{"id", "name"}
+		copyItems := func(tx *sql.Tx, from, n int) error {
+			return db.CopyRows(ctx, tx, "item", columns, n, func(i int) ([]any, error) {
+				return []any{int64(from + i), fmt.Sprint("item ", from+i)}, nil
+			})
+		}
+		if err := d.InTx(ctx, func(tx *sql.Tx) error { return copyItems(tx, 1, 5000) }); err != nil {
+			t.Fatal(err)
+		}
+		refused := fmt.Errorf("refused")
+		err := d.InTx(ctx, func(tx *sql.Tx) error {
+			if err := copyItems(tx, 5001, 10); err != nil {
+				return err
+			}
+			return refused
+		})
+		if err != refused {
+			t.Fatalf("InTx = %v, want fn's error", err)
+		}
+		// A name already taken fails the copy, and so does a row that cannot be made.
+		if err := d.InTx(ctx, func(tx *sql.Tx) error { return copyItems(tx, 0, 2) }); err == nil {
+			t.Error("copying a duplicate name succeeded")
+		}
+		err = d.InTx(ctx, func(tx *sql.Tx) error {
+			return db.CopyRows(ctx, tx, "item", columns, 3, func(i int) ([]any, error) {
+				if i == 2 {
+					return nil, refused
+				}
+				return []any{int64(7000 + i), fmt.Sprint("item ", 7000+i)}, nil
+			})
+		})
+		if !errors.Is(err, refused) {
+			t.Errorf("copy with a row that cannot be made = %v, want its error", err)
+		}
+		tx, err := d.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := copyItems(tx, 6000, 3); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		var count int
+		var name string
+		if err := d.QueryRowContext(ctx, `SELECT count(*), (SELECT name FROM item WHERE id = 4321) FROM item`).Scan(&count, &name); err != nil {
+			t.Fatal(err)
+		}
+		if count != 5003 || name != "item 4321" {
+			t.Fatalf("%d rows, item 4321 named %q; want 5003 and the copied name", count, name)
 		}
 	})
 }

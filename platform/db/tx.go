@@ -5,20 +5,43 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ntmsuite/ntm/platform/fault"
 )
 
+// txConns holds the connection of each transaction InTx has open on
+// PostgreSQL, which CopyRows writes through.
+var txConns sync.Map // *sql.Tx → *sql.Conn
+
 // InTx runs fn in a transaction: committed if fn returns nil, rolled back if
 // it returns an error or panics (the panic then carries on). fn's error is
 // returned unwrapped so callers can still match it.
 func (db *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.BeginTx(ctx, nil)
+	begin := db.BeginTx
+	if db.Dialect == Postgres {
+		// On a connection held for the transaction, which CopyRows writes
+		// through.
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("db: begin: %w", err)
+		}
+		defer conn.Close()
+		begin = func(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error) {
+			tx, err := conn.BeginTx(ctx, opts)
+			if err == nil {
+				txConns.Store(tx, conn)
+			}
+			return tx, err
+		}
+	}
+	tx, err := begin(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
 	}
+	defer txConns.Delete(tx)
 	finished := false
 	defer func() {
 		// Reached without finishing on a panic or runtime.Goexit (t.FailNow

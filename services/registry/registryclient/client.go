@@ -112,6 +112,46 @@ func (c *Client) Unit(ctx context.Context, code string, d date.Date) (Unit, erro
 	return out, nil
 }
 
+// mapTypes are the types Units lists: villages, many times more than the
+// rest together, are left to Unit.
+var mapTypes = []registryv1.UnitType{
+	registryv1.UnitType_PROVINCE, registryv1.UnitType_DISTRICT, registryv1.UnitType_COMMUNE,
+	registryv1.UnitType_WARD, registryv1.UnitType_TOWNSHIP,
+}
+
+// maxAncestors is how far the registry follows a unit's parents (ListAncestors).
+const maxAncestors = 10
+
+// Units returns every unit of the country on d down to the communes, by
+// code, each as Unit returns it: an import of the country's assessments
+// asks the registry a dozen times instead of twice per commune. Villages
+// are not listed, nor is a unit whose parents on d are not all listed:
+// ask Unit for those.
+func (c *Client) Units(ctx context.Context, d date.Date) (map[string]Unit, error) {
+	listed := make(map[string]*registryv1.Unit)
+	for _, t := range mapTypes {
+		if err := c.each(ctx, "", d, t, func(u *registryv1.Unit) { listed[u.GetCode()] = u }); err != nil {
+			return nil, err
+		}
+	}
+	out := make(map[string]Unit, len(listed))
+next:
+	for code, v := range listed {
+		u := Unit{Code: code, Name: v.GetDisplayName(), Type: v.GetType(), Region: v.GetRegion(), CommuneGroup: v.GetCommuneGroup(), ProvinceCode: code}
+		for p := v.GetParentCode(); p != ""; p = listed[p].GetParentCode() {
+			if listed[p] == nil || len(u.Ancestors) == maxAncestors {
+				continue next
+			}
+			u.Ancestors = append(u.Ancestors, p)
+		}
+		if n := len(u.Ancestors); n > 0 {
+			u.ProvinceCode = u.Ancestors[n-1] // nearest first: the last is the top
+		}
+		out[code] = u
+	}
+	return out, nil
+}
+
 // Communes lists the codes of the communes under parent on d, at any depth.
 func (c *Client) Communes(ctx context.Context, parent string, d date.Date) ([]string, error) {
 	return c.Under(ctx, parent, d, registryv1.UnitType_COMMUNE)

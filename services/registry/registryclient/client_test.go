@@ -275,3 +275,36 @@ func TestUnitAncestors(t *testing.T) {
 		}
 	}
 }
+
+// Units answers every unit above the villages as Unit does, on dates
+// before and after the merge and the abolition; villages are left out.
+func TestUnitsAgreeWithUnit(t *testing.T) {
+	c := newClient(t)
+	ctx := context.Background()
+	for _, on := range []string{"2019-12-31", mergedAt, abolishedAt} {
+		d := date.MustParse(on)
+		units, err := c.Units(ctx, d)
+		if err != nil {
+			t.Fatalf("Units(%s): %v", on, err)
+		}
+		if _, ok := units["1000"]; ok {
+			t.Errorf("Units(%s) lists village 1000", on)
+		}
+		for _, code := range []string{"19", "20", "170", "171", "100", "101", "102", "110", "150"} {
+			want, err := c.Unit(ctx, code, d)
+			got, listed := units[code]
+			switch {
+			case errors.Is(err, registryclient.ErrUnitNotFound):
+				if listed {
+					t.Errorf("Units(%s) lists %s, which Unit does not find", on, code)
+				}
+			case err != nil:
+				t.Fatalf("Unit(%s, %s): %v", code, on, err)
+			case !listed:
+				t.Errorf("Units(%s) leaves out %s", on, code)
+			case fmt.Sprint(got) != fmt.Sprint(want):
+				t.Errorf("Units(%s)[%s] = %+v, want %+v", on, code, got, want)
+			}
+		}
+	}
+}

@@ -31,6 +31,11 @@ const (
 	registryLookups = 16
 )
 
+// listingMinUnits is how many units of one date make a batch list the map
+// of that date (registryclient.Client.Units, about a dozen calls of a
+// thousand units) rather than make two calls per unit; tests lower it.
+var listingMinUnits = 500
+
 // CreateAssessment checks the unit of the path first; a body naming another
 // unit is then refused as invalid, so the path's unit is the one written.
 func (s *Server) CreateAssessment(ctx context.Context, req *criteriav1.CreateAssessmentRequest) (*criteriav1.Assessment, error) {
@@ -182,18 +187,42 @@ type lookupUnit struct {
 
 // lookupUnits asks the registry once for every distinct unit and date of a
 // batch, a few at a time: a batch of a province's communes repeats no call.
+// A date with many units takes the registry's listing of the map on that
+// date instead (a dozen calls for the country's 10,000 communes rather than
+// two per commune); units it leaves out are asked one by one.
 func (s *Server) lookupUnits(ctx context.Context, heads []head) (map[unitKey]lookupUnit, error) {
 	out := make(map[unitKey]lookupUnit)
-	var mu sync.Mutex
-	seen := make(map[unitKey]bool)
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(registryLookups)
+	byDate := make(map[date.Date]map[string]bool)
 	for _, h := range heads {
-		k := unitKey{h.unit, h.on}
-		if h.unit == "" || seen[k] {
+		if h.unit == "" {
 			continue
 		}
-		seen[k] = true
+		if byDate[h.on] == nil {
+			byDate[h.on] = make(map[string]bool)
+		}
+		byDate[h.on][h.unit] = true
+	}
+	var ask []unitKey
+	for on, codes := range byDate {
+		listed := map[string]registryclient.Unit{}
+		if len(codes) >= listingMinUnits {
+			var err error
+			if listed, err = s.units(ctx, on); err != nil {
+				return nil, err
+			}
+		}
+		for code := range codes {
+			if u, ok := listed[code]; ok {
+				out[unitKey{code, on}] = lookupUnit{unit: u, found: true}
+			} else {
+				ask = append(ask, unitKey{code, on})
+			}
+		}
+	}
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(registryLookups)
+	for _, k := range ask {
 		g.Go(func() error {
 			u, err := s.registry.Unit(gctx, k.code, k.on)
 			if errors.Is(err, registryclient.ErrUnitNotFound) {

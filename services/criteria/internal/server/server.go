@@ -40,7 +40,7 @@ type Registry = registryclient.Reader
 type Options struct {
 	Store    *store.Store
 	Catalog  *catalog.Catalog
-	Registry Registry
+	Registry *registryclient.Client
 	// Cache holds aggregates and is bumped after every write.
 	Cache  cache.Cache
 	Loader *cache.Loader
@@ -65,10 +65,12 @@ type Server struct {
 	plans    plans
 	catalog  *catalog.Catalog
 	registry Registry
-	cache    cache.Cache
-	loader   *cache.Loader
-	content  *cache.Loader
-	decoded  decodedAggregates
+	// units lists the map of a date, for imports of many units (lookupUnits).
+	units   func(ctx context.Context, d date.Date) (map[string]registryclient.Unit, error)
+	cache   cache.Cache
+	loader  *cache.Loader
+	content *cache.Loader
+	decoded decodedAggregates
 	// index holds every assessment's statuses, which aggregates count.
 	index *followedIndex
 	// memo holds the registry's answers for aggregates, per registry generation.
@@ -89,7 +91,7 @@ func New(o Options) *Server {
 	if o.ContentLoader == nil {
 		o.ContentLoader = o.Loader
 	}
-	return &Server{store: o.Store, plans: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, loader: o.Loader, content: o.ContentLoader,
+	return &Server{store: o.Store, plans: o.Store, catalog: o.Catalog, registry: o.Registry, units: o.Registry.Units, cache: o.Cache, loader: o.Loader, content: o.ContentLoader,
 		decoded: decodedAggregates{wire: o.Wire}, index: newFollowedIndex(o.Store), memo: registryclient.NewMemo(o.Registry),
 		guard: o.Guard, log: o.Logger, catalogDigest: o.CatalogDigest}
 }

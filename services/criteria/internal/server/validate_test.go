@@ -7,6 +7,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	"github.com/ntmsuite/ntm/services/criteria/internal/server"
 )
 
 func flag(code string, v bool) *criteriav1.IndicatorValue {
@@ -100,7 +101,18 @@ func TestCreateAssessmentRefusesBadInputAndWritesNothing(t *testing.T) {
 	}
 }
 
+// Batches check their units against the registry one by one, or on the
+// map of the date when they hold many (here: any) units of one date; both
+// ways answer the same.
 func TestBatchIsAllOrNothing(t *testing.T) {
+	t.Run("units asked one by one", testBatchIsAllOrNothing)
+	t.Run("units listed", func(t *testing.T) {
+		defer server.SetListingMinUnits(1)()
+		testBatchIsAllOrNothing(t)
+	})
+}
+
+func testBatchIsAllOrNothing(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	for _, tc := range []struct {

@@ -6,12 +6,10 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/ntmsuite/ntm/platform/audit"
@@ -62,29 +60,33 @@ type inserted struct {
 	at   db.Timestamp
 }
 
-// insertAssessments inserts rows (insertedColumns) in a few multi-row
-// statements and returns what the database set on each, in row order.
-// Both engines number the rows of one INSERT in the order of its VALUES
-// but may return them in any order, so they are put back in id order; the
-// caller checks each against its unit, so a mismatch fails the import
-// rather than labelling a commune's assessment with another's id.
-func insertAssessments(ctx context.Context, tx *sql.Tx, rows [][]any) ([]inserted, error) {
-	out := make([]inserted, 0, len(rows))
-	err := db.InsertRows(ctx, tx, "assessments", insertedColumns, rows, "id, unit_code, created_at", func(sc db.Scanner) error {
+// insertAssessments inserts n rows (insertedColumns), row(i) giving row i,
+// in row order (db.CopyRows), and returns what the database set on each,
+// in row order. The caller holds db.OrderIDs, so no other transaction
+// inserts meanwhile and the rows after the last id seen before are these,
+// numbered in the order written; the caller checks each against its unit,
+// so a mismatch fails the import rather than labelling a commune's
+// assessment with another's id.
+func insertAssessments(ctx context.Context, tx *sql.Tx, n int, row func(i int) ([]any, error)) ([]inserted, error) {
+	var last int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM assessments`).Scan(&last); err != nil {
+		return nil, fmt.Errorf("record assessments: %w", err)
+	}
+	if err := db.CopyRows(ctx, tx, "assessments", insertedColumns, n, row); err != nil {
+		return nil, fmt.Errorf("record assessments: %w", err)
+	}
+	res, err := tx.QueryContext(ctx, `SELECT id, unit_code, created_at FROM assessments WHERE id > $1 ORDER BY id`, last)
+	out, err := db.ScanAll(res, err, func(sc db.Scanner) (inserted, error) {
 		var r inserted
-		if err := sc.Scan(&r.id, &r.unit, &r.at); err != nil {
-			return err
-		}
-		out = append(out, r)
-		return nil
+		err := sc.Scan(&r.id, &r.unit, &r.at)
+		return r, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("record assessments: %w", err)
 	}
-	if len(out) != len(rows) {
-		return nil, fmt.Errorf("record assessments: the database returned %d rows for %d", len(out), len(rows))
+	if len(out) != n {
+		return nil, fmt.Errorf("record assessments: the database holds %d new rows for %d", len(out), n)
 	}
-	slices.SortFunc(out, func(a, b inserted) int { return cmp.Compare(a.id, b.id) })
 	return out, nil
 }
 
@@ -94,26 +96,23 @@ func insertAssessments(ctx context.Context, tx *sql.Tx, rows [][]any) ([]inserte
 // spreadsheet must not leave half its communes recorded.
 func (s *Store) Create(ctx context.Context, as []Assessment) ([]Assessment, error) {
 	rows := make([]row, len(as))
-	for i, a := range as {
-		r, err := encode(a)
-		if err != nil {
-			return nil, fmt.Errorf("assessment %d of unit %s: %w", i, a.UnitCode, err)
-		}
-		rows[i] = r
-	}
 	out := make([]Assessment, len(as))
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		// The in-memory index of every replica follows assessments by id.
 		if err := s.db.OrderIDs(ctx, tx, "assessments"); err != nil {
 			return err
 		}
-		values := make([][]any, len(as))
-		for i, a := range as {
-			r := rows[i]
-			values[i] = []any{a.UnitCode, a.AssessedOn, a.SetCode, a.Author, a.Note, a.EvidenceRef,
-				r.values, r.verdicts, r.result, r.statuses, a.Result.MetCount}
-		}
-		created, err := insertAssessments(ctx, tx, values)
+		// Each row is encoded as the database takes in those before it.
+		created, err := insertAssessments(ctx, tx, len(as), func(i int) ([]any, error) {
+			a := as[i]
+			r, err := encode(a)
+			if err != nil {
+				return nil, fmt.Errorf("assessment %d of unit %s: %w", i, a.UnitCode, err)
+			}
+			rows[i] = r
+			return []any{a.UnitCode, a.AssessedOn, a.SetCode, a.Author, a.Note, a.EvidenceRef,
+				r.values, r.verdicts, r.result, r.statuses, a.Result.MetCount}, nil
+		})
 		if err != nil {
 			return err
 		}
@@ -124,7 +123,9 @@ func (s *Store) Create(ctx context.Context, as []Assessment) ([]Assessment, erro
 			}
 			a.ID, a.CreatedAt = created[i].id, created[i].at.T
 			out[i] = a
-			changes[i] = createdChange(a, rows[i])
+			if changes[i], err = createdChange(a, rows[i]); err != nil {
+				return fmt.Errorf("audit assessment %d of unit %s: %w", i, a.UnitCode, err)
+			}
 		}
 		return audit.Record(ctx, tx, changes...)
 	})
