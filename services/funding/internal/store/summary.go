@@ -1,11 +1,11 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/db"
@@ -26,9 +26,14 @@ type PlanFacts struct {
 // FactsQuery selects the plans and the disbursements a summary counts. A
 // zero bound leaves its side open.
 type FactsQuery struct {
-	// Units are the unit codes whose plans count (queried 500 at a time,
-	// repeats counted once).
+	// Units are the unit codes whose plans count (repeats counted once),
+	// unless EveryUnit.
 	Units []string
+	// EveryUnit selects the plans of every unit, Units ignored: a country's
+	// summary counts nearly every plan, and reading the few it leaves out
+	// costs less than matching each plan against its thousands of codes.
+	// The caller drops what it does not count.
+	EveryUnit bool
 	// Plans whose budget year is in [FromYear, ToYear] and allocated on or
 	// before AllocatedBy: a plan decided after the summary's date did not
 	// exist that day.
@@ -39,36 +44,80 @@ type FactsQuery struct {
 	DisbursedTo   date.Date
 }
 
+// disbursedSum is what was disbursed against one plan in a window.
+type disbursedSum struct {
+	planID int64
+	Totals
+}
+
 // Facts lists the selected plans (ordered by id) with their disbursed totals
 // in the window (zero when none: a plan nothing was spent on still counts
 // as planned). Sums are per plan in SQL: the caller guarantees at write
 // time that a plan's disbursements fit in int64, but nothing bounds the sum
 // of many plans, so adding across plans is the caller's job with checked
-// arithmetic. It runs one query, binding every unit code as one list,
-// on every call; the caller caches.
+// arithmetic. It runs two statements on every call; the caller caches.
+//
+// The plans are read alone, in id order, and the sums only of the plans
+// with disbursements in the window, at once on two connections: grouping
+// every plan with its disbursements would sort all the plans. The two
+// statements may see different moments; plans are written once, so that
+// can only add a disbursement recorded in between to a plan read, or drop
+// the sums of a plan recorded in between (it was not read).
 func (s *Store) Facts(ctx context.Context, q FactsQuery) ([]PlanFacts, error) {
 	toYear := q.ToYear
 	if toYear == 0 {
 		toYear = date.MaxYear
 	}
-	var out []PlanFacts
-	// The window is in the join, not the WHERE, so a plan with nothing
-	// disbursed in it is kept with zero sums.
-	rows, err := s.db.QueryList(ctx, `SELECT p.id, p.unit_code, p.source, p.purpose, p.year, p.amount_vnd, p.quantity_milli, `+sumTotals("d.")+`
-		FROM plans p LEFT JOIN disbursements d ON d.plan_id = p.id AND d.disbursed_on >= $4 AND d.disbursed_on <= $5
-		WHERE p.year >= $1 AND p.year <= $2 AND p.allocated_on <= $3 AND p.unit_code IN {list}
-		GROUP BY p.id, p.unit_code, p.source, p.purpose, p.year, p.amount_vnd, p.quantity_milli`, q.Units,
-		q.FromYear, toYear, upTo(q.AllocatedBy), since(q.DisbursedFrom), upTo(q.DisbursedTo))
-	if err := db.EachRow(rows, err, func(rows *sql.Rows) error {
-		var f PlanFacts
-		err := rows.Scan(&f.PlanID, &f.UnitCode, &f.Source, &f.Purpose, &f.Year, &f.Planned.AmountVND, &f.Planned.QuantityMilli,
-			&f.Disbursed.AmountVND, &f.Disbursed.QuantityMilli)
-		out = append(out, f)
-		return err
-	}); err != nil {
+	where := `p.year >= $1 AND p.year <= $2 AND p.allocated_on <= $3`
+	if !q.EveryUnit {
+		where += ` AND p.unit_code IN {list}`
+	}
+	query := func(ctx context.Context, text string, args ...any) (*sql.Rows, error) {
+		args = append([]any{q.FromYear, toYear, upTo(q.AllocatedBy)}, args...)
+		if q.EveryUnit {
+			return s.db.QueryContext(ctx, text, args...)
+		}
+		return s.db.QueryList(ctx, text, q.Units, args...)
+	}
+	var (
+		out  []PlanFacts
+		sums []disbursedSum
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		rows, err := query(gctx, `SELECT p.id, p.unit_code, p.source, p.purpose, p.year, p.amount_vnd, p.quantity_milli
+			FROM plans p WHERE `+where+` ORDER BY p.id`)
+		return db.EachRow(rows, err, func(rows *sql.Rows) error {
+			var f PlanFacts
+			err := rows.Scan(&f.PlanID, &f.UnitCode, &f.Source, &f.Purpose, &f.Year, &f.Planned.AmountVND, &f.Planned.QuantityMilli)
+			out = append(out, f)
+			return err
+		})
+	})
+	g.Go(func() error {
+		rows, err := query(gctx, `SELECT d.plan_id, `+sumTotals("d.")+`
+			FROM disbursements d JOIN plans p ON p.id = d.plan_id
+			WHERE d.disbursed_on >= $4 AND d.disbursed_on <= $5 AND `+where+`
+			GROUP BY d.plan_id ORDER BY d.plan_id`, since(q.DisbursedFrom), upTo(q.DisbursedTo))
+		return db.EachRow(rows, err, func(rows *sql.Rows) error {
+			var d disbursedSum
+			err := rows.Scan(&d.planID, &d.AmountVND, &d.QuantityMilli)
+			sums = append(sums, d)
+			return err
+		})
+	})
+	if err := g.Wait(); err != nil {
 		return nil, fmt.Errorf("read plan facts: %w", err)
 	}
-	// Sorted here, whatever order the database returned.
-	slices.SortFunc(out, func(a, b PlanFacts) int { return cmp.Compare(a.PlanID, b.PlanID) })
+	// Both in id order: one pass pairs each sum with its plan.
+	i := 0
+	for _, d := range sums {
+		for i < len(out) && out[i].PlanID < d.planID {
+			i++
+		}
+		if i < len(out) && out[i].PlanID == d.planID {
+			out[i].Disbursed = d.Totals
+		}
+	}
 	return out, nil
 }
