@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 
 	"golang.org/x/sync/errgroup"
 
@@ -44,6 +45,19 @@ type FactsQuery struct {
 	DisbursedTo   date.Date
 }
 
+// mergeByID merges two lists of plans in id order into one in id order.
+func mergeByID(a, b []PlanFacts) []PlanFacts {
+	out := slices.Grow([]PlanFacts(nil), len(a)+len(b)) // nil when both are
+	for len(a) > 0 && len(b) > 0 {
+		if a[0].PlanID < b[0].PlanID {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
+}
+
 // disbursedSum is what was disbursed against one plan in a window.
 type disbursedSum struct {
 	planID int64
@@ -55,14 +69,17 @@ type disbursedSum struct {
 // as planned). Sums are per plan in SQL: the caller guarantees at write
 // time that a plan's disbursements fit in int64, but nothing bounds the sum
 // of many plans, so adding across plans is the caller's job with checked
-// arithmetic. It runs two statements on every call; the caller caches.
+// arithmetic. It runs three statements on every call; the caller caches.
 //
 // The plans are read alone, in id order, and the sums only of the plans
-// with disbursements in the window, at once on two connections: grouping
-// every plan with its disbursements would sort all the plans. The two
-// statements may see different moments; plans are written once, so that
-// can only add a disbursement recorded in between to a plan read, or drop
-// the sums of a plan recorded in between (it was not read).
+// with disbursements in the window: grouping every plan with its
+// disbursements would sort all the plans. The plans are read in two halves
+// (even and odd ids), each on a connection of its own, at once with the
+// sums: converting a country's rows, not finding them, is most of the
+// time, and the halves spread it over two cores. The statements may see
+// different moments; plans are written once, so that can only add a
+// disbursement recorded in between to a plan read, or leave out a plan
+// recorded in between, or read it without its disbursements.
 func (s *Store) Facts(ctx context.Context, q FactsQuery) ([]PlanFacts, error) {
 	toYear := q.ToYear
 	if toYear == 0 {
@@ -80,20 +97,22 @@ func (s *Store) Facts(ctx context.Context, q FactsQuery) ([]PlanFacts, error) {
 		return s.db.QueryList(ctx, text, q.Units, args...)
 	}
 	var (
-		out  []PlanFacts
-		sums []disbursedSum
+		halves [2][]PlanFacts
+		sums   []disbursedSum
 	)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		rows, err := query(gctx, `SELECT p.id, p.unit_code, p.source, p.purpose, p.year, p.amount_vnd, p.quantity_milli
-			FROM plans p WHERE `+where+` ORDER BY p.id`)
-		return db.EachRow(rows, err, func(rows *sql.Rows) error {
-			var f PlanFacts
-			err := rows.Scan(&f.PlanID, &f.UnitCode, &f.Source, &f.Purpose, &f.Year, &f.Planned.AmountVND, &f.Planned.QuantityMilli)
-			out = append(out, f)
-			return err
+	for half := range halves {
+		g.Go(func() error {
+			rows, err := query(gctx, `SELECT p.id, p.unit_code, p.source, p.purpose, p.year, p.amount_vnd, p.quantity_milli
+				FROM plans p WHERE `+where+` AND p.id % 2 = $4 ORDER BY p.id`, half)
+			return db.EachRow(rows, err, func(rows *sql.Rows) error {
+				var f PlanFacts
+				err := rows.Scan(&f.PlanID, &f.UnitCode, &f.Source, &f.Purpose, &f.Year, &f.Planned.AmountVND, &f.Planned.QuantityMilli)
+				halves[half] = append(halves[half], f)
+				return err
+			})
 		})
-	})
+	}
 	g.Go(func() error {
 		rows, err := query(gctx, `SELECT d.plan_id, `+sumTotals("d.")+`
 			FROM disbursements d JOIN plans p ON p.id = d.plan_id
@@ -109,6 +128,7 @@ func (s *Store) Facts(ctx context.Context, q FactsQuery) ([]PlanFacts, error) {
 	if err := g.Wait(); err != nil {
 		return nil, fmt.Errorf("read plan facts: %w", err)
 	}
+	out := mergeByID(halves[0], halves[1])
 	// Both in id order: one pass pairs each sum with its plan.
 	i := 0
 	for _, d := range sums {
