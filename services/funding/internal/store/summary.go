@@ -107,7 +107,11 @@ func (s *Store) Facts(ctx context.Context, q FactsQuery) ([]PlanFacts, error) {
 				FROM plans p WHERE `+where+` AND p.id % 2 = $4 ORDER BY p.id`, half)
 			return db.EachRow(rows, err, func(rows *sql.Rows) error {
 				var f PlanFacts
-				err := rows.Scan(&f.PlanID, &f.UnitCode, &f.Source, &f.Purpose, &f.Year, &f.Planned.AmountVND, &f.Planned.QuantityMilli)
+				// The year is scanned as the driver gives it: into an int,
+				// database/sql would format it and parse it back.
+				var year int64
+				err := rows.Scan(&f.PlanID, &f.UnitCode, &f.Source, &f.Purpose, &year, &f.Planned.AmountVND, &f.Planned.QuantityMilli)
+				f.Year = int(year)
 				halves[half] = append(halves[half], f)
 				return err
 			})
