@@ -31,23 +31,35 @@ func (s *Server) GetFundingSummary(ctx context.Context, req *fundingv1.GetFundin
 	return s.caches.summaries.Get(ctx, summaryKey{Unit: unit, Period: p})
 }
 
-// computeSummary rolls the units up on as_of, reads one row per plan from
-// SQL and adds them up with checked arithmetic.
-func (s *Server) computeSummary(ctx context.Context, k summaryKey) (*fundingv1.FundingSummary, error) {
+// computeSummary rolls the units up on as_of, with the map as of registry
+// generation gen (see caches.rollupAt), reads one row per plan from SQL and
+// adds them up with checked arithmetic.
+func (s *Server) computeSummary(ctx context.Context, k summaryKey, gen int64) (*fundingv1.FundingSummary, error) {
 	unit, p := k.Unit, k.Period
-	r, err := s.caches.rollups.Get(ctx, rollupKey{Unit: unit, AsOf: p.asOf})
+	r, err := s.caches.rollupAt(ctx, rollupKey{Unit: unit, AsOf: p.asOf}, gen)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.store.Facts(ctx, store.FactsQuery{Units: r.units(), FromYear: p.from.Year(), ToYear: p.to.Year(),
-		AllocatedBy: p.asOf, DisbursedFrom: p.from, DisbursedTo: p.until()})
+	q := store.FactsQuery{FromYear: p.from.Year(), ToYear: p.to.Year(), AllocatedBy: p.asOf, DisbursedFrom: p.from, DisbursedTo: p.until()}
+	// The country counts nearly every plan: every unit's are read, and
+	// those of units it does not count that day are dropped below.
+	if unit == CountryCode {
+		q.EveryUnit = true
+	} else {
+		q.Units = r.units()
+	}
+	rows, err := s.store.Facts(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	facts := make([]progress.Fact, len(rows))
-	for i, f := range rows {
-		facts[i] = progress.Fact{Unit: r.RowOf[f.UnitCode], Source: f.Source, Purpose: f.Purpose, Year: f.Year,
-			Planned: toTotals(f.Planned), Disbursed: toTotals(f.Disbursed)}
+	facts := make([]progress.Fact, 0, len(rows))
+	for _, f := range rows {
+		row, ok := r.RowOf[f.UnitCode]
+		if !ok {
+			continue
+		}
+		facts = append(facts, progress.Fact{Unit: row, Source: f.Source, Purpose: f.Purpose, Year: f.Year,
+			Planned: toTotals(f.Planned), Disbursed: toTotals(f.Disbursed)})
 	}
 	sum, err := progress.Summarise(s.catalog, facts)
 	if errors.Is(err, progress.ErrOverflow) {

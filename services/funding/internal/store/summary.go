@@ -1,11 +1,12 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"slices"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/db"
@@ -26,9 +27,14 @@ type PlanFacts struct {
 // FactsQuery selects the plans and the disbursements a summary counts. A
 // zero bound leaves its side open.
 type FactsQuery struct {
-	// Units are the unit codes whose plans count (queried 500 at a time,
-	// repeats counted once).
+	// Units are the unit codes whose plans count (repeats counted once),
+	// unless EveryUnit.
 	Units []string
+	// EveryUnit selects the plans of every unit, Units ignored: a country's
+	// summary counts nearly every plan, and reading the few it leaves out
+	// costs less than matching each plan against its thousands of codes.
+	// The caller drops what it does not count.
+	EveryUnit bool
 	// Plans whose budget year is in [FromYear, ToYear] and allocated on or
 	// before AllocatedBy: a plan decided after the summary's date did not
 	// exist that day.
@@ -39,36 +45,103 @@ type FactsQuery struct {
 	DisbursedTo   date.Date
 }
 
+// mergeByID merges two lists of plans in id order into one in id order.
+func mergeByID(a, b []PlanFacts) []PlanFacts {
+	out := slices.Grow([]PlanFacts(nil), len(a)+len(b)) // nil when both are
+	for len(a) > 0 && len(b) > 0 {
+		if a[0].PlanID < b[0].PlanID {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
+}
+
+// disbursedSum is what was disbursed against one plan in a window.
+type disbursedSum struct {
+	planID int64
+	Totals
+}
+
 // Facts lists the selected plans (ordered by id) with their disbursed totals
 // in the window (zero when none: a plan nothing was spent on still counts
 // as planned). Sums are per plan in SQL: the caller guarantees at write
 // time that a plan's disbursements fit in int64, but nothing bounds the sum
 // of many plans, so adding across plans is the caller's job with checked
-// arithmetic. It runs one query, binding every unit code as one list,
-// on every call; the caller caches.
+// arithmetic. It runs three statements on every call; the caller caches.
+//
+// The plans are read alone, in id order, and the sums only of the plans
+// with disbursements in the window: grouping every plan with its
+// disbursements would sort all the plans. The plans are read in two halves
+// (even and odd ids), each on a connection of its own, at once with the
+// sums: converting a country's rows, not finding them, is most of the
+// time, and the halves spread it over two cores. The statements may see
+// different moments; plans are written once, so that can only add a
+// disbursement recorded in between to a plan read, or leave out a plan
+// recorded in between, or read it without its disbursements.
 func (s *Store) Facts(ctx context.Context, q FactsQuery) ([]PlanFacts, error) {
 	toYear := q.ToYear
 	if toYear == 0 {
 		toYear = date.MaxYear
 	}
-	var out []PlanFacts
-	// The window is in the join, not the WHERE, so a plan with nothing
-	// disbursed in it is kept with zero sums.
-	rows, err := s.db.QueryList(ctx, `SELECT p.id, p.unit_code, p.source, p.purpose, p.year, p.amount_vnd, p.quantity_milli, `+sumTotals("d.")+`
-		FROM plans p LEFT JOIN disbursements d ON d.plan_id = p.id AND d.disbursed_on >= $4 AND d.disbursed_on <= $5
-		WHERE p.year >= $1 AND p.year <= $2 AND p.allocated_on <= $3 AND p.unit_code IN {list}
-		GROUP BY p.id, p.unit_code, p.source, p.purpose, p.year, p.amount_vnd, p.quantity_milli`, q.Units,
-		q.FromYear, toYear, upTo(q.AllocatedBy), since(q.DisbursedFrom), upTo(q.DisbursedTo))
-	if err := db.EachRow(rows, err, func(rows *sql.Rows) error {
-		var f PlanFacts
-		err := rows.Scan(&f.PlanID, &f.UnitCode, &f.Source, &f.Purpose, &f.Year, &f.Planned.AmountVND, &f.Planned.QuantityMilli,
-			&f.Disbursed.AmountVND, &f.Disbursed.QuantityMilli)
-		out = append(out, f)
-		return err
-	}); err != nil {
+	where := `p.year >= $1 AND p.year <= $2 AND p.allocated_on <= $3`
+	if !q.EveryUnit {
+		where += ` AND p.unit_code IN {list}`
+	}
+	query := func(ctx context.Context, text string, args ...any) (*sql.Rows, error) {
+		args = append([]any{q.FromYear, toYear, upTo(q.AllocatedBy)}, args...)
+		if q.EveryUnit {
+			return s.db.QueryContext(ctx, text, args...)
+		}
+		return s.db.QueryList(ctx, text, q.Units, args...)
+	}
+	var (
+		halves [2][]PlanFacts
+		sums   []disbursedSum
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	for half := range halves {
+		g.Go(func() error {
+			rows, err := query(gctx, `SELECT p.id, p.unit_code, p.source, p.purpose, p.year, p.amount_vnd, p.quantity_milli
+				FROM plans p WHERE `+where+` AND p.id % 2 = $4 ORDER BY p.id`, half)
+			return db.EachRow(rows, err, func(rows *sql.Rows) error {
+				var f PlanFacts
+				// The year is scanned as the driver gives it: into an int,
+				// database/sql would format it and parse it back.
+				var year int64
+				err := rows.Scan(&f.PlanID, &f.UnitCode, &f.Source, &f.Purpose, &year, &f.Planned.AmountVND, &f.Planned.QuantityMilli)
+				f.Year = int(year)
+				halves[half] = append(halves[half], f)
+				return err
+			})
+		})
+	}
+	g.Go(func() error {
+		rows, err := query(gctx, `SELECT d.plan_id, `+sumTotals("d.")+`
+			FROM disbursements d JOIN plans p ON p.id = d.plan_id
+			WHERE d.disbursed_on >= $4 AND d.disbursed_on <= $5 AND `+where+`
+			GROUP BY d.plan_id ORDER BY d.plan_id`, since(q.DisbursedFrom), upTo(q.DisbursedTo))
+		return db.EachRow(rows, err, func(rows *sql.Rows) error {
+			var d disbursedSum
+			err := rows.Scan(&d.planID, &d.AmountVND, &d.QuantityMilli)
+			sums = append(sums, d)
+			return err
+		})
+	})
+	if err := g.Wait(); err != nil {
 		return nil, fmt.Errorf("read plan facts: %w", err)
 	}
-	// Sorted here, whatever order the database returned.
-	slices.SortFunc(out, func(a, b PlanFacts) int { return cmp.Compare(a.PlanID, b.PlanID) })
+	out := mergeByID(halves[0], halves[1])
+	// Both in id order: one pass pairs each sum with its plan.
+	i := 0
+	for _, d := range sums {
+		for i < len(out) && out[i].PlanID < d.planID {
+			i++
+		}
+		if i < len(out) && out[i].PlanID == d.planID {
+			out[i].Disbursed = d.Totals
+		}
+	}
 	return out, nil
 }

@@ -907,6 +907,13 @@ func testFacts(t *testing.T, s *store.Store) {
 	}, {
 		name: "no units",
 		q:    store.FactsQuery{FromYear: 2020, ToYear: 2030},
+	}, {
+		name: "every unit, the units ignored",
+		q:    store.FactsQuery{EveryUnit: true, Units: []string{"00200"}, FromYear: 2024, ToYear: 2024, DisbursedTo: d("2024-11-30")},
+		want: []store.PlanFacts{fact(1, 500_000_001, 0), fact(2, 0, 50_250), fact(5, 0, 0), fact(6, 0, 0), fact(7, 0, 0)},
+	}, {
+		name: "every unit, none allocated by the date",
+		q:    store.FactsQuery{EveryUnit: true, AllocatedBy: d("2021-12-31")},
 	}} {
 		if got := facts(t, s, tc.q); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("Facts %s =\n%+v\nwant\n%+v", tc.name, got, tc.want)
