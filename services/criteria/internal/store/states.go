@@ -15,9 +15,11 @@ import (
 
 // LatestStates returns, aligned with codes (out[i].Code == codes[i]), the
 // statuses and met count of each unit's latest assessment under setCode on or
-// before asOf; Statuses is nil for a unit without one. It reads only the
-// compact status columns, not the JSON, because it runs for every commune of
-// a province (10,000 and more) on each aggregate cache miss.
+// before asOf; Statuses is nil for a unit without one. Aggregates count from
+// the in-memory index (statusindex), which must always agree with this
+// recomputation from the store: the tests of the server check it on every
+// replica after random writes. It reads only the compact status columns,
+// not the JSON.
 func (s *Store) LatestStates(ctx context.Context, setCode string, asOf date.Date, codes []string) ([]scoring.CommuneState, error) {
 	// Each distinct code is asked once (Chunks drops repeats), and repeats
 	// share its state; a unit never assessed has no entry, so the zero state.
