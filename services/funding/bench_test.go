@@ -14,7 +14,6 @@ package funding_test
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"path/filepath"
 	"testing"
@@ -85,34 +84,5 @@ func BenchmarkSummaryCountryCold10k(b *testing.B) {
 			b.Fatalf("summary plans %d VND, want %d", got, benchCommunes*benchPlan)
 		}
 	}
-	last := date.MustParse(country.AssessedOn)
-	for _, bc := range []struct{ name, generation string }{
-		{"after_write", server.Generation},
-		{"after_map_change", registryclient.Generation},
-	} {
-		b.Run(bc.name, func(b *testing.B) {
-			read(b, last.String()) // what the map gives is cached before the first write
-			b.ReportAllocs()
-			for b.Loop() {
-				b.StopTimer()
-				if _, err := rc.Bump(ctx, bc.generation); err != nil {
-					b.Fatal(fmt.Errorf("bump %s: %w", bc.generation, err))
-				}
-				b.StartTimer()
-				read(b, last.String())
-			}
-		})
-	}
-	// A day not asked before: nothing cached for it, the map unchanged.
-	// The day goes on back over -count's runs, which share the setup.
-	day := last
-	b.Run("new_as_of", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if day = day.AddDays(-1); day.Before(date.MustParse(benchFirstDay)) {
-				b.Fatalf("more days asked than there are from %s to %s: lower -benchtime", benchFirstDay, last)
-			}
-			read(b, day.String())
-		}
-	})
+	cachetest.ColdReads(b, rc, server.Generation, registryclient.Generation, date.MustParse(benchFirstDay), date.MustParse(country.AssessedOn), read)
 }
