@@ -23,8 +23,6 @@ import (
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
-	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
-	"github.com/ntmsuite/ntm/services/criteria/synthetic"
 	"github.com/ntmsuite/ntm/services/ocop"
 	"github.com/ntmsuite/ntm/services/ocop/internal/server"
 	"github.com/ntmsuite/ntm/services/registry/registryclient"
@@ -44,18 +42,7 @@ func BenchmarkSummaryCountryCold10k(b *testing.B) {
 	ctx := context.Background()
 	rc := cache.NewRedis(cache.RedisOptions{Addr: cachetest.RedisAddr(), Prefix: cachetest.Prefix(b)})
 	b.Cleanup(func() { _ = rc.Close() })
-	regConn := registrytest.Start(b, rc)
-	country, err := synthetic.New(synthetic.Options{Communes: benchCommunes, Seed: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	reg := registryv1.NewRegistryServiceClient(regConn)
-	if _, err := reg.ImportUnits(ctx, country.ImportUnitsRequest()); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := reg.CreateDecision(ctx, country.MergeInThrees("GIA-LAP/2025", "2025-07-01")); err != nil {
-		b.Fatal(err)
-	}
+	regConn, country := registrytest.StartCountry(b, rc, benchCommunes)
 	svc, err := ocop.Open(ctx, ocop.Config{SQLitePath: filepath.Join(b.TempDir(), "ocop.db"), Registry: regConn, Cache: rc,
 		Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
