@@ -18,6 +18,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
@@ -66,15 +67,14 @@ type Recognition struct {
 // Client reads the registry over gRPC.
 type Client struct {
 	rpc registryv1.RegistryServiceClient
-	// lineage is the map's links as of registry generation lineageGen
-	// (see Lineage); lineageMu guards both and makes one listing at a time.
-	lineageMu  sync.Mutex
-	lineage    *Lineage
-	lineageGen int64
+	// lineage holds the map's links for one registry generation (see
+	// Lineage); lineageMu makes one listing at a time.
+	lineageMu sync.Mutex
+	lineage   *cache.Held[struct{}, *Lineage]
 }
 
 func New(conn grpc.ClientConnInterface) *Client {
-	return &Client{rpc: registryv1.NewRegistryServiceClient(conn)}
+	return &Client{rpc: registryv1.NewRegistryServiceClient(conn), lineage: cache.NewHeld[struct{}, *Lineage](1)}
 }
 
 // Unit returns code as of d with its province. The unit and its ancestors

@@ -47,19 +47,12 @@ type lineageLink struct {
 // (unless it is UnknownGeneration). Concurrent callers for a new gen wait
 // for one listing.
 func (c *Client) Lineage(ctx context.Context, gen int64) (*Lineage, error) {
+	if gen == UnknownGeneration {
+		return c.listLineage(ctx)
+	}
 	c.lineageMu.Lock()
 	defer c.lineageMu.Unlock()
-	if gen != UnknownGeneration && c.lineage != nil && c.lineageGen == gen {
-		return c.lineage, nil
-	}
-	l, err := c.listLineage(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if gen != UnknownGeneration {
-		c.lineage, c.lineageGen = l, gen
-	}
-	return l, nil
+	return c.lineage.Get(gen, struct{}{}, func() (*Lineage, error) { return c.listLineage(ctx) })
 }
 
 func (c *Client) listLineage(ctx context.Context) (*Lineage, error) {

@@ -2,8 +2,8 @@ package registryclient
 
 import (
 	"context"
-	"sync"
 
+	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/date"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 )
@@ -29,9 +29,7 @@ const memoMaxAnswers = 4096
 // before. A Memo is safe for concurrent use.
 type Memo struct {
 	src     Reader
-	mu      sync.Mutex
-	gen     int64
-	answers map[memoQuestion]any
+	answers *cache.Held[memoQuestion, any]
 }
 
 type memoQuestion struct {
@@ -40,7 +38,9 @@ type memoQuestion struct {
 	former       bool
 }
 
-func NewMemo(src Reader) *Memo { return &Memo{src: src, answers: make(map[memoQuestion]any)} }
+func NewMemo(src Reader) *Memo {
+	return &Memo{src: src, answers: cache.NewHeld[memoQuestion, any](memoMaxAnswers)}
+}
 
 // At answers as of registry generation gen, which the caller read from the
 // cache before asking: an answer fetched after gen was read is at least
@@ -70,33 +70,13 @@ func (a memoAt) CountUnits(ctx context.Context, parent string, d date.Date) (map
 	return remember(a, memoQuestion{method: "count", code: parent, on: d}, func() (map[registryv1.UnitType]int, error) { return a.m.src.CountUnits(ctx, parent, d) })
 }
 
-// remember answers q from the memo of a's generation, asking the registry
-// on a miss. Only answers are remembered, never errors. A generation other
-// than the memo's (newer, or older after Redis lost its keys) starts it
-// over; an answer fetched while another generation took over is returned
-// but not kept, for it may predate that generation's write.
+// remember answers q from the answers held for a's generation, asking the
+// registry on a miss (see cache.Held).
 func remember[T any](a memoAt, q memoQuestion, fetch func() (T, error)) (T, error) {
-	m := a.m
-	m.mu.Lock()
-	if m.gen != a.gen {
-		m.gen, m.answers = a.gen, make(map[memoQuestion]any)
-	}
-	if v, ok := m.answers[q]; ok {
-		m.mu.Unlock()
-		return v.(T), nil
-	}
-	m.mu.Unlock()
-	v, err := fetch()
+	v, err := a.m.answers.Get(a.gen, q, func() (any, error) { return fetch() })
 	if err != nil {
-		return v, err
+		var zero T
+		return zero, err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.gen == a.gen {
-		if len(m.answers) >= memoMaxAnswers {
-			m.answers = make(map[memoQuestion]any)
-		}
-		m.answers[q] = v
-	}
-	return v, nil
+	return v.(T), nil
 }

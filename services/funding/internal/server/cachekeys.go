@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"log/slog"
-	"sync"
 
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/date"
@@ -57,67 +56,30 @@ type caches struct {
 	// held are rollups decoded once and kept for one registry generation:
 	// a country's is maps of 10,000 entries, which cost a summary more to
 	// decode from the cache than the rest of its roll-up.
-	held *heldRollups
+	held *cache.Held[rollupKey, rollup]
 }
 
 // maxHeldRollups bounds the rollups held: each is a unit on a date, and a
 // country's takes a few MB.
 const maxHeldRollups = 16
 
-// heldRollups are the rollups read for registry generation gen, by key. They
-// are shared by every caller, which must not modify them.
-type heldRollups struct {
-	mu    sync.Mutex
-	gen   int64
-	byKey map[rollupKey]rollup
-}
-
 // rollupAt returns the rollup of k at least as current as registry
 // generation gen (see registryclient.GenerationIn): the one held for gen,
-// or else the cached one, held from then on for gen. Those of an earlier
-// generation are dropped; with UnknownGeneration nothing is held.
+// or else the cached one (the cache reads the registry's generation anew,
+// so it is of gen or later), held from then on for gen. With
+// UnknownGeneration nothing is held.
 func (c caches) rollupAt(ctx context.Context, k rollupKey, gen int64) (rollup, error) {
 	if gen == registryclient.UnknownGeneration {
 		return c.rollups.Get(ctx, k)
 	}
-	h := c.held
-	h.mu.Lock()
-	r, ok := h.byKey[k]
-	ok = ok && h.gen == gen
-	h.mu.Unlock()
-	if ok {
-		return r, nil
-	}
-	// Read outside the lock: a country's rollup may be computed afresh
-	// (a registry listing), and other keys need not wait for it. The
-	// cache reads the registry's generation anew, so r is of gen or later.
-	r, err := c.rollups.Get(ctx, k)
-	if err != nil {
-		return rollup{}, err
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	switch {
-	case gen < h.gen:
-		return r, nil // a newer generation is held already
-	case gen > h.gen:
-		h.gen, h.byKey = gen, map[rollupKey]rollup{}
-	}
-	if len(h.byKey) >= maxHeldRollups {
-		for old := range h.byKey {
-			delete(h.byKey, old) // any one: dates asked once are the common case
-			break
-		}
-	}
-	h.byKey[k] = r
-	return r, nil
+	return c.held.Get(gen, k, func() (rollup, error) { return c.rollups.Get(ctx, k) })
 }
 
 // newCaches reads summaries through summaries (whose metrics are the
 // service's) and rollups through a loader of their own on c.
 func newCaches(s *Server, c cache.Cache, summaries *cache.Loader, log *slog.Logger) caches {
 	return caches{
-		held: &heldRollups{byKey: map[rollupKey]rollup{}},
+		held: cache.NewHeld[rollupKey, rollup](maxHeldRollups),
 		summaries: cache.NewCached(summaries, cache.Spec[summaryKey, *fundingv1.FundingSummary]{
 			Name: "funding.summary", Version: "1", Generations: SummaryGenerations,
 			Codec: cache.ProtoCodec[fundingv1.FundingSummary](),
