@@ -99,7 +99,7 @@ func (c *Client) Unit(ctx context.Context, code string, d date.Date) (Unit, erro
 	if err != nil {
 		return Unit{}, err
 	}
-	out := Unit{Code: u.GetCode(), Name: u.GetDisplayName(), Type: u.GetType(), Region: u.GetRegion(), CommuneGroup: u.GetCommuneGroup(), ProvinceCode: u.GetCode()}
+	out := unitOf(u)
 	if u.GetParentCode() == "" {
 		return out, nil
 	}
@@ -137,7 +137,7 @@ func (c *Client) Units(ctx context.Context, d date.Date) (map[string]Unit, error
 	out := make(map[string]Unit, len(listed))
 next:
 	for code, v := range listed {
-		u := Unit{Code: code, Name: v.GetDisplayName(), Type: v.GetType(), Region: v.GetRegion(), CommuneGroup: v.GetCommuneGroup(), ProvinceCode: code}
+		u := unitOf(v)
 		for p := v.GetParentCode(); p != ""; p = listed[p].GetParentCode() {
 			if listed[p] == nil || len(u.Ancestors) == maxAncestors {
 				continue next
@@ -150,6 +150,11 @@ next:
 		out[code] = u
 	}
 	return out, nil
+}
+
+// unitOf is u without its ancestors, its own province until they are known.
+func unitOf(u *registryv1.Unit) Unit {
+	return Unit{Code: u.GetCode(), Name: u.GetDisplayName(), Type: u.GetType(), Region: u.GetRegion(), CommuneGroup: u.GetCommuneGroup(), ProvinceCode: u.GetCode()}
 }
 
 // Communes lists the codes of the communes under parent on d, at any depth.
