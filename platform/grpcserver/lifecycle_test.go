@@ -154,24 +154,40 @@ func TestMetrics(t *testing.T) {
 	}
 
 	handled := map[string]float64{} // "service/method code" → count
+	counted := map[string]float64{} // "series service/method" → count, for the other counters
 	histogram := false
 	families, err := reg.Gather()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range families {
-		switch f.GetName() {
-		case "grpc_server_handling_seconds":
-			histogram = true
-		case "grpc_server_handled_total":
-			for _, mt := range f.GetMetric() {
-				l := map[string]string{}
-				for _, lp := range mt.GetLabel() {
-					l[lp.GetName()] = lp.GetValue()
-				}
+		for _, mt := range f.GetMetric() {
+			l := map[string]string{}
+			for _, lp := range mt.GetLabel() {
+				l[lp.GetName()] = lp.GetValue()
+			}
+			switch f.GetName() {
+			case "grpc_server_handling_seconds":
+				histogram = histogram || mt.GetHistogram().GetSampleCount() > 0
+			case "grpc_server_handled_total":
 				handled[l["grpc_service"]+"/"+l["grpc_method"]+" "+l["grpc_code"]] += mt.GetCounter().GetValue()
+			default:
+				counted[f.GetName()+" "+l["grpc_type"]+" "+l["grpc_service"]+"/"+l["grpc_method"]] = mt.GetCounter().GetValue()
 			}
 		}
+	}
+	for series, want := range map[string]float64{
+		"grpc_server_started_total unary " + registryService + "/GetUnit":      2,
+		"grpc_server_msg_received_total unary " + registryService + "/GetUnit": 2,
+		"grpc_server_msg_sent_total unary " + registryService + "/GetUnit":     1, // the refused call answered nothing
+		"grpc_server_started_total unary " + registryService + "/ListUnits":    0, // idle, but shown
+	} {
+		if got, ok := counted[series]; !ok || got != want {
+			t.Errorf("%s = %v (present %v), want %v", series, got, ok, want)
+		}
+	}
+	if _, ok := handled[registryService+"/ListUnits Unavailable"]; !ok {
+		t.Error("no zero-valued series of an idle method's codes")
 	}
 	if !histogram {
 		t.Error("no handling-time histogram")

@@ -74,6 +74,10 @@ func withRequestID(ctx context.Context, id, clientID string) context.Context {
 	return ctx
 }
 
+// idHeader is the header answering with id; the key is lower case
+// already, which metadata.Pairs would make it at a cost on every call.
+func idHeader(id string) metadata.MD { return metadata.MD{RequestIDHeader: {id}} }
+
 // requestIDLink mints the call's own id whatever the caller sent: a caller
 // choosing the trail's request id could make its writes look like another
 // request's. What the caller sent is kept beside it as the client request id.
@@ -82,12 +86,12 @@ func requestIDLink() link {
 		unary: func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 			id := uuid.NewString()
 			// Fails only if headers were already sent, which cannot happen before the handler.
-			_ = grpc.SetHeader(ctx, metadata.Pairs(RequestIDHeader, id))
+			_ = grpc.SetHeader(ctx, idHeader(id))
 			return h(withRequestID(ctx, id, clientRequestID(ctx)), req)
 		},
 		stream: func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
 			id := uuid.NewString()
-			_ = ss.SetHeader(metadata.Pairs(RequestIDHeader, id))
+			_ = ss.SetHeader(idHeader(id))
 			return h(srv, &stream{ServerStream: ss, ctx: withRequestID(ss.Context(), id, clientRequestID(ss.Context()))})
 		},
 	}

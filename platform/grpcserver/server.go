@@ -156,7 +156,7 @@ func (s *Server) GRPC() *grpc.Server { return s.grpc }
 func (s *Server) Serve(ctx context.Context, lis net.Listener) error {
 	if s.metrics != nil {
 		// Zero-valued series for every method, so dashboards show idle methods.
-		s.metrics.server.InitializeMetrics(s.grpc)
+		s.metrics.initialize(s.grpc)
 	}
 	readyCtx, stopReady := context.WithCancel(ctx)
 	readyDone := make(chan struct{})
