@@ -69,28 +69,52 @@ func (s *Server) BatchCreateAssessments(ctx context.Context, req *criteriav1.Bat
 // create checks and scores every assessment, reporting every bad one at
 // once, then records them all in one transaction or none.
 func (s *Server) create(ctx context.Context, in []*criteriav1.Assessment, pathUnit string, prefix func(int) string) ([]*criteriav1.Assessment, error) {
+	rows, bad, err := s.check(ctx, in, pathUnit, prefix)
+	if err != nil {
+		return nil, err
+	}
+	var vs []fault.Violation
+	for _, b := range bad {
+		vs = append(vs, b...)
+	}
+	if len(vs) > 0 {
+		return nil, fault.Invalids(vs[:min(len(vs), maxViolations)]...)
+	}
+	saved, err := s.record(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	grpcserver.SetCreated(ctx)
+	out := make([]*criteriav1.Assessment, len(saved))
+	for i, a := range saved {
+		out[i] = assessmentToProto(a)
+	}
+	return out, nil
+}
+
+// check reads, looks up and scores every assessment. bad[i] holds the
+// violations of in[i] (in field order, whichever check found them) and
+// rows[i] its scored row when it has none; err is a failure that is not
+// the input's (the registry down).
+func (s *Server) check(ctx context.Context, in []*criteriav1.Assessment, pathUnit string, prefix func(int) string) (rows []store.Assessment, bad [][]fault.Violation, err error) {
 	today := date.Today()
 	heads := make([]head, len(in))
-	// bad holds each row's violations, so that they are reported in row
-	// order whichever check found them.
-	bad := make([][]fault.Violation, len(in))
-	invalid := false
+	bad = make([][]fault.Violation, len(in))
 	for i, a := range in {
 		h, err := readHead(a, pathUnit, prefix(i), today)
 		if err != nil {
 			if bad[i] = appendViolations(nil, err); bad[i] == nil {
-				return nil, err
+				return nil, nil, err
 			}
-			invalid = true
 			continue
 		}
 		heads[i] = h
 	}
 	units, err := s.lookupUnits(ctx, heads)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	rows := make([]store.Assessment, len(in))
+	rows = make([]store.Assessment, len(in))
 	for i, a := range in {
 		if heads[i].unit == "" {
 			continue // already reported
@@ -98,20 +122,18 @@ func (s *Server) create(ctx context.Context, in []*criteriav1.Assessment, pathUn
 		row, err := s.score(a, heads[i], units[unitKey{heads[i].unit, heads[i].on}], prefix(i))
 		if err != nil {
 			if bad[i] = appendViolations(nil, err); bad[i] == nil {
-				return nil, err
+				return nil, nil, err
 			}
-			invalid = true
 			continue
 		}
 		rows[i] = row
 	}
-	if invalid {
-		var vs []fault.Violation
-		for _, b := range bad {
-			vs = append(vs, b...)
-		}
-		return nil, fault.Invalids(vs[:min(len(vs), maxViolations)]...)
-	}
+	return rows, bad, nil
+}
+
+// record stores checked rows in one transaction, then tells the cache and
+// the index of the write.
+func (s *Server) record(ctx context.Context, rows []store.Assessment) ([]store.Assessment, error) {
 	saved, err := s.store.Create(ctx, rows)
 	if err != nil {
 		return nil, err
@@ -122,12 +144,7 @@ func (s *Server) create(ctx context.Context, in []*criteriav1.Assessment, pathUn
 	}
 	gen, bumped := s.changed(ctx)
 	s.index.wrote(states, gen, bumped)
-	grpcserver.SetCreated(ctx)
-	out := make([]*criteriav1.Assessment, len(saved))
-	for i, a := range saved {
-		out[i] = assessmentToProto(a)
-	}
-	return out, nil
+	return saved, nil
 }
 
 // appendViolations adds err's bad fields to vs; it returns nil when err is
