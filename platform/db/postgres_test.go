@@ -66,7 +66,7 @@ func TestPostgresSchema(t *testing.T) {
 
 	for _, schema := range []string{schemaA, schemaB} {
 		got := tablesIn(t, base, schema)
-		want := []string{"audit_events", "goose_db_version", "goose_platform_version", "idempotency_keys", "item", "platform_instance"}
+		want := []string{"audit_events", "goose_db_version", "goose_platform_version", "idempotency_keys", "item", "operations", "platform_instance"}
 		if !slices.Equal(got, want) {
 			t.Errorf("tables in schema %q = %v, want %v", schema, got, want)
 		}
