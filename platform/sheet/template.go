@@ -68,8 +68,8 @@ func (t Template) XLSX() ([]byte, error) {
 	}
 	w.layout(t)
 	w.values(t)
+	w.instructions(t) // before the hidden lists, so that it is the second tab
 	w.choices(t)
-	w.instructions(t)
 	if w.err != nil {
 		return nil, fmt.Errorf("sheet: template %q: %w", t.Sheet, w.err)
 	}
