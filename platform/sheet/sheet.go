@@ -88,7 +88,7 @@ type Limits struct {
 }
 
 // DefaultLimits fit one province's file of 10,000 communes × ~70 columns
-// with room to spare (700,000 cells; such an .xlsx is ~5 MB zipped, ~60 MB
+// with room to spare (700,000 cells; such an .xlsx is ~5 MB zipped, ~30 MB
 // unzipped).
 var DefaultLimits = Limits{
 	MaxBytes:    25 << 20,
@@ -142,8 +142,10 @@ func (r Row) Ref(i int) string {
 
 // Read parses an .xlsx or CSV file (told apart by Detect) into rows.
 // sheetName picks the sheet of a workbook, "" the first one; it is ignored
-// for CSV. Empty rows inside the data are kept (with no Cells) so that row
-// numbers stay as the user sees them; empty rows at the end are dropped.
+// for CSV. Empty rows inside the data are kept (with no Cells) for the
+// importer to skip or report; empty rows at the end are dropped. A CSV's
+// blank lines (not even a separator) are skipped by encoding/csv, but Row
+// numbers still follow the lines.
 func Read(data []byte, lim Limits, sheetName string) ([]Row, error) {
 	lim = lim.orDefaults()
 	if int64(len(data)) > lim.MaxBytes {
