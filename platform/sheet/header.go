@@ -11,9 +11,12 @@ import (
 // put a title, the issuing office and a date above the table.
 const headerScan = 10
 
-// FindHeader finds the header row among the first rows: the first row
-// whose cells name at least half of cols, by Key or by Title, ignoring case,
-// spaces around and Unicode normalisation. If the next row also matches (a
+// FindHeader finds the header row among the first rows: the first row at
+// least half of whose cells name one of cols, by Key or by Title, ignoring
+// case, spaces around and Unicode normalisation. A file may have any of
+// cols (an importer's columns of every criteria set, of which a form has
+// one set's, or a provincial system's export a few), so it is the row's
+// cells that must be mostly names, not cols that must be mostly named. If the next row also matches (a
 // template's row of Keys under its Titles) it belongs to the header too.
 // header is the index in rows of the last header row, so the data are
 // rows[header+1:]; index maps each Key found to its cell index in Row.Cells.
@@ -28,14 +31,17 @@ func FindHeader(rows []Row, cols []Column) (header int, index map[string]int, er
 		}
 	}
 	delete(names, "")
+	if len(names) == 0 {
+		return 0, nil, fmt.Errorf("%w: no columns to look for", ErrNoHeader)
+	}
 	scan := rows[:min(len(rows), headerScan)]
 	for i, r := range scan {
 		index := match(r, names)
-		if len(cols) == 0 || 2*len(index) < len(cols) {
+		if !isHeader(r, index) {
 			continue
 		}
 		if i+1 < len(rows) {
-			if next := match(rows[i+1], names); 2*len(next) >= len(cols) {
+			if next := match(rows[i+1], names); isHeader(rows[i+1], next) {
 				for k, j := range next {
 					if _, ok := index[k]; !ok {
 						index[k] = j
@@ -46,12 +52,20 @@ func FindHeader(rows []Row, cols []Column) (header int, index map[string]int, er
 		}
 		return i, index, nil
 	}
-	want := make([]string, 0, len(cols))
-	for _, c := range cols {
-		want = append(want, fmt.Sprintf("%q", c.Title))
+	return 0, nil, fmt.Errorf("%w: in none of the first %d rows are most cells the names of columns (the keys of a template's row 2, such as %q, or their titles)",
+		ErrNoHeader, headerScan, cols[0].Key)
+}
+
+// isHeader reports a row whose cells are mostly names: index holds the
+// columns it names.
+func isHeader(r Row, index map[string]int) bool {
+	filled := 0
+	for _, c := range r.Cells {
+		if c != "" {
+			filled++
+		}
 	}
-	return 0, nil, fmt.Errorf("%w: none of the first %d rows names at least half of the columns %s",
-		ErrNoHeader, headerScan, strings.Join(want, ", "))
+	return len(index) > 0 && 2*len(index) >= filled
 }
 
 // match maps the Keys that row r names to their cell index; the first cell

@@ -43,6 +43,8 @@ func TestFindHeader(t *testing.T) {
 		{"a template's titles then keys: the data start after the keys",
 			rowsOf([]string{"Mã xã", "Tên xã (đã đổi)", "Tỷ lệ hộ nghèo"}, []string{"unit_code", "unit_name", "poor_rate", "note"}, data),
 			1, map[string]int{"unit_code": 0, "unit_name": 1, "poor_rate": 2, "note": 3}},
+		{"one column of many, as a provincial system exports it", rowsOf([]string{"", "poor_rate", ""}, data),
+			0, map[string]int{"poor_rate": 1}},
 		{"a repeated heading: the first cell wins", rowsOf([]string{"Mã xã", "Mã xã", "Tên xã"}),
 			0, map[string]int{"unit_code": 0, "unit_name": 2}},
 	} {
@@ -69,7 +71,7 @@ func TestFindHeaderRefuses(t *testing.T) {
 		rows []sheet.Row
 		cols []sheet.Column
 	}{
-		{"fewer than half of the columns", rowsOf([]string{"a", "x", "y"}), cols},
+		{"fewer than half of the cells are names", rowsOf([]string{"a", "x", "y"}), cols},
 		{"the header below row 10", rowsOf(append(late, []string{"a", "b", "c"})...), cols},
 		{"no rows", nil, cols},
 		{"no columns", rowsOf([]string{"a"}), nil},

@@ -46,6 +46,9 @@ const choicesSheet = "Danh mục"
 // columns by row 2 when a user has reworded the headings.
 const keyRowNote = "Không sửa, không xoá dòng 2 (mã cột, chữ xám) của trang dữ liệu: hệ thống dùng dòng này để nhận ra từng cột."
 
+// ContentType is the media type of an .xlsx workbook.
+const ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 // XLSX renders the template. Every value, prefilled or listed, is written
 // as a string cell, so a value starting with '=' stays text.
 func (t Template) XLSX() ([]byte, error) {

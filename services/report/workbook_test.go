@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/ntmsuite/ntm/platform/sheet"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	reportv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/report/v1"
 	"github.com/ntmsuite/ntm/services/report/internal/workbook"
@@ -78,7 +79,7 @@ func TestReportWorkbookHoldsTheReport(t *testing.T) {
 		ctx := e.as(t, admin)
 		r := ok(e.report.GetReport(ctx, &reportv1.GetReportRequest{UnitCode: province, Period: "2020"}))(t, "report")
 		book := ok(e.report.GetReportWorkbook(ctx, &reportv1.GetReportWorkbookRequest{UnitCode: province, Period: "2020"}))(t, "workbook")
-		if book.GetContentType() != workbook.ContentType {
+		if book.GetContentType() != sheet.ContentType {
 			t.Errorf("content type %q", book.GetContentType())
 		}
 		s := read(t, book.GetData())

@@ -13,6 +13,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/sheet"
 	"github.com/ntmsuite/ntm/platform/period"
 	"github.com/ntmsuite/ntm/platform/request"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
@@ -49,7 +50,7 @@ func (s *Server) GetReportWorkbook(ctx context.Context, req *reportv1.GetReportW
 		return nil, err
 	}
 	grpcserver.SetFileName(ctx, "bao-cao-ntm-"+r.GetUnitCode()+"-"+r.GetPeriod()+"-den-"+r.GetAsOf()+".xlsx")
-	return &httpbody.HttpBody{ContentType: workbook.ContentType, Data: data}, nil
+	return &httpbody.HttpBody{ContentType: sheet.ContentType, Data: data}, nil
 }
 
 // GetAggregateWorkbook lays a unit's aggregate out as a workbook.
@@ -76,7 +77,7 @@ func (s *Server) GetAggregateWorkbook(ctx context.Context, req *reportv1.GetAggr
 		return nil, err
 	}
 	grpcserver.SetFileName(ctx, "tong-hop-tieu-chi-"+unit+"-"+asOf.String()+".xlsx")
-	return &httpbody.HttpBody{ContentType: workbook.ContentType, Data: data}, nil
+	return &httpbody.HttpBody{ContentType: sheet.ContentType, Data: data}, nil
 }
 
 func (s *Server) report(ctx context.Context, unit, periodText, asOfText string) (*reportv1.Report, error) {

@@ -12,8 +12,6 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// ContentType is the media type of the workbooks.
-const ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // Excel's built-in number formats the cells use.
 const (
