@@ -17,6 +17,7 @@ type Opened struct {
 	db          *db.DB
 	srv         *grpcserver.Server
 	stopHealing func()
+	beforeClose []func()
 }
 
 // NewOpened starts healing h (nil when the service caches nothing) every
@@ -37,8 +38,16 @@ func (o *Opened) Server() *grpcserver.Server { return o.srv }
 // Serve answers on lis until ctx is done, then shuts down gracefully.
 func (o *Opened) Serve(ctx context.Context, lis net.Listener) error { return o.srv.Serve(ctx, lis) }
 
-// Close stops healing the cache and releases the database.
+// OnClose has Close run stop first, before the database is released: a
+// runner of operations marks those it stops as failed in it.
+func (o *Opened) OnClose(stop func()) { o.beforeClose = append(o.beforeClose, stop) }
+
+// Close stops what OnClose registered and healing the cache, and releases
+// the database.
 func (o *Opened) Close() error {
+	for _, stop := range o.beforeClose {
+		stop()
+	}
 	o.stopHealing()
 	if o.db == nil {
 		return nil
