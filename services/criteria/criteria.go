@@ -20,6 +20,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/idempotency"
+	"github.com/ntmsuite/ntm/platform/operation"
 	"github.com/ntmsuite/ntm/platform/ratelimit"
 	"github.com/ntmsuite/ntm/platform/servicemain"
 	"github.com/ntmsuite/ntm/platform/yamlsrc"
@@ -109,13 +110,20 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	// Without keys there are no identities to scope, and the guard lets every call through.
 	guard := auth.NewGuard(cfg.AuthKeys != nil, registry.Path)
 	audit.Register(srv, "criteria", d, guard)
+	// File imports run as operations, which outlive the request that starts them.
+	ops := operation.NewRunner("criteria", d, cfg.Logger)
+	operation.Register(srv, ops, guard)
 	impl := server.New(server.Options{
 		Store: st, Catalog: cat, CatalogDigest: digest, Registry: registry, Cache: hc, Loader: loader, ContentLoader: content, Wire: wire, Guard: guard, Logger: cfg.Logger,
+		Operations: ops,
 	})
 	if err := impl.LoadIndex(ctx); err != nil {
+		ops.Close()
 		_ = d.Close()
 		return nil, fmt.Errorf("criteria: load the assessments into memory: %w", err)
 	}
 	criteriav1.RegisterCriteriaServiceServer(srv.GRPC(), impl)
-	return &Service{servicemain.NewOpened(d, srv, hc)}, nil
+	opened := servicemain.NewOpened(d, srv, hc)
+	opened.OnClose(ops.Close)
+	return &Service{opened}, nil
 }

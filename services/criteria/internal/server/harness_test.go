@@ -13,6 +13,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/criteria"
 	"github.com/ntmsuite/ntm/services/registry/registrytest"
@@ -54,6 +55,8 @@ type env struct {
 	crit criteriav1.CriteriaServiceClient
 	// audit is the criteria service's trail (newEnv sets it).
 	audit auditv1.AuditServiceClient
+	// ops follows its operations (file imports).
+	ops operationv1.OperationServiceClient
 	// regConn lets a test start more criteria services on the same registry.
 	regConn *grpc.ClientConn
 	// checker is the registry's connection to the criteria service: the
@@ -80,7 +83,7 @@ func newEnv(t *testing.T) *env {
 func (e *env) openCriteria(t *testing.T, cfg criteria.Config) {
 	t.Helper()
 	conn := e.dialCriteria(t, cfg)
-	e.crit, e.audit = criteriav1.NewCriteriaServiceClient(conn), auditv1.NewAuditServiceClient(conn)
+	e.crit, e.audit, e.ops = criteriav1.NewCriteriaServiceClient(conn), auditv1.NewAuditServiceClient(conn), operationv1.NewOperationServiceClient(conn)
 }
 
 // startRegistry starts a registry bumping c, seeded with the map; the

@@ -18,6 +18,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/operation"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/criteria/internal/catalog"
@@ -56,6 +57,8 @@ type Options struct {
 	// everything (authentication off).
 	Guard  *auth.Guard
 	Logger *slog.Logger
+	// Operations runs file imports.
+	Operations *operation.Runner
 }
 
 // Server implements criteriav1.CriteriaServiceServer.
@@ -79,6 +82,7 @@ type Server struct {
 	log   *slog.Logger
 	// catalogDigest names the catalog in the aggregates' cache keys.
 	catalogDigest string
+	operations    *operation.Runner
 }
 
 func New(o Options) *Server {
@@ -93,7 +97,8 @@ func New(o Options) *Server {
 	}
 	return &Server{store: o.Store, plans: o.Store, catalog: o.Catalog, registry: o.Registry, units: o.Registry.Units, cache: o.Cache, loader: o.Loader, content: o.ContentLoader,
 		decoded: decodedAggregates{wire: o.Wire}, index: newFollowedIndex(o.Store), memo: registryclient.NewMemo(o.Registry),
-		guard: o.Guard, log: o.Logger, catalogDigest: o.CatalogDigest}
+		guard: o.Guard, log: o.Logger, catalogDigest: o.CatalogDigest,
+		operations: o.Operations}
 }
 
 // LoadIndex reads every assessment's statuses into memory, as a replica

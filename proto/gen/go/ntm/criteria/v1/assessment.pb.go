@@ -653,6 +653,153 @@ func (x *IndicatorGap) GetSummary() string {
 	return ""
 }
 
+type GetAssessmentTemplateRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The set whose form to write; empty: the communes' set in force on
+	// `as_of` (the province's own variant when `unit_code` names a unit).
+	CriteriaSet string `protobuf:"bytes,1,opt,name=criteria_set,json=criteriaSet,proto3" json:"criteria_set,omitempty"`
+	// A unit whose communes get a row each, with their codes and names.
+	UnitCode string `protobuf:"bytes,2,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	// The date the rows are assessed on and the map they follow; empty: today.
+	AsOf          string `protobuf:"bytes,3,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetAssessmentTemplateRequest) Reset() {
+	*x = GetAssessmentTemplateRequest{}
+	mi := &file_ntm_criteria_v1_assessment_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetAssessmentTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetAssessmentTemplateRequest) ProtoMessage() {}
+
+func (x *GetAssessmentTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_criteria_v1_assessment_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetAssessmentTemplateRequest.ProtoReflect.Descriptor instead.
+func (*GetAssessmentTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_criteria_v1_assessment_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *GetAssessmentTemplateRequest) GetCriteriaSet() string {
+	if x != nil {
+		return x.CriteriaSet
+	}
+	return ""
+}
+
+func (x *GetAssessmentTemplateRequest) GetUnitCode() string {
+	if x != nil {
+		return x.UnitCode
+	}
+	return ""
+}
+
+func (x *GetAssessmentTemplateRequest) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
+	}
+	return ""
+}
+
+type ImportAssessmentsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The file: an .xlsx workbook or a UTF-8 CSV text.
+	Content []byte `protobuf:"bytes,1,opt,name=content,proto3" json:"content,omitempty"`
+	// Checks every row and writes nothing: the summary says what an import
+	// would do.
+	DryRun bool `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	// All rows or none, the default; false writes the rows without a conflict.
+	Atomic *bool `protobuf:"varint,3,opt,name=atomic,proto3,oneof" json:"atomic,omitempty"`
+	// The criteria set of rows that name none; empty: the set in force for
+	// each row's unit on its date.
+	CriteriaSet string `protobuf:"bytes,4,opt,name=criteria_set,json=criteriaSet,proto3" json:"criteria_set,omitempty"`
+	// The author of rows that name none; empty: the caller.
+	Author        string `protobuf:"bytes,5,opt,name=author,proto3" json:"author,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportAssessmentsRequest) Reset() {
+	*x = ImportAssessmentsRequest{}
+	mi := &file_ntm_criteria_v1_assessment_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportAssessmentsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportAssessmentsRequest) ProtoMessage() {}
+
+func (x *ImportAssessmentsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_criteria_v1_assessment_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportAssessmentsRequest.ProtoReflect.Descriptor instead.
+func (*ImportAssessmentsRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_criteria_v1_assessment_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ImportAssessmentsRequest) GetContent() []byte {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
+func (x *ImportAssessmentsRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *ImportAssessmentsRequest) GetAtomic() bool {
+	if x != nil && x.Atomic != nil {
+		return *x.Atomic
+	}
+	return false
+}
+
+func (x *ImportAssessmentsRequest) GetCriteriaSet() string {
+	if x != nil {
+		return x.CriteriaSet
+	}
+	return ""
+}
+
+func (x *ImportAssessmentsRequest) GetAuthor() string {
+	if x != nil {
+		return x.Author
+	}
+	return ""
+}
+
 var File_ntm_criteria_v1_assessment_proto protoreflect.FileDescriptor
 
 const file_ntm_criteria_v1_assessment_proto_rawDesc = "" +
@@ -711,7 +858,18 @@ const file_ntm_criteria_v1_assessment_proto_rawDesc = "" +
 	"\tthreshold\x18\x04 \x01(\x01R\tthreshold\x12\x14\n" +
 	"\x05value\x18\x05 \x01(\x01R\x05value\x12\x12\n" +
 	"\x04unit\x18\x06 \x01(\tR\x04unit\x12\x18\n" +
-	"\asummary\x18\a \x01(\tR\asummary*\\\n" +
+	"\asummary\x18\a \x01(\tR\asummary\"\xbd\x01\n" +
+	"\x1cGetAssessmentTemplateRequest\x12*\n" +
+	"\fcriteria_set\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x18dR\vcriteriaSet\x124\n" +
+	"\tunit_code\x18\x02 \x01(\tB\x17\xbaH\x14r\x122\x10^([0-9]{1,12})?$R\bunitCode\x12;\n" +
+	"\x05as_of\x18\x03 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\"\xd1\x01\n" +
+	"\x18ImportAssessmentsRequest\x12&\n" +
+	"\acontent\x18\x01 \x01(\fB\f\xbaH\tz\a\x10\x01\x18\x80\x80\xc0\fR\acontent\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\x12\x1b\n" +
+	"\x06atomic\x18\x03 \x01(\bH\x00R\x06atomic\x88\x01\x01\x12*\n" +
+	"\fcriteria_set\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18dR\vcriteriaSet\x12 \n" +
+	"\x06author\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\x06authorB\t\n" +
+	"\a_atomic*\\\n" +
 	"\x0fCriterionStatus\x12 \n" +
 	"\x1cCRITERION_STATUS_UNSPECIFIED\x10\x00\x12\a\n" +
 	"\x03MET\x10\x01\x12\x11\n" +
@@ -732,15 +890,17 @@ func file_ntm_criteria_v1_assessment_proto_rawDescGZIP() []byte {
 }
 
 var file_ntm_criteria_v1_assessment_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_ntm_criteria_v1_assessment_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_ntm_criteria_v1_assessment_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_ntm_criteria_v1_assessment_proto_goTypes = []any{
-	(CriterionStatus)(0),     // 0: ntm.criteria.v1.CriterionStatus
-	(*Assessment)(nil),       // 1: ntm.criteria.v1.Assessment
-	(*IndicatorValue)(nil),   // 2: ntm.criteria.v1.IndicatorValue
-	(*CriterionVerdict)(nil), // 3: ntm.criteria.v1.CriterionVerdict
-	(*Score)(nil),            // 4: ntm.criteria.v1.Score
-	(*CriterionScore)(nil),   // 5: ntm.criteria.v1.CriterionScore
-	(*IndicatorGap)(nil),     // 6: ntm.criteria.v1.IndicatorGap
+	(CriterionStatus)(0),                 // 0: ntm.criteria.v1.CriterionStatus
+	(*Assessment)(nil),                   // 1: ntm.criteria.v1.Assessment
+	(*IndicatorValue)(nil),               // 2: ntm.criteria.v1.IndicatorValue
+	(*CriterionVerdict)(nil),             // 3: ntm.criteria.v1.CriterionVerdict
+	(*Score)(nil),                        // 4: ntm.criteria.v1.Score
+	(*CriterionScore)(nil),               // 5: ntm.criteria.v1.CriterionScore
+	(*IndicatorGap)(nil),                 // 6: ntm.criteria.v1.IndicatorGap
+	(*GetAssessmentTemplateRequest)(nil), // 7: ntm.criteria.v1.GetAssessmentTemplateRequest
+	(*ImportAssessmentsRequest)(nil),     // 8: ntm.criteria.v1.ImportAssessmentsRequest
 }
 var file_ntm_criteria_v1_assessment_proto_depIdxs = []int32{
 	2, // 0: ntm.criteria.v1.Assessment.values:type_name -> ntm.criteria.v1.IndicatorValue
@@ -766,13 +926,14 @@ func file_ntm_criteria_v1_assessment_proto_init() {
 		(*IndicatorValue_Number)(nil),
 		(*IndicatorValue_Flag)(nil),
 	}
+	file_ntm_criteria_v1_assessment_proto_msgTypes[7].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ntm_criteria_v1_assessment_proto_rawDesc), len(file_ntm_criteria_v1_assessment_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   6,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -8,7 +8,10 @@ package criteriav1
 
 import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+	_ "github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/options"
+	v1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	reflect "reflect"
@@ -1179,7 +1182,7 @@ var File_ntm_criteria_v1_criteria_service_proto protoreflect.FileDescriptor
 
 const file_ntm_criteria_v1_criteria_service_proto_rawDesc = "" +
 	"\n" +
-	"&ntm/criteria/v1/criteria_service.proto\x12\x0fntm.criteria.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fntm/criteria/v1/aggregate.proto\x1a ntm/criteria/v1/assessment.proto\x1a\"ntm/criteria/v1/criteria_set.proto\x1a\x1antm/criteria/v1/plan.proto\"\x19\n" +
+	"&ntm/criteria/v1/criteria_service.proto\x12\x0fntm.criteria.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1fntm/criteria/v1/aggregate.proto\x1a ntm/criteria/v1/assessment.proto\x1a\"ntm/criteria/v1/criteria_set.proto\x1a\x1antm/criteria/v1/plan.proto\x1a ntm/operation/v1/operation.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"\x19\n" +
 	"\x17ListCriteriaSetsRequest\"]\n" +
 	"\x18ListCriteriaSetsResponse\x12A\n" +
 	"\rcriteria_sets\x18\x01 \x03(\v2\x1c.ntm.criteria.v1.CriteriaSetR\fcriteriaSets\"2\n" +
@@ -1256,13 +1259,20 @@ const file_ntm_criteria_v1_criteria_service_proto_rawDesc = "" +
 	"\x04year\x18\x02 \x01(\x05B\v\xbaH\b\x1a\x06\x18\xb4\x10(\xd0\x0fR\x04year\x12;\n" +
 	"\x05as_of\x18\x03 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\"P\n" +
 	"\x15ListEstimatesResponse\x127\n" +
-	"\testimates\x18\x01 \x03(\v2\x19.ntm.criteria.v1.EstimateR\testimates2\xf1\x0e\n" +
+	"\testimates\x18\x01 \x03(\v2\x19.ntm.criteria.v1.EstimateR\testimates2\xa1\x13\n" +
 	"\x0fCriteriaService\x12\x81\x01\n" +
 	"\x10ListCriteriaSets\x12(.ntm.criteria.v1.ListCriteriaSetsRequest\x1a).ntm.criteria.v1.ListCriteriaSetsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/criteriaSets\x12u\n" +
 	"\x0eGetCriteriaSet\x12&.ntm.criteria.v1.GetCriteriaSetRequest\x1a\x1c.ntm.criteria.v1.CriteriaSet\"\x1d\x82\xd3\xe4\x93\x02\x17\x12\x15/v1/criteriaSets/{id}\x12\x90\x01\n" +
 	"\x10CreateAssessment\x12(.ntm.criteria.v1.CreateAssessmentRequest\x1a\x1b.ntm.criteria.v1.Assessment\"5\x82\xd3\xe4\x93\x02/:\n" +
 	"assessment\"!/v1/units/{unit_code}/assessments\x12\xa1\x01\n" +
-	"\x16BatchCreateAssessments\x12..ntm.criteria.v1.BatchCreateAssessmentsRequest\x1a/.ntm.criteria.v1.BatchCreateAssessmentsResponse\"&\x82\xd3\xe4\x93\x02 :\x01*\"\x1b/v1/assessments:batchCreate\x12\x8f\x01\n" +
+	"\x16BatchCreateAssessments\x12..ntm.criteria.v1.BatchCreateAssessmentsRequest\x1a/.ntm.criteria.v1.BatchCreateAssessmentsResponse\"&\x82\xd3\xe4\x93\x02 :\x01*\"\x1b/v1/assessments:batchCreate\x12\xd0\x03\n" +
+	"\x15GetAssessmentTemplate\x12-.ntm.criteria.v1.GetAssessmentTemplateRequest\x1a\x14.google.api.HttpBody\"\xf1\x02\x92A\xc7\x02:Aapplication/vnd.openxmlformats-officedocument.spreadsheetml.sheetJ\x81\x02\n" +
+	"\x03200\x12\xf9\x01\n" +
+	"vThe workbook (.xlsx) itself, not JSON, offered as a file to save; errors are JSON google.rpc.Status as on every route.\x12\x0f\n" +
+	"\r\x9a\x02\x01\a\xa2\x02\x06binary\x1an\n" +
+	"\x13Content-Disposition\x12W\n" +
+	"Mattachment; filename=\"bieu-danh-gia-NTM_COMMUNE_2021_2025-19-2024-12-31.xlsx\"\x12\x06string\x82\xd3\xe4\x93\x02 \x12\x1e/v1/templates/assessments.xlsx\x12[\n" +
+	"\x11ImportAssessments\x12).ntm.criteria.v1.ImportAssessmentsRequest\x1a\x1b.ntm.operation.v1.Operation\x12\x8f\x01\n" +
 	"\x0fListAssessments\x12'.ntm.criteria.v1.ListAssessmentsRequest\x1a(.ntm.criteria.v1.ListAssessmentsResponse\")\x82\xd3\xe4\x93\x02#\x12!/v1/units/{unit_code}/assessments\x12i\n" +
 	"\bGetScore\x12 .ntm.criteria.v1.GetScoreRequest\x1a\x16.ntm.criteria.v1.Score\"#\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/units/{unit_code}/score\x12y\n" +
 	"\fGetAggregate\x12$.ntm.criteria.v1.GetAggregateRequest\x1a\x1a.ntm.criteria.v1.Aggregate\"'\x82\xd3\xe4\x93\x02!\x12\x1f/v1/units/{unit_code}/aggregate\x12\x9a\x01\n" +
@@ -1316,8 +1326,12 @@ var file_ntm_criteria_v1_criteria_service_proto_goTypes = []any{
 	(*TargetKind)(nil),                     // 24: ntm.criteria.v1.TargetKind
 	(*Target)(nil),                         // 25: ntm.criteria.v1.Target
 	(*Estimate)(nil),                       // 26: ntm.criteria.v1.Estimate
-	(*Score)(nil),                          // 27: ntm.criteria.v1.Score
-	(*Aggregate)(nil),                      // 28: ntm.criteria.v1.Aggregate
+	(*GetAssessmentTemplateRequest)(nil),   // 27: ntm.criteria.v1.GetAssessmentTemplateRequest
+	(*ImportAssessmentsRequest)(nil),       // 28: ntm.criteria.v1.ImportAssessmentsRequest
+	(*httpbody.HttpBody)(nil),              // 29: google.api.HttpBody
+	(*v1.Operation)(nil),                   // 30: ntm.operation.v1.Operation
+	(*Score)(nil),                          // 31: ntm.criteria.v1.Score
+	(*Aggregate)(nil),                      // 32: ntm.criteria.v1.Aggregate
 }
 var file_ntm_criteria_v1_criteria_service_proto_depIdxs = []int32{
 	21, // 0: ntm.criteria.v1.ListCriteriaSetsResponse.criteria_sets:type_name -> ntm.criteria.v1.CriteriaSet
@@ -1336,32 +1350,36 @@ var file_ntm_criteria_v1_criteria_service_proto_depIdxs = []int32{
 	2,  // 13: ntm.criteria.v1.CriteriaService.GetCriteriaSet:input_type -> ntm.criteria.v1.GetCriteriaSetRequest
 	3,  // 14: ntm.criteria.v1.CriteriaService.CreateAssessment:input_type -> ntm.criteria.v1.CreateAssessmentRequest
 	4,  // 15: ntm.criteria.v1.CriteriaService.BatchCreateAssessments:input_type -> ntm.criteria.v1.BatchCreateAssessmentsRequest
-	6,  // 16: ntm.criteria.v1.CriteriaService.ListAssessments:input_type -> ntm.criteria.v1.ListAssessmentsRequest
-	8,  // 17: ntm.criteria.v1.CriteriaService.GetScore:input_type -> ntm.criteria.v1.GetScoreRequest
-	9,  // 18: ntm.criteria.v1.CriteriaService.GetAggregate:input_type -> ntm.criteria.v1.GetAggregateRequest
-	10, // 19: ntm.criteria.v1.CriteriaService.CreateRegistration:input_type -> ntm.criteria.v1.CreateRegistrationRequest
-	11, // 20: ntm.criteria.v1.CriteriaService.ListRegistrations:input_type -> ntm.criteria.v1.ListRegistrationsRequest
-	13, // 21: ntm.criteria.v1.CriteriaService.ListTargetKinds:input_type -> ntm.criteria.v1.ListTargetKindsRequest
-	15, // 22: ntm.criteria.v1.CriteriaService.CreateTarget:input_type -> ntm.criteria.v1.CreateTargetRequest
-	16, // 23: ntm.criteria.v1.CriteriaService.ListTargets:input_type -> ntm.criteria.v1.ListTargetsRequest
-	18, // 24: ntm.criteria.v1.CriteriaService.CreateEstimate:input_type -> ntm.criteria.v1.CreateEstimateRequest
-	19, // 25: ntm.criteria.v1.CriteriaService.ListEstimates:input_type -> ntm.criteria.v1.ListEstimatesRequest
-	1,  // 26: ntm.criteria.v1.CriteriaService.ListCriteriaSets:output_type -> ntm.criteria.v1.ListCriteriaSetsResponse
-	21, // 27: ntm.criteria.v1.CriteriaService.GetCriteriaSet:output_type -> ntm.criteria.v1.CriteriaSet
-	22, // 28: ntm.criteria.v1.CriteriaService.CreateAssessment:output_type -> ntm.criteria.v1.Assessment
-	5,  // 29: ntm.criteria.v1.CriteriaService.BatchCreateAssessments:output_type -> ntm.criteria.v1.BatchCreateAssessmentsResponse
-	7,  // 30: ntm.criteria.v1.CriteriaService.ListAssessments:output_type -> ntm.criteria.v1.ListAssessmentsResponse
-	27, // 31: ntm.criteria.v1.CriteriaService.GetScore:output_type -> ntm.criteria.v1.Score
-	28, // 32: ntm.criteria.v1.CriteriaService.GetAggregate:output_type -> ntm.criteria.v1.Aggregate
-	23, // 33: ntm.criteria.v1.CriteriaService.CreateRegistration:output_type -> ntm.criteria.v1.Registration
-	12, // 34: ntm.criteria.v1.CriteriaService.ListRegistrations:output_type -> ntm.criteria.v1.ListRegistrationsResponse
-	14, // 35: ntm.criteria.v1.CriteriaService.ListTargetKinds:output_type -> ntm.criteria.v1.ListTargetKindsResponse
-	25, // 36: ntm.criteria.v1.CriteriaService.CreateTarget:output_type -> ntm.criteria.v1.Target
-	17, // 37: ntm.criteria.v1.CriteriaService.ListTargets:output_type -> ntm.criteria.v1.ListTargetsResponse
-	26, // 38: ntm.criteria.v1.CriteriaService.CreateEstimate:output_type -> ntm.criteria.v1.Estimate
-	20, // 39: ntm.criteria.v1.CriteriaService.ListEstimates:output_type -> ntm.criteria.v1.ListEstimatesResponse
-	26, // [26:40] is the sub-list for method output_type
-	12, // [12:26] is the sub-list for method input_type
+	27, // 16: ntm.criteria.v1.CriteriaService.GetAssessmentTemplate:input_type -> ntm.criteria.v1.GetAssessmentTemplateRequest
+	28, // 17: ntm.criteria.v1.CriteriaService.ImportAssessments:input_type -> ntm.criteria.v1.ImportAssessmentsRequest
+	6,  // 18: ntm.criteria.v1.CriteriaService.ListAssessments:input_type -> ntm.criteria.v1.ListAssessmentsRequest
+	8,  // 19: ntm.criteria.v1.CriteriaService.GetScore:input_type -> ntm.criteria.v1.GetScoreRequest
+	9,  // 20: ntm.criteria.v1.CriteriaService.GetAggregate:input_type -> ntm.criteria.v1.GetAggregateRequest
+	10, // 21: ntm.criteria.v1.CriteriaService.CreateRegistration:input_type -> ntm.criteria.v1.CreateRegistrationRequest
+	11, // 22: ntm.criteria.v1.CriteriaService.ListRegistrations:input_type -> ntm.criteria.v1.ListRegistrationsRequest
+	13, // 23: ntm.criteria.v1.CriteriaService.ListTargetKinds:input_type -> ntm.criteria.v1.ListTargetKindsRequest
+	15, // 24: ntm.criteria.v1.CriteriaService.CreateTarget:input_type -> ntm.criteria.v1.CreateTargetRequest
+	16, // 25: ntm.criteria.v1.CriteriaService.ListTargets:input_type -> ntm.criteria.v1.ListTargetsRequest
+	18, // 26: ntm.criteria.v1.CriteriaService.CreateEstimate:input_type -> ntm.criteria.v1.CreateEstimateRequest
+	19, // 27: ntm.criteria.v1.CriteriaService.ListEstimates:input_type -> ntm.criteria.v1.ListEstimatesRequest
+	1,  // 28: ntm.criteria.v1.CriteriaService.ListCriteriaSets:output_type -> ntm.criteria.v1.ListCriteriaSetsResponse
+	21, // 29: ntm.criteria.v1.CriteriaService.GetCriteriaSet:output_type -> ntm.criteria.v1.CriteriaSet
+	22, // 30: ntm.criteria.v1.CriteriaService.CreateAssessment:output_type -> ntm.criteria.v1.Assessment
+	5,  // 31: ntm.criteria.v1.CriteriaService.BatchCreateAssessments:output_type -> ntm.criteria.v1.BatchCreateAssessmentsResponse
+	29, // 32: ntm.criteria.v1.CriteriaService.GetAssessmentTemplate:output_type -> google.api.HttpBody
+	30, // 33: ntm.criteria.v1.CriteriaService.ImportAssessments:output_type -> ntm.operation.v1.Operation
+	7,  // 34: ntm.criteria.v1.CriteriaService.ListAssessments:output_type -> ntm.criteria.v1.ListAssessmentsResponse
+	31, // 35: ntm.criteria.v1.CriteriaService.GetScore:output_type -> ntm.criteria.v1.Score
+	32, // 36: ntm.criteria.v1.CriteriaService.GetAggregate:output_type -> ntm.criteria.v1.Aggregate
+	23, // 37: ntm.criteria.v1.CriteriaService.CreateRegistration:output_type -> ntm.criteria.v1.Registration
+	12, // 38: ntm.criteria.v1.CriteriaService.ListRegistrations:output_type -> ntm.criteria.v1.ListRegistrationsResponse
+	14, // 39: ntm.criteria.v1.CriteriaService.ListTargetKinds:output_type -> ntm.criteria.v1.ListTargetKindsResponse
+	25, // 40: ntm.criteria.v1.CriteriaService.CreateTarget:output_type -> ntm.criteria.v1.Target
+	17, // 41: ntm.criteria.v1.CriteriaService.ListTargets:output_type -> ntm.criteria.v1.ListTargetsResponse
+	26, // 42: ntm.criteria.v1.CriteriaService.CreateEstimate:output_type -> ntm.criteria.v1.Estimate
+	20, // 43: ntm.criteria.v1.CriteriaService.ListEstimates:output_type -> ntm.criteria.v1.ListEstimatesResponse
+	28, // [28:44] is the sub-list for method output_type
+	12, // [12:28] is the sub-list for method input_type
 	12, // [12:12] is the sub-list for extension type_name
 	12, // [12:12] is the sub-list for extension extendee
 	0,  // [0:12] is the sub-list for field type_name

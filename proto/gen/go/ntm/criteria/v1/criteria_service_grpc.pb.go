@@ -8,6 +8,8 @@ package criteriav1
 
 import (
 	context "context"
+	v1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
@@ -23,6 +25,8 @@ const (
 	CriteriaService_GetCriteriaSet_FullMethodName         = "/ntm.criteria.v1.CriteriaService/GetCriteriaSet"
 	CriteriaService_CreateAssessment_FullMethodName       = "/ntm.criteria.v1.CriteriaService/CreateAssessment"
 	CriteriaService_BatchCreateAssessments_FullMethodName = "/ntm.criteria.v1.CriteriaService/BatchCreateAssessments"
+	CriteriaService_GetAssessmentTemplate_FullMethodName  = "/ntm.criteria.v1.CriteriaService/GetAssessmentTemplate"
+	CriteriaService_ImportAssessments_FullMethodName      = "/ntm.criteria.v1.CriteriaService/ImportAssessments"
 	CriteriaService_ListAssessments_FullMethodName        = "/ntm.criteria.v1.CriteriaService/ListAssessments"
 	CriteriaService_GetScore_FullMethodName               = "/ntm.criteria.v1.CriteriaService/GetScore"
 	CriteriaService_GetAggregate_FullMethodName           = "/ntm.criteria.v1.CriteriaService/GetAggregate"
@@ -49,6 +53,20 @@ type CriteriaServiceClient interface {
 	CreateAssessment(ctx context.Context, in *CreateAssessmentRequest, opts ...grpc.CallOption) (*Assessment, error)
 	// Records many assessments in one transaction: all or none.
 	BatchCreateAssessments(ctx context.Context, in *BatchCreateAssessmentsRequest, opts ...grpc.CallOption) (*BatchCreateAssessmentsResponse, error)
+	// The assessment form (biểu đánh giá) of a criteria set as an Excel
+	// workbook: one row per unit and date, a column per indicator (its
+	// value) and per criterion (a verdict Đ/B/C, where only that was kept),
+	// drop-down lists for verdicts and yes/no indicators, and an
+	// instructions sheet. With `unit_code`, a row for each of its communes.
+	GetAssessmentTemplate(ctx context.Context, in *GetAssessmentTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
+	// Imports a filled assessment form (.xlsx, or CSV with comma or
+	// semicolon separators) and answers with the operation doing it: it
+	// checks every row as CreateAssessment would, then writes all rows in
+	// one transaction, or none when one has a conflict (unless `atomic` is
+	// false). Its summary lists every conflict by sheet, row and column.
+	// Over REST the gateway takes the file as the body of
+	// POST /v1/imports/assessments?dry_run=&atomic=&criteria_set=&author=.
+	ImportAssessments(ctx context.Context, in *ImportAssessmentsRequest, opts ...grpc.CallOption) (*v1.Operation, error)
 	// The assessments of a unit recorded on or before `as_of`, newest first.
 	ListAssessments(ctx context.Context, in *ListAssessmentsRequest, opts ...grpc.CallOption) (*ListAssessmentsResponse, error)
 	// A unit's score as of a date, from its latest assessment under the set
@@ -122,6 +140,26 @@ func (c *criteriaServiceClient) BatchCreateAssessments(ctx context.Context, in *
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(BatchCreateAssessmentsResponse)
 	err := c.cc.Invoke(ctx, CriteriaService_BatchCreateAssessments_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *criteriaServiceClient) GetAssessmentTemplate(ctx context.Context, in *GetAssessmentTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, CriteriaService_GetAssessmentTemplate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *criteriaServiceClient) ImportAssessments(ctx context.Context, in *ImportAssessmentsRequest, opts ...grpc.CallOption) (*v1.Operation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(v1.Operation)
+	err := c.cc.Invoke(ctx, CriteriaService_ImportAssessments_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -242,6 +280,20 @@ type CriteriaServiceServer interface {
 	CreateAssessment(context.Context, *CreateAssessmentRequest) (*Assessment, error)
 	// Records many assessments in one transaction: all or none.
 	BatchCreateAssessments(context.Context, *BatchCreateAssessmentsRequest) (*BatchCreateAssessmentsResponse, error)
+	// The assessment form (biểu đánh giá) of a criteria set as an Excel
+	// workbook: one row per unit and date, a column per indicator (its
+	// value) and per criterion (a verdict Đ/B/C, where only that was kept),
+	// drop-down lists for verdicts and yes/no indicators, and an
+	// instructions sheet. With `unit_code`, a row for each of its communes.
+	GetAssessmentTemplate(context.Context, *GetAssessmentTemplateRequest) (*httpbody.HttpBody, error)
+	// Imports a filled assessment form (.xlsx, or CSV with comma or
+	// semicolon separators) and answers with the operation doing it: it
+	// checks every row as CreateAssessment would, then writes all rows in
+	// one transaction, or none when one has a conflict (unless `atomic` is
+	// false). Its summary lists every conflict by sheet, row and column.
+	// Over REST the gateway takes the file as the body of
+	// POST /v1/imports/assessments?dry_run=&atomic=&criteria_set=&author=.
+	ImportAssessments(context.Context, *ImportAssessmentsRequest) (*v1.Operation, error)
 	// The assessments of a unit recorded on or before `as_of`, newest first.
 	ListAssessments(context.Context, *ListAssessmentsRequest) (*ListAssessmentsResponse, error)
 	// A unit's score as of a date, from its latest assessment under the set
@@ -292,6 +344,12 @@ func (UnimplementedCriteriaServiceServer) CreateAssessment(context.Context, *Cre
 }
 func (UnimplementedCriteriaServiceServer) BatchCreateAssessments(context.Context, *BatchCreateAssessmentsRequest) (*BatchCreateAssessmentsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method BatchCreateAssessments not implemented")
+}
+func (UnimplementedCriteriaServiceServer) GetAssessmentTemplate(context.Context, *GetAssessmentTemplateRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetAssessmentTemplate not implemented")
+}
+func (UnimplementedCriteriaServiceServer) ImportAssessments(context.Context, *ImportAssessmentsRequest) (*v1.Operation, error) {
+	return nil, status.Error(codes.Unimplemented, "method ImportAssessments not implemented")
 }
 func (UnimplementedCriteriaServiceServer) ListAssessments(context.Context, *ListAssessmentsRequest) (*ListAssessmentsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListAssessments not implemented")
@@ -412,6 +470,42 @@ func _CriteriaService_BatchCreateAssessments_Handler(srv interface{}, ctx contex
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(CriteriaServiceServer).BatchCreateAssessments(ctx, req.(*BatchCreateAssessmentsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CriteriaService_GetAssessmentTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetAssessmentTemplateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CriteriaServiceServer).GetAssessmentTemplate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CriteriaService_GetAssessmentTemplate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CriteriaServiceServer).GetAssessmentTemplate(ctx, req.(*GetAssessmentTemplateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CriteriaService_ImportAssessments_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ImportAssessmentsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CriteriaServiceServer).ImportAssessments(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CriteriaService_ImportAssessments_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CriteriaServiceServer).ImportAssessments(ctx, req.(*ImportAssessmentsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -618,6 +712,14 @@ var CriteriaService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "BatchCreateAssessments",
 			Handler:    _CriteriaService_BatchCreateAssessments_Handler,
+		},
+		{
+			MethodName: "GetAssessmentTemplate",
+			Handler:    _CriteriaService_GetAssessmentTemplate_Handler,
+		},
+		{
+			MethodName: "ImportAssessments",
+			Handler:    _CriteriaService_ImportAssessments_Handler,
 		},
 		{
 			MethodName: "ListAssessments",

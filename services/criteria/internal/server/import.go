@@ -1,0 +1,192 @@
+package server
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+
+	"buf.build/go/protovalidate"
+
+	"github.com/ntmsuite/ntm/platform/auth"
+	"github.com/ntmsuite/ntm/platform/fault"
+	"github.com/ntmsuite/ntm/platform/importing"
+	"github.com/ntmsuite/ntm/platform/operation"
+	"github.com/ntmsuite/ntm/platform/sheet"
+	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
+	"github.com/ntmsuite/ntm/services/criteria/internal/assessmentform"
+	"github.com/ntmsuite/ntm/services/criteria/internal/store"
+)
+
+// importChunk is how many rows are checked between two progress reports
+// (and chances to stop when the operation is cancelled).
+const importChunk = 1000
+
+// ImportAssessments reads an assessment form (.xlsx or .csv) and answers
+// with the operation that checks and imports it. A file that cannot be
+// read at all is refused at once; everything about its rows is in the
+// operation's summary.
+func (s *Server) ImportAssessments(ctx context.Context, req *criteriav1.ImportAssessmentsRequest) (*operationv1.Operation, error) {
+	// A caller who may write nowhere (a viewer) is refused outright; an
+	// officer's rows are then checked one by one (checkScope).
+	id, _ := auth.FromContext(ctx)
+	if err := s.guard.Unit(ctx, auth.Write, cmp.Or(id.Unit, auth.CountryCode)); err != nil {
+		return nil, err
+	}
+	rows, err := sheet.Read(req.GetContent(), sheet.DefaultLimits, "")
+	if err != nil {
+		return nil, fault.Invalid("content", "%v", err)
+	}
+	// A file is read by the columns of every set: its rows say which set
+	// they follow.
+	drafts, fileConflicts, err := assessmentform.Parse(rows, assessmentform.KnownColumns(s.catalog.Sets()), assessmentform.Defaults{
+		Author: cmp.Or(req.GetAuthor(), id.Subject), CriteriaSet: req.GetCriteriaSet()})
+	if err != nil {
+		return nil, fault.Invalid("content", "%v", err)
+	}
+	opts := importOptions{dryRun: req.GetDryRun(), atomic: req.Atomic == nil || req.GetAtomic()}
+	return s.operations.Start(ctx, "import/assessments", int64(len(drafts)), func(ctx context.Context, p *operation.Progress) (*operationv1.ImportSummary, error) {
+		sum, err := s.importAssessments(ctx, drafts, fileConflicts, opts, p)
+		return sum.Proto(), err
+	})
+}
+
+// scopedRefusal reports a refusal of a unit outside the caller's scope.
+func scopedRefusal(err error) bool {
+	f, ok := fault.As(err)
+	return ok && f.Kind == fault.KindPermissionDenied
+}
+
+type importOptions struct {
+	dryRun bool
+	// atomic writes all rows or none; otherwise the rows without a
+	// conflict are written.
+	atomic bool
+}
+
+// importAssessments checks every row as CreateAssessment would, then,
+// unless it is a dry run, writes the rows in one transaction: all of them,
+// or none when one has a conflict, or (not atomic) those without one.
+func (s *Server) importAssessments(ctx context.Context, drafts []assessmentform.Draft, fileConflicts []importing.Conflict, opts importOptions, p *operation.Progress) (importing.Summary, error) {
+	sum := importing.Summary{DryRun: opts.dryRun, Rows: len(drafts)}
+	for _, c := range fileConflicts {
+		sum.Add(c)
+	}
+	if err := s.checkScope(ctx, drafts); err != nil {
+		return sum, err
+	}
+	var clean []store.Assessment
+	for start := 0; start < len(drafts); start += importChunk {
+		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
+		rows, err := s.checkDrafts(ctx, drafts[start:min(start+importChunk, len(drafts))])
+		if err != nil {
+			return sum, err
+		}
+		clean = append(clean, rows...)
+		p.Set(int64(min(start+importChunk, len(drafts))))
+	}
+	for i := range drafts {
+		if len(drafts[i].Conflicts) > 0 {
+			sum.Rejected++
+			for _, c := range drafts[i].Conflicts {
+				sum.Add(c)
+			}
+		}
+	}
+	switch {
+	case opts.dryRun:
+		sum.Created = len(clean)
+		return sum, nil
+	case opts.atomic && !sum.Clean():
+		return sum, fault.Invalid("content", "the file has %d conflicts; nothing was written (see the summary, or import with atomic=false to write the other rows)", sum.ConflictsTotal)
+	case len(clean) == 0:
+		return sum, nil
+	}
+	if _, err := s.record(ctx, clean); err != nil {
+		return sum, err
+	}
+	sum.Created, sum.Written = len(clean), true
+	return sum, nil
+}
+
+// checkScope refuses, row by row, units outside the caller's: their rows
+// get a conflict naming the unit, the others are imported.
+func (s *Server) checkScope(ctx context.Context, drafts []assessmentform.Draft) error {
+	refused := map[string]error{}
+	for i := range drafts {
+		dr := &drafts[i]
+		code := dr.Assessment.GetUnitCode()
+		if code == "" {
+			continue // the checks say it is required
+		}
+		err, seen := refused[code]
+		if !seen {
+			err = s.guard.Unit(ctx, auth.Write, code)
+			if err != nil && !scopedRefusal(err) {
+				return err
+			}
+			refused[code] = err
+		}
+		if err != nil {
+			dr.Conflicts = append(dr.Conflicts, importing.Conflict{Sheet: dr.Sheet, Row: dr.Row, Column: assessmentform.KeyUnitCode, Value: code,
+				Message: fmt.Sprintf("unit %s is outside the units you may write", code), Field: "unit_code"})
+		}
+	}
+	return nil
+}
+
+// checkDrafts runs the API's checks on the rows still without a conflict
+// (the request's rules, then the registry's and the catalog's), placing
+// every violation at its column, and returns the rows that pass, scored.
+func (s *Server) checkDrafts(ctx context.Context, drafts []assessmentform.Draft) ([]store.Assessment, error) {
+	var in []*criteriav1.Assessment
+	var at []int
+	for i := range drafts {
+		dr := &drafts[i]
+		if len(dr.Conflicts) > 0 {
+			continue
+		}
+		if vs, err := violations(dr.Assessment); err != nil || len(vs) > 0 {
+			if err != nil {
+				return nil, err
+			}
+			dr.Conflicts = append(dr.Conflicts, dr.Locate(vs)...)
+			continue
+		}
+		in, at = append(in, dr.Assessment), append(at, i)
+	}
+	rows, bad, err := s.check(ctx, in, "", func(int) string { return "" })
+	if err != nil {
+		return nil, err
+	}
+	var clean []store.Assessment
+	for j, i := range at {
+		if len(bad[j]) > 0 {
+			drafts[i].Conflicts = append(drafts[i].Conflicts, drafts[i].Locate(bad[j])...)
+			continue
+		}
+		clean = append(clean, rows[j])
+	}
+	return clean, nil
+}
+
+// violations are a's breaches of the rules the API checks on a request
+// (buf.validate), as the request's own would be reported.
+func violations(a *criteriav1.Assessment) ([]fault.Violation, error) {
+	err := protovalidate.Validate(a)
+	var ve *protovalidate.ValidationError
+	switch {
+	case err == nil:
+		return nil, nil
+	case !errors.As(err, &ve):
+		return nil, err
+	}
+	vs := make([]fault.Violation, 0, len(ve.Violations))
+	for _, v := range ve.Violations {
+		vs = append(vs, fault.Violation{Field: protovalidate.FieldPathString(v.Proto.GetField()), Description: cmp.Or(v.Proto.GetMessage(), v.Proto.GetRuleId())})
+	}
+	return vs, nil
+}
