@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
@@ -55,8 +56,11 @@ type Options struct {
 // Gateway is the HTTP handler in front of the gRPC services, with the
 // connections it owns.
 type Gateway struct {
-	handler  http.Handler
-	conns    []*grpc.ClientConn
+	handler http.Handler
+	conns   []*grpc.ClientConn
+	// connOf is each connected service's connection, by name, for the
+	// routes the gateway serves itself (imports, operations).
+	connOf   map[string]*grpc.ClientConn
 	backends []backend
 	audits   []auditSource
 }
@@ -76,7 +80,7 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	g := &Gateway{}
+	g := &Gateway{connOf: map[string]*grpc.ClientConn{}}
 	memo := newWireMemo()
 	mux := newMux(memo)
 	creds := insecure.NewCredentials()
@@ -100,6 +104,7 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 			return nil, errors.Join(fmt.Errorf("gateway: connect to %s at %s: %w", s.name, s.addr, err), g.Close())
 		}
 		g.conns = append(g.conns, conn)
+		g.connOf[s.name] = conn
 		if err := s.register(ctx, mux, conn); err != nil {
 			return nil, errors.Join(fmt.Errorf("gateway: register %s routes: %w", s.name, err), g.Close())
 		}
@@ -119,6 +124,18 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 	}
 	if err := mux.HandlePath(http.MethodGet, "/openapi.json", serveOpenAPI); err != nil {
 		return nil, errors.Join(err, g.Close())
+	}
+	for _, route := range []struct {
+		method, path string
+		h            runtime.HandlerFunc
+	}{
+		{http.MethodPost, importsPath, g.serveImport(mux)},
+		{http.MethodGet, operationPath, g.serveOperation(mux, false)},
+		{http.MethodPost, cancelOperationPath, g.serveOperation(mux, true)},
+	} {
+		if err := mux.HandlePath(route.method, route.path, route.h); err != nil {
+			return nil, errors.Join(err, g.Close())
+		}
 	}
 
 	// Outermost first: the request id exists before anything logs, and the

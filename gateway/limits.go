@@ -43,9 +43,13 @@ var bodyLimits = map[string]int64{
 
 // limitBodies applies limitBody with the limit of the request's route.
 func limitBodies(next http.Handler) http.Handler {
-	byRoute := make(map[string]http.Handler, len(bodyLimits))
+	byRoute := make(map[string]http.Handler, len(bodyLimits)+len(importKinds))
 	for path, limit := range bodyLimits {
 		byRoute[path] = limitBody(limit, next)
+	}
+	for kind := range importKinds {
+		// The file, and the headers of a multipart form around it.
+		byRoute["/v1/imports/"+kind] = limitBody(importFileBytes+1<<20, next)
 	}
 	other := limitBody(oneRecordBodyBytes, next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

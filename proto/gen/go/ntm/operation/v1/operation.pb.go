@@ -8,6 +8,7 @@ package operationv1
 
 import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+	_ "google.golang.org/genproto/googleapis/api/annotations"
 	status "google.golang.org/genproto/googleapis/rpc/status"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
@@ -621,7 +622,7 @@ var File_ntm_operation_v1_operation_proto protoreflect.FileDescriptor
 
 const file_ntm_operation_v1_operation_proto_rawDesc = "" +
 	"\n" +
-	" ntm/operation/v1/operation.proto\x12\x10ntm.operation.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\"\x88\x04\n" +
+	" ntm/operation/v1/operation.proto\x12\x10ntm.operation.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\"\x88\x04\n" +
 	"\tOperation\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04kind\x18\x02 \x01(\tR\x04kind\x127\n" +
@@ -676,10 +677,10 @@ const file_ntm_operation_v1_operation_proto_rawDesc = "" +
 	"\n" +
 	"operations\x18\x01 \x03(\v2\x1b.ntm.operation.v1.OperationR\n" +
 	"operations\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xa5\x02\n" +
-	"\x10OperationService\x12R\n" +
-	"\fGetOperation\x12%.ntm.operation.v1.GetOperationRequest\x1a\x1b.ntm.operation.v1.Operation\x12X\n" +
-	"\x0fCancelOperation\x12(.ntm.operation.v1.CancelOperationRequest\x1a\x1b.ntm.operation.v1.Operation\x12c\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xf2\x02\n" +
+	"\x10OperationService\x12s\n" +
+	"\fGetOperation\x12%.ntm.operation.v1.GetOperationRequest\x1a\x1b.ntm.operation.v1.Operation\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/v1/{name=operations/*}\x12\x83\x01\n" +
+	"\x0fCancelOperation\x12(.ntm.operation.v1.CancelOperationRequest\x1a\x1b.ntm.operation.v1.Operation\")\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/{name=operations/*}:cancel\x12c\n" +
 	"\x0eListOperations\x12'.ntm.operation.v1.ListOperationsRequest\x1a(.ntm.operation.v1.ListOperationsResponseB\xcb\x01\n" +
 	"\x14com.ntm.operation.v1B\x0eOperationProtoP\x01ZAgithub.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1;operationv1\xa2\x02\x03NOX\xaa\x02\x10Ntm.Operation.V1\xca\x02\x10Ntm\\Operation\\V1\xe2\x02\x1cNtm\\Operation\\V1\\GPBMetadata\xea\x02\x12Ntm::Operation::V1b\x06proto3"
 

@@ -30,9 +30,9 @@ const (
 //
 // Long-running operations (AIP-151) of the service: an import of thousands
 // of rows answers at once with an operation, which the caller then follows
-// here until it is done. Each service serves its own; no method has an HTTP
-// rule because the gateway serves /v1/operations/{id} itself, sending each
-// call to the service named by the id's prefix.
+// here until it is done. Each service serves its own. Through REST the
+// gateway answers the HTTP rules below itself, sending each call to the
+// service named by the id's prefix (the rules document the routes).
 type OperationServiceClient interface {
 	// The operation's progress and, once done, its summary or error. Only
 	// its actor and admins see it; to others it does not exist.
@@ -90,9 +90,9 @@ func (c *operationServiceClient) ListOperations(ctx context.Context, in *ListOpe
 //
 // Long-running operations (AIP-151) of the service: an import of thousands
 // of rows answers at once with an operation, which the caller then follows
-// here until it is done. Each service serves its own; no method has an HTTP
-// rule because the gateway serves /v1/operations/{id} itself, sending each
-// call to the service named by the id's prefix.
+// here until it is done. Each service serves its own. Through REST the
+// gateway answers the HTTP rules below itself, sending each call to the
+// service named by the id's prefix (the rules document the routes).
 type OperationServiceServer interface {
 	// The operation's progress and, once done, its summary or error. Only
 	// its actor and admins see it; to others it does not exist.

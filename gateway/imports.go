@@ -1,0 +1,137 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
+)
+
+// importsPath is where files are uploaded: POST /v1/imports/{kind} with
+// the file as the body (or as the "file" part of a multipart form, as a
+// browser sends it). The gateway serves it itself, as grpc-gateway binds
+// no raw body to a bytes field.
+const importsPath = "/v1/imports/{kind}"
+
+// importFileBytes caps an uploaded file: the services refuse larger ones
+// too (sheet.DefaultLimits). A multipart form may add some headers.
+const importFileBytes = 25 << 20
+
+// importKind is a kind of file: the service that imports it and its call.
+type importKind struct {
+	service string
+	method  string
+	call    func(ctx context.Context, conn *grpc.ClientConn, file []byte, q url.Values) (*operationv1.Operation, error)
+}
+
+// importKinds are the files the suite imports, by the {kind} of the path.
+var importKinds = map[string]importKind{
+	"assessments": {service: "criteria", method: criteriav1.CriteriaService_ImportAssessments_FullMethodName,
+		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, q url.Values) (*operationv1.Operation, error) {
+			req := &criteriav1.ImportAssessmentsRequest{Content: file, CriteriaSet: q.Get("criteria_set"), Author: q.Get("author")}
+			var err error
+			if req.DryRun, err = boolParam(q, "dry_run", false); err != nil {
+				return nil, err
+			}
+			atomic, err := boolParam(q, "atomic", true)
+			if err != nil {
+				return nil, err
+			}
+			req.Atomic = proto.Bool(atomic)
+			return criteriav1.NewCriteriaServiceClient(conn).ImportAssessments(ctx, req)
+		}},
+}
+
+// serveImport answers POST /v1/imports/{kind} with the operation importing
+// the file.
+func (g *Gateway) serveImport(mux *runtime.ServeMux) runtime.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, params map[string]string) {
+		_, out := runtime.MarshalerForRequest(mux, r)
+		kind, ok := importKinds[params["kind"]]
+		conn := g.connOf[kind.service]
+		if !ok || conn == nil {
+			runtime.HTTPError(r.Context(), mux, out, w, r, status.Errorf(codes.NotFound, "no import of %q: the kinds are %s", params["kind"], importKindNames()))
+			return
+		}
+		ctx, err := runtime.AnnotateContext(r.Context(), mux, r, kind.method, runtime.WithHTTPPathPattern(importsPath))
+		if err == nil {
+			var file []byte
+			file, err = uploadedFile(r)
+			if errors.Is(err, errFileTooLarge) {
+				writeStatus(w, http.StatusRequestEntityTooLarge, codes.InvalidArgument, err.Error())
+				return
+			}
+			if err == nil {
+				var op *operationv1.Operation
+				if op, err = kind.call(ctx, conn, file, r.URL.Query()); err == nil {
+					runtime.ForwardResponseMessage(ctx, mux, out, w, r, op)
+					return
+				}
+			}
+		}
+		runtime.HTTPError(ctx, mux, out, w, r, err)
+	}
+}
+
+func importKindNames() string {
+	names := make([]string, 0, len(importKinds))
+	for k := range importKinds {
+		names = append(names, k)
+	}
+	return strings.Join(names, ", ")
+}
+
+var errFileTooLarge = fmt.Errorf("file: larger than %d MiB, the most an import takes", importFileBytes>>20)
+
+// uploadedFile is the request's file: its body, or the part named "file"
+// of a multipart form.
+func uploadedFile(r *http.Request) ([]byte, error) {
+	var body io.Reader = r.Body
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		f, _, err := r.FormFile("file")
+		if err != nil {
+			return nil, invalidFields(&errdetails.BadRequest_FieldViolation{Field: "file", Description: "a multipart upload needs the file in a part named \"file\": " + err.Error()}).Err()
+		}
+		defer f.Close()
+		body = f
+	}
+	b, err := io.ReadAll(io.LimitReader(body, importFileBytes+1))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge) || len(b) > importFileBytes:
+		return nil, errFileTooLarge
+	case err != nil:
+		return nil, err
+	case len(b) == 0:
+		return nil, invalidFields(&errdetails.BadRequest_FieldViolation{Field: "file", Description: "the request has no file: send it as the body or as the \"file\" part of a form"}).Err()
+	}
+	return b, nil
+}
+
+// boolParam reads a true/false query parameter.
+func boolParam(q url.Values, name string, unset bool) (bool, error) {
+	v := q.Get(name)
+	if v == "" {
+		return unset, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, invalidFields(&errdetails.BadRequest_FieldViolation{Field: name, Description: "must be true or false, not " + strconv.Quote(v)}).Err()
+	}
+	return b, nil
+}
