@@ -19,8 +19,13 @@ import (
 
 // importCmd sends a unit CSV to a running registry; the registry writes all rows or none.
 func importCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) > 0 {
+		if _, ok := fileKinds[args[0]]; ok {
+			return importFileCmd(ctx, args[0], args[1:], stdout)
+		}
+	}
 	if len(args) == 0 || args[0] != "units" {
-		return errors.New(importUsage)
+		return errors.New(importUsage + "\n" + importFileUsage)
 	}
 	fs := flag.NewFlagSet("ntm import units", flag.ContinueOnError)
 	addr := fs.String("registry-addr", "127.0.0.1:9101", "registry gRPC address")
