@@ -148,3 +148,33 @@ func TestNumber(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParse reads any CSV text as a form: Parse never panics, every draft
+// is a row below the header, and locating any violation names a column of
+// the row or none.
+func FuzzParse(f *testing.F) {
+	f.Add("unit_code;assessed_on;1.1;TC2;2.1\n06002;31/12/2024;Đạt;Đ;85,5\n")
+	f.Add("Mã đơn vị,Ngày đánh giá\nunit_code,assessed_on\n100,2024-12-31\n,\n")
+	f.Add("x\nunit_code,TC1,TC1\n1,B,C\n")
+	known := KnownColumns([]*catalog.Set{testSet})
+	f.Fuzz(func(t *testing.T, text string) {
+		rows, err := sheet.Read([]byte(text), sheet.Limits{MaxRows: 200, MaxCells: 2000}, "")
+		if err != nil {
+			return
+		}
+		drafts, _, err := Parse(rows, known, Defaults{Author: "a"})
+		if err != nil {
+			return
+		}
+		for _, d := range drafts {
+			if d.Row < 2 || d.Assessment == nil {
+				t.Fatalf("draft at row %d: %v", d.Row, d.Assessment)
+			}
+			for _, c := range d.Locate([]fault.Violation{{Field: "values[0].number"}, {Field: "verdicts[7]"}, {Field: "values[x"}}) {
+				if _, ok := d.cells[c.Column]; c.Column != "" && !ok {
+					t.Fatalf("conflict at column %q, which the row does not fill", c.Column)
+				}
+			}
+		}
+	})
+}
