@@ -69,7 +69,7 @@ func (s *Server) BatchCreateAssessments(ctx context.Context, req *criteriav1.Bat
 // create checks and scores every assessment, reporting every bad one at
 // once, then records them all in one transaction or none.
 func (s *Server) create(ctx context.Context, in []*criteriav1.Assessment, pathUnit string, prefix func(int) string) ([]*criteriav1.Assessment, error) {
-	rows, bad, err := s.check(ctx, in, pathUnit, prefix)
+	rows, bad, err := s.check(ctx, in, pathUnit, prefix, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -95,8 +95,9 @@ func (s *Server) create(ctx context.Context, in []*criteriav1.Assessment, pathUn
 // check reads, looks up and scores every assessment. bad[i] holds the
 // violations of in[i] (in field order, whichever check found them) and
 // rows[i] its scored row when it has none; err is a failure that is not
-// the input's (the registry down).
-func (s *Server) check(ctx context.Context, in []*criteriav1.Assessment, pathUnit string, prefix func(int) string) (rows []store.Assessment, bad [][]fault.Violation, err error) {
+// the input's (the registry down), or ctx's end. A long check (a file
+// import) passes progress, told of the rows scored every thousand.
+func (s *Server) check(ctx context.Context, in []*criteriav1.Assessment, pathUnit string, prefix func(int) string, progress func(scored int)) (rows []store.Assessment, bad [][]fault.Violation, err error) {
 	today := date.Today()
 	heads := make([]head, len(in))
 	bad = make([][]fault.Violation, len(in))
@@ -116,6 +117,12 @@ func (s *Server) check(ctx context.Context, in []*criteriav1.Assessment, pathUni
 	}
 	rows = make([]store.Assessment, len(in))
 	for i, a := range in {
+		if progress != nil && i > 0 && i%progressRows == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, err
+			}
+			progress(i)
+		}
 		if heads[i].unit == "" {
 			continue // already reported
 		}
@@ -127,6 +134,9 @@ func (s *Server) check(ctx context.Context, in []*criteriav1.Assessment, pathUni
 			continue
 		}
 		rows[i] = row
+	}
+	if progress != nil {
+		progress(len(in))
 	}
 	return rows, bad, nil
 }

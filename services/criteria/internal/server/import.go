@@ -19,9 +19,9 @@ import (
 	"github.com/ntmsuite/ntm/services/criteria/internal/store"
 )
 
-// importChunk is how many rows are checked between two progress reports
-// (and chances to stop when the operation is cancelled).
-const importChunk = 1000
+// progressRows is how many rows are checked between two progress reports
+// of an import (and chances to stop when it is cancelled).
+const progressRows = 1000
 
 // ImportAssessments reads an assessment form (.xlsx or .csv) and answers
 // with the operation that checks and imports it. A file that cannot be
@@ -76,17 +76,11 @@ func (s *Server) importAssessments(ctx context.Context, drafts []assessmentform.
 	if err := s.checkScope(ctx, drafts); err != nil {
 		return sum, err
 	}
-	var clean []store.Assessment
-	for start := 0; start < len(drafts); start += importChunk {
-		if err := ctx.Err(); err != nil {
-			return sum, err
-		}
-		rows, err := s.checkDrafts(ctx, drafts[start:min(start+importChunk, len(drafts))])
-		if err != nil {
-			return sum, err
-		}
-		clean = append(clean, rows...)
-		p.Set(int64(min(start+importChunk, len(drafts))))
+	// Checked at once, so that the registry is asked for the map of a date
+	// once for the whole file.
+	clean, err := s.checkDrafts(ctx, drafts, p)
+	if err != nil {
+		return sum, err
 	}
 	for i := range drafts {
 		if len(drafts[i].Conflicts) > 0 {
@@ -141,7 +135,7 @@ func (s *Server) checkScope(ctx context.Context, drafts []assessmentform.Draft) 
 // checkDrafts runs the API's checks on the rows still without a conflict
 // (the request's rules, then the registry's and the catalog's), placing
 // every violation at its column, and returns the rows that pass, scored.
-func (s *Server) checkDrafts(ctx context.Context, drafts []assessmentform.Draft) ([]store.Assessment, error) {
+func (s *Server) checkDrafts(ctx context.Context, drafts []assessmentform.Draft, p *operation.Progress) ([]store.Assessment, error) {
 	var in []*criteriav1.Assessment
 	var at []int
 	for i := range drafts {
@@ -158,7 +152,9 @@ func (s *Server) checkDrafts(ctx context.Context, drafts []assessmentform.Draft)
 		}
 		in, at = append(in, dr.Assessment), append(at, i)
 	}
-	rows, bad, err := s.check(ctx, in, "", func(int) string { return "" })
+	// Rows already in conflict count as done at once.
+	skipped := len(drafts) - len(in)
+	rows, bad, err := s.check(ctx, in, "", func(int) string { return "" }, func(scored int) { p.Set(int64(skipped + scored)) })
 	if err != nil {
 		return nil, err
 	}
