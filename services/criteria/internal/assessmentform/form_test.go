@@ -68,8 +68,8 @@ func TestParseReadsTheTemplatesRows(t *testing.T) {
 	if d := cmp.Diff(want, drafts[0].Assessment, protocmp.Transform()); d != "" {
 		t.Errorf("assessment (-want +got):\n%s", d)
 	}
-	if drafts[0].Row != 3 || drafts[0].Sheet != SheetName {
-		t.Errorf("draft at %s row %d, want %s row 3", drafts[0].Sheet, drafts[0].Row, SheetName)
+	if drafts[0].Number != 3 || drafts[0].Sheet != SheetName {
+		t.Errorf("draft at %s row %d, want %s row 3", drafts[0].Sheet, drafts[0].Number, SheetName)
 	}
 }
 
@@ -115,7 +115,7 @@ func TestLocatePlacesViolationsAtTheirColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := drafts[0].Locate([]fault.Violation{
+	drafts[0].Locate([]fault.Violation{
 		{Field: "assessed_on", Description: "in the future"},
 		{Field: "values[1]", Description: "must be true or false"},
 		{Field: "values[0].number", Description: "at most 100"},
@@ -129,7 +129,7 @@ func TestLocatePlacesViolationsAtTheirColumns(t *testing.T) {
 		{Sheet: SheetName, Row: 2, Column: "TC1", Value: "Đ", Message: "no criterion", Field: "verdicts[0].criterion_code"},
 		{Sheet: SheetName, Row: 2, Column: "", Value: "", Message: "give values", Field: "values"},
 	}
-	if d := cmp.Diff(want, got); d != "" {
+	if d := cmp.Diff(want, drafts[0].Conflicts); d != "" {
 		t.Errorf("conflicts (-want +got):\n%s", d)
 	}
 }
@@ -167,11 +167,12 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		for _, d := range drafts {
-			if d.Row < 2 || d.Assessment == nil {
-				t.Fatalf("draft at row %d: %v", d.Row, d.Assessment)
+			if d.Number < 2 || d.Assessment == nil {
+				t.Fatalf("draft at row %d: %v", d.Number, d.Assessment)
 			}
-			for _, c := range d.Locate([]fault.Violation{{Field: "values[0].number"}, {Field: "verdicts[7]"}, {Field: "values[x"}}) {
-				if _, ok := d.cells[c.Column]; c.Column != "" && !ok {
+			d.Locate([]fault.Violation{{Field: "values[0].number"}, {Field: "verdicts[7]"}, {Field: "values[x"}})
+			for _, c := range d.Conflicts {
+				if _, ok := d.Cells[c.Column]; c.Column != "" && !ok {
 					t.Fatalf("conflict at column %q, which the row does not fill", c.Column)
 				}
 			}

@@ -5,20 +5,12 @@ import (
 	"strings"
 
 	"github.com/ntmsuite/ntm/platform/fault"
-	"github.com/ntmsuite/ntm/platform/importing"
 )
 
-// Locate places the API's violations of the draft's assessment (fields
-// relative to it, as "values[3]" or "assessed_on") at the columns the
-// values came from, with the cells as the file has them.
-func (dr *Draft) Locate(vs []fault.Violation) []importing.Conflict {
-	out := make([]importing.Conflict, 0, len(vs))
-	for _, v := range vs {
-		col := dr.column(v.Field)
-		out = append(out, importing.Conflict{Sheet: dr.Sheet, Row: dr.Row, Column: col, Value: dr.cells[col], Message: v.Description, Field: v.Field})
-	}
-	return out
-}
+// Locate records the API's violations of the draft's assessment (fields
+// relative to it, as "values[3]" or "assessed_on") as conflicts at the
+// columns the values came from.
+func (dr *Draft) Locate(vs []fault.Violation) { dr.Row.Locate(vs, dr.column) }
 
 // column is the key of the column that filled field, "" when it is the
 // row's as a whole (a row with neither values nor verdicts).

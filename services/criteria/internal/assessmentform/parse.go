@@ -17,16 +17,12 @@ type Defaults struct {
 
 // Draft is one filled row read as an assessment, before the API's checks.
 type Draft struct {
-	Sheet string
-	Row   int
+	importing.Row
 	// Assessment is what the row says; a cell that could not be read is
 	// left out of it and is in Conflicts instead.
 	Assessment *criteriav1.Assessment
-	Conflicts  []importing.Conflict
-	// cells holds the row's cells by column key, for locating the API's
-	// violations; valueCols and verdictCols name the column of each entry
-	// of Assessment.Values and Verdicts.
-	cells                  map[string]string
+	// valueCols and verdictCols name the column of each entry of
+	// Assessment.Values and Verdicts, for locating the API's violations.
 	valueCols, verdictCols []string
 }
 
@@ -35,66 +31,22 @@ type Draft struct {
 // column of known are conflicts of the file, as are files without a
 // unit_code column.
 func Parse(rows []sheet.Row, known []sheet.Column, d Defaults) ([]Draft, []importing.Conflict, error) {
-	header, index, err := sheet.FindHeader(rows, known)
+	read, fileConflicts, err := importing.ReadRows(rows, known, KeyUnitCode)
 	if err != nil {
 		return nil, nil, err
 	}
-	head := rows[header]
-	var fileConflicts []importing.Conflict
-	keyOf := make([]string, len(head.Cells)) // cell position → column key
-	for key, i := range index {
-		keyOf[i] = key
-	}
-	for i, cell := range head.Cells {
-		if keyOf[i] == "" && cell != "" {
-			fileConflicts = append(fileConflicts, importing.Conflict{Sheet: head.Sheet, Row: head.Number, Column: sheet.CellName(i, head.Number), Value: cell,
-				Message: "unknown column: neither a field of the form nor an indicator or criterion (TC…) code of any criteria set"})
-		}
-	}
-	if _, ok := index[KeyUnitCode]; !ok {
-		fileConflicts = append(fileConflicts, importing.Conflict{Sheet: head.Sheet, Row: head.Number, Column: KeyUnitCode,
-			Message: "the header has no unit_code (Mã đơn vị) column"})
-		return nil, fileConflicts, nil
-	}
 	var drafts []Draft
-	for _, r := range rows[header+1:] {
-		if blank(r.Cells) || isKeyRow(r.Cells, keyOf) {
-			continue
-		}
-		drafts = append(drafts, readRow(r, keyOf, d))
+	for _, r := range read {
+		drafts = append(drafts, readRow(r, d))
 	}
 	return drafts, fileConflicts, nil
 }
 
-func blank(cells []string) bool {
-	for _, c := range cells {
-		if c != "" {
-			return false
-		}
-	}
-	return true
-}
-
-// isKeyRow reports the template's key row below its titles, when the
-// header found was the titles.
-func isKeyRow(cells, keyOf []string) bool {
-	for i, c := range cells {
-		if c != "" && (i >= len(keyOf) || c != keyOf[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func readRow(r sheet.Row, keyOf []string, d Defaults) Draft {
-	dr := Draft{Sheet: r.Sheet, Row: r.Number, Assessment: &criteriav1.Assessment{Author: d.Author, CriteriaSet: d.CriteriaSet}, cells: map[string]string{}}
+func readRow(r importing.Row, d Defaults) Draft {
+	dr := Draft{Row: r, Assessment: &criteriav1.Assessment{Author: d.Author, CriteriaSet: d.CriteriaSet}}
 	a := dr.Assessment
-	for i, cell := range r.Cells {
-		if i >= len(keyOf) || keyOf[i] == "" || cell == "" {
-			continue
-		}
-		key := keyOf[i]
-		dr.cells[key] = cell
+	for _, key := range r.Keys {
+		cell := r.Cells[key]
 		switch key {
 		case KeyUnitCode:
 			a.UnitCode = cell
@@ -104,7 +56,7 @@ func readRow(r sheet.Row, keyOf []string, d Defaults) Draft {
 			if iso, ok := sheet.DateCell(cell); ok {
 				a.AssessedOn = iso
 			} else {
-				dr.conflict(key, cell, "not a date: write day/month/year (31/12/2024) or 2024-12-31", "assessed_on")
+				dr.Add(key, "not a date: write day/month/year (31/12/2024) or 2024-12-31", "assessed_on")
 			}
 		case KeyCriteriaSet:
 			a.CriteriaSet = cell
@@ -127,7 +79,7 @@ func (dr *Draft) readCode(key, cell string) {
 	if code, ok := strings.CutPrefix(key, verdictPrefix); ok {
 		st, ok := verdict(cell)
 		if !ok {
-			dr.conflict(key, cell, "not a verdict: write Đ (đạt), B (cơ bản đạt) or C (chưa đạt)", "verdicts")
+			dr.Add(key, "not a verdict: write Đ (đạt), B (cơ bản đạt) or C (chưa đạt)", "verdicts")
 			return
 		}
 		a.Verdicts = append(a.Verdicts, &criteriav1.CriterionVerdict{CriterionCode: code, Status: st})
@@ -140,15 +92,11 @@ func (dr *Draft) readCode(key, cell string) {
 	} else if n, ok := Number(cell); ok {
 		v.Value = &criteriav1.IndicatorValue_Number{Number: n}
 	} else {
-		dr.conflict(key, cell, "not a number, nor Đạt / Không đạt", "values")
+		dr.Add(key, "not a number, nor Đạt / Không đạt", "values")
 		return
 	}
 	a.Values = append(a.Values, v)
 	dr.valueCols = append(dr.valueCols, key)
-}
-
-func (dr *Draft) conflict(column, value, message, field string) {
-	dr.Conflicts = append(dr.Conflicts, importing.Conflict{Sheet: dr.Sheet, Row: dr.Row, Column: column, Value: value, Message: message, Field: field})
 }
 
 // verdict reads a criterion's verdict as forms write it.

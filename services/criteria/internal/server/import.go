@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 
 	"buf.build/go/protovalidate"
 
@@ -29,7 +28,7 @@ const progressRows = 1000
 // operation's summary.
 func (s *Server) ImportAssessments(ctx context.Context, req *criteriav1.ImportAssessmentsRequest) (*operationv1.Operation, error) {
 	// A caller who may write nowhere (a viewer) is refused outright; an
-	// officer's rows are then checked one by one (checkScope).
+	// officer's rows are then checked one by one.
 	id, _ := auth.FromContext(ctx)
 	if err := s.guard.Unit(ctx, auth.Write, cmp.Or(id.Unit, auth.CountryCode)); err != nil {
 		return nil, err
@@ -45,91 +44,42 @@ func (s *Server) ImportAssessments(ctx context.Context, req *criteriav1.ImportAs
 	if err != nil {
 		return nil, fault.Invalid("content", "%v", err)
 	}
-	opts := importOptions{dryRun: req.GetDryRun(), atomic: req.Atomic == nil || req.GetAtomic()}
+	opts := importing.Options{DryRun: req.GetDryRun(), Atomic: req.Atomic == nil || req.GetAtomic()}
 	return s.operations.Start(ctx, "import/assessments", int64(len(drafts)), func(ctx context.Context, p *operation.Progress) (*operationv1.ImportSummary, error) {
-		sum, err := s.importAssessments(ctx, drafts, fileConflicts, opts, p)
+		sum := importing.Summary{}
+		for _, c := range fileConflicts {
+			sum.Add(c)
+		}
+		err := s.importAssessments(ctx, &sum, drafts, opts, p)
 		return sum.Proto(), err
 	})
-}
-
-// scopedRefusal reports a refusal of a unit outside the caller's scope.
-func scopedRefusal(err error) bool {
-	f, ok := fault.As(err)
-	return ok && f.Kind == fault.KindPermissionDenied
-}
-
-type importOptions struct {
-	dryRun bool
-	// atomic writes all rows or none; otherwise the rows without a
-	// conflict are written.
-	atomic bool
 }
 
 // importAssessments checks every row as CreateAssessment would, then,
 // unless it is a dry run, writes the rows in one transaction: all of them,
 // or none when one has a conflict, or (not atomic) those without one.
-func (s *Server) importAssessments(ctx context.Context, drafts []assessmentform.Draft, fileConflicts []importing.Conflict, opts importOptions, p *operation.Progress) (importing.Summary, error) {
-	sum := importing.Summary{DryRun: opts.dryRun, Rows: len(drafts)}
-	for _, c := range fileConflicts {
-		sum.Add(c)
+func (s *Server) importAssessments(ctx context.Context, sum *importing.Summary, drafts []assessmentform.Draft, opts importing.Options, p *operation.Progress) error {
+	rows := make([]*importing.Row, len(drafts))
+	for i := range drafts {
+		rows[i] = &drafts[i].Row
 	}
-	if err := s.checkScope(ctx, drafts); err != nil {
-		return sum, err
+	err := importing.RefuseOutOfScope(ctx, rows, assessmentform.KeyUnitCode, func(ctx context.Context, unit string) error {
+		return s.guard.Unit(ctx, auth.Write, unit)
+	})
+	if err != nil {
+		return err
 	}
 	// Checked at once, so that the registry is asked for the map of a date
 	// once for the whole file.
 	clean, err := s.checkDrafts(ctx, drafts, p)
 	if err != nil {
-		return sum, err
+		return err
 	}
-	for i := range drafts {
-		if len(drafts[i].Conflicts) > 0 {
-			sum.Rejected++
-			for _, c := range drafts[i].Conflicts {
-				sum.Add(c)
-			}
-		}
-	}
-	switch {
-	case opts.dryRun:
-		sum.Created = len(clean)
-		return sum, nil
-	case opts.atomic && !sum.Clean():
-		return sum, fault.Invalid("content", "the file has %d conflicts; nothing was written (see the summary, or import with atomic=false to write the other rows)", sum.ConflictsTotal)
-	case len(clean) == 0:
-		return sum, nil
-	}
-	if _, err := s.record(ctx, clean); err != nil {
-		return sum, err
-	}
-	sum.Created, sum.Written = len(clean), true
-	return sum, nil
-}
-
-// checkScope refuses, row by row, units outside the caller's: their rows
-// get a conflict naming the unit, the others are imported.
-func (s *Server) checkScope(ctx context.Context, drafts []assessmentform.Draft) error {
-	refused := map[string]error{}
-	for i := range drafts {
-		dr := &drafts[i]
-		code := dr.Assessment.GetUnitCode()
-		if code == "" {
-			continue // the checks say it is required
-		}
-		err, seen := refused[code]
-		if !seen {
-			err = s.guard.Unit(ctx, auth.Write, code)
-			if err != nil && !scopedRefusal(err) {
-				return err
-			}
-			refused[code] = err
-		}
-		if err != nil {
-			dr.Conflicts = append(dr.Conflicts, importing.Conflict{Sheet: dr.Sheet, Row: dr.Row, Column: assessmentform.KeyUnitCode, Value: code,
-				Message: fmt.Sprintf("unit %s is outside the units you may write", code), Field: "unit_code"})
-		}
-	}
-	return nil
+	// Assessments keep their history: every row is a new one.
+	return importing.Conclude(sum, rows, importing.Counts{Created: len(clean)}, opts, func() error {
+		_, err := s.record(ctx, clean)
+		return err
+	})
 }
 
 // checkDrafts runs the API's checks on the rows still without a conflict
@@ -147,7 +97,7 @@ func (s *Server) checkDrafts(ctx context.Context, drafts []assessmentform.Draft,
 			if err != nil {
 				return nil, err
 			}
-			dr.Conflicts = append(dr.Conflicts, dr.Locate(vs)...)
+			dr.Locate(vs)
 			continue
 		}
 		in, at = append(in, dr.Assessment), append(at, i)
@@ -161,7 +111,7 @@ func (s *Server) checkDrafts(ctx context.Context, drafts []assessmentform.Draft,
 	var clean []store.Assessment
 	for j, i := range at {
 		if len(bad[j]) > 0 {
-			drafts[i].Conflicts = append(drafts[i].Conflicts, drafts[i].Locate(bad[j])...)
+			drafts[i].Locate(bad[j])
 			continue
 		}
 		clean = append(clean, rows[j])

@@ -1,0 +1,106 @@
+package importing
+
+import (
+	"github.com/ntmsuite/ntm/platform/fault"
+	"github.com/ntmsuite/ntm/platform/sheet"
+)
+
+// Row is a data row of a file as an importer reads it: where it is, its
+// cells by column key, and what is wrong with it.
+type Row struct {
+	Sheet  string
+	Number int
+	// Keys are the row's filled columns in file order; Cells their values.
+	Keys      []string
+	Cells     map[string]string
+	Conflicts []Conflict
+}
+
+// Add records a conflict at column, with the cell as the file has it.
+func (r *Row) Add(column, message, field string) {
+	r.Conflicts = append(r.Conflicts, Conflict{Sheet: r.Sheet, Row: r.Number, Column: column, Value: r.Cells[column], Message: message, Field: field})
+}
+
+// Locate records the API's violations of the row's request at the columns
+// that filled their fields (column maps a field to its column key, "" for
+// the row as a whole).
+func (r *Row) Locate(vs []fault.Violation, column func(field string) string) {
+	for _, v := range vs {
+		r.Add(column(v.Field), v.Description, v.Field)
+	}
+}
+
+// ReadRows finds the header among rows by known's keys and titles and
+// returns every non-blank row below it. A header cell naming no column
+// of known is a conflict of the file, and so is a missing required column,
+// which also leaves no rows.
+func ReadRows(rows []sheet.Row, known []sheet.Column, required ...string) ([]Row, []Conflict, error) {
+	header, index, err := sheet.FindHeader(rows, known)
+	if err != nil {
+		return nil, nil, err
+	}
+	head := rows[header]
+	var fileConflicts []Conflict
+	keyOf := make([]string, len(head.Cells)) // cell position → column key
+	for key, i := range index {
+		keyOf[i] = key
+	}
+	for i, cell := range head.Cells {
+		if keyOf[i] == "" && cell != "" {
+			fileConflicts = append(fileConflicts, Conflict{Sheet: head.Sheet, Row: head.Number, Column: sheet.CellName(i, head.Number), Value: cell,
+				Message: "unknown column: not a column of this form (the template's row 2 lists them)"})
+		}
+	}
+	for _, key := range required {
+		if _, ok := index[key]; !ok {
+			fileConflicts = append(fileConflicts, Conflict{Sheet: head.Sheet, Row: head.Number, Column: key, Message: "the header has no " + key + " column"})
+		}
+	}
+	if missing(index, required) {
+		return nil, fileConflicts, nil
+	}
+	var out []Row
+	for _, r := range rows[header+1:] {
+		if blank(r.Cells) || isKeyRow(r.Cells, keyOf) {
+			continue
+		}
+		row := Row{Sheet: r.Sheet, Number: r.Number, Cells: map[string]string{}}
+		for i, cell := range r.Cells {
+			if i < len(keyOf) && keyOf[i] != "" && cell != "" {
+				row.Keys = append(row.Keys, keyOf[i])
+				row.Cells[keyOf[i]] = cell
+			}
+		}
+		out = append(out, row)
+	}
+	return out, fileConflicts, nil
+}
+
+func missing(index map[string]int, required []string) bool {
+	for _, key := range required {
+		if _, ok := index[key]; !ok {
+			return true
+		}
+	}
+	return false
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if c != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// isKeyRow reports a template's row of keys below its titles, when the
+// header found was the titles.
+func isKeyRow(cells, keyOf []string) bool {
+	for i, c := range cells {
+		if c != "" && (i >= len(keyOf) || c != keyOf[i]) {
+			return false
+		}
+	}
+	return true
+}
