@@ -12,7 +12,6 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-
 // Excel's built-in number formats the cells use.
 const (
 	fmtGeneral = 0  // as typed: 5, 16.15
