@@ -26,20 +26,52 @@ import (
 // concurrent creates exactly one writes and the others find it.
 func (s *Store) createOnce(ctx context.Context, insert string, args []any,
 	recorded func(id int64, at time.Time) audit.Change, existing func(tx *sql.Tx) error) (created bool, err error) {
-	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-		var id int64
-		var at db.Timestamp
-		err := tx.QueryRowContext(ctx, insert, args...).Scan(&id, &at)
-		if errors.Is(err, sql.ErrNoRows) {
-			return existing(tx)
-		}
-		if err != nil {
-			return err
-		}
-		created = true
-		return audit.Record(ctx, tx, recorded(id, at.T))
+	each, err := s.createEachOnce(ctx, 1, true, func(tx *sql.Tx, _ int) (bool, error) {
+		return createOnceIn(ctx, tx, insert, args, recorded, existing)
 	})
-	return created && err == nil, err
+	return err == nil && each[0], err
+}
+
+func createOnceIn(ctx context.Context, tx *sql.Tx, insert string, args []any,
+	recorded func(id int64, at time.Time) audit.Change, existing func(tx *sql.Tx) error) (bool, error) {
+	var id int64
+	var at db.Timestamp
+	err := tx.QueryRowContext(ctx, insert, args...).Scan(&id, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, existing(tx)
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, audit.Record(ctx, tx, recorded(id, at.T))
+}
+
+// errTried rolls back a batch that was only tried.
+var errTried = errors.New("store: a tried batch is rolled back")
+
+// createEachOnce creates n plans in one transaction, each once per key as
+// createOnce does, and reports which it wrote. With keep false the
+// transaction is rolled back whatever happened: a file import tries its
+// rows first, to learn which keys are taken (and by what) before it
+// decides to write; the ids and times it gets are then no one's.
+func (s *Store) createEachOnce(ctx context.Context, n int, keep bool, create func(tx *sql.Tx, i int) (bool, error)) ([]bool, error) {
+	created := make([]bool, n)
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		for i := range created {
+			var err error
+			if created[i], err = create(tx, i); err != nil {
+				return err
+			}
+		}
+		if !keep {
+			return errTried
+		}
+		return nil
+	})
+	if errors.Is(err, errTried) {
+		err = nil
+	}
+	return created, err
 }
 
 // enumText reads an enum stored by name; an unknown name is corruption,

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -121,35 +122,54 @@ func scanRegistration(sc db.Scanner) (plan.Registration, error) {
 // unit is already registered for its level and year, nothing is written and
 // the registration on file is returned with created false.
 func (s *Store) CreateRegistration(ctx context.Context, r plan.Registration) (plan.Registration, bool, error) {
-	gap, err := encodeGap(r.Gap)
+	out, created, err := s.CreateRegistrations(ctx, []plan.Registration{r}, true)
 	if err != nil {
-		return plan.Registration{}, false, fmt.Errorf("registration of unit %s: gap: %w", r.UnitCode, err)
+		return plan.Registration{}, false, err
 	}
-	path, err := encodePath(r.UnitPath)
+	return out[0], created[0], nil
+}
+
+// CreateRegistrations records rs in one transaction as CreateRegistration
+// records one, and returns each as on file with whether it was written;
+// with keep false nothing stays written (see createEachOnce).
+func (s *Store) CreateRegistrations(ctx context.Context, rs []plan.Registration, keep bool) ([]plan.Registration, []bool, error) {
+	out := slices.Clone(rs)
+	created, err := s.createEachOnce(ctx, len(rs), keep, func(tx *sql.Tx, i int) (bool, error) {
+		r := rs[i]
+		gap, err := encodeGap(r.Gap)
+		if err != nil {
+			return false, fmt.Errorf("registration of unit %s: gap: %w", r.UnitCode, err)
+		}
+		path, err := encodePath(r.UnitPath)
+		if err != nil {
+			return false, fmt.Errorf("registration of unit %s: %w", r.UnitCode, err)
+		}
+		created, err := createOnceIn(ctx, tx, `INSERT INTO registrations
+			(unit_code, unit_type, unit_path, level, year, registered_on, decision_number, note, set_code, gap_json)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+			ON CONFLICT (unit_code, level, year) DO NOTHING RETURNING id, created_at`,
+			[]any{r.UnitCode, r.UnitType.String(), path, r.Level.String(), r.Year, r.RegisteredOn, r.DecisionNumber, r.Note, r.SetCode, gap},
+			func(id int64, at time.Time) audit.Change {
+				o := &out[i]
+				o.ID, o.CreatedAt = id, at
+				return audit.Change{Resource: o.Name(), Unit: o.UnitCode, After: auditedRegistration{
+					ID: o.ID, UnitCode: o.UnitCode, UnitType: o.UnitType.String(), UnitPath: path, Level: o.Level.String(), Year: o.Year,
+					RegisteredOn: o.RegisteredOn.String(), DecisionNumber: o.DecisionNumber, Note: o.Note, SetCode: o.SetCode,
+					Gap: json.RawMessage(gap), CreatedAt: o.CreatedAt,
+				}}
+			},
+			func(tx *sql.Tx) (err error) {
+				out[i], err = scanRegistration(tx.QueryRowContext(ctx, `SELECT `+registrationColumns+` FROM registrations
+					WHERE unit_code = $1 AND level = $2 AND year = $3`, r.UnitCode, r.Level.String(), r.Year))
+				return err
+			})
+		if err != nil {
+			return false, fmt.Errorf("record registration of unit %s for %s in %d: %w", r.UnitCode, r.Level, r.Year, err)
+		}
+		return created, nil
+	})
 	if err != nil {
-		return plan.Registration{}, false, fmt.Errorf("registration of unit %s: %w", r.UnitCode, err)
-	}
-	out := r
-	created, err := s.createOnce(ctx, `INSERT INTO registrations
-		(unit_code, unit_type, unit_path, level, year, registered_on, decision_number, note, set_code, gap_json)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-		ON CONFLICT (unit_code, level, year) DO NOTHING RETURNING id, created_at`,
-		[]any{r.UnitCode, r.UnitType.String(), path, r.Level.String(), r.Year, r.RegisteredOn, r.DecisionNumber, r.Note, r.SetCode, gap},
-		func(id int64, at time.Time) audit.Change {
-			out.ID, out.CreatedAt = id, at
-			return audit.Change{Resource: out.Name(), Unit: out.UnitCode, After: auditedRegistration{
-				ID: out.ID, UnitCode: out.UnitCode, UnitType: out.UnitType.String(), UnitPath: path, Level: out.Level.String(), Year: out.Year,
-				RegisteredOn: out.RegisteredOn.String(), DecisionNumber: out.DecisionNumber, Note: out.Note, SetCode: out.SetCode,
-				Gap: json.RawMessage(gap), CreatedAt: out.CreatedAt,
-			}}
-		},
-		func(tx *sql.Tx) (err error) {
-			out, err = scanRegistration(tx.QueryRowContext(ctx, `SELECT `+registrationColumns+` FROM registrations
-				WHERE unit_code = $1 AND level = $2 AND year = $3`, r.UnitCode, r.Level.String(), r.Year))
-			return err
-		})
-	if err != nil {
-		return plan.Registration{}, false, fmt.Errorf("record registration of unit %s for %s in %d: %w", r.UnitCode, r.Level, r.Year, err)
+		return nil, nil, err
 	}
 	return out, created, nil
 }

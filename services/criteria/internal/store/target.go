@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -44,29 +45,47 @@ func scanTarget(sc db.Scanner) (plan.Target, error) {
 	return t, nil
 }
 
-// CreateTarget records t with its audit entry and returns it with created
-// true. If t's unit already has a target of its kind for its period,
-// nothing is written and the target on file is returned with created false.
+// CreateTarget records t once per unit, period and kind, as
+// CreateRegistration records a registration.
 func (s *Store) CreateTarget(ctx context.Context, t plan.Target) (plan.Target, bool, error) {
-	out := t
-	created, err := s.createOnce(ctx, `INSERT INTO targets (unit_code, period, kind, value, decision_number, decided_on, note)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
-		ON CONFLICT (unit_code, period, kind) DO NOTHING RETURNING id, created_at`,
-		[]any{t.UnitCode, t.Period.Text, t.Kind, t.Value, t.DecisionNumber, t.DecidedOn, t.Note},
-		func(id int64, at time.Time) audit.Change {
-			out.ID, out.CreatedAt = id, at
-			return audit.Change{Resource: out.Name(), Unit: out.UnitCode, After: auditedTarget{
-				ID: out.ID, UnitCode: out.UnitCode, Period: out.Period.Text, Kind: out.Kind, Value: out.Value,
-				DecisionNumber: out.DecisionNumber, DecidedOn: out.DecidedOn.String(), Note: out.Note, CreatedAt: out.CreatedAt,
-			}}
-		},
-		func(tx *sql.Tx) (err error) {
-			out, err = scanTarget(tx.QueryRowContext(ctx, `SELECT `+targetColumns+` FROM targets
-				WHERE unit_code = $1 AND period = $2 AND kind = $3`, t.UnitCode, t.Period.Text, t.Kind))
-			return err
-		})
+	out, created, err := s.CreateTargets(ctx, []plan.Target{t}, true)
 	if err != nil {
-		return plan.Target{}, false, fmt.Errorf("record target %s of unit %s for %s: %w", t.Kind, t.UnitCode, t.Period, err)
+		return plan.Target{}, false, err
+	}
+	return out[0], created[0], nil
+}
+
+// CreateTargets records ts in one transaction as CreateTarget records one,
+// and returns each as on file with whether it was written; with keep false
+// nothing stays written (see createEachOnce).
+func (s *Store) CreateTargets(ctx context.Context, ts []plan.Target, keep bool) ([]plan.Target, []bool, error) {
+	out := slices.Clone(ts)
+	created, err := s.createEachOnce(ctx, len(ts), keep, func(tx *sql.Tx, i int) (bool, error) {
+		t := ts[i]
+		created, err := createOnceIn(ctx, tx, `INSERT INTO targets (unit_code, period, kind, value, decision_number, decided_on, note)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (unit_code, period, kind) DO NOTHING RETURNING id, created_at`,
+			[]any{t.UnitCode, t.Period.Text, t.Kind, t.Value, t.DecisionNumber, t.DecidedOn, t.Note},
+			func(id int64, at time.Time) audit.Change {
+				o := &out[i]
+				o.ID, o.CreatedAt = id, at
+				return audit.Change{Resource: o.Name(), Unit: o.UnitCode, After: auditedTarget{
+					ID: o.ID, UnitCode: o.UnitCode, Period: o.Period.Text, Kind: o.Kind, Value: o.Value,
+					DecisionNumber: o.DecisionNumber, DecidedOn: o.DecidedOn.String(), Note: o.Note, CreatedAt: o.CreatedAt,
+				}}
+			},
+			func(tx *sql.Tx) (err error) {
+				out[i], err = scanTarget(tx.QueryRowContext(ctx, `SELECT `+targetColumns+` FROM targets
+					WHERE unit_code = $1 AND period = $2 AND kind = $3`, t.UnitCode, t.Period.Text, t.Kind))
+				return err
+			})
+		if err != nil {
+			return false, fmt.Errorf("record target %s of unit %s for %s: %w", t.Kind, t.UnitCode, t.Period, err)
+		}
+		return created, nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return out, created, nil
 }

@@ -30,6 +30,7 @@ var planCases = []struct {
 	{"RegistrationKeyIsUnitLevelYear", testRegistrationKey},
 	{"RegistrationsListedUnderEveryUnitOfTheirPath", testRegistrationsUnderPath},
 	{"RegistrationsPageByUnitThenID", testRegistrationPages},
+	{"BatchesAreOneTransactionOrOnlyTried", testPlanBatches},
 	{"TargetKeyOrderAndDecisionDate", testTargets},
 	{"EstimatesLatestPerKindOnOrBeforeAsOf", testEstimates},
 	{"ConcurrentDuplicateCreatesMakeOneRow", testConcurrentDuplicates},
@@ -589,5 +590,38 @@ func testPlanConstraints(t *testing.T, database *db.DB) {
 	}
 	if events, err := audit.List(ctx, database, audit.Filter{}); err != nil || len(events) != 0 {
 		t.Errorf("refused rows left %d audit events (%v)", len(events), err)
+	}
+}
+
+// A batch of plans is one transaction: each row is created once per key as
+// a single create is; a tried batch (keep false) tells the same and leaves
+// nothing, audit included.
+func testPlanBatches(t *testing.T, database *db.DB) {
+	s := store.New(database)
+	ctx := context.Background()
+	onFile := createOnce(t, "on file", s.CreateRegistration, registration("100", standard, 2026, "2026-01-15"), true)
+	batch := []plan.Registration{registration("101", standard, 2026, "2026-01-15"), registration("100", standard, 2026, "2026-02-01")}
+	out, created, err := s.CreateRegistrations(ctx, batch, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(created, []bool{true, false}) || out[1].ID != onFile.ID {
+		t.Fatalf("tried batch: created %v, second row %+v, want [true false] and the row on file", created, out[1])
+	}
+	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2026, Parent: "101"}); len(got) != 0 {
+		t.Fatalf("a tried batch left %d registrations of 101", len(got))
+	}
+	if events, err := audit.List(ctx, database, audit.Filter{}); err != nil || len(events) != 1 {
+		t.Fatalf("after a tried batch the trail has %d events (%v), want the one on file's", len(events), err)
+	}
+	if _, created, err = s.CreateRegistrations(ctx, batch, true); err != nil || !reflect.DeepEqual(created, []bool{true, false}) {
+		t.Fatalf("kept batch: created %v, %v", created, err)
+	}
+	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2026, Parent: "101"}); len(got) != 1 {
+		t.Errorf("a kept batch left %d registrations of 101, want 1", len(got))
+	}
+	targets := []plan.Target{target(t, "19", "2026", "COMMUNES_STANDARD_NEW", 5), target(t, "19", "2026", "COMMUNES_STANDARD_NEW", 6)}
+	if _, created, err := s.CreateTargets(ctx, targets, true); err != nil || !reflect.DeepEqual(created, []bool{true, false}) {
+		t.Errorf("targets with one key twice: created %v, %v; want the first only", created, err)
 	}
 }
