@@ -43,18 +43,44 @@ type importKind struct {
 var importKinds = map[string]importKind{
 	"assessments": {service: "criteria", method: criteriav1.CriteriaService_ImportAssessments_FullMethodName,
 		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, q url.Values) (*operationv1.Operation, error) {
-			req := &criteriav1.ImportAssessmentsRequest{Content: file, CriteriaSet: q.Get("criteria_set"), Author: q.Get("author")}
-			var err error
-			if req.DryRun, err = boolParam(q, "dry_run", false); err != nil {
-				return nil, err
-			}
-			atomic, err := boolParam(q, "atomic", true)
+			o, err := readImportOptions(q)
 			if err != nil {
 				return nil, err
 			}
-			req.Atomic = proto.Bool(atomic)
-			return criteriav1.NewCriteriaServiceClient(conn).ImportAssessments(ctx, req)
+			return criteriav1.NewCriteriaServiceClient(conn).ImportAssessments(ctx, &criteriav1.ImportAssessmentsRequest{
+				Content: file, DryRun: o.dryRun, Atomic: o.atomic, CriteriaSet: q.Get("criteria_set"), Author: q.Get("author")})
 		}},
+	"registrations": {service: "criteria", method: criteriav1.CriteriaService_ImportRegistrations_FullMethodName,
+		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, q url.Values) (*operationv1.Operation, error) {
+			o, err := readImportOptions(q)
+			if err != nil {
+				return nil, err
+			}
+			return criteriav1.NewCriteriaServiceClient(conn).ImportRegistrations(ctx, &criteriav1.ImportRegistrationsRequest{Content: file, DryRun: o.dryRun, Atomic: o.atomic})
+		}},
+	"targets": {service: "criteria", method: criteriav1.CriteriaService_ImportTargets_FullMethodName,
+		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, q url.Values) (*operationv1.Operation, error) {
+			o, err := readImportOptions(q)
+			if err != nil {
+				return nil, err
+			}
+			return criteriav1.NewCriteriaServiceClient(conn).ImportTargets(ctx, &criteriav1.ImportTargetsRequest{Content: file, DryRun: o.dryRun, Atomic: o.atomic})
+		}},
+}
+
+// importOptions are the query's options every import takes.
+type importOptions struct {
+	dryRun bool
+	atomic *bool
+}
+
+func readImportOptions(q url.Values) (importOptions, error) {
+	dryRun, err := boolParam(q, "dry_run", false)
+	if err != nil {
+		return importOptions{}, err
+	}
+	atomic, err := boolParam(q, "atomic", true)
+	return importOptions{dryRun: dryRun, atomic: proto.Bool(atomic)}, err
 }
 
 // serveImport answers POST /v1/imports/{kind} with the operation importing

@@ -7,7 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -35,7 +37,8 @@ type fileKind struct {
 type fileOptions struct {
 	dryRun, atomic          bool
 	criteriaSet, author     string
-	unit, asOf              string
+	unit, asOf, period      string
+	year                    int
 	requestID, output, addr string
 }
 
@@ -49,12 +52,35 @@ var fileKinds = map[string]fileKind{
 			return criteriav1.NewCriteriaServiceClient(conn).GetAssessmentTemplate(ctx, &criteriav1.GetAssessmentTemplateRequest{
 				CriteriaSet: o.criteriaSet, UnitCode: o.unit, AsOf: o.asOf}, opts...)
 		}},
+	"registrations": {service: "criteria", addr: "127.0.0.1:9102",
+		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
+			return criteriav1.NewCriteriaServiceClient(conn).ImportRegistrations(ctx, &criteriav1.ImportRegistrationsRequest{
+				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic)})
+		},
+		template: func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+			return criteriav1.NewCriteriaServiceClient(conn).GetRegistrationTemplate(ctx, &criteriav1.GetRegistrationTemplateRequest{
+				UnitCode: o.unit, Year: int32(o.year), AsOf: o.asOf}, opts...)
+		}},
+	"targets": {service: "criteria", addr: "127.0.0.1:9102",
+		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
+			return criteriav1.NewCriteriaServiceClient(conn).ImportTargets(ctx, &criteriav1.ImportTargetsRequest{
+				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic)})
+		},
+		template: func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+			return criteriav1.NewCriteriaServiceClient(conn).GetTargetTemplate(ctx, &criteriav1.GetTargetTemplateRequest{
+				UnitCode: o.unit, Period: o.period}, opts...)
+		}},
 }
 
 const (
-	importFileUsage = "usage: ntm import assessments FILE.xlsx|FILE.csv [--dry-run] [--atomic=false] [--criteria-set SET] [--author NAME] [--request-id ID] [--addr ADDR] [--token TOKEN]"
-	templateUsage   = "usage: ntm template assessments [--criteria-set SET] [--unit CODE] [--as-of YYYY-MM-DD] [-o FILE.xlsx] [--addr ADDR] [--token TOKEN]"
+	importFileUsage = "usage: ntm import KIND FILE.xlsx|FILE.csv [--dry-run] [--atomic=false] [--request-id ID] [--addr ADDR] [--token TOKEN] (assessments also [--criteria-set SET] [--author NAME]); KIND: "
+	templateUsage   = "usage: ntm template KIND [--unit CODE] [--as-of YYYY-MM-DD] [-o FILE.xlsx] [--addr ADDR] [--token TOKEN] (assessments also [--criteria-set SET], registrations [--year N], targets [--period P]); KIND: "
 )
+
+// kindNames lists the kinds of files, for usage texts.
+func kindNames() string {
+	return strings.Join(slices.Sorted(maps.Keys(fileKinds)), ", ")
+}
 
 // fileFlags are the flags every file command takes; it returns how to dial.
 func fileFlags(fs *flag.FlagSet, kind fileKind, o *fileOptions) func() (*grpc.ClientConn, context.Context, context.CancelFunc, error) {
@@ -87,7 +113,7 @@ func importFileCmd(ctx context.Context, name string, args []string, stdout io.Wr
 	fs.BoolVar(&o.atomic, "atomic", true, "all rows or none; false writes the rows without a conflict")
 	fs.StringVar(&o.author, "author", "", "author of rows that name none (default: the token's subject)")
 	fs.StringVar(&o.requestID, "request-id", "", "idempotency key: a retry with the same id is not imported twice")
-	file, err := parseInterspersed(fs, args, importFileUsage)
+	file, err := parseInterspersed(fs, args, importFileUsage+kindNames())
 	if err != nil {
 		return err
 	}
@@ -194,17 +220,19 @@ func printSummary(w io.Writer, file string, op *operationv1.Operation) {
 // templateCmd writes a kind's template workbook.
 func templateCmd(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New(templateUsage)
+		return errors.New(templateUsage + kindNames())
 	}
 	kind, ok := fileKinds[args[0]]
 	if !ok {
-		return fmt.Errorf("no template of %q\n%s", args[0], templateUsage)
+		return fmt.Errorf("no template of %q\n%s", args[0], templateUsage+kindNames())
 	}
 	fs := flag.NewFlagSet("ntm template "+args[0], flag.ContinueOnError)
 	var o fileOptions
 	dial := fileFlags(fs, kind, &o)
 	fs.StringVar(&o.unit, "unit", "", "a unit whose communes get a row each")
 	fs.StringVar(&o.asOf, "as-of", "", "date of the rows and of the map (default today)")
+	fs.IntVar(&o.year, "year", 0, "registrations: the year the rows register for (default next year)")
+	fs.StringVar(&o.period, "period", "", "targets: a year or a phase (default next year)")
 	fs.StringVar(&o.output, "o", "", "file to write (default: the name the service gives)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err

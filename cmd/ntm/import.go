@@ -25,7 +25,7 @@ func importCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	if len(args) == 0 || args[0] != "units" {
-		return errors.New(importUsage + "\n" + importFileUsage)
+		return errors.New(importUsage + "\n" + importFileUsage + kindNames())
 	}
 	fs := flag.NewFlagSet("ntm import units", flag.ContinueOnError)
 	addr := fs.String("registry-addr", "127.0.0.1:9101", "registry gRPC address")

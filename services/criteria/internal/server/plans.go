@@ -14,9 +14,11 @@ import (
 // whether it did, so the handler tells a retry from a conflict.
 type plans interface {
 	CreateRegistration(ctx context.Context, r plan.Registration) (plan.Registration, bool, error)
+	CreateRegistrations(ctx context.Context, rs []plan.Registration, keep bool) ([]plan.Registration, []bool, error)
 	ListRegistrations(ctx context.Context, q store.RegistrationQuery) ([]plan.Registration, error)
 	AnyRegistrationUnder(ctx context.Context, unit string) (bool, error)
 	CreateTarget(ctx context.Context, t plan.Target) (plan.Target, bool, error)
+	CreateTargets(ctx context.Context, ts []plan.Target, keep bool) ([]plan.Target, []bool, error)
 	ListTargets(ctx context.Context, q store.TargetQuery) ([]plan.Target, error)
 	CreateEstimate(ctx context.Context, e plan.Estimate) (plan.Estimate, bool, error)
 	ListEstimates(ctx context.Context, unitCode string, year int, asOf date.Date) ([]plan.Estimate, error)

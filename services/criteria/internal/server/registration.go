@@ -32,18 +32,8 @@ func (s *Server) CreateRegistration(ctx context.Context, req *criteriav1.CreateR
 	if err := s.guard.Unit(ctx, auth.Write, req.GetUnitCode()); err != nil {
 		return nil, err
 	}
-	r, err := registrationFromProto(req.GetUnitCode(), req.GetRegistration())
+	r, err := s.checkedRegistration(ctx, req.GetUnitCode(), req.GetRegistration())
 	if err != nil {
-		return nil, err
-	}
-	if err := plan.CheckRegistration(r, date.Today()); err != nil {
-		return nil, err
-	}
-	set, err := s.placeRegistration(ctx, &r)
-	if err != nil {
-		return nil, err
-	}
-	if r.Gap, err = s.gap(ctx, r.UnitCode, set, r.RegisteredOn); err != nil {
 		return nil, err
 	}
 	saved, created, err := s.plans.CreateRegistration(ctx, r)
@@ -54,6 +44,25 @@ func (s *Server) CreateRegistration(ctx context.Context, req *criteriav1.CreateR
 		return nil, err
 	}
 	return registrationToProto(saved), nil
+}
+
+// checkedRegistration is p, a registration of unit, checked against the
+// unit on its date and the set of its year, with what the unit misses of
+// that set.
+func (s *Server) checkedRegistration(ctx context.Context, unit string, p *criteriav1.Registration) (plan.Registration, error) {
+	r, err := registrationFromProto(unit, p)
+	if err != nil {
+		return r, err
+	}
+	if err := plan.CheckRegistration(r, date.Today()); err != nil {
+		return r, err
+	}
+	set, err := s.placeRegistration(ctx, &r)
+	if err != nil {
+		return r, err
+	}
+	r.Gap, err = s.gap(ctx, r.UnitCode, set, r.RegisteredOn)
+	return r, err
 }
 
 // placeRegistration asks the registry for r's unit on its date and the

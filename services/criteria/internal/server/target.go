@@ -22,20 +22,8 @@ func (s *Server) CreateTarget(ctx context.Context, req *criteriav1.CreateTargetR
 	if err := s.guard.Unit(ctx, auth.Write, req.GetUnitCode()); err != nil {
 		return nil, err
 	}
-	t, err := targetFromProto(req.GetUnitCode(), req.GetTarget(), s.catalog.Phases())
+	t, err := s.checkedTarget(ctx, req.GetUnitCode(), req.GetTarget())
 	if err != nil {
-		return nil, err
-	}
-	kind := s.targetKind(t.Kind)
-	if err := plan.CheckTarget(t, kind, date.Today()); err != nil {
-		return nil, err
-	}
-	// A unit of the period: one abolished or created within it set targets too.
-	u, err := s.unitIn(ctx, t.UnitCode, t.Period.From, t.Period.To)
-	if err != nil {
-		return nil, err
-	}
-	if err := plan.CheckKindForUnit("target.kind", t.UnitCode, u.Type, *kind); err != nil {
 		return nil, err
 	}
 	saved, created, err := s.plans.CreateTarget(ctx, t)
@@ -46,6 +34,25 @@ func (s *Server) CreateTarget(ctx context.Context, req *criteriav1.CreateTargetR
 		return nil, err
 	}
 	return targetToProto(saved), nil
+}
+
+// checkedTarget is p, a target of unit, checked against the catalog's
+// kinds and the unit in the target's period.
+func (s *Server) checkedTarget(ctx context.Context, unit string, p *criteriav1.Target) (plan.Target, error) {
+	t, err := targetFromProto(unit, p, s.catalog.Phases())
+	if err != nil {
+		return t, err
+	}
+	kind := s.targetKind(t.Kind)
+	if err := plan.CheckTarget(t, kind, date.Today()); err != nil {
+		return t, err
+	}
+	// A unit of the period: one abolished or created within it set targets too.
+	u, err := s.unitIn(ctx, t.UnitCode, t.Period.From, t.Period.To)
+	if err != nil {
+		return t, err
+	}
+	return t, plan.CheckKindForUnit("target.kind", t.UnitCode, u.Type, *kind)
 }
 
 // ListTargets lists a unit's targets of one period, or of every period;

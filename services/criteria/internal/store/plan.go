@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/ntmsuite/ntm/platform/audit"
@@ -50,10 +51,12 @@ func createOnceIn(ctx context.Context, tx *sql.Tx, insert string, args []any,
 var errTried = errors.New("store: a tried batch is rolled back")
 
 // createEachOnce creates n plans in one transaction, each once per key as
-// createOnce does, and reports which it wrote. With keep false the
-// transaction is rolled back whatever happened: a file import tries its
-// rows first, to learn which keys are taken (and by what) before it
-// decides to write; the ids and times it gets are then no one's.
+// createOnce does, and reports which it created. The transaction is kept
+// only when keep is true and every row was new; otherwise it is rolled
+// back. A file import tries its rows first (keep false), to learn which
+// keys are taken and by what (the ids and times it gets are then no
+// one's), then writes the new ones: all of them, or none if another
+// request took one of their keys in between.
 func (s *Store) createEachOnce(ctx context.Context, n int, keep bool, create func(tx *sql.Tx, i int) (bool, error)) ([]bool, error) {
 	created := make([]bool, n)
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
@@ -63,7 +66,7 @@ func (s *Store) createEachOnce(ctx context.Context, n int, keep bool, create fun
 				return err
 			}
 		}
-		if !keep {
+		if !keep || slices.Contains(created, false) {
 			return errTried
 		}
 		return nil

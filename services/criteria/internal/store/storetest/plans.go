@@ -614,14 +614,24 @@ func testPlanBatches(t *testing.T, database *db.DB) {
 	if events, err := audit.List(ctx, database, audit.Filter{}); err != nil || len(events) != 1 {
 		t.Fatalf("after a tried batch the trail has %d events (%v), want the one on file's", len(events), err)
 	}
+	// Kept only when every row is new.
 	if _, created, err = s.CreateRegistrations(ctx, batch, true); err != nil || !reflect.DeepEqual(created, []bool{true, false}) {
-		t.Fatalf("kept batch: created %v, %v", created, err)
+		t.Fatalf("batch with a key on file: created %v, %v", created, err)
+	}
+	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2026, Parent: "101"}); len(got) != 0 {
+		t.Errorf("a batch with a key on file left %d registrations of 101, want none", len(got))
+	}
+	if _, created, err = s.CreateRegistrations(ctx, batch[:1], true); err != nil || !reflect.DeepEqual(created, []bool{true}) {
+		t.Fatalf("batch of new rows: created %v, %v", created, err)
 	}
 	if got := listRegistrations(t, s, store.RegistrationQuery{Year: 2026, Parent: "101"}); len(got) != 1 {
-		t.Errorf("a kept batch left %d registrations of 101, want 1", len(got))
+		t.Errorf("a batch of new rows left %d registrations of 101, want 1", len(got))
 	}
 	targets := []plan.Target{target(t, "19", "2026", "COMMUNES_STANDARD_NEW", 5), target(t, "19", "2026", "COMMUNES_STANDARD_NEW", 6)}
 	if _, created, err := s.CreateTargets(ctx, targets, true); err != nil || !reflect.DeepEqual(created, []bool{true, false}) {
 		t.Errorf("targets with one key twice: created %v, %v; want the first only", created, err)
+	}
+	if got, _ := s.ListTargets(ctx, store.TargetQuery{UnitCode: "19"}); len(got) != 0 {
+		t.Errorf("a batch with one key twice left %d targets, want none", len(got))
 	}
 }

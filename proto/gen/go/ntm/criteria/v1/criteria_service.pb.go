@@ -1259,7 +1259,7 @@ const file_ntm_criteria_v1_criteria_service_proto_rawDesc = "" +
 	"\x04year\x18\x02 \x01(\x05B\v\xbaH\b\x1a\x06\x18\xb4\x10(\xd0\x0fR\x04year\x12;\n" +
 	"\x05as_of\x18\x03 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\"P\n" +
 	"\x15ListEstimatesResponse\x127\n" +
-	"\testimates\x18\x01 \x03(\v2\x19.ntm.criteria.v1.EstimateR\testimates2\xa1\x13\n" +
+	"\testimates\x18\x01 \x03(\v2\x19.ntm.criteria.v1.EstimateR\testimates2\x97\x1a\n" +
 	"\x0fCriteriaService\x12\x81\x01\n" +
 	"\x10ListCriteriaSets\x12(.ntm.criteria.v1.ListCriteriaSetsRequest\x1a).ntm.criteria.v1.ListCriteriaSetsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/criteriaSets\x12u\n" +
 	"\x0eGetCriteriaSet\x12&.ntm.criteria.v1.GetCriteriaSetRequest\x1a\x1c.ntm.criteria.v1.CriteriaSet\"\x1d\x82\xd3\xe4\x93\x02\x17\x12\x15/v1/criteriaSets/{id}\x12\x90\x01\n" +
@@ -1272,7 +1272,17 @@ const file_ntm_criteria_v1_criteria_service_proto_rawDesc = "" +
 	"\r\x9a\x02\x01\a\xa2\x02\x06binary\x1an\n" +
 	"\x13Content-Disposition\x12W\n" +
 	"Mattachment; filename=\"bieu-danh-gia-NTM_COMMUNE_2021_2025-19-2024-12-31.xlsx\"\x12\x06string\x82\xd3\xe4\x93\x02 \x12\x1e/v1/templates/assessments.xlsx\x12[\n" +
-	"\x11ImportAssessments\x12).ntm.criteria.v1.ImportAssessmentsRequest\x1a\x1b.ntm.operation.v1.Operation\x12\x8f\x01\n" +
+	"\x11ImportAssessments\x12).ntm.criteria.v1.ImportAssessmentsRequest\x1a\x1b.ntm.operation.v1.Operation\x12\xe6\x02\n" +
+	"\x17GetRegistrationTemplate\x12/.ntm.criteria.v1.GetRegistrationTemplateRequest\x1a\x14.google.api.HttpBody\"\x83\x02\x92A\xd7\x01:Aapplication/vnd.openxmlformats-officedocument.spreadsheetml.sheetJ\x91\x01\n" +
+	"\x03200\x12\x89\x01\n" +
+	"vThe workbook (.xlsx) itself, not JSON, offered as a file to save; errors are JSON google.rpc.Status as on every route.\x12\x0f\n" +
+	"\r\x9a\x02\x01\a\xa2\x02\x06binary\x82\xd3\xe4\x93\x02\"\x12 /v1/templates/registrations.xlsx\x12_\n" +
+	"\x13ImportRegistrations\x12+.ntm.criteria.v1.ImportRegistrationsRequest\x1a\x1b.ntm.operation.v1.Operation\x12\xd4\x02\n" +
+	"\x11GetTargetTemplate\x12).ntm.criteria.v1.GetTargetTemplateRequest\x1a\x14.google.api.HttpBody\"\xfd\x01\x92A\xd7\x01:Aapplication/vnd.openxmlformats-officedocument.spreadsheetml.sheetJ\x91\x01\n" +
+	"\x03200\x12\x89\x01\n" +
+	"vThe workbook (.xlsx) itself, not JSON, offered as a file to save; errors are JSON google.rpc.Status as on every route.\x12\x0f\n" +
+	"\r\x9a\x02\x01\a\xa2\x02\x06binary\x82\xd3\xe4\x93\x02\x1c\x12\x1a/v1/templates/targets.xlsx\x12S\n" +
+	"\rImportTargets\x12%.ntm.criteria.v1.ImportTargetsRequest\x1a\x1b.ntm.operation.v1.Operation\x12\x8f\x01\n" +
 	"\x0fListAssessments\x12'.ntm.criteria.v1.ListAssessmentsRequest\x1a(.ntm.criteria.v1.ListAssessmentsResponse\")\x82\xd3\xe4\x93\x02#\x12!/v1/units/{unit_code}/assessments\x12i\n" +
 	"\bGetScore\x12 .ntm.criteria.v1.GetScoreRequest\x1a\x16.ntm.criteria.v1.Score\"#\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/units/{unit_code}/score\x12y\n" +
 	"\fGetAggregate\x12$.ntm.criteria.v1.GetAggregateRequest\x1a\x1a.ntm.criteria.v1.Aggregate\"'\x82\xd3\xe4\x93\x02!\x12\x1f/v1/units/{unit_code}/aggregate\x12\x9a\x01\n" +
@@ -1328,10 +1338,14 @@ var file_ntm_criteria_v1_criteria_service_proto_goTypes = []any{
 	(*Estimate)(nil),                       // 26: ntm.criteria.v1.Estimate
 	(*GetAssessmentTemplateRequest)(nil),   // 27: ntm.criteria.v1.GetAssessmentTemplateRequest
 	(*ImportAssessmentsRequest)(nil),       // 28: ntm.criteria.v1.ImportAssessmentsRequest
-	(*httpbody.HttpBody)(nil),              // 29: google.api.HttpBody
-	(*v1.Operation)(nil),                   // 30: ntm.operation.v1.Operation
-	(*Score)(nil),                          // 31: ntm.criteria.v1.Score
-	(*Aggregate)(nil),                      // 32: ntm.criteria.v1.Aggregate
+	(*GetRegistrationTemplateRequest)(nil), // 29: ntm.criteria.v1.GetRegistrationTemplateRequest
+	(*ImportRegistrationsRequest)(nil),     // 30: ntm.criteria.v1.ImportRegistrationsRequest
+	(*GetTargetTemplateRequest)(nil),       // 31: ntm.criteria.v1.GetTargetTemplateRequest
+	(*ImportTargetsRequest)(nil),           // 32: ntm.criteria.v1.ImportTargetsRequest
+	(*httpbody.HttpBody)(nil),              // 33: google.api.HttpBody
+	(*v1.Operation)(nil),                   // 34: ntm.operation.v1.Operation
+	(*Score)(nil),                          // 35: ntm.criteria.v1.Score
+	(*Aggregate)(nil),                      // 36: ntm.criteria.v1.Aggregate
 }
 var file_ntm_criteria_v1_criteria_service_proto_depIdxs = []int32{
 	21, // 0: ntm.criteria.v1.ListCriteriaSetsResponse.criteria_sets:type_name -> ntm.criteria.v1.CriteriaSet
@@ -1352,34 +1366,42 @@ var file_ntm_criteria_v1_criteria_service_proto_depIdxs = []int32{
 	4,  // 15: ntm.criteria.v1.CriteriaService.BatchCreateAssessments:input_type -> ntm.criteria.v1.BatchCreateAssessmentsRequest
 	27, // 16: ntm.criteria.v1.CriteriaService.GetAssessmentTemplate:input_type -> ntm.criteria.v1.GetAssessmentTemplateRequest
 	28, // 17: ntm.criteria.v1.CriteriaService.ImportAssessments:input_type -> ntm.criteria.v1.ImportAssessmentsRequest
-	6,  // 18: ntm.criteria.v1.CriteriaService.ListAssessments:input_type -> ntm.criteria.v1.ListAssessmentsRequest
-	8,  // 19: ntm.criteria.v1.CriteriaService.GetScore:input_type -> ntm.criteria.v1.GetScoreRequest
-	9,  // 20: ntm.criteria.v1.CriteriaService.GetAggregate:input_type -> ntm.criteria.v1.GetAggregateRequest
-	10, // 21: ntm.criteria.v1.CriteriaService.CreateRegistration:input_type -> ntm.criteria.v1.CreateRegistrationRequest
-	11, // 22: ntm.criteria.v1.CriteriaService.ListRegistrations:input_type -> ntm.criteria.v1.ListRegistrationsRequest
-	13, // 23: ntm.criteria.v1.CriteriaService.ListTargetKinds:input_type -> ntm.criteria.v1.ListTargetKindsRequest
-	15, // 24: ntm.criteria.v1.CriteriaService.CreateTarget:input_type -> ntm.criteria.v1.CreateTargetRequest
-	16, // 25: ntm.criteria.v1.CriteriaService.ListTargets:input_type -> ntm.criteria.v1.ListTargetsRequest
-	18, // 26: ntm.criteria.v1.CriteriaService.CreateEstimate:input_type -> ntm.criteria.v1.CreateEstimateRequest
-	19, // 27: ntm.criteria.v1.CriteriaService.ListEstimates:input_type -> ntm.criteria.v1.ListEstimatesRequest
-	1,  // 28: ntm.criteria.v1.CriteriaService.ListCriteriaSets:output_type -> ntm.criteria.v1.ListCriteriaSetsResponse
-	21, // 29: ntm.criteria.v1.CriteriaService.GetCriteriaSet:output_type -> ntm.criteria.v1.CriteriaSet
-	22, // 30: ntm.criteria.v1.CriteriaService.CreateAssessment:output_type -> ntm.criteria.v1.Assessment
-	5,  // 31: ntm.criteria.v1.CriteriaService.BatchCreateAssessments:output_type -> ntm.criteria.v1.BatchCreateAssessmentsResponse
-	29, // 32: ntm.criteria.v1.CriteriaService.GetAssessmentTemplate:output_type -> google.api.HttpBody
-	30, // 33: ntm.criteria.v1.CriteriaService.ImportAssessments:output_type -> ntm.operation.v1.Operation
-	7,  // 34: ntm.criteria.v1.CriteriaService.ListAssessments:output_type -> ntm.criteria.v1.ListAssessmentsResponse
-	31, // 35: ntm.criteria.v1.CriteriaService.GetScore:output_type -> ntm.criteria.v1.Score
-	32, // 36: ntm.criteria.v1.CriteriaService.GetAggregate:output_type -> ntm.criteria.v1.Aggregate
-	23, // 37: ntm.criteria.v1.CriteriaService.CreateRegistration:output_type -> ntm.criteria.v1.Registration
-	12, // 38: ntm.criteria.v1.CriteriaService.ListRegistrations:output_type -> ntm.criteria.v1.ListRegistrationsResponse
-	14, // 39: ntm.criteria.v1.CriteriaService.ListTargetKinds:output_type -> ntm.criteria.v1.ListTargetKindsResponse
-	25, // 40: ntm.criteria.v1.CriteriaService.CreateTarget:output_type -> ntm.criteria.v1.Target
-	17, // 41: ntm.criteria.v1.CriteriaService.ListTargets:output_type -> ntm.criteria.v1.ListTargetsResponse
-	26, // 42: ntm.criteria.v1.CriteriaService.CreateEstimate:output_type -> ntm.criteria.v1.Estimate
-	20, // 43: ntm.criteria.v1.CriteriaService.ListEstimates:output_type -> ntm.criteria.v1.ListEstimatesResponse
-	28, // [28:44] is the sub-list for method output_type
-	12, // [12:28] is the sub-list for method input_type
+	29, // 18: ntm.criteria.v1.CriteriaService.GetRegistrationTemplate:input_type -> ntm.criteria.v1.GetRegistrationTemplateRequest
+	30, // 19: ntm.criteria.v1.CriteriaService.ImportRegistrations:input_type -> ntm.criteria.v1.ImportRegistrationsRequest
+	31, // 20: ntm.criteria.v1.CriteriaService.GetTargetTemplate:input_type -> ntm.criteria.v1.GetTargetTemplateRequest
+	32, // 21: ntm.criteria.v1.CriteriaService.ImportTargets:input_type -> ntm.criteria.v1.ImportTargetsRequest
+	6,  // 22: ntm.criteria.v1.CriteriaService.ListAssessments:input_type -> ntm.criteria.v1.ListAssessmentsRequest
+	8,  // 23: ntm.criteria.v1.CriteriaService.GetScore:input_type -> ntm.criteria.v1.GetScoreRequest
+	9,  // 24: ntm.criteria.v1.CriteriaService.GetAggregate:input_type -> ntm.criteria.v1.GetAggregateRequest
+	10, // 25: ntm.criteria.v1.CriteriaService.CreateRegistration:input_type -> ntm.criteria.v1.CreateRegistrationRequest
+	11, // 26: ntm.criteria.v1.CriteriaService.ListRegistrations:input_type -> ntm.criteria.v1.ListRegistrationsRequest
+	13, // 27: ntm.criteria.v1.CriteriaService.ListTargetKinds:input_type -> ntm.criteria.v1.ListTargetKindsRequest
+	15, // 28: ntm.criteria.v1.CriteriaService.CreateTarget:input_type -> ntm.criteria.v1.CreateTargetRequest
+	16, // 29: ntm.criteria.v1.CriteriaService.ListTargets:input_type -> ntm.criteria.v1.ListTargetsRequest
+	18, // 30: ntm.criteria.v1.CriteriaService.CreateEstimate:input_type -> ntm.criteria.v1.CreateEstimateRequest
+	19, // 31: ntm.criteria.v1.CriteriaService.ListEstimates:input_type -> ntm.criteria.v1.ListEstimatesRequest
+	1,  // 32: ntm.criteria.v1.CriteriaService.ListCriteriaSets:output_type -> ntm.criteria.v1.ListCriteriaSetsResponse
+	21, // 33: ntm.criteria.v1.CriteriaService.GetCriteriaSet:output_type -> ntm.criteria.v1.CriteriaSet
+	22, // 34: ntm.criteria.v1.CriteriaService.CreateAssessment:output_type -> ntm.criteria.v1.Assessment
+	5,  // 35: ntm.criteria.v1.CriteriaService.BatchCreateAssessments:output_type -> ntm.criteria.v1.BatchCreateAssessmentsResponse
+	33, // 36: ntm.criteria.v1.CriteriaService.GetAssessmentTemplate:output_type -> google.api.HttpBody
+	34, // 37: ntm.criteria.v1.CriteriaService.ImportAssessments:output_type -> ntm.operation.v1.Operation
+	33, // 38: ntm.criteria.v1.CriteriaService.GetRegistrationTemplate:output_type -> google.api.HttpBody
+	34, // 39: ntm.criteria.v1.CriteriaService.ImportRegistrations:output_type -> ntm.operation.v1.Operation
+	33, // 40: ntm.criteria.v1.CriteriaService.GetTargetTemplate:output_type -> google.api.HttpBody
+	34, // 41: ntm.criteria.v1.CriteriaService.ImportTargets:output_type -> ntm.operation.v1.Operation
+	7,  // 42: ntm.criteria.v1.CriteriaService.ListAssessments:output_type -> ntm.criteria.v1.ListAssessmentsResponse
+	35, // 43: ntm.criteria.v1.CriteriaService.GetScore:output_type -> ntm.criteria.v1.Score
+	36, // 44: ntm.criteria.v1.CriteriaService.GetAggregate:output_type -> ntm.criteria.v1.Aggregate
+	23, // 45: ntm.criteria.v1.CriteriaService.CreateRegistration:output_type -> ntm.criteria.v1.Registration
+	12, // 46: ntm.criteria.v1.CriteriaService.ListRegistrations:output_type -> ntm.criteria.v1.ListRegistrationsResponse
+	14, // 47: ntm.criteria.v1.CriteriaService.ListTargetKinds:output_type -> ntm.criteria.v1.ListTargetKindsResponse
+	25, // 48: ntm.criteria.v1.CriteriaService.CreateTarget:output_type -> ntm.criteria.v1.Target
+	17, // 49: ntm.criteria.v1.CriteriaService.ListTargets:output_type -> ntm.criteria.v1.ListTargetsResponse
+	26, // 50: ntm.criteria.v1.CriteriaService.CreateEstimate:output_type -> ntm.criteria.v1.Estimate
+	20, // 51: ntm.criteria.v1.CriteriaService.ListEstimates:output_type -> ntm.criteria.v1.ListEstimatesResponse
+	32, // [32:52] is the sub-list for method output_type
+	12, // [12:32] is the sub-list for method input_type
 	12, // [12:12] is the sub-list for extension type_name
 	12, // [12:12] is the sub-list for extension extendee
 	0,  // [0:12] is the sub-list for field type_name

@@ -216,6 +216,76 @@ func local_request_CriteriaService_GetAssessmentTemplate_0(ctx context.Context, 
 	return msg, metadata, err
 }
 
+var filter_CriteriaService_GetRegistrationTemplate_0 = &utilities.DoubleArray{Encoding: map[string]int{}, Base: []int(nil), Check: []int(nil)}
+
+func request_CriteriaService_GetRegistrationTemplate_0(ctx context.Context, marshaler runtime.Marshaler, client CriteriaServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetRegistrationTemplateRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_CriteriaService_GetRegistrationTemplate_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.GetRegistrationTemplate(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_CriteriaService_GetRegistrationTemplate_0(ctx context.Context, marshaler runtime.Marshaler, server CriteriaServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetRegistrationTemplateRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_CriteriaService_GetRegistrationTemplate_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	msg, err := server.GetRegistrationTemplate(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+var filter_CriteriaService_GetTargetTemplate_0 = &utilities.DoubleArray{Encoding: map[string]int{}, Base: []int(nil), Check: []int(nil)}
+
+func request_CriteriaService_GetTargetTemplate_0(ctx context.Context, marshaler runtime.Marshaler, client CriteriaServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetTargetTemplateRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_CriteriaService_GetTargetTemplate_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.GetTargetTemplate(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_CriteriaService_GetTargetTemplate_0(ctx context.Context, marshaler runtime.Marshaler, server CriteriaServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetTargetTemplateRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_CriteriaService_GetTargetTemplate_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	msg, err := server.GetTargetTemplate(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 var filter_CriteriaService_ListAssessments_0 = &utilities.DoubleArray{Encoding: map[string]int{"unit_code": 0}, Base: []int{1, 1, 0}, Check: []int{0, 1, 2}}
 
 func request_CriteriaService_ListAssessments_0(ctx context.Context, marshaler runtime.Marshaler, client CriteriaServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
@@ -820,6 +890,46 @@ func RegisterCriteriaServiceHandlerServer(ctx context.Context, mux *runtime.Serv
 		}
 		forward_CriteriaService_GetAssessmentTemplate_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_CriteriaService_GetRegistrationTemplate_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ntm.criteria.v1.CriteriaService/GetRegistrationTemplate", runtime.WithHTTPPathPattern("/v1/templates/registrations.xlsx"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_CriteriaService_GetRegistrationTemplate_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CriteriaService_GetRegistrationTemplate_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_CriteriaService_GetTargetTemplate_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ntm.criteria.v1.CriteriaService/GetTargetTemplate", runtime.WithHTTPPathPattern("/v1/templates/targets.xlsx"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_CriteriaService_GetTargetTemplate_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CriteriaService_GetTargetTemplate_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_CriteriaService_ListAssessments_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1145,6 +1255,40 @@ func RegisterCriteriaServiceHandlerClient(ctx context.Context, mux *runtime.Serv
 		}
 		forward_CriteriaService_GetAssessmentTemplate_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_CriteriaService_GetRegistrationTemplate_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ntm.criteria.v1.CriteriaService/GetRegistrationTemplate", runtime.WithHTTPPathPattern("/v1/templates/registrations.xlsx"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_CriteriaService_GetRegistrationTemplate_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CriteriaService_GetRegistrationTemplate_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_CriteriaService_GetTargetTemplate_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ntm.criteria.v1.CriteriaService/GetTargetTemplate", runtime.WithHTTPPathPattern("/v1/templates/targets.xlsx"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_CriteriaService_GetTargetTemplate_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CriteriaService_GetTargetTemplate_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_CriteriaService_ListAssessments_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1319,37 +1463,41 @@ func RegisterCriteriaServiceHandlerClient(ctx context.Context, mux *runtime.Serv
 }
 
 var (
-	pattern_CriteriaService_ListCriteriaSets_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "criteriaSets"}, ""))
-	pattern_CriteriaService_GetCriteriaSet_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "criteriaSets", "id"}, ""))
-	pattern_CriteriaService_CreateAssessment_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "assessments"}, ""))
-	pattern_CriteriaService_BatchCreateAssessments_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "assessments"}, "batchCreate"))
-	pattern_CriteriaService_GetAssessmentTemplate_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "templates", "assessments.xlsx"}, ""))
-	pattern_CriteriaService_ListAssessments_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "assessments"}, ""))
-	pattern_CriteriaService_GetScore_0               = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "score"}, ""))
-	pattern_CriteriaService_GetAggregate_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "aggregate"}, ""))
-	pattern_CriteriaService_CreateRegistration_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "registrations"}, ""))
-	pattern_CriteriaService_ListRegistrations_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "registrations"}, ""))
-	pattern_CriteriaService_ListTargetKinds_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "targetKinds"}, ""))
-	pattern_CriteriaService_CreateTarget_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "targets"}, ""))
-	pattern_CriteriaService_ListTargets_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "targets"}, ""))
-	pattern_CriteriaService_CreateEstimate_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "estimates"}, ""))
-	pattern_CriteriaService_ListEstimates_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "estimates"}, ""))
+	pattern_CriteriaService_ListCriteriaSets_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "criteriaSets"}, ""))
+	pattern_CriteriaService_GetCriteriaSet_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "criteriaSets", "id"}, ""))
+	pattern_CriteriaService_CreateAssessment_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "assessments"}, ""))
+	pattern_CriteriaService_BatchCreateAssessments_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "assessments"}, "batchCreate"))
+	pattern_CriteriaService_GetAssessmentTemplate_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "templates", "assessments.xlsx"}, ""))
+	pattern_CriteriaService_GetRegistrationTemplate_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "templates", "registrations.xlsx"}, ""))
+	pattern_CriteriaService_GetTargetTemplate_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "templates", "targets.xlsx"}, ""))
+	pattern_CriteriaService_ListAssessments_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "assessments"}, ""))
+	pattern_CriteriaService_GetScore_0                = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "score"}, ""))
+	pattern_CriteriaService_GetAggregate_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "aggregate"}, ""))
+	pattern_CriteriaService_CreateRegistration_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "registrations"}, ""))
+	pattern_CriteriaService_ListRegistrations_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "registrations"}, ""))
+	pattern_CriteriaService_ListTargetKinds_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "targetKinds"}, ""))
+	pattern_CriteriaService_CreateTarget_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "targets"}, ""))
+	pattern_CriteriaService_ListTargets_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "targets"}, ""))
+	pattern_CriteriaService_CreateEstimate_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "estimates"}, ""))
+	pattern_CriteriaService_ListEstimates_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "estimates"}, ""))
 )
 
 var (
-	forward_CriteriaService_ListCriteriaSets_0       = runtime.ForwardResponseMessage
-	forward_CriteriaService_GetCriteriaSet_0         = runtime.ForwardResponseMessage
-	forward_CriteriaService_CreateAssessment_0       = runtime.ForwardResponseMessage
-	forward_CriteriaService_BatchCreateAssessments_0 = runtime.ForwardResponseMessage
-	forward_CriteriaService_GetAssessmentTemplate_0  = runtime.ForwardResponseMessage
-	forward_CriteriaService_ListAssessments_0        = runtime.ForwardResponseMessage
-	forward_CriteriaService_GetScore_0               = runtime.ForwardResponseMessage
-	forward_CriteriaService_GetAggregate_0           = runtime.ForwardResponseMessage
-	forward_CriteriaService_CreateRegistration_0     = runtime.ForwardResponseMessage
-	forward_CriteriaService_ListRegistrations_0      = runtime.ForwardResponseMessage
-	forward_CriteriaService_ListTargetKinds_0        = runtime.ForwardResponseMessage
-	forward_CriteriaService_CreateTarget_0           = runtime.ForwardResponseMessage
-	forward_CriteriaService_ListTargets_0            = runtime.ForwardResponseMessage
-	forward_CriteriaService_CreateEstimate_0         = runtime.ForwardResponseMessage
-	forward_CriteriaService_ListEstimates_0          = runtime.ForwardResponseMessage
+	forward_CriteriaService_ListCriteriaSets_0        = runtime.ForwardResponseMessage
+	forward_CriteriaService_GetCriteriaSet_0          = runtime.ForwardResponseMessage
+	forward_CriteriaService_CreateAssessment_0        = runtime.ForwardResponseMessage
+	forward_CriteriaService_BatchCreateAssessments_0  = runtime.ForwardResponseMessage
+	forward_CriteriaService_GetAssessmentTemplate_0   = runtime.ForwardResponseMessage
+	forward_CriteriaService_GetRegistrationTemplate_0 = runtime.ForwardResponseMessage
+	forward_CriteriaService_GetTargetTemplate_0       = runtime.ForwardResponseMessage
+	forward_CriteriaService_ListAssessments_0         = runtime.ForwardResponseMessage
+	forward_CriteriaService_GetScore_0                = runtime.ForwardResponseMessage
+	forward_CriteriaService_GetAggregate_0            = runtime.ForwardResponseMessage
+	forward_CriteriaService_CreateRegistration_0      = runtime.ForwardResponseMessage
+	forward_CriteriaService_ListRegistrations_0       = runtime.ForwardResponseMessage
+	forward_CriteriaService_ListTargetKinds_0         = runtime.ForwardResponseMessage
+	forward_CriteriaService_CreateTarget_0            = runtime.ForwardResponseMessage
+	forward_CriteriaService_ListTargets_0             = runtime.ForwardResponseMessage
+	forward_CriteriaService_CreateEstimate_0          = runtime.ForwardResponseMessage
+	forward_CriteriaService_ListEstimates_0           = runtime.ForwardResponseMessage
 )

@@ -21,22 +21,26 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	CriteriaService_ListCriteriaSets_FullMethodName       = "/ntm.criteria.v1.CriteriaService/ListCriteriaSets"
-	CriteriaService_GetCriteriaSet_FullMethodName         = "/ntm.criteria.v1.CriteriaService/GetCriteriaSet"
-	CriteriaService_CreateAssessment_FullMethodName       = "/ntm.criteria.v1.CriteriaService/CreateAssessment"
-	CriteriaService_BatchCreateAssessments_FullMethodName = "/ntm.criteria.v1.CriteriaService/BatchCreateAssessments"
-	CriteriaService_GetAssessmentTemplate_FullMethodName  = "/ntm.criteria.v1.CriteriaService/GetAssessmentTemplate"
-	CriteriaService_ImportAssessments_FullMethodName      = "/ntm.criteria.v1.CriteriaService/ImportAssessments"
-	CriteriaService_ListAssessments_FullMethodName        = "/ntm.criteria.v1.CriteriaService/ListAssessments"
-	CriteriaService_GetScore_FullMethodName               = "/ntm.criteria.v1.CriteriaService/GetScore"
-	CriteriaService_GetAggregate_FullMethodName           = "/ntm.criteria.v1.CriteriaService/GetAggregate"
-	CriteriaService_CreateRegistration_FullMethodName     = "/ntm.criteria.v1.CriteriaService/CreateRegistration"
-	CriteriaService_ListRegistrations_FullMethodName      = "/ntm.criteria.v1.CriteriaService/ListRegistrations"
-	CriteriaService_ListTargetKinds_FullMethodName        = "/ntm.criteria.v1.CriteriaService/ListTargetKinds"
-	CriteriaService_CreateTarget_FullMethodName           = "/ntm.criteria.v1.CriteriaService/CreateTarget"
-	CriteriaService_ListTargets_FullMethodName            = "/ntm.criteria.v1.CriteriaService/ListTargets"
-	CriteriaService_CreateEstimate_FullMethodName         = "/ntm.criteria.v1.CriteriaService/CreateEstimate"
-	CriteriaService_ListEstimates_FullMethodName          = "/ntm.criteria.v1.CriteriaService/ListEstimates"
+	CriteriaService_ListCriteriaSets_FullMethodName        = "/ntm.criteria.v1.CriteriaService/ListCriteriaSets"
+	CriteriaService_GetCriteriaSet_FullMethodName          = "/ntm.criteria.v1.CriteriaService/GetCriteriaSet"
+	CriteriaService_CreateAssessment_FullMethodName        = "/ntm.criteria.v1.CriteriaService/CreateAssessment"
+	CriteriaService_BatchCreateAssessments_FullMethodName  = "/ntm.criteria.v1.CriteriaService/BatchCreateAssessments"
+	CriteriaService_GetAssessmentTemplate_FullMethodName   = "/ntm.criteria.v1.CriteriaService/GetAssessmentTemplate"
+	CriteriaService_ImportAssessments_FullMethodName       = "/ntm.criteria.v1.CriteriaService/ImportAssessments"
+	CriteriaService_GetRegistrationTemplate_FullMethodName = "/ntm.criteria.v1.CriteriaService/GetRegistrationTemplate"
+	CriteriaService_ImportRegistrations_FullMethodName     = "/ntm.criteria.v1.CriteriaService/ImportRegistrations"
+	CriteriaService_GetTargetTemplate_FullMethodName       = "/ntm.criteria.v1.CriteriaService/GetTargetTemplate"
+	CriteriaService_ImportTargets_FullMethodName           = "/ntm.criteria.v1.CriteriaService/ImportTargets"
+	CriteriaService_ListAssessments_FullMethodName         = "/ntm.criteria.v1.CriteriaService/ListAssessments"
+	CriteriaService_GetScore_FullMethodName                = "/ntm.criteria.v1.CriteriaService/GetScore"
+	CriteriaService_GetAggregate_FullMethodName            = "/ntm.criteria.v1.CriteriaService/GetAggregate"
+	CriteriaService_CreateRegistration_FullMethodName      = "/ntm.criteria.v1.CriteriaService/CreateRegistration"
+	CriteriaService_ListRegistrations_FullMethodName       = "/ntm.criteria.v1.CriteriaService/ListRegistrations"
+	CriteriaService_ListTargetKinds_FullMethodName         = "/ntm.criteria.v1.CriteriaService/ListTargetKinds"
+	CriteriaService_CreateTarget_FullMethodName            = "/ntm.criteria.v1.CriteriaService/CreateTarget"
+	CriteriaService_ListTargets_FullMethodName             = "/ntm.criteria.v1.CriteriaService/ListTargets"
+	CriteriaService_CreateEstimate_FullMethodName          = "/ntm.criteria.v1.CriteriaService/CreateEstimate"
+	CriteriaService_ListEstimates_FullMethodName           = "/ntm.criteria.v1.CriteriaService/ListEstimates"
 )
 
 // CriteriaServiceClient is the client API for CriteriaService service.
@@ -67,6 +71,22 @@ type CriteriaServiceClient interface {
 	// Over REST the gateway takes the file as the body of
 	// POST /v1/imports/assessments?dry_run=&atomic=&criteria_set=&author=.
 	ImportAssessments(ctx context.Context, in *ImportAssessmentsRequest, opts ...grpc.CallOption) (*v1.Operation, error)
+	// The registration list (danh sách đăng ký đạt chuẩn) as an Excel
+	// workbook: a row per commune of `unit_code` on `as_of`, for `year`.
+	GetRegistrationTemplate(ctx context.Context, in *GetRegistrationTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
+	// Imports a filled registration list (.xlsx or .csv) as an operation:
+	// every row checked as CreateRegistration checks it, a row equal to a
+	// registration on file skipped, one differing from it a conflict; then
+	// all rows in one transaction, or none (unless `atomic` is false).
+	// Over REST: POST /v1/imports/registrations with the file as the body.
+	ImportRegistrations(ctx context.Context, in *ImportRegistrationsRequest, opts ...grpc.CallOption) (*v1.Operation, error)
+	// The targets of a plan (chỉ tiêu kế hoạch) as an Excel workbook: a row
+	// per target kind of the catalog for `unit_code` and `period`.
+	GetTargetTemplate(ctx context.Context, in *GetTargetTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
+	// Imports filled targets (.xlsx or .csv) as an operation, as
+	// ImportRegistrations imports registrations. Over REST:
+	// POST /v1/imports/targets with the file as the body.
+	ImportTargets(ctx context.Context, in *ImportTargetsRequest, opts ...grpc.CallOption) (*v1.Operation, error)
 	// The assessments of a unit recorded on or before `as_of`, newest first.
 	ListAssessments(ctx context.Context, in *ListAssessmentsRequest, opts ...grpc.CallOption) (*ListAssessmentsResponse, error)
 	// A unit's score as of a date, from its latest assessment under the set
@@ -160,6 +180,46 @@ func (c *criteriaServiceClient) ImportAssessments(ctx context.Context, in *Impor
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(v1.Operation)
 	err := c.cc.Invoke(ctx, CriteriaService_ImportAssessments_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *criteriaServiceClient) GetRegistrationTemplate(ctx context.Context, in *GetRegistrationTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, CriteriaService_GetRegistrationTemplate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *criteriaServiceClient) ImportRegistrations(ctx context.Context, in *ImportRegistrationsRequest, opts ...grpc.CallOption) (*v1.Operation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(v1.Operation)
+	err := c.cc.Invoke(ctx, CriteriaService_ImportRegistrations_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *criteriaServiceClient) GetTargetTemplate(ctx context.Context, in *GetTargetTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, CriteriaService_GetTargetTemplate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *criteriaServiceClient) ImportTargets(ctx context.Context, in *ImportTargetsRequest, opts ...grpc.CallOption) (*v1.Operation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(v1.Operation)
+	err := c.cc.Invoke(ctx, CriteriaService_ImportTargets_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -294,6 +354,22 @@ type CriteriaServiceServer interface {
 	// Over REST the gateway takes the file as the body of
 	// POST /v1/imports/assessments?dry_run=&atomic=&criteria_set=&author=.
 	ImportAssessments(context.Context, *ImportAssessmentsRequest) (*v1.Operation, error)
+	// The registration list (danh sách đăng ký đạt chuẩn) as an Excel
+	// workbook: a row per commune of `unit_code` on `as_of`, for `year`.
+	GetRegistrationTemplate(context.Context, *GetRegistrationTemplateRequest) (*httpbody.HttpBody, error)
+	// Imports a filled registration list (.xlsx or .csv) as an operation:
+	// every row checked as CreateRegistration checks it, a row equal to a
+	// registration on file skipped, one differing from it a conflict; then
+	// all rows in one transaction, or none (unless `atomic` is false).
+	// Over REST: POST /v1/imports/registrations with the file as the body.
+	ImportRegistrations(context.Context, *ImportRegistrationsRequest) (*v1.Operation, error)
+	// The targets of a plan (chỉ tiêu kế hoạch) as an Excel workbook: a row
+	// per target kind of the catalog for `unit_code` and `period`.
+	GetTargetTemplate(context.Context, *GetTargetTemplateRequest) (*httpbody.HttpBody, error)
+	// Imports filled targets (.xlsx or .csv) as an operation, as
+	// ImportRegistrations imports registrations. Over REST:
+	// POST /v1/imports/targets with the file as the body.
+	ImportTargets(context.Context, *ImportTargetsRequest) (*v1.Operation, error)
 	// The assessments of a unit recorded on or before `as_of`, newest first.
 	ListAssessments(context.Context, *ListAssessmentsRequest) (*ListAssessmentsResponse, error)
 	// A unit's score as of a date, from its latest assessment under the set
@@ -350,6 +426,18 @@ func (UnimplementedCriteriaServiceServer) GetAssessmentTemplate(context.Context,
 }
 func (UnimplementedCriteriaServiceServer) ImportAssessments(context.Context, *ImportAssessmentsRequest) (*v1.Operation, error) {
 	return nil, status.Error(codes.Unimplemented, "method ImportAssessments not implemented")
+}
+func (UnimplementedCriteriaServiceServer) GetRegistrationTemplate(context.Context, *GetRegistrationTemplateRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetRegistrationTemplate not implemented")
+}
+func (UnimplementedCriteriaServiceServer) ImportRegistrations(context.Context, *ImportRegistrationsRequest) (*v1.Operation, error) {
+	return nil, status.Error(codes.Unimplemented, "method ImportRegistrations not implemented")
+}
+func (UnimplementedCriteriaServiceServer) GetTargetTemplate(context.Context, *GetTargetTemplateRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetTargetTemplate not implemented")
+}
+func (UnimplementedCriteriaServiceServer) ImportTargets(context.Context, *ImportTargetsRequest) (*v1.Operation, error) {
+	return nil, status.Error(codes.Unimplemented, "method ImportTargets not implemented")
 }
 func (UnimplementedCriteriaServiceServer) ListAssessments(context.Context, *ListAssessmentsRequest) (*ListAssessmentsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListAssessments not implemented")
@@ -506,6 +594,78 @@ func _CriteriaService_ImportAssessments_Handler(srv interface{}, ctx context.Con
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(CriteriaServiceServer).ImportAssessments(ctx, req.(*ImportAssessmentsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CriteriaService_GetRegistrationTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetRegistrationTemplateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CriteriaServiceServer).GetRegistrationTemplate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CriteriaService_GetRegistrationTemplate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CriteriaServiceServer).GetRegistrationTemplate(ctx, req.(*GetRegistrationTemplateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CriteriaService_ImportRegistrations_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ImportRegistrationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CriteriaServiceServer).ImportRegistrations(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CriteriaService_ImportRegistrations_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CriteriaServiceServer).ImportRegistrations(ctx, req.(*ImportRegistrationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CriteriaService_GetTargetTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetTargetTemplateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CriteriaServiceServer).GetTargetTemplate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CriteriaService_GetTargetTemplate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CriteriaServiceServer).GetTargetTemplate(ctx, req.(*GetTargetTemplateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CriteriaService_ImportTargets_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ImportTargetsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CriteriaServiceServer).ImportTargets(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CriteriaService_ImportTargets_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CriteriaServiceServer).ImportTargets(ctx, req.(*ImportTargetsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -720,6 +880,22 @@ var CriteriaService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ImportAssessments",
 			Handler:    _CriteriaService_ImportAssessments_Handler,
+		},
+		{
+			MethodName: "GetRegistrationTemplate",
+			Handler:    _CriteriaService_GetRegistrationTemplate_Handler,
+		},
+		{
+			MethodName: "ImportRegistrations",
+			Handler:    _CriteriaService_ImportRegistrations_Handler,
+		},
+		{
+			MethodName: "GetTargetTemplate",
+			Handler:    _CriteriaService_GetTargetTemplate_Handler,
+		},
+		{
+			MethodName: "ImportTargets",
+			Handler:    _CriteriaService_ImportTargets_Handler,
 		},
 		{
 			MethodName: "ListAssessments",

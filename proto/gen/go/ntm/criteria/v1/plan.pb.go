@@ -742,6 +742,249 @@ func (x *Estimate) GetCreateTime() string {
 	return ""
 }
 
+type GetRegistrationTemplateRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A unit whose communes get a row each; empty: an empty list.
+	UnitCode string `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	// The year the rows register for; 0: next year.
+	Year int32 `protobuf:"varint,2,opt,name=year,proto3" json:"year,omitempty"`
+	// The map the rows follow; empty: today.
+	AsOf          string `protobuf:"bytes,3,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetRegistrationTemplateRequest) Reset() {
+	*x = GetRegistrationTemplateRequest{}
+	mi := &file_ntm_criteria_v1_plan_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetRegistrationTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetRegistrationTemplateRequest) ProtoMessage() {}
+
+func (x *GetRegistrationTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_criteria_v1_plan_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetRegistrationTemplateRequest.ProtoReflect.Descriptor instead.
+func (*GetRegistrationTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_criteria_v1_plan_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *GetRegistrationTemplateRequest) GetUnitCode() string {
+	if x != nil {
+		return x.UnitCode
+	}
+	return ""
+}
+
+func (x *GetRegistrationTemplateRequest) GetYear() int32 {
+	if x != nil {
+		return x.Year
+	}
+	return 0
+}
+
+func (x *GetRegistrationTemplateRequest) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
+	}
+	return ""
+}
+
+type ImportRegistrationsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The file: an .xlsx workbook or a UTF-8 CSV text.
+	Content []byte `protobuf:"bytes,1,opt,name=content,proto3" json:"content,omitempty"`
+	// Checks every row and writes nothing.
+	DryRun bool `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	// All rows or none, the default; false writes the rows without a conflict.
+	Atomic        *bool `protobuf:"varint,3,opt,name=atomic,proto3,oneof" json:"atomic,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportRegistrationsRequest) Reset() {
+	*x = ImportRegistrationsRequest{}
+	mi := &file_ntm_criteria_v1_plan_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportRegistrationsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportRegistrationsRequest) ProtoMessage() {}
+
+func (x *ImportRegistrationsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_criteria_v1_plan_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportRegistrationsRequest.ProtoReflect.Descriptor instead.
+func (*ImportRegistrationsRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_criteria_v1_plan_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ImportRegistrationsRequest) GetContent() []byte {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
+func (x *ImportRegistrationsRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *ImportRegistrationsRequest) GetAtomic() bool {
+	if x != nil && x.Atomic != nil {
+		return *x.Atomic
+	}
+	return false
+}
+
+type GetTargetTemplateRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The unit whose plan it is.
+	UnitCode string `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	// A year ("2026") or a phase ("2026-2030"); empty: next year.
+	Period        string `protobuf:"bytes,2,opt,name=period,proto3" json:"period,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetTargetTemplateRequest) Reset() {
+	*x = GetTargetTemplateRequest{}
+	mi := &file_ntm_criteria_v1_plan_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetTargetTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetTargetTemplateRequest) ProtoMessage() {}
+
+func (x *GetTargetTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_criteria_v1_plan_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetTargetTemplateRequest.ProtoReflect.Descriptor instead.
+func (*GetTargetTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_criteria_v1_plan_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *GetTargetTemplateRequest) GetUnitCode() string {
+	if x != nil {
+		return x.UnitCode
+	}
+	return ""
+}
+
+func (x *GetTargetTemplateRequest) GetPeriod() string {
+	if x != nil {
+		return x.Period
+	}
+	return ""
+}
+
+type ImportTargetsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The file: an .xlsx workbook or a UTF-8 CSV text.
+	Content []byte `protobuf:"bytes,1,opt,name=content,proto3" json:"content,omitempty"`
+	// Checks every row and writes nothing.
+	DryRun bool `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	// All rows or none, the default; false writes the rows without a conflict.
+	Atomic        *bool `protobuf:"varint,3,opt,name=atomic,proto3,oneof" json:"atomic,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportTargetsRequest) Reset() {
+	*x = ImportTargetsRequest{}
+	mi := &file_ntm_criteria_v1_plan_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportTargetsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportTargetsRequest) ProtoMessage() {}
+
+func (x *ImportTargetsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_criteria_v1_plan_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportTargetsRequest.ProtoReflect.Descriptor instead.
+func (*ImportTargetsRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_criteria_v1_plan_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *ImportTargetsRequest) GetContent() []byte {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
+func (x *ImportTargetsRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *ImportTargetsRequest) GetAtomic() bool {
+	if x != nil && x.Atomic != nil {
+		return *x.Atomic
+	}
+	return false
+}
+
 var File_ntm_criteria_v1_plan_proto protoreflect.FileDescriptor
 
 const file_ntm_criteria_v1_plan_proto_rawDesc = "" +
@@ -813,7 +1056,25 @@ const file_ntm_criteria_v1_plan_proto_rawDesc = "" +
 	"\festimated_on\x18\a \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\vestimatedOn\x12\x1c\n" +
 	"\x04note\x18\b \x01(\tB\b\xbaH\x05r\x03\x18\xd0\x0fR\x04note\x12\x1f\n" +
 	"\vcreate_time\x18\t \x01(\tR\n" +
-	"createTime*\xe9\x01\n" +
+	"createTime\"\xb3\x01\n" +
+	"\x1eGetRegistrationTemplateRequest\x124\n" +
+	"\tunit_code\x18\x01 \x01(\tB\x17\xbaH\x14r\x122\x10^([0-9]{1,12})?$R\bunitCode\x12\x1e\n" +
+	"\x04year\x18\x02 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xb4\x10(\x00R\x04year\x12;\n" +
+	"\x05as_of\x18\x03 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\"\x85\x01\n" +
+	"\x1aImportRegistrationsRequest\x12&\n" +
+	"\acontent\x18\x01 \x01(\fB\f\xbaH\tz\a\x10\x01\x18\x80\x80\xc0\fR\acontent\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\x12\x1b\n" +
+	"\x06atomic\x18\x03 \x01(\bH\x00R\x06atomic\x88\x01\x01B\t\n" +
+	"\a_atomic\"n\n" +
+	"\x18GetTargetTemplateRequest\x121\n" +
+	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12\x1f\n" +
+	"\x06period\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18\x14R\x06period\"\x7f\n" +
+	"\x14ImportTargetsRequest\x12&\n" +
+	"\acontent\x18\x01 \x01(\fB\f\xbaH\tz\a\x10\x01\x18\x80\x80\xc0\fR\acontent\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\x12\x1b\n" +
+	"\x06atomic\x18\x03 \x01(\bH\x00R\x06atomic\x88\x01\x01B\t\n" +
+	"\a_atomic*\xe9\x01\n" +
 	"\rTargetMeasure\x12\x1e\n" +
 	"\x1aTARGET_MEASURE_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14RECOGNISED_IN_PERIOD\x10\x01\x12\x14\n" +
@@ -839,31 +1100,35 @@ func file_ntm_criteria_v1_plan_proto_rawDescGZIP() []byte {
 }
 
 var file_ntm_criteria_v1_plan_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_ntm_criteria_v1_plan_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_ntm_criteria_v1_plan_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_ntm_criteria_v1_plan_proto_goTypes = []any{
-	(TargetMeasure)(0),       // 0: ntm.criteria.v1.TargetMeasure
-	(*Registration)(nil),     // 1: ntm.criteria.v1.Registration
-	(*PlanGap)(nil),          // 2: ntm.criteria.v1.PlanGap
-	(*MissingCriterion)(nil), // 3: ntm.criteria.v1.MissingCriterion
-	(*TargetKind)(nil),       // 4: ntm.criteria.v1.TargetKind
-	(*Target)(nil),           // 5: ntm.criteria.v1.Target
-	(*Estimate)(nil),         // 6: ntm.criteria.v1.Estimate
-	(v1.RecognitionLevel)(0), // 7: ntm.registry.v1.RecognitionLevel
-	(v1.UnitType)(0),         // 8: ntm.registry.v1.UnitType
+	(TargetMeasure)(0),                     // 0: ntm.criteria.v1.TargetMeasure
+	(*Registration)(nil),                   // 1: ntm.criteria.v1.Registration
+	(*PlanGap)(nil),                        // 2: ntm.criteria.v1.PlanGap
+	(*MissingCriterion)(nil),               // 3: ntm.criteria.v1.MissingCriterion
+	(*TargetKind)(nil),                     // 4: ntm.criteria.v1.TargetKind
+	(*Target)(nil),                         // 5: ntm.criteria.v1.Target
+	(*Estimate)(nil),                       // 6: ntm.criteria.v1.Estimate
+	(*GetRegistrationTemplateRequest)(nil), // 7: ntm.criteria.v1.GetRegistrationTemplateRequest
+	(*ImportRegistrationsRequest)(nil),     // 8: ntm.criteria.v1.ImportRegistrationsRequest
+	(*GetTargetTemplateRequest)(nil),       // 9: ntm.criteria.v1.GetTargetTemplateRequest
+	(*ImportTargetsRequest)(nil),           // 10: ntm.criteria.v1.ImportTargetsRequest
+	(v1.RecognitionLevel)(0),               // 11: ntm.registry.v1.RecognitionLevel
+	(v1.UnitType)(0),                       // 12: ntm.registry.v1.UnitType
 }
 var file_ntm_criteria_v1_plan_proto_depIdxs = []int32{
-	7, // 0: ntm.criteria.v1.Registration.level:type_name -> ntm.registry.v1.RecognitionLevel
-	2, // 1: ntm.criteria.v1.Registration.gap:type_name -> ntm.criteria.v1.PlanGap
-	8, // 2: ntm.criteria.v1.Registration.unit_type:type_name -> ntm.registry.v1.UnitType
-	3, // 3: ntm.criteria.v1.PlanGap.missing:type_name -> ntm.criteria.v1.MissingCriterion
-	0, // 4: ntm.criteria.v1.TargetKind.measure:type_name -> ntm.criteria.v1.TargetMeasure
-	8, // 5: ntm.criteria.v1.TargetKind.unit_type:type_name -> ntm.registry.v1.UnitType
-	7, // 6: ntm.criteria.v1.TargetKind.levels:type_name -> ntm.registry.v1.RecognitionLevel
-	7, // [7:7] is the sub-list for method output_type
-	7, // [7:7] is the sub-list for method input_type
-	7, // [7:7] is the sub-list for extension type_name
-	7, // [7:7] is the sub-list for extension extendee
-	0, // [0:7] is the sub-list for field type_name
+	11, // 0: ntm.criteria.v1.Registration.level:type_name -> ntm.registry.v1.RecognitionLevel
+	2,  // 1: ntm.criteria.v1.Registration.gap:type_name -> ntm.criteria.v1.PlanGap
+	12, // 2: ntm.criteria.v1.Registration.unit_type:type_name -> ntm.registry.v1.UnitType
+	3,  // 3: ntm.criteria.v1.PlanGap.missing:type_name -> ntm.criteria.v1.MissingCriterion
+	0,  // 4: ntm.criteria.v1.TargetKind.measure:type_name -> ntm.criteria.v1.TargetMeasure
+	12, // 5: ntm.criteria.v1.TargetKind.unit_type:type_name -> ntm.registry.v1.UnitType
+	11, // 6: ntm.criteria.v1.TargetKind.levels:type_name -> ntm.registry.v1.RecognitionLevel
+	7,  // [7:7] is the sub-list for method output_type
+	7,  // [7:7] is the sub-list for method input_type
+	7,  // [7:7] is the sub-list for extension type_name
+	7,  // [7:7] is the sub-list for extension extendee
+	0,  // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_ntm_criteria_v1_plan_proto_init() }
@@ -871,13 +1136,15 @@ func file_ntm_criteria_v1_plan_proto_init() {
 	if File_ntm_criteria_v1_plan_proto != nil {
 		return
 	}
+	file_ntm_criteria_v1_plan_proto_msgTypes[7].OneofWrappers = []any{}
+	file_ntm_criteria_v1_plan_proto_msgTypes[9].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ntm_criteria_v1_plan_proto_rawDesc), len(file_ntm_criteria_v1_plan_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   6,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
