@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"google.golang.org/grpc"
@@ -17,16 +16,8 @@ import (
 	"github.com/ntmsuite/ntm/platform/dbtest"
 )
 
-// serviceMigrations stand for a service's own: db.Open needs at least one,
-// and applies the platform's (audit_events) after them. The same SQL suits
-// both dialects.
-var serviceMigrations = fstest.MapFS{
-	"00001_audit_test.sql": {Data: []byte(`-- +goose Up
-CREATE TABLE audit_test_item (id bigint PRIMARY KEY);
--- +goose Down
-DROP TABLE audit_test_item;
-`)},
-}
+// serviceMigrations stand for a service's own (dbtest.StandIn).
+var serviceMigrations = dbtest.StandIn("audit_test")
 
 // eachDialect runs test on a fresh database of each dialect with serviceMigrations.
 func eachDialect(t *testing.T, test func(t *testing.T, d *db.DB)) {

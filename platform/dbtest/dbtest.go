@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/fstest"
 
 	"github.com/ntmsuite/ntm/platform/db"
 )
@@ -60,4 +61,12 @@ func EachDialect(t *testing.T, migrations fs.FS, test func(t *testing.T, d *db.D
 		t.Parallel()
 		test(t, Postgres(t, migrations))
 	})
+}
+
+// StandIn is a service's migrations for the tests of a platform table
+// (audit_events, idempotency_keys, operations): db.Open needs at least one
+// migration of the service's own, and applies the platform's after it.
+// The same SQL suits both dialects.
+func StandIn(name string) fs.FS {
+	return fstest.MapFS{"00001_" + name + ".sql": {Data: []byte("-- +goose Up\nCREATE TABLE " + name + "_item (id bigint PRIMARY KEY);\n-- +goose Down\nDROP TABLE " + name + "_item;\n")}}
 }

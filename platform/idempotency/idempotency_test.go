@@ -7,7 +7,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/ntmsuite/ntm/platform/db"
@@ -16,15 +15,8 @@ import (
 	"github.com/ntmsuite/ntm/platform/idempotency"
 )
 
-// serviceMigrations stand for a service's own: db.Open needs at least one,
-// and applies the platform's (idempotency_keys) after them.
-var serviceMigrations = fstest.MapFS{
-	"00001_idempotency_test.sql": {Data: []byte(`-- +goose Up
-CREATE TABLE idempotency_test_item (id bigint PRIMARY KEY);
--- +goose Down
-DROP TABLE idempotency_test_item;
-`)},
-}
+// serviceMigrations stand for a service's own (dbtest.StandIn).
+var serviceMigrations = dbtest.StandIn("idempotency_test")
 
 // eachDialect runs test on a fresh database of each dialect with serviceMigrations.
 func eachDialect(t *testing.T, test func(t *testing.T, d *db.DB)) {

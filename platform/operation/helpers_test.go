@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"path/filepath"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
@@ -16,15 +15,8 @@ import (
 	"github.com/ntmsuite/ntm/platform/operation"
 )
 
-// serviceMigrations stand for a service's own: db.Open needs at least one,
-// and applies the platform's (operations) after them.
-var serviceMigrations = fstest.MapFS{
-	"00001_operation_test.sql": {Data: []byte(`-- +goose Up
-CREATE TABLE operation_test_item (id bigint PRIMARY KEY);
--- +goose Down
-DROP TABLE operation_test_item;
-`)},
-}
+// serviceMigrations stand for a service's own (dbtest.StandIn).
+var serviceMigrations = dbtest.StandIn("operation_test")
 
 // eachDialect runs test on a fresh database of each dialect.
 func eachDialect(t *testing.T, test func(t *testing.T, d *db.DB)) {
