@@ -144,7 +144,9 @@ func importFileCmd(ctx context.Context, name string, args []string, stdout io.Wr
 		return fmt.Errorf("%s: %s", file, op.GetError().GetMessage())
 	case op.GetState() == operationv1.Operation_CANCELLED:
 		return fmt.Errorf("%s: the import was cancelled", file)
-	case op.GetSummary().GetConflictsTotal() > 0:
+	case op.GetSummary().GetConflictsTotal() == 1:
+		return fmt.Errorf("%s: 1 conflict", file)
+	case op.GetSummary().GetConflictsTotal() > 1:
 		return fmt.Errorf("%s: %d conflicts", file, op.GetSummary().GetConflictsTotal())
 	}
 	return nil

@@ -47,7 +47,7 @@ func TestTemplateAndImportOfTheSampleForm(t *testing.T) {
 	}
 	out.Reset()
 	err = run(context.Background(), []string{"import", "assessments", bad, "--dry-run", "--addr", s.criteriaAddr, "--token", admin}, &out, slog.Default())
-	if err == nil || !strings.Contains(err.Error(), "1 conflicts") {
+	if err == nil || !strings.Contains(err.Error(), ": 1 conflict") {
 		t.Fatalf("dry run of the sample: %v, want 1 conflict\n%s", err, out.String())
 	}
 	for _, want := range []string{"5 rows, 4 created, 0 updated, 0 skipped, 1 rejected (dry run: nothing written)", "5    assessed_on  31/06/2025"} {

@@ -11,7 +11,6 @@ import (
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
-	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/importing"
 	"github.com/ntmsuite/ntm/platform/operation"
 	"github.com/ntmsuite/ntm/platform/request"
@@ -30,14 +29,9 @@ func (s *Server) GetRegistrationTemplate(ctx context.Context, req *criteriav1.Ge
 		return nil, err
 	}
 	year := int(cmp.Or(req.GetYear(), int32(date.Today().Year()+1)))
-	var units []planform.Unit
-	if code := req.GetUnitCode(); code != "" {
-		if err := s.guard.Unit(ctx, auth.Read, code); err != nil {
-			return nil, err
-		}
-		if units, err = s.communesOf(ctx, code, on); err != nil {
-			return nil, err
-		}
+	_, units, err := s.templateUnits(ctx, req.GetUnitCode(), on)
+	if err != nil {
+		return nil, err
 	}
 	return s.workbook(ctx, planform.RegistrationTemplate(units, year), "danh-sach-dang-ky-"+cmp.Or(req.GetUnitCode(), "trong")+"-"+strconv.Itoa(year)+".xlsx")
 }
@@ -55,16 +49,6 @@ func (s *Server) GetTargetTemplate(ctx context.Context, req *criteriav1.GetTarge
 	p := cmp.Or(req.GetPeriod(), strconv.Itoa(today.Year()+1))
 	tpl := planform.TargetTemplate(planform.Unit{Code: u.Code, Name: u.Name}, p, s.catalog.TargetKinds())
 	return s.workbook(ctx, tpl, "chi-tieu-ke-hoach-"+u.Code+"-"+p+".xlsx")
-}
-
-// workbook answers tpl as a file named name.
-func (s *Server) workbook(ctx context.Context, tpl sheet.Template, name string) (*httpbody.HttpBody, error) {
-	b, err := tpl.XLSX()
-	if err != nil {
-		return nil, err
-	}
-	grpcserver.SetFileName(ctx, name)
-	return &httpbody.HttpBody{ContentType: sheet.ContentType, Data: b}, nil
 }
 
 // ImportRegistrations imports a filled registration list.

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
@@ -108,5 +110,14 @@ func TestImportTheTargetTemplate(t *testing.T) {
 	op, err := a.crit.ImportTargets(ctx, &criteriav1.ImportTargetsRequest{Content: filled.Bytes()})
 	if op = a.done(t, ctx, op, err); op.GetState() != operationv1.Operation_SUCCEEDED || op.GetSummary().GetCreated() != 1 {
 		t.Fatalf("import of the filled template: %v", op)
+	}
+}
+
+// A template of a unit that no longer exists names it, never a 500.
+func TestTemplateOfAUnitGone(t *testing.T) {
+	a := newSQLiteAuthEnv(t)
+	_, err := a.crit.GetRegistrationTemplate(a.admin(t), &criteriav1.GetRegistrationTemplateRequest{UnitCode: "103", AsOf: "2024-12-31"})
+	if code := status.Code(err); code != codes.InvalidArgument && code != codes.NotFound {
+		t.Errorf("template of a commune merged away: %v, want InvalidArgument or NotFound", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	"github.com/ntmsuite/ntm/services/criteria/internal/assessmentform"
 	"github.com/ntmsuite/ntm/services/criteria/internal/catalog"
+	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
 
 // GetAssessmentTemplate is the assessment form of a criteria set as an
@@ -24,26 +25,11 @@ func (s *Server) GetAssessmentTemplate(ctx context.Context, req *criteriav1.GetA
 	if err != nil {
 		return nil, err
 	}
-	var province string
-	var units []assessmentform.Unit
-	if code := req.GetUnitCode(); code != "" {
-		if err := s.guard.Unit(ctx, auth.Read, code); err != nil {
-			return nil, err
-		}
-		u, err := s.unitAt(ctx, code, on)
-		if err != nil {
-			return nil, err
-		}
-		province = u.ProvinceCode
-		if units, err = s.communesOf(ctx, code, on); err != nil {
-			return nil, err
-		}
-	}
-	set, err := s.templateSet(req.GetCriteriaSet(), province, on)
+	u, units, err := s.templateUnits(ctx, req.GetUnitCode(), on)
 	if err != nil {
 		return nil, err
 	}
-	b, err := assessmentform.Template(set, units, on.Time().Format("02/01/2006")).XLSX()
+	set, err := s.templateSet(req.GetCriteriaSet(), u.ProvinceCode, on)
 	if err != nil {
 		return nil, err
 	}
@@ -51,8 +37,7 @@ func (s *Server) GetAssessmentTemplate(ctx context.Context, req *criteriav1.GetA
 	if req.GetUnitCode() != "" {
 		name += "-" + req.GetUnitCode()
 	}
-	grpcserver.SetFileName(ctx, name+"-"+on.String()+".xlsx")
-	return &httpbody.HttpBody{ContentType: sheet.ContentType, Data: b}, nil
+	return s.workbook(ctx, assessmentform.Template(set, units, on.Time().Format("02/01/2006")), name+"-"+on.String()+".xlsx")
 }
 
 // templateSet is the set named, or the communes' set in force on d in
@@ -72,19 +57,40 @@ func (s *Server) templateSet(named, province string, d date.Date) (*catalog.Set,
 	return set, nil
 }
 
-// communesOf lists the communes under code on d with their names.
-func (s *Server) communesOf(ctx context.Context, code string, d date.Date) ([]assessmentform.Unit, error) {
+// templateUnits is the unit a template is asked for (none when code is
+// empty) and its communes on d, with their names, for the template's rows.
+func (s *Server) templateUnits(ctx context.Context, code string, d date.Date) (registryclient.Unit, []assessmentform.Unit, error) {
+	if code == "" {
+		return registryclient.Unit{}, nil, nil
+	}
+	if err := s.guard.Unit(ctx, auth.Read, code); err != nil {
+		return registryclient.Unit{}, nil, err
+	}
+	u, err := s.unitAt(ctx, code, d)
+	if err != nil {
+		return u, nil, err
+	}
 	codes, err := s.registry.Communes(ctx, code, d)
 	if err != nil {
-		return nil, err
+		return u, nil, err
 	}
 	listed, err := s.units(ctx, d)
 	if err != nil {
-		return nil, err
+		return u, nil, err
 	}
 	out := make([]assessmentform.Unit, len(codes))
 	for i, c := range codes {
 		out[i] = assessmentform.Unit{Code: c, Name: listed[c].Name}
 	}
-	return out, nil
+	return u, out, nil
+}
+
+// workbook answers tpl as a file named name.
+func (s *Server) workbook(ctx context.Context, tpl sheet.Template, name string) (*httpbody.HttpBody, error) {
+	b, err := tpl.XLSX()
+	if err != nil {
+		return nil, err
+	}
+	grpcserver.SetFileName(ctx, name)
+	return &httpbody.HttpBody{ContentType: sheet.ContentType, Data: b}, nil
 }
