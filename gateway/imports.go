@@ -19,6 +19,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 )
 
@@ -45,16 +46,38 @@ var importKinds = map[string]importKind{
 		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, q url.Values) (*operationv1.Operation, error) {
 			req := &criteriav1.ImportAssessmentsRequest{Content: file, CriteriaSet: q.Get("criteria_set"), Author: q.Get("author")}
 			var err error
-			if req.DryRun, err = boolParam(q, "dry_run", false); err != nil {
+			if req.DryRun, req.Atomic, err = importOptions(q); err != nil {
 				return nil, err
 			}
-			atomic, err := boolParam(q, "atomic", true)
-			if err != nil {
-				return nil, err
-			}
-			req.Atomic = proto.Bool(atomic)
 			return criteriav1.NewCriteriaServiceClient(conn).ImportAssessments(ctx, req)
 		}},
+	"plans": {service: "funding", method: fundingv1.FundingService_ImportPlans_FullMethodName,
+		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, q url.Values) (*operationv1.Operation, error) {
+			req := &fundingv1.ImportPlansRequest{Content: file, AllocatedOn: q.Get("allocated_on"), DecisionNumber: q.Get("decision_number")}
+			var err error
+			if req.DryRun, req.Atomic, err = importOptions(q); err != nil {
+				return nil, err
+			}
+			return fundingv1.NewFundingServiceClient(conn).ImportPlans(ctx, req)
+		}},
+	"disbursements": {service: "funding", method: fundingv1.FundingService_ImportDisbursements_FullMethodName,
+		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, q url.Values) (*operationv1.Operation, error) {
+			req := &fundingv1.ImportDisbursementsRequest{Content: file}
+			var err error
+			if req.DryRun, req.Atomic, err = importOptions(q); err != nil {
+				return nil, err
+			}
+			return fundingv1.NewFundingServiceClient(conn).ImportDisbursements(ctx, req)
+		}},
+}
+
+// importOptions are the dry_run and atomic parameters every import takes.
+func importOptions(q url.Values) (dryRun bool, atomic *bool, err error) {
+	if dryRun, err = boolParam(q, "dry_run", false); err != nil {
+		return false, nil, err
+	}
+	all, err := boolParam(q, "atomic", true)
+	return dryRun, proto.Bool(all), err
 }
 
 // serveImport answers POST /v1/imports/{kind} with the operation importing
