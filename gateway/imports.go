@@ -19,6 +19,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 )
 
@@ -32,46 +33,45 @@ const importsPath = "/v1/imports/{kind}"
 // too (sheet.DefaultLimits). A multipart form may add some headers.
 const importFileBytes = 25 << 20
 
-// importKind is a kind of file: the service that imports it and its call.
+// importKind is a kind of file: the service that imports it and its call,
+// given the options every import takes.
 type importKind struct {
 	service string
 	method  string
-	call    func(ctx context.Context, conn *grpc.ClientConn, file []byte, q url.Values) (*operationv1.Operation, error)
+	call    func(ctx context.Context, conn *grpc.ClientConn, file []byte, o importOptions, q url.Values) (*operationv1.Operation, error)
+}
+
+// importOptions are the query's dry_run (default false) and atomic
+// (default true).
+type importOptions struct {
+	dryRun bool
+	atomic *bool
 }
 
 // importKinds are the files the suite imports, by the {kind} of the path.
 var importKinds = map[string]importKind{
 	"assessments": {service: "criteria", method: criteriav1.CriteriaService_ImportAssessments_FullMethodName,
-		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, q url.Values) (*operationv1.Operation, error) {
-			o, err := readImportOptions(q)
-			if err != nil {
-				return nil, err
-			}
+		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o importOptions, q url.Values) (*operationv1.Operation, error) {
 			return criteriav1.NewCriteriaServiceClient(conn).ImportAssessments(ctx, &criteriav1.ImportAssessmentsRequest{
 				Content: file, DryRun: o.dryRun, Atomic: o.atomic, CriteriaSet: q.Get("criteria_set"), Author: q.Get("author")})
 		}},
 	"registrations": {service: "criteria", method: criteriav1.CriteriaService_ImportRegistrations_FullMethodName,
-		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, q url.Values) (*operationv1.Operation, error) {
-			o, err := readImportOptions(q)
-			if err != nil {
-				return nil, err
-			}
+		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o importOptions, _ url.Values) (*operationv1.Operation, error) {
 			return criteriav1.NewCriteriaServiceClient(conn).ImportRegistrations(ctx, &criteriav1.ImportRegistrationsRequest{Content: file, DryRun: o.dryRun, Atomic: o.atomic})
 		}},
 	"targets": {service: "criteria", method: criteriav1.CriteriaService_ImportTargets_FullMethodName,
-		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, q url.Values) (*operationv1.Operation, error) {
-			o, err := readImportOptions(q)
-			if err != nil {
-				return nil, err
-			}
+		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o importOptions, _ url.Values) (*operationv1.Operation, error) {
 			return criteriav1.NewCriteriaServiceClient(conn).ImportTargets(ctx, &criteriav1.ImportTargetsRequest{Content: file, DryRun: o.dryRun, Atomic: o.atomic})
 		}},
-}
-
-// importOptions are the query's options every import takes.
-type importOptions struct {
-	dryRun bool
-	atomic *bool
+	"plans": {service: "funding", method: fundingv1.FundingService_ImportPlans_FullMethodName,
+		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o importOptions, q url.Values) (*operationv1.Operation, error) {
+			return fundingv1.NewFundingServiceClient(conn).ImportPlans(ctx, &fundingv1.ImportPlansRequest{
+				Content: file, DryRun: o.dryRun, Atomic: o.atomic, AllocatedOn: q.Get("allocated_on"), DecisionNumber: q.Get("decision_number")})
+		}},
+	"disbursements": {service: "funding", method: fundingv1.FundingService_ImportDisbursements_FullMethodName,
+		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o importOptions, _ url.Values) (*operationv1.Operation, error) {
+			return fundingv1.NewFundingServiceClient(conn).ImportDisbursements(ctx, &fundingv1.ImportDisbursementsRequest{Content: file, DryRun: o.dryRun, Atomic: o.atomic})
+		}},
 }
 
 func readImportOptions(q url.Values) (importOptions, error) {
@@ -95,23 +95,33 @@ func (g *Gateway) serveImport(mux *runtime.ServeMux) runtime.HandlerFunc {
 			return
 		}
 		ctx, err := runtime.AnnotateContext(r.Context(), mux, r, kind.method, runtime.WithHTTPPathPattern(importsPath))
-		if err == nil {
-			var file []byte
-			file, err = uploadedFile(r)
-			if errors.Is(err, errFileTooLarge) {
-				writeStatus(w, http.StatusRequestEntityTooLarge, codes.InvalidArgument, err.Error())
-				return
-			}
-			if err == nil {
-				var op *operationv1.Operation
-				if op, err = kind.call(ctx, conn, file, r.URL.Query()); err == nil {
-					runtime.ForwardResponseMessage(ctx, mux, out, w, r, op)
-					return
-				}
-			}
+		if err != nil {
+			runtime.HTTPError(r.Context(), mux, out, w, r, err)
+			return
 		}
-		runtime.HTTPError(ctx, mux, out, w, r, err)
+		op, err := startImport(ctx, r, kind, conn)
+		switch {
+		case errors.Is(err, errFileTooLarge):
+			writeStatus(w, http.StatusRequestEntityTooLarge, codes.InvalidArgument, err.Error())
+		case err != nil:
+			runtime.HTTPError(ctx, mux, out, w, r, err)
+		default:
+			runtime.ForwardResponseMessage(ctx, mux, out, w, r, op)
+		}
 	}
+}
+
+// startImport sends the request's file and options to the kind's service.
+func startImport(ctx context.Context, r *http.Request, kind importKind, conn *grpc.ClientConn) (*operationv1.Operation, error) {
+	file, err := uploadedFile(r)
+	if err != nil {
+		return nil, err
+	}
+	o, err := readImportOptions(r.URL.Query())
+	if err != nil {
+		return nil, err
+	}
+	return kind.call(ctx, conn, file, o, r.URL.Query())
 }
 
 func importKindNames() string {

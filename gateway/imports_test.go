@@ -20,6 +20,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 )
 
@@ -197,5 +198,67 @@ func TestOperationsRouteByTheirService(t *testing.T) {
 	if want := []string{"operations/criteria-1", "operations/criteria-2"}; len(stub.asked) != 2 || stub.asked[0] != want[0] || stub.asked[1] != want[1] ||
 		len(stub.cancelled) != 1 || stub.cancelled[0] != "operations/criteria-1" {
 		t.Errorf("asked %v, cancelled %v", stub.asked, stub.cancelled)
+	}
+}
+
+// stubFunding is a funding service that records the imports it is asked.
+type stubFunding struct {
+	fundingv1.UnimplementedFundingServiceServer
+	mu            sync.Mutex
+	plans         *fundingv1.ImportPlansRequest
+	disbursements *fundingv1.ImportDisbursementsRequest
+}
+
+func (s *stubFunding) ImportPlans(_ context.Context, req *fundingv1.ImportPlansRequest) (*operationv1.Operation, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.plans = req
+	return &operationv1.Operation{Name: "operations/funding-1", Kind: "import/plans", State: operationv1.Operation_RUNNING}, nil
+}
+
+func (s *stubFunding) ImportDisbursements(_ context.Context, req *fundingv1.ImportDisbursementsRequest) (*operationv1.Operation, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.disbursements = req
+	return &operationv1.Operation{Name: "operations/funding-2", Kind: "import/disbursements", State: operationv1.Operation_RUNNING}, nil
+}
+
+// Plans and disbursements go to the funding service, with their options.
+func TestImportOfFundingFiles(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stub := &stubFunding{}
+	srv := grpc.NewServer()
+	fundingv1.RegisterFundingServiceServer(srv, stub)
+	go func() { _ = srv.Serve(lis) }()
+	t.Cleanup(srv.Stop)
+	gw, err := New(t.Context(), Options{FundingAddr: lis.Addr().String(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = gw.Close() })
+	hts := httptest.NewServer(gw.Handler())
+	t.Cleanup(hts.Close)
+
+	file := []byte("unit_code,year\n100,2025\n")
+	resp, op := send(t, hts, http.MethodPost, "/v1/imports/plans?atomic=false&allocated_on=2025-01-15&decision_number=15%2FQĐ-UBND", "text/csv", file, nil)
+	if resp.StatusCode != http.StatusOK || op["name"] != "operations/funding-1" {
+		t.Fatalf("import of plans: %d %v", resp.StatusCode, op)
+	}
+	want := &fundingv1.ImportPlansRequest{Content: file, Atomic: proto.Bool(false), AllocatedOn: "2025-01-15", DecisionNumber: "15/QĐ-UBND"}
+	if !proto.Equal(stub.plans, want) {
+		t.Errorf("the service got %v, want %v", stub.plans, want)
+	}
+	resp, op = send(t, hts, http.MethodPost, "/v1/imports/disbursements?dry_run=true", "text/csv", file, nil)
+	if resp.StatusCode != http.StatusOK || op["name"] != "operations/funding-2" {
+		t.Fatalf("import of disbursements: %d %v", resp.StatusCode, op)
+	}
+	if want := (&fundingv1.ImportDisbursementsRequest{Content: file, DryRun: true, Atomic: proto.Bool(true)}); !proto.Equal(stub.disbursements, want) {
+		t.Errorf("the service got %v, want %v", stub.disbursements, want)
+	}
+	if resp, body := send(t, hts, http.MethodPost, "/v1/imports/plans?atomic=sometimes", "text/csv", file, nil); resp.StatusCode != http.StatusBadRequest || !namesField(body, "atomic") {
+		t.Errorf("a bad atomic: %d %v", resp.StatusCode, body)
 	}
 }

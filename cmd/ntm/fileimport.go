@@ -22,6 +22,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/grpcclient"
 	"github.com/ntmsuite/ntm/platform/restheader"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 )
 
@@ -35,11 +36,12 @@ type fileKind struct {
 
 // fileOptions are the flags of `ntm import` and `ntm template`.
 type fileOptions struct {
-	dryRun, atomic          bool
-	criteriaSet, author     string
-	unit, asOf, period      string
-	year                    int
-	requestID, output, addr string
+	dryRun, atomic              bool
+	criteriaSet, author         string
+	allocatedOn, decisionNumber string
+	unit, asOf, period          string
+	year                        int
+	requestID, output, addr     string
 }
 
 var fileKinds = map[string]fileKind{
@@ -70,11 +72,29 @@ var fileKinds = map[string]fileKind{
 			return criteriav1.NewCriteriaServiceClient(conn).GetTargetTemplate(ctx, &criteriav1.GetTargetTemplateRequest{
 				UnitCode: o.unit, Period: o.period}, opts...)
 		}},
+	"plans": {service: "funding", addr: "127.0.0.1:9104",
+		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
+			return fundingv1.NewFundingServiceClient(conn).ImportPlans(ctx, &fundingv1.ImportPlansRequest{
+				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic), AllocatedOn: o.allocatedOn, DecisionNumber: o.decisionNumber})
+		},
+		template: func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+			return fundingv1.NewFundingServiceClient(conn).GetPlanTemplate(ctx, &fundingv1.GetPlanTemplateRequest{
+				UnitCode: o.unit, Year: int32(o.year), AsOf: o.asOf}, opts...)
+		}},
+	"disbursements": {service: "funding", addr: "127.0.0.1:9104",
+		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
+			return fundingv1.NewFundingServiceClient(conn).ImportDisbursements(ctx, &fundingv1.ImportDisbursementsRequest{
+				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic)})
+		},
+		template: func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+			return fundingv1.NewFundingServiceClient(conn).GetDisbursementTemplate(ctx, &fundingv1.GetDisbursementTemplateRequest{
+				UnitCode: o.unit, Year: int32(o.year), AsOf: o.asOf}, opts...)
+		}},
 }
 
 const (
-	importFileUsage = "usage: ntm import KIND FILE.xlsx|FILE.csv [--dry-run] [--atomic=false] [--request-id ID] [--addr ADDR] [--token TOKEN] (assessments also [--criteria-set SET] [--author NAME]); KIND: "
-	templateUsage   = "usage: ntm template KIND [--unit CODE] [--as-of YYYY-MM-DD] [-o FILE.xlsx] [--addr ADDR] [--token TOKEN] (assessments also [--criteria-set SET], registrations [--year N], targets [--period P]); KIND: "
+	importFileUsage = "usage: ntm import KIND FILE.xlsx|FILE.csv [--dry-run] [--atomic=false] [--request-id ID] [--addr ADDR] [--token TOKEN] (assessments also [--criteria-set SET] [--author NAME], plans [--allocated-on DATE] [--decision-number N]); KIND: "
+	templateUsage   = "usage: ntm template KIND [--unit CODE] [--as-of YYYY-MM-DD] [-o FILE.xlsx] [--addr ADDR] [--token TOKEN] (assessments also [--criteria-set SET], registrations, plans and disbursements [--year N], targets [--period P]); KIND: "
 )
 
 // kindNames lists the kinds of files, for usage texts.
@@ -112,6 +132,8 @@ func importFileCmd(ctx context.Context, name string, args []string, stdout io.Wr
 	fs.BoolVar(&o.dryRun, "dry-run", false, "check every row and write nothing")
 	fs.BoolVar(&o.atomic, "atomic", true, "all rows or none; false writes the rows without a conflict")
 	fs.StringVar(&o.author, "author", "", "author of rows that name none (default: the token's subject)")
+	fs.StringVar(&o.allocatedOn, "allocated-on", "", "plans: the allocation decision's date of rows that name none")
+	fs.StringVar(&o.decisionNumber, "decision-number", "", "plans: the decision number of rows that name none")
 	fs.StringVar(&o.requestID, "request-id", "", "idempotency key: a retry with the same id is not imported twice")
 	file, err := parseInterspersed(fs, args, importFileUsage+kindNames())
 	if err != nil {
@@ -231,9 +253,9 @@ func templateCmd(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("ntm template "+args[0], flag.ContinueOnError)
 	var o fileOptions
 	dial := fileFlags(fs, kind, &o)
-	fs.StringVar(&o.unit, "unit", "", "a unit whose communes get a row each")
+	fs.StringVar(&o.unit, "unit", "", "a unit whose communes (for disbursements, whose plans) get a row each")
 	fs.StringVar(&o.asOf, "as-of", "", "date of the rows and of the map (default today)")
-	fs.IntVar(&o.year, "year", 0, "registrations: the year the rows register for (default next year)")
+	fs.IntVar(&o.year, "year", 0, "registrations: the year the rows register for; plans and disbursements: their budget year")
 	fs.StringVar(&o.period, "period", "", "targets: a year or a phase (default next year)")
 	fs.StringVar(&o.output, "o", "", "file to write (default: the name the service gives)")
 	if err := fs.Parse(args[1:]); err != nil {

@@ -75,3 +75,51 @@ func TestTemplateAndImportOfTheSampleForm(t *testing.T) {
 		t.Errorf("06008 has %d assessments after the import, %d before", len(listed.Assessments), before)
 	}
 }
+
+// The forms of money from the command line: the template of Võ Nhai's
+// plans, a dry run of a file with a fraction of a đồng, and the template
+// of its disbursements.
+func TestTemplateAndImportOfPlans(t *testing.T) {
+	s := startTestSuite(t, upConfig{})
+	dir := t.TempDir()
+	admin := tokenOf(t, demoAdmin)
+	var out bytes.Buffer
+	tpl := filepath.Join(dir, "ke-hoach.xlsx")
+	if err := run(context.Background(), []string{"template", "plans", "--unit", "170", "--year", "2025", "--as-of", "2025-06-30", "-o", tpl,
+		"--addr", s.fundingAddr, "--token", admin}, &out, slog.Default()); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows("Kế hoạch vốn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) < 3 || rows[0][0] != "Mã đơn vị" || rows[1][0] != "unit_code" || rows[2][0] != "06002" || rows[2][2] != "2025" {
+		t.Fatalf("template rows: %v", rows[:min(len(rows), 3)])
+	}
+
+	file := filepath.Join(dir, "ke-hoach.csv")
+	if err := os.WriteFile(file, []byte("unit_code,year,source,purpose,amount_vnd\n06002,2025,Ngân sách Trung ương,Giao thông,\"1.500.000,5\"\n06002,2025,Ngân sách tỉnh,Giao thông,2.000.000\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	err = run(context.Background(), []string{"import", "plans", file, "--dry-run", "--allocated-on", "2025-01-15", "--addr", s.fundingAddr, "--token", admin}, &out, slog.Default())
+	if err == nil || !strings.Contains(err.Error(), ": 1 conflict") || !strings.Contains(out.String(), "2 rows, 1 created, 0 updated, 0 skipped, 1 rejected (dry run: nothing written)") {
+		t.Fatalf("dry run of plans: %v\n%s", err, out.String())
+	}
+
+	tpl = filepath.Join(dir, "giai-ngan.xlsx")
+	if err := run(context.Background(), []string{"template", "disbursements", "--unit", "170", "--year", "2025", "--as-of", "2025-06-30", "-o", tpl,
+		"--addr", s.fundingAddr, "--token", admin}, &out, slog.Default()); err != nil {
+		t.Fatal(err)
+	}
+	if f, err = excelize.OpenFile(tpl); err != nil {
+		t.Fatal(err)
+	}
+	if rows, err = f.GetRows("Giải ngân"); err != nil || len(rows) < 2 || rows[0][0] != "Mã kế hoạch" || rows[1][0] != "plan_id" {
+		t.Fatalf("disbursement template rows: %v %v", rows[:min(len(rows), 3)], err)
+	}
+}

@@ -2,7 +2,7 @@
 //
 //	ntm up [--demo] [--data-dir ./data] [--postgres-url URL]   run every service and the REST gateway
 //	ntm import units FILE.csv [--registry-addr ADDR]           load units into a running registry
-//	ntm import KIND FILE.xlsx [--dry-run]                      import a filled form (assessments, targets…)
+//	ntm import KIND FILE.xlsx [--dry-run]                      import a filled form (assessments, plans…)
 //	ntm template KIND [--unit CODE] [-o FILE.xlsx]             write the form of a kind to fill
 //	ntm generate country [--communes N] [--seed N]             load a synthetic country into a running suite
 //	ntm report UNIT --period 2020 [--as-of D] [--xlsx FILE]      print a unit's report, write its workbook
@@ -29,7 +29,7 @@ import (
 const usage = `usage:
   ntm up [--demo] [--data-dir DIR] [--postgres-url URL] [--http-addr ADDR]
   ntm import units FILE.csv [--registry-addr ADDR] [--decision NUMBER]
-  ntm import KIND FILE.xlsx|FILE.csv [--dry-run] [--atomic=false] [--request-id ID] [--addr ADDR]   (KIND: assessments, registrations, targets…)
+  ntm import KIND FILE.xlsx|FILE.csv [--dry-run] [--atomic=false] [--request-id ID] [--addr ADDR]   (KIND: assessments, registrations, targets, plans, disbursements…)
   ntm template KIND [--unit CODE] [--as-of YYYY-MM-DD] [-o FILE.xlsx] [--addr ADDR]
   ntm generate country [--communes N] [--registry-addr ADDR] [--criteria-addr ADDR] [--seed N] [--batch N]
   ntm report UNIT --period 2020|2020-H1|2016-2020 [--as-of YYYY-MM-DD] [--xlsx FILE] [--report-addr ADDR] [--token TOKEN]

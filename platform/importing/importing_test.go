@@ -44,6 +44,11 @@ func TestReadRows(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("rows (-want +got):\n%s", d)
 	}
+	// A column named by its title only, right of the last key, is read.
+	got, _, err = importing.ReadRows(rows([]string{"Mã đơn vị", "Số tiền"}, []string{"unit_code"}, []string{"06002", "5"}), cols)
+	if err != nil || len(got) != 1 || got[0].Cells["amount"] != "5" {
+		t.Errorf("a title beyond the key row: %v %v", got, err)
+	}
 	// Without its required column a file has no rows, only the conflict.
 	got, fileConflicts, err = importing.ReadRows(rows([]string{"name", "amount"}, []string{"Xã A", "1"}), cols, "unit_code")
 	if err != nil || got != nil || len(fileConflicts) != 1 || fileConflicts[0].Column != "unit_code" {

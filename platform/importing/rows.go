@@ -41,7 +41,13 @@ func ReadRows(rows []sheet.Row, known []sheet.Column, required ...string) ([]Row
 	}
 	head := rows[header]
 	var fileConflicts []Conflict
-	keyOf := make([]string, len(head.Cells)) // cell position → column key
+	// A template's titles and keys make one header: a column may be named
+	// by its title alone, further right than the key row reaches.
+	width := len(head.Cells)
+	for _, i := range index {
+		width = max(width, i+1)
+	}
+	keyOf := make([]string, width) // cell position → column key
 	for key, i := range index {
 		keyOf[i] = key
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/idempotency"
+	"github.com/ntmsuite/ntm/platform/operation"
 	"github.com/ntmsuite/ntm/platform/ratelimit"
 	"github.com/ntmsuite/ntm/platform/servicemain"
 	"github.com/ntmsuite/ntm/platform/yamlsrc"
@@ -65,11 +66,10 @@ type Config struct {
 // Close come with servicemain.Opened.
 type Service struct{ servicemain.Opened }
 
-// maxRequestBytes is the funding service's largest request: a batch of
-// 1,000 plans or disbursements, each at most a 2,000-byte note and some
-// 300 bytes of codes and amounts, 2.3 MB; the gateway accepts 4 MiB for
-// both batch routes and 1 MiB for one record.
-const maxRequestBytes = 4 << 20
+// maxRequestBytes is the funding service's largest request: a file import
+// of up to 25 MiB (a batch of 1,000 plans or disbursements is some 2.3 MB;
+// the gateway accepts 4 MiB for both batch routes and 1 MiB for one record).
+const maxRequestBytes = grpcserver.MaxMessageBytes
 
 // Open loads the catalog, opens (and migrates) the database and builds the gRPC server.
 func Open(ctx context.Context, cfg Config) (*Service, error) {
@@ -99,8 +99,14 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	registry := registryclient.New(cfg.Registry)
 	guard := auth.NewGuard(cfg.AuthKeys != nil, registry.Path)
 	audit.Register(srv, "funding", d, guard)
+	// File imports run as operations, which outlive the request that starts them.
+	ops := operation.NewRunner("funding", d, cfg.Logger)
+	operation.Register(srv, ops, guard)
 	fundingv1.RegisterFundingServiceServer(srv.GRPC(), server.New(server.Options{
 		Store: st, Catalog: cat, Registry: registry, Cache: hc, Loader: loader, Guard: guard, Logger: cfg.Logger,
+		Operations: ops,
 	}))
-	return &Service{servicemain.NewOpened(d, srv, hc)}, nil
+	opened := servicemain.NewOpened(d, srv, hc)
+	opened.OnClose(ops.Close)
+	return &Service{opened}, nil
 }

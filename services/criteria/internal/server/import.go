@@ -3,9 +3,6 @@ package server
 import (
 	"cmp"
 	"context"
-	"errors"
-
-	"buf.build/go/protovalidate"
 
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/fault"
@@ -93,7 +90,7 @@ func (s *Server) checkDrafts(ctx context.Context, drafts []assessmentform.Draft,
 		if len(dr.Conflicts) > 0 {
 			continue
 		}
-		if vs, err := violations(dr.Assessment); err != nil || len(vs) > 0 {
+		if vs, err := importing.Validate(dr.Assessment); err != nil || len(vs) > 0 {
 			if err != nil {
 				return nil, err
 			}
@@ -117,22 +114,4 @@ func (s *Server) checkDrafts(ctx context.Context, drafts []assessmentform.Draft,
 		clean = append(clean, rows[j])
 	}
 	return clean, nil
-}
-
-// violations are a's breaches of the rules the API checks on a request
-// (buf.validate), as the request's own would be reported.
-func violations(a *criteriav1.Assessment) ([]fault.Violation, error) {
-	err := protovalidate.Validate(a)
-	var ve *protovalidate.ValidationError
-	switch {
-	case err == nil:
-		return nil, nil
-	case !errors.As(err, &ve):
-		return nil, err
-	}
-	vs := make([]fault.Violation, 0, len(ve.Violations))
-	for _, v := range ve.Violations {
-		vs = append(vs, fault.Violation{Field: protovalidate.FieldPathString(v.Proto.GetField()), Description: cmp.Or(v.Proto.GetMessage(), v.Proto.GetRuleId())})
-	}
-	return vs, nil
 }

@@ -35,46 +35,27 @@ func (s *Server) BatchCreateDisbursements(ctx context.Context, req *fundingv1.Ba
 	return &fundingv1.BatchCreateDisbursementsResponse{Disbursements: out}, nil
 }
 
-// createDisbursements reads the dates, then records every disbursement in
-// one transaction, each checked against its plan as the transaction sees
-// it (earlier items of the batch included): the plan's lock makes the
-// overrun rule hold under concurrent writers.
+// createDisbursements checks every disbursement against its plan as it
+// stands, reporting the bad fields of all of them together, then records
+// them in one transaction, each checked again against its plan as the
+// transaction sees it (earlier items of the batch included): the plan's
+// lock makes the overrun rule hold under concurrent writers.
 func (s *Server) createDisbursements(ctx context.Context, in []*fundingv1.Disbursement, field func(i int) string) ([]*fundingv1.Disbursement, error) {
-	if err := s.mayDisburse(ctx, in); err != nil {
-		return nil, err
-	}
-	ds := make([]store.Disbursement, len(in))
-	var bad []fault.Violation
-	for i, d := range in {
-		on, err := request.Date(d.GetDisbursedOn(), field(i)+"disbursed_on")
-		if f, ok := fault.As(err); ok {
-			bad = append(bad, f.Violations...)
-			continue
-		}
-		if on.After(date.Today()) {
-			bad = append(bad, fault.Violation{Field: field(i) + "disbursed_on", Description: on.String() + " is in the future"})
-		}
-		ds[i] = store.Disbursement{PlanID: d.GetPlanId(), DisbursedOn: on, AmountVND: d.GetAmountVnd(),
-			OverrunReason: d.GetOverrunReason(), Note: d.GetNote()}
-		if d.GetQuantity() != "" {
-			q, err := progress.ParseQuantity(d.GetQuantity())
-			if err != nil {
-				bad = append(bad, fault.Violation{Field: field(i) + "quantity", Description: err.Error()})
-			}
-			ds[i].QuantityMilli = q
-		}
-	}
-	if len(bad) > 0 {
-		return nil, fault.Invalids(bad...)
-	}
-	check := func(i int, plan *store.Plan, before store.Totals, d store.Disbursement) error {
-		return s.checkDisbursement(field(i), in[i].GetQuantity(), plan, before, d)
-	}
-	saved, err := s.store.CreateDisbursements(ctx, ds, check)
+	plans, err := s.mayDisburse(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	s.changed(ctx)
+	ds, bad, err := s.checkDisbursements(ctx, in, plans, field)
+	if err != nil {
+		return nil, err
+	}
+	if err := refusal(bad); err != nil {
+		return nil, err
+	}
+	saved, err := s.recordDisbursements(ctx, in, ds, field)
+	if err != nil {
+		return nil, err
+	}
 	grpcserver.SetCreated(ctx)
 	out := make([]*fundingv1.Disbursement, len(saved))
 	for i, d := range saved {
@@ -83,22 +64,124 @@ func (s *Server) createDisbursements(ctx context.Context, in []*fundingv1.Disbur
 	return out, nil
 }
 
+// refusal is a batch's answer to its items' refusals: every bad field at
+// once, or else the first other refusal (an overrun without its reason).
+func refusal(bad []error) error {
+	var vs []fault.Violation
+	var first error
+	for _, err := range bad {
+		if f, ok := fault.As(err); ok && f.Kind == fault.KindInvalid {
+			vs = append(vs, f.Violations...)
+		} else if first == nil {
+			first = err
+		}
+	}
+	if len(vs) > 0 {
+		return fault.Invalids(vs...)
+	}
+	return first
+}
+
 // mayDisburse checks that the caller may write to the plan of every
-// disbursement, before anything about the plans is decided. A missing plan
-// is the validation's to report for unscoped callers.
-func (s *Server) mayDisburse(ctx context.Context, in []*fundingv1.Disbursement) error {
+// disbursement, before anything about the plans is decided, and returns
+// the plans that exist. A missing plan is the validation's to report for
+// unscoped callers.
+func (s *Server) mayDisburse(ctx context.Context, in []*fundingv1.Disbursement) (map[int64]store.Plan, error) {
+	plans := map[int64]store.Plan{}
 	seen := map[int64]bool{}
 	for _, d := range in {
 		if seen[d.GetPlanId()] {
 			continue
 		}
 		seen[d.GetPlanId()] = true
-		_, err := s.plan(ctx, auth.Write, d.GetPlanId())
+		p, err := s.plan(ctx, auth.Write, d.GetPlanId())
 		if f, ok := fault.As(err); err != nil && (!ok || f.Kind != fault.KindNotFound) {
-			return err
+			return nil, err
+		}
+		if err == nil {
+			plans[p.ID] = p
 		}
 	}
-	return nil
+	return plans, nil
+}
+
+// checkDisbursements reads every disbursement and checks it against its
+// plan (among plans; absent when it does not exist) and what is disbursed
+// against the plan so far, earlier items included. bad[i] is in[i]'s
+// refusal (a *fault.Error) and ds[i] its row when it has none; err is a
+// failure that is not the input's. A file import reports bad per row; the
+// API refuses the batch (see refusal).
+func (s *Server) checkDisbursements(ctx context.Context, in []*fundingv1.Disbursement, plans map[int64]store.Plan, field func(i int) string) (ds []store.Disbursement, bad []error, err error) {
+	ds = make([]store.Disbursement, len(in))
+	bad = make([]error, len(in))
+	for i, d := range in {
+		ds[i], bad[i] = readDisbursement(d, field(i))
+	}
+	ids := make([]int64, 0, len(plans))
+	for id := range plans {
+		ids = append(ids, id)
+	}
+	disbursed, err := s.store.Disbursed(ctx, ids, date.Date{})
+	if err != nil {
+		return nil, nil, err
+	}
+	for i, d := range ds {
+		if bad[i] != nil {
+			continue
+		}
+		var plan *store.Plan
+		if p, ok := plans[d.PlanID]; ok {
+			plan = &p
+			ds[i].UnitCode = p.UnitCode
+		}
+		before := disbursed[d.PlanID]
+		if bad[i] = s.checkDisbursement(field(i), in[i].GetQuantity(), plan, before, d); bad[i] == nil {
+			// Recorded in order, the item counts for the next ones; a
+			// sum past int64 was refused above.
+			disbursed[d.PlanID] = store.Totals{AmountVND: before.AmountVND + d.AmountVND, QuantityMilli: before.QuantityMilli + d.QuantityMilli}
+		}
+	}
+	return ds, bad, nil
+}
+
+// readDisbursement reads what a disbursement says by itself: its date and
+// its quantity.
+func readDisbursement(d *fundingv1.Disbursement, field string) (store.Disbursement, error) {
+	var bad []fault.Violation
+	on, err := request.Date(d.GetDisbursedOn(), field+"disbursed_on")
+	if f, ok := fault.As(err); ok {
+		bad = append(bad, f.Violations...)
+	} else if on.After(date.Today()) {
+		bad = append(bad, fault.Violation{Field: field + "disbursed_on", Description: on.String() + " is in the future"})
+	}
+	out := store.Disbursement{PlanID: d.GetPlanId(), DisbursedOn: on, AmountVND: d.GetAmountVnd(),
+		OverrunReason: d.GetOverrunReason(), Note: d.GetNote()}
+	if d.GetQuantity() != "" {
+		q, err := progress.ParseQuantity(d.GetQuantity())
+		if err != nil {
+			bad = append(bad, fault.Violation{Field: field + "quantity", Description: err.Error()})
+		}
+		out.QuantityMilli = q
+	}
+	if len(bad) > 0 {
+		return store.Disbursement{}, fault.Invalids(bad...)
+	}
+	return out, nil
+}
+
+// recordDisbursements stores checked disbursements in one transaction,
+// each checked again with its plan locked, then tells the cache of the
+// write.
+func (s *Server) recordDisbursements(ctx context.Context, in []*fundingv1.Disbursement, ds []store.Disbursement, field func(i int) string) ([]store.Disbursement, error) {
+	check := func(i int, plan *store.Plan, before store.Totals, d store.Disbursement) error {
+		return s.checkDisbursement(field(i), in[i].GetQuantity(), plan, before, d)
+	}
+	saved, err := s.store.CreateDisbursements(ctx, ds, check)
+	if err != nil {
+		return nil, err
+	}
+	s.changed(ctx)
+	return saved, nil
 }
 
 // checkDisbursement decides one disbursement against its plan, inside the
@@ -135,9 +218,13 @@ func (s *Server) checkDisbursement(field, quantity string, plan *store.Plan, bef
 		return err
 	}
 	if o.Any() && d.OverrunReason == "" {
+		item := strings.TrimSuffix(field, ".")
+		if item != "" {
+			item += ": "
+		}
 		return fault.Precondition("DISBURSEMENT_ABOVE_PLAN", "plan", fmt.Sprintf("plans/%d", plan.ID),
-			"%s: the disbursement takes plan %d to %s of %s allocated; state overrun_reason to record it",
-			strings.TrimSuffix(field, "."), plan.ID, s.totalsText(src, o.After), s.totalsText(src, planned.Totals))
+			"%sthe disbursement takes plan %d to %s of %s allocated; state overrun_reason to record it",
+			item, plan.ID, s.totalsText(src, o.After), s.totalsText(src, planned.Totals))
 	}
 	return nil
 }

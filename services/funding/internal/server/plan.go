@@ -51,8 +51,36 @@ func (s *Server) createPlans(ctx context.Context, in []*fundingv1.Plan, field fu
 	if err := s.guard.Units(ctx, auth.Write, units...); err != nil {
 		return nil, err
 	}
-	plans := make([]store.Plan, len(in))
-	var bad []fault.Violation
+	plans, bad, err := s.checkPlans(ctx, in, field)
+	if err != nil {
+		return nil, err
+	}
+	var vs []fault.Violation
+	for _, b := range bad {
+		vs = append(vs, b...)
+	}
+	if len(vs) > 0 {
+		return nil, fault.Invalids(vs...)
+	}
+	saved, err := s.recordPlans(ctx, plans)
+	if err != nil {
+		return nil, err
+	}
+	grpcserver.SetCreated(ctx)
+	out := make([]*fundingv1.Plan, len(saved))
+	for i, p := range saved {
+		out[i] = s.planToProto(p, progress.Totals{})
+	}
+	return out, nil
+}
+
+// checkPlans reads every plan against the catalog and the registry. bad[i]
+// holds the violations of in[i] and plans[i] its row when it has none; err
+// is a failure that is not the input's (the registry down). A file import
+// reports bad per row; the API refuses the batch.
+func (s *Server) checkPlans(ctx context.Context, in []*fundingv1.Plan, field func(i int) string) (plans []store.Plan, bad [][]fault.Violation, err error) {
+	plans = make([]store.Plan, len(in))
+	bad = make([][]fault.Violation, len(in))
 	// A year's allocation names the same units many times: ask the
 	// registry once per unit and date.
 	exists := map[string]error{}
@@ -68,28 +96,26 @@ func (s *Server) createPlans(ctx context.Context, in []*fundingv1.Plan, field fu
 	for i, p := range in {
 		sp, err := s.readPlan(p, field(i), unitExists)
 		if f, ok := fault.As(err); ok && f.Kind == fault.KindInvalid {
-			bad = append(bad, f.Violations...)
+			bad[i] = f.Violations
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		plans[i] = sp
 	}
-	if len(bad) > 0 {
-		return nil, fault.Invalids(bad...)
-	}
+	return plans, bad, nil
+}
+
+// recordPlans stores checked plans in one transaction, then tells the
+// cache of the write.
+func (s *Server) recordPlans(ctx context.Context, plans []store.Plan) ([]store.Plan, error) {
 	saved, err := s.store.CreatePlans(ctx, plans)
 	if err != nil {
 		return nil, err
 	}
 	s.changed(ctx)
-	grpcserver.SetCreated(ctx)
-	out := make([]*fundingv1.Plan, len(saved))
-	for i, p := range saved {
-		out[i] = s.planToProto(p, progress.Totals{})
-	}
-	return out, nil
+	return saved, nil
 }
 
 // readPlan checks a plan against the catalog and, through unitExists, the

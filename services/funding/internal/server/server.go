@@ -11,6 +11,7 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/platform/operation"
 	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
 	"github.com/ntmsuite/ntm/services/funding/internal/catalog"
 	"github.com/ntmsuite/ntm/services/funding/internal/store"
@@ -39,25 +40,28 @@ type Options struct {
 	// (authentication off).
 	Guard  *auth.Guard
 	Logger *slog.Logger
+	// Operations runs the file imports, which outlive their request.
+	Operations *operation.Runner
 }
 
 // Server implements fundingv1.FundingServiceServer.
 type Server struct {
 	fundingv1.UnimplementedFundingServiceServer
-	store    *store.Store
-	catalog  *catalog.Catalog
-	registry Registry
-	cache    cache.Cache
-	caches   caches
-	guard    *auth.Guard
-	log      *slog.Logger
+	store      *store.Store
+	catalog    *catalog.Catalog
+	registry   Registry
+	cache      cache.Cache
+	caches     caches
+	guard      *auth.Guard
+	log        *slog.Logger
+	operations *operation.Runner
 }
 
 func New(o Options) *Server {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	s := &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, guard: o.Guard, log: o.Logger}
+	s := &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, guard: o.Guard, log: o.Logger, operations: o.Operations}
 	s.caches = newCaches(s, o.Cache, o.Loader, o.Logger)
 	return s
 }

@@ -8,7 +8,10 @@ package fundingv1
 
 import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+	_ "github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/options"
+	v1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	reflect "reflect"
@@ -919,11 +922,284 @@ func (x *GetFundingSummaryRequest) GetTo() string {
 	return ""
 }
 
+type GetPlanTemplateRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A unit whose communes get a row each, with their codes and names.
+	UnitCode string `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	// The budget year of the rows; 0 leaves it to fill.
+	Year int32 `protobuf:"varint,2,opt,name=year,proto3" json:"year,omitempty"`
+	// The date of the map the communes follow; empty: today.
+	AsOf          string `protobuf:"bytes,3,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPlanTemplateRequest) Reset() {
+	*x = GetPlanTemplateRequest{}
+	mi := &file_ntm_funding_v1_funding_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPlanTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPlanTemplateRequest) ProtoMessage() {}
+
+func (x *GetPlanTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_funding_v1_funding_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPlanTemplateRequest.ProtoReflect.Descriptor instead.
+func (*GetPlanTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_funding_v1_funding_service_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *GetPlanTemplateRequest) GetUnitCode() string {
+	if x != nil {
+		return x.UnitCode
+	}
+	return ""
+}
+
+func (x *GetPlanTemplateRequest) GetYear() int32 {
+	if x != nil {
+		return x.Year
+	}
+	return 0
+}
+
+func (x *GetPlanTemplateRequest) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
+	}
+	return ""
+}
+
+type ImportPlansRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The file: an .xlsx workbook or a UTF-8 CSV text.
+	Content []byte `protobuf:"bytes,1,opt,name=content,proto3" json:"content,omitempty"`
+	// Checks every row and writes nothing: the summary says what an import
+	// would do.
+	DryRun bool `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	// All rows or none, the default; false writes the rows without a conflict.
+	Atomic *bool `protobuf:"varint,3,opt,name=atomic,proto3,oneof" json:"atomic,omitempty"`
+	// The allocation decision's date of rows that name none (YYYY-MM-DD).
+	AllocatedOn string `protobuf:"bytes,4,opt,name=allocated_on,json=allocatedOn,proto3" json:"allocated_on,omitempty"`
+	// The decision number of rows that name none.
+	DecisionNumber string `protobuf:"bytes,5,opt,name=decision_number,json=decisionNumber,proto3" json:"decision_number,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *ImportPlansRequest) Reset() {
+	*x = ImportPlansRequest{}
+	mi := &file_ntm_funding_v1_funding_service_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportPlansRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportPlansRequest) ProtoMessage() {}
+
+func (x *ImportPlansRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_funding_v1_funding_service_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportPlansRequest.ProtoReflect.Descriptor instead.
+func (*ImportPlansRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_funding_v1_funding_service_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *ImportPlansRequest) GetContent() []byte {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
+func (x *ImportPlansRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *ImportPlansRequest) GetAtomic() bool {
+	if x != nil && x.Atomic != nil {
+		return *x.Atomic
+	}
+	return false
+}
+
+func (x *ImportPlansRequest) GetAllocatedOn() string {
+	if x != nil {
+		return x.AllocatedOn
+	}
+	return ""
+}
+
+func (x *ImportPlansRequest) GetDecisionNumber() string {
+	if x != nil {
+		return x.DecisionNumber
+	}
+	return ""
+}
+
+type GetDisbursementTemplateRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A unit whose plans of `year` (its own and those of the units under it
+	// on `as_of`) get a row each.
+	UnitCode string `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	// The budget year of the plans listed; 0 is the year of `as_of`.
+	Year int32 `protobuf:"varint,2,opt,name=year,proto3" json:"year,omitempty"`
+	// The day of the map and of the plans listed; empty: today.
+	AsOf          string `protobuf:"bytes,3,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetDisbursementTemplateRequest) Reset() {
+	*x = GetDisbursementTemplateRequest{}
+	mi := &file_ntm_funding_v1_funding_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetDisbursementTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetDisbursementTemplateRequest) ProtoMessage() {}
+
+func (x *GetDisbursementTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_funding_v1_funding_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetDisbursementTemplateRequest.ProtoReflect.Descriptor instead.
+func (*GetDisbursementTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_funding_v1_funding_service_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *GetDisbursementTemplateRequest) GetUnitCode() string {
+	if x != nil {
+		return x.UnitCode
+	}
+	return ""
+}
+
+func (x *GetDisbursementTemplateRequest) GetYear() int32 {
+	if x != nil {
+		return x.Year
+	}
+	return 0
+}
+
+func (x *GetDisbursementTemplateRequest) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
+	}
+	return ""
+}
+
+type ImportDisbursementsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The file: an .xlsx workbook or a UTF-8 CSV text.
+	Content []byte `protobuf:"bytes,1,opt,name=content,proto3" json:"content,omitempty"`
+	// Checks every row and writes nothing: the summary says what an import
+	// would do.
+	DryRun bool `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	// All rows or none, the default; false writes the rows without a conflict.
+	Atomic        *bool `protobuf:"varint,3,opt,name=atomic,proto3,oneof" json:"atomic,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportDisbursementsRequest) Reset() {
+	*x = ImportDisbursementsRequest{}
+	mi := &file_ntm_funding_v1_funding_service_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportDisbursementsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportDisbursementsRequest) ProtoMessage() {}
+
+func (x *ImportDisbursementsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_funding_v1_funding_service_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportDisbursementsRequest.ProtoReflect.Descriptor instead.
+func (*ImportDisbursementsRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_funding_v1_funding_service_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ImportDisbursementsRequest) GetContent() []byte {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
+func (x *ImportDisbursementsRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *ImportDisbursementsRequest) GetAtomic() bool {
+	if x != nil && x.Atomic != nil {
+		return *x.Atomic
+	}
+	return false
+}
+
 var File_ntm_funding_v1_funding_service_proto protoreflect.FileDescriptor
 
 const file_ntm_funding_v1_funding_service_proto_rawDesc = "" +
 	"\n" +
-	"$ntm/funding/v1/funding_service.proto\x12\x0entm.funding.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1cntm/funding/v1/catalog.proto\x1a\x1cntm/funding/v1/funding.proto\x1a\x1cntm/funding/v1/summary.proto\"\x1b\n" +
+	"$ntm/funding/v1/funding_service.proto\x12\x0entm.funding.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cntm/funding/v1/catalog.proto\x1a\x1cntm/funding/v1/funding.proto\x1a\x1cntm/funding/v1/summary.proto\x1a ntm/operation/v1/operation.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"\x1b\n" +
 	"\x19ListFundingSourcesRequest\"U\n" +
 	"\x1aListFundingSourcesResponse\x127\n" +
 	"\asources\x18\x01 \x03(\v2\x1d.ntm.funding.v1.FundingSourceR\asources\"\x15\n" +
@@ -983,8 +1259,29 @@ const file_ntm_funding_v1_funding_service_proto_rawDesc = "" +
 	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12;\n" +
 	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\x12:\n" +
 	"\x04from\x18\x03 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04from\x126\n" +
-	"\x02to\x18\x04 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x02to2\x81\n" +
-	"\n" +
+	"\x02to\x18\x04 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x02to\"\xab\x01\n" +
+	"\x16GetPlanTemplateRequest\x124\n" +
+	"\tunit_code\x18\x01 \x01(\tB\x17\xbaH\x14r\x122\x10^([0-9]{1,12})?$R\bunitCode\x12\x1e\n" +
+	"\x04year\x18\x02 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xb4\x10(\x00R\x04year\x12;\n" +
+	"\x05as_of\x18\x03 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\"\xfa\x01\n" +
+	"\x12ImportPlansRequest\x12&\n" +
+	"\acontent\x18\x01 \x01(\fB\f\xbaH\tz\a\x10\x01\x18\x80\x80\xc0\fR\acontent\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\x12\x1b\n" +
+	"\x06atomic\x18\x03 \x01(\bH\x00R\x06atomic\x88\x01\x01\x12I\n" +
+	"\fallocated_on\x18\x04 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\vallocatedOn\x120\n" +
+	"\x0fdecision_number\x18\x05 \x01(\tB\a\xbaH\x04r\x02\x18dR\x0edecisionNumberB\t\n" +
+	"\a_atomic\"\xb3\x01\n" +
+	"\x1eGetDisbursementTemplateRequest\x124\n" +
+	"\tunit_code\x18\x01 \x01(\tB\x17\xbaH\x14r\x122\x10^([0-9]{1,12})?$R\bunitCode\x12\x1e\n" +
+	"\x04year\x18\x02 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xb4\x10(\x00R\x04year\x12;\n" +
+	"\x05as_of\x18\x03 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\"\x85\x01\n" +
+	"\x1aImportDisbursementsRequest\x12&\n" +
+	"\acontent\x18\x01 \x01(\fB\f\xbaH\tz\a\x10\x01\x18\x80\x80\xc0\fR\acontent\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\x12\x1b\n" +
+	"\x06atomic\x18\x03 \x01(\bH\x00R\x06atomic\x88\x01\x01B\t\n" +
+	"\a_atomic2\x98\x12\n" +
 	"\x0eFundingService\x12\x87\x01\n" +
 	"\x12ListFundingSources\x12).ntm.funding.v1.ListFundingSourcesRequest\x1a*.ntm.funding.v1.ListFundingSourcesResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/fundingSources\x12v\n" +
 	"\fListPurposes\x12#.ntm.funding.v1.ListPurposesRequest\x1a$.ntm.funding.v1.ListPurposesResponse\"\x1b\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/fundingPurposes\x12^\n" +
@@ -994,7 +1291,21 @@ const file_ntm_funding_v1_funding_service_proto_rawDesc = "" +
 	"\aGetPlan\x12\x1e.ntm.funding.v1.GetPlanRequest\x1a\x14.ntm.funding.v1.Plan\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/plans/{id}\x12c\n" +
 	"\tListPlans\x12 .ntm.funding.v1.ListPlansRequest\x1a!.ntm.funding.v1.ListPlansResponse\"\x11\x82\xd3\xe4\x93\x02\v\x12\t/v1/plans\x12\x86\x01\n" +
 	"\x12CreateDisbursement\x12).ntm.funding.v1.CreateDisbursementRequest\x1a\x1c.ntm.funding.v1.Disbursement\"'\x82\xd3\xe4\x93\x02!:\fdisbursement\"\x11/v1/disbursements\x12\xa7\x01\n" +
-	"\x18BatchCreateDisbursements\x12/.ntm.funding.v1.BatchCreateDisbursementsRequest\x1a0.ntm.funding.v1.BatchCreateDisbursementsResponse\"(\x82\xd3\xe4\x93\x02\":\x01*\"\x1d/v1/disbursements:batchCreate\x12\x83\x01\n" +
+	"\x18BatchCreateDisbursements\x12/.ntm.funding.v1.BatchCreateDisbursementsRequest\x1a0.ntm.funding.v1.BatchCreateDisbursementsResponse\"(\x82\xd3\xe4\x93\x02\":\x01*\"\x1d/v1/disbursements:batchCreate\x12\xa6\x03\n" +
+	"\x0fGetPlanTemplate\x12&.ntm.funding.v1.GetPlanTemplateRequest\x1a\x14.google.api.HttpBody\"\xd4\x02\x92A\xb0\x02:Aapplication/vnd.openxmlformats-officedocument.spreadsheetml.sheetJ\xea\x01\n" +
+	"\x03200\x12\xe2\x01\n" +
+	"vThe workbook (.xlsx) itself, not JSON, offered as a file to save; errors are JSON google.rpc.Status as on every route.\x12\x0f\n" +
+	"\r\x9a\x02\x01\a\xa2\x02\x06binary\x1aW\n" +
+	"\x13Content-Disposition\x12@\n" +
+	"6attachment; filename=\"bieu-ke-hoach-von-170-2025.xlsx\"\x12\x06string\x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/templates/plans.xlsx\x12N\n" +
+	"\vImportPlans\x12\".ntm.funding.v1.ImportPlansRequest\x1a\x1b.ntm.operation.v1.Operation\x12\xbb\x03\n" +
+	"\x17GetDisbursementTemplate\x12..ntm.funding.v1.GetDisbursementTemplateRequest\x1a\x14.google.api.HttpBody\"\xd9\x02\x92A\xad\x02:Aapplication/vnd.openxmlformats-officedocument.spreadsheetml.sheetJ\xe7\x01\n" +
+	"\x03200\x12\xdf\x01\n" +
+	"vThe workbook (.xlsx) itself, not JSON, offered as a file to save; errors are JSON google.rpc.Status as on every route.\x12\x0f\n" +
+	"\r\x9a\x02\x01\a\xa2\x02\x06binary\x1aT\n" +
+	"\x13Content-Disposition\x12=\n" +
+	"3attachment; filename=\"bieu-giai-ngan-170-2025.xlsx\"\x12\x06string\x82\xd3\xe4\x93\x02\"\x12 /v1/templates/disbursements.xlsx\x12^\n" +
+	"\x13ImportDisbursements\x12*.ntm.funding.v1.ImportDisbursementsRequest\x1a\x1b.ntm.operation.v1.Operation\x12\x83\x01\n" +
 	"\x11ListDisbursements\x12(.ntm.funding.v1.ListDisbursementsRequest\x1a).ntm.funding.v1.ListDisbursementsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/disbursements\x12\x8b\x01\n" +
 	"\x11GetFundingSummary\x12(.ntm.funding.v1.GetFundingSummaryRequest\x1a\x1e.ntm.funding.v1.FundingSummary\",\x82\xd3\xe4\x93\x02&\x12$/v1/units/{unit_code}/fundingSummaryB\xc2\x01\n" +
 	"\x12com.ntm.funding.v1B\x13FundingServiceProtoP\x01Z=github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1;fundingv1\xa2\x02\x03NFX\xaa\x02\x0eNtm.Funding.V1\xca\x02\x0eNtm\\Funding\\V1\xe2\x02\x1aNtm\\Funding\\V1\\GPBMetadata\xea\x02\x10Ntm::Funding::V1b\x06proto3"
@@ -1011,7 +1322,7 @@ func file_ntm_funding_v1_funding_service_proto_rawDescGZIP() []byte {
 	return file_ntm_funding_v1_funding_service_proto_rawDescData
 }
 
-var file_ntm_funding_v1_funding_service_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
+var file_ntm_funding_v1_funding_service_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_ntm_funding_v1_funding_service_proto_goTypes = []any{
 	(*ListFundingSourcesRequest)(nil),        // 0: ntm.funding.v1.ListFundingSourcesRequest
 	(*ListFundingSourcesResponse)(nil),       // 1: ntm.funding.v1.ListFundingSourcesResponse
@@ -1029,25 +1340,31 @@ var file_ntm_funding_v1_funding_service_proto_goTypes = []any{
 	(*ListDisbursementsRequest)(nil),         // 13: ntm.funding.v1.ListDisbursementsRequest
 	(*ListDisbursementsResponse)(nil),        // 14: ntm.funding.v1.ListDisbursementsResponse
 	(*GetFundingSummaryRequest)(nil),         // 15: ntm.funding.v1.GetFundingSummaryRequest
-	(*FundingSource)(nil),                    // 16: ntm.funding.v1.FundingSource
-	(*Purpose)(nil),                          // 17: ntm.funding.v1.Purpose
-	(*CriteriaSetYears)(nil),                 // 18: ntm.funding.v1.CriteriaSetYears
-	(*Plan)(nil),                             // 19: ntm.funding.v1.Plan
-	(*Disbursement)(nil),                     // 20: ntm.funding.v1.Disbursement
-	(*FundingSummary)(nil),                   // 21: ntm.funding.v1.FundingSummary
+	(*GetPlanTemplateRequest)(nil),           // 16: ntm.funding.v1.GetPlanTemplateRequest
+	(*ImportPlansRequest)(nil),               // 17: ntm.funding.v1.ImportPlansRequest
+	(*GetDisbursementTemplateRequest)(nil),   // 18: ntm.funding.v1.GetDisbursementTemplateRequest
+	(*ImportDisbursementsRequest)(nil),       // 19: ntm.funding.v1.ImportDisbursementsRequest
+	(*FundingSource)(nil),                    // 20: ntm.funding.v1.FundingSource
+	(*Purpose)(nil),                          // 21: ntm.funding.v1.Purpose
+	(*CriteriaSetYears)(nil),                 // 22: ntm.funding.v1.CriteriaSetYears
+	(*Plan)(nil),                             // 23: ntm.funding.v1.Plan
+	(*Disbursement)(nil),                     // 24: ntm.funding.v1.Disbursement
+	(*httpbody.HttpBody)(nil),                // 25: google.api.HttpBody
+	(*v1.Operation)(nil),                     // 26: ntm.operation.v1.Operation
+	(*FundingSummary)(nil),                   // 27: ntm.funding.v1.FundingSummary
 }
 var file_ntm_funding_v1_funding_service_proto_depIdxs = []int32{
-	16, // 0: ntm.funding.v1.ListFundingSourcesResponse.sources:type_name -> ntm.funding.v1.FundingSource
-	17, // 1: ntm.funding.v1.ListPurposesResponse.purposes:type_name -> ntm.funding.v1.Purpose
-	18, // 2: ntm.funding.v1.ListPurposesResponse.criteria_sets:type_name -> ntm.funding.v1.CriteriaSetYears
-	19, // 3: ntm.funding.v1.CreatePlanRequest.plan:type_name -> ntm.funding.v1.Plan
-	19, // 4: ntm.funding.v1.BatchCreatePlansRequest.plans:type_name -> ntm.funding.v1.Plan
-	19, // 5: ntm.funding.v1.BatchCreatePlansResponse.plans:type_name -> ntm.funding.v1.Plan
-	19, // 6: ntm.funding.v1.ListPlansResponse.plans:type_name -> ntm.funding.v1.Plan
-	20, // 7: ntm.funding.v1.CreateDisbursementRequest.disbursement:type_name -> ntm.funding.v1.Disbursement
-	20, // 8: ntm.funding.v1.BatchCreateDisbursementsRequest.disbursements:type_name -> ntm.funding.v1.Disbursement
-	20, // 9: ntm.funding.v1.BatchCreateDisbursementsResponse.disbursements:type_name -> ntm.funding.v1.Disbursement
-	20, // 10: ntm.funding.v1.ListDisbursementsResponse.disbursements:type_name -> ntm.funding.v1.Disbursement
+	20, // 0: ntm.funding.v1.ListFundingSourcesResponse.sources:type_name -> ntm.funding.v1.FundingSource
+	21, // 1: ntm.funding.v1.ListPurposesResponse.purposes:type_name -> ntm.funding.v1.Purpose
+	22, // 2: ntm.funding.v1.ListPurposesResponse.criteria_sets:type_name -> ntm.funding.v1.CriteriaSetYears
+	23, // 3: ntm.funding.v1.CreatePlanRequest.plan:type_name -> ntm.funding.v1.Plan
+	23, // 4: ntm.funding.v1.BatchCreatePlansRequest.plans:type_name -> ntm.funding.v1.Plan
+	23, // 5: ntm.funding.v1.BatchCreatePlansResponse.plans:type_name -> ntm.funding.v1.Plan
+	23, // 6: ntm.funding.v1.ListPlansResponse.plans:type_name -> ntm.funding.v1.Plan
+	24, // 7: ntm.funding.v1.CreateDisbursementRequest.disbursement:type_name -> ntm.funding.v1.Disbursement
+	24, // 8: ntm.funding.v1.BatchCreateDisbursementsRequest.disbursements:type_name -> ntm.funding.v1.Disbursement
+	24, // 9: ntm.funding.v1.BatchCreateDisbursementsResponse.disbursements:type_name -> ntm.funding.v1.Disbursement
+	24, // 10: ntm.funding.v1.ListDisbursementsResponse.disbursements:type_name -> ntm.funding.v1.Disbursement
 	0,  // 11: ntm.funding.v1.FundingService.ListFundingSources:input_type -> ntm.funding.v1.ListFundingSourcesRequest
 	2,  // 12: ntm.funding.v1.FundingService.ListPurposes:input_type -> ntm.funding.v1.ListPurposesRequest
 	4,  // 13: ntm.funding.v1.FundingService.CreatePlan:input_type -> ntm.funding.v1.CreatePlanRequest
@@ -1056,20 +1373,28 @@ var file_ntm_funding_v1_funding_service_proto_depIdxs = []int32{
 	8,  // 16: ntm.funding.v1.FundingService.ListPlans:input_type -> ntm.funding.v1.ListPlansRequest
 	10, // 17: ntm.funding.v1.FundingService.CreateDisbursement:input_type -> ntm.funding.v1.CreateDisbursementRequest
 	11, // 18: ntm.funding.v1.FundingService.BatchCreateDisbursements:input_type -> ntm.funding.v1.BatchCreateDisbursementsRequest
-	13, // 19: ntm.funding.v1.FundingService.ListDisbursements:input_type -> ntm.funding.v1.ListDisbursementsRequest
-	15, // 20: ntm.funding.v1.FundingService.GetFundingSummary:input_type -> ntm.funding.v1.GetFundingSummaryRequest
-	1,  // 21: ntm.funding.v1.FundingService.ListFundingSources:output_type -> ntm.funding.v1.ListFundingSourcesResponse
-	3,  // 22: ntm.funding.v1.FundingService.ListPurposes:output_type -> ntm.funding.v1.ListPurposesResponse
-	19, // 23: ntm.funding.v1.FundingService.CreatePlan:output_type -> ntm.funding.v1.Plan
-	6,  // 24: ntm.funding.v1.FundingService.BatchCreatePlans:output_type -> ntm.funding.v1.BatchCreatePlansResponse
-	19, // 25: ntm.funding.v1.FundingService.GetPlan:output_type -> ntm.funding.v1.Plan
-	9,  // 26: ntm.funding.v1.FundingService.ListPlans:output_type -> ntm.funding.v1.ListPlansResponse
-	20, // 27: ntm.funding.v1.FundingService.CreateDisbursement:output_type -> ntm.funding.v1.Disbursement
-	12, // 28: ntm.funding.v1.FundingService.BatchCreateDisbursements:output_type -> ntm.funding.v1.BatchCreateDisbursementsResponse
-	14, // 29: ntm.funding.v1.FundingService.ListDisbursements:output_type -> ntm.funding.v1.ListDisbursementsResponse
-	21, // 30: ntm.funding.v1.FundingService.GetFundingSummary:output_type -> ntm.funding.v1.FundingSummary
-	21, // [21:31] is the sub-list for method output_type
-	11, // [11:21] is the sub-list for method input_type
+	16, // 19: ntm.funding.v1.FundingService.GetPlanTemplate:input_type -> ntm.funding.v1.GetPlanTemplateRequest
+	17, // 20: ntm.funding.v1.FundingService.ImportPlans:input_type -> ntm.funding.v1.ImportPlansRequest
+	18, // 21: ntm.funding.v1.FundingService.GetDisbursementTemplate:input_type -> ntm.funding.v1.GetDisbursementTemplateRequest
+	19, // 22: ntm.funding.v1.FundingService.ImportDisbursements:input_type -> ntm.funding.v1.ImportDisbursementsRequest
+	13, // 23: ntm.funding.v1.FundingService.ListDisbursements:input_type -> ntm.funding.v1.ListDisbursementsRequest
+	15, // 24: ntm.funding.v1.FundingService.GetFundingSummary:input_type -> ntm.funding.v1.GetFundingSummaryRequest
+	1,  // 25: ntm.funding.v1.FundingService.ListFundingSources:output_type -> ntm.funding.v1.ListFundingSourcesResponse
+	3,  // 26: ntm.funding.v1.FundingService.ListPurposes:output_type -> ntm.funding.v1.ListPurposesResponse
+	23, // 27: ntm.funding.v1.FundingService.CreatePlan:output_type -> ntm.funding.v1.Plan
+	6,  // 28: ntm.funding.v1.FundingService.BatchCreatePlans:output_type -> ntm.funding.v1.BatchCreatePlansResponse
+	23, // 29: ntm.funding.v1.FundingService.GetPlan:output_type -> ntm.funding.v1.Plan
+	9,  // 30: ntm.funding.v1.FundingService.ListPlans:output_type -> ntm.funding.v1.ListPlansResponse
+	24, // 31: ntm.funding.v1.FundingService.CreateDisbursement:output_type -> ntm.funding.v1.Disbursement
+	12, // 32: ntm.funding.v1.FundingService.BatchCreateDisbursements:output_type -> ntm.funding.v1.BatchCreateDisbursementsResponse
+	25, // 33: ntm.funding.v1.FundingService.GetPlanTemplate:output_type -> google.api.HttpBody
+	26, // 34: ntm.funding.v1.FundingService.ImportPlans:output_type -> ntm.operation.v1.Operation
+	25, // 35: ntm.funding.v1.FundingService.GetDisbursementTemplate:output_type -> google.api.HttpBody
+	26, // 36: ntm.funding.v1.FundingService.ImportDisbursements:output_type -> ntm.operation.v1.Operation
+	14, // 37: ntm.funding.v1.FundingService.ListDisbursements:output_type -> ntm.funding.v1.ListDisbursementsResponse
+	27, // 38: ntm.funding.v1.FundingService.GetFundingSummary:output_type -> ntm.funding.v1.FundingSummary
+	25, // [25:39] is the sub-list for method output_type
+	11, // [11:25] is the sub-list for method input_type
 	11, // [11:11] is the sub-list for extension type_name
 	11, // [11:11] is the sub-list for extension extendee
 	0,  // [0:11] is the sub-list for field type_name
@@ -1083,13 +1408,15 @@ func file_ntm_funding_v1_funding_service_proto_init() {
 	file_ntm_funding_v1_catalog_proto_init()
 	file_ntm_funding_v1_funding_proto_init()
 	file_ntm_funding_v1_summary_proto_init()
+	file_ntm_funding_v1_funding_service_proto_msgTypes[17].OneofWrappers = []any{}
+	file_ntm_funding_v1_funding_service_proto_msgTypes[19].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ntm_funding_v1_funding_service_proto_rawDesc), len(file_ntm_funding_v1_funding_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   16,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -8,6 +8,8 @@ package fundingv1
 
 import (
 	context "context"
+	v1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
@@ -27,6 +29,10 @@ const (
 	FundingService_ListPlans_FullMethodName                = "/ntm.funding.v1.FundingService/ListPlans"
 	FundingService_CreateDisbursement_FullMethodName       = "/ntm.funding.v1.FundingService/CreateDisbursement"
 	FundingService_BatchCreateDisbursements_FullMethodName = "/ntm.funding.v1.FundingService/BatchCreateDisbursements"
+	FundingService_GetPlanTemplate_FullMethodName          = "/ntm.funding.v1.FundingService/GetPlanTemplate"
+	FundingService_ImportPlans_FullMethodName              = "/ntm.funding.v1.FundingService/ImportPlans"
+	FundingService_GetDisbursementTemplate_FullMethodName  = "/ntm.funding.v1.FundingService/GetDisbursementTemplate"
+	FundingService_ImportDisbursements_FullMethodName      = "/ntm.funding.v1.FundingService/ImportDisbursements"
 	FundingService_ListDisbursements_FullMethodName        = "/ntm.funding.v1.FundingService/ListDisbursements"
 	FundingService_GetFundingSummary_FullMethodName        = "/ntm.funding.v1.FundingService/GetFundingSummary"
 )
@@ -56,6 +62,29 @@ type FundingServiceClient interface {
 	CreateDisbursement(ctx context.Context, in *CreateDisbursementRequest, opts ...grpc.CallOption) (*Disbursement, error)
 	// Records up to 1,000 disbursements all or none.
 	BatchCreateDisbursements(ctx context.Context, in *BatchCreateDisbursementsRequest, opts ...grpc.CallOption) (*BatchCreateDisbursementsResponse, error)
+	// The form of plans (kế hoạch vốn) as an Excel workbook: a row per plan
+	// with drop-down lists of the catalog's sources and purposes, and an
+	// instructions sheet. With `unit_code`, a row for each of its communes.
+	GetPlanTemplate(ctx context.Context, in *GetPlanTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
+	// Imports a filled form of plans (.xlsx, or CSV with comma or semicolon
+	// separators) and answers with the operation doing it: it checks every
+	// row as BatchCreatePlans would, then writes all rows in one transaction,
+	// or none when one has a conflict (unless `atomic` is false). Over REST
+	// the gateway takes the file as the body of
+	// POST /v1/imports/plans?dry_run=&atomic=&allocated_on=&decision_number=.
+	ImportPlans(ctx context.Context, in *ImportPlansRequest, opts ...grpc.CallOption) (*v1.Operation, error)
+	// The form of disbursements (giải ngân) as an Excel workbook. With
+	// `unit_code`, a row for each plan of a year under the unit, naming the
+	// plan, to fill with what was disbursed.
+	GetDisbursementTemplate(ctx context.Context, in *GetDisbursementTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
+	// Imports a filled form of disbursements and answers with the operation
+	// doing it: each row names its plan by `plan_id`, or by unit, year,
+	// source and purpose when exactly one plan has them; every row is checked
+	// as BatchCreateDisbursements would (the overrun rule included), then all
+	// rows are written in one transaction, or none when one has a conflict
+	// (unless `atomic` is false). Over REST:
+	// POST /v1/imports/disbursements?dry_run=&atomic=.
+	ImportDisbursements(ctx context.Context, in *ImportDisbursementsRequest, opts ...grpc.CallOption) (*v1.Operation, error)
 	// Disbursements of one plan, or of the plans under a unit, in a period.
 	ListDisbursements(ctx context.Context, in *ListDisbursementsRequest, opts ...grpc.CallOption) (*ListDisbursementsResponse, error)
 	// Planned, disbursed and percent by source, purpose, criterion, year and
@@ -151,6 +180,46 @@ func (c *fundingServiceClient) BatchCreateDisbursements(ctx context.Context, in 
 	return out, nil
 }
 
+func (c *fundingServiceClient) GetPlanTemplate(ctx context.Context, in *GetPlanTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, FundingService_GetPlanTemplate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *fundingServiceClient) ImportPlans(ctx context.Context, in *ImportPlansRequest, opts ...grpc.CallOption) (*v1.Operation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(v1.Operation)
+	err := c.cc.Invoke(ctx, FundingService_ImportPlans_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *fundingServiceClient) GetDisbursementTemplate(ctx context.Context, in *GetDisbursementTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, FundingService_GetDisbursementTemplate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *fundingServiceClient) ImportDisbursements(ctx context.Context, in *ImportDisbursementsRequest, opts ...grpc.CallOption) (*v1.Operation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(v1.Operation)
+	err := c.cc.Invoke(ctx, FundingService_ImportDisbursements_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *fundingServiceClient) ListDisbursements(ctx context.Context, in *ListDisbursementsRequest, opts ...grpc.CallOption) (*ListDisbursementsResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListDisbursementsResponse)
@@ -196,6 +265,29 @@ type FundingServiceServer interface {
 	CreateDisbursement(context.Context, *CreateDisbursementRequest) (*Disbursement, error)
 	// Records up to 1,000 disbursements all or none.
 	BatchCreateDisbursements(context.Context, *BatchCreateDisbursementsRequest) (*BatchCreateDisbursementsResponse, error)
+	// The form of plans (kế hoạch vốn) as an Excel workbook: a row per plan
+	// with drop-down lists of the catalog's sources and purposes, and an
+	// instructions sheet. With `unit_code`, a row for each of its communes.
+	GetPlanTemplate(context.Context, *GetPlanTemplateRequest) (*httpbody.HttpBody, error)
+	// Imports a filled form of plans (.xlsx, or CSV with comma or semicolon
+	// separators) and answers with the operation doing it: it checks every
+	// row as BatchCreatePlans would, then writes all rows in one transaction,
+	// or none when one has a conflict (unless `atomic` is false). Over REST
+	// the gateway takes the file as the body of
+	// POST /v1/imports/plans?dry_run=&atomic=&allocated_on=&decision_number=.
+	ImportPlans(context.Context, *ImportPlansRequest) (*v1.Operation, error)
+	// The form of disbursements (giải ngân) as an Excel workbook. With
+	// `unit_code`, a row for each plan of a year under the unit, naming the
+	// plan, to fill with what was disbursed.
+	GetDisbursementTemplate(context.Context, *GetDisbursementTemplateRequest) (*httpbody.HttpBody, error)
+	// Imports a filled form of disbursements and answers with the operation
+	// doing it: each row names its plan by `plan_id`, or by unit, year,
+	// source and purpose when exactly one plan has them; every row is checked
+	// as BatchCreateDisbursements would (the overrun rule included), then all
+	// rows are written in one transaction, or none when one has a conflict
+	// (unless `atomic` is false). Over REST:
+	// POST /v1/imports/disbursements?dry_run=&atomic=.
+	ImportDisbursements(context.Context, *ImportDisbursementsRequest) (*v1.Operation, error)
 	// Disbursements of one plan, or of the plans under a unit, in a period.
 	ListDisbursements(context.Context, *ListDisbursementsRequest) (*ListDisbursementsResponse, error)
 	// Planned, disbursed and percent by source, purpose, criterion, year and
@@ -234,6 +326,18 @@ func (UnimplementedFundingServiceServer) CreateDisbursement(context.Context, *Cr
 }
 func (UnimplementedFundingServiceServer) BatchCreateDisbursements(context.Context, *BatchCreateDisbursementsRequest) (*BatchCreateDisbursementsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method BatchCreateDisbursements not implemented")
+}
+func (UnimplementedFundingServiceServer) GetPlanTemplate(context.Context, *GetPlanTemplateRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetPlanTemplate not implemented")
+}
+func (UnimplementedFundingServiceServer) ImportPlans(context.Context, *ImportPlansRequest) (*v1.Operation, error) {
+	return nil, status.Error(codes.Unimplemented, "method ImportPlans not implemented")
+}
+func (UnimplementedFundingServiceServer) GetDisbursementTemplate(context.Context, *GetDisbursementTemplateRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetDisbursementTemplate not implemented")
+}
+func (UnimplementedFundingServiceServer) ImportDisbursements(context.Context, *ImportDisbursementsRequest) (*v1.Operation, error) {
+	return nil, status.Error(codes.Unimplemented, "method ImportDisbursements not implemented")
 }
 func (UnimplementedFundingServiceServer) ListDisbursements(context.Context, *ListDisbursementsRequest) (*ListDisbursementsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListDisbursements not implemented")
@@ -406,6 +510,78 @@ func _FundingService_BatchCreateDisbursements_Handler(srv interface{}, ctx conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _FundingService_GetPlanTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetPlanTemplateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(FundingServiceServer).GetPlanTemplate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: FundingService_GetPlanTemplate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(FundingServiceServer).GetPlanTemplate(ctx, req.(*GetPlanTemplateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _FundingService_ImportPlans_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ImportPlansRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(FundingServiceServer).ImportPlans(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: FundingService_ImportPlans_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(FundingServiceServer).ImportPlans(ctx, req.(*ImportPlansRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _FundingService_GetDisbursementTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetDisbursementTemplateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(FundingServiceServer).GetDisbursementTemplate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: FundingService_GetDisbursementTemplate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(FundingServiceServer).GetDisbursementTemplate(ctx, req.(*GetDisbursementTemplateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _FundingService_ImportDisbursements_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ImportDisbursementsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(FundingServiceServer).ImportDisbursements(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: FundingService_ImportDisbursements_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(FundingServiceServer).ImportDisbursements(ctx, req.(*ImportDisbursementsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _FundingService_ListDisbursements_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ListDisbursementsRequest)
 	if err := dec(in); err != nil {
@@ -480,6 +656,22 @@ var FundingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "BatchCreateDisbursements",
 			Handler:    _FundingService_BatchCreateDisbursements_Handler,
+		},
+		{
+			MethodName: "GetPlanTemplate",
+			Handler:    _FundingService_GetPlanTemplate_Handler,
+		},
+		{
+			MethodName: "ImportPlans",
+			Handler:    _FundingService_ImportPlans_Handler,
+		},
+		{
+			MethodName: "GetDisbursementTemplate",
+			Handler:    _FundingService_GetDisbursementTemplate_Handler,
+		},
+		{
+			MethodName: "ImportDisbursements",
+			Handler:    _FundingService_ImportDisbursements_Handler,
 		},
 		{
 			MethodName: "ListDisbursements",
