@@ -1022,9 +1022,9 @@ func (x *GetOcopSummaryRequest) GetExpiringWithinDays() int32 {
 
 type GetProducerTemplateRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// A commune or ward whose code and name the rows carry.
+	// A unit whose communes and wards get a row each.
 	UnitCode string `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
-	// The date of the map the unit is read on; empty: today.
+	// The date of the map the units are read on; empty: today.
 	AsOf          string `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

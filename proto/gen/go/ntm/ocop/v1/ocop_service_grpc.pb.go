@@ -76,8 +76,9 @@ type OcopServiceClient interface {
 	RevokeCertificate(ctx context.Context, in *RevokeCertificateRequest, opts ...grpc.CallOption) (*Certificate, error)
 	// The list of producers (danh sách chủ thể OCOP) as an Excel workbook: a
 	// row per producer, the legal form as a drop-down list in Vietnamese, and
-	// an instructions sheet. With `unit_code` (a commune or ward), its rows
-	// carry the unit's code and name.
+	// an instructions sheet. With `unit_code`, a row for each commune or ward
+	// under the unit on `as_of` (the unit itself when it is one), with its
+	// code and name.
 	GetProducerTemplate(ctx context.Context, in *GetProducerTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
 	// Imports a filled list of producers (.xlsx, or CSV with comma or semicolon
 	// separators) and answers with the operation doing it: it checks every
@@ -348,8 +349,9 @@ type OcopServiceServer interface {
 	RevokeCertificate(context.Context, *RevokeCertificateRequest) (*Certificate, error)
 	// The list of producers (danh sách chủ thể OCOP) as an Excel workbook: a
 	// row per producer, the legal form as a drop-down list in Vietnamese, and
-	// an instructions sheet. With `unit_code` (a commune or ward), its rows
-	// carry the unit's code and name.
+	// an instructions sheet. With `unit_code`, a row for each commune or ward
+	// under the unit on `as_of` (the unit itself when it is one), with its
+	// code and name.
 	GetProducerTemplate(context.Context, *GetProducerTemplateRequest) (*httpbody.HttpBody, error)
 	// Imports a filled list of producers (.xlsx, or CSV with comma or semicolon
 	// separators) and answers with the operation doing it: it checks every
