@@ -43,4 +43,3 @@ func word[T any](cell string, words map[string]T) (T, bool) {
 	v, ok := words[strings.ToLower(strings.Join(strings.Fields(cell), " "))]
 	return v, ok
 }
-
