@@ -44,6 +44,12 @@ func TestReadRows(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("rows (-want +got):\n%s", d)
 	}
+	// A header of titles over a shorter row of keys (here one the file's
+	// first data row happens to match) reads, without running past the
+	// shorter row.
+	if _, _, err := importing.ReadRows(rows([]string{"unit_code", "Tên"}, []string{"unit_code"}, []string{"06002", "Xã A"}), cols, "unit_code"); err != nil {
+		t.Errorf("titles over a shorter key row: %v", err)
+	}
 	// Without its required column a file has no rows, only the conflict.
 	got, fileConflicts, err = importing.ReadRows(rows([]string{"name", "amount"}, []string{"Xã A", "1"}), cols, "unit_code")
 	if err != nil || got != nil || len(fileConflicts) != 1 || fileConflicts[0].Column != "unit_code" {

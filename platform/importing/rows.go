@@ -41,7 +41,13 @@ func ReadRows(rows []sheet.Row, known []sheet.Column, required ...string) ([]Row
 	}
 	head := rows[header]
 	var fileConflicts []Conflict
-	keyOf := make([]string, len(head.Cells)) // cell position → column key
+	// Cell position → column key. The keys may come from the row above
+	// head too (titles over a row of keys), which can be the longer one.
+	width := len(head.Cells)
+	for _, i := range index {
+		width = max(width, i+1)
+	}
+	keyOf := make([]string, width)
 	for key, i := range index {
 		keyOf[i] = key
 	}
