@@ -19,6 +19,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 )
 
@@ -45,16 +46,51 @@ var importKinds = map[string]importKind{
 		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, q url.Values) (*operationv1.Operation, error) {
 			req := &criteriav1.ImportAssessmentsRequest{Content: file, CriteriaSet: q.Get("criteria_set"), Author: q.Get("author")}
 			var err error
-			if req.DryRun, err = boolParam(q, "dry_run", false); err != nil {
+			if req.DryRun, req.Atomic, err = importFlags(q); err != nil {
 				return nil, err
 			}
-			atomic, err := boolParam(q, "atomic", true)
-			if err != nil {
-				return nil, err
-			}
-			req.Atomic = proto.Bool(atomic)
 			return criteriav1.NewCriteriaServiceClient(conn).ImportAssessments(ctx, req)
 		}},
+	"producers": {service: "ocop", method: ocopv1.OcopService_ImportProducers_FullMethodName,
+		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, q url.Values) (*operationv1.Operation, error) {
+			req := &ocopv1.ImportProducersRequest{Content: file}
+			var err error
+			if req.DryRun, req.Atomic, err = importFlags(q); err != nil {
+				return nil, err
+			}
+			return ocopv1.NewOcopServiceClient(conn).ImportProducers(ctx, req)
+		}},
+	"products": {service: "ocop", method: ocopv1.OcopService_ImportProducts_FullMethodName,
+		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, q url.Values) (*operationv1.Operation, error) {
+			req := &ocopv1.ImportProductsRequest{Content: file}
+			var err error
+			if req.DryRun, req.Atomic, err = importFlags(q); err != nil {
+				return nil, err
+			}
+			return ocopv1.NewOcopServiceClient(conn).ImportProducts(ctx, req)
+		}},
+	"evaluations": {service: "ocop", method: ocopv1.OcopService_ImportEvaluations_FullMethodName,
+		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, q url.Values) (*operationv1.Operation, error) {
+			req := &ocopv1.ImportEvaluationsRequest{Content: file}
+			var err error
+			if req.DryRun, req.Atomic, err = importFlags(q); err != nil {
+				return nil, err
+			}
+			return ocopv1.NewOcopServiceClient(conn).ImportEvaluations(ctx, req)
+		}},
+}
+
+// importFlags are the options every import takes: dry_run (default
+// false) and atomic (default true).
+func importFlags(q url.Values) (dryRun bool, atomic *bool, err error) {
+	if dryRun, err = boolParam(q, "dry_run", false); err != nil {
+		return false, nil, err
+	}
+	all, err := boolParam(q, "atomic", true)
+	if err != nil {
+		return false, nil, err
+	}
+	return dryRun, proto.Bool(all), nil
 }
 
 // serveImport answers POST /v1/imports/{kind} with the operation importing
