@@ -20,6 +20,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/grpcclient"
 	"github.com/ntmsuite/ntm/platform/restheader"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 )
 
@@ -35,6 +36,7 @@ type fileKind struct {
 type fileOptions struct {
 	dryRun, atomic          bool
 	criteriaSet, author     string
+	catalog                 string
 	unit, asOf              string
 	requestID, output, addr string
 }
@@ -49,17 +51,46 @@ var fileKinds = map[string]fileKind{
 			return criteriav1.NewCriteriaServiceClient(conn).GetAssessmentTemplate(ctx, &criteriav1.GetAssessmentTemplateRequest{
 				CriteriaSet: o.criteriaSet, UnitCode: o.unit, AsOf: o.asOf}, opts...)
 		}},
+	"producers": {service: "ocop", addr: ocopAddr,
+		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
+			return ocopv1.NewOcopServiceClient(conn).ImportProducers(ctx, &ocopv1.ImportProducersRequest{
+				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic)})
+		},
+		template: func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+			return ocopv1.NewOcopServiceClient(conn).GetProducerTemplate(ctx, &ocopv1.GetProducerTemplateRequest{UnitCode: o.unit, AsOf: o.asOf}, opts...)
+		}},
+	"products": {service: "ocop", addr: ocopAddr,
+		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
+			return ocopv1.NewOcopServiceClient(conn).ImportProducts(ctx, &ocopv1.ImportProductsRequest{
+				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic)})
+		},
+		template: func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+			return ocopv1.NewOcopServiceClient(conn).GetProductTemplate(ctx, &ocopv1.GetProductTemplateRequest{UnitCode: o.unit, AsOf: o.asOf}, opts...)
+		}},
+	"evaluations": {service: "ocop", addr: ocopAddr,
+		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
+			return ocopv1.NewOcopServiceClient(conn).ImportEvaluations(ctx, &ocopv1.ImportEvaluationsRequest{
+				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic)})
+		},
+		template: func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+			return ocopv1.NewOcopServiceClient(conn).GetEvaluationTemplate(ctx, &ocopv1.GetEvaluationTemplateRequest{
+				Catalog: o.catalog, UnitCode: o.unit, AsOf: o.asOf}, opts...)
+		}},
 }
 
+// ocopAddr is where `ntm up` serves the OCOP service.
+const ocopAddr = "127.0.0.1:9103"
+
 const (
-	importFileUsage = "usage: ntm import assessments FILE.xlsx|FILE.csv [--dry-run] [--atomic=false] [--criteria-set SET] [--author NAME] [--request-id ID] [--addr ADDR] [--token TOKEN]"
-	templateUsage   = "usage: ntm template assessments [--criteria-set SET] [--unit CODE] [--as-of YYYY-MM-DD] [-o FILE.xlsx] [--addr ADDR] [--token TOKEN]"
+	importFileUsage = "usage: ntm import assessments|producers|products|evaluations FILE.xlsx|FILE.csv [--dry-run] [--atomic=false] [--criteria-set SET] [--author NAME] [--request-id ID] [--addr ADDR] [--token TOKEN]"
+	templateUsage   = "usage: ntm template assessments|producers|products|evaluations [--criteria-set SET] [--catalog OCOP_CATALOG] [--unit CODE] [--as-of YYYY-MM-DD] [-o FILE.xlsx] [--addr ADDR] [--token TOKEN]"
 )
 
 // fileFlags are the flags every file command takes; it returns how to dial.
 func fileFlags(fs *flag.FlagSet, kind fileKind, o *fileOptions) func() (*grpc.ClientConn, context.Context, context.CancelFunc, error) {
 	fs.StringVar(&o.addr, "addr", kind.addr, "gRPC address of the "+kind.service+" service")
-	fs.StringVar(&o.criteriaSet, "criteria-set", "", "criteria set (default: the one in force)")
+	fs.StringVar(&o.criteriaSet, "criteria-set", "", "criteria set of assessments (default: the one in force)")
+	fs.StringVar(&o.catalog, "catalog", "", "OCOP catalog of evaluations (default: the one in force)")
 	token := tokenFlag(fs)
 	dialTLS := clientTLSFlags(fs)
 	return func() (*grpc.ClientConn, context.Context, context.CancelFunc, error) {
@@ -203,7 +234,7 @@ func templateCmd(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("ntm template "+args[0], flag.ContinueOnError)
 	var o fileOptions
 	dial := fileFlags(fs, kind, &o)
-	fs.StringVar(&o.unit, "unit", "", "a unit whose communes get a row each")
+	fs.StringVar(&o.unit, "unit", "", "a unit whose communes (producers, products) get a row each")
 	fs.StringVar(&o.asOf, "as-of", "", "date of the rows and of the map (default today)")
 	fs.StringVar(&o.output, "o", "", "file to write (default: the name the service gives)")
 	if err := fs.Parse(args[1:]); err != nil {

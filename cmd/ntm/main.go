@@ -4,6 +4,8 @@
 //	ntm import units FILE.csv [--registry-addr ADDR]           load units into a running registry
 //	ntm import assessments FILE.xlsx [--dry-run]               import a filled assessment form
 //	ntm template assessments [--unit CODE] [-o FILE.xlsx]      write the assessment form to fill
+//	ntm import producers|products|evaluations FILE.xlsx        import an OCOP list or council results
+//	ntm template producers|products|evaluations [--unit CODE]  write the OCOP form to fill
 //	ntm generate country [--communes N] [--seed N]             load a synthetic country into a running suite
 //	ntm report UNIT --period 2020 [--as-of D] [--xlsx FILE]      print a unit's report, write its workbook
 //	ntm token create --role ROLE [--unit CODE] [--ttl 24h]       issue a signed bearer token
@@ -31,6 +33,8 @@ const usage = `usage:
   ntm import units FILE.csv [--registry-addr ADDR] [--decision NUMBER]
   ntm import assessments FILE.xlsx|FILE.csv [--dry-run] [--atomic=false] [--criteria-set SET] [--request-id ID] [--addr ADDR]
   ntm template assessments [--criteria-set SET] [--unit CODE] [--as-of YYYY-MM-DD] [-o FILE.xlsx] [--addr ADDR]
+  ntm import producers|products|evaluations FILE.xlsx|FILE.csv [--dry-run] [--atomic=false] [--request-id ID] [--addr ADDR]
+  ntm template producers|products|evaluations [--catalog OCOP_CATALOG] [--unit CODE] [--as-of YYYY-MM-DD] [-o FILE.xlsx] [--addr ADDR]
   ntm generate country [--communes N] [--registry-addr ADDR] [--criteria-addr ADDR] [--seed N] [--batch N]
   ntm report UNIT --period 2020|2020-H1|2016-2020 [--as-of YYYY-MM-DD] [--xlsx FILE] [--report-addr ADDR] [--token TOKEN]
   ntm token create --role ROLE [--unit CODE] [--ttl 24h] [--keys-file FILE] | ntm token keygen [--alg EdDSA|HS256]

@@ -240,7 +240,7 @@ func EvaluationTemplate(sh Sheet, products []Listed, on string) sheet.Template {
 		Instructions: []string{
 			"Biểu nhập kết quả đánh giá, phân hạng sản phẩm OCOP của Hội đồng: " + sh.Name + " (" + sh.Code + ").",
 			"Mỗi dòng là phiếu chấm điểm của một Hội đồng cho một sản phẩm; dòng 1 là tên cột, dòng 2 là mã cột: không sửa, không xoá hai dòng này.",
-			"Mã sản phẩm: mã do hệ thống cấp (dạng products/12). Biểu tải về cho một đơn vị đã có sẵn một dòng cho mỗi sản phẩm của đơn vị.",
+			"Mã sản phẩm: mã do hệ thống cấp (dạng products/12). Biểu tải về cho một đơn vị đã có sẵn một dòng cho mỗi sản phẩm của đơn vị; xoá dòng của sản phẩm không được đánh giá.",
 			"Cấp hội đồng chọn trong danh sách: Cấp xã, Cấp huyện, Cấp tỉnh, Trung ương; cấp phải có trong quy trình đang áp dụng vào ngày đánh giá.",
 			"Ngày đánh giá ghi theo dạng ngày/tháng/năm (31/12/2024), không được là ngày trong tương lai: bộ tiêu chí áp dụng là bộ có hiệu lực vào ngày đó.",
 			"Cột điểm (mã dạng A1, B2…): số điểm Hội đồng chấm cho từng tiêu chí, không vượt quá điểm tối đa; số thập phân dùng dấu phẩy hoặc dấu chấm. Tiêu chí để trống tính 0 điểm.",

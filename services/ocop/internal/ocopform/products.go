@@ -113,7 +113,7 @@ func ProductTemplate(groups []Group, producers []Listed) sheet.Template {
 		Instructions: []string{
 			"Danh sách sản phẩm OCOP của các chủ thể.",
 			"Mỗi dòng là một sản phẩm; dòng 1 là tên cột, dòng 2 là mã cột: không sửa, không xoá hai dòng này.",
-			"Mã chủ thể: mã do hệ thống cấp khi ghi chủ thể (dạng producers/12). Biểu tải về cho một đơn vị đã có sẵn một dòng cho mỗi chủ thể của đơn vị; một chủ thể có nhiều sản phẩm thì chép thêm dòng.",
+			"Mã chủ thể: mã do hệ thống cấp khi ghi chủ thể (dạng producers/12). Biểu tải về cho một đơn vị đã có sẵn một dòng cho mỗi chủ thể của đơn vị; một chủ thể có nhiều sản phẩm thì chép thêm dòng; xoá các dòng không dùng, vì dòng thiếu tên sản phẩm bị báo lỗi.",
 			"Nhóm sản phẩm chọn trong danh sách (theo Bộ tiêu chí OCOP đang áp dụng).",
 			"Mỗi dòng tạo một sản phẩm mới, kể cả khi trùng tên với sản phẩm đã có: không tải lại cùng một tệp hai lần.",
 			"Tải lên với tuỳ chọn kiểm tra thử (dry run) trước: hệ thống báo mọi lỗi theo trang, dòng và cột mà không ghi gì.",
