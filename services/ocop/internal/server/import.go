@@ -23,17 +23,17 @@ import (
 // of an import (and chances to stop when it is cancelled).
 const progressRows = 200
 
-// importRequest is what every import request of the service has.
+// importRequest is what every import request of the service has; its
+// atomic option (unset: true) is read by each import, as a field.
 type importRequest interface {
 	GetContent() []byte
 	GetDryRun() bool
-	GetAtomic() bool
 }
 
 // startImport refuses a caller who may do a nowhere (a viewer, or a
 // commune officer for a council's results) and a file that cannot be read
-// at all; otherwise it starts the operation of kind, which runs check on
-// the rows read by parse and concludes with the rows' counts.
+// at all; otherwise it starts the operation of kind, in which run checks
+// (and, unless it is a dry run, writes) the drafts parse read.
 func startImport[D any](ctx context.Context, s *Server, kind string, a auth.Action, req importRequest, atomic bool,
 	parse func([]sheet.Row) ([]D, []importing.Conflict, error),
 	run func(ctx context.Context, sum *importing.Summary, drafts []D, opts importing.Options, p *operation.Progress) error,
@@ -114,7 +114,7 @@ func (s *Server) importProducts(ctx context.Context, sum *importing.Summary, dra
 		if err == nil && len(dr.Conflicts) == 0 {
 			clean = append(clean, row)
 		}
-		return outOfScope(err, &dr.Row, ocopform.KeyProducer)
+		return outOfScope(err, &dr.Row, ocopform.KeyProducer, "producer_id")
 	})
 	if err != nil {
 		return err
@@ -153,7 +153,7 @@ func (s *Server) importEvaluations(ctx context.Context, sum *importing.Summary, 
 			dr.Add(ocopform.KeyProduct, f.Message, "product_id")
 			return nil
 		}
-		return outOfScope(err, &dr.Row, ocopform.KeyProduct)
+		return outOfScope(err, &dr.Row, ocopform.KeyProduct, "product_id")
 	})
 	if err != nil {
 		return err
@@ -216,10 +216,11 @@ func checked[T any](m proto.Message, check func() (T, error), locate func([]faul
 }
 
 // outOfScope makes the guard's refusal of a row's resource (outside the
-// caller's units, or unknown to them) the row's conflict at column.
-func outOfScope(err error, r *importing.Row, column string) error {
+// caller's units, or unknown to them) the row's conflict at column, which
+// fills field.
+func outOfScope(err error, r *importing.Row, column, field string) error {
 	if f, ok := fault.As(err); ok && f.Kind == fault.KindPermissionDenied {
-		r.Add(column, f.Message, column)
+		r.Add(column, f.Message, field)
 		return nil
 	}
 	return err

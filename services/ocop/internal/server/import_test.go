@@ -223,8 +223,8 @@ func TestImportChecksScopePerRow(t *testing.T) {
 			if op.GetState() != operationv1.Operation_SUCCEEDED || s.GetCreated() != 1 || s.GetRejected() != 1 {
 				t.Fatalf("officer's import: %v", op)
 			}
-			if c := s.GetConflicts()[0]; c.GetRow() != tc.refusedRow || c.GetColumn() != tc.refusedCell {
-				t.Errorf("conflict %v, want row %d's %s", c, tc.refusedRow, tc.refusedCell)
+			if c := s.GetConflicts()[0]; c.GetRow() != tc.refusedRow || c.GetColumn() != tc.refusedCell || !strings.Contains(c.GetMessage(), c.GetValue()) {
+				t.Errorf("conflict %v, want row %d's %s, naming what it refuses", c, tc.refusedRow, tc.refusedCell)
 			}
 		})
 	}
