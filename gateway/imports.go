@@ -20,6 +20,7 @@ import (
 
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
+	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 )
 
@@ -71,6 +72,18 @@ var importKinds = map[string]importKind{
 	"disbursements": {service: "funding", method: fundingv1.FundingService_ImportDisbursements_FullMethodName,
 		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o importOptions, _ url.Values) (*operationv1.Operation, error) {
 			return fundingv1.NewFundingServiceClient(conn).ImportDisbursements(ctx, &fundingv1.ImportDisbursementsRequest{Content: file, DryRun: o.dryRun, Atomic: o.atomic})
+		}},
+	"producers": {service: "ocop", method: ocopv1.OcopService_ImportProducers_FullMethodName,
+		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o importOptions, _ url.Values) (*operationv1.Operation, error) {
+			return ocopv1.NewOcopServiceClient(conn).ImportProducers(ctx, &ocopv1.ImportProducersRequest{Content: file, DryRun: o.dryRun, Atomic: o.atomic})
+		}},
+	"products": {service: "ocop", method: ocopv1.OcopService_ImportProducts_FullMethodName,
+		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o importOptions, _ url.Values) (*operationv1.Operation, error) {
+			return ocopv1.NewOcopServiceClient(conn).ImportProducts(ctx, &ocopv1.ImportProductsRequest{Content: file, DryRun: o.dryRun, Atomic: o.atomic})
+		}},
+	"evaluations": {service: "ocop", method: ocopv1.OcopService_ImportEvaluations_FullMethodName,
+		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o importOptions, _ url.Values) (*operationv1.Operation, error) {
+			return ocopv1.NewOcopServiceClient(conn).ImportEvaluations(ctx, &ocopv1.ImportEvaluationsRequest{Content: file, DryRun: o.dryRun, Atomic: o.atomic})
 		}},
 }
 

@@ -21,6 +21,7 @@ import (
 
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
+	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 )
 
@@ -62,26 +63,60 @@ func (s *stubImports) CancelOperation(_ context.Context, req *operationv1.Cancel
 	return &operationv1.Operation{Name: req.GetName(), State: operationv1.Operation_RUNNING}, nil
 }
 
+// stubOcopImports is an OCOP service recording the import it was asked.
+type stubOcopImports struct {
+	ocopv1.UnimplementedOcopServiceServer
+	mu       sync.Mutex
+	imported proto.Message
+}
+
+func (s *stubOcopImports) record(req proto.Message) (*operationv1.Operation, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.imported = req
+	return &operationv1.Operation{Name: "operations/ocop-1", State: operationv1.Operation_RUNNING}, nil
+}
+
+func (s *stubOcopImports) ImportProducers(_ context.Context, req *ocopv1.ImportProducersRequest) (*operationv1.Operation, error) {
+	return s.record(req)
+}
+
+func (s *stubOcopImports) ImportProducts(_ context.Context, req *ocopv1.ImportProductsRequest) (*operationv1.Operation, error) {
+	return s.record(req)
+}
+
+func (s *stubOcopImports) ImportEvaluations(_ context.Context, req *ocopv1.ImportEvaluationsRequest) (*operationv1.Operation, error) {
+	return s.record(req)
+}
+
 func newImportGateway(t *testing.T) (*httptest.Server, *stubImports) {
+	hts, stub, _ := newImportsGateway(t)
+	return hts, stub
+}
+
+// newImportsGateway is a gateway before a criteria and an OCOP service
+// that record the imports they are asked.
+func newImportsGateway(t *testing.T) (*httptest.Server, *stubImports, *stubOcopImports) {
 	t.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	stub := &stubImports{}
+	stub, ocopStub := &stubImports{}, &stubOcopImports{}
 	srv := grpc.NewServer()
 	criteriav1.RegisterCriteriaServiceServer(srv, stub)
+	ocopv1.RegisterOcopServiceServer(srv, ocopStub)
 	operationv1.RegisterOperationServiceServer(srv, stub)
 	go func() { _ = srv.Serve(lis) }()
 	t.Cleanup(srv.Stop)
-	gw, err := New(t.Context(), Options{CriteriaAddr: lis.Addr().String(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	gw, err := New(t.Context(), Options{CriteriaAddr: lis.Addr().String(), OcopAddr: lis.Addr().String(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = gw.Close() })
 	hts := httptest.NewServer(gw.Handler())
 	t.Cleanup(hts.Close)
-	return hts, stub
+	return hts, stub, ocopStub
 }
 
 func send(t *testing.T, hts *httptest.Server, method, path, contentType string, body []byte, header http.Header) (*http.Response, map[string]any) {
@@ -139,6 +174,28 @@ func TestImportTakesTheFile(t *testing.T) {
 	}
 }
 
+// The OCOP kinds reach the OCOP service with the query's options.
+func TestOcopImportsReachTheOcopService(t *testing.T) {
+	hts, _, stub := newImportsGateway(t)
+	file := []byte("unit_code,display_name\n100,HTX A\n")
+	for path, want := range map[string]proto.Message{
+		"/v1/imports/producers?dry_run=true": &ocopv1.ImportProducersRequest{Content: file, DryRun: true, Atomic: proto.Bool(true)},
+		"/v1/imports/products?atomic=false":  &ocopv1.ImportProductsRequest{Content: file, Atomic: proto.Bool(false)},
+		"/v1/imports/evaluations":            &ocopv1.ImportEvaluationsRequest{Content: file, Atomic: proto.Bool(true)},
+	} {
+		resp, op := send(t, hts, http.MethodPost, path, "text/csv", file, nil)
+		if resp.StatusCode != http.StatusOK || op["name"] != "operations/ocop-1" {
+			t.Fatalf("%s: %d %v", path, resp.StatusCode, op)
+		}
+		if !proto.Equal(stub.imported, want) {
+			t.Errorf("%s reached the service as %v, want %v", path, stub.imported, want)
+		}
+	}
+	if resp, body := send(t, hts, http.MethodPost, "/v1/imports/products?atomic=sometimes", "text/csv", file, nil); resp.StatusCode != http.StatusBadRequest || !namesField(body, "atomic") {
+		t.Errorf("a bad flag: %d %v", resp.StatusCode, body)
+	}
+}
+
 // What the gateway refuses itself names the field.
 func TestImportRefusals(t *testing.T) {
 	hts, _ := newImportGateway(t)
@@ -192,7 +249,7 @@ func TestOperationsRouteByTheirService(t *testing.T) {
 	if resp, _ := send(t, hts, http.MethodGet, "/v1/operations/criteria-2", "", nil, nil); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("an unknown operation of criteria: %d", resp.StatusCode)
 	}
-	if resp, _ := send(t, hts, http.MethodGet, "/v1/operations/ocop-1", "", nil, nil); resp.StatusCode != http.StatusNotFound {
+	if resp, _ := send(t, hts, http.MethodGet, "/v1/operations/funding-1", "", nil, nil); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("an operation of a service not behind the gateway: %d", resp.StatusCode)
 	}
 	if want := []string{"operations/criteria-1", "operations/criteria-2"}; len(stub.asked) != 2 || stub.asked[0] != want[0] || stub.asked[1] != want[1] ||

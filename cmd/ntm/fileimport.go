@@ -23,6 +23,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/restheader"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
+	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 )
 
@@ -39,13 +40,14 @@ type fileOptions struct {
 	dryRun, atomic              bool
 	criteriaSet, author         string
 	allocatedOn, decisionNumber string
+	catalog                     string
 	unit, asOf, period          string
 	year                        int
 	requestID, output, addr     string
 }
 
 var fileKinds = map[string]fileKind{
-	"assessments": {service: "criteria", addr: "127.0.0.1:9102",
+	"assessments": {service: "criteria", addr: defaultCriteriaAddr,
 		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
 			return criteriav1.NewCriteriaServiceClient(conn).ImportAssessments(ctx, &criteriav1.ImportAssessmentsRequest{
 				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic), CriteriaSet: o.criteriaSet, Author: o.author})
@@ -54,7 +56,7 @@ var fileKinds = map[string]fileKind{
 			return criteriav1.NewCriteriaServiceClient(conn).GetAssessmentTemplate(ctx, &criteriav1.GetAssessmentTemplateRequest{
 				CriteriaSet: o.criteriaSet, UnitCode: o.unit, AsOf: o.asOf}, opts...)
 		}},
-	"registrations": {service: "criteria", addr: "127.0.0.1:9102",
+	"registrations": {service: "criteria", addr: defaultCriteriaAddr,
 		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
 			return criteriav1.NewCriteriaServiceClient(conn).ImportRegistrations(ctx, &criteriav1.ImportRegistrationsRequest{
 				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic)})
@@ -63,7 +65,7 @@ var fileKinds = map[string]fileKind{
 			return criteriav1.NewCriteriaServiceClient(conn).GetRegistrationTemplate(ctx, &criteriav1.GetRegistrationTemplateRequest{
 				UnitCode: o.unit, Year: int32(o.year), AsOf: o.asOf}, opts...)
 		}},
-	"targets": {service: "criteria", addr: "127.0.0.1:9102",
+	"targets": {service: "criteria", addr: defaultCriteriaAddr,
 		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
 			return criteriav1.NewCriteriaServiceClient(conn).ImportTargets(ctx, &criteriav1.ImportTargetsRequest{
 				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic)})
@@ -72,7 +74,7 @@ var fileKinds = map[string]fileKind{
 			return criteriav1.NewCriteriaServiceClient(conn).GetTargetTemplate(ctx, &criteriav1.GetTargetTemplateRequest{
 				UnitCode: o.unit, Period: o.period}, opts...)
 		}},
-	"plans": {service: "funding", addr: "127.0.0.1:9104",
+	"plans": {service: "funding", addr: defaultFundingAddr,
 		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
 			return fundingv1.NewFundingServiceClient(conn).ImportPlans(ctx, &fundingv1.ImportPlansRequest{
 				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic), AllocatedOn: o.allocatedOn, DecisionNumber: o.decisionNumber})
@@ -81,7 +83,7 @@ var fileKinds = map[string]fileKind{
 			return fundingv1.NewFundingServiceClient(conn).GetPlanTemplate(ctx, &fundingv1.GetPlanTemplateRequest{
 				UnitCode: o.unit, Year: int32(o.year), AsOf: o.asOf}, opts...)
 		}},
-	"disbursements": {service: "funding", addr: "127.0.0.1:9104",
+	"disbursements": {service: "funding", addr: defaultFundingAddr,
 		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
 			return fundingv1.NewFundingServiceClient(conn).ImportDisbursements(ctx, &fundingv1.ImportDisbursementsRequest{
 				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic)})
@@ -90,11 +92,36 @@ var fileKinds = map[string]fileKind{
 			return fundingv1.NewFundingServiceClient(conn).GetDisbursementTemplate(ctx, &fundingv1.GetDisbursementTemplateRequest{
 				UnitCode: o.unit, Year: int32(o.year), AsOf: o.asOf}, opts...)
 		}},
+	"producers": {service: "ocop", addr: defaultOcopAddr,
+		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
+			return ocopv1.NewOcopServiceClient(conn).ImportProducers(ctx, &ocopv1.ImportProducersRequest{
+				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic)})
+		},
+		template: func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+			return ocopv1.NewOcopServiceClient(conn).GetProducerTemplate(ctx, &ocopv1.GetProducerTemplateRequest{UnitCode: o.unit, AsOf: o.asOf}, opts...)
+		}},
+	"products": {service: "ocop", addr: defaultOcopAddr,
+		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
+			return ocopv1.NewOcopServiceClient(conn).ImportProducts(ctx, &ocopv1.ImportProductsRequest{
+				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic)})
+		},
+		template: func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+			return ocopv1.NewOcopServiceClient(conn).GetProductTemplate(ctx, &ocopv1.GetProductTemplateRequest{UnitCode: o.unit, AsOf: o.asOf}, opts...)
+		}},
+	"evaluations": {service: "ocop", addr: defaultOcopAddr,
+		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
+			return ocopv1.NewOcopServiceClient(conn).ImportEvaluations(ctx, &ocopv1.ImportEvaluationsRequest{
+				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic)})
+		},
+		template: func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+			return ocopv1.NewOcopServiceClient(conn).GetEvaluationTemplate(ctx, &ocopv1.GetEvaluationTemplateRequest{
+				Catalog: o.catalog, UnitCode: o.unit, AsOf: o.asOf}, opts...)
+		}},
 }
 
 const (
 	importFileUsage = "usage: ntm import KIND FILE.xlsx|FILE.csv [--dry-run] [--atomic=false] [--request-id ID] [--addr ADDR] [--token TOKEN] (assessments also [--criteria-set SET] [--author NAME], plans [--allocated-on DATE] [--decision-number N]); KIND: "
-	templateUsage   = "usage: ntm template KIND [--unit CODE] [--as-of YYYY-MM-DD] [-o FILE.xlsx] [--addr ADDR] [--token TOKEN] (assessments also [--criteria-set SET], registrations, plans and disbursements [--year N], targets [--period P]); KIND: "
+	templateUsage   = "usage: ntm template KIND [--unit CODE] [--as-of YYYY-MM-DD] [-o FILE.xlsx] [--addr ADDR] [--token TOKEN] (assessments also [--criteria-set SET], registrations, plans and disbursements [--year N], targets [--period P], evaluations [--catalog OCOP_CATALOG]); KIND: "
 )
 
 // kindNames lists the kinds of files, for usage texts.
@@ -105,7 +132,8 @@ func kindNames() string {
 // fileFlags are the flags every file command takes; it returns how to dial.
 func fileFlags(fs *flag.FlagSet, kind fileKind, o *fileOptions) func() (*grpc.ClientConn, context.Context, context.CancelFunc, error) {
 	fs.StringVar(&o.addr, "addr", kind.addr, "gRPC address of the "+kind.service+" service")
-	fs.StringVar(&o.criteriaSet, "criteria-set", "", "criteria set (default: the one in force)")
+	fs.StringVar(&o.criteriaSet, "criteria-set", "", "criteria set of assessments (default: the one in force)")
+	fs.StringVar(&o.catalog, "catalog", "", "OCOP catalog of evaluations (default: the one in force)")
 	token := tokenFlag(fs)
 	dialTLS := clientTLSFlags(fs)
 	return func() (*grpc.ClientConn, context.Context, context.CancelFunc, error) {
@@ -253,7 +281,7 @@ func templateCmd(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("ntm template "+args[0], flag.ContinueOnError)
 	var o fileOptions
 	dial := fileFlags(fs, kind, &o)
-	fs.StringVar(&o.unit, "unit", "", "a unit whose communes (for disbursements, whose plans) get a row each")
+	fs.StringVar(&o.unit, "unit", "", "a unit whose communes get a row each (disbursements: its plans; products: its producers; evaluations: its products)")
 	fs.StringVar(&o.asOf, "as-of", "", "date of the rows and of the map (default today)")
 	fs.IntVar(&o.year, "year", 0, "registrations: the year the rows register for; plans and disbursements: their budget year")
 	fs.StringVar(&o.period, "period", "", "targets: a year or a phase (default next year)")

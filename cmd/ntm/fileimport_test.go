@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -121,5 +123,78 @@ func TestTemplateAndImportOfPlans(t *testing.T) {
 	}
 	if rows, err = f.GetRows("Giải ngân"); err != nil || len(rows) < 2 || rows[0][0] != "Mã kế hoạch" || rows[1][0] != "plan_id" {
 		t.Fatalf("disbursement template rows: %v %v", rows[:min(len(rows), 3)], err)
+	}
+}
+
+// The OCOP files from the command line: a list of producers imported, the
+// products template of their commune listing them, filled and imported,
+// and the council results' form of the catalog in force.
+func TestTemplateAndImportOfOcopFiles(t *testing.T) {
+	s := startTestSuite(t, upConfig{})
+	dir := t.TempDir()
+	admin := tokenOf(t, demoAdmin)
+	ntm := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(context.Background(), append(args, "--addr", s.ocopAddr, "--token", admin), &out, slog.Default())
+		return out.String(), err
+	}
+	producers := filepath.Join(dir, "chu-the.csv")
+	if err := os.WriteFile(producers, []byte("unit_code,display_name,kind,registered_on\n06002,HTX Chè La Hiên,Hợp tác xã,15/03/2024\n06002,HTX Ma,Hội,15/03/2024\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := ntm("import", "producers", producers); err == nil || !strings.Contains(out, "2 rows, 0 created, 0 updated, 0 skipped, 1 rejected (nothing written)") {
+		t.Fatalf("atomic import of a bad list: %v\n%s", err, out)
+	}
+	if out, err := ntm("import", "producers", producers, "--atomic=false"); err == nil || !strings.Contains(out, "2 rows, 1 created") {
+		t.Fatalf("import of the good row: %v\n%s", err, out)
+	}
+
+	tpl := filepath.Join(dir, "san-pham.xlsx")
+	if out, err := ntm("template", "products", "--unit", "06002", "-o", tpl); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	f, err := excelize.OpenFile(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows("Sản phẩm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The commune's producers, the one imported among them, each on a row.
+	row := slices.IndexFunc(rows, func(r []string) bool { return len(r) > 1 && r[1] == "HTX Chè La Hiên" })
+	if row < 2 || !strings.HasPrefix(rows[row][0], "producers/") {
+		t.Fatalf("products template: %v", rows)
+	}
+	for col, v := range map[string]string{"C": "Chè xanh La Hiên", "D": "Đồ uống"} {
+		cell := col + strconv.Itoa(row+1)
+		if err := f.SetCellStr("Sản phẩm", cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The office deletes the rows of the other producers, as the instructions say.
+	for r := len(rows); r >= 3; r-- {
+		if r != row+1 {
+			if err := f.RemoveRow("Sản phẩm", r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := ntm("import", "products", tpl); err != nil || !strings.Contains(out, "1 rows, 1 created") {
+		t.Fatalf("import of the filled products template: %v\n%s", err, out)
+	}
+
+	results := filepath.Join(dir, "ket-qua.xlsx")
+	if out, err := ntm("template", "evaluations", "--catalog", "OCOP_2023", "--unit", "06002", "-o", results); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if f, err = excelize.OpenFile(results); err != nil {
+		t.Fatal(err)
+	}
+	if rows, err = f.GetRows("Kết quả đánh giá"); err != nil || !slices.ContainsFunc(rows, func(r []string) bool { return len(r) > 1 && r[1] == "Chè xanh La Hiên" }) {
+		t.Errorf("results template: %v %v", rows, err)
 	}
 }

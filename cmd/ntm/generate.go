@@ -41,8 +41,8 @@ func generateCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&o.AssessedOn, "assessed-on", synthetic.DefaultAssessedOn, "date of the assessments (YYYY-MM-DD)")
 	fs.StringVar(&o.CriteriaSet, "criteria-set", synthetic.DefaultCriteriaSet, "criteria set the indicator values are drawn for")
 	batch := fs.Int("batch", 500, fmt.Sprintf("assessments per BatchCreateAssessments request (1..%d)", maxBatch))
-	registryAddr := fs.String("registry-addr", "127.0.0.1:9101", "registry gRPC address")
-	criteriaAddr := fs.String("criteria-addr", "127.0.0.1:9102", "criteria gRPC address")
+	registryAddr := fs.String("registry-addr", defaultRegistryAddr, "registry gRPC address")
+	criteriaAddr := fs.String("criteria-addr", defaultCriteriaAddr, "criteria gRPC address")
 	token := tokenFlag(fs)
 	dialTLS := clientTLSFlags(fs)
 	if err := config.Parse(fs, args[1:], "NTM_"); err != nil {

@@ -28,7 +28,7 @@ func importCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return errors.New(importUsage + "\n" + importFileUsage + kindNames())
 	}
 	fs := flag.NewFlagSet("ntm import units", flag.ContinueOnError)
-	addr := fs.String("registry-addr", "127.0.0.1:9101", "registry gRPC address")
+	addr := fs.String("registry-addr", defaultRegistryAddr, "registry gRPC address")
 	decision := fs.String("decision", "", "decision number recorded with the import (default \"import\")")
 	token := tokenFlag(fs)
 	dialTLS := clientTLSFlags(fs)

@@ -29,7 +29,7 @@ import (
 const usage = `usage:
   ntm up [--demo] [--data-dir DIR] [--postgres-url URL] [--http-addr ADDR]
   ntm import units FILE.csv [--registry-addr ADDR] [--decision NUMBER]
-  ntm import KIND FILE.xlsx|FILE.csv [--dry-run] [--atomic=false] [--request-id ID] [--addr ADDR]   (KIND: assessments, registrations, targets, plans, disbursements…)
+  ntm import KIND FILE.xlsx|FILE.csv [--dry-run] [--atomic=false] [--request-id ID] [--addr ADDR]   (KIND: assessments, registrations, targets, plans, disbursements, producers, products, evaluations)
   ntm template KIND [--unit CODE] [--as-of YYYY-MM-DD] [-o FILE.xlsx] [--addr ADDR]
   ntm generate country [--communes N] [--registry-addr ADDR] [--criteria-addr ADDR] [--seed N] [--batch N]
   ntm report UNIT --period 2020|2020-H1|2016-2020 [--as-of YYYY-MM-DD] [--xlsx FILE] [--report-addr ADDR] [--token TOKEN]

@@ -27,7 +27,7 @@ func reportCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	period := fs.String("period", "", "reporting period: 2020-H1 or 2020-H2 (six months), 2020 (a year) or 2016-2020 (a phase)")
 	asOf := fs.String("as-of", "", "day the figures are counted on, inside the period (default: its last day, or today)")
 	xlsx := fs.String("xlsx", "", "also write the report's workbook to this file")
-	addr := fs.String("report-addr", "127.0.0.1:9105", "report gRPC address")
+	addr := fs.String("report-addr", defaultReportAddr, "report gRPC address")
 	token := tokenFlag(fs)
 	dialTLS := clientTLSFlags(fs)
 	unit, err := parseInterspersed(fs, args, reportUsage)

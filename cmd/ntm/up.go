@@ -36,6 +36,16 @@ import (
 	"github.com/ntmsuite/ntm/services/report"
 )
 
+// Where `ntm up` serves each service unless told otherwise; the commands
+// that call a running suite dial these by default.
+const (
+	defaultRegistryAddr = "127.0.0.1:9101"
+	defaultCriteriaAddr = "127.0.0.1:9102"
+	defaultOcopAddr     = "127.0.0.1:9103"
+	defaultFundingAddr  = "127.0.0.1:9104"
+	defaultReportAddr   = "127.0.0.1:9105"
+)
+
 type upConfig struct {
 	dataDir      string
 	postgresURL  string
@@ -70,11 +80,11 @@ func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logge
 	fs.StringVar(&cfg.dataDir, "data-dir", "data", "directory of the SQLite files, one per service")
 	fs.StringVar(&cfg.postgresURL, "postgres-url", "", "PostgreSQL URL; each service then uses its own schema in that database instead of SQLite")
 	fs.StringVar(&cfg.httpAddr, "http-addr", "127.0.0.1:8080", "REST gateway listen address")
-	fs.StringVar(&cfg.registryAddr, "registry-addr", "127.0.0.1:9101", "registry gRPC listen address")
-	fs.StringVar(&cfg.criteriaAddr, "criteria-addr", "127.0.0.1:9102", "criteria gRPC listen address")
-	fs.StringVar(&cfg.ocopAddr, "ocop-addr", "127.0.0.1:9103", "OCOP gRPC listen address")
-	fs.StringVar(&cfg.fundingAddr, "funding-addr", "127.0.0.1:9104", "funding gRPC listen address")
-	fs.StringVar(&cfg.reportAddr, "report-addr", "127.0.0.1:9105", "report gRPC listen address")
+	fs.StringVar(&cfg.registryAddr, "registry-addr", defaultRegistryAddr, "registry gRPC listen address")
+	fs.StringVar(&cfg.criteriaAddr, "criteria-addr", defaultCriteriaAddr, "criteria gRPC listen address")
+	fs.StringVar(&cfg.ocopAddr, "ocop-addr", defaultOcopAddr, "OCOP gRPC listen address")
+	fs.StringVar(&cfg.fundingAddr, "funding-addr", defaultFundingAddr, "funding gRPC listen address")
+	fs.StringVar(&cfg.reportAddr, "report-addr", defaultReportAddr, "report gRPC listen address")
 	fs.StringVar(&cfg.redisAddr, "redis-addr", "", "Redis address of the aggregate cache and the rate-limit counters; empty keeps both in this process")
 	fs.StringVar(&cfg.catalogDir, "catalog-dir", "", "directory of extra criteria catalog files (a province's thresholds)")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", "127.0.0.1:9100", "Prometheus /metrics listen address; empty disables")

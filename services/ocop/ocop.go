@@ -19,6 +19,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/idempotency"
+	"github.com/ntmsuite/ntm/platform/operation"
 	"github.com/ntmsuite/ntm/platform/ratelimit"
 	"github.com/ntmsuite/ntm/platform/servicemain"
 	"github.com/ntmsuite/ntm/platform/yamlsrc"
@@ -99,9 +100,14 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	reg := registryclient.New(cfg.Registry)
 	// Without keys there is no caller to scope: the guard allows everything.
 	guard := auth.NewGuard(cfg.AuthKeys != nil, reg.Path)
+	// File imports run as operations, which outlive the request that starts them.
+	ops := operation.NewRunner("ocop", d, cfg.Logger)
+	operation.Register(srv, ops, guard)
 	ocopv1.RegisterOcopServiceServer(srv.GRPC(), server.New(server.Options{
-		Store: st, Catalog: cat, Registry: reg, Cache: hc, Loader: loader, Logger: cfg.Logger, Guard: guard,
+		Store: st, Catalog: cat, Registry: reg, Cache: hc, Loader: loader, Logger: cfg.Logger, Guard: guard, Operations: ops,
 	}))
 	audit.Register(srv, "ocop", d, guard)
-	return &Service{servicemain.NewOpened(d, srv, hc)}, nil
+	opened := servicemain.NewOpened(d, srv, hc)
+	opened.OnClose(ops.Close)
+	return &Service{opened}, nil
 }

@@ -64,37 +64,55 @@ func (s *Server) ReviewRegistration(ctx context.Context, req *ocopv1.ReviewRegis
 // evaluation date; the council level must exist on that date. A council's
 // score is a decision above the commune.
 func (s *Server) CreateEvaluation(ctx context.Context, req *ocopv1.CreateEvaluationRequest) (*ocopv1.Evaluation, error) {
-	product, err := s.productFor(ctx, auth.Decide, req.GetProductId())
+	row, res, err := s.checkEvaluation(ctx, req.GetProductId(), req.GetEvaluation(), "evaluation.")
+	if err != nil {
+		return nil, err
+	}
+	saved, err := s.recordEvaluations(ctx, []store.Evaluation{row})
 	if err != nil {
 		return nil, notFound(err, productNotFound(req.GetProductId()))
 	}
-	e := req.GetEvaluation()
-	on, err := pastDate(e.GetEvaluatedOn(), "evaluation.evaluated_on")
+	grpcserver.SetCreated(ctx)
+	next := res.NextStar()
+	return evaluationToProto(saved[0], &next), nil
+}
+
+// checkEvaluation is CreateEvaluation's checks of e for product id, the
+// caller's scope first: the guard's PermissionDenied, store.ErrNotFound
+// (wrapped as productNotFound) for a missing product, fault.Invalid naming
+// the field after prefix ("evaluation."), or the scored evaluation to
+// record.
+func (s *Server) checkEvaluation(ctx context.Context, id int64, e *ocopv1.Evaluation, prefix string) (store.Evaluation, rating.Result, error) {
+	product, err := s.productFor(ctx, auth.Decide, id)
 	if err != nil {
-		return nil, err
+		return store.Evaluation{}, rating.Result{}, notFound(err, productNotFound(id))
 	}
-	if err := s.notBeforeProducer(ctx, product, on, "evaluation.evaluated_on"); err != nil {
-		return nil, err
+	on, err := pastDate(e.GetEvaluatedOn(), prefix+"evaluated_on")
+	if err != nil {
+		return store.Evaluation{}, rating.Result{}, err
+	}
+	if err := s.notBeforeProducer(ctx, product, on, prefix+"evaluated_on"); err != nil {
+		return store.Evaluation{}, rating.Result{}, err
 	}
 	set, ok := s.catalog.For(on)
 	if !ok {
-		return nil, fault.Invalid("evaluation.evaluated_on", "no OCOP catalog is in force on %s", on)
+		return store.Evaluation{}, rating.Result{}, fault.Invalid(prefix+"evaluated_on", "no OCOP catalog is in force on %s", on)
 	}
 	level := catalog.CouncilLevel(e.GetCouncilLevel())
 	if period, ok := s.catalog.CouncilPeriodFor(on); !ok {
-		return nil, fault.Invalid("evaluation.evaluated_on", "no council rules are in force on %s", on)
+		return store.Evaluation{}, rating.Result{}, fault.Invalid(prefix+"evaluated_on", "no council rules are in force on %s", on)
 	} else if _, ok := period.Rule(level); !ok {
-		return nil, fault.Invalid("evaluation.council_level", "there is no %s in the OCOP procedure in force on %s", level.Council(), on)
+		return store.Evaluation{}, rating.Result{}, fault.Invalid(prefix+"council_level", "there is no %s in the OCOP procedure in force on %s", level.Council(), on)
 	}
 	scores := make([]rating.LineScore, len(e.GetScores()))
 	for i, sc := range e.GetScores() {
 		scores[i] = rating.LineScore{Code: sc.GetCriterionCode(), Points: sc.GetPoints()}
 	}
-	res, err := rating.Score(set, scores, "evaluation.")
+	res, err := rating.Score(set, scores, prefix)
 	if err != nil {
-		return nil, err
+		return store.Evaluation{}, rating.Result{}, err
 	}
-	row := store.Evaluation{ProductID: req.GetProductId(), Year: int(e.GetYear()), EvaluatedOn: on, CouncilLevel: level.String(),
+	row := store.Evaluation{ProductID: id, Year: int(e.GetYear()), EvaluatedOn: on, CouncilLevel: level.String(),
 		Catalog: set.Code, Total: res.Total, Stars: res.Stars, Note: e.GetNote()}
 	for _, sc := range scores {
 		row.Scores = append(row.Scores, store.LineScore{Code: sc.Code, Points: sc.Points})
@@ -102,14 +120,17 @@ func (s *Server) CreateEvaluation(ctx context.Context, req *ocopv1.CreateEvaluat
 	for _, p := range res.Parts {
 		row.Parts = append(row.Parts, store.PartTotal{Part: p.Part, Points: p.Points, Max: p.MaxPoints})
 	}
-	saved, err := s.store.CreateEvaluation(ctx, row)
+	return row, res, nil
+}
+
+// recordEvaluations writes checked evaluations in one transaction.
+func (s *Server) recordEvaluations(ctx context.Context, rows []store.Evaluation) ([]store.Evaluation, error) {
+	saved, err := s.store.CreateEvaluations(ctx, rows)
 	if err != nil {
-		return nil, notFound(err, productNotFound(req.GetProductId()))
+		return nil, err
 	}
 	s.changed(ctx)
-	grpcserver.SetCreated(ctx)
-	next := res.NextStar()
-	return evaluationToProto(saved, &next), nil
+	return saved, nil
 }
 
 // CreateCertificate certifies an evaluation: 3 stars or more, by the level

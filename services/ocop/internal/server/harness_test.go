@@ -14,6 +14,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
+	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/ocop"
 	"github.com/ntmsuite/ntm/services/ocop/internal/store/migrations"
@@ -102,7 +103,7 @@ func startOcop(t *testing.T, regConn grpc.ClientConnInterface, cfg ocop.Config) 
 	}
 	t.Cleanup(func() { svc.Close() })
 	conn := grpctest.Dial(t, svc.Server())
-	return &api{ocopv1.NewOcopServiceClient(conn), auditv1.NewAuditServiceClient(conn), context.Background()}
+	return &api{ocopv1.NewOcopServiceClient(conn), auditv1.NewAuditServiceClient(conn), operationv1.NewOperationServiceClient(conn), context.Background()}
 }
 
 func unit(code, name string, typ registryv1.UnitType, parent string) *registryv1.ImportedUnit {
@@ -159,12 +160,13 @@ func (e *env) transfer(t *testing.T, code, parent, on string) {
 type api struct {
 	ocopv1.OcopServiceClient
 	audit auditv1.AuditServiceClient
+	ops   operationv1.OperationServiceClient
 	ctx   context.Context
 }
 
 // as is a calling as the caller of ctx (see grpctest.WithToken).
 func (a *api) as(ctx context.Context) *api {
-	return &api{a.OcopServiceClient, a.audit, ctx}
+	return &api{a.OcopServiceClient, a.audit, a.ops, ctx}
 }
 
 func (a *api) producer(t *testing.T, name string, kind ocopv1.ProducerKind, unit, on string) int64 {

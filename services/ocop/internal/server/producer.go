@@ -28,33 +28,53 @@ func (s *Server) CreateProducer(ctx context.Context, req *ocopv1.CreateProducerR
 	if err := s.guard.Unit(ctx, auth.Write, p.GetUnitCode()); err != nil {
 		return nil, err
 	}
-	on, err := request.Date(p.GetRegisteredOn(), "producer.registered_on")
+	row, err := s.checkProducer(ctx, p, "producer.")
 	if err != nil {
 		return nil, err
 	}
+	saved, err := s.recordProducers(ctx, []store.Producer{row})
+	if err != nil {
+		return nil, err
+	}
+	grpcserver.SetCreated(ctx)
+	return producerToProto(saved[0]), nil
+}
+
+// checkProducer is CreateProducer's checks of p, once the caller may write
+// in its unit: fault.Invalid naming the field after prefix ("producer."),
+// or the producer to record.
+func (s *Server) checkProducer(ctx context.Context, p *ocopv1.Producer, prefix string) (store.Producer, error) {
+	on, err := request.Date(p.GetRegisteredOn(), prefix+"registered_on")
+	if err != nil {
+		return store.Producer{}, err
+	}
 	if on.After(date.Today()) {
-		return nil, fault.Invalid("producer.registered_on", "%s is in the future", on)
+		return store.Producer{}, fault.Invalid(prefix+"registered_on", "%s is in the future", on)
 	}
 	u, err := s.registry.Unit(ctx, p.GetUnitCode(), on)
 	if errors.Is(err, registryclient.ErrUnitNotFound) {
-		return nil, fault.Invalid("producer.unit_code", "unit %s does not exist on %s", p.GetUnitCode(), on)
+		return store.Producer{}, fault.Invalid(prefix+"unit_code", "unit %s does not exist on %s", p.GetUnitCode(), on)
 	}
 	if err != nil {
-		return nil, err
+		return store.Producer{}, err
 	}
 	if !slices.Contains(locatedTypes, u.Type) {
-		return nil, fault.Invalid("producer.unit_code", "unit %s is a %s on %s: a producer is located in a commune, ward or township", u.Code, u.Type, on)
+		return store.Producer{}, fault.Invalid(prefix+"unit_code", "unit %s is a %s on %s: a producer is located in a commune, ward or township", u.Code, u.Type, on)
 	}
-	saved, err := s.store.CreateProducer(ctx, store.Producer{
+	return store.Producer{
 		Name: p.GetDisplayName(), Kind: catalog.ProducerKind(p.GetKind()).String(), UnitCode: u.Code,
 		RegisteredOn: on, RegistrationNumber: p.GetRegistrationNumber(),
-	})
+	}, nil
+}
+
+// recordProducers writes checked producers in one transaction.
+func (s *Server) recordProducers(ctx context.Context, rows []store.Producer) ([]store.Producer, error) {
+	saved, err := s.store.CreateProducers(ctx, rows)
 	if err != nil {
 		return nil, err
 	}
 	s.changed(ctx)
-	grpcserver.SetCreated(ctx)
-	return producerToProto(saved), nil
+	return saved, nil
 }
 
 func (s *Server) GetProducer(ctx context.Context, req *ocopv1.GetProducerRequest) (*ocopv1.Producer, error) {

@@ -14,20 +14,39 @@ import (
 )
 
 func (s *Server) CreateProduct(ctx context.Context, req *ocopv1.CreateProductRequest) (*ocopv1.Product, error) {
-	p := req.GetProduct()
+	row, err := s.checkProduct(ctx, req.GetProduct(), "product.")
+	if err != nil {
+		return nil, err
+	}
+	saved, err := s.recordProducts(ctx, []store.Product{row})
+	if err != nil {
+		return nil, err
+	}
+	grpcserver.SetCreated(ctx)
+	return productToProto(saved[0], store.History{}, date.Today()), nil
+}
+
+// checkProduct is CreateProduct's checks of p, the caller's scope first
+// (its producer's unit): the guard's PermissionDenied, fault.Invalid
+// naming the field after prefix ("product."), or the product to record.
+func (s *Server) checkProduct(ctx context.Context, p *ocopv1.Product, prefix string) (store.Product, error) {
 	if _, err := s.producerFor(ctx, auth.Write, p.GetProducerId()); err != nil {
-		return nil, notFound(err, fault.Invalid("product.producer_id", "producer %d does not exist", p.GetProducerId()))
+		return store.Product{}, notFound(err, fault.Invalid(prefix+"producer_id", "producer %d does not exist", p.GetProducerId()))
 	}
 	if _, ok := s.catalog.ProductGroup(p.GetProductGroup()); !ok {
-		return nil, fault.Invalid("product.product_group", "no product group %q (GET /v1/ocopCatalogs lists them)", p.GetProductGroup())
+		return store.Product{}, fault.Invalid(prefix+"product_group", "no product group %q (GET /v1/ocopCatalogs lists them)", p.GetProductGroup())
 	}
-	saved, err := s.store.CreateProduct(ctx, store.Product{Name: p.GetDisplayName(), ProducerID: p.GetProducerId(), ProductGroup: p.GetProductGroup()})
+	return store.Product{Name: p.GetDisplayName(), ProducerID: p.GetProducerId(), ProductGroup: p.GetProductGroup()}, nil
+}
+
+// recordProducts writes checked products in one transaction.
+func (s *Server) recordProducts(ctx context.Context, rows []store.Product) ([]store.Product, error) {
+	saved, err := s.store.CreateProducts(ctx, rows)
 	if err != nil {
 		return nil, err
 	}
 	s.changed(ctx)
-	grpcserver.SetCreated(ctx)
-	return productToProto(saved, store.History{}, date.Today()), nil
+	return saved, nil
 }
 
 func (s *Server) GetProduct(ctx context.Context, req *ocopv1.GetProductRequest) (*ocopv1.Product, error) {

@@ -12,6 +12,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
+	"github.com/ntmsuite/ntm/platform/operation"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/ocop/internal/catalog"
@@ -39,6 +40,8 @@ type Options struct {
 	Logger   *slog.Logger
 	// Guard decides who may call what; nil allows everything (as without keys).
 	Guard *auth.Guard
+	// Operations runs file imports, which outlive the request that starts them.
+	Operations *operation.Runner
 }
 
 // Server implements ocopv1.OcopServiceServer.
@@ -51,6 +54,8 @@ type Server struct {
 	caches   caches
 	log      *slog.Logger
 	guard    *auth.Guard
+	// operations runs file imports.
+	operations *operation.Runner
 	// central is which evaluations propose a product to the central
 	// council, fixed for the catalog loaded.
 	central store.CentralProposal
@@ -61,7 +66,7 @@ func New(o Options) *Server {
 		o.Logger = slog.Default()
 	}
 	s := &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, log: o.Logger, guard: o.Guard,
-		central: centralProposal(o.Catalog)}
+		operations: o.Operations, central: centralProposal(o.Catalog)}
 	s.caches = newCaches(s, o.Cache, o.Loader, o.Logger)
 	return s
 }

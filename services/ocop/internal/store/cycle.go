@@ -249,6 +249,34 @@ func scanEvaluations(rows *sql.Rows, err error) ([]Evaluation, error) {
 // new row, and the latest (EvaluatedOn, then ID) of a year is the one the
 // year's figures count.
 func (s *Store) CreateEvaluation(ctx context.Context, e Evaluation) (Evaluation, error) {
+	saved, err := s.CreateEvaluations(ctx, []Evaluation{e})
+	if err != nil {
+		return Evaluation{}, err
+	}
+	return saved[0], nil
+}
+
+// CreateEvaluations records evaluations as CreateEvaluation does, all in
+// one transaction (a file's rows): all of them or none.
+func (s *Store) CreateEvaluations(ctx context.Context, es []Evaluation) ([]Evaluation, error) {
+	out := make([]Evaluation, len(es))
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		for i, e := range es {
+			saved, err := createEvaluation(ctx, tx, e)
+			if err != nil {
+				return err
+			}
+			out[i] = saved
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func createEvaluation(ctx context.Context, tx *sql.Tx, e Evaluation) (Evaluation, error) {
 	scores, parts, err := encodeSheet(e)
 	if err != nil {
 		return Evaluation{}, fmt.Errorf("evaluation of product %d: %w", e.ProductID, err)
@@ -260,25 +288,19 @@ func (s *Store) CreateEvaluation(ctx context.Context, e Evaluation) (Evaluation,
 	if len(e.Parts) == 0 {
 		e.Parts = nil
 	}
-	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-		unit, err := productUnit(ctx, tx, e.ProductID)
-		if err != nil {
-			return err
-		}
-		var created db.Timestamp
-		if err := tx.QueryRowContext(ctx, `INSERT INTO evaluations
-			(product_id, year, evaluated_on, council_level, catalog, scores_json, parts_json, total, stars, note)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, created_at`,
-			e.ProductID, e.Year, e.EvaluatedOn, e.CouncilLevel, e.Catalog, scores, parts, e.Total, e.Stars, e.Note).Scan(&e.ID, &created); err != nil {
-			return fmt.Errorf("record evaluation of product %d: %w", e.ProductID, err)
-		}
-		e.CreatedAt = created.T
-		return audit.Record(ctx, tx, audit.Change{Resource: evaluationName(e.ProductID, e.ID), Unit: unit, After: e})
-	})
+	unit, err := productUnit(ctx, tx, e.ProductID)
 	if err != nil {
 		return Evaluation{}, err
 	}
-	return e, nil
+	var created db.Timestamp
+	if err := tx.QueryRowContext(ctx, `INSERT INTO evaluations
+		(product_id, year, evaluated_on, council_level, catalog, scores_json, parts_json, total, stars, note)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, created_at`,
+		e.ProductID, e.Year, e.EvaluatedOn, e.CouncilLevel, e.Catalog, scores, parts, e.Total, e.Stars, e.Note).Scan(&e.ID, &created); err != nil {
+		return Evaluation{}, fmt.Errorf("record evaluation of product %d: %w", e.ProductID, err)
+	}
+	e.CreatedAt = created.T
+	return e, audit.Record(ctx, tx, audit.Change{Resource: evaluationName(e.ProductID, e.ID), Unit: unit, After: e})
 }
 
 // History is everything recorded about a product, oldest first.

@@ -89,20 +89,37 @@ func scanProducer(sc db.Scanner) (Producer, error) {
 // with ID and CreatedAt set. Whether its unit exists is the caller's
 // question (the registry's); the store takes the code as given.
 func (s *Store) CreateProducer(ctx context.Context, p Producer) (Producer, error) {
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		var created db.Timestamp
-		if err := tx.QueryRowContext(ctx, `INSERT INTO producers (name, kind, unit_code, registered_on, registration_number)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at`,
-			p.Name, p.Kind, p.UnitCode, p.RegisteredOn, p.RegistrationNumber).Scan(&p.ID, &created); err != nil {
-			return fmt.Errorf("record producer: %w", err)
-		}
-		p.CreatedAt = created.T
-		return audit.Record(ctx, tx, audit.Change{Resource: ProducerName(p.ID), Unit: p.UnitCode, After: p})
-	})
+	saved, err := s.CreateProducers(ctx, []Producer{p})
 	if err != nil {
 		return Producer{}, err
 	}
-	return p, nil
+	return saved[0], nil
+}
+
+// CreateProducers records producers as CreateProducer does, all in one
+// transaction (a file's rows): all of them or none.
+func (s *Store) CreateProducers(ctx context.Context, ps []Producer) ([]Producer, error) {
+	out := make([]Producer, len(ps))
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		for i, p := range ps {
+			var created db.Timestamp
+			if err := tx.QueryRowContext(ctx, `INSERT INTO producers (name, kind, unit_code, registered_on, registration_number)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at`,
+				p.Name, p.Kind, p.UnitCode, p.RegisteredOn, p.RegistrationNumber).Scan(&p.ID, &created); err != nil {
+				return fmt.Errorf("record producer: %w", err)
+			}
+			p.CreatedAt = created.T
+			if err := audit.Record(ctx, tx, audit.Change{Resource: ProducerName(p.ID), Unit: p.UnitCode, After: p}); err != nil {
+				return err
+			}
+			out[i] = p
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // GetProducer returns one producer (ErrNotFound if there is none with id).
@@ -130,27 +147,44 @@ func scanProduct(sc db.Scanner) (Product, error) {
 // request's body, so the fault names product.producer_id rather than
 // saying "not found".
 func (s *Store) CreateProduct(ctx context.Context, p Product) (Product, error) {
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT unit_code FROM producers WHERE id = $1`, p.ProducerID).Scan(&p.UnitCode)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fault.Invalid("product.producer_id", "producer %d does not exist", p.ProducerID)
-		}
-		if err != nil {
-			return fmt.Errorf("read producer %d: %w", p.ProducerID, err)
-		}
-		var created db.Timestamp
-		if err := tx.QueryRowContext(ctx, `INSERT INTO products (name, producer_id, product_group, unit_code)
-			VALUES ($1, $2, $3, $4) RETURNING id, created_at`,
-			p.Name, p.ProducerID, p.ProductGroup, p.UnitCode).Scan(&p.ID, &created); err != nil {
-			return fmt.Errorf("record product: %w", err)
-		}
-		p.CreatedAt = created.T
-		return audit.Record(ctx, tx, audit.Change{Resource: ProductName(p.ID), Unit: p.UnitCode, After: p})
-	})
+	saved, err := s.CreateProducts(ctx, []Product{p})
 	if err != nil {
 		return Product{}, err
 	}
-	return p, nil
+	return saved[0], nil
+}
+
+// CreateProducts records products as CreateProduct does, all in one
+// transaction (a file's rows): all of them or none.
+func (s *Store) CreateProducts(ctx context.Context, ps []Product) ([]Product, error) {
+	out := make([]Product, len(ps))
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		for i, p := range ps {
+			err := tx.QueryRowContext(ctx, `SELECT unit_code FROM producers WHERE id = $1`, p.ProducerID).Scan(&p.UnitCode)
+			if errors.Is(err, sql.ErrNoRows) {
+				return fault.Invalid("product.producer_id", "producer %d does not exist", p.ProducerID)
+			}
+			if err != nil {
+				return fmt.Errorf("read producer %d: %w", p.ProducerID, err)
+			}
+			var created db.Timestamp
+			if err := tx.QueryRowContext(ctx, `INSERT INTO products (name, producer_id, product_group, unit_code)
+			VALUES ($1, $2, $3, $4) RETURNING id, created_at`,
+				p.Name, p.ProducerID, p.ProductGroup, p.UnitCode).Scan(&p.ID, &created); err != nil {
+				return fmt.Errorf("record product: %w", err)
+			}
+			p.CreatedAt = created.T
+			if err := audit.Record(ctx, tx, audit.Change{Resource: ProductName(p.ID), Unit: p.UnitCode, After: p}); err != nil {
+				return err
+			}
+			out[i] = p
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // GetProduct returns one product (ErrNotFound if there is none with id),

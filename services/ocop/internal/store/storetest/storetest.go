@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"ListingAsOfAndPagination", testListing},
 		{"ManyUnitsAcrossChunks", testManyUnits},
 		{"ListedProductsShowTheirStarsOnTheDate", testListedStars},
+		{"BatchesWriteAllOrNone", testBatches},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -1097,5 +1098,43 @@ func testListedStars(t *testing.T, s *store.Store) {
 		if err != nil || len(ps) != 1 || ps[0].CertifiedStars != want {
 			t.Errorf("ListProducts as of %s = %+v, %v; want one product with %d stars", asOf, ps, err, want)
 		}
+	}
+}
+
+// testBatches: a file's rows are written in one transaction: in order, or
+// none of them when one fails.
+func testBatches(t *testing.T, s *store.Store) {
+	ctx := context.Background()
+	ps, err := s.CreateProducers(ctx, []store.Producer{
+		{Name: "HTX Một", Kind: "COOPERATIVE", UnitCode: "100", RegisteredOn: d("2023-01-01")},
+		{Name: "HTX Hai", Kind: "COOPERATIVE", UnitCode: "101", RegisteredOn: d("2023-01-01")},
+	})
+	if err != nil || len(ps) != 2 || ps[0].ID == 0 || ps[1].ID <= ps[0].ID || ps[1].UnitCode != "101" {
+		t.Fatalf("CreateProducers: %v %v", ps, err)
+	}
+	_, err = s.CreateProducts(ctx, []store.Product{
+		{Name: "Chè", ProducerID: ps[0].ID, ProductGroup: "BEVERAGE"},
+		{Name: "Ma", ProducerID: 999999, ProductGroup: "FOOD"},
+	})
+	wantFault(t, "a batch with a missing producer", err, fault.KindInvalid)
+	listed, err := s.ListProducts(ctx, []string{"100", "101"}, "", d("2024-01-01"), 0, 10)
+	if err != nil || len(listed) != 0 {
+		t.Fatalf("after a failed batch: %v %v, want no product", listed, err)
+	}
+	prods, err := s.CreateProducts(ctx, []store.Product{
+		{Name: "Chè", ProducerID: ps[0].ID, ProductGroup: "BEVERAGE"},
+		{Name: "Miến", ProducerID: ps[1].ID, ProductGroup: "FOOD"},
+	})
+	if err != nil || len(prods) != 2 || prods[1].UnitCode != "101" {
+		t.Fatalf("CreateProducts: %v %v", prods, err)
+	}
+	ev := store.Evaluation{Year: 2024, EvaluatedOn: d("2024-06-01"), CouncilLevel: "PROVINCE", Catalog: "OCOP_2023", Total: 55, Stars: 3,
+		Scores: []store.LineScore{{Code: "A1", Points: 6}}, Parts: []store.PartTotal{{Part: "A", Points: 6, Max: 40}}}
+	first, missing := ev, ev
+	first.ProductID, missing.ProductID = prods[0].ID, 999999
+	_, err = s.CreateEvaluations(ctx, []store.Evaluation{first, missing})
+	wantFault(t, "a batch with a missing product", err, fault.KindNotFound)
+	if h := history(t, s, prods[0].ID); len(h.Evaluations) != 0 {
+		t.Errorf("after a failed batch, product %d has %d evaluations", prods[0].ID, len(h.Evaluations))
 	}
 }

@@ -8,7 +8,10 @@ package ocopv1
 
 import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+	_ "github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/options"
+	v1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	reflect "reflect"
@@ -1017,11 +1020,374 @@ func (x *GetOcopSummaryRequest) GetExpiringWithinDays() int32 {
 	return 0
 }
 
+type GetProducerTemplateRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A unit whose communes and wards get a row each.
+	UnitCode string `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	// The date of the map the units are read on; empty: today.
+	AsOf          string `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetProducerTemplateRequest) Reset() {
+	*x = GetProducerTemplateRequest{}
+	mi := &file_ntm_ocop_v1_ocop_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetProducerTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetProducerTemplateRequest) ProtoMessage() {}
+
+func (x *GetProducerTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_ocop_v1_ocop_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetProducerTemplateRequest.ProtoReflect.Descriptor instead.
+func (*GetProducerTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_ocop_v1_ocop_service_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *GetProducerTemplateRequest) GetUnitCode() string {
+	if x != nil {
+		return x.UnitCode
+	}
+	return ""
+}
+
+func (x *GetProducerTemplateRequest) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
+	}
+	return ""
+}
+
+type ImportProducersRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The file: an .xlsx workbook or a UTF-8 CSV text.
+	Content []byte `protobuf:"bytes,1,opt,name=content,proto3" json:"content,omitempty"`
+	// Checks every row and writes nothing: the summary says what an import
+	// would do.
+	DryRun bool `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	// All rows or none, the default; false writes the rows without a conflict.
+	Atomic        *bool `protobuf:"varint,3,opt,name=atomic,proto3,oneof" json:"atomic,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportProducersRequest) Reset() {
+	*x = ImportProducersRequest{}
+	mi := &file_ntm_ocop_v1_ocop_service_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportProducersRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportProducersRequest) ProtoMessage() {}
+
+func (x *ImportProducersRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_ocop_v1_ocop_service_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportProducersRequest.ProtoReflect.Descriptor instead.
+func (*ImportProducersRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_ocop_v1_ocop_service_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *ImportProducersRequest) GetContent() []byte {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
+func (x *ImportProducersRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *ImportProducersRequest) GetAtomic() bool {
+	if x != nil && x.Atomic != nil {
+		return *x.Atomic
+	}
+	return false
+}
+
+type GetProductTemplateRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A unit whose producers get a row each.
+	UnitCode string `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	// The date the producers are listed on; empty: today.
+	AsOf          string `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetProductTemplateRequest) Reset() {
+	*x = GetProductTemplateRequest{}
+	mi := &file_ntm_ocop_v1_ocop_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetProductTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetProductTemplateRequest) ProtoMessage() {}
+
+func (x *GetProductTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_ocop_v1_ocop_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetProductTemplateRequest.ProtoReflect.Descriptor instead.
+func (*GetProductTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_ocop_v1_ocop_service_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *GetProductTemplateRequest) GetUnitCode() string {
+	if x != nil {
+		return x.UnitCode
+	}
+	return ""
+}
+
+func (x *GetProductTemplateRequest) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
+	}
+	return ""
+}
+
+type ImportProductsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The file: an .xlsx workbook or a UTF-8 CSV text.
+	Content []byte `protobuf:"bytes,1,opt,name=content,proto3" json:"content,omitempty"`
+	// Checks every row and writes nothing: the summary says what an import
+	// would do.
+	DryRun bool `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	// All rows or none, the default; false writes the rows without a conflict.
+	Atomic        *bool `protobuf:"varint,3,opt,name=atomic,proto3,oneof" json:"atomic,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportProductsRequest) Reset() {
+	*x = ImportProductsRequest{}
+	mi := &file_ntm_ocop_v1_ocop_service_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportProductsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportProductsRequest) ProtoMessage() {}
+
+func (x *ImportProductsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_ocop_v1_ocop_service_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportProductsRequest.ProtoReflect.Descriptor instead.
+func (*ImportProductsRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_ocop_v1_ocop_service_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ImportProductsRequest) GetContent() []byte {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
+func (x *ImportProductsRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *ImportProductsRequest) GetAtomic() bool {
+	if x != nil && x.Atomic != nil {
+		return *x.Atomic
+	}
+	return false
+}
+
+type GetEvaluationTemplateRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The catalog whose scoring sheet to write; empty: the one in force on `as_of`.
+	Catalog string `protobuf:"bytes,1,opt,name=catalog,proto3" json:"catalog,omitempty"`
+	// A unit whose products get a row each.
+	UnitCode string `protobuf:"bytes,2,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	// The date the rows are evaluated on and the products listed on; empty: today.
+	AsOf          string `protobuf:"bytes,3,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetEvaluationTemplateRequest) Reset() {
+	*x = GetEvaluationTemplateRequest{}
+	mi := &file_ntm_ocop_v1_ocop_service_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetEvaluationTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetEvaluationTemplateRequest) ProtoMessage() {}
+
+func (x *GetEvaluationTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_ocop_v1_ocop_service_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetEvaluationTemplateRequest.ProtoReflect.Descriptor instead.
+func (*GetEvaluationTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_ocop_v1_ocop_service_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *GetEvaluationTemplateRequest) GetCatalog() string {
+	if x != nil {
+		return x.Catalog
+	}
+	return ""
+}
+
+func (x *GetEvaluationTemplateRequest) GetUnitCode() string {
+	if x != nil {
+		return x.UnitCode
+	}
+	return ""
+}
+
+func (x *GetEvaluationTemplateRequest) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
+	}
+	return ""
+}
+
+type ImportEvaluationsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The file: an .xlsx workbook or a UTF-8 CSV text.
+	Content []byte `protobuf:"bytes,1,opt,name=content,proto3" json:"content,omitempty"`
+	// Checks every row and writes nothing: the summary says what an import
+	// would do.
+	DryRun bool `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	// All rows or none, the default; false writes the rows without a conflict.
+	Atomic        *bool `protobuf:"varint,3,opt,name=atomic,proto3,oneof" json:"atomic,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportEvaluationsRequest) Reset() {
+	*x = ImportEvaluationsRequest{}
+	mi := &file_ntm_ocop_v1_ocop_service_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportEvaluationsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportEvaluationsRequest) ProtoMessage() {}
+
+func (x *ImportEvaluationsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_ocop_v1_ocop_service_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportEvaluationsRequest.ProtoReflect.Descriptor instead.
+func (*ImportEvaluationsRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_ocop_v1_ocop_service_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *ImportEvaluationsRequest) GetContent() []byte {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
+func (x *ImportEvaluationsRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *ImportEvaluationsRequest) GetAtomic() bool {
+	if x != nil && x.Atomic != nil {
+		return *x.Atomic
+	}
+	return false
+}
+
 var File_ntm_ocop_v1_ocop_service_proto protoreflect.FileDescriptor
 
 const file_ntm_ocop_v1_ocop_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1entm/ocop/v1/ocop_service.proto\x12\vntm.ocop.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19ntm/ocop/v1/catalog.proto\x1a\x16ntm/ocop/v1/ocop.proto\x1a\x19ntm/ocop/v1/summary.proto\"\x15\n" +
+	"\x1entm/ocop/v1/ocop_service.proto\x12\vntm.ocop.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x19ntm/ocop/v1/catalog.proto\x1a\x16ntm/ocop/v1/ocop.proto\x1a\x19ntm/ocop/v1/summary.proto\x1a ntm/operation/v1/operation.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"\x15\n" +
 	"\x13ListCatalogsRequest\"\xbf\x02\n" +
 	"\x14ListCatalogsResponse\x120\n" +
 	"\bcatalogs\x18\x01 \x03(\v2\x14.ntm.ocop.v1.CatalogR\bcatalogs\x12@\n" +
@@ -1106,7 +1472,32 @@ const file_ntm_ocop_v1_ocop_service_proto_rawDesc = "" +
 	"\x04year\x18\x03 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xb4\x10(\x00R\x04year\x12<\n" +
 	"\x14expiring_within_days\x18\x04 \x01(\x05B\n" +
-	"\xbaH\a\x1a\x05\x18\xc2\x1c(\x00R\x12expiringWithinDays2\xd8\f\n" +
+	"\xbaH\a\x1a\x05\x18\xc2\x1c(\x00R\x12expiringWithinDays\"\x8f\x01\n" +
+	"\x1aGetProducerTemplateRequest\x124\n" +
+	"\tunit_code\x18\x01 \x01(\tB\x17\xbaH\x14r\x122\x10^([0-9]{1,12})?$R\bunitCode\x12;\n" +
+	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\"\x81\x01\n" +
+	"\x16ImportProducersRequest\x12&\n" +
+	"\acontent\x18\x01 \x01(\fB\f\xbaH\tz\a\x10\x01\x18\x80\x80\xc0\fR\acontent\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\x12\x1b\n" +
+	"\x06atomic\x18\x03 \x01(\bH\x00R\x06atomic\x88\x01\x01B\t\n" +
+	"\a_atomic\"\x8e\x01\n" +
+	"\x19GetProductTemplateRequest\x124\n" +
+	"\tunit_code\x18\x01 \x01(\tB\x17\xbaH\x14r\x122\x10^([0-9]{1,12})?$R\bunitCode\x12;\n" +
+	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\"\x80\x01\n" +
+	"\x15ImportProductsRequest\x12&\n" +
+	"\acontent\x18\x01 \x01(\fB\f\xbaH\tz\a\x10\x01\x18\x80\x80\xc0\fR\acontent\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\x12\x1b\n" +
+	"\x06atomic\x18\x03 \x01(\bH\x00R\x06atomic\x88\x01\x01B\t\n" +
+	"\a_atomic\"\xb4\x01\n" +
+	"\x1cGetEvaluationTemplateRequest\x12!\n" +
+	"\acatalog\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x18dR\acatalog\x124\n" +
+	"\tunit_code\x18\x02 \x01(\tB\x17\xbaH\x14r\x122\x10^([0-9]{1,12})?$R\bunitCode\x12;\n" +
+	"\x05as_of\x18\x03 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\"\x83\x01\n" +
+	"\x18ImportEvaluationsRequest\x12&\n" +
+	"\acontent\x18\x01 \x01(\fB\f\xbaH\tz\a\x10\x01\x18\x80\x80\xc0\fR\acontent\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\x12\x1b\n" +
+	"\x06atomic\x18\x03 \x01(\bH\x00R\x06atomic\x88\x01\x01B\t\n" +
+	"\a_atomic2\x8e\x19\n" +
 	"\vOcopService\x12m\n" +
 	"\fListCatalogs\x12 .ntm.ocop.v1.ListCatalogsRequest\x1a!.ntm.ocop.v1.ListCatalogsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/ocopCatalogs\x12l\n" +
 	"\x0eCreateProducer\x12\".ntm.ocop.v1.CreateProducerRequest\x1a\x15.ntm.ocop.v1.Producer\"\x1f\x82\xd3\xe4\x93\x02\x19:\bproducer\"\r/v1/producers\x12a\n" +
@@ -1121,7 +1512,28 @@ const file_ntm_ocop_v1_ocop_service_proto_rawDesc = "" +
 	"\x10CreateEvaluation\x12$.ntm.ocop.v1.CreateEvaluationRequest\x1a\x17.ntm.ocop.v1.Evaluation\"9\x82\xd3\xe4\x93\x023:\n" +
 	"evaluation\"%/v1/products/{product_id}/evaluations\x12\x91\x01\n" +
 	"\x11CreateCertificate\x12%.ntm.ocop.v1.CreateCertificateRequest\x1a\x18.ntm.ocop.v1.Certificate\";\x82\xd3\xe4\x93\x025:\vcertificate\"&/v1/products/{product_id}/certificates\x12\x93\x01\n" +
-	"\x11RevokeCertificate\x12%.ntm.ocop.v1.RevokeCertificateRequest\x1a\x18.ntm.ocop.v1.Certificate\"=\x82\xd3\xe4\x93\x027:\x01*\"2/v1/products/{product_id}/certificates/{id}:revoke\x12y\n" +
+	"\x11RevokeCertificate\x12%.ntm.ocop.v1.RevokeCertificateRequest\x1a\x18.ntm.ocop.v1.Certificate\"=\x82\xd3\xe4\x93\x027:\x01*\"2/v1/products/{product_id}/certificates/{id}:revoke\x12\xab\x03\n" +
+	"\x13GetProducerTemplate\x12'.ntm.ocop.v1.GetProducerTemplateRequest\x1a\x14.google.api.HttpBody\"\xd4\x02\x92A\xac\x02:Aapplication/vnd.openxmlformats-officedocument.spreadsheetml.sheetJ\xe6\x01\n" +
+	"\x03200\x12\xde\x01\n" +
+	"vThe workbook (.xlsx) itself, not JSON, offered as a file to save; errors are JSON google.rpc.Status as on every route.\x12\x0f\n" +
+	"\r\x9a\x02\x01\a\xa2\x02\x06binary\x1aS\n" +
+	"\x13Content-Disposition\x12<\n" +
+	"2attachment; filename=\"danh-sach-chu-the-ocop.xlsx\"\x12\x06string\x82\xd3\xe4\x93\x02\x1e\x12\x1c/v1/templates/producers.xlsx\x12S\n" +
+	"\x0fImportProducers\x12#.ntm.ocop.v1.ImportProducersRequest\x1a\x1b.ntm.operation.v1.Operation\x12\xb8\x03\n" +
+	"\x12GetProductTemplate\x12&.ntm.ocop.v1.GetProductTemplateRequest\x1a\x14.google.api.HttpBody\"\xe3\x02\x92A\xbc\x02:Aapplication/vnd.openxmlformats-officedocument.spreadsheetml.sheetJ\xf6\x01\n" +
+	"\x03200\x12\xee\x01\n" +
+	"vThe workbook (.xlsx) itself, not JSON, offered as a file to save; errors are JSON google.rpc.Status as on every route.\x12\x0f\n" +
+	"\r\x9a\x02\x01\a\xa2\x02\x06binary\x1ac\n" +
+	"\x13Content-Disposition\x12L\n" +
+	"Battachment; filename=\"danh-sach-san-pham-ocop-170-2024-12-31.xlsx\"\x12\x06string\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/templates/products.xlsx\x12Q\n" +
+	"\x0eImportProducts\x12\".ntm.ocop.v1.ImportProductsRequest\x1a\x1b.ntm.operation.v1.Operation\x12\xc9\x03\n" +
+	"\x15GetEvaluationTemplate\x12).ntm.ocop.v1.GetEvaluationTemplateRequest\x1a\x14.google.api.HttpBody\"\xee\x02\x92A\xc4\x02:Aapplication/vnd.openxmlformats-officedocument.spreadsheetml.sheetJ\xfe\x01\n" +
+	"\x03200\x12\xf6\x01\n" +
+	"vThe workbook (.xlsx) itself, not JSON, offered as a file to save; errors are JSON google.rpc.Status as on every route.\x12\x0f\n" +
+	"\r\x9a\x02\x01\a\xa2\x02\x06binary\x1ak\n" +
+	"\x13Content-Disposition\x12T\n" +
+	"Jattachment; filename=\"ket-qua-danh-gia-ocop-OCOP_2023-170-2024-12-31.xlsx\"\x12\x06string\x82\xd3\xe4\x93\x02 \x12\x1e/v1/templates/evaluations.xlsx\x12W\n" +
+	"\x11ImportEvaluations\x12%.ntm.ocop.v1.ImportEvaluationsRequest\x1a\x1b.ntm.operation.v1.Operation\x12y\n" +
 	"\x0eGetOcopSummary\x12\".ntm.ocop.v1.GetOcopSummaryRequest\x1a\x18.ntm.ocop.v1.OcopSummary\")\x82\xd3\xe4\x93\x02#\x12!/v1/units/{unit_code}/ocopSummaryB\xaa\x01\n" +
 	"\x0fcom.ntm.ocop.v1B\x10OcopServiceProtoP\x01Z7github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1;ocopv1\xa2\x02\x03NOX\xaa\x02\vNtm.Ocop.V1\xca\x02\vNtm\\Ocop\\V1\xe2\x02\x17Ntm\\Ocop\\V1\\GPBMetadata\xea\x02\rNtm::Ocop::V1b\x06proto3"
 
@@ -1137,49 +1549,57 @@ func file_ntm_ocop_v1_ocop_service_proto_rawDescGZIP() []byte {
 	return file_ntm_ocop_v1_ocop_service_proto_rawDescData
 }
 
-var file_ntm_ocop_v1_ocop_service_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
+var file_ntm_ocop_v1_ocop_service_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_ntm_ocop_v1_ocop_service_proto_goTypes = []any{
-	(*ListCatalogsRequest)(nil),       // 0: ntm.ocop.v1.ListCatalogsRequest
-	(*ListCatalogsResponse)(nil),      // 1: ntm.ocop.v1.ListCatalogsResponse
-	(*CreateProducerRequest)(nil),     // 2: ntm.ocop.v1.CreateProducerRequest
-	(*GetProducerRequest)(nil),        // 3: ntm.ocop.v1.GetProducerRequest
-	(*ListProducersRequest)(nil),      // 4: ntm.ocop.v1.ListProducersRequest
-	(*ListProducersResponse)(nil),     // 5: ntm.ocop.v1.ListProducersResponse
-	(*CreateProductRequest)(nil),      // 6: ntm.ocop.v1.CreateProductRequest
-	(*GetProductRequest)(nil),         // 7: ntm.ocop.v1.GetProductRequest
-	(*ListProductsRequest)(nil),       // 8: ntm.ocop.v1.ListProductsRequest
-	(*ListProductsResponse)(nil),      // 9: ntm.ocop.v1.ListProductsResponse
-	(*CreateRegistrationRequest)(nil), // 10: ntm.ocop.v1.CreateRegistrationRequest
-	(*ReviewRegistrationRequest)(nil), // 11: ntm.ocop.v1.ReviewRegistrationRequest
-	(*CreateEvaluationRequest)(nil),   // 12: ntm.ocop.v1.CreateEvaluationRequest
-	(*CreateCertificateRequest)(nil),  // 13: ntm.ocop.v1.CreateCertificateRequest
-	(*RevokeCertificateRequest)(nil),  // 14: ntm.ocop.v1.RevokeCertificateRequest
-	(*GetOcopSummaryRequest)(nil),     // 15: ntm.ocop.v1.GetOcopSummaryRequest
-	(*Catalog)(nil),                   // 16: ntm.ocop.v1.Catalog
-	(*ProductGroup)(nil),              // 17: ntm.ocop.v1.ProductGroup
-	(*StarBand)(nil),                  // 18: ntm.ocop.v1.StarBand
-	(*CouncilPeriod)(nil),             // 19: ntm.ocop.v1.CouncilPeriod
-	(*Producer)(nil),                  // 20: ntm.ocop.v1.Producer
-	(*Product)(nil),                   // 21: ntm.ocop.v1.Product
-	(*Registration)(nil),              // 22: ntm.ocop.v1.Registration
-	(Eligibility)(0),                  // 23: ntm.ocop.v1.Eligibility
-	(*Evaluation)(nil),                // 24: ntm.ocop.v1.Evaluation
-	(*Certificate)(nil),               // 25: ntm.ocop.v1.Certificate
-	(*OcopSummary)(nil),               // 26: ntm.ocop.v1.OcopSummary
+	(*ListCatalogsRequest)(nil),          // 0: ntm.ocop.v1.ListCatalogsRequest
+	(*ListCatalogsResponse)(nil),         // 1: ntm.ocop.v1.ListCatalogsResponse
+	(*CreateProducerRequest)(nil),        // 2: ntm.ocop.v1.CreateProducerRequest
+	(*GetProducerRequest)(nil),           // 3: ntm.ocop.v1.GetProducerRequest
+	(*ListProducersRequest)(nil),         // 4: ntm.ocop.v1.ListProducersRequest
+	(*ListProducersResponse)(nil),        // 5: ntm.ocop.v1.ListProducersResponse
+	(*CreateProductRequest)(nil),         // 6: ntm.ocop.v1.CreateProductRequest
+	(*GetProductRequest)(nil),            // 7: ntm.ocop.v1.GetProductRequest
+	(*ListProductsRequest)(nil),          // 8: ntm.ocop.v1.ListProductsRequest
+	(*ListProductsResponse)(nil),         // 9: ntm.ocop.v1.ListProductsResponse
+	(*CreateRegistrationRequest)(nil),    // 10: ntm.ocop.v1.CreateRegistrationRequest
+	(*ReviewRegistrationRequest)(nil),    // 11: ntm.ocop.v1.ReviewRegistrationRequest
+	(*CreateEvaluationRequest)(nil),      // 12: ntm.ocop.v1.CreateEvaluationRequest
+	(*CreateCertificateRequest)(nil),     // 13: ntm.ocop.v1.CreateCertificateRequest
+	(*RevokeCertificateRequest)(nil),     // 14: ntm.ocop.v1.RevokeCertificateRequest
+	(*GetOcopSummaryRequest)(nil),        // 15: ntm.ocop.v1.GetOcopSummaryRequest
+	(*GetProducerTemplateRequest)(nil),   // 16: ntm.ocop.v1.GetProducerTemplateRequest
+	(*ImportProducersRequest)(nil),       // 17: ntm.ocop.v1.ImportProducersRequest
+	(*GetProductTemplateRequest)(nil),    // 18: ntm.ocop.v1.GetProductTemplateRequest
+	(*ImportProductsRequest)(nil),        // 19: ntm.ocop.v1.ImportProductsRequest
+	(*GetEvaluationTemplateRequest)(nil), // 20: ntm.ocop.v1.GetEvaluationTemplateRequest
+	(*ImportEvaluationsRequest)(nil),     // 21: ntm.ocop.v1.ImportEvaluationsRequest
+	(*Catalog)(nil),                      // 22: ntm.ocop.v1.Catalog
+	(*ProductGroup)(nil),                 // 23: ntm.ocop.v1.ProductGroup
+	(*StarBand)(nil),                     // 24: ntm.ocop.v1.StarBand
+	(*CouncilPeriod)(nil),                // 25: ntm.ocop.v1.CouncilPeriod
+	(*Producer)(nil),                     // 26: ntm.ocop.v1.Producer
+	(*Product)(nil),                      // 27: ntm.ocop.v1.Product
+	(*Registration)(nil),                 // 28: ntm.ocop.v1.Registration
+	(Eligibility)(0),                     // 29: ntm.ocop.v1.Eligibility
+	(*Evaluation)(nil),                   // 30: ntm.ocop.v1.Evaluation
+	(*Certificate)(nil),                  // 31: ntm.ocop.v1.Certificate
+	(*httpbody.HttpBody)(nil),            // 32: google.api.HttpBody
+	(*v1.Operation)(nil),                 // 33: ntm.operation.v1.Operation
+	(*OcopSummary)(nil),                  // 34: ntm.ocop.v1.OcopSummary
 }
 var file_ntm_ocop_v1_ocop_service_proto_depIdxs = []int32{
-	16, // 0: ntm.ocop.v1.ListCatalogsResponse.catalogs:type_name -> ntm.ocop.v1.Catalog
-	17, // 1: ntm.ocop.v1.ListCatalogsResponse.product_groups:type_name -> ntm.ocop.v1.ProductGroup
-	18, // 2: ntm.ocop.v1.ListCatalogsResponse.star_bands:type_name -> ntm.ocop.v1.StarBand
-	19, // 3: ntm.ocop.v1.ListCatalogsResponse.council_periods:type_name -> ntm.ocop.v1.CouncilPeriod
-	20, // 4: ntm.ocop.v1.CreateProducerRequest.producer:type_name -> ntm.ocop.v1.Producer
-	20, // 5: ntm.ocop.v1.ListProducersResponse.producers:type_name -> ntm.ocop.v1.Producer
-	21, // 6: ntm.ocop.v1.CreateProductRequest.product:type_name -> ntm.ocop.v1.Product
-	21, // 7: ntm.ocop.v1.ListProductsResponse.products:type_name -> ntm.ocop.v1.Product
-	22, // 8: ntm.ocop.v1.CreateRegistrationRequest.registration:type_name -> ntm.ocop.v1.Registration
-	23, // 9: ntm.ocop.v1.ReviewRegistrationRequest.eligibility:type_name -> ntm.ocop.v1.Eligibility
-	24, // 10: ntm.ocop.v1.CreateEvaluationRequest.evaluation:type_name -> ntm.ocop.v1.Evaluation
-	25, // 11: ntm.ocop.v1.CreateCertificateRequest.certificate:type_name -> ntm.ocop.v1.Certificate
+	22, // 0: ntm.ocop.v1.ListCatalogsResponse.catalogs:type_name -> ntm.ocop.v1.Catalog
+	23, // 1: ntm.ocop.v1.ListCatalogsResponse.product_groups:type_name -> ntm.ocop.v1.ProductGroup
+	24, // 2: ntm.ocop.v1.ListCatalogsResponse.star_bands:type_name -> ntm.ocop.v1.StarBand
+	25, // 3: ntm.ocop.v1.ListCatalogsResponse.council_periods:type_name -> ntm.ocop.v1.CouncilPeriod
+	26, // 4: ntm.ocop.v1.CreateProducerRequest.producer:type_name -> ntm.ocop.v1.Producer
+	26, // 5: ntm.ocop.v1.ListProducersResponse.producers:type_name -> ntm.ocop.v1.Producer
+	27, // 6: ntm.ocop.v1.CreateProductRequest.product:type_name -> ntm.ocop.v1.Product
+	27, // 7: ntm.ocop.v1.ListProductsResponse.products:type_name -> ntm.ocop.v1.Product
+	28, // 8: ntm.ocop.v1.CreateRegistrationRequest.registration:type_name -> ntm.ocop.v1.Registration
+	29, // 9: ntm.ocop.v1.ReviewRegistrationRequest.eligibility:type_name -> ntm.ocop.v1.Eligibility
+	30, // 10: ntm.ocop.v1.CreateEvaluationRequest.evaluation:type_name -> ntm.ocop.v1.Evaluation
+	31, // 11: ntm.ocop.v1.CreateCertificateRequest.certificate:type_name -> ntm.ocop.v1.Certificate
 	0,  // 12: ntm.ocop.v1.OcopService.ListCatalogs:input_type -> ntm.ocop.v1.ListCatalogsRequest
 	2,  // 13: ntm.ocop.v1.OcopService.CreateProducer:input_type -> ntm.ocop.v1.CreateProducerRequest
 	3,  // 14: ntm.ocop.v1.OcopService.GetProducer:input_type -> ntm.ocop.v1.GetProducerRequest
@@ -1192,22 +1612,34 @@ var file_ntm_ocop_v1_ocop_service_proto_depIdxs = []int32{
 	12, // 21: ntm.ocop.v1.OcopService.CreateEvaluation:input_type -> ntm.ocop.v1.CreateEvaluationRequest
 	13, // 22: ntm.ocop.v1.OcopService.CreateCertificate:input_type -> ntm.ocop.v1.CreateCertificateRequest
 	14, // 23: ntm.ocop.v1.OcopService.RevokeCertificate:input_type -> ntm.ocop.v1.RevokeCertificateRequest
-	15, // 24: ntm.ocop.v1.OcopService.GetOcopSummary:input_type -> ntm.ocop.v1.GetOcopSummaryRequest
-	1,  // 25: ntm.ocop.v1.OcopService.ListCatalogs:output_type -> ntm.ocop.v1.ListCatalogsResponse
-	20, // 26: ntm.ocop.v1.OcopService.CreateProducer:output_type -> ntm.ocop.v1.Producer
-	20, // 27: ntm.ocop.v1.OcopService.GetProducer:output_type -> ntm.ocop.v1.Producer
-	5,  // 28: ntm.ocop.v1.OcopService.ListProducers:output_type -> ntm.ocop.v1.ListProducersResponse
-	21, // 29: ntm.ocop.v1.OcopService.CreateProduct:output_type -> ntm.ocop.v1.Product
-	21, // 30: ntm.ocop.v1.OcopService.GetProduct:output_type -> ntm.ocop.v1.Product
-	9,  // 31: ntm.ocop.v1.OcopService.ListProducts:output_type -> ntm.ocop.v1.ListProductsResponse
-	22, // 32: ntm.ocop.v1.OcopService.CreateRegistration:output_type -> ntm.ocop.v1.Registration
-	22, // 33: ntm.ocop.v1.OcopService.ReviewRegistration:output_type -> ntm.ocop.v1.Registration
-	24, // 34: ntm.ocop.v1.OcopService.CreateEvaluation:output_type -> ntm.ocop.v1.Evaluation
-	25, // 35: ntm.ocop.v1.OcopService.CreateCertificate:output_type -> ntm.ocop.v1.Certificate
-	25, // 36: ntm.ocop.v1.OcopService.RevokeCertificate:output_type -> ntm.ocop.v1.Certificate
-	26, // 37: ntm.ocop.v1.OcopService.GetOcopSummary:output_type -> ntm.ocop.v1.OcopSummary
-	25, // [25:38] is the sub-list for method output_type
-	12, // [12:25] is the sub-list for method input_type
+	16, // 24: ntm.ocop.v1.OcopService.GetProducerTemplate:input_type -> ntm.ocop.v1.GetProducerTemplateRequest
+	17, // 25: ntm.ocop.v1.OcopService.ImportProducers:input_type -> ntm.ocop.v1.ImportProducersRequest
+	18, // 26: ntm.ocop.v1.OcopService.GetProductTemplate:input_type -> ntm.ocop.v1.GetProductTemplateRequest
+	19, // 27: ntm.ocop.v1.OcopService.ImportProducts:input_type -> ntm.ocop.v1.ImportProductsRequest
+	20, // 28: ntm.ocop.v1.OcopService.GetEvaluationTemplate:input_type -> ntm.ocop.v1.GetEvaluationTemplateRequest
+	21, // 29: ntm.ocop.v1.OcopService.ImportEvaluations:input_type -> ntm.ocop.v1.ImportEvaluationsRequest
+	15, // 30: ntm.ocop.v1.OcopService.GetOcopSummary:input_type -> ntm.ocop.v1.GetOcopSummaryRequest
+	1,  // 31: ntm.ocop.v1.OcopService.ListCatalogs:output_type -> ntm.ocop.v1.ListCatalogsResponse
+	26, // 32: ntm.ocop.v1.OcopService.CreateProducer:output_type -> ntm.ocop.v1.Producer
+	26, // 33: ntm.ocop.v1.OcopService.GetProducer:output_type -> ntm.ocop.v1.Producer
+	5,  // 34: ntm.ocop.v1.OcopService.ListProducers:output_type -> ntm.ocop.v1.ListProducersResponse
+	27, // 35: ntm.ocop.v1.OcopService.CreateProduct:output_type -> ntm.ocop.v1.Product
+	27, // 36: ntm.ocop.v1.OcopService.GetProduct:output_type -> ntm.ocop.v1.Product
+	9,  // 37: ntm.ocop.v1.OcopService.ListProducts:output_type -> ntm.ocop.v1.ListProductsResponse
+	28, // 38: ntm.ocop.v1.OcopService.CreateRegistration:output_type -> ntm.ocop.v1.Registration
+	28, // 39: ntm.ocop.v1.OcopService.ReviewRegistration:output_type -> ntm.ocop.v1.Registration
+	30, // 40: ntm.ocop.v1.OcopService.CreateEvaluation:output_type -> ntm.ocop.v1.Evaluation
+	31, // 41: ntm.ocop.v1.OcopService.CreateCertificate:output_type -> ntm.ocop.v1.Certificate
+	31, // 42: ntm.ocop.v1.OcopService.RevokeCertificate:output_type -> ntm.ocop.v1.Certificate
+	32, // 43: ntm.ocop.v1.OcopService.GetProducerTemplate:output_type -> google.api.HttpBody
+	33, // 44: ntm.ocop.v1.OcopService.ImportProducers:output_type -> ntm.operation.v1.Operation
+	32, // 45: ntm.ocop.v1.OcopService.GetProductTemplate:output_type -> google.api.HttpBody
+	33, // 46: ntm.ocop.v1.OcopService.ImportProducts:output_type -> ntm.operation.v1.Operation
+	32, // 47: ntm.ocop.v1.OcopService.GetEvaluationTemplate:output_type -> google.api.HttpBody
+	33, // 48: ntm.ocop.v1.OcopService.ImportEvaluations:output_type -> ntm.operation.v1.Operation
+	34, // 49: ntm.ocop.v1.OcopService.GetOcopSummary:output_type -> ntm.ocop.v1.OcopSummary
+	31, // [31:50] is the sub-list for method output_type
+	12, // [12:31] is the sub-list for method input_type
 	12, // [12:12] is the sub-list for extension type_name
 	12, // [12:12] is the sub-list for extension extendee
 	0,  // [0:12] is the sub-list for field type_name
@@ -1221,13 +1653,16 @@ func file_ntm_ocop_v1_ocop_service_proto_init() {
 	file_ntm_ocop_v1_catalog_proto_init()
 	file_ntm_ocop_v1_ocop_proto_init()
 	file_ntm_ocop_v1_summary_proto_init()
+	file_ntm_ocop_v1_ocop_service_proto_msgTypes[17].OneofWrappers = []any{}
+	file_ntm_ocop_v1_ocop_service_proto_msgTypes[19].OneofWrappers = []any{}
+	file_ntm_ocop_v1_ocop_service_proto_msgTypes[21].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ntm_ocop_v1_ocop_service_proto_rawDesc), len(file_ntm_ocop_v1_ocop_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   16,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -8,6 +8,8 @@ package ocopv1
 
 import (
 	context "context"
+	v1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
@@ -19,19 +21,25 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	OcopService_ListCatalogs_FullMethodName       = "/ntm.ocop.v1.OcopService/ListCatalogs"
-	OcopService_CreateProducer_FullMethodName     = "/ntm.ocop.v1.OcopService/CreateProducer"
-	OcopService_GetProducer_FullMethodName        = "/ntm.ocop.v1.OcopService/GetProducer"
-	OcopService_ListProducers_FullMethodName      = "/ntm.ocop.v1.OcopService/ListProducers"
-	OcopService_CreateProduct_FullMethodName      = "/ntm.ocop.v1.OcopService/CreateProduct"
-	OcopService_GetProduct_FullMethodName         = "/ntm.ocop.v1.OcopService/GetProduct"
-	OcopService_ListProducts_FullMethodName       = "/ntm.ocop.v1.OcopService/ListProducts"
-	OcopService_CreateRegistration_FullMethodName = "/ntm.ocop.v1.OcopService/CreateRegistration"
-	OcopService_ReviewRegistration_FullMethodName = "/ntm.ocop.v1.OcopService/ReviewRegistration"
-	OcopService_CreateEvaluation_FullMethodName   = "/ntm.ocop.v1.OcopService/CreateEvaluation"
-	OcopService_CreateCertificate_FullMethodName  = "/ntm.ocop.v1.OcopService/CreateCertificate"
-	OcopService_RevokeCertificate_FullMethodName  = "/ntm.ocop.v1.OcopService/RevokeCertificate"
-	OcopService_GetOcopSummary_FullMethodName     = "/ntm.ocop.v1.OcopService/GetOcopSummary"
+	OcopService_ListCatalogs_FullMethodName          = "/ntm.ocop.v1.OcopService/ListCatalogs"
+	OcopService_CreateProducer_FullMethodName        = "/ntm.ocop.v1.OcopService/CreateProducer"
+	OcopService_GetProducer_FullMethodName           = "/ntm.ocop.v1.OcopService/GetProducer"
+	OcopService_ListProducers_FullMethodName         = "/ntm.ocop.v1.OcopService/ListProducers"
+	OcopService_CreateProduct_FullMethodName         = "/ntm.ocop.v1.OcopService/CreateProduct"
+	OcopService_GetProduct_FullMethodName            = "/ntm.ocop.v1.OcopService/GetProduct"
+	OcopService_ListProducts_FullMethodName          = "/ntm.ocop.v1.OcopService/ListProducts"
+	OcopService_CreateRegistration_FullMethodName    = "/ntm.ocop.v1.OcopService/CreateRegistration"
+	OcopService_ReviewRegistration_FullMethodName    = "/ntm.ocop.v1.OcopService/ReviewRegistration"
+	OcopService_CreateEvaluation_FullMethodName      = "/ntm.ocop.v1.OcopService/CreateEvaluation"
+	OcopService_CreateCertificate_FullMethodName     = "/ntm.ocop.v1.OcopService/CreateCertificate"
+	OcopService_RevokeCertificate_FullMethodName     = "/ntm.ocop.v1.OcopService/RevokeCertificate"
+	OcopService_GetProducerTemplate_FullMethodName   = "/ntm.ocop.v1.OcopService/GetProducerTemplate"
+	OcopService_ImportProducers_FullMethodName       = "/ntm.ocop.v1.OcopService/ImportProducers"
+	OcopService_GetProductTemplate_FullMethodName    = "/ntm.ocop.v1.OcopService/GetProductTemplate"
+	OcopService_ImportProducts_FullMethodName        = "/ntm.ocop.v1.OcopService/ImportProducts"
+	OcopService_GetEvaluationTemplate_FullMethodName = "/ntm.ocop.v1.OcopService/GetEvaluationTemplate"
+	OcopService_ImportEvaluations_FullMethodName     = "/ntm.ocop.v1.OcopService/ImportEvaluations"
+	OcopService_GetOcopSummary_FullMethodName        = "/ntm.ocop.v1.OcopService/GetOcopSummary"
 )
 
 // OcopServiceClient is the client API for OcopService service.
@@ -66,6 +74,45 @@ type OcopServiceClient interface {
 	CreateCertificate(ctx context.Context, in *CreateCertificateRequest, opts ...grpc.CallOption) (*Certificate, error)
 	// Revokes a certificate from a date (thu hồi).
 	RevokeCertificate(ctx context.Context, in *RevokeCertificateRequest, opts ...grpc.CallOption) (*Certificate, error)
+	// The list of producers (danh sách chủ thể OCOP) as an Excel workbook: a
+	// row per producer, the legal form as a drop-down list in Vietnamese, and
+	// an instructions sheet. With `unit_code`, a row for each commune or ward
+	// under the unit on `as_of` (the unit itself when it is one), with its
+	// code and name.
+	GetProducerTemplate(ctx context.Context, in *GetProducerTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
+	// Imports a filled list of producers (.xlsx, or CSV with comma or semicolon
+	// separators) and answers with the operation doing it: it checks every
+	// row as CreateProducer would, then writes all rows in one transaction, or
+	// none when one has a conflict (unless `atomic` is false). Its summary
+	// lists every conflict by sheet, row and column. Over REST the gateway
+	// takes the file as the body of POST /v1/imports/producers?dry_run=&atomic=.
+	ImportProducers(ctx context.Context, in *ImportProducersRequest, opts ...grpc.CallOption) (*v1.Operation, error)
+	// The list of products (danh sách sản phẩm OCOP) as an Excel workbook: a
+	// row per product naming its producer (`producers/{id}`), the product
+	// group as a drop-down list of the catalog's groups. With `unit_code`, a
+	// row for each producer located under the unit on `as_of`.
+	GetProductTemplate(ctx context.Context, in *GetProductTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
+	// Imports a filled list of products (.xlsx, or CSV with comma or semicolon
+	// separators) and answers with the operation doing it: it checks every
+	// row as CreateProduct would, then writes all rows in one transaction, or
+	// none when one has a conflict (unless `atomic` is false). Its summary
+	// lists every conflict by sheet, row and column. Over REST the gateway
+	// takes the file as the body of POST /v1/imports/products?dry_run=&atomic=.
+	ImportProducts(ctx context.Context, in *ImportProductsRequest, opts ...grpc.CallOption) (*v1.Operation, error)
+	// The council's results (kết quả đánh giá, phân hạng sản phẩm OCOP) as an
+	// Excel workbook: a row per product and evaluation, a column per line of
+	// the scoring sheet of the catalog in force on `as_of` (or `catalog`),
+	// the council level as a drop-down list. The total and the stars are
+	// computed on import, never typed in. With `unit_code`, a row for each
+	// product under the unit on `as_of`.
+	GetEvaluationTemplate(ctx context.Context, in *GetEvaluationTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
+	// Imports a filled sheet of council results (.xlsx, or CSV with comma or semicolon
+	// separators) and answers with the operation doing it: it checks every
+	// row as CreateEvaluation would, then writes all rows in one transaction, or
+	// none when one has a conflict (unless `atomic` is false). Its summary
+	// lists every conflict by sheet, row and column. Over REST the gateway
+	// takes the file as the body of POST /v1/imports/evaluations?dry_run=&atomic=.
+	ImportEvaluations(ctx context.Context, in *ImportEvaluationsRequest, opts ...grpc.CallOption) (*v1.Operation, error)
 	// The OCOP figures of a unit as of a date and for a year.
 	GetOcopSummary(ctx context.Context, in *GetOcopSummaryRequest, opts ...grpc.CallOption) (*OcopSummary, error)
 }
@@ -198,6 +245,66 @@ func (c *ocopServiceClient) RevokeCertificate(ctx context.Context, in *RevokeCer
 	return out, nil
 }
 
+func (c *ocopServiceClient) GetProducerTemplate(ctx context.Context, in *GetProducerTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, OcopService_GetProducerTemplate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ocopServiceClient) ImportProducers(ctx context.Context, in *ImportProducersRequest, opts ...grpc.CallOption) (*v1.Operation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(v1.Operation)
+	err := c.cc.Invoke(ctx, OcopService_ImportProducers_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ocopServiceClient) GetProductTemplate(ctx context.Context, in *GetProductTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, OcopService_GetProductTemplate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ocopServiceClient) ImportProducts(ctx context.Context, in *ImportProductsRequest, opts ...grpc.CallOption) (*v1.Operation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(v1.Operation)
+	err := c.cc.Invoke(ctx, OcopService_ImportProducts_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ocopServiceClient) GetEvaluationTemplate(ctx context.Context, in *GetEvaluationTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, OcopService_GetEvaluationTemplate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ocopServiceClient) ImportEvaluations(ctx context.Context, in *ImportEvaluationsRequest, opts ...grpc.CallOption) (*v1.Operation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(v1.Operation)
+	err := c.cc.Invoke(ctx, OcopService_ImportEvaluations_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *ocopServiceClient) GetOcopSummary(ctx context.Context, in *GetOcopSummaryRequest, opts ...grpc.CallOption) (*OcopSummary, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(OcopSummary)
@@ -240,6 +347,45 @@ type OcopServiceServer interface {
 	CreateCertificate(context.Context, *CreateCertificateRequest) (*Certificate, error)
 	// Revokes a certificate from a date (thu hồi).
 	RevokeCertificate(context.Context, *RevokeCertificateRequest) (*Certificate, error)
+	// The list of producers (danh sách chủ thể OCOP) as an Excel workbook: a
+	// row per producer, the legal form as a drop-down list in Vietnamese, and
+	// an instructions sheet. With `unit_code`, a row for each commune or ward
+	// under the unit on `as_of` (the unit itself when it is one), with its
+	// code and name.
+	GetProducerTemplate(context.Context, *GetProducerTemplateRequest) (*httpbody.HttpBody, error)
+	// Imports a filled list of producers (.xlsx, or CSV with comma or semicolon
+	// separators) and answers with the operation doing it: it checks every
+	// row as CreateProducer would, then writes all rows in one transaction, or
+	// none when one has a conflict (unless `atomic` is false). Its summary
+	// lists every conflict by sheet, row and column. Over REST the gateway
+	// takes the file as the body of POST /v1/imports/producers?dry_run=&atomic=.
+	ImportProducers(context.Context, *ImportProducersRequest) (*v1.Operation, error)
+	// The list of products (danh sách sản phẩm OCOP) as an Excel workbook: a
+	// row per product naming its producer (`producers/{id}`), the product
+	// group as a drop-down list of the catalog's groups. With `unit_code`, a
+	// row for each producer located under the unit on `as_of`.
+	GetProductTemplate(context.Context, *GetProductTemplateRequest) (*httpbody.HttpBody, error)
+	// Imports a filled list of products (.xlsx, or CSV with comma or semicolon
+	// separators) and answers with the operation doing it: it checks every
+	// row as CreateProduct would, then writes all rows in one transaction, or
+	// none when one has a conflict (unless `atomic` is false). Its summary
+	// lists every conflict by sheet, row and column. Over REST the gateway
+	// takes the file as the body of POST /v1/imports/products?dry_run=&atomic=.
+	ImportProducts(context.Context, *ImportProductsRequest) (*v1.Operation, error)
+	// The council's results (kết quả đánh giá, phân hạng sản phẩm OCOP) as an
+	// Excel workbook: a row per product and evaluation, a column per line of
+	// the scoring sheet of the catalog in force on `as_of` (or `catalog`),
+	// the council level as a drop-down list. The total and the stars are
+	// computed on import, never typed in. With `unit_code`, a row for each
+	// product under the unit on `as_of`.
+	GetEvaluationTemplate(context.Context, *GetEvaluationTemplateRequest) (*httpbody.HttpBody, error)
+	// Imports a filled sheet of council results (.xlsx, or CSV with comma or semicolon
+	// separators) and answers with the operation doing it: it checks every
+	// row as CreateEvaluation would, then writes all rows in one transaction, or
+	// none when one has a conflict (unless `atomic` is false). Its summary
+	// lists every conflict by sheet, row and column. Over REST the gateway
+	// takes the file as the body of POST /v1/imports/evaluations?dry_run=&atomic=.
+	ImportEvaluations(context.Context, *ImportEvaluationsRequest) (*v1.Operation, error)
 	// The OCOP figures of a unit as of a date and for a year.
 	GetOcopSummary(context.Context, *GetOcopSummaryRequest) (*OcopSummary, error)
 	mustEmbedUnimplementedOcopServiceServer()
@@ -287,6 +433,24 @@ func (UnimplementedOcopServiceServer) CreateCertificate(context.Context, *Create
 }
 func (UnimplementedOcopServiceServer) RevokeCertificate(context.Context, *RevokeCertificateRequest) (*Certificate, error) {
 	return nil, status.Error(codes.Unimplemented, "method RevokeCertificate not implemented")
+}
+func (UnimplementedOcopServiceServer) GetProducerTemplate(context.Context, *GetProducerTemplateRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetProducerTemplate not implemented")
+}
+func (UnimplementedOcopServiceServer) ImportProducers(context.Context, *ImportProducersRequest) (*v1.Operation, error) {
+	return nil, status.Error(codes.Unimplemented, "method ImportProducers not implemented")
+}
+func (UnimplementedOcopServiceServer) GetProductTemplate(context.Context, *GetProductTemplateRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetProductTemplate not implemented")
+}
+func (UnimplementedOcopServiceServer) ImportProducts(context.Context, *ImportProductsRequest) (*v1.Operation, error) {
+	return nil, status.Error(codes.Unimplemented, "method ImportProducts not implemented")
+}
+func (UnimplementedOcopServiceServer) GetEvaluationTemplate(context.Context, *GetEvaluationTemplateRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetEvaluationTemplate not implemented")
+}
+func (UnimplementedOcopServiceServer) ImportEvaluations(context.Context, *ImportEvaluationsRequest) (*v1.Operation, error) {
+	return nil, status.Error(codes.Unimplemented, "method ImportEvaluations not implemented")
 }
 func (UnimplementedOcopServiceServer) GetOcopSummary(context.Context, *GetOcopSummaryRequest) (*OcopSummary, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetOcopSummary not implemented")
@@ -528,6 +692,114 @@ func _OcopService_RevokeCertificate_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _OcopService_GetProducerTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetProducerTemplateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OcopServiceServer).GetProducerTemplate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OcopService_GetProducerTemplate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OcopServiceServer).GetProducerTemplate(ctx, req.(*GetProducerTemplateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OcopService_ImportProducers_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ImportProducersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OcopServiceServer).ImportProducers(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OcopService_ImportProducers_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OcopServiceServer).ImportProducers(ctx, req.(*ImportProducersRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OcopService_GetProductTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetProductTemplateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OcopServiceServer).GetProductTemplate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OcopService_GetProductTemplate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OcopServiceServer).GetProductTemplate(ctx, req.(*GetProductTemplateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OcopService_ImportProducts_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ImportProductsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OcopServiceServer).ImportProducts(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OcopService_ImportProducts_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OcopServiceServer).ImportProducts(ctx, req.(*ImportProductsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OcopService_GetEvaluationTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetEvaluationTemplateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OcopServiceServer).GetEvaluationTemplate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OcopService_GetEvaluationTemplate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OcopServiceServer).GetEvaluationTemplate(ctx, req.(*GetEvaluationTemplateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OcopService_ImportEvaluations_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ImportEvaluationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OcopServiceServer).ImportEvaluations(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OcopService_ImportEvaluations_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OcopServiceServer).ImportEvaluations(ctx, req.(*ImportEvaluationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _OcopService_GetOcopSummary_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetOcopSummaryRequest)
 	if err := dec(in); err != nil {
@@ -600,6 +872,30 @@ var OcopService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RevokeCertificate",
 			Handler:    _OcopService_RevokeCertificate_Handler,
+		},
+		{
+			MethodName: "GetProducerTemplate",
+			Handler:    _OcopService_GetProducerTemplate_Handler,
+		},
+		{
+			MethodName: "ImportProducers",
+			Handler:    _OcopService_ImportProducers_Handler,
+		},
+		{
+			MethodName: "GetProductTemplate",
+			Handler:    _OcopService_GetProductTemplate_Handler,
+		},
+		{
+			MethodName: "ImportProducts",
+			Handler:    _OcopService_ImportProducts_Handler,
+		},
+		{
+			MethodName: "GetEvaluationTemplate",
+			Handler:    _OcopService_GetEvaluationTemplate_Handler,
+		},
+		{
+			MethodName: "ImportEvaluations",
+			Handler:    _OcopService_ImportEvaluations_Handler,
 		},
 		{
 			MethodName: "GetOcopSummary",
