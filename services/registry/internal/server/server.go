@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/ntmsuite/ntm/platform/auth"
@@ -258,18 +259,27 @@ func recorded(out *registryv1.UnitChange, c unit.Change, a store.Applied) {
 }
 
 // ImportUnits loads units anywhere, provinces included: the whole
-// country's decision.
+// country's decision. Every row is checked, and the refusal names the bad
+// fields of every bad row.
 func (s *Server) ImportUnits(ctx context.Context, req *registryv1.ImportUnitsRequest) (*registryv1.ImportUnitsResponse, error) {
 	if err := s.guard.Global(ctx, auth.Decide); err != nil {
 		return nil, err
 	}
-	changes, err := importChanges(req)
+	var rows []unit.ImportRow
+	var refused []error
+	for i, p := range req.GetUnits() {
+		r, err := importRow(p, fmt.Sprintf("units[%d].", i))
+		rows, refused = append(rows, r), append(refused, err)
+	}
+	if slices.ContainsFunc(refused, func(err error) bool { return err != nil }) {
+		return nil, refusal(refused)
+	}
+	plan, applied, err := s.store.ImportUnits(ctx, rows, cmp.Or(req.GetDecisionNumber(), "import"))
 	if err != nil {
 		return nil, err
 	}
-	applied, err := s.store.ApplyChanges(ctx, changes)
-	if err != nil {
-		return nil, err
+	if !plan.Clean() {
+		return nil, refusal(plan.Refused)
 	}
 	s.changed(ctx)
 	resp := &registryv1.ImportUnitsResponse{Imported: int32(len(req.GetUnits()))}
