@@ -17,6 +17,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/operation"
 	"github.com/ntmsuite/ntm/platform/request"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/registry/internal/store"
@@ -35,18 +36,20 @@ type Server struct {
 	guard      *auth.Guard
 	invalidate cache.Bumper // nil when nothing caches registry data
 	criteria   Criteria
+	// operations runs file imports, which outlive the request that starts them.
+	operations *operation.Runner
 	log        *slog.Logger
 }
 
 // New builds the service. guard checks every call's caller (nil allows
 // everything); inv may be nil when nothing caches registry data; crit may
 // be nil when the registry has no connection to the criteria service, and
-// then refuses recognitions (UNAVAILABLE).
-func New(s *store.Store, guard *auth.Guard, inv cache.Bumper, crit Criteria, log *slog.Logger) *Server {
+// then refuses recognitions (UNAVAILABLE); ops runs file imports.
+func New(s *store.Store, guard *auth.Guard, inv cache.Bumper, crit Criteria, ops *operation.Runner, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Server{store: s, guard: guard, invalidate: inv, criteria: crit, log: log}
+	return &Server{store: s, guard: guard, invalidate: inv, criteria: crit, operations: ops, log: log}
 }
 
 // GetUnit, ListUnits, ListAncestors, GetUnitLineage and ListLineageLinks
