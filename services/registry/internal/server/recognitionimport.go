@@ -3,6 +3,7 @@ package server
 import (
 	"cmp"
 	"context"
+	"regexp"
 
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
@@ -53,7 +54,9 @@ func (s *Server) importRecognitions(ctx context.Context, sum *importing.Summary,
 	}
 	var clean []unit.RecognitionFacts
 	skipped := 0
-	earlier := map[string][]unit.Recognition{} // by unit: the rows above that pass
+	// By unit, the rows above that pass, each with minus its row number
+	// as id: a refusal naming one names the row.
+	earlier := map[string][]unit.Recognition{}
 	for i := range drafts {
 		if i%progressRows == 0 {
 			p.Set(int64(i))
@@ -68,11 +71,13 @@ func (s *Server) importRecognitions(ctx context.Context, sum *importing.Summary,
 		}
 		switch {
 		case len(vs) > 0:
-			dr.Locate(vs)
+			dr.Locate(rowsNamed(vs))
 		case dec.Retry:
 			skipped++
 		default:
-			earlier[dec.Recognition.UnitCode] = append(earlier[dec.Recognition.UnitCode], dec.Recognition)
+			r := dec.Recognition
+			r.ID = -int64(dr.Number)
+			earlier[r.UnitCode] = append(earlier[r.UnitCode], r)
 			clean = append(clean, f)
 		}
 	}
@@ -84,6 +89,18 @@ func (s *Server) importRecognitions(ctx context.Context, sum *importing.Summary,
 		s.changed(ctx)
 		return nil
 	})
+}
+
+// fileRow is the name a refusal gives a row above (a recognition with
+// minus its row number as id).
+var fileRow = regexp.MustCompile(`units/[0-9]+/recognitions/-([0-9]+)`)
+
+// rowsNamed are vs saying "row 4 of this file" for the rows above they name.
+func rowsNamed(vs []fault.Violation) []fault.Violation {
+	for i := range vs {
+		vs[i].Description = fileRow.ReplaceAllString(vs[i].Description, "row $1 of this file")
+	}
+	return vs
 }
 
 // checkRecognition runs CreateRecognition's checks on req, without its
