@@ -61,6 +61,8 @@ fuzz:
 	go test ./platform/sheet -run '^$$' -fuzz FuzzReadCSV -fuzztime $(FUZZTIME)
 	go test ./platform/sheet -run '^$$' -fuzz FuzzReadXLSX -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	go test ./services/criteria/internal/assessmentform -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	go test ./services/registry/internal/unitform -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	go test ./services/registry/internal/recognitionform -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 
 # The evidence an inspection under Decree 85/2016/NĐ-CP and TCVN 11930:2017
 # asks for: the tests of authentication, scope, roles, server-owned fields,

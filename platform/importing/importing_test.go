@@ -44,6 +44,11 @@ func TestReadRows(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("rows (-want +got):\n%s", d)
 	}
+	// A row of titles longer than the row of keys below it.
+	got, _, err = importing.ReadRows(rows([]string{"Mã đơn vị", "Tên"}, []string{"unit_code"}, []string{"06002", "Xã A"}), cols, "unit_code")
+	if err != nil || len(got) != 1 || got[0].Cells["name"] != "Xã A" {
+		t.Errorf("a header of titles over fewer keys: %v %v", got, err)
+	}
 	// Without its required column a file has no rows, only the conflict.
 	got, fileConflicts, err = importing.ReadRows(rows([]string{"name", "amount"}, []string{"Xã A", "1"}), cols, "unit_code")
 	if err != nil || got != nil || len(fileConflicts) != 1 || fileConflicts[0].Column != "unit_code" {

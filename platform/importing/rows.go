@@ -41,7 +41,12 @@ func ReadRows(rows []sheet.Row, known []sheet.Column, required ...string) ([]Row
 	}
 	head := rows[header]
 	var fileConflicts []Conflict
-	keyOf := make([]string, len(head.Cells)) // cell position → column key
+	// The header may be two rows (titles, then keys), the first the longer.
+	width := len(head.Cells)
+	for _, i := range index {
+		width = max(width, i+1)
+	}
+	keyOf := make([]string, width) // cell position → column key
 	for key, i := range index {
 		keyOf[i] = key
 	}
