@@ -20,6 +20,7 @@ import (
 
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 )
 
 // importsPath is where files are uploaded: POST /v1/imports/{kind} with
@@ -45,16 +46,39 @@ var importKinds = map[string]importKind{
 		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, q url.Values) (*operationv1.Operation, error) {
 			req := &criteriav1.ImportAssessmentsRequest{Content: file, CriteriaSet: q.Get("criteria_set"), Author: q.Get("author")}
 			var err error
-			if req.DryRun, err = boolParam(q, "dry_run", false); err != nil {
+			if req.DryRun, req.Atomic, err = importOptions(q); err != nil {
 				return nil, err
 			}
-			atomic, err := boolParam(q, "atomic", true)
-			if err != nil {
-				return nil, err
-			}
-			req.Atomic = proto.Bool(atomic)
 			return criteriav1.NewCriteriaServiceClient(conn).ImportAssessments(ctx, req)
 		}},
+	"units": {service: "registry", method: registryv1.RegistryService_ImportUnitsFile_FullMethodName,
+		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, q url.Values) (*operationv1.Operation, error) {
+			req := &registryv1.ImportUnitsFileRequest{Content: file, DecisionNumber: q.Get("decision_number")}
+			var err error
+			if req.DryRun, req.Atomic, err = importOptions(q); err != nil {
+				return nil, err
+			}
+			return registryv1.NewRegistryServiceClient(conn).ImportUnitsFile(ctx, req)
+		}},
+	"recognitions": {service: "registry", method: registryv1.RegistryService_ImportRecognitions_FullMethodName,
+		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, q url.Values) (*operationv1.Operation, error) {
+			req := &registryv1.ImportRecognitionsRequest{Content: file}
+			var err error
+			if req.DryRun, req.Atomic, err = importOptions(q); err != nil {
+				return nil, err
+			}
+			return registryv1.NewRegistryServiceClient(conn).ImportRecognitions(ctx, req)
+		}},
+}
+
+// importOptions are the query's dry_run (default false) and atomic
+// (default true) of every import.
+func importOptions(q url.Values) (dryRun bool, atomic *bool, err error) {
+	if dryRun, err = boolParam(q, "dry_run", false); err != nil {
+		return false, nil, err
+	}
+	a, err := boolParam(q, "atomic", true)
+	return dryRun, proto.Bool(a), err
 }
 
 // serveImport answers POST /v1/imports/{kind} with the operation importing

@@ -21,15 +21,19 @@ import (
 
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 )
 
 // stubImports is a criteria service that starts an operation per import
 // and answers for it, recording what it was asked.
 type stubImports struct {
 	criteriav1.UnimplementedCriteriaServiceServer
+	registryv1.UnimplementedRegistryServiceServer
 	operationv1.UnimplementedOperationServiceServer
 	mu        sync.Mutex
 	imported  *criteriav1.ImportAssessmentsRequest
+	// registryImports are the registry's import requests.
+	registryImports []proto.Message
 	keys      []string
 	asked     []string
 	cancelled []string
@@ -41,6 +45,20 @@ func (s *stubImports) ImportAssessments(ctx context.Context, req *criteriav1.Imp
 	s.imported = req
 	s.keys = metadata.ValueFromIncomingContext(ctx, "idempotency-key-bin")
 	return &operationv1.Operation{Name: "operations/criteria-1", Kind: "import/assessments", State: operationv1.Operation_RUNNING, RowsTotal: 2}, nil
+}
+
+func (s *stubImports) ImportUnitsFile(_ context.Context, req *registryv1.ImportUnitsFileRequest) (*operationv1.Operation, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.registryImports = append(s.registryImports, req)
+	return &operationv1.Operation{Name: "operations/registry-1", Kind: "import/units", State: operationv1.Operation_RUNNING}, nil
+}
+
+func (s *stubImports) ImportRecognitions(_ context.Context, req *registryv1.ImportRecognitionsRequest) (*operationv1.Operation, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.registryImports = append(s.registryImports, req)
+	return &operationv1.Operation{Name: "operations/registry-2", Kind: "import/recognitions", State: operationv1.Operation_RUNNING}, nil
 }
 
 func (s *stubImports) GetOperation(_ context.Context, req *operationv1.GetOperationRequest) (*operationv1.Operation, error) {
@@ -70,10 +88,11 @@ func newImportGateway(t *testing.T) (*httptest.Server, *stubImports) {
 	stub := &stubImports{}
 	srv := grpc.NewServer()
 	criteriav1.RegisterCriteriaServiceServer(srv, stub)
+	registryv1.RegisterRegistryServiceServer(srv, stub)
 	operationv1.RegisterOperationServiceServer(srv, stub)
 	go func() { _ = srv.Serve(lis) }()
 	t.Cleanup(srv.Stop)
-	gw, err := New(t.Context(), Options{CriteriaAddr: lis.Addr().String(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	gw, err := New(t.Context(), Options{CriteriaAddr: lis.Addr().String(), RegistryAddr: lis.Addr().String(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,5 +216,30 @@ func TestOperationsRouteByTheirService(t *testing.T) {
 	if want := []string{"operations/criteria-1", "operations/criteria-2"}; len(stub.asked) != 2 || stub.asked[0] != want[0] || stub.asked[1] != want[1] ||
 		len(stub.cancelled) != 1 || stub.cancelled[0] != "operations/criteria-1" {
 		t.Errorf("asked %v, cancelled %v", stub.asked, stub.cancelled)
+	}
+}
+
+// The registry's files, units and recognitions, go to its imports with the
+// query's options.
+func TestImportOfTheRegistrysKinds(t *testing.T) {
+	hts, stub := newImportGateway(t)
+	for _, path := range []string{"/v1/imports/units?dry_run=true&decision_number=QĐ-1", "/v1/imports/recognitions?atomic=false"} {
+		if resp, op := send(t, hts, http.MethodPost, path, "text/csv", []byte("a,b\n"), nil); resp.StatusCode != http.StatusOK || op["name"] == nil {
+			t.Fatalf("POST %s: %d %v", path, resp.StatusCode, op)
+		}
+	}
+	want := []proto.Message{
+		&registryv1.ImportUnitsFileRequest{Content: []byte("a,b\n"), DryRun: true, Atomic: proto.Bool(true), DecisionNumber: "QĐ-1"},
+		&registryv1.ImportRecognitionsRequest{Content: []byte("a,b\n"), Atomic: proto.Bool(false)},
+	}
+	stub.mu.Lock()
+	defer stub.mu.Unlock()
+	if len(stub.registryImports) != len(want) {
+		t.Fatalf("the registry was asked %v", stub.registryImports)
+	}
+	for i := range want {
+		if !proto.Equal(want[i], stub.registryImports[i]) {
+			t.Errorf("request %d = %v, want %v", i, stub.registryImports[i], want[i])
+		}
 	}
 }
