@@ -30,13 +30,13 @@ type stubImports struct {
 	criteriav1.UnimplementedCriteriaServiceServer
 	registryv1.UnimplementedRegistryServiceServer
 	operationv1.UnimplementedOperationServiceServer
-	mu        sync.Mutex
-	imported  *criteriav1.ImportAssessmentsRequest
+	mu       sync.Mutex
+	imported *criteriav1.ImportAssessmentsRequest
 	// registryImports are the registry's import requests.
 	registryImports []proto.Message
-	keys      []string
-	asked     []string
-	cancelled []string
+	keys            []string
+	asked           []string
+	cancelled       []string
 }
 
 func (s *stubImports) ImportAssessments(ctx context.Context, req *criteriav1.ImportAssessmentsRequest) (*operationv1.Operation, error) {

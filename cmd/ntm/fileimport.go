@@ -21,12 +21,15 @@ import (
 	"github.com/ntmsuite/ntm/platform/restheader"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 )
 
 // fileKind is a kind of spreadsheet the suite imports and offers a
-// template of: the service that owns it and its two calls.
+// template of: the service that owns it, its two calls and the flags of
+// its own options (of an import when importing is true).
 type fileKind struct {
 	service, addr string
+	flags         func(fs *flag.FlagSet, o *fileOptions, importing bool)
 	importFile    func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error)
 	template      func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
 }
@@ -35,12 +38,19 @@ type fileKind struct {
 type fileOptions struct {
 	dryRun, atomic          bool
 	criteriaSet, author     string
+	decision                string
 	unit, asOf              string
 	requestID, output, addr string
 }
 
 var fileKinds = map[string]fileKind{
 	"assessments": {service: "criteria", addr: "127.0.0.1:9102",
+		flags: func(fs *flag.FlagSet, o *fileOptions, importing bool) {
+			fs.StringVar(&o.criteriaSet, "criteria-set", "", "criteria set (default: the one in force)")
+			if importing {
+				fs.StringVar(&o.author, "author", "", "author of rows that name none (default: the token's subject)")
+			}
+		},
 		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
 			return criteriav1.NewCriteriaServiceClient(conn).ImportAssessments(ctx, &criteriav1.ImportAssessmentsRequest{
 				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic), CriteriaSet: o.criteriaSet, Author: o.author})
@@ -49,17 +59,44 @@ var fileKinds = map[string]fileKind{
 			return criteriav1.NewCriteriaServiceClient(conn).GetAssessmentTemplate(ctx, &criteriav1.GetAssessmentTemplateRequest{
 				CriteriaSet: o.criteriaSet, UnitCode: o.unit, AsOf: o.asOf}, opts...)
 		}},
+	"units": {service: "registry", addr: "127.0.0.1:9101",
+		flags: func(fs *flag.FlagSet, o *fileOptions, importing bool) {
+			// The flag `ntm import units` has always taken, as --addr.
+			fs.StringVar(&o.addr, "registry-addr", "127.0.0.1:9101", "gRPC address of the registry service (as --addr)")
+			if importing {
+				fs.StringVar(&o.decision, "decision", "", "decision number recorded with the import (default \"import\")")
+			}
+		},
+		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
+			return registryv1.NewRegistryServiceClient(conn).ImportUnitsFile(ctx, &registryv1.ImportUnitsFileRequest{
+				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic), DecisionNumber: o.decision})
+		},
+		template: func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+			return registryv1.NewRegistryServiceClient(conn).GetUnitTemplate(ctx, &registryv1.GetUnitTemplateRequest{ParentCode: o.unit, AsOf: o.asOf}, opts...)
+		}},
+	"recognitions": {service: "registry", addr: "127.0.0.1:9101",
+		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
+			return registryv1.NewRegistryServiceClient(conn).ImportRecognitions(ctx, &registryv1.ImportRecognitionsRequest{
+				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic)})
+		},
+		template: func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+			return registryv1.NewRegistryServiceClient(conn).GetRecognitionTemplate(ctx, &registryv1.GetRecognitionTemplateRequest{UnitCode: o.unit, AsOf: o.asOf}, opts...)
+		}},
 }
 
 const (
-	importFileUsage = "usage: ntm import assessments FILE.xlsx|FILE.csv [--dry-run] [--atomic=false] [--criteria-set SET] [--author NAME] [--request-id ID] [--addr ADDR] [--token TOKEN]"
-	templateUsage   = "usage: ntm template assessments [--criteria-set SET] [--unit CODE] [--as-of YYYY-MM-DD] [-o FILE.xlsx] [--addr ADDR] [--token TOKEN]"
+	importFileUsage = "usage: ntm import assessments|units|recognitions FILE.xlsx|FILE.csv [--dry-run] [--atomic=false] [--request-id ID] [--addr ADDR] [--token TOKEN]" +
+		" [--tls-ca FILE [--tls-cert FILE --tls-key FILE]]; assessments: [--criteria-set SET] [--author NAME]; units: [--decision NUMBER] [--registry-addr ADDR]"
+	templateUsage = "usage: ntm template assessments|units|recognitions [--unit CODE] [--as-of YYYY-MM-DD] [-o FILE.xlsx] [--addr ADDR] [--token TOKEN]; assessments: [--criteria-set SET]"
 )
 
-// fileFlags are the flags every file command takes; it returns how to dial.
-func fileFlags(fs *flag.FlagSet, kind fileKind, o *fileOptions) func() (*grpc.ClientConn, context.Context, context.CancelFunc, error) {
+// fileFlags are the flags every file command takes, and the kind's own;
+// it returns how to dial.
+func fileFlags(fs *flag.FlagSet, kind fileKind, o *fileOptions, importing bool) func() (*grpc.ClientConn, context.Context, context.CancelFunc, error) {
 	fs.StringVar(&o.addr, "addr", kind.addr, "gRPC address of the "+kind.service+" service")
-	fs.StringVar(&o.criteriaSet, "criteria-set", "", "criteria set (default: the one in force)")
+	if kind.flags != nil {
+		kind.flags(fs, o, importing)
+	}
 	token := tokenFlag(fs)
 	dialTLS := clientTLSFlags(fs)
 	return func() (*grpc.ClientConn, context.Context, context.CancelFunc, error) {
@@ -82,10 +119,9 @@ func importFileCmd(ctx context.Context, name string, args []string, stdout io.Wr
 	kind := fileKinds[name]
 	fs := flag.NewFlagSet("ntm import "+name, flag.ContinueOnError)
 	var o fileOptions
-	dial := fileFlags(fs, kind, &o)
+	dial := fileFlags(fs, kind, &o, true)
 	fs.BoolVar(&o.dryRun, "dry-run", false, "check every row and write nothing")
 	fs.BoolVar(&o.atomic, "atomic", true, "all rows or none; false writes the rows without a conflict")
-	fs.StringVar(&o.author, "author", "", "author of rows that name none (default: the token's subject)")
 	fs.StringVar(&o.requestID, "request-id", "", "idempotency key: a retry with the same id is not imported twice")
 	file, err := parseInterspersed(fs, args, importFileUsage)
 	if err != nil {
@@ -202,8 +238,8 @@ func templateCmd(args []string, stdout io.Writer) error {
 	}
 	fs := flag.NewFlagSet("ntm template "+args[0], flag.ContinueOnError)
 	var o fileOptions
-	dial := fileFlags(fs, kind, &o)
-	fs.StringVar(&o.unit, "unit", "", "a unit whose communes get a row each")
+	dial := fileFlags(fs, kind, &o, false)
+	fs.StringVar(&o.unit, "unit", "", "a unit whose communes (of units: whose units) get a row each")
 	fs.StringVar(&o.asOf, "as-of", "", "date of the rows and of the map (default today)")
 	fs.StringVar(&o.output, "o", "", "file to write (default: the name the service gives)")
 	if err := fs.Parse(args[1:]); err != nil {
