@@ -80,10 +80,14 @@ type importedState struct {
 	created map[string]Version
 }
 
+// Versions of a unit an earlier row creates are that row's alone: no
+// stored version overlaps it (the row would have been refused), and rows
+// come in date order, so every later row asks about days it covers. The
+// store is not asked again, as a file's communes all ask for their
+// district.
 func (s *importedState) Versions(code string) ([]Version, error) {
-	vs, err := s.State.Versions(code)
 	if v, ok := s.created[code]; ok {
-		vs = append(vs, v)
+		return []Version{v}, nil
 	}
-	return vs, err
+	return s.State.Versions(code)
 }
