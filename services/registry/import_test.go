@@ -14,11 +14,13 @@ import (
 	"github.com/xuri/excelize/v2"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/testing/protocmp"
 
+	"github.com/ntmsuite/ntm/platform/restheader"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 )
@@ -353,5 +355,27 @@ func TestRecognitionTemplateRoundTrip(t *testing.T) {
 	}
 	if d := cmp.Diff([]string{"100 QĐ-100", "101 QĐ-101"}, e.recognitionsOf(t, "170", "2020-01-01")); d != "" {
 		t.Errorf("recognitions (-want +got):\n%s", d)
+	}
+}
+
+// A retried upload with the same request id is the first import again,
+// not a second one whose every row exists already.
+func TestImportRetriedWithTheSameRequestID(t *testing.T) {
+	e := start(t, backends[0])
+	ctx := metadata.AppendToOutgoingContext(e.as(admin), restheader.IdempotencyKey, "don-vi-102")
+	req := &registryv1.ImportUnitsFileRequest{Content: []byte("code,name,type,parent_code,valid_from\n102,Xã Dân Tiến,Xã,170,01/01/2010\n")}
+	first, err := e.reg.ImportUnitsFile(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := e.reg.ImportUnitsFile(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.GetName() != first.GetName() {
+		t.Errorf("the retry started %s, the first %s", again.GetName(), first.GetName())
+	}
+	if op := e.wait(t, ctx, first, nil); op.GetState() != operationv1.Operation_SUCCEEDED || op.GetSummary().GetCreated() != 1 {
+		t.Errorf("the import ended %v %v", op.GetState(), op.GetSummary())
 	}
 }
