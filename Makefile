@@ -63,6 +63,8 @@ fuzz:
 	go test ./services/criteria/internal/assessmentform -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	go test ./services/funding/internal/fundingform -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	go test ./services/ocop/internal/ocopform -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	go test ./services/registry/internal/unitform -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	go test ./services/registry/internal/recognitionform -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 
 # The evidence an inspection under Decree 85/2016/NĐ-CP and TCVN 11930:2017
 # asks for: the tests of authentication, scope, roles, server-owned fields,

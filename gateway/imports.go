@@ -22,6 +22,7 @@ import (
 	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 )
 
 // importsPath is where files are uploaded: POST /v1/imports/{kind} with
@@ -51,6 +52,15 @@ type importOptions struct {
 
 // importKinds are the files the suite imports, by the {kind} of the path.
 var importKinds = map[string]importKind{
+	"units": {service: "registry", method: registryv1.RegistryService_ImportUnitsFile_FullMethodName,
+		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o importOptions, q url.Values) (*operationv1.Operation, error) {
+			return registryv1.NewRegistryServiceClient(conn).ImportUnitsFile(ctx, &registryv1.ImportUnitsFileRequest{
+				Content: file, DryRun: o.dryRun, Atomic: o.atomic, DecisionNumber: q.Get("decision_number")})
+		}},
+	"recognitions": {service: "registry", method: registryv1.RegistryService_ImportRecognitions_FullMethodName,
+		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o importOptions, _ url.Values) (*operationv1.Operation, error) {
+			return registryv1.NewRegistryServiceClient(conn).ImportRecognitions(ctx, &registryv1.ImportRecognitionsRequest{Content: file, DryRun: o.dryRun, Atomic: o.atomic})
+		}},
 	"assessments": {service: "criteria", method: criteriav1.CriteriaService_ImportAssessments_FullMethodName,
 		call: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o importOptions, q url.Values) (*operationv1.Operation, error) {
 			return criteriav1.NewCriteriaServiceClient(conn).ImportAssessments(ctx, &criteriav1.ImportAssessmentsRequest{

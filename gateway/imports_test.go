@@ -23,26 +23,96 @@ import (
 	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
+	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 )
 
-// stubImports is a criteria service that starts an operation per import
-// and answers for it, recording what it was asked.
+// stubImports stands for every service behind the gateway (through the
+// per-service types below): it starts an operation per import, recording
+// the requests and the idempotency keys it was sent, and answers for
+// operations/criteria-1.
 type stubImports struct {
-	criteriav1.UnimplementedCriteriaServiceServer
 	operationv1.UnimplementedOperationServiceServer
 	mu        sync.Mutex
-	imported  *criteriav1.ImportAssessmentsRequest
+	requests  []proto.Message
 	keys      []string
 	asked     []string
 	cancelled []string
 }
 
-func (s *stubImports) ImportAssessments(ctx context.Context, req *criteriav1.ImportAssessmentsRequest) (*operationv1.Operation, error) {
+// record answers an import with a running operation of service.
+func (s *stubImports) record(ctx context.Context, service string, req proto.Message) (*operationv1.Operation, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.imported = req
+	s.requests = append(s.requests, req)
 	s.keys = metadata.ValueFromIncomingContext(ctx, "idempotency-key-bin")
-	return &operationv1.Operation{Name: "operations/criteria-1", Kind: "import/assessments", State: operationv1.Operation_RUNNING, RowsTotal: 2}, nil
+	return &operationv1.Operation{Name: "operations/" + service + "-1", State: operationv1.Operation_RUNNING, RowsTotal: 2}, nil
+}
+
+// last is the last import request.
+func (s *stubImports) last() proto.Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests[len(s.requests)-1]
+}
+
+// The services' imports, each answered by the one stub.
+type (
+	criteriaImports struct {
+		criteriav1.UnimplementedCriteriaServiceServer
+		*stubImports
+	}
+	registryImports struct {
+		registryv1.UnimplementedRegistryServiceServer
+		*stubImports
+	}
+	ocopImports struct {
+		ocopv1.UnimplementedOcopServiceServer
+		*stubImports
+	}
+	fundingImports struct {
+		fundingv1.UnimplementedFundingServiceServer
+		*stubImports
+	}
+)
+
+func (s criteriaImports) ImportAssessments(ctx context.Context, req *criteriav1.ImportAssessmentsRequest) (*operationv1.Operation, error) {
+	return s.record(ctx, "criteria", req)
+}
+
+func (s criteriaImports) ImportRegistrations(ctx context.Context, req *criteriav1.ImportRegistrationsRequest) (*operationv1.Operation, error) {
+	return s.record(ctx, "criteria", req)
+}
+
+func (s criteriaImports) ImportTargets(ctx context.Context, req *criteriav1.ImportTargetsRequest) (*operationv1.Operation, error) {
+	return s.record(ctx, "criteria", req)
+}
+
+func (s registryImports) ImportUnitsFile(ctx context.Context, req *registryv1.ImportUnitsFileRequest) (*operationv1.Operation, error) {
+	return s.record(ctx, "registry", req)
+}
+
+func (s registryImports) ImportRecognitions(ctx context.Context, req *registryv1.ImportRecognitionsRequest) (*operationv1.Operation, error) {
+	return s.record(ctx, "registry", req)
+}
+
+func (s ocopImports) ImportProducers(ctx context.Context, req *ocopv1.ImportProducersRequest) (*operationv1.Operation, error) {
+	return s.record(ctx, "ocop", req)
+}
+
+func (s ocopImports) ImportProducts(ctx context.Context, req *ocopv1.ImportProductsRequest) (*operationv1.Operation, error) {
+	return s.record(ctx, "ocop", req)
+}
+
+func (s ocopImports) ImportEvaluations(ctx context.Context, req *ocopv1.ImportEvaluationsRequest) (*operationv1.Operation, error) {
+	return s.record(ctx, "ocop", req)
+}
+
+func (s fundingImports) ImportPlans(ctx context.Context, req *fundingv1.ImportPlansRequest) (*operationv1.Operation, error) {
+	return s.record(ctx, "funding", req)
+}
+
+func (s fundingImports) ImportDisbursements(ctx context.Context, req *fundingv1.ImportDisbursementsRequest) (*operationv1.Operation, error) {
+	return s.record(ctx, "funding", req)
 }
 
 func (s *stubImports) GetOperation(_ context.Context, req *operationv1.GetOperationRequest) (*operationv1.Operation, error) {
@@ -63,60 +133,32 @@ func (s *stubImports) CancelOperation(_ context.Context, req *operationv1.Cancel
 	return &operationv1.Operation{Name: req.GetName(), State: operationv1.Operation_RUNNING}, nil
 }
 
-// stubOcopImports is an OCOP service recording the import it was asked.
-type stubOcopImports struct {
-	ocopv1.UnimplementedOcopServiceServer
-	mu       sync.Mutex
-	imported proto.Message
-}
-
-func (s *stubOcopImports) record(req proto.Message) (*operationv1.Operation, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.imported = req
-	return &operationv1.Operation{Name: "operations/ocop-1", State: operationv1.Operation_RUNNING}, nil
-}
-
-func (s *stubOcopImports) ImportProducers(_ context.Context, req *ocopv1.ImportProducersRequest) (*operationv1.Operation, error) {
-	return s.record(req)
-}
-
-func (s *stubOcopImports) ImportProducts(_ context.Context, req *ocopv1.ImportProductsRequest) (*operationv1.Operation, error) {
-	return s.record(req)
-}
-
-func (s *stubOcopImports) ImportEvaluations(_ context.Context, req *ocopv1.ImportEvaluationsRequest) (*operationv1.Operation, error) {
-	return s.record(req)
-}
-
+// newImportGateway is a gateway before the stub, as the criteria, registry,
+// OCOP and funding services (not the report service).
 func newImportGateway(t *testing.T) (*httptest.Server, *stubImports) {
-	hts, stub, _ := newImportsGateway(t)
-	return hts, stub
-}
-
-// newImportsGateway is a gateway before a criteria and an OCOP service
-// that record the imports they are asked.
-func newImportsGateway(t *testing.T) (*httptest.Server, *stubImports, *stubOcopImports) {
 	t.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	stub, ocopStub := &stubImports{}, &stubOcopImports{}
+	stub := &stubImports{}
 	srv := grpc.NewServer()
-	criteriav1.RegisterCriteriaServiceServer(srv, stub)
-	ocopv1.RegisterOcopServiceServer(srv, ocopStub)
+	criteriav1.RegisterCriteriaServiceServer(srv, criteriaImports{stubImports: stub})
+	registryv1.RegisterRegistryServiceServer(srv, registryImports{stubImports: stub})
+	ocopv1.RegisterOcopServiceServer(srv, ocopImports{stubImports: stub})
+	fundingv1.RegisterFundingServiceServer(srv, fundingImports{stubImports: stub})
 	operationv1.RegisterOperationServiceServer(srv, stub)
 	go func() { _ = srv.Serve(lis) }()
 	t.Cleanup(srv.Stop)
-	gw, err := New(t.Context(), Options{CriteriaAddr: lis.Addr().String(), OcopAddr: lis.Addr().String(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	addr := lis.Addr().String()
+	gw, err := New(t.Context(), Options{CriteriaAddr: addr, RegistryAddr: addr, OcopAddr: addr, FundingAddr: addr, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = gw.Close() })
 	hts := httptest.NewServer(gw.Handler())
 	t.Cleanup(hts.Close)
-	return hts, stub, ocopStub
+	return hts, stub
 }
 
 func send(t *testing.T, hts *httptest.Server, method, path, contentType string, body []byte, header http.Header) (*http.Response, map[string]any) {
@@ -154,8 +196,8 @@ func TestImportTakesTheFile(t *testing.T) {
 		t.Fatalf("import: %d %v", resp.StatusCode, op)
 	}
 	want := &criteriav1.ImportAssessmentsRequest{Content: file, DryRun: true, Atomic: proto.Bool(true), CriteriaSet: "NTM_COMMUNE_2021_2025"}
-	if !proto.Equal(stub.imported, want) || len(stub.keys) != 1 || stub.keys[0] != "upload-1" {
-		t.Errorf("the service got %v with keys %v, want %v with upload-1", stub.imported, stub.keys, want)
+	if got := stub.last(); !proto.Equal(got, want) || len(stub.keys) != 1 || stub.keys[0] != "upload-1" {
+		t.Errorf("the service got %v with keys %v, want %v with upload-1", got, stub.keys, want)
 	}
 
 	var form bytes.Buffer
@@ -169,30 +211,8 @@ func TestImportTakesTheFile(t *testing.T) {
 	if resp, op := send(t, hts, http.MethodPost, "/v1/imports/assessments?atomic=false", mw.FormDataContentType(), form.Bytes(), nil); resp.StatusCode != http.StatusOK {
 		t.Fatalf("multipart import: %d %v", resp.StatusCode, op)
 	}
-	if got := stub.imported; string(got.GetContent()) != "unit_code,TC1\n100,Đ\n" || got.GetAtomic() || got.GetDryRun() {
+	if got := stub.last().(*criteriav1.ImportAssessmentsRequest); string(got.GetContent()) != "unit_code,TC1\n100,Đ\n" || got.GetAtomic() || got.GetDryRun() {
 		t.Errorf("multipart import reached the service as %v", got)
-	}
-}
-
-// The OCOP kinds reach the OCOP service with the query's options.
-func TestOcopImportsReachTheOcopService(t *testing.T) {
-	hts, _, stub := newImportsGateway(t)
-	file := []byte("unit_code,display_name\n100,HTX A\n")
-	for path, want := range map[string]proto.Message{
-		"/v1/imports/producers?dry_run=true": &ocopv1.ImportProducersRequest{Content: file, DryRun: true, Atomic: proto.Bool(true)},
-		"/v1/imports/products?atomic=false":  &ocopv1.ImportProductsRequest{Content: file, Atomic: proto.Bool(false)},
-		"/v1/imports/evaluations":            &ocopv1.ImportEvaluationsRequest{Content: file, Atomic: proto.Bool(true)},
-	} {
-		resp, op := send(t, hts, http.MethodPost, path, "text/csv", file, nil)
-		if resp.StatusCode != http.StatusOK || op["name"] != "operations/ocop-1" {
-			t.Fatalf("%s: %d %v", path, resp.StatusCode, op)
-		}
-		if !proto.Equal(stub.imported, want) {
-			t.Errorf("%s reached the service as %v, want %v", path, stub.imported, want)
-		}
-	}
-	if resp, body := send(t, hts, http.MethodPost, "/v1/imports/products?atomic=sometimes", "text/csv", file, nil); resp.StatusCode != http.StatusBadRequest || !namesField(body, "atomic") {
-		t.Errorf("a bad flag: %d %v", resp.StatusCode, body)
 	}
 }
 
@@ -249,7 +269,7 @@ func TestOperationsRouteByTheirService(t *testing.T) {
 	if resp, _ := send(t, hts, http.MethodGet, "/v1/operations/criteria-2", "", nil, nil); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("an unknown operation of criteria: %d", resp.StatusCode)
 	}
-	if resp, _ := send(t, hts, http.MethodGet, "/v1/operations/funding-1", "", nil, nil); resp.StatusCode != http.StatusNotFound {
+	if resp, _ := send(t, hts, http.MethodGet, "/v1/operations/report-1", "", nil, nil); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("an operation of a service not behind the gateway: %d", resp.StatusCode)
 	}
 	if want := []string{"operations/criteria-1", "operations/criteria-2"}; len(stub.asked) != 2 || stub.asked[0] != want[0] || stub.asked[1] != want[1] ||
@@ -258,62 +278,34 @@ func TestOperationsRouteByTheirService(t *testing.T) {
 	}
 }
 
-// stubFunding is a funding service that records the imports it is asked.
-type stubFunding struct {
-	fundingv1.UnimplementedFundingServiceServer
-	mu            sync.Mutex
-	plans         *fundingv1.ImportPlansRequest
-	disbursements *fundingv1.ImportDisbursementsRequest
-}
-
-func (s *stubFunding) ImportPlans(_ context.Context, req *fundingv1.ImportPlansRequest) (*operationv1.Operation, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.plans = req
-	return &operationv1.Operation{Name: "operations/funding-1", Kind: "import/plans", State: operationv1.Operation_RUNNING}, nil
-}
-
-func (s *stubFunding) ImportDisbursements(_ context.Context, req *fundingv1.ImportDisbursementsRequest) (*operationv1.Operation, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.disbursements = req
-	return &operationv1.Operation{Name: "operations/funding-2", Kind: "import/disbursements", State: operationv1.Operation_RUNNING}, nil
-}
-
-// Plans and disbursements go to the funding service, with their options.
-func TestImportOfFundingFiles(t *testing.T) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	stub := &stubFunding{}
-	srv := grpc.NewServer()
-	fundingv1.RegisterFundingServiceServer(srv, stub)
-	go func() { _ = srv.Serve(lis) }()
-	t.Cleanup(srv.Stop)
-	gw, err := New(t.Context(), Options{FundingAddr: lis.Addr().String(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = gw.Close() })
-	hts := httptest.NewServer(gw.Handler())
-	t.Cleanup(hts.Close)
-
-	file := []byte("unit_code,year\n100,2025\n")
-	resp, op := send(t, hts, http.MethodPost, "/v1/imports/plans?atomic=false&allocated_on=2025-01-15&decision_number=15%2FQĐ-UBND", "text/csv", file, nil)
-	if resp.StatusCode != http.StatusOK || op["name"] != "operations/funding-1" {
-		t.Fatalf("import of plans: %d %v", resp.StatusCode, op)
-	}
-	want := &fundingv1.ImportPlansRequest{Content: file, Atomic: proto.Bool(false), AllocatedOn: "2025-01-15", DecisionNumber: "15/QĐ-UBND"}
-	if !proto.Equal(stub.plans, want) {
-		t.Errorf("the service got %v, want %v", stub.plans, want)
-	}
-	resp, op = send(t, hts, http.MethodPost, "/v1/imports/disbursements?dry_run=true", "text/csv", file, nil)
-	if resp.StatusCode != http.StatusOK || op["name"] != "operations/funding-2" {
-		t.Fatalf("import of disbursements: %d %v", resp.StatusCode, op)
-	}
-	if want := (&fundingv1.ImportDisbursementsRequest{Content: file, DryRun: true, Atomic: proto.Bool(true)}); !proto.Equal(stub.disbursements, want) {
-		t.Errorf("the service got %v, want %v", stub.disbursements, want)
+// Every kind reaches its service's import, with the options every import
+// takes and its own; a bad option is refused naming it.
+func TestEveryKindReachesItsService(t *testing.T) {
+	hts, stub := newImportGateway(t)
+	file := []byte("a,b\n1,2\n")
+	yes, no := proto.Bool(true), proto.Bool(false)
+	for _, tc := range []struct {
+		path string
+		want proto.Message
+	}{
+		{"/v1/imports/units?dry_run=true&decision_number=QĐ-1", &registryv1.ImportUnitsFileRequest{Content: file, DryRun: true, Atomic: yes, DecisionNumber: "QĐ-1"}},
+		{"/v1/imports/recognitions?atomic=false", &registryv1.ImportRecognitionsRequest{Content: file, Atomic: no}},
+		{"/v1/imports/registrations", &criteriav1.ImportRegistrationsRequest{Content: file, Atomic: yes}},
+		{"/v1/imports/targets?dry_run=1", &criteriav1.ImportTargetsRequest{Content: file, DryRun: true, Atomic: yes}},
+		{"/v1/imports/producers?dry_run=true", &ocopv1.ImportProducersRequest{Content: file, DryRun: true, Atomic: yes}},
+		{"/v1/imports/products?atomic=false", &ocopv1.ImportProductsRequest{Content: file, Atomic: no}},
+		{"/v1/imports/evaluations", &ocopv1.ImportEvaluationsRequest{Content: file, Atomic: yes}},
+		{"/v1/imports/plans?atomic=false&allocated_on=2025-01-15&decision_number=15%2FQĐ-UBND",
+			&fundingv1.ImportPlansRequest{Content: file, Atomic: no, AllocatedOn: "2025-01-15", DecisionNumber: "15/QĐ-UBND"}},
+		{"/v1/imports/disbursements?dry_run=true", &fundingv1.ImportDisbursementsRequest{Content: file, DryRun: true, Atomic: yes}},
+	} {
+		resp, op := send(t, hts, http.MethodPost, tc.path, "text/csv", file, nil)
+		if resp.StatusCode != http.StatusOK || op["name"] == nil {
+			t.Fatalf("POST %s: %d %v", tc.path, resp.StatusCode, op)
+		}
+		if got := stub.last(); !proto.Equal(got, tc.want) {
+			t.Errorf("POST %s reached the service as %v, want %v", tc.path, got, tc.want)
+		}
 	}
 	if resp, body := send(t, hts, http.MethodPost, "/v1/imports/plans?atomic=sometimes", "text/csv", file, nil); resp.StatusCode != http.StatusBadRequest || !namesField(body, "atomic") {
 		t.Errorf("a bad atomic: %d %v", resp.StatusCode, body)

@@ -14,114 +14,17 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/ntmsuite/ntm/platform/grpcclient"
 	"github.com/ntmsuite/ntm/platform/restheader"
-	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
-	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
-	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 )
 
-// fileKind is a kind of spreadsheet the suite imports and offers a
-// template of: the service that owns it and its two calls.
-type fileKind struct {
-	service, addr string
-	importFile    func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error)
-	template      func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
-}
-
-// fileOptions are the flags of `ntm import` and `ntm template`.
-type fileOptions struct {
-	dryRun, atomic              bool
-	criteriaSet, author         string
-	allocatedOn, decisionNumber string
-	catalog                     string
-	unit, asOf, period          string
-	year                        int
-	requestID, output, addr     string
-}
-
-var fileKinds = map[string]fileKind{
-	"assessments": {service: "criteria", addr: defaultCriteriaAddr,
-		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
-			return criteriav1.NewCriteriaServiceClient(conn).ImportAssessments(ctx, &criteriav1.ImportAssessmentsRequest{
-				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic), CriteriaSet: o.criteriaSet, Author: o.author})
-		},
-		template: func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
-			return criteriav1.NewCriteriaServiceClient(conn).GetAssessmentTemplate(ctx, &criteriav1.GetAssessmentTemplateRequest{
-				CriteriaSet: o.criteriaSet, UnitCode: o.unit, AsOf: o.asOf}, opts...)
-		}},
-	"registrations": {service: "criteria", addr: defaultCriteriaAddr,
-		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
-			return criteriav1.NewCriteriaServiceClient(conn).ImportRegistrations(ctx, &criteriav1.ImportRegistrationsRequest{
-				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic)})
-		},
-		template: func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
-			return criteriav1.NewCriteriaServiceClient(conn).GetRegistrationTemplate(ctx, &criteriav1.GetRegistrationTemplateRequest{
-				UnitCode: o.unit, Year: int32(o.year), AsOf: o.asOf}, opts...)
-		}},
-	"targets": {service: "criteria", addr: defaultCriteriaAddr,
-		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
-			return criteriav1.NewCriteriaServiceClient(conn).ImportTargets(ctx, &criteriav1.ImportTargetsRequest{
-				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic)})
-		},
-		template: func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
-			return criteriav1.NewCriteriaServiceClient(conn).GetTargetTemplate(ctx, &criteriav1.GetTargetTemplateRequest{
-				UnitCode: o.unit, Period: o.period}, opts...)
-		}},
-	"plans": {service: "funding", addr: defaultFundingAddr,
-		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
-			return fundingv1.NewFundingServiceClient(conn).ImportPlans(ctx, &fundingv1.ImportPlansRequest{
-				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic), AllocatedOn: o.allocatedOn, DecisionNumber: o.decisionNumber})
-		},
-		template: func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
-			return fundingv1.NewFundingServiceClient(conn).GetPlanTemplate(ctx, &fundingv1.GetPlanTemplateRequest{
-				UnitCode: o.unit, Year: int32(o.year), AsOf: o.asOf}, opts...)
-		}},
-	"disbursements": {service: "funding", addr: defaultFundingAddr,
-		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
-			return fundingv1.NewFundingServiceClient(conn).ImportDisbursements(ctx, &fundingv1.ImportDisbursementsRequest{
-				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic)})
-		},
-		template: func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
-			return fundingv1.NewFundingServiceClient(conn).GetDisbursementTemplate(ctx, &fundingv1.GetDisbursementTemplateRequest{
-				UnitCode: o.unit, Year: int32(o.year), AsOf: o.asOf}, opts...)
-		}},
-	"producers": {service: "ocop", addr: defaultOcopAddr,
-		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
-			return ocopv1.NewOcopServiceClient(conn).ImportProducers(ctx, &ocopv1.ImportProducersRequest{
-				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic)})
-		},
-		template: func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
-			return ocopv1.NewOcopServiceClient(conn).GetProducerTemplate(ctx, &ocopv1.GetProducerTemplateRequest{UnitCode: o.unit, AsOf: o.asOf}, opts...)
-		}},
-	"products": {service: "ocop", addr: defaultOcopAddr,
-		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
-			return ocopv1.NewOcopServiceClient(conn).ImportProducts(ctx, &ocopv1.ImportProductsRequest{
-				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic)})
-		},
-		template: func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
-			return ocopv1.NewOcopServiceClient(conn).GetProductTemplate(ctx, &ocopv1.GetProductTemplateRequest{UnitCode: o.unit, AsOf: o.asOf}, opts...)
-		}},
-	"evaluations": {service: "ocop", addr: defaultOcopAddr,
-		importFile: func(ctx context.Context, conn *grpc.ClientConn, file []byte, o fileOptions) (*operationv1.Operation, error) {
-			return ocopv1.NewOcopServiceClient(conn).ImportEvaluations(ctx, &ocopv1.ImportEvaluationsRequest{
-				Content: file, DryRun: o.dryRun, Atomic: proto.Bool(o.atomic)})
-		},
-		template: func(ctx context.Context, conn *grpc.ClientConn, o fileOptions, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
-			return ocopv1.NewOcopServiceClient(conn).GetEvaluationTemplate(ctx, &ocopv1.GetEvaluationTemplateRequest{
-				Catalog: o.catalog, UnitCode: o.unit, AsOf: o.asOf}, opts...)
-		}},
-}
-
 const (
-	importFileUsage = "usage: ntm import KIND FILE.xlsx|FILE.csv [--dry-run] [--atomic=false] [--request-id ID] [--addr ADDR] [--token TOKEN] (assessments also [--criteria-set SET] [--author NAME], plans [--allocated-on DATE] [--decision-number N]); KIND: "
-	templateUsage   = "usage: ntm template KIND [--unit CODE] [--as-of YYYY-MM-DD] [-o FILE.xlsx] [--addr ADDR] [--token TOKEN] (assessments also [--criteria-set SET], registrations, plans and disbursements [--year N], targets [--period P], evaluations [--catalog OCOP_CATALOG]); KIND: "
+	importFileUsage = "usage: ntm import KIND FILE.xlsx|FILE.csv [--dry-run] [--atomic=false] [--request-id ID] [--addr ADDR] [--token TOKEN] (and the kind's own flags: ntm import KIND -h); KIND: "
+	templateUsage   = "usage: ntm template KIND [--unit CODE] [--as-of YYYY-MM-DD] [-o FILE.xlsx] [--addr ADDR] [--token TOKEN] (and the kind's own flags: ntm template KIND -h); KIND: "
 )
 
 // kindNames lists the kinds of files, for usage texts.
@@ -129,11 +32,13 @@ func kindNames() string {
 	return strings.Join(slices.Sorted(maps.Keys(fileKinds)), ", ")
 }
 
-// fileFlags are the flags every file command takes; it returns how to dial.
-func fileFlags(fs *flag.FlagSet, kind fileKind, o *fileOptions) func() (*grpc.ClientConn, context.Context, context.CancelFunc, error) {
+// fileFlags are the flags every file command takes, and the kind's own
+// (of `ntm import` when importing); it returns how to dial.
+func fileFlags(fs *flag.FlagSet, kind fileKind, o *fileOptions, importing bool) func() (*grpc.ClientConn, context.Context, context.CancelFunc, error) {
 	fs.StringVar(&o.addr, "addr", kind.addr, "gRPC address of the "+kind.service+" service")
-	fs.StringVar(&o.criteriaSet, "criteria-set", "", "criteria set of assessments (default: the one in force)")
-	fs.StringVar(&o.catalog, "catalog", "", "OCOP catalog of evaluations (default: the one in force)")
+	if kind.flags != nil {
+		kind.flags(fs, o, importing)
+	}
 	token := tokenFlag(fs)
 	dialTLS := clientTLSFlags(fs)
 	return func() (*grpc.ClientConn, context.Context, context.CancelFunc, error) {
@@ -156,12 +61,9 @@ func importFileCmd(ctx context.Context, name string, args []string, stdout io.Wr
 	kind := fileKinds[name]
 	fs := flag.NewFlagSet("ntm import "+name, flag.ContinueOnError)
 	var o fileOptions
-	dial := fileFlags(fs, kind, &o)
+	dial := fileFlags(fs, kind, &o, true)
 	fs.BoolVar(&o.dryRun, "dry-run", false, "check every row and write nothing")
 	fs.BoolVar(&o.atomic, "atomic", true, "all rows or none; false writes the rows without a conflict")
-	fs.StringVar(&o.author, "author", "", "author of rows that name none (default: the token's subject)")
-	fs.StringVar(&o.allocatedOn, "allocated-on", "", "plans: the allocation decision's date of rows that name none")
-	fs.StringVar(&o.decisionNumber, "decision-number", "", "plans: the decision number of rows that name none")
 	fs.StringVar(&o.requestID, "request-id", "", "idempotency key: a retry with the same id is not imported twice")
 	file, err := parseInterspersed(fs, args, importFileUsage+kindNames())
 	if err != nil {
@@ -280,11 +182,9 @@ func templateCmd(args []string, stdout io.Writer) error {
 	}
 	fs := flag.NewFlagSet("ntm template "+args[0], flag.ContinueOnError)
 	var o fileOptions
-	dial := fileFlags(fs, kind, &o)
-	fs.StringVar(&o.unit, "unit", "", "a unit whose communes get a row each (disbursements: its plans; products: its producers; evaluations: its products)")
+	dial := fileFlags(fs, kind, &o, false)
+	fs.StringVar(&o.unit, "unit", "", "a unit whose communes get a row each (units: its units; disbursements: its plans; products: its producers; evaluations: its products)")
 	fs.StringVar(&o.asOf, "as-of", "", "date of the rows and of the map (default today)")
-	fs.IntVar(&o.year, "year", 0, "registrations: the year the rows register for; plans and disbursements: their budget year")
-	fs.StringVar(&o.period, "period", "", "targets: a year or a phase (default next year)")
 	fs.StringVar(&o.output, "o", "", "file to write (default: the name the service gives)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err

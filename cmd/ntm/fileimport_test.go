@@ -198,3 +198,38 @@ func TestTemplateAndImportOfOcopFiles(t *testing.T) {
 		t.Errorf("results template: %v %v", rows, err)
 	}
 }
+
+// The registry's forms from the command line: the templates of Võ Nhai's
+// units (its township first) and communes, and a recognition file whose dry run reports its
+// bad row and fails.
+func TestTemplateAndImportOfTheRegistrysForms(t *testing.T) {
+	s := startTestSuite(t, upConfig{})
+	dir := t.TempDir()
+	admin := tokenOf(t, demoAdmin)
+	var out bytes.Buffer
+	for kind, want := range map[string]struct{ sheet, first string }{"units": {"Đơn vị", "06001"}, "recognitions": {"Công nhận", "06002"}} {
+		tpl := filepath.Join(dir, kind+".xlsx")
+		if err := run(context.Background(), []string{"template", kind, "--unit", "170", "--as-of", "2025-06-30", "-o", tpl,
+			"--addr", s.registryAddr, "--token", admin}, &out, slog.Default()); err != nil {
+			t.Fatal(err)
+		}
+		f, err := excelize.OpenFile(tpl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.GetRows(want.sheet)
+		_ = f.Close()
+		if err != nil || len(rows) < 3 || rows[0][0] != "Mã đơn vị" || rows[2][0] != want.first {
+			t.Fatalf("%s template rows: %v %v", kind, rows[:min(len(rows), 3)], err)
+		}
+	}
+	file := filepath.Join(dir, "cong-nhan.csv")
+	if err := os.WriteFile(file, []byte("unit_code,level,decision_number,effective_date,criteria_set\n06002,Xuất sắc,QĐ-1,30/06/2025,NTM_COMMUNE_2021_2025\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	err := run(context.Background(), []string{"import", "recognitions", file, "--dry-run", "--addr", s.registryAddr, "--token", admin}, &out, slog.Default())
+	if err == nil || !strings.Contains(err.Error(), ": 1 conflict") || !strings.Contains(out.String(), "level   Xuất sắc") {
+		t.Fatalf("dry run of a bad recognition: %v\n%s", err, out.String())
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -272,8 +273,11 @@ func TestImportUnits(t *testing.T) {
 	var out bytes.Buffer
 	bad := write("bad.csv", "code,name,type,parent_code,valid_from\n0610101,Thôn Mới,VILLAGE,06101,2026-03-01\n0610102,Thôn Lạc,VILLAGE,888,2026-03-01\n")
 	err := run(context.Background(), []string{"import", "units", "--registry-addr", s.registryAddr, "--token", tokenOf(t, demoAdmin), bad}, &out, slog.Default())
-	if err == nil || !strings.Contains(err.Error(), "bad.csv:3: parent_code") {
-		t.Fatalf("import of a bad parent: %v, want an error at bad.csv:3 parent_code", err)
+	if err == nil || !strings.Contains(err.Error(), "the file has 1 conflicts; nothing was written") {
+		t.Fatalf("import of a bad parent: %v, want 1 conflict and nothing written", err)
+	}
+	if !regexp.MustCompile(`\b3 +parent_code +888 +parent unit 888 does not exist`).MatchString(out.String()) {
+		t.Fatalf("the conflict at row 3, column parent_code is not in the summary:\n%s", out.String())
 	}
 	good := write("good.csv", "code,name,type,parent_code,valid_from\n0610101,Thôn Mới,VILLAGE,06101,2026-03-01\n")
 	// Flags after the file name, as the README writes it.

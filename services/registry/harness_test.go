@@ -13,6 +13,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/criteria"
 	"github.com/ntmsuite/ntm/services/registry"
@@ -68,6 +69,8 @@ type env struct {
 	reg   registryv1.RegistryServiceClient
 	audit auditv1.AuditServiceClient
 	crit  criteriav1.CriteriaServiceClient
+	// ops follows the registry's operations (file imports).
+	ops operationv1.OperationServiceClient
 	// cache is the cache the registry bumps on every write.
 	cache cache.Cache
 	// calls holds a context carrying a token of each of roles, by subject.
@@ -98,7 +101,7 @@ func start(t *testing.T, b backend) *env {
 	critConn := grpctest.Dial(t, crit.Server())
 	checker.Set(critConn)
 	e := &env{reg: registryv1.NewRegistryServiceClient(conn), audit: auditv1.NewAuditServiceClient(conn),
-		crit: criteriav1.NewCriteriaServiceClient(critConn), cache: c, calls: map[string]context.Context{}}
+		crit: criteriav1.NewCriteriaServiceClient(critConn), ops: operationv1.NewOperationServiceClient(conn), cache: c, calls: map[string]context.Context{}}
 	for _, id := range roles {
 		e.calls[id.Subject] = grpctest.WithToken(t, context.Background(), keys, id)
 	}

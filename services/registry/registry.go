@@ -17,6 +17,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/db"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/idempotency"
+	"github.com/ntmsuite/ntm/platform/operation"
 	"github.com/ntmsuite/ntm/platform/ratelimit"
 	"github.com/ntmsuite/ntm/platform/servicemain"
 	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
@@ -95,6 +96,11 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Criteria != nil {
 		crit = criteriaclient.New(cfg.Criteria)
 	}
-	registryv1.RegisterRegistryServiceServer(srv.GRPC(), server.New(st, guard, inv, crit, cfg.Logger))
-	return &Service{servicemain.NewOpened(d, srv, h)}, nil
+	// File imports run as operations, which outlive the request that starts them.
+	ops := operation.NewRunner("registry", d, cfg.Logger)
+	operation.Register(srv, ops, guard)
+	registryv1.RegisterRegistryServiceServer(srv.GRPC(), server.New(st, guard, inv, crit, ops, cfg.Logger))
+	opened := servicemain.NewOpened(d, srv, h)
+	opened.OnClose(ops.Close)
+	return &Service{opened}, nil
 }

@@ -1,15 +1,8 @@
 // Package unitimport turns a parsed unit CSV into the registry's import
-// request, and the registry's answer back into file lines an office can fix.
+// request, as the demo loads its map.
 package unitimport
 
 import (
-	"fmt"
-	"regexp"
-	"strconv"
-
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/grpc/status"
-
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/registry/unitcsv"
 )
@@ -25,28 +18,4 @@ func Request(rows []unitcsv.Row, decision string) *registryv1.ImportUnitsRequest
 		})
 	}
 	return req
-}
-
-var rowField = regexp.MustCompile(`^units\[(\d+)\]\.(?:unit\.)?(.+)$`)
-
-// Describe rewrites the registry's field violations (units[3].unit.parent_code)
-// as file positions (units.csv:5: parent_code: …); other errors pass through.
-func Describe(err error, rows []unitcsv.Row, file string) error {
-	st, ok := status.FromError(err)
-	if !ok {
-		return err
-	}
-	for _, d := range st.Details() {
-		br, ok := d.(*errdetails.BadRequest)
-		if !ok || len(br.GetFieldViolations()) == 0 {
-			continue
-		}
-		v := br.GetFieldViolations()[0]
-		if m := rowField.FindStringSubmatch(v.GetField()); m != nil {
-			if i, _ := strconv.Atoi(m[1]); i < len(rows) {
-				return fmt.Errorf("%s:%d: %s: %s", file, rows[i].Line, m[2], v.GetDescription())
-			}
-		}
-	}
-	return fmt.Errorf("%s: %s", file, st.Message())
 }

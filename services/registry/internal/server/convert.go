@@ -1,9 +1,7 @@
 package server
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
 
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
@@ -120,34 +118,30 @@ func changeFromProto(p *registryv1.UnitChange, prefix string) (unit.Change, erro
 	return c, err
 }
 
-// importChanges groups import rows into one create change per valid_from, oldest first.
-func importChanges(req *registryv1.ImportUnitsRequest) ([]unit.Change, error) {
-	decision := req.GetDecisionNumber()
-	if decision == "" {
-		decision = "import"
+// importRow maps a row of an import; prefix is its path in the request
+// ("units[3].", or "" for a row of a file).
+func importRow(p *registryv1.ImportedUnit, prefix string) (unit.ImportRow, error) {
+	from, err := request.Date(p.GetValidFrom(), prefix+"valid_from")
+	if err != nil {
+		return unit.ImportRow{}, err
 	}
-	byDate := map[date.Date][]unit.Spec{}
-	for i, row := range req.GetUnits() {
-		field := fmt.Sprintf("units[%d]", i)
-		from, err := request.Date(row.GetValidFrom(), field+".valid_from")
-		if err != nil {
-			return nil, err
+	sp, err := specFromProto(p.GetUnit(), prefix+"unit")
+	return unit.ImportRow{Spec: sp, From: from}, err
+}
+
+// refusal is the error of an import some of whose rows were refused: the
+// bad fields of every row together, or the first refusal of another kind.
+func refusal(refused []error) error {
+	var vs []fault.Violation
+	for _, err := range refused {
+		if err == nil {
+			continue
 		}
-		s, err := specFromProto(row.GetUnit(), field+".unit")
-		if err != nil {
-			return nil, err
+		f, ok := fault.As(err)
+		if !ok || f.Kind != fault.KindInvalid {
+			return err
 		}
-		byDate[from] = append(byDate[from], s)
+		vs = append(vs, f.Violations...)
 	}
-	days := make([]date.Date, 0, len(byDate))
-	for d := range byDate {
-		days = append(days, d)
-	}
-	slices.SortFunc(days, func(a, b date.Date) int { return cmp.Compare(a.String(), b.String()) })
-	changes := make([]unit.Change, len(days))
-	for i, d := range days {
-		changes[i] = unit.Change{Kind: unit.KindCreate, DecisionNumber: decision, Effective: d,
-			EffectiveField: "units", Create: byDate[d], Note: "imported"}
-	}
-	return changes, nil
+	return fault.Invalids(vs...)
 }

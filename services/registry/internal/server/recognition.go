@@ -33,18 +33,14 @@ func (s *Server) CreateRecognition(ctx context.Context, req *registryv1.CreateRe
 	if err := s.decide(ctx, req.GetUnitCode()); err != nil {
 		return nil, err
 	}
-	p := req.GetRecognition()
-	from, err := request.Date(p.GetEffectiveDate(), "recognition.effective_date")
+	ask, err := recognitionAsked(req)
 	if err != nil {
 		return nil, err
 	}
 	if s.criteria == nil {
-		return nil, fault.Unavailable("this registry has no connection to the criteria service (--criteria-addr), " +
-			"which it needs to check a recognition against its criteria set")
+		return nil, noCriteria()
 	}
-	facts, err := s.recognitionFacts(ctx, unit.Recognition{UnitCode: req.GetUnitCode(), Level: unit.Level(p.GetLevel()),
-		DecisionNumber: p.GetDecisionNumber(), Valid: date.Range{From: from}, CriteriaSet: p.GetCriteriaSet(), Year: int(p.GetYear()),
-		OverrideReason: p.GetOverrideReason()})
+	facts, err := s.recognitionFacts(ctx, ask)
 	if err != nil {
 		return nil, err
 	}
@@ -57,6 +53,11 @@ func (s *Server) CreateRecognition(ctx context.Context, req *registryv1.CreateRe
 		grpcserver.SetCreated(ctx)
 	}
 	return recognitionToProto(dec.Recognition), nil
+}
+
+func noCriteria() error {
+	return fault.Unavailable("this registry has no connection to the criteria service (--criteria-addr), " +
+		"which it needs to check a recognition against its criteria set")
 }
 
 // recognitionFacts asks the criteria service, before the store's

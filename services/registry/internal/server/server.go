@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/ntmsuite/ntm/platform/auth"
@@ -16,6 +17,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/operation"
 	"github.com/ntmsuite/ntm/platform/request"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/registry/internal/store"
@@ -34,18 +36,20 @@ type Server struct {
 	guard      *auth.Guard
 	invalidate cache.Bumper // nil when nothing caches registry data
 	criteria   Criteria
+	// operations runs file imports, which outlive the request that starts them.
+	operations *operation.Runner
 	log        *slog.Logger
 }
 
 // New builds the service. guard checks every call's caller (nil allows
 // everything); inv may be nil when nothing caches registry data; crit may
 // be nil when the registry has no connection to the criteria service, and
-// then refuses recognitions (UNAVAILABLE).
-func New(s *store.Store, guard *auth.Guard, inv cache.Bumper, crit Criteria, log *slog.Logger) *Server {
+// then refuses recognitions (UNAVAILABLE); ops runs file imports.
+func New(s *store.Store, guard *auth.Guard, inv cache.Bumper, crit Criteria, ops *operation.Runner, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Server{store: s, guard: guard, invalidate: inv, criteria: crit, log: log}
+	return &Server{store: s, guard: guard, invalidate: inv, criteria: crit, operations: ops, log: log}
 }
 
 // GetUnit, ListUnits, ListAncestors, GetUnitLineage and ListLineageLinks
@@ -258,18 +262,27 @@ func recorded(out *registryv1.UnitChange, c unit.Change, a store.Applied) {
 }
 
 // ImportUnits loads units anywhere, provinces included: the whole
-// country's decision.
+// country's decision. Every row is checked, and the refusal names the bad
+// fields of every bad row.
 func (s *Server) ImportUnits(ctx context.Context, req *registryv1.ImportUnitsRequest) (*registryv1.ImportUnitsResponse, error) {
 	if err := s.guard.Global(ctx, auth.Decide); err != nil {
 		return nil, err
 	}
-	changes, err := importChanges(req)
+	var rows []unit.ImportRow
+	var refused []error
+	for i, p := range req.GetUnits() {
+		r, err := importRow(p, fmt.Sprintf("units[%d].", i))
+		rows, refused = append(rows, r), append(refused, err)
+	}
+	if slices.ContainsFunc(refused, func(err error) bool { return err != nil }) {
+		return nil, refusal(refused)
+	}
+	plan, applied, err := s.store.ImportUnits(ctx, rows, cmp.Or(req.GetDecisionNumber(), "import"))
 	if err != nil {
 		return nil, err
 	}
-	applied, err := s.store.ApplyChanges(ctx, changes)
-	if err != nil {
-		return nil, err
+	if !plan.Clean() {
+		return nil, refusal(plan.Refused)
 	}
 	s.changed(ctx)
 	resp := &registryv1.ImportUnitsResponse{Imported: int32(len(req.GetUnits()))}

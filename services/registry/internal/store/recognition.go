@@ -82,49 +82,91 @@ func subjectAt(ctx context.Context, q queryer, code string, d date.Date) (unit.S
 // decision or one level make one row. A retry of a recorded decision
 // returns that record with Retry set, and writes nothing.
 func (s *Store) AddRecognition(ctx context.Context, f unit.RecognitionFacts) (unit.Decision, error) {
-	var dec unit.Decision
+	decs, err := s.AddRecognitions(ctx, []unit.RecognitionFacts{f})
+	if err != nil {
+		return unit.Decision{}, err
+	}
+	return decs[0], nil
+}
+
+// AddRecognitions decides and writes many requests in order, as
+// AddRecognition does each, in one transaction: each sees those before
+// it, and either all are recorded or none.
+func (s *Store) AddRecognitions(ctx context.Context, fs []unit.RecognitionFacts) ([]unit.Decision, error) {
+	var decs []unit.Decision
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		decs = decs[:0]
 		if err := s.serializeMapWrites(ctx, tx); err != nil {
 			return err
 		}
-		req := f.Request
-		var err error
-		if f.Subject, err = subjectAt(ctx, tx, req.UnitCode, req.Valid.From); err != nil {
-			return err
+		for _, f := range fs {
+			dec, err := decideOn(ctx, tx, f)
+			if err == nil && !dec.Retry {
+				err = insertRecognition(ctx, tx, &dec.Recognition)
+			}
+			if err != nil {
+				return err
+			}
+			decs = append(decs, dec)
 		}
-		if f.Recognitions, err = scanRecognitions(tx.QueryContext(ctx,
-			`SELECT `+recognitionColumns+` FROM recognitions r WHERE r.unit_code = $1 ORDER BY r.effective_date, r.id`, req.UnitCode)); err != nil {
-			return err
-		}
-		if f.Set != nil && f.Subject.Exists {
-			if rule, ok := f.Set.Rule(req.Level); ok && rule.UnitsMinPercent > 0 {
-				if f.Units, err = unitsAtLevel(ctx, tx, req.UnitCode, req.Valid.From, rule); err != nil {
-					return err
-				}
+		return nil
+	})
+	return decs, err
+}
+
+// CheckRecognition decides a request as AddRecognition would, on the
+// facts as they are now, and writes nothing; earlier are recognitions of
+// the unit not recorded yet that the decision must see (the rows of a
+// file above this one).
+func (s *Store) CheckRecognition(ctx context.Context, f unit.RecognitionFacts, earlier []unit.Recognition) (unit.Decision, error) {
+	f.Recognitions = earlier
+	return decideOn(ctx, s.db, f)
+}
+
+// decideOn reads the facts of f's request that the registry holds (the
+// unit, its recognitions after those f has, the units condition) and
+// decides it.
+func decideOn(ctx context.Context, q queryer, f unit.RecognitionFacts) (unit.Decision, error) {
+	req := f.Request
+	var err error
+	if f.Subject, err = subjectAt(ctx, q, req.UnitCode, req.Valid.From); err != nil {
+		return unit.Decision{}, err
+	}
+	stored, err := scanRecognitions(q.QueryContext(ctx,
+		`SELECT `+recognitionColumns+` FROM recognitions r WHERE r.unit_code = $1 ORDER BY r.effective_date, r.id`, req.UnitCode))
+	if err != nil {
+		return unit.Decision{}, err
+	}
+	f.Recognitions = append(stored, f.Recognitions...)
+	if f.Set != nil && f.Subject.Exists {
+		if rule, ok := f.Set.Rule(req.Level); ok && rule.UnitsMinPercent > 0 {
+			if f.Units, err = unitsAtLevel(ctx, q, req.UnitCode, req.Valid.From, rule); err != nil {
+				return unit.Decision{}, err
 			}
 		}
-		if dec, err = unit.DecideRecognition(f); err != nil || dec.Retry {
-			return err
-		}
-		r := &dec.Recognition
-		c := r.Check
-		unmet, err := json.Marshal(nonNil(c.Unmet))
-		if err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO recognitions (unit_code, level, decision_number, effective_date, criteria_set, year,
-				override_reason, unit_type, check_assessment, check_assessed_on, check_criteria_met, check_criteria_count,
-				check_unmet_criteria, check_units_at_level, check_units_counted, check_units_min_percent)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
-			r.UnitCode, r.Level.String(), r.DecisionNumber, r.Valid.From, r.CriteriaSet, r.Year,
-			r.OverrideReason, r.UnitType.String(), c.Assessment, c.AssessedOn, c.CriteriaMet, c.CriteriaCount,
-			string(unmet), c.UnitsAtLevel, c.UnitsCounted, c.UnitsMinPercent).Scan(&r.ID); err != nil {
-			return err
-		}
-		r.Version = 1 // the column's default
-		return audit.Record(ctx, tx, recognitionAudit(nil, *r))
-	})
-	return dec, err
+	}
+	return unit.DecideRecognition(f)
+}
+
+// insertRecognition writes r, setting its id and version, with its row of
+// the audit trail.
+func insertRecognition(ctx context.Context, tx *sql.Tx, r *unit.Recognition) error {
+	c := r.Check
+	unmet, err := json.Marshal(nonNil(c.Unmet))
+	if err != nil {
+		return err
+	}
+	if err := tx.QueryRowContext(ctx, `INSERT INTO recognitions (unit_code, level, decision_number, effective_date, criteria_set, year,
+			override_reason, unit_type, check_assessment, check_assessed_on, check_criteria_met, check_criteria_count,
+			check_unmet_criteria, check_units_at_level, check_units_counted, check_units_min_percent)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+		r.UnitCode, r.Level.String(), r.DecisionNumber, r.Valid.From, r.CriteriaSet, r.Year,
+		r.OverrideReason, r.UnitType.String(), c.Assessment, c.AssessedOn, c.CriteriaMet, c.CriteriaCount,
+		string(unmet), c.UnitsAtLevel, c.UnitsCounted, c.UnitsMinPercent).Scan(&r.ID); err != nil {
+		return err
+	}
+	r.Version = 1 // the column's default
+	return audit.Record(ctx, tx, recognitionAudit(nil, *r))
 }
 
 // nonNil keeps "no unmet criteria" as [] rather than null in the column.

@@ -8,7 +8,10 @@ package registryv1
 
 import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+	_ "github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/options"
+	v1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	reflect "reflect"
@@ -1328,11 +1331,256 @@ func (x *UnitTypeCount) GetUnits() int32 {
 	return 0
 }
 
+type GetUnitTemplateRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A unit whose children get a row each; empty: an empty form.
+	ParentCode string `protobuf:"bytes,1,opt,name=parent_code,json=parentCode,proto3" json:"parent_code,omitempty"`
+	// The date of the map the rows follow; empty: today.
+	AsOf          string `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetUnitTemplateRequest) Reset() {
+	*x = GetUnitTemplateRequest{}
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetUnitTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetUnitTemplateRequest) ProtoMessage() {}
+
+func (x *GetUnitTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetUnitTemplateRequest.ProtoReflect.Descriptor instead.
+func (*GetUnitTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *GetUnitTemplateRequest) GetParentCode() string {
+	if x != nil {
+		return x.ParentCode
+	}
+	return ""
+}
+
+func (x *GetUnitTemplateRequest) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
+	}
+	return ""
+}
+
+type ImportUnitsFileRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The file: an .xlsx workbook or a UTF-8 CSV text.
+	Content []byte `protobuf:"bytes,1,opt,name=content,proto3" json:"content,omitempty"`
+	// Checks every row and writes nothing: the summary says what an import
+	// would do.
+	DryRun bool `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	// All rows or none, the default; false writes the rows without a conflict.
+	Atomic *bool `protobuf:"varint,3,opt,name=atomic,proto3,oneof" json:"atomic,omitempty"`
+	// Decision recorded on the changes; "import" when empty.
+	DecisionNumber string `protobuf:"bytes,4,opt,name=decision_number,json=decisionNumber,proto3" json:"decision_number,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *ImportUnitsFileRequest) Reset() {
+	*x = ImportUnitsFileRequest{}
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportUnitsFileRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportUnitsFileRequest) ProtoMessage() {}
+
+func (x *ImportUnitsFileRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportUnitsFileRequest.ProtoReflect.Descriptor instead.
+func (*ImportUnitsFileRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *ImportUnitsFileRequest) GetContent() []byte {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
+func (x *ImportUnitsFileRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *ImportUnitsFileRequest) GetAtomic() bool {
+	if x != nil && x.Atomic != nil {
+		return *x.Atomic
+	}
+	return false
+}
+
+func (x *ImportUnitsFileRequest) GetDecisionNumber() string {
+	if x != nil {
+		return x.DecisionNumber
+	}
+	return ""
+}
+
+type GetRecognitionTemplateRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A unit whose communes get a row each; empty: an empty form.
+	UnitCode string `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	// The date of the map the rows follow and their effective date; empty: today.
+	AsOf          string `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetRecognitionTemplateRequest) Reset() {
+	*x = GetRecognitionTemplateRequest{}
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetRecognitionTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetRecognitionTemplateRequest) ProtoMessage() {}
+
+func (x *GetRecognitionTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetRecognitionTemplateRequest.ProtoReflect.Descriptor instead.
+func (*GetRecognitionTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *GetRecognitionTemplateRequest) GetUnitCode() string {
+	if x != nil {
+		return x.UnitCode
+	}
+	return ""
+}
+
+func (x *GetRecognitionTemplateRequest) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
+	}
+	return ""
+}
+
+type ImportRecognitionsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The file: an .xlsx workbook or a UTF-8 CSV text.
+	Content []byte `protobuf:"bytes,1,opt,name=content,proto3" json:"content,omitempty"`
+	// Checks every row and writes nothing: the summary says what an import
+	// would do.
+	DryRun bool `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	// All rows or none, the default; false writes the rows without a conflict.
+	Atomic        *bool `protobuf:"varint,3,opt,name=atomic,proto3,oneof" json:"atomic,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportRecognitionsRequest) Reset() {
+	*x = ImportRecognitionsRequest{}
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportRecognitionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportRecognitionsRequest) ProtoMessage() {}
+
+func (x *ImportRecognitionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_registry_v1_registry_service_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportRecognitionsRequest.ProtoReflect.Descriptor instead.
+func (*ImportRecognitionsRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_registry_v1_registry_service_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *ImportRecognitionsRequest) GetContent() []byte {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
+func (x *ImportRecognitionsRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *ImportRecognitionsRequest) GetAtomic() bool {
+	if x != nil && x.Atomic != nil {
+		return *x.Atomic
+	}
+	return false
+}
+
 var File_ntm_registry_v1_registry_service_proto protoreflect.FileDescriptor
 
 const file_ntm_registry_v1_registry_service_proto_rawDesc = "" +
 	"\n" +
-	"&ntm/registry/v1/registry_service.proto\x12\x0fntm.registry.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a!ntm/registry/v1/recognition.proto\x1a\x1antm/registry/v1/unit.proto\x1a!ntm/registry/v1/unit_change.proto\"w\n" +
+	"&ntm/registry/v1/registry_service.proto\x12\x0fntm.registry.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a ntm/operation/v1/operation.proto\x1a!ntm/registry/v1/recognition.proto\x1a\x1antm/registry/v1/unit.proto\x1a!ntm/registry/v1/unit_change.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"w\n" +
 	"\x0eGetUnitRequest\x12(\n" +
 	"\x04code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\x04code\x12;\n" +
 	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\"\x88\x02\n" +
@@ -1426,7 +1674,25 @@ const file_ntm_registry_v1_registry_service_proto_rawDesc = "" +
 	"\x05as_of\x18\x02 \x01(\tR\x04asOf\"T\n" +
 	"\rUnitTypeCount\x12-\n" +
 	"\x04type\x18\x01 \x01(\x0e2\x19.ntm.registry.v1.UnitTypeR\x04type\x12\x14\n" +
-	"\x05units\x18\x02 \x01(\x05R\x05units2\xcb\f\n" +
+	"\x05units\x18\x02 \x01(\x05R\x05units\"\x8f\x01\n" +
+	"\x16GetUnitTemplateRequest\x128\n" +
+	"\vparent_code\x18\x01 \x01(\tB\x17\xbaH\x14r\x122\x10^([0-9]{1,12})?$R\n" +
+	"parentCode\x12;\n" +
+	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\"\xb3\x01\n" +
+	"\x16ImportUnitsFileRequest\x12&\n" +
+	"\acontent\x18\x01 \x01(\fB\f\xbaH\tz\a\x10\x01\x18\x80\x80\xc0\fR\acontent\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\x12\x1b\n" +
+	"\x06atomic\x18\x03 \x01(\bH\x00R\x06atomic\x88\x01\x01\x120\n" +
+	"\x0fdecision_number\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18dR\x0edecisionNumberB\t\n" +
+	"\a_atomic\"\x92\x01\n" +
+	"\x1dGetRecognitionTemplateRequest\x124\n" +
+	"\tunit_code\x18\x01 \x01(\tB\x17\xbaH\x14r\x122\x10^([0-9]{1,12})?$R\bunitCode\x12;\n" +
+	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\"\x84\x01\n" +
+	"\x19ImportRecognitionsRequest\x12&\n" +
+	"\acontent\x18\x01 \x01(\fB\f\xbaH\tz\a\x10\x01\x18\x80\x80\xc0\fR\acontent\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\x12\x1b\n" +
+	"\x06atomic\x18\x03 \x01(\bH\x00R\x06atomic\x88\x01\x01B\t\n" +
+	"\a_atomic2\xec\x14\n" +
 	"\x0fRegistryService\x12[\n" +
 	"\aGetUnit\x12\x1f.ntm.registry.v1.GetUnitRequest\x1a\x15.ntm.registry.v1.Unit\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/units/{code}\x12e\n" +
 	"\tListUnits\x12!.ntm.registry.v1.ListUnitsRequest\x1a\".ntm.registry.v1.ListUnitsResponse\"\x11\x82\xd3\xe4\x93\x02\v\x12\t/v1/units\x12\x82\x01\n" +
@@ -1442,7 +1708,21 @@ const file_ntm_registry_v1_registry_service_proto_rawDesc = "" +
 	"\x10ListRecognitions\x12(.ntm.registry.v1.ListRecognitionsRequest\x1a).ntm.registry.v1.ListRecognitionsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/recognitions\x12n\n" +
 	"\n" +
 	"CountUnits\x12\".ntm.registry.v1.CountUnitsRequest\x1a#.ntm.registry.v1.CountUnitsResponse\"\x17\x82\xd3\xe4\x93\x02\x11\x12\x0f/v1/units:count\x12u\n" +
-	"\vImportUnits\x12#.ntm.registry.v1.ImportUnitsRequest\x1a$.ntm.registry.v1.ImportUnitsResponse\"\x1b\x82\xd3\xe4\x93\x02\x15:\x01*\"\x10/v1/units:importB\xca\x01\n" +
+	"\vImportUnits\x12#.ntm.registry.v1.ImportUnitsRequest\x1a$.ntm.registry.v1.ImportUnitsResponse\"\x1b\x82\xd3\xe4\x93\x02\x15:\x01*\"\x10/v1/units:import\x12\xaa\x03\n" +
+	"\x0fGetUnitTemplate\x12'.ntm.registry.v1.GetUnitTemplateRequest\x1a\x14.google.api.HttpBody\"\xd7\x02\x92A\xb3\x02:Aapplication/vnd.openxmlformats-officedocument.spreadsheetml.sheetJ\xed\x01\n" +
+	"\x03200\x12\xe5\x01\n" +
+	"vThe workbook (.xlsx) itself, not JSON, offered as a file to save; errors are JSON google.rpc.Status as on every route.\x12\x0f\n" +
+	"\r\x9a\x02\x01\a\xa2\x02\x06binary\x1aZ\n" +
+	"\x13Content-Disposition\x12C\n" +
+	"9attachment; filename=\"danh-muc-don-vi-06-2025-07-01.xlsx\"\x12\x06string\x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/templates/units.xlsx\x12W\n" +
+	"\x0fImportUnitsFile\x12'.ntm.registry.v1.ImportUnitsFileRequest\x1a\x1b.ntm.operation.v1.Operation\x12\xb9\x03\n" +
+	"\x16GetRecognitionTemplate\x12..ntm.registry.v1.GetRecognitionTemplateRequest\x1a\x14.google.api.HttpBody\"\xd8\x02\x92A\xad\x02:Aapplication/vnd.openxmlformats-officedocument.spreadsheetml.sheetJ\xe7\x01\n" +
+	"\x03200\x12\xdf\x01\n" +
+	"vThe workbook (.xlsx) itself, not JSON, offered as a file to save; errors are JSON google.rpc.Status as on every route.\x12\x0f\n" +
+	"\r\x9a\x02\x01\a\xa2\x02\x06binary\x1aT\n" +
+	"\x13Content-Disposition\x12=\n" +
+	"3attachment; filename=\"cong-nhan-06-2024-12-31.xlsx\"\x12\x06string\x82\xd3\xe4\x93\x02!\x12\x1f/v1/templates/recognitions.xlsx\x12]\n" +
+	"\x12ImportRecognitions\x12*.ntm.registry.v1.ImportRecognitionsRequest\x1a\x1b.ntm.operation.v1.OperationB\xca\x01\n" +
 	"\x13com.ntm.registry.v1B\x14RegistryServiceProtoP\x01Z?github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1;registryv1\xa2\x02\x03NRX\xaa\x02\x0fNtm.Registry.V1\xca\x02\x0fNtm\\Registry\\V1\xe2\x02\x1bNtm\\Registry\\V1\\GPBMetadata\xea\x02\x11Ntm::Registry::V1b\x06proto3"
 
 var (
@@ -1457,56 +1737,62 @@ func file_ntm_registry_v1_registry_service_proto_rawDescGZIP() []byte {
 	return file_ntm_registry_v1_registry_service_proto_rawDescData
 }
 
-var file_ntm_registry_v1_registry_service_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
+var file_ntm_registry_v1_registry_service_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_ntm_registry_v1_registry_service_proto_goTypes = []any{
-	(*GetUnitRequest)(nil),           // 0: ntm.registry.v1.GetUnitRequest
-	(*ListUnitsRequest)(nil),         // 1: ntm.registry.v1.ListUnitsRequest
-	(*ListUnitsResponse)(nil),        // 2: ntm.registry.v1.ListUnitsResponse
-	(*ListAncestorsRequest)(nil),     // 3: ntm.registry.v1.ListAncestorsRequest
-	(*ListAncestorsResponse)(nil),    // 4: ntm.registry.v1.ListAncestorsResponse
-	(*GetUnitLineageRequest)(nil),    // 5: ntm.registry.v1.GetUnitLineageRequest
-	(*UnitLineage)(nil),              // 6: ntm.registry.v1.UnitLineage
-	(*ListLineageLinksRequest)(nil),  // 7: ntm.registry.v1.ListLineageLinksRequest
-	(*ListLineageLinksResponse)(nil), // 8: ntm.registry.v1.ListLineageLinksResponse
-	(*CreateUnitRequest)(nil),        // 9: ntm.registry.v1.CreateUnitRequest
-	(*CreateUnitChangeRequest)(nil),  // 10: ntm.registry.v1.CreateUnitChangeRequest
-	(*CreateDecisionRequest)(nil),    // 11: ntm.registry.v1.CreateDecisionRequest
-	(*ImportUnitsRequest)(nil),       // 12: ntm.registry.v1.ImportUnitsRequest
-	(*ImportedUnit)(nil),             // 13: ntm.registry.v1.ImportedUnit
-	(*ImportUnitsResponse)(nil),      // 14: ntm.registry.v1.ImportUnitsResponse
-	(*CreateRecognitionRequest)(nil), // 15: ntm.registry.v1.CreateRecognitionRequest
-	(*RevokeRecognitionRequest)(nil), // 16: ntm.registry.v1.RevokeRecognitionRequest
-	(*ListRecognitionsRequest)(nil),  // 17: ntm.registry.v1.ListRecognitionsRequest
-	(*ListRecognitionsResponse)(nil), // 18: ntm.registry.v1.ListRecognitionsResponse
-	(*CountUnitsRequest)(nil),        // 19: ntm.registry.v1.CountUnitsRequest
-	(*CountUnitsResponse)(nil),       // 20: ntm.registry.v1.CountUnitsResponse
-	(*UnitTypeCount)(nil),            // 21: ntm.registry.v1.UnitTypeCount
-	(UnitType)(0),                    // 22: ntm.registry.v1.UnitType
-	(*Unit)(nil),                     // 23: ntm.registry.v1.Unit
-	(*LineageLink)(nil),              // 24: ntm.registry.v1.LineageLink
-	(*UnitSpec)(nil),                 // 25: ntm.registry.v1.UnitSpec
-	(*UnitChange)(nil),               // 26: ntm.registry.v1.UnitChange
-	(*Decision)(nil),                 // 27: ntm.registry.v1.Decision
-	(*Recognition)(nil),              // 28: ntm.registry.v1.Recognition
-	(*RecognitionInForce)(nil),       // 29: ntm.registry.v1.RecognitionInForce
+	(*GetUnitRequest)(nil),                // 0: ntm.registry.v1.GetUnitRequest
+	(*ListUnitsRequest)(nil),              // 1: ntm.registry.v1.ListUnitsRequest
+	(*ListUnitsResponse)(nil),             // 2: ntm.registry.v1.ListUnitsResponse
+	(*ListAncestorsRequest)(nil),          // 3: ntm.registry.v1.ListAncestorsRequest
+	(*ListAncestorsResponse)(nil),         // 4: ntm.registry.v1.ListAncestorsResponse
+	(*GetUnitLineageRequest)(nil),         // 5: ntm.registry.v1.GetUnitLineageRequest
+	(*UnitLineage)(nil),                   // 6: ntm.registry.v1.UnitLineage
+	(*ListLineageLinksRequest)(nil),       // 7: ntm.registry.v1.ListLineageLinksRequest
+	(*ListLineageLinksResponse)(nil),      // 8: ntm.registry.v1.ListLineageLinksResponse
+	(*CreateUnitRequest)(nil),             // 9: ntm.registry.v1.CreateUnitRequest
+	(*CreateUnitChangeRequest)(nil),       // 10: ntm.registry.v1.CreateUnitChangeRequest
+	(*CreateDecisionRequest)(nil),         // 11: ntm.registry.v1.CreateDecisionRequest
+	(*ImportUnitsRequest)(nil),            // 12: ntm.registry.v1.ImportUnitsRequest
+	(*ImportedUnit)(nil),                  // 13: ntm.registry.v1.ImportedUnit
+	(*ImportUnitsResponse)(nil),           // 14: ntm.registry.v1.ImportUnitsResponse
+	(*CreateRecognitionRequest)(nil),      // 15: ntm.registry.v1.CreateRecognitionRequest
+	(*RevokeRecognitionRequest)(nil),      // 16: ntm.registry.v1.RevokeRecognitionRequest
+	(*ListRecognitionsRequest)(nil),       // 17: ntm.registry.v1.ListRecognitionsRequest
+	(*ListRecognitionsResponse)(nil),      // 18: ntm.registry.v1.ListRecognitionsResponse
+	(*CountUnitsRequest)(nil),             // 19: ntm.registry.v1.CountUnitsRequest
+	(*CountUnitsResponse)(nil),            // 20: ntm.registry.v1.CountUnitsResponse
+	(*UnitTypeCount)(nil),                 // 21: ntm.registry.v1.UnitTypeCount
+	(*GetUnitTemplateRequest)(nil),        // 22: ntm.registry.v1.GetUnitTemplateRequest
+	(*ImportUnitsFileRequest)(nil),        // 23: ntm.registry.v1.ImportUnitsFileRequest
+	(*GetRecognitionTemplateRequest)(nil), // 24: ntm.registry.v1.GetRecognitionTemplateRequest
+	(*ImportRecognitionsRequest)(nil),     // 25: ntm.registry.v1.ImportRecognitionsRequest
+	(UnitType)(0),                         // 26: ntm.registry.v1.UnitType
+	(*Unit)(nil),                          // 27: ntm.registry.v1.Unit
+	(*LineageLink)(nil),                   // 28: ntm.registry.v1.LineageLink
+	(*UnitSpec)(nil),                      // 29: ntm.registry.v1.UnitSpec
+	(*UnitChange)(nil),                    // 30: ntm.registry.v1.UnitChange
+	(*Decision)(nil),                      // 31: ntm.registry.v1.Decision
+	(*Recognition)(nil),                   // 32: ntm.registry.v1.Recognition
+	(*RecognitionInForce)(nil),            // 33: ntm.registry.v1.RecognitionInForce
+	(*httpbody.HttpBody)(nil),             // 34: google.api.HttpBody
+	(*v1.Operation)(nil),                  // 35: ntm.operation.v1.Operation
 }
 var file_ntm_registry_v1_registry_service_proto_depIdxs = []int32{
-	22, // 0: ntm.registry.v1.ListUnitsRequest.type:type_name -> ntm.registry.v1.UnitType
-	23, // 1: ntm.registry.v1.ListUnitsResponse.units:type_name -> ntm.registry.v1.Unit
-	23, // 2: ntm.registry.v1.ListAncestorsResponse.units:type_name -> ntm.registry.v1.Unit
-	23, // 3: ntm.registry.v1.UnitLineage.versions:type_name -> ntm.registry.v1.Unit
-	24, // 4: ntm.registry.v1.UnitLineage.predecessors:type_name -> ntm.registry.v1.LineageLink
-	24, // 5: ntm.registry.v1.UnitLineage.successors:type_name -> ntm.registry.v1.LineageLink
-	24, // 6: ntm.registry.v1.ListLineageLinksResponse.links:type_name -> ntm.registry.v1.LineageLink
-	25, // 7: ntm.registry.v1.CreateUnitRequest.unit:type_name -> ntm.registry.v1.UnitSpec
-	26, // 8: ntm.registry.v1.CreateUnitChangeRequest.unit_change:type_name -> ntm.registry.v1.UnitChange
-	27, // 9: ntm.registry.v1.CreateDecisionRequest.decision:type_name -> ntm.registry.v1.Decision
+	26, // 0: ntm.registry.v1.ListUnitsRequest.type:type_name -> ntm.registry.v1.UnitType
+	27, // 1: ntm.registry.v1.ListUnitsResponse.units:type_name -> ntm.registry.v1.Unit
+	27, // 2: ntm.registry.v1.ListAncestorsResponse.units:type_name -> ntm.registry.v1.Unit
+	27, // 3: ntm.registry.v1.UnitLineage.versions:type_name -> ntm.registry.v1.Unit
+	28, // 4: ntm.registry.v1.UnitLineage.predecessors:type_name -> ntm.registry.v1.LineageLink
+	28, // 5: ntm.registry.v1.UnitLineage.successors:type_name -> ntm.registry.v1.LineageLink
+	28, // 6: ntm.registry.v1.ListLineageLinksResponse.links:type_name -> ntm.registry.v1.LineageLink
+	29, // 7: ntm.registry.v1.CreateUnitRequest.unit:type_name -> ntm.registry.v1.UnitSpec
+	30, // 8: ntm.registry.v1.CreateUnitChangeRequest.unit_change:type_name -> ntm.registry.v1.UnitChange
+	31, // 9: ntm.registry.v1.CreateDecisionRequest.decision:type_name -> ntm.registry.v1.Decision
 	13, // 10: ntm.registry.v1.ImportUnitsRequest.units:type_name -> ntm.registry.v1.ImportedUnit
-	25, // 11: ntm.registry.v1.ImportedUnit.unit:type_name -> ntm.registry.v1.UnitSpec
-	28, // 12: ntm.registry.v1.CreateRecognitionRequest.recognition:type_name -> ntm.registry.v1.Recognition
-	29, // 13: ntm.registry.v1.ListRecognitionsResponse.recognitions:type_name -> ntm.registry.v1.RecognitionInForce
+	29, // 11: ntm.registry.v1.ImportedUnit.unit:type_name -> ntm.registry.v1.UnitSpec
+	32, // 12: ntm.registry.v1.CreateRecognitionRequest.recognition:type_name -> ntm.registry.v1.Recognition
+	33, // 13: ntm.registry.v1.ListRecognitionsResponse.recognitions:type_name -> ntm.registry.v1.RecognitionInForce
 	21, // 14: ntm.registry.v1.CountUnitsResponse.counts:type_name -> ntm.registry.v1.UnitTypeCount
-	22, // 15: ntm.registry.v1.UnitTypeCount.type:type_name -> ntm.registry.v1.UnitType
+	26, // 15: ntm.registry.v1.UnitTypeCount.type:type_name -> ntm.registry.v1.UnitType
 	0,  // 16: ntm.registry.v1.RegistryService.GetUnit:input_type -> ntm.registry.v1.GetUnitRequest
 	1,  // 17: ntm.registry.v1.RegistryService.ListUnits:input_type -> ntm.registry.v1.ListUnitsRequest
 	3,  // 18: ntm.registry.v1.RegistryService.ListAncestors:input_type -> ntm.registry.v1.ListAncestorsRequest
@@ -1520,21 +1806,29 @@ var file_ntm_registry_v1_registry_service_proto_depIdxs = []int32{
 	17, // 26: ntm.registry.v1.RegistryService.ListRecognitions:input_type -> ntm.registry.v1.ListRecognitionsRequest
 	19, // 27: ntm.registry.v1.RegistryService.CountUnits:input_type -> ntm.registry.v1.CountUnitsRequest
 	12, // 28: ntm.registry.v1.RegistryService.ImportUnits:input_type -> ntm.registry.v1.ImportUnitsRequest
-	23, // 29: ntm.registry.v1.RegistryService.GetUnit:output_type -> ntm.registry.v1.Unit
-	2,  // 30: ntm.registry.v1.RegistryService.ListUnits:output_type -> ntm.registry.v1.ListUnitsResponse
-	4,  // 31: ntm.registry.v1.RegistryService.ListAncestors:output_type -> ntm.registry.v1.ListAncestorsResponse
-	6,  // 32: ntm.registry.v1.RegistryService.GetUnitLineage:output_type -> ntm.registry.v1.UnitLineage
-	8,  // 33: ntm.registry.v1.RegistryService.ListLineageLinks:output_type -> ntm.registry.v1.ListLineageLinksResponse
-	23, // 34: ntm.registry.v1.RegistryService.CreateUnit:output_type -> ntm.registry.v1.Unit
-	26, // 35: ntm.registry.v1.RegistryService.CreateUnitChange:output_type -> ntm.registry.v1.UnitChange
-	27, // 36: ntm.registry.v1.RegistryService.CreateDecision:output_type -> ntm.registry.v1.Decision
-	28, // 37: ntm.registry.v1.RegistryService.CreateRecognition:output_type -> ntm.registry.v1.Recognition
-	28, // 38: ntm.registry.v1.RegistryService.RevokeRecognition:output_type -> ntm.registry.v1.Recognition
-	18, // 39: ntm.registry.v1.RegistryService.ListRecognitions:output_type -> ntm.registry.v1.ListRecognitionsResponse
-	20, // 40: ntm.registry.v1.RegistryService.CountUnits:output_type -> ntm.registry.v1.CountUnitsResponse
-	14, // 41: ntm.registry.v1.RegistryService.ImportUnits:output_type -> ntm.registry.v1.ImportUnitsResponse
-	29, // [29:42] is the sub-list for method output_type
-	16, // [16:29] is the sub-list for method input_type
+	22, // 29: ntm.registry.v1.RegistryService.GetUnitTemplate:input_type -> ntm.registry.v1.GetUnitTemplateRequest
+	23, // 30: ntm.registry.v1.RegistryService.ImportUnitsFile:input_type -> ntm.registry.v1.ImportUnitsFileRequest
+	24, // 31: ntm.registry.v1.RegistryService.GetRecognitionTemplate:input_type -> ntm.registry.v1.GetRecognitionTemplateRequest
+	25, // 32: ntm.registry.v1.RegistryService.ImportRecognitions:input_type -> ntm.registry.v1.ImportRecognitionsRequest
+	27, // 33: ntm.registry.v1.RegistryService.GetUnit:output_type -> ntm.registry.v1.Unit
+	2,  // 34: ntm.registry.v1.RegistryService.ListUnits:output_type -> ntm.registry.v1.ListUnitsResponse
+	4,  // 35: ntm.registry.v1.RegistryService.ListAncestors:output_type -> ntm.registry.v1.ListAncestorsResponse
+	6,  // 36: ntm.registry.v1.RegistryService.GetUnitLineage:output_type -> ntm.registry.v1.UnitLineage
+	8,  // 37: ntm.registry.v1.RegistryService.ListLineageLinks:output_type -> ntm.registry.v1.ListLineageLinksResponse
+	27, // 38: ntm.registry.v1.RegistryService.CreateUnit:output_type -> ntm.registry.v1.Unit
+	30, // 39: ntm.registry.v1.RegistryService.CreateUnitChange:output_type -> ntm.registry.v1.UnitChange
+	31, // 40: ntm.registry.v1.RegistryService.CreateDecision:output_type -> ntm.registry.v1.Decision
+	32, // 41: ntm.registry.v1.RegistryService.CreateRecognition:output_type -> ntm.registry.v1.Recognition
+	32, // 42: ntm.registry.v1.RegistryService.RevokeRecognition:output_type -> ntm.registry.v1.Recognition
+	18, // 43: ntm.registry.v1.RegistryService.ListRecognitions:output_type -> ntm.registry.v1.ListRecognitionsResponse
+	20, // 44: ntm.registry.v1.RegistryService.CountUnits:output_type -> ntm.registry.v1.CountUnitsResponse
+	14, // 45: ntm.registry.v1.RegistryService.ImportUnits:output_type -> ntm.registry.v1.ImportUnitsResponse
+	34, // 46: ntm.registry.v1.RegistryService.GetUnitTemplate:output_type -> google.api.HttpBody
+	35, // 47: ntm.registry.v1.RegistryService.ImportUnitsFile:output_type -> ntm.operation.v1.Operation
+	34, // 48: ntm.registry.v1.RegistryService.GetRecognitionTemplate:output_type -> google.api.HttpBody
+	35, // 49: ntm.registry.v1.RegistryService.ImportRecognitions:output_type -> ntm.operation.v1.Operation
+	33, // [33:50] is the sub-list for method output_type
+	16, // [16:33] is the sub-list for method input_type
 	16, // [16:16] is the sub-list for extension type_name
 	16, // [16:16] is the sub-list for extension extendee
 	0,  // [0:16] is the sub-list for field type_name
@@ -1548,13 +1842,15 @@ func file_ntm_registry_v1_registry_service_proto_init() {
 	file_ntm_registry_v1_recognition_proto_init()
 	file_ntm_registry_v1_unit_proto_init()
 	file_ntm_registry_v1_unit_change_proto_init()
+	file_ntm_registry_v1_registry_service_proto_msgTypes[23].OneofWrappers = []any{}
+	file_ntm_registry_v1_registry_service_proto_msgTypes[25].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ntm_registry_v1_registry_service_proto_rawDesc), len(file_ntm_registry_v1_registry_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   22,
+			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -8,6 +8,8 @@ package registryv1
 
 import (
 	context "context"
+	v1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
@@ -19,19 +21,23 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	RegistryService_GetUnit_FullMethodName           = "/ntm.registry.v1.RegistryService/GetUnit"
-	RegistryService_ListUnits_FullMethodName         = "/ntm.registry.v1.RegistryService/ListUnits"
-	RegistryService_ListAncestors_FullMethodName     = "/ntm.registry.v1.RegistryService/ListAncestors"
-	RegistryService_GetUnitLineage_FullMethodName    = "/ntm.registry.v1.RegistryService/GetUnitLineage"
-	RegistryService_ListLineageLinks_FullMethodName  = "/ntm.registry.v1.RegistryService/ListLineageLinks"
-	RegistryService_CreateUnit_FullMethodName        = "/ntm.registry.v1.RegistryService/CreateUnit"
-	RegistryService_CreateUnitChange_FullMethodName  = "/ntm.registry.v1.RegistryService/CreateUnitChange"
-	RegistryService_CreateDecision_FullMethodName    = "/ntm.registry.v1.RegistryService/CreateDecision"
-	RegistryService_CreateRecognition_FullMethodName = "/ntm.registry.v1.RegistryService/CreateRecognition"
-	RegistryService_RevokeRecognition_FullMethodName = "/ntm.registry.v1.RegistryService/RevokeRecognition"
-	RegistryService_ListRecognitions_FullMethodName  = "/ntm.registry.v1.RegistryService/ListRecognitions"
-	RegistryService_CountUnits_FullMethodName        = "/ntm.registry.v1.RegistryService/CountUnits"
-	RegistryService_ImportUnits_FullMethodName       = "/ntm.registry.v1.RegistryService/ImportUnits"
+	RegistryService_GetUnit_FullMethodName                = "/ntm.registry.v1.RegistryService/GetUnit"
+	RegistryService_ListUnits_FullMethodName              = "/ntm.registry.v1.RegistryService/ListUnits"
+	RegistryService_ListAncestors_FullMethodName          = "/ntm.registry.v1.RegistryService/ListAncestors"
+	RegistryService_GetUnitLineage_FullMethodName         = "/ntm.registry.v1.RegistryService/GetUnitLineage"
+	RegistryService_ListLineageLinks_FullMethodName       = "/ntm.registry.v1.RegistryService/ListLineageLinks"
+	RegistryService_CreateUnit_FullMethodName             = "/ntm.registry.v1.RegistryService/CreateUnit"
+	RegistryService_CreateUnitChange_FullMethodName       = "/ntm.registry.v1.RegistryService/CreateUnitChange"
+	RegistryService_CreateDecision_FullMethodName         = "/ntm.registry.v1.RegistryService/CreateDecision"
+	RegistryService_CreateRecognition_FullMethodName      = "/ntm.registry.v1.RegistryService/CreateRecognition"
+	RegistryService_RevokeRecognition_FullMethodName      = "/ntm.registry.v1.RegistryService/RevokeRecognition"
+	RegistryService_ListRecognitions_FullMethodName       = "/ntm.registry.v1.RegistryService/ListRecognitions"
+	RegistryService_CountUnits_FullMethodName             = "/ntm.registry.v1.RegistryService/CountUnits"
+	RegistryService_ImportUnits_FullMethodName            = "/ntm.registry.v1.RegistryService/ImportUnits"
+	RegistryService_GetUnitTemplate_FullMethodName        = "/ntm.registry.v1.RegistryService/GetUnitTemplate"
+	RegistryService_ImportUnitsFile_FullMethodName        = "/ntm.registry.v1.RegistryService/ImportUnitsFile"
+	RegistryService_GetRecognitionTemplate_FullMethodName = "/ntm.registry.v1.RegistryService/GetRecognitionTemplate"
+	RegistryService_ImportRecognitions_FullMethodName     = "/ntm.registry.v1.RegistryService/ImportRecognitions"
 )
 
 // RegistryServiceClient is the client API for RegistryService service.
@@ -85,6 +91,31 @@ type RegistryServiceClient interface {
 	// Loads many units in one transaction (what `ntm import units FILE.csv`
 	// sends). One `create` change is recorded per distinct `valid_from`.
 	ImportUnits(ctx context.Context, in *ImportUnitsRequest, opts ...grpc.CallOption) (*ImportUnitsResponse, error)
+	// The unit form as an Excel workbook (.xlsx): a header of Vietnamese
+	// titles over a row of column keys, drop-down lists for the unit type,
+	// region and commune group, and an instructions sheet. With
+	// `parent_code`, a row for each unit under it on `as_of`.
+	GetUnitTemplate(ctx context.Context, in *GetUnitTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
+	// Imports a filled unit form (.xlsx, or CSV with comma or semicolon
+	// separators) and answers with the operation doing it: every row is
+	// checked as ImportUnits checks it, then the rows are written in one
+	// transaction as ImportUnits writes them, or none when one has a
+	// conflict (unless `atomic` is false). A unit that exists already on its
+	// date is a conflict, not an update. Over REST the gateway takes the
+	// file as the body of POST /v1/imports/units?dry_run=&atomic=&decision_number=.
+	ImportUnitsFile(ctx context.Context, in *ImportUnitsFileRequest, opts ...grpc.CallOption) (*v1.Operation, error)
+	// The recognition form as an Excel workbook (.xlsx), with a drop-down
+	// list of levels in Vietnamese and an instructions sheet. With
+	// `unit_code`, a row for each commune under it on `as_of`.
+	GetRecognitionTemplate(ctx context.Context, in *GetRecognitionTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
+	// Imports a filled recognition form and answers with the operation doing
+	// it: every row is checked as CreateRecognition checks it (the caller's
+	// say over the unit, then the criteria set and the unit's assessments),
+	// then the rows are written in one transaction, or none when one has a
+	// conflict (unless `atomic` is false). A row repeating a recorded
+	// decision is skipped. Over REST the gateway takes the file as the body
+	// of POST /v1/imports/recognitions?dry_run=&atomic=.
+	ImportRecognitions(ctx context.Context, in *ImportRecognitionsRequest, opts ...grpc.CallOption) (*v1.Operation, error)
 }
 
 type registryServiceClient struct {
@@ -225,6 +256,46 @@ func (c *registryServiceClient) ImportUnits(ctx context.Context, in *ImportUnits
 	return out, nil
 }
 
+func (c *registryServiceClient) GetUnitTemplate(ctx context.Context, in *GetUnitTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, RegistryService_GetUnitTemplate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) ImportUnitsFile(ctx context.Context, in *ImportUnitsFileRequest, opts ...grpc.CallOption) (*v1.Operation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(v1.Operation)
+	err := c.cc.Invoke(ctx, RegistryService_ImportUnitsFile_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) GetRecognitionTemplate(ctx context.Context, in *GetRecognitionTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, RegistryService_GetRecognitionTemplate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) ImportRecognitions(ctx context.Context, in *ImportRecognitionsRequest, opts ...grpc.CallOption) (*v1.Operation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(v1.Operation)
+	err := c.cc.Invoke(ctx, RegistryService_ImportRecognitions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // RegistryServiceServer is the server API for RegistryService service.
 // All implementations must embed UnimplementedRegistryServiceServer
 // for forward compatibility.
@@ -276,6 +347,31 @@ type RegistryServiceServer interface {
 	// Loads many units in one transaction (what `ntm import units FILE.csv`
 	// sends). One `create` change is recorded per distinct `valid_from`.
 	ImportUnits(context.Context, *ImportUnitsRequest) (*ImportUnitsResponse, error)
+	// The unit form as an Excel workbook (.xlsx): a header of Vietnamese
+	// titles over a row of column keys, drop-down lists for the unit type,
+	// region and commune group, and an instructions sheet. With
+	// `parent_code`, a row for each unit under it on `as_of`.
+	GetUnitTemplate(context.Context, *GetUnitTemplateRequest) (*httpbody.HttpBody, error)
+	// Imports a filled unit form (.xlsx, or CSV with comma or semicolon
+	// separators) and answers with the operation doing it: every row is
+	// checked as ImportUnits checks it, then the rows are written in one
+	// transaction as ImportUnits writes them, or none when one has a
+	// conflict (unless `atomic` is false). A unit that exists already on its
+	// date is a conflict, not an update. Over REST the gateway takes the
+	// file as the body of POST /v1/imports/units?dry_run=&atomic=&decision_number=.
+	ImportUnitsFile(context.Context, *ImportUnitsFileRequest) (*v1.Operation, error)
+	// The recognition form as an Excel workbook (.xlsx), with a drop-down
+	// list of levels in Vietnamese and an instructions sheet. With
+	// `unit_code`, a row for each commune under it on `as_of`.
+	GetRecognitionTemplate(context.Context, *GetRecognitionTemplateRequest) (*httpbody.HttpBody, error)
+	// Imports a filled recognition form and answers with the operation doing
+	// it: every row is checked as CreateRecognition checks it (the caller's
+	// say over the unit, then the criteria set and the unit's assessments),
+	// then the rows are written in one transaction, or none when one has a
+	// conflict (unless `atomic` is false). A row repeating a recorded
+	// decision is skipped. Over REST the gateway takes the file as the body
+	// of POST /v1/imports/recognitions?dry_run=&atomic=.
+	ImportRecognitions(context.Context, *ImportRecognitionsRequest) (*v1.Operation, error)
 	mustEmbedUnimplementedRegistryServiceServer()
 }
 
@@ -324,6 +420,18 @@ func (UnimplementedRegistryServiceServer) CountUnits(context.Context, *CountUnit
 }
 func (UnimplementedRegistryServiceServer) ImportUnits(context.Context, *ImportUnitsRequest) (*ImportUnitsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ImportUnits not implemented")
+}
+func (UnimplementedRegistryServiceServer) GetUnitTemplate(context.Context, *GetUnitTemplateRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetUnitTemplate not implemented")
+}
+func (UnimplementedRegistryServiceServer) ImportUnitsFile(context.Context, *ImportUnitsFileRequest) (*v1.Operation, error) {
+	return nil, status.Error(codes.Unimplemented, "method ImportUnitsFile not implemented")
+}
+func (UnimplementedRegistryServiceServer) GetRecognitionTemplate(context.Context, *GetRecognitionTemplateRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetRecognitionTemplate not implemented")
+}
+func (UnimplementedRegistryServiceServer) ImportRecognitions(context.Context, *ImportRecognitionsRequest) (*v1.Operation, error) {
+	return nil, status.Error(codes.Unimplemented, "method ImportRecognitions not implemented")
 }
 func (UnimplementedRegistryServiceServer) mustEmbedUnimplementedRegistryServiceServer() {}
 func (UnimplementedRegistryServiceServer) testEmbeddedByValue()                         {}
@@ -580,6 +688,78 @@ func _RegistryService_ImportUnits_Handler(srv interface{}, ctx context.Context, 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _RegistryService_GetUnitTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetUnitTemplateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).GetUnitTemplate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_GetUnitTemplate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).GetUnitTemplate(ctx, req.(*GetUnitTemplateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_ImportUnitsFile_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ImportUnitsFileRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).ImportUnitsFile(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_ImportUnitsFile_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).ImportUnitsFile(ctx, req.(*ImportUnitsFileRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_GetRecognitionTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetRecognitionTemplateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).GetRecognitionTemplate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_GetRecognitionTemplate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).GetRecognitionTemplate(ctx, req.(*GetRecognitionTemplateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_ImportRecognitions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ImportRecognitionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).ImportRecognitions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_ImportRecognitions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).ImportRecognitions(ctx, req.(*ImportRecognitionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // RegistryService_ServiceDesc is the grpc.ServiceDesc for RegistryService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -638,6 +818,22 @@ var RegistryService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ImportUnits",
 			Handler:    _RegistryService_ImportUnits_Handler,
+		},
+		{
+			MethodName: "GetUnitTemplate",
+			Handler:    _RegistryService_GetUnitTemplate_Handler,
+		},
+		{
+			MethodName: "ImportUnitsFile",
+			Handler:    _RegistryService_ImportUnitsFile_Handler,
+		},
+		{
+			MethodName: "GetRecognitionTemplate",
+			Handler:    _RegistryService_GetRecognitionTemplate_Handler,
+		},
+		{
+			MethodName: "ImportRecognitions",
+			Handler:    _RegistryService_ImportRecognitions_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
