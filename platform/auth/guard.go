@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -89,6 +90,14 @@ func (g *Guard) Units(ctx context.Context, a Action, codes ...string) error {
 		}
 	}
 	return nil
+}
+
+// Somewhere checks that the caller may do a to some unit: their own (the
+// whole country for one without a unit). A file import asks it before it
+// reads the file, refusing a viewer outright, then checks each row's unit.
+func (g *Guard) Somewhere(ctx context.Context, a Action) error {
+	id, _ := FromContext(ctx)
+	return g.Unit(ctx, a, cmp.Or(id.Unit, CountryCode))
 }
 
 // Global checks an action that concerns no one unit, such as reading the

@@ -430,3 +430,17 @@ func TestGuardRefusesAUnitOfTheWrongTypeForTheRole(t *testing.T) {
 	// A resource of the wrong-typed officer is refused as any out of scope.
 	wantDenied(t, g.Resource(as(communeOfProvince), Write, "plan", "plans/1", "06005", true), "plan", "plans/1")
 }
+
+// Somewhere lets every caller who may do the action to their own unit (or
+// the country), and refuses one who may do it nowhere.
+func TestGuardSomewhere(t *testing.T) {
+	g := NewGuard(true, newRegistry().lookup)
+	for _, id := range []Identity{guardAdmin, guardSystem, guardProvinceOfficer, guardCommuneOfficer} {
+		if err := g.Somewhere(as(id), Write); err != nil {
+			t.Errorf("%s writes somewhere: %v", id.Role, err)
+		}
+	}
+	wantDenied(t, g.Somewhere(as(guardCountryViewer), Write), "unit", "units/"+CountryCode)
+	wantDenied(t, g.Somewhere(as(guardProvinceViewer), Write), "unit", "units/19")
+	wantDenied(t, g.Somewhere(as(guardCommuneOfficer), Decide), "unit", "units/06005")
+}

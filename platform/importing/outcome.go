@@ -3,6 +3,8 @@ package importing
 import (
 	"context"
 
+	"google.golang.org/protobuf/reflect/protoreflect"
+
 	"github.com/ntmsuite/ntm/platform/fault"
 )
 
@@ -75,4 +77,22 @@ func RefuseOutOfScope(ctx context.Context, rows []*Row, column string, allowed f
 		}
 	}
 	return nil
+}
+
+// Request is what every import request carries besides its file.
+type Request interface {
+	GetDryRun() bool
+	GetAtomic() bool
+	ProtoReflect() protoreflect.Message
+}
+
+// OptionsOf reads a request's dry_run and atomic, which is true unless the
+// request sets it false.
+func OptionsOf(req Request) Options {
+	m := req.ProtoReflect()
+	atomic := true
+	if fd := m.Descriptor().Fields().ByName("atomic"); fd != nil && m.Has(fd) {
+		atomic = req.GetAtomic()
+	}
+	return Options{DryRun: req.GetDryRun(), Atomic: atomic}
 }

@@ -3,12 +3,10 @@ package registry_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
-	"time"
+
+	"github.com/ntmsuite/ntm/platform/importing/importingtest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
@@ -16,27 +14,12 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/testing/protocmp"
 
 	"github.com/ntmsuite/ntm/platform/restheader"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 )
-
-// updateGolden rewrites the golden import summaries in testdata/import:
-// NTM_UPDATE_GOLDEN=1 go test -run Import .
-var updateGolden = os.Getenv("NTM_UPDATE_GOLDEN") == "1"
-
-func readTestdata(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "import", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 // wait follows op until it is done.
 func (e *env) wait(t *testing.T, ctx context.Context, op *operationv1.Operation, err error) *operationv1.Operation {
@@ -44,17 +27,7 @@ func (e *env) wait(t *testing.T, ctx context.Context, op *operationv1.Operation,
 	if err != nil {
 		t.Fatalf("import: %v", err)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for !op.GetDone() {
-		if time.Now().After(deadline) {
-			t.Fatalf("operation %s still running: %v", op.GetName(), op)
-		}
-		time.Sleep(20 * time.Millisecond)
-		if op, err = e.ops.GetOperation(ctx, &operationv1.GetOperationRequest{Name: op.GetName()}); err != nil {
-			t.Fatalf("GetOperation: %v", err)
-		}
-	}
-	return op
+	return importingtest.Wait(t, ctx, e.ops, op)
 }
 
 func (e *env) importUnits(t *testing.T, ctx context.Context, req *registryv1.ImportUnitsFileRequest) *operationv1.Operation {
@@ -67,33 +40,6 @@ func (e *env) importRecognitions(t *testing.T, ctx context.Context, req *registr
 	t.Helper()
 	op, err := e.reg.ImportRecognitions(ctx, req)
 	return e.wait(t, ctx, op, err)
-}
-
-// checkGolden compares a summary with testdata/import/name.golden.json
-// (rewritten with NTM_UPDATE_GOLDEN=1).
-func checkGolden(t *testing.T, name string, got *operationv1.ImportSummary) {
-	t.Helper()
-	path := filepath.Join("testdata", "import", name+".golden.json")
-	if updateGolden {
-		b, err := protojson.Marshal(got)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out bytes.Buffer
-		if err := json.Indent(&out, b, "", "  "); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, append(out.Bytes(), '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want := &operationv1.ImportSummary{}
-	if err := protojson.Unmarshal(readTestdata(t, name+".golden.json"), want); err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(want, got, protocmp.Transform()); d != "" {
-		t.Errorf("summary of %s (-golden +got):\n%s", name, d)
-	}
 }
 
 // exists reports whether unit code exists on day.
@@ -128,12 +74,12 @@ func TestImportUnitsFile(t *testing.T) {
 	onBackends(t, func(t *testing.T, b backend) {
 		e := start(t, b)
 		ctx := e.as(admin)
-		file := readTestdata(t, "units-bad.csv")
+		file := importingtest.File(t, "units-bad.csv")
 		op := e.importUnits(t, ctx, &registryv1.ImportUnitsFileRequest{Content: file, DryRun: true})
 		if op.GetState() != operationv1.Operation_SUCCEEDED {
 			t.Fatalf("dry run ended %v: %v", op.GetState(), op.GetError())
 		}
-		checkGolden(t, "units-bad.dry-run", op.GetSummary())
+		importingtest.Golden(t, "units-bad.dry-run", op.GetSummary())
 		op = e.importUnits(t, ctx, &registryv1.ImportUnitsFileRequest{Content: file})
 		if op.GetState() != operationv1.Operation_FAILED || op.GetError().GetCode() != int32(codes.InvalidArgument) || op.GetSummary().GetWritten() {
 			t.Fatalf("atomic import of a bad file ended %v %v %v, want FAILED InvalidArgument", op.GetState(), op.GetError(), op.GetSummary())
@@ -145,7 +91,7 @@ func TestImportUnitsFile(t *testing.T) {
 		if op.GetState() != operationv1.Operation_SUCCEEDED {
 			t.Fatalf("import with atomic=false ended %v: %v", op.GetState(), op.GetError())
 		}
-		checkGolden(t, "units-bad.per-row", op.GetSummary())
+		importingtest.Golden(t, "units-bad.per-row", op.GetSummary())
 		lineage, err := e.reg.GetUnitLineage(ctx, &registryv1.GetUnitLineageRequest{Code: "10201"})
 		if err != nil || len(lineage.GetVersions()) != 1 || lineage.GetVersions()[0].GetParentCode() != "102" {
 			t.Fatalf("village 10201 of the file: %v %v", lineage, err)
@@ -161,7 +107,7 @@ func TestImportUnitsFile(t *testing.T) {
 // officer is refused before the file is read.
 func TestImportUnitsFileNeedsTheCountry(t *testing.T) {
 	e := start(t, backends[0])
-	_, err := e.reg.ImportUnitsFile(e.as(provinceOfficer), &registryv1.ImportUnitsFileRequest{Content: readTestdata(t, "units-bad.csv")})
+	_, err := e.reg.ImportUnitsFile(e.as(provinceOfficer), &registryv1.ImportUnitsFileRequest{Content: importingtest.File(t, "units-bad.csv")})
 	if status.Code(err) != codes.PermissionDenied {
 		t.Fatalf("a province officer's unit import: %v, want PermissionDenied", err)
 	}
@@ -191,12 +137,12 @@ func TestImportRecognitions(t *testing.T) {
 	onBackends(t, func(t *testing.T, b backend) {
 		e := start(t, b)
 		ctx := e.as(admin)
-		file := readTestdata(t, "recognitions-bad.csv")
+		file := importingtest.File(t, "recognitions-bad.csv")
 		op := e.importRecognitions(t, ctx, &registryv1.ImportRecognitionsRequest{Content: file, DryRun: true})
 		if op.GetState() != operationv1.Operation_SUCCEEDED {
 			t.Fatalf("dry run ended %v: %v", op.GetState(), op.GetError())
 		}
-		checkGolden(t, "recognitions-bad.dry-run", op.GetSummary())
+		importingtest.Golden(t, "recognitions-bad.dry-run", op.GetSummary())
 		op = e.importRecognitions(t, ctx, &registryv1.ImportRecognitionsRequest{Content: file})
 		if op.GetState() != operationv1.Operation_FAILED || op.GetError().GetCode() != int32(codes.InvalidArgument) {
 			t.Fatalf("atomic import of a bad file ended %v %v, want FAILED InvalidArgument", op.GetState(), op.GetError())
@@ -208,7 +154,7 @@ func TestImportRecognitions(t *testing.T) {
 		if op.GetState() != operationv1.Operation_SUCCEEDED {
 			t.Fatalf("import with atomic=false ended %v: %v", op.GetState(), op.GetError())
 		}
-		checkGolden(t, "recognitions-bad.per-row", op.GetSummary())
+		importingtest.Golden(t, "recognitions-bad.per-row", op.GetSummary())
 		if d := cmp.Diff([]string{"100 QĐ-100"}, e.recognitionsOf(t, "19", "2020-01-01")); d != "" {
 			t.Errorf("recognitions (-want +got):\n%s", d)
 		}
@@ -223,7 +169,7 @@ func TestImportRecognitions(t *testing.T) {
 // one; a commune officer, who decides about no unit, is refused outright.
 func TestImportRecognitionsScope(t *testing.T) {
 	e := start(t, backends[0])
-	file := readTestdata(t, "recognitions-mixed-scope.csv")
+	file := importingtest.File(t, "recognitions-mixed-scope.csv")
 	op := e.importRecognitions(t, e.as(provinceOfficer), &registryv1.ImportRecognitionsRequest{Content: file, Atomic: proto.Bool(false)})
 	s := op.GetSummary()
 	if op.GetState() != operationv1.Operation_SUCCEEDED || s.GetCreated() != 1 || len(s.GetConflicts()) != 1 ||

@@ -5,7 +5,6 @@ import (
 	"context"
 
 	"github.com/ntmsuite/ntm/platform/auth"
-	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/platform/importing"
 	"github.com/ntmsuite/ntm/platform/operation"
 	"github.com/ntmsuite/ntm/platform/sheet"
@@ -27,29 +26,21 @@ func (s *Server) ImportAssessments(ctx context.Context, req *criteriav1.ImportAs
 	// A caller who may write nowhere (a viewer) is refused outright; an
 	// officer's rows are then checked one by one.
 	id, _ := auth.FromContext(ctx)
-	if err := s.guard.Unit(ctx, auth.Write, cmp.Or(id.Unit, auth.CountryCode)); err != nil {
+	if err := s.guard.Somewhere(ctx, auth.Write); err != nil {
 		return nil, err
-	}
-	rows, err := sheet.Read(req.GetContent(), sheet.DefaultLimits, "")
-	if err != nil {
-		return nil, fault.Invalid("content", "%v", err)
 	}
 	// A file is read by the columns of every set: its rows say which set
 	// they follow.
-	drafts, fileConflicts, err := assessmentform.Parse(rows, assessmentform.KnownColumns(s.catalog.Sets()), assessmentform.Defaults{
-		Author: cmp.Or(req.GetAuthor(), id.Subject), CriteriaSet: req.GetCriteriaSet()})
-	if err != nil {
-		return nil, fault.Invalid("content", "%v", err)
-	}
-	opts := importing.Options{DryRun: req.GetDryRun(), Atomic: req.Atomic == nil || req.GetAtomic()}
-	return s.operations.Start(ctx, "import/assessments", int64(len(drafts)), func(ctx context.Context, p *operation.Progress) (*operationv1.ImportSummary, error) {
-		sum := importing.Summary{}
-		for _, c := range fileConflicts {
-			sum.Add(c)
-		}
-		err := s.importAssessments(ctx, &sum, drafts, opts, p)
-		return sum.Proto(), err
-	})
+	known := assessmentform.KnownColumns(s.catalog.Sets())
+	defaults := assessmentform.Defaults{Author: cmp.Or(req.GetAuthor(), id.Subject), CriteriaSet: req.GetCriteriaSet()}
+	opts := importing.OptionsOf(req)
+	return importing.Start(ctx, s.operations, "import/assessments", req.GetContent(),
+		func(rows []sheet.Row) ([]assessmentform.Draft, []importing.Conflict, error) {
+			return assessmentform.Parse(rows, known, defaults)
+		},
+		func(ctx context.Context, sum *importing.Summary, drafts []assessmentform.Draft, p *operation.Progress) error {
+			return s.importAssessments(ctx, sum, drafts, opts, p)
+		})
 }
 
 // importAssessments checks every row as CreateAssessment would, then,

@@ -3,32 +3,23 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/ntmsuite/ntm/platform/importing/importingtest"
+
 	"github.com/xuri/excelize/v2"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/testing/protocmp"
 
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/restheader"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 )
-
-// updateGolden rewrites the golden import summaries in testdata/import:
-// NTM_UPDATE_GOLDEN=1 go test -run Import ./internal/server.
-var updateGolden = os.Getenv("NTM_UPDATE_GOLDEN") == "1"
 
 // importFile imports testdata/import/name (or content) with req's options
 // and waits for the operation.
@@ -44,54 +35,7 @@ func (e *env) importFile(t *testing.T, ctx context.Context, content []byte, req 
 
 func (e *env) wait(t *testing.T, ctx context.Context, op *operationv1.Operation) *operationv1.Operation {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !op.GetDone() {
-		if time.Now().After(deadline) {
-			t.Fatalf("operation %s still running: %v", op.GetName(), op)
-		}
-		time.Sleep(20 * time.Millisecond)
-		var err error
-		if op, err = e.ops.GetOperation(ctx, &operationv1.GetOperationRequest{Name: op.GetName()}); err != nil {
-			t.Fatalf("GetOperation: %v", err)
-		}
-	}
-	return op
-}
-
-func readTestdata(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "import", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// checkGolden compares a summary with testdata/import/name.golden.json
-// (rewritten with NTM_UPDATE_GOLDEN=1).
-func checkGolden(t *testing.T, name string, got *operationv1.ImportSummary) {
-	t.Helper()
-	path := filepath.Join("testdata", "import", name+".golden.json")
-	if updateGolden {
-		b, err := protojson.Marshal(got)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out bytes.Buffer
-		if err := json.Indent(&out, b, "", "  "); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, append(out.Bytes(), '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want := &operationv1.ImportSummary{}
-	if err := protojson.Unmarshal(readTestdata(t, name+".golden.json"), want); err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(want, got, protocmp.Transform()); d != "" {
-		t.Errorf("summary of %s (-golden +got):\n%s", name, d)
-	}
+	return importingtest.Wait(t, ctx, e.ops, op)
 }
 
 func (e *env) assessmentsOf(t *testing.T, unit string) int {
@@ -106,11 +50,11 @@ func (e *env) assessmentsOf(t *testing.T, unit string) int {
 // A dry run reports every bad row by sheet, row and column, and writes nothing.
 func TestImportDryRunReportsEveryConflict(t *testing.T) {
 	e := newEnv(t)
-	op := e.importFile(t, context.Background(), readTestdata(t, "bad.csv"), &criteriav1.ImportAssessmentsRequest{DryRun: true, Author: author})
+	op := e.importFile(t, context.Background(), importingtest.File(t, "bad.csv"), &criteriav1.ImportAssessmentsRequest{DryRun: true, Author: author})
 	if op.GetState() != operationv1.Operation_SUCCEEDED {
 		t.Fatalf("dry run ended %v: %v", op.GetState(), op.GetError())
 	}
-	checkGolden(t, "bad.dry-run", op.GetSummary())
+	importingtest.Golden(t, "bad.dry-run", op.GetSummary())
 	if n := e.assessmentsOf(t, "100"); n != 0 {
 		t.Errorf("a dry run wrote %d assessments", n)
 	}
@@ -120,18 +64,18 @@ func TestImportDryRunReportsEveryConflict(t *testing.T) {
 // false: then the clean rows are written and the others reported.
 func TestImportIsAtomicUnlessAskedOtherwise(t *testing.T) {
 	e := newEnv(t)
-	op := e.importFile(t, context.Background(), readTestdata(t, "bad.csv"), &criteriav1.ImportAssessmentsRequest{Author: author})
+	op := e.importFile(t, context.Background(), importingtest.File(t, "bad.csv"), &criteriav1.ImportAssessmentsRequest{Author: author})
 	if op.GetState() != operationv1.Operation_FAILED || op.GetError().GetCode() != int32(codes.InvalidArgument) {
 		t.Fatalf("atomic import of a bad file ended %v %v, want FAILED InvalidArgument", op.GetState(), op.GetError())
 	}
 	if s := op.GetSummary(); s.GetWritten() || s.GetConflictsTotal() == 0 || e.assessmentsOf(t, "100") != 0 {
 		t.Errorf("atomic import of a bad file: summary %v, %d assessments of 100", s, e.assessmentsOf(t, "100"))
 	}
-	op = e.importFile(t, context.Background(), readTestdata(t, "bad.csv"), &criteriav1.ImportAssessmentsRequest{Author: author, Atomic: proto.Bool(false)})
+	op = e.importFile(t, context.Background(), importingtest.File(t, "bad.csv"), &criteriav1.ImportAssessmentsRequest{Author: author, Atomic: proto.Bool(false)})
 	if op.GetState() != operationv1.Operation_SUCCEEDED {
 		t.Fatalf("import with atomic=false ended %v: %v", op.GetState(), op.GetError())
 	}
-	checkGolden(t, "bad.per-row", op.GetSummary())
+	importingtest.Golden(t, "bad.per-row", op.GetSummary())
 	if n := e.assessmentsOf(t, "100"); n != 1 {
 		t.Errorf("%d assessments of 100, want the clean row's", n)
 	}

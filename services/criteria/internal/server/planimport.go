@@ -53,8 +53,7 @@ func (s *Server) GetTargetTemplate(ctx context.Context, req *criteriav1.GetTarge
 
 // ImportRegistrations imports a filled registration list.
 func (s *Server) ImportRegistrations(ctx context.Context, req *criteriav1.ImportRegistrationsRequest) (*operationv1.Operation, error) {
-	return startPlanImport(ctx, s, "import/registrations", req.GetContent(), planform.RegistrationColumns(),
-		importing.Options{DryRun: req.GetDryRun(), Atomic: req.Atomic == nil || req.GetAtomic()},
+	return startPlanImport(ctx, s, "import/registrations", req.GetContent(), planform.RegistrationColumns(), importing.OptionsOf(req),
 		planKind[*criteriav1.Registration, plan.Registration]{
 			read:     planform.ReadRegistration,
 			check:    s.checkedRegistration,
@@ -68,7 +67,7 @@ func (s *Server) ImportRegistrations(ctx context.Context, req *criteriav1.Import
 func (s *Server) ImportTargets(ctx context.Context, req *criteriav1.ImportTargetsRequest) (*operationv1.Operation, error) {
 	kinds := s.catalog.TargetKinds()
 	return startPlanImport(ctx, s, "import/targets", req.GetContent(), planform.TargetColumns(kinds),
-		importing.Options{DryRun: req.GetDryRun(), Atomic: req.Atomic == nil || req.GetAtomic()},
+		importing.OptionsOf(req),
 		planKind[*criteriav1.Target, plan.Target]{
 			read:     func(r *importing.Row) *criteriav1.Target { return planform.ReadTarget(r, kinds) },
 			check:    s.checkedTarget,
@@ -92,26 +91,16 @@ type planKind[P any, T any] struct {
 
 // startPlanImport reads the file and starts the operation importing it.
 func startPlanImport[P, T any](ctx context.Context, s *Server, kind string, content []byte, cols []sheet.Column, opts importing.Options, k planKind[P, T]) (*operationv1.Operation, error) {
-	id, _ := auth.FromContext(ctx)
-	if err := s.guard.Unit(ctx, auth.Write, cmp.Or(id.Unit, auth.CountryCode)); err != nil {
+	if err := s.guard.Somewhere(ctx, auth.Write); err != nil {
 		return nil, err
 	}
-	sheetRows, err := sheet.Read(content, sheet.DefaultLimits, "")
-	if err != nil {
-		return nil, fault.Invalid("content", "%v", err)
-	}
-	rows, fileConflicts, err := importing.ReadRows(sheetRows, cols, planform.KeyUnitCode)
-	if err != nil {
-		return nil, fault.Invalid("content", "%v", err)
-	}
-	return s.operations.Start(ctx, kind, int64(len(rows)), func(ctx context.Context, p *operation.Progress) (*operationv1.ImportSummary, error) {
-		sum := importing.Summary{}
-		for _, c := range fileConflicts {
-			sum.Add(c)
-		}
-		err := importPlans(ctx, s, &sum, rows, opts, k, p)
-		return sum.Proto(), err
-	})
+	return importing.Start(ctx, s.operations, kind, content,
+		func(rows []sheet.Row) ([]importing.Row, []importing.Conflict, error) {
+			return importing.ReadRows(rows, cols, planform.KeyUnitCode)
+		},
+		func(ctx context.Context, sum *importing.Summary, rows []importing.Row, p *operation.Progress) error {
+			return importPlans(ctx, s, sum, rows, opts, k, p)
+		})
 }
 
 // importPlans checks every row, tries the clean ones in a transaction it

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/ntmsuite/ntm/platform/importing/importingtest"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 )
@@ -31,14 +32,14 @@ func TestImportRegistrations(t *testing.T) {
 	a.register(t, "100", registration(advanced, 2021, "2020-12-20"))
 	a.register(t, "110", registration(standard, 2021, "2020-12-20"))
 	ctx := a.admin(t)
-	file := readTestdata(t, "registrations.csv")
+	file := importingtest.File(t, "registrations.csv")
 	before := a.trail(t)
 	op, err := a.crit.ImportRegistrations(ctx, &criteriav1.ImportRegistrationsRequest{Content: file, DryRun: true})
 	op = a.done(t, ctx, op, err)
 	if op.GetState() != operationv1.Operation_SUCCEEDED {
 		t.Fatalf("dry run ended %v: %v", op.GetState(), op.GetError())
 	}
-	checkGolden(t, "registrations.dry-run", op.GetSummary())
+	importingtest.Golden(t, "registrations.dry-run", op.GetSummary())
 	if after := a.trail(t); len(after) != len(before) {
 		t.Errorf("a dry run wrote %d audit events", len(after)-len(before))
 	}
@@ -61,18 +62,18 @@ func TestImportRegistrations(t *testing.T) {
 func TestImportTargets(t *testing.T) {
 	a := newSQLiteAuthEnv(t)
 	ctx := a.admin(t)
-	op, err := a.crit.ImportTargets(ctx, &criteriav1.ImportTargetsRequest{Content: readTestdata(t, "targets.csv"), Atomic: proto.Bool(false)})
+	op, err := a.crit.ImportTargets(ctx, &criteriav1.ImportTargetsRequest{Content: importingtest.File(t, "targets.csv"), Atomic: proto.Bool(false)})
 	op = a.done(t, ctx, op, err)
 	if op.GetState() != operationv1.Operation_SUCCEEDED {
 		t.Fatalf("import ended %v: %v", op.GetState(), op.GetError())
 	}
-	checkGolden(t, "targets.per-row", op.GetSummary())
+	importingtest.Golden(t, "targets.per-row", op.GetSummary())
 	resp, err := a.crit.ListTargets(ctx, &criteriav1.ListTargetsRequest{UnitCode: "19", Period: "2026"})
 	if err != nil || len(resp.GetTargets()) != 1 || resp.GetTargets()[0].GetKind() != "COMMUNES_STANDARD_NEW" || resp.GetTargets()[0].GetValue() != 5 {
 		t.Fatalf("targets of 19 for 2026: %v %v", resp.GetTargets(), err)
 	}
 	// The same file again: the target on file is skipped, nothing new.
-	op, err = a.crit.ImportTargets(ctx, &criteriav1.ImportTargetsRequest{Content: readTestdata(t, "targets.csv"), Atomic: proto.Bool(false)})
+	op, err = a.crit.ImportTargets(ctx, &criteriav1.ImportTargetsRequest{Content: importingtest.File(t, "targets.csv"), Atomic: proto.Bool(false)})
 	if s := a.done(t, ctx, op, err).GetSummary(); s.GetCreated() != 0 || s.GetSkipped() != 1 {
 		t.Errorf("the file again: %v", s)
 	}

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -27,36 +26,24 @@ func noPrefix(int) string { return "" }
 // operation that checks and imports it. A file that cannot be read at all
 // is refused at once; everything about its rows is in the summary.
 func (s *Server) ImportPlans(ctx context.Context, req *fundingv1.ImportPlansRequest) (*operationv1.Operation, error) {
-	rows, opts, err := s.readImport(ctx, req.GetContent(), req.GetDryRun(), req.Atomic)
-	if err != nil {
+	if err := s.mayImport(ctx); err != nil {
 		return nil, err
 	}
-	drafts, fileConflicts, err := fundingform.ParsePlans(rows, s.catalog, fundingform.PlanDefaults{AllocatedOn: req.GetAllocatedOn(), DecisionNumber: req.GetDecisionNumber()})
-	if err != nil {
-		return nil, fault.Invalid("content", "%v", err)
-	}
-	return s.operations.Start(ctx, "import/plans", int64(len(drafts)), func(ctx context.Context, p *operation.Progress) (*operationv1.ImportSummary, error) {
-		sum := importing.Summary{}
-		for _, c := range fileConflicts {
-			sum.Add(c)
-		}
-		err := s.importPlans(ctx, &sum, drafts, opts, p)
-		return sum.Proto(), err
-	})
+	opts := importing.OptionsOf(req)
+	defaults := fundingform.PlanDefaults{AllocatedOn: req.GetAllocatedOn(), DecisionNumber: req.GetDecisionNumber()}
+	return importing.Start(ctx, s.operations, "import/plans", req.GetContent(),
+		func(rows []sheet.Row) ([]fundingform.PlanDraft, []importing.Conflict, error) {
+			return fundingform.ParsePlans(rows, s.catalog, defaults)
+		},
+		func(ctx context.Context, sum *importing.Summary, drafts []fundingform.PlanDraft, p *operation.Progress) error {
+			return s.importPlans(ctx, sum, drafts, opts, p)
+		})
 }
 
-// readImport refuses a caller who may write nowhere (a viewer) outright,
-// an officer's rows being checked one by one later, and reads the file.
-func (s *Server) readImport(ctx context.Context, content []byte, dryRun bool, atomic *bool) ([]sheet.Row, importing.Options, error) {
-	id, _ := auth.FromContext(ctx)
-	if err := s.guard.Unit(ctx, auth.Write, cmp.Or(id.Unit, auth.CountryCode)); err != nil {
-		return nil, importing.Options{}, err
-	}
-	rows, err := sheet.Read(content, sheet.DefaultLimits, "")
-	if err != nil {
-		return nil, importing.Options{}, fault.Invalid("content", "%v", err)
-	}
-	return rows, importing.Options{DryRun: dryRun, Atomic: atomic == nil || *atomic}, nil
+// mayImport refuses a caller who may write nowhere (a viewer) outright, an
+// officer's rows being checked one by one later.
+func (s *Server) mayImport(ctx context.Context) error {
+	return s.guard.Somewhere(ctx, auth.Write)
 }
 
 // importPlans checks every row as BatchCreatePlans would, then, unless it
@@ -122,22 +109,17 @@ func (s *Server) refuseOutOfScope(ctx context.Context, rows []*importing.Row) er
 // ImportDisbursements reads a form of disbursements and answers with the
 // operation that checks and imports it.
 func (s *Server) ImportDisbursements(ctx context.Context, req *fundingv1.ImportDisbursementsRequest) (*operationv1.Operation, error) {
-	rows, opts, err := s.readImport(ctx, req.GetContent(), req.GetDryRun(), req.Atomic)
-	if err != nil {
+	if err := s.mayImport(ctx); err != nil {
 		return nil, err
 	}
-	drafts, fileConflicts, err := fundingform.ParseDisbursements(rows, s.catalog)
-	if err != nil {
-		return nil, fault.Invalid("content", "%v", err)
-	}
-	return s.operations.Start(ctx, "import/disbursements", int64(len(drafts)), func(ctx context.Context, p *operation.Progress) (*operationv1.ImportSummary, error) {
-		sum := importing.Summary{}
-		for _, c := range fileConflicts {
-			sum.Add(c)
-		}
-		err := s.importDisbursements(ctx, &sum, drafts, opts, p)
-		return sum.Proto(), err
-	})
+	opts := importing.OptionsOf(req)
+	return importing.Start(ctx, s.operations, "import/disbursements", req.GetContent(),
+		func(rows []sheet.Row) ([]fundingform.DisbursementDraft, []importing.Conflict, error) {
+			return fundingform.ParseDisbursements(rows, s.catalog)
+		},
+		func(ctx context.Context, sum *importing.Summary, drafts []fundingform.DisbursementDraft, p *operation.Progress) error {
+			return s.importDisbursements(ctx, sum, drafts, opts, p)
+		})
 }
 
 // importDisbursements finds each row's plan, then checks every row as

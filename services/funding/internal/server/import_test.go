@@ -3,12 +3,11 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/ntmsuite/ntm/platform/importing/importingtest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
@@ -16,9 +15,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/testing/protocmp"
 
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/cache"
@@ -28,10 +25,6 @@ import (
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 	"github.com/ntmsuite/ntm/services/funding"
 )
-
-// updateGolden rewrites the golden import summaries in testdata/import:
-// NTM_UPDATE_GOLDEN=1 go test -run Import ./internal/server.
-var updateGolden = os.Getenv("NTM_UPDATE_GOLDEN") == "1"
 
 // importEnv is the test map's registry and a funding service with keys,
 // for an admin and an officer of province 19 (not of 20, Xã Chi Lăng's).
@@ -61,18 +54,7 @@ func newImportEnv(t *testing.T) *importEnv {
 // wait polls op until it is done.
 func (e *importEnv) wait(t *testing.T, ctx context.Context, op *operationv1.Operation) *operationv1.Operation {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !op.GetDone() {
-		if time.Now().After(deadline) {
-			t.Fatalf("operation %s still running: %v", op.GetName(), op)
-		}
-		time.Sleep(20 * time.Millisecond)
-		var err error
-		if op, err = e.ops.GetOperation(ctx, &operationv1.GetOperationRequest{Name: op.GetName()}); err != nil {
-			t.Fatalf("GetOperation: %v", err)
-		}
-	}
-	return op
+	return importingtest.Wait(t, ctx, e.ops, op)
 }
 
 func (e *importEnv) importPlans(t *testing.T, ctx context.Context, req *fundingv1.ImportPlansRequest) *operationv1.Operation {
@@ -105,52 +87,16 @@ func (e *importEnv) plansOf(t *testing.T, unit string) []*fundingv1.Plan {
 	return resp.GetPlans()
 }
 
-func readTestdata(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "import", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// checkGolden compares a summary with testdata/import/name.golden.json
-// (rewritten with NTM_UPDATE_GOLDEN=1).
-func checkGolden(t *testing.T, name string, got *operationv1.ImportSummary) {
-	t.Helper()
-	path := filepath.Join("testdata", "import", name+".golden.json")
-	if updateGolden {
-		b, err := protojson.Marshal(got)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out bytes.Buffer
-		if err := json.Indent(&out, b, "", "  "); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, append(out.Bytes(), '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want := &operationv1.ImportSummary{}
-	if err := protojson.Unmarshal(readTestdata(t, name+".golden.json"), want); err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(want, got, protocmp.Transform()); d != "" {
-		t.Errorf("summary of %s (-golden +got):\n%s", name, d)
-	}
-}
-
 // A dry run of plans reports every bad row by row and column (a fraction of
 // a đồng, a source of no catalog, a unit outside the officer's province,
 // goods in the wrong unit) and writes nothing.
 func TestImportPlansDryRunReportsEveryConflict(t *testing.T) {
 	e := newImportEnv(t)
-	op := e.importPlans(t, e.officer, &fundingv1.ImportPlansRequest{Content: readTestdata(t, "plans-bad.csv"), DryRun: true})
+	op := e.importPlans(t, e.officer, &fundingv1.ImportPlansRequest{Content: importingtest.File(t, "plans-bad.csv"), DryRun: true})
 	if op.GetState() != operationv1.Operation_SUCCEEDED || op.GetKind() != "import/plans" {
 		t.Fatalf("dry run ended %v: %v", op.GetState(), op)
 	}
-	checkGolden(t, "plans-bad.dry-run", op.GetSummary())
+	importingtest.Golden(t, "plans-bad.dry-run", op.GetSummary())
 	if n := len(e.plansOf(t, province)); n != 0 {
 		t.Errorf("a dry run wrote %d plans", n)
 	}
@@ -160,18 +106,18 @@ func TestImportPlansDryRunReportsEveryConflict(t *testing.T) {
 // false: then the clean rows are written.
 func TestImportPlansIsAtomicUnlessAskedOtherwise(t *testing.T) {
 	e := newImportEnv(t)
-	op := e.importPlans(t, e.officer, &fundingv1.ImportPlansRequest{Content: readTestdata(t, "plans-bad.csv")})
+	op := e.importPlans(t, e.officer, &fundingv1.ImportPlansRequest{Content: importingtest.File(t, "plans-bad.csv")})
 	if op.GetState() != operationv1.Operation_FAILED || op.GetError().GetCode() != int32(codes.InvalidArgument) || op.GetSummary().GetWritten() {
 		t.Fatalf("atomic import of a bad file ended %v %v", op.GetState(), op)
 	}
 	if n := len(e.plansOf(t, province)); n != 0 {
 		t.Errorf("a failed atomic import wrote %d plans", n)
 	}
-	op = e.importPlans(t, e.officer, &fundingv1.ImportPlansRequest{Content: readTestdata(t, "plans-bad.csv"), Atomic: proto.Bool(false)})
+	op = e.importPlans(t, e.officer, &fundingv1.ImportPlansRequest{Content: importingtest.File(t, "plans-bad.csv"), Atomic: proto.Bool(false)})
 	if op.GetState() != operationv1.Operation_SUCCEEDED {
 		t.Fatalf("import with atomic=false ended %v: %v", op.GetState(), op.GetError())
 	}
-	checkGolden(t, "plans-bad.per-row", op.GetSummary())
+	importingtest.Golden(t, "plans-bad.per-row", op.GetSummary())
 	var got []string
 	for _, p := range e.plansOf(t, "100") {
 		got = append(got, p.GetSource()+" "+p.GetQuantity()+" "+p.GetQuantityUnit()+" "+mil(p.GetAmountVnd())+" "+p.GetAllocatedOn()+" "+p.GetDecisionNumber())
@@ -205,11 +151,11 @@ func (e *importEnv) seedPlans(t *testing.T) {
 func TestImportDisbursementsDryRunReportsEveryConflict(t *testing.T) {
 	e := newImportEnv(t)
 	e.seedPlans(t)
-	op := e.importDisbursements(t, e.officer, &fundingv1.ImportDisbursementsRequest{Content: readTestdata(t, "disbursements-bad.csv"), DryRun: true})
+	op := e.importDisbursements(t, e.officer, &fundingv1.ImportDisbursementsRequest{Content: importingtest.File(t, "disbursements-bad.csv"), DryRun: true})
 	if op.GetState() != operationv1.Operation_SUCCEEDED || op.GetKind() != "import/disbursements" {
 		t.Fatalf("dry run ended %v: %v", op.GetState(), op)
 	}
-	checkGolden(t, "disbursements-bad.dry-run", op.GetSummary())
+	importingtest.Golden(t, "disbursements-bad.dry-run", op.GetSummary())
 	if d := e.plansOf(t, "100")[0].GetDisbursedVnd(); d != 0 {
 		t.Errorf("a dry run disbursed %d VND", d)
 	}
@@ -218,18 +164,18 @@ func TestImportDisbursementsDryRunReportsEveryConflict(t *testing.T) {
 func TestImportDisbursementsIsAtomicUnlessAskedOtherwise(t *testing.T) {
 	e := newImportEnv(t)
 	e.seedPlans(t)
-	op := e.importDisbursements(t, e.officer, &fundingv1.ImportDisbursementsRequest{Content: readTestdata(t, "disbursements-bad.csv")})
+	op := e.importDisbursements(t, e.officer, &fundingv1.ImportDisbursementsRequest{Content: importingtest.File(t, "disbursements-bad.csv")})
 	if op.GetState() != operationv1.Operation_FAILED || op.GetError().GetCode() != int32(codes.InvalidArgument) {
 		t.Fatalf("atomic import of a bad file ended %v %v", op.GetState(), op)
 	}
 	if d := e.plansOf(t, "100")[0].GetDisbursedVnd(); d != 0 {
 		t.Errorf("a failed atomic import disbursed %d VND", d)
 	}
-	op = e.importDisbursements(t, e.officer, &fundingv1.ImportDisbursementsRequest{Content: readTestdata(t, "disbursements-bad.csv"), Atomic: proto.Bool(false)})
+	op = e.importDisbursements(t, e.officer, &fundingv1.ImportDisbursementsRequest{Content: importingtest.File(t, "disbursements-bad.csv"), Atomic: proto.Bool(false)})
 	if op.GetState() != operationv1.Operation_SUCCEEDED {
 		t.Fatalf("import with atomic=false ended %v: %v", op.GetState(), op.GetError())
 	}
-	checkGolden(t, "disbursements-bad.per-row", op.GetSummary())
+	importingtest.Golden(t, "disbursements-bad.per-row", op.GetSummary())
 	if d := e.plansOf(t, "100")[0].GetDisbursedVnd(); d != 500*M {
 		t.Errorf("plan of 100 disbursed %d VND, want the clean row's 500 million", d)
 	}

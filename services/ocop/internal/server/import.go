@@ -1,11 +1,8 @@
 package server
 
 import (
-	"cmp"
 	"context"
-	"errors"
 
-	"buf.build/go/protovalidate"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/ntmsuite/ntm/platform/auth"
@@ -23,41 +20,26 @@ import (
 // of an import (and chances to stop when it is cancelled).
 const progressRows = 200
 
-// importRequest is what every import request of the service has; its
-// atomic option (unset: true) is read by each import, as a field.
+// importRequest is what every import request of the service carries.
 type importRequest interface {
+	importing.Request
 	GetContent() []byte
-	GetDryRun() bool
 }
 
 // startImport refuses a caller who may do a nowhere (a viewer, or a
-// commune officer for a council's results) and a file that cannot be read
-// at all; otherwise it starts the operation of kind, in which run checks
-// (and, unless it is a dry run, writes) the drafts parse read.
-func startImport[D any](ctx context.Context, s *Server, kind string, a auth.Action, req importRequest, atomic bool,
+// commune officer for a council's results); otherwise it starts the
+// operation of kind, in which run checks (and, unless it is a dry run,
+// writes) the drafts parse read.
+func startImport[D any](ctx context.Context, s *Server, kind string, a auth.Action, req importRequest,
 	parse func([]sheet.Row) ([]D, []importing.Conflict, error),
 	run func(ctx context.Context, sum *importing.Summary, drafts []D, opts importing.Options, p *operation.Progress) error,
 ) (*operationv1.Operation, error) {
-	id, _ := auth.FromContext(ctx)
-	if err := s.guard.Unit(ctx, a, cmp.Or(id.Unit, auth.CountryCode)); err != nil {
+	if err := s.guard.Somewhere(ctx, a); err != nil {
 		return nil, err
 	}
-	rows, err := sheet.Read(req.GetContent(), sheet.DefaultLimits, "")
-	if err != nil {
-		return nil, fault.Invalid("content", "%v", err)
-	}
-	drafts, fileConflicts, err := parse(rows)
-	if err != nil {
-		return nil, fault.Invalid("content", "%v", err)
-	}
-	opts := importing.Options{DryRun: req.GetDryRun(), Atomic: atomic}
-	return s.operations.Start(ctx, kind, int64(len(drafts)), func(ctx context.Context, p *operation.Progress) (*operationv1.ImportSummary, error) {
-		sum := importing.Summary{}
-		for _, c := range fileConflicts {
-			sum.Add(c)
-		}
-		err := run(ctx, &sum, drafts, opts, p)
-		return sum.Proto(), err
+	opts := importing.OptionsOf(req)
+	return importing.Start(ctx, s.operations, kind, req.GetContent(), parse, func(ctx context.Context, sum *importing.Summary, drafts []D, p *operation.Progress) error {
+		return run(ctx, sum, drafts, opts, p)
 	})
 }
 
@@ -65,7 +47,7 @@ func startImport[D any](ctx context.Context, s *Server, kind string, a auth.Acti
 // that checks every row as CreateProducer does and imports them. Every
 // row is a new producer: a producer has no natural key to match.
 func (s *Server) ImportProducers(ctx context.Context, req *ocopv1.ImportProducersRequest) (*operationv1.Operation, error) {
-	return startImport(ctx, s, "import/producers", auth.Write, req, req.Atomic == nil || req.GetAtomic(), ocopform.ParseProducers, s.importProducers)
+	return startImport(ctx, s, "import/producers", auth.Write, req, ocopform.ParseProducers, s.importProducers)
 }
 
 func (s *Server) importProducers(ctx context.Context, sum *importing.Summary, drafts []ocopform.ProducerDraft, opts importing.Options, p *operation.Progress) error {
@@ -102,7 +84,7 @@ func (s *Server) ImportProducts(ctx context.Context, req *ocopv1.ImportProductsR
 	parse := func(rows []sheet.Row) ([]ocopform.ProductDraft, []importing.Conflict, error) {
 		return ocopform.ParseProducts(rows, groups)
 	}
-	return startImport(ctx, s, "import/products", auth.Write, req, req.Atomic == nil || req.GetAtomic(), parse, s.importProducts)
+	return startImport(ctx, s, "import/products", auth.Write, req, parse, s.importProducts)
 }
 
 func (s *Server) importProducts(ctx context.Context, sum *importing.Summary, drafts []ocopform.ProductDraft, opts importing.Options, p *operation.Progress) error {
@@ -134,7 +116,7 @@ func (s *Server) ImportEvaluations(ctx context.Context, req *ocopv1.ImportEvalua
 	parse := func(rows []sheet.Row) ([]ocopform.EvaluationDraft, []importing.Conflict, error) {
 		return ocopform.ParseEvaluations(rows, known)
 	}
-	return startImport(ctx, s, "import/evaluations", auth.Decide, req, req.Atomic == nil || req.GetAtomic(), parse, s.importEvaluations)
+	return startImport(ctx, s, "import/evaluations", auth.Decide, req, parse, s.importEvaluations)
 }
 
 func (s *Server) importEvaluations(ctx context.Context, sum *importing.Summary, drafts []ocopform.EvaluationDraft, opts importing.Options, p *operation.Progress) error {
@@ -199,7 +181,7 @@ func rowsOf[D any](drafts []D, row func(*D) *importing.Row) []*importing.Row {
 // located at the row's columns; any other error is check's.
 func checked[T any](m proto.Message, check func() (T, error), locate func([]fault.Violation)) (T, error) {
 	var zero T
-	vs, err := violations(m)
+	vs, err := importing.Validate(m)
 	if err != nil {
 		return zero, err
 	}
@@ -224,22 +206,4 @@ func outOfScope(err error, r *importing.Row, column, field string) error {
 		return nil
 	}
 	return err
-}
-
-// violations are m's breaches of the rules the API checks on a request
-// (buf.validate), as the request's own would be reported.
-func violations(m proto.Message) ([]fault.Violation, error) {
-	err := protovalidate.Validate(m)
-	var ve *protovalidate.ValidationError
-	switch {
-	case err == nil:
-		return nil, nil
-	case !errors.As(err, &ve):
-		return nil, err
-	}
-	vs := make([]fault.Violation, 0, len(ve.Violations))
-	for _, v := range ve.Violations {
-		vs = append(vs, fault.Violation{Field: protovalidate.FieldPathString(v.Proto.GetField()), Description: cmp.Or(v.Proto.GetMessage(), v.Proto.GetRuleId())})
-	}
-	return vs, nil
 }

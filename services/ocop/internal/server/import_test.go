@@ -3,23 +3,19 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/ntmsuite/ntm/platform/importing/importingtest"
+
 	"github.com/xuri/excelize/v2"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/testing/protocmp"
 
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/restheader"
@@ -27,10 +23,6 @@ import (
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 	"github.com/ntmsuite/ntm/services/ocop"
 )
-
-// updateGolden rewrites the golden import summaries in testdata/import:
-// NTM_UPDATE_GOLDEN=1 go test -run Import ./internal/server.
-var updateGolden = os.Getenv("NTM_UPDATE_GOLDEN") == "1"
 
 // importKind is one kind of file the service imports, with what its test
 // files need recorded first and how to count what an import wrote.
@@ -101,54 +93,7 @@ func (a *api) importFile(t *testing.T, kind importKind, content []byte, dryRun b
 
 func (a *api) wait(t *testing.T, op *operationv1.Operation) *operationv1.Operation {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !op.GetDone() {
-		if time.Now().After(deadline) {
-			t.Fatalf("operation %s still running: %v", op.GetName(), op)
-		}
-		time.Sleep(20 * time.Millisecond)
-		var err error
-		if op, err = a.ops.GetOperation(a.ctx, &operationv1.GetOperationRequest{Name: op.GetName()}); err != nil {
-			t.Fatalf("GetOperation: %v", err)
-		}
-	}
-	return op
-}
-
-func readTestdata(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "import", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// checkGolden compares a summary with testdata/import/name.golden.json
-// (rewritten with NTM_UPDATE_GOLDEN=1).
-func checkGolden(t *testing.T, name string, got *operationv1.ImportSummary) {
-	t.Helper()
-	path := filepath.Join("testdata", "import", name+".golden.json")
-	if updateGolden {
-		b, err := protojson.Marshal(got)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out bytes.Buffer
-		if err := json.Indent(&out, b, "", "  "); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, append(out.Bytes(), '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want := &operationv1.ImportSummary{}
-	if err := protojson.Unmarshal(readTestdata(t, name+".golden.json"), want); err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(want, got, protocmp.Transform()); d != "" {
-		t.Errorf("summary of %s (-golden +got):\n%s", name, d)
-	}
+	return importingtest.Wait(t, a.ctx, a.ops, op)
 }
 
 // For each kind, a dry run reports every bad row of a file by row and
@@ -161,13 +106,13 @@ func TestImportDryRunAtomicAndPerRow(t *testing.T) {
 			a := e.api
 			kind.seed(t, a)
 			before := kind.count(t, a)
-			file := readTestdata(t, kind.name+"-bad.csv")
+			file := importingtest.File(t, kind.name+"-bad.csv")
 
 			op := a.importFile(t, kind, file, true, nil)
 			if op.GetState() != operationv1.Operation_SUCCEEDED || op.GetKind() != "import/"+kind.name {
 				t.Fatalf("dry run: %v", op)
 			}
-			checkGolden(t, kind.name+"-bad.dry-run", op.GetSummary())
+			importingtest.Golden(t, kind.name+"-bad.dry-run", op.GetSummary())
 			if n := kind.count(t, a); n != before {
 				t.Errorf("a dry run wrote: %d %s, was %d", n, kind.name, before)
 			}

@@ -20,9 +20,9 @@ func (s *Server) ImportUnitsFile(ctx context.Context, req *registryv1.ImportUnit
 	if err := s.guard.Global(ctx, auth.Decide); err != nil {
 		return nil, err
 	}
-	opts := importOptions(req.GetDryRun(), req.Atomic)
+	opts := importing.OptionsOf(req)
 	decision := cmp.Or(req.GetDecisionNumber(), "import")
-	return startImport(ctx, s, "import/units", req.GetContent(), unitform.Parse,
+	return importing.Start(ctx, s.operations, "import/units", req.GetContent(), unitform.Parse,
 		func(ctx context.Context, sum *importing.Summary, drafts []unitform.Draft, p *operation.Progress) error {
 			return s.importUnits(ctx, sum, drafts, decision, opts, p)
 		})
@@ -42,7 +42,7 @@ func (s *Server) importUnits(ctx context.Context, sum *importing.Summary, drafts
 		if len(dr.Conflicts) > 0 {
 			continue
 		}
-		vs, err := violations(dr.Unit)
+		vs, err := importing.Validate(dr.Unit)
 		if err != nil {
 			return err
 		}
