@@ -12,9 +12,9 @@ import (
 	"github.com/ntmsuite/ntm/platform/importing"
 	"github.com/ntmsuite/ntm/platform/sheet"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
-	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/criteria/internal/assessmentform"
 	"github.com/ntmsuite/ntm/services/criteria/internal/catalog"
+	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
 
 // The forms' sheets.
@@ -39,18 +39,6 @@ const (
 	keyDecidedOn      = "decided_on"
 )
 
-// levelWords are the levels as decisions name them.
-var levelWords = []struct {
-	level registryv1.RecognitionLevel
-	word  string
-}{
-	{registryv1.RecognitionLevel_STANDARD, "Đạt chuẩn NTM"},
-	{registryv1.RecognitionLevel_ADVANCED, "NTM nâng cao"},
-	{registryv1.RecognitionLevel_MODEL, "NTM kiểu mẫu"},
-	{registryv1.RecognitionLevel_MODERN, "NTM hiện đại"},
-	{registryv1.RecognitionLevel_COMPLETED, "Hoàn thành nhiệm vụ xây dựng NTM"},
-}
-
 func unitColumns() []sheet.Column {
 	return []sheet.Column{
 		{Key: KeyUnitCode, Title: "Mã đơn vị", Note: "Mã đơn vị hành chính theo danh mục (giữ nguyên số 0 ở đầu).", Text: true, Width: 12},
@@ -60,12 +48,8 @@ func unitColumns() []sheet.Column {
 
 // RegistrationColumns are the registration list's columns.
 func RegistrationColumns() []sheet.Column {
-	words := make([]string, len(levelWords))
-	for i, l := range levelWords {
-		words[i] = l.word
-	}
 	return append(unitColumns(),
-		sheet.Column{Key: keyLevel, Title: "Mức đăng ký", Choices: words, Width: 22},
+		sheet.Column{Key: keyLevel, Title: "Mức đăng ký", Choices: registryclient.LevelWords(), Width: 30},
 		sheet.Column{Key: keyYear, Title: "Năm đăng ký đạt chuẩn", Width: 10},
 		sheet.Column{Key: keyRegisteredOn, Title: "Ngày đăng ký", Note: "Ngày/tháng/năm, ví dụ 30/06/2026.", Text: true, Width: 14},
 		sheet.Column{Key: keyDecisionNumber, Title: "Số quyết định phê duyệt danh sách", Text: true, Width: 20},
@@ -100,7 +84,7 @@ func RegistrationTemplate(units []Unit, year int) sheet.Template {
 	}
 	return sheet.Template{Sheet: RegistrationSheet, Columns: RegistrationColumns(), Rows: rows, InstructionsSheet: instructionsSheet, Instructions: []string{
 		"Danh sách đơn vị đăng ký đạt chuẩn nông thôn mới: mỗi dòng là một đơn vị, một mức và một năm.",
-		"Mức đăng ký chọn trong danh sách: " + levelList() + ".",
+		"Mức đăng ký chọn trong danh sách: " + strings.Join(registryclient.LevelWords(), ", ") + ".",
 		"Mỗi đơn vị chỉ đăng ký một lần cho mỗi mức và năm: dòng trùng với đăng ký đã có được bỏ qua; dòng khác với đăng ký đã có bị từ chối.",
 		"Hệ thống tự tính các tiêu chí còn thiếu theo kết quả đánh giá gần nhất trước ngày đăng ký.",
 	}}
@@ -119,21 +103,14 @@ func TargetTemplate(unit Unit, period string, kinds []catalog.TargetKind) sheet.
 	}}
 }
 
-func levelList() string {
-	words := make([]string, len(levelWords))
-	for i, l := range levelWords {
-		words[i] = l.word
-	}
-	return strings.Join(words, ", ")
-}
-
 // ReadRegistration reads a row of the registration list; a cell that
 // cannot be read is a conflict of the row and left out.
 func ReadRegistration(r *importing.Row) *criteriav1.Registration {
 	p := &criteriav1.Registration{UnitCode: r.Cells[KeyUnitCode], DecisionNumber: r.Cells[keyDecisionNumber], Note: r.Cells[keyNote]}
 	if cell := r.Cells[keyLevel]; cell != "" {
-		if p.Level = level(cell); p.Level == 0 {
-			r.Add(keyLevel, "not a level: write one of "+levelList(), "registration.level")
+		var ok bool
+		if p.Level, ok = registryclient.ReadLevel(cell); !ok {
+			r.Add(keyLevel, "not a level: write one of "+strings.Join(registryclient.LevelWords(), ", "), "registration.level")
 		}
 	}
 	if cell := r.Cells[keyYear]; cell != "" {
@@ -175,16 +152,6 @@ func date(r *importing.Row, key, field string) string {
 		r.Add(key, "not a date: write day/month/year (30/06/2026) or 2026-06-30", field)
 	}
 	return iso
-}
-
-// level reads a level by its word or its API name; 0 when it is neither.
-func level(cell string) registryv1.RecognitionLevel {
-	for _, l := range levelWords {
-		if strings.EqualFold(cell, l.word) || strings.EqualFold(cell, l.level.String()) {
-			return l.level
-		}
-	}
-	return 0
 }
 
 // kindCode is the code of the kind named by its plan's wording or its code;

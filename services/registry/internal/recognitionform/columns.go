@@ -6,10 +6,8 @@
 package recognitionform
 
 import (
-	"strings"
-
 	"github.com/ntmsuite/ntm/platform/sheet"
-	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
 
 // SheetName is the form's sheet; InstructionsSheet explains it.
@@ -31,55 +29,12 @@ const (
 	KeyOverrideReason = "override_reason"
 )
 
-// levelWords are the levels as decisions word them.
-var levelWords = []struct {
-	word  string
-	level registryv1.RecognitionLevel
-}{
-	{"Đạt chuẩn nông thôn mới", registryv1.RecognitionLevel_STANDARD},
-	{"Nông thôn mới nâng cao", registryv1.RecognitionLevel_ADVANCED},
-	{"Nông thôn mới kiểu mẫu", registryv1.RecognitionLevel_MODEL},
-	{"Nông thôn mới hiện đại", registryv1.RecognitionLevel_MODERN},
-	{"Hoàn thành nhiệm vụ xây dựng nông thôn mới", registryv1.RecognitionLevel_COMPLETED},
-}
-
-// shortWords are the shortenings offices write for the same levels.
-var shortWords = map[string]registryv1.RecognitionLevel{
-	"đạt chuẩn ntm": registryv1.RecognitionLevel_STANDARD, "đạt chuẩn": registryv1.RecognitionLevel_STANDARD,
-	"ntm nâng cao": registryv1.RecognitionLevel_ADVANCED, "nâng cao": registryv1.RecognitionLevel_ADVANCED,
-	"ntm kiểu mẫu": registryv1.RecognitionLevel_MODEL, "kiểu mẫu": registryv1.RecognitionLevel_MODEL,
-	"ntm hiện đại": registryv1.RecognitionLevel_MODERN, "hiện đại": registryv1.RecognitionLevel_MODERN,
-	"hoàn thành nhiệm vụ xây dựng ntm": registryv1.RecognitionLevel_COMPLETED, "hoàn thành nhiệm vụ": registryv1.RecognitionLevel_COMPLETED,
-}
-
-// level reads a level as the form's words, a shortening (any case) or
-// the API's name ("ADVANCED").
-func level(cell string) (registryv1.RecognitionLevel, bool) {
-	for _, w := range levelWords {
-		if strings.EqualFold(cell, w.word) {
-			return w.level, true
-		}
-	}
-	if l, ok := shortWords[strings.ToLower(cell)]; ok {
-		return l, true
-	}
-	l, ok := registryv1.RecognitionLevel_value[strings.ToUpper(cell)]
-	if !ok || l == 0 {
-		return 0, false
-	}
-	return registryv1.RecognitionLevel(l), true
-}
-
 // Columns are the form's columns.
 func Columns() []sheet.Column {
-	words := make([]string, len(levelWords))
-	for i, w := range levelWords {
-		words[i] = w.word
-	}
 	return []sheet.Column{
 		{Key: KeyUnitCode, Title: "Mã đơn vị", Note: "Mã đơn vị hành chính theo danh mục (giữ nguyên số 0 ở đầu).", Text: true, Width: 12},
 		{Key: KeyUnitName, Title: "Tên đơn vị", Note: "Chỉ để đối chiếu; không được nhập vào hệ thống.", Width: 24},
-		{Key: KeyLevel, Title: "Mức công nhận", Choices: words, Width: 30},
+		{Key: KeyLevel, Title: "Mức công nhận", Choices: registryclient.LevelWords(), Width: 30},
 		{Key: KeyDecisionNumber, Title: "Số quyết định", Note: "Số quyết định công nhận, ví dụ 2345/QĐ-UBND.", Text: true, Width: 18},
 		{Key: KeyEffectiveDate, Title: "Ngày hiệu lực", Note: "Ngày quyết định có hiệu lực: ngày/tháng/năm, ví dụ 31/12/2019.", Text: true, Width: 14},
 		{Key: KeyCriteriaSet, Title: "Bộ tiêu chí", Note: "Mã bộ tiêu chí đơn vị được đánh giá theo, ví dụ NTM_COMMUNE_2016_2020.", Text: true, Width: 26},

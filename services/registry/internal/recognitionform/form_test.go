@@ -39,26 +39,6 @@ func TestParseReadsTheTemplatesRows(t *testing.T) {
 	}
 }
 
-// A level is read as the decisions' words, their shortenings or the API's
-// name, in any case.
-func TestLevelWords(t *testing.T) {
-	for cell, want := range map[string]registryv1.RecognitionLevel{
-		"Đạt chuẩn nông thôn mới": registryv1.RecognitionLevel_STANDARD, "đạt chuẩn NTM": registryv1.RecognitionLevel_STANDARD,
-		"NTM nâng cao": registryv1.RecognitionLevel_ADVANCED, "Nông thôn mới kiểu mẫu": registryv1.RecognitionLevel_MODEL,
-		"NTM kiểu mẫu": registryv1.RecognitionLevel_MODEL, "modern": registryv1.RecognitionLevel_MODERN,
-		"Hoàn thành nhiệm vụ xây dựng nông thôn mới": registryv1.RecognitionLevel_COMPLETED,
-	} {
-		if got, ok := level(cell); !ok || got != want {
-			t.Errorf("level(%q) = %v, %v; want %v", cell, got, ok, want)
-		}
-	}
-	for _, cell := range []string{"", "Xuất sắc", "RECOGNITION_LEVEL_UNSPECIFIED"} {
-		if got, ok := level(cell); ok {
-			t.Errorf("level(%q) = %v, want refused", cell, got)
-		}
-	}
-}
-
 // Cells that cannot be read are conflicts at their column, and the API's
 // violations are placed at theirs.
 func TestParseAndLocate(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/importing"
 	"github.com/ntmsuite/ntm/platform/sheet"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
+	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
 
 // Draft is one filled row read as a CreateRecognition request, before the
@@ -45,7 +46,7 @@ func readRow(r importing.Row) Draft {
 		case KeyUnitName:
 			// For the reader's eyes only: the code says which unit.
 		case KeyLevel:
-			l, ok := level(cell)
+			l, ok := registryclient.ReadLevel(cell)
 			if !ok {
 				dr.Add(key, "not a recognition level: choose one of the list (Đạt chuẩn nông thôn mới, Nông thôn mới nâng cao, Nông thôn mới kiểu mẫu…) or write STANDARD, ADVANCED, MODEL, MODERN, COMPLETED", "recognition.level")
 			}
