@@ -66,10 +66,10 @@ type Config struct {
 // Close come with servicemain.Opened.
 type Service struct{ servicemain.Opened }
 
-// maxRequestBytes is the OCOP service's largest request: one record, the
-// largest an evaluation of at most 200 score lines (some 10 KB); 1 MiB, as
-// the gateway accepts for one record.
-const maxRequestBytes = 1 << 20
+// maxRequestBytes is the OCOP service's largest request: a file import of
+// up to 25 MiB, which the gateway accepts on /v1/imports/{kind} (one
+// record, an evaluation of at most 200 score lines, is some 10 KB).
+const maxRequestBytes = grpcserver.MaxMessageBytes
 
 // Open loads the catalog, opens (and migrates) the database and builds the
 // gRPC server: the OCOP API and its audit trail.

@@ -307,3 +307,17 @@ func TestImportRefusesUnreadableFiles(t *testing.T) {
 		}
 	}
 }
+
+// A file is read up to the limit every import has (25 MiB at the gateway),
+// not refused by the service as a request larger than one record.
+func TestImportTakesFilesLargerThanOneRecord(t *testing.T) {
+	e := newEnv(t)
+	var b strings.Builder
+	b.WriteString("unit_code,display_name,kind,registered_on\n")
+	for b.Len() < 2<<20 {
+		b.WriteString("100,Hợp tác xã chè La Hiên,COOPERATIVE,2020-01-01\n")
+	}
+	if _, err := importKinds[0].start(e.api, []byte(b.String()), true, nil); err != nil {
+		t.Fatalf("dry run of a %d-byte file: %v", b.Len(), err)
+	}
+}
