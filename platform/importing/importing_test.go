@@ -3,7 +3,9 @@ package importing_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -117,5 +119,23 @@ func TestRefuseOutOfScope(t *testing.T) {
 	down := errors.New("registry down")
 	if err := importing.RefuseOutOfScope(context.Background(), []*importing.Row{mine}, "unit_code", func(context.Context, string) error { return down }); !errors.Is(err, down) {
 		t.Errorf("a failing check: %v", err)
+	}
+}
+
+// A conflict keeps a bounded part of a huge cell, cut between letters, so
+// that the summary of a file of such cells stays readable.
+func TestSummaryClipsConflictText(t *testing.T) {
+	var s importing.Summary
+	huge := strings.Repeat("ạ", 1<<20)
+	s.Add(importing.Conflict{Row: 2, Column: "name", Value: huge, Message: "name " + huge + " is too long"})
+	c := s.Conflicts[0]
+	for _, text := range []string{c.Value, c.Message} {
+		if len(text) > importing.MaxConflictText || !utf8.ValidString(text) || !strings.HasSuffix(text, "…") {
+			t.Errorf("clipped to %d bytes (valid UTF-8 %v), want at most %d ending in …", len(text), utf8.ValidString(text), importing.MaxConflictText)
+		}
+	}
+	s.Add(importing.Conflict{Row: 3, Value: "06002", Message: "short"})
+	if c := s.Conflicts[1]; c.Value != "06002" || c.Message != "short" {
+		t.Errorf("short conflict changed: %+v", c)
 	}
 }

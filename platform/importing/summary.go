@@ -4,6 +4,8 @@
 // and column, so that an office can fix its spreadsheet in one pass.
 package importing
 
+import "unicode/utf8"
+
 // MaxConflicts bounds the conflicts a summary lists: enough to fix a
 // spreadsheet in one pass, not megabytes of the same mistake. The total is
 // still counted.
@@ -41,12 +43,33 @@ type Summary struct {
 	ConflictsTotal int
 }
 
-// Add records a conflict.
+// MaxConflictText bounds a conflict's value and message, in bytes: a cell
+// may hold megabytes (Excel's own limit is 32,767 characters, a CSV has
+// none), and a summary holding them whole outgrew what a client reads (4
+// MiB by default, 32 MiB through the gateway), leaving the operation
+// unreadable.
+const MaxConflictText = 512
+
+// Add records a conflict, its value and message cut to MaxConflictText.
 func (s *Summary) Add(c Conflict) {
 	s.ConflictsTotal++
 	if len(s.Conflicts) < MaxConflicts {
+		c.Value, c.Message = clip(c.Value), clip(c.Message)
 		s.Conflicts = append(s.Conflicts, c)
 	}
+}
+
+// clip cuts s to at most MaxConflictText bytes, at a rune's start, marking
+// the cut with an ellipsis.
+func clip(s string) string {
+	if len(s) <= MaxConflictText {
+		return s
+	}
+	end := MaxConflictText - len("…")
+	for end > 0 && !utf8.RuneStart(s[end]) {
+		end--
+	}
+	return s[:end] + "…"
 }
 
 // Clean reports a file without conflicts.
