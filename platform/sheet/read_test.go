@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -194,7 +195,16 @@ func zipBomb(t testing.TB) []byte {
 func TestReadRefuses(t *testing.T) {
 	small := sheet.Limits{MaxCells: 5, MaxRows: 4, MaxColumns: 3}
 	wide := strings.Repeat("a;", 5000) + "a\n"
-	manyCells := book(t, cells("A1", "1", "B1", "2", "C1", "3", "A2", "4", "B2", "5", "C2", "6"))
+	// Numbers, which excelize keeps in the sheet, not among shared strings.
+	manyCells := book(t, func(f *excelize.File) error {
+		for i, axis := range []string{"A1", "B1", "C1", "A2", "B2", "C2"} {
+			if err := f.SetCellInt("Sheet1", axis, int64(i+1)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	manyTexts := book(t, cells("A1", "a", "B1", "b", "C1", "c", "A2", "d", "B2", "e", "C2", "f"))
 	for _, tc := range []struct {
 		name    string
 		data    []byte
@@ -206,6 +216,7 @@ func TestReadRefuses(t *testing.T) {
 		{"a workbook declaring more than MaxUnzipped", manyCells, sheet.Limits{MaxUnzipped: 1000}, sheet.ErrTooLarge, "unzips to more than 1000"},
 		{"a zip bomb", zipBomb(t), sheet.DefaultLimits, sheet.ErrTooLarge, "xl/worksheets/sheet1.xml is compressed"},
 		{"too many cells in a workbook", manyCells, small, sheet.ErrTooLarge, "more than 5 cells"},
+		{"more distinct texts than cells, before excelize reads them", manyTexts, small, sheet.ErrTooLarge, "more than 5 distinct texts"},
 		{"too many cells in a CSV", []byte("1,2,3\n4,5,6\n"), small, sheet.ErrTooLarge, "more than 5 cells"},
 		{"empty cells before a value count", []byte("1,,3\n,,3\n"), small, sheet.ErrTooLarge, "more than 5 cells"},
 		{"too many rows", book(t, cells("A5", "x")), small, sheet.ErrTooLarge, "more than 4 rows"},
@@ -236,3 +247,48 @@ func TestReadRefuses(t *testing.T) {
 		})
 	}
 }
+
+// A number is read as the file holds it, not in its display format, whose
+// en-US separators ("1,500" under #,##0) a reader of Vietnamese figures
+// would take for a decimal comma; percentages and dates keep their display.
+func TestReadXLSXNumbersAsStored(t *testing.T) {
+	data := book(t, func(f *excelize.File) error {
+		thousands, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("#,##0")})
+		if err != nil {
+			return err
+		}
+		percent, err := f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
+		if err != nil {
+			return err
+		}
+		day, err := f.NewStyle(&excelize.Style{NumFmt: 14}) // short date
+		if err != nil {
+			return err
+		}
+		for _, c := range []struct {
+			axis  string
+			value any
+			style int
+		}{{"A1", 1500, thousands}, {"B1", 0.855, percent}, {"C1", 45657, day}, {"D1", 1234.5, thousands}, {"F1", 85.5, 0}} {
+			if err := f.SetCellValue("Sheet1", c.axis, c.value); err != nil {
+				return err
+			}
+			if c.style != 0 {
+				if err := f.SetCellStyle("Sheet1", c.axis, c.axis, c.style); err != nil {
+					return err
+				}
+			}
+		}
+		return f.SetCellStr("Sheet1", "E1", "1,500")
+	})
+	rows, err := sheet.Read(data, sheet.DefaultLimits, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"1500", "85.50%", "2024-12-31", "1234.5", "1,500", "85.5"}
+	if len(rows) != 1 || !slices.Equal(rows[0].Cells, want) {
+		t.Errorf("cells %q, want %q", rows[0].Cells, want)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
