@@ -96,7 +96,7 @@ type Limits struct {
 var DefaultLimits = Limits{
 	MaxBytes:    25 << 20,
 	MaxUnzipped: 128 << 20,
-	MaxCells:    2_000_000,
+	MaxCells:    1_000_000,
 	MaxRows:     50_000,
 	MaxColumns:  1_000,
 }
