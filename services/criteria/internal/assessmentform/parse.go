@@ -123,40 +123,13 @@ func flagWord(cell string) (flag, ok bool) {
 	return false, false
 }
 
-// Number reads a number as Vietnamese and English spreadsheets write it:
-// "85,5" and "85.5" are 85.5; with both separators the last one is the
-// decimal mark ("1.234,5", "1,234.5"); a trailing % is dropped, as the
-// indicator's unit says it already.
+// Number reads an indicator's value as sheet.Decimal does; a trailing %
+// is dropped, as the indicator's unit says it already.
 func Number(cell string) (float64, bool) {
-	s := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(cell), "%"))
-	s = strings.ReplaceAll(s, " ", "")
-	comma, dot := strings.LastIndexByte(s, ','), strings.LastIndexByte(s, '.')
-	switch {
-	case comma >= 0 && dot >= 0 && comma > dot:
-		s = strings.ReplaceAll(s, ".", "")
-		s = strings.Replace(s, ",", ".", 1)
-	case comma >= 0 && dot >= 0:
-		s = strings.ReplaceAll(s, ",", "")
-	case comma >= 0 && strings.Count(s, ",") == 1:
-		s = strings.Replace(s, ",", ".", 1)
-	}
-	if !isPlain(s) {
+	d, ok := sheet.Decimal(strings.TrimSuffix(strings.TrimSpace(cell), "%"))
+	if !ok {
 		return 0, false
 	}
-	n, err := strconv.ParseFloat(s, 64)
+	n, err := strconv.ParseFloat(d, 64)
 	return n, err == nil
-}
-
-// isPlain reports digits with a leading sign and points only: ParseFloat
-// also takes "1e5", "0x1p-2", "NaN" and "Inf", which no form means.
-func isPlain(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, r := range s {
-		if (r < '0' || r > '9') && r != '.' && !(i == 0 && (r == '-' || r == '+')) {
-			return false
-		}
-	}
-	return true
 }

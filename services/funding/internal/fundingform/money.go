@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/ntmsuite/ntm/platform/sheet"
 )
 
 // Amount reads a sum of money in whole đồng as offices write it: "1.500.000",
@@ -37,24 +39,15 @@ func Amount(cell string) (int64, error) {
 }
 
 // Quantity reads goods as offices write them into the API's form, a
-// decimal with a point: "120,5" and "120.5" are "120.5"; with both marks
-// the last is the decimal one ("1.234,5", "1,234.5" are "1234.5"). The API
-// then checks the number itself (decimals, size).
+// decimal with a point (sheet.Decimal: "120,5" and "120.5" are "120.5").
+// The API then checks the number itself (decimals, size); a negative
+// quantity is refused here.
 func Quantity(cell string) (string, error) {
-	s := strings.NewReplacer(" ", "", "\u00a0", "").Replace(strings.TrimSpace(cell))
-	comma, dot := strings.LastIndexByte(s, ','), strings.LastIndexByte(s, '.')
-	switch {
-	case comma >= 0 && dot >= 0 && comma > dot:
-		s = strings.Replace(strings.ReplaceAll(s, ".", ""), ",", ".", 1)
-	case comma >= 0 && dot >= 0:
-		s = strings.ReplaceAll(s, ",", "")
-	case comma >= 0:
-		s = strings.Replace(s, ",", ".", 1)
-	}
-	if strings.Count(s, ".") > 1 || !digitsAndPoint(s) {
+	d, ok := sheet.Decimal(cell)
+	if !ok || strings.HasPrefix(d, "-") || strings.HasPrefix(d, "+") {
 		return "", fmt.Errorf("%q is not a quantity like 120 or 120,5", cell)
 	}
-	return s, nil
+	return d, nil
 }
 
 // splitDecimal splits digits written with thousands separators and a
@@ -136,8 +129,4 @@ func digitsOnly(s string) bool {
 		}
 	}
 	return true
-}
-
-func digitsAndPoint(s string) bool {
-	return s != "" && s != "." && digitsOnly(strings.Replace(s, ".", "", 1))
 }

@@ -210,17 +210,14 @@ func (dr *EvaluationDraft) Locate(vs []fault.Violation) {
 	})
 }
 
-// Points reads a number of points as spreadsheets write it: "6", "5,5" or
-// "5.5" (no thousands: a line has at most some tens of points).
+// Points reads a number of points as sheet.Decimal does: "6", "5,5" or
+// "5.5"; never negative.
 func Points(cell string) (float64, bool) {
-	s := strings.TrimSpace(cell)
-	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
-		s = strings.Replace(s, ",", ".", 1)
-	}
-	if s == "" || strings.Count(s, ".") > 1 || strings.Trim(s, "0123456789.") != "" {
+	d, ok := sheet.Decimal(cell)
+	if !ok || strings.HasPrefix(d, "-") || strings.HasPrefix(d, "+") {
 		return 0, false
 	}
-	p, err := strconv.ParseFloat(s, 64)
+	p, err := strconv.ParseFloat(d, 64)
 	return p, err == nil
 }
 
