@@ -247,3 +247,26 @@ func TestLeaseLostStopsRun(t *testing.T) {
 		}
 	})
 }
+
+// A run past the maximum run time is stopped: its operation ends FAILED
+// DEADLINE_EXCEEDED with the summary it returned, though its heartbeats
+// went on all along.
+func TestMaxRunStopsRun(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d *db.DB) {
+		const maxRun = 200 * time.Millisecond
+		r := newRunner(t, d, operation.WithMaxRun(maxRun))
+		started := time.Now()
+		op, err := r.Start(as(t, officer), "import/units", 10, blocked(4, summary, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		op = wait(t, r, idOf(t, op))
+		if since := time.Since(started); since < maxRun {
+			t.Errorf("stopped after %s, before the maximum of %s", since, maxRun)
+		}
+		if op.GetState() != operationv1.Operation_FAILED || codes.Code(op.GetError().GetCode()) != codes.DeadlineExceeded ||
+			!strings.Contains(op.GetError().GetMessage(), "200ms") || !proto.Equal(op.GetSummary(), summary) || op.GetRowsDone() != 4 {
+			t.Errorf("past the maximum run time = %v, want FAILED DEADLINE_EXCEEDED with 4 rows and the summary", op)
+		}
+	})
+}
