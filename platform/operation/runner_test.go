@@ -17,6 +17,9 @@ import (
 	"github.com/ntmsuite/ntm/platform/operation"
 )
 
+// staleMessage is the error of an operation whose process died.
+const staleMessage = "the service stopped while the operation ran; whether its rows were written is unknown: look them up before importing the file again"
+
 var summary = &operationv1.ImportSummary{Rows: 3, Created: 2, Rejected: 1, ConflictsTotal: 1,
 	Conflicts: []*operationv1.Conflict{{Sheet: "Xã", Row: 4, Column: "Mã xã", Value: "9x", Message: "không phải mã đơn vị", Field: "unit_code"}}}
 
@@ -166,7 +169,7 @@ func TestCrashedReplicaFailsAfterLease(t *testing.T) {
 			t.Errorf("failed %s after the crash, before the lease of %s was over", since, lease)
 		}
 		if op.GetState() != operationv1.Operation_FAILED || codes.Code(op.GetError().GetCode()) != codes.Unavailable ||
-			op.GetError().GetMessage() != "the service stopped while the operation ran; nothing of it was written" ||
+			op.GetError().GetMessage() != staleMessage ||
 			op.GetRowsDone() != 7 || op.GetActor() != officer.Subject {
 			t.Errorf("after the crash = %v, want FAILED with 7 rows done", op)
 		}
@@ -242,7 +245,7 @@ func TestLeaseLostStopsRun(t *testing.T) {
 		}
 		op = wait(t, r, idOf(t, op))
 		if op.GetState() != operationv1.Operation_FAILED || op.GetSummary() != nil ||
-			op.GetError().GetMessage() != "the service stopped while the operation ran; nothing of it was written" {
+			op.GetError().GetMessage() != staleMessage {
 			t.Errorf("after the lease was lost = %v, want the sweeper's FAILED", op)
 		}
 	})
