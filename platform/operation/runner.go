@@ -30,6 +30,11 @@ const (
 	// take seconds), and short enough that a run stuck on a downstream
 	// call that never answers is failed the same day.
 	defaultMaxRun = 30 * time.Minute
+	// defaultRetention keeps a month of finished operations, for an office
+	// to look back at an import; minRetention keeps them a day at least,
+	// so that a client following one never finds it gone.
+	defaultRetention = 30 * 24 * time.Hour
+	minRetention     = 24 * time.Hour
 	// finishTimeout bounds writing a final state, which runs detached
 	// from any request.
 	finishTimeout = 10 * time.Second
@@ -92,6 +97,12 @@ func WithCloseWait(d time.Duration) Option { return func(r *Runner) { r.closeWai
 // moving: without this, a call that never answers keeps it RUNNING.
 func WithMaxRun(d time.Duration) Option { return func(r *Runner) { r.maxRun = d } }
 
+// WithRetention sets how long finished operations are kept (default 30
+// days, never under a day) before the sweeper deletes them.
+func WithRetention(d time.Duration) Option {
+	return func(r *Runner) { r.retention = max(d, minRetention) }
+}
+
 // Runner runs a service process's operations; one per process.
 type Runner struct {
 	service   string
@@ -101,6 +112,7 @@ type Runner struct {
 	lease     time.Duration
 	closeWait time.Duration
 	maxRun    time.Duration
+	retention time.Duration
 
 	stopSweeper context.CancelFunc
 	sweeperDone chan struct{}
@@ -122,11 +134,13 @@ type running struct {
 
 // NewRunner returns the runner of service (the prefix of its operations'
 // ids) keeping operations in d, and starts its sweeper, which fails the
-// operations of dead processes at once and then every half lease.
+// operations of dead processes, and deletes those finished past the
+// retention, at once and then every half lease.
 func NewRunner(service string, d *db.DB, log *slog.Logger, opts ...Option) *Runner {
 	r := &Runner{service: service, store: NewStore(d), log: log,
 		heartbeat: defaultHeartbeat, lease: defaultLease, closeWait: defaultCloseWait, maxRun: defaultMaxRun,
-		running: map[string]*running{}, sweeperDone: make(chan struct{})}
+		retention: defaultRetention,
+		running:   map[string]*running{}, sweeperDone: make(chan struct{})}
 	for _, o := range opts {
 		o(r)
 	}
@@ -322,7 +336,8 @@ func (r *Runner) Wait(ctx context.Context, id string) (*operationv1.Operation, e
 	}
 }
 
-// sweep fails the operations of dead processes: now, then every half lease.
+// sweep fails the operations of dead processes and deletes those finished
+// past the retention: now, then every half lease.
 func (r *Runner) sweep(ctx context.Context) {
 	defer close(r.sweeperDone)
 	tick := time.NewTicker(r.lease / 2)
@@ -334,6 +349,13 @@ func (r *Runner) sweep(ctx context.Context) {
 			r.log.Warn("operation sweep failed", "err", err)
 		case n > 0:
 			r.log.Warn("operations of a stopped process marked FAILED", "count", n)
+		}
+		n, err = r.store.DeleteFinished(ctx, time.Now().Add(-r.retention))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			r.log.Warn("deleting old operations failed", "err", err)
+		case n > 0:
+			r.log.Info("finished operations past the retention deleted", "count", n, "retention", r.retention)
 		}
 		select {
 		case <-ctx.Done():

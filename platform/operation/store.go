@@ -187,6 +187,24 @@ func (s *Store) FailStale(ctx context.Context, olderThan time.Time) (int, error)
 	return int(n), nil
 }
 
+// DeleteFinished deletes the operations that ended (SUCCEEDED, FAILED or
+// CANCELLED) before olderThan, and says how many. Their heartbeat is when
+// they ended (Finish writes it; a dead process's is its last sign of
+// life), which the sweeper's index on (state, heartbeat_at) finds.
+func (s *Store) DeleteFinished(ctx context.Context, olderThan time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx,
+		`DELETE FROM operations WHERE state IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND heartbeat_at < $1`,
+		s.at(olderThan))
+	if err != nil {
+		return 0, fmt.Errorf("operation: delete finished operations: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("operation: delete finished operations: %w", err)
+	}
+	return int(n), nil
+}
+
 func scan(r db.Scanner) (Listed, error) {
 	var (
 		l                Listed
