@@ -161,8 +161,14 @@ var errFileTooLarge = fmt.Errorf("file: larger than %d MiB, the most an import t
 // of a multipart form.
 func uploadedFile(r *http.Request) ([]byte, error) {
 	var body io.Reader = r.Body
+	var tooLarge *http.MaxBytesError
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
 		f, _, err := r.FormFile("file")
+		// The body's limit trips inside the form's parse when the file
+		// part is too large (and no Content-Length refused it up front).
+		if errors.As(err, &tooLarge) {
+			return nil, errFileTooLarge
+		}
 		if err != nil {
 			return nil, invalidFields(&errdetails.BadRequest_FieldViolation{Field: "file", Description: "a multipart upload needs the file in a part named \"file\": " + err.Error()}).Err()
 		}
@@ -170,7 +176,6 @@ func uploadedFile(r *http.Request) ([]byte, error) {
 		body = f
 	}
 	b, err := io.ReadAll(io.LimitReader(body, importFileBytes+1))
-	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge) || len(b) > importFileBytes:
 		return nil, errFileTooLarge

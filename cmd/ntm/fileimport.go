@@ -18,6 +18,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	"github.com/ntmsuite/ntm/platform/grpcclient"
+	"github.com/ntmsuite/ntm/platform/grpcserver"
 	"github.com/ntmsuite/ntm/platform/restheader"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 )
@@ -46,7 +47,10 @@ func fileFlags(fs *flag.FlagSet, kind fileKind, o *fileOptions, importing bool) 
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		conn, err := grpcclient.Dial(o.addr, transport, grpc.WithDefaultCallOptions(grpc.MaxCallSendMsgSize(32<<20)))
+		// Files go up to the largest request a service reads; operations
+		// (their summaries) and templates may come back over gRPC's 4 MiB.
+		conn, err := grpcclient.Dial(o.addr, transport, grpc.WithDefaultCallOptions(
+			grpc.MaxCallSendMsgSize(grpcserver.MaxMessageBytes), grpc.MaxCallRecvMsgSize(grpcserver.MaxMessageBytes)))
 		if err != nil {
 			return nil, nil, nil, err
 		}

@@ -7,7 +7,9 @@
 // migration), so every replica sharing it answers for all of them. The
 // replica running one keeps its heartbeat fresh; when its process dies,
 // another replica's sweeper (or its own, once restarted) marks it FAILED
-// after the lease, so that none is lost or left RUNNING forever.
+// after the lease, so that none is lost or left RUNNING forever. A run is
+// stopped past a maximum run time, and the sweeper deletes finished
+// operations past a retention (30 days by default).
 package operation
 
 import (

@@ -26,6 +26,15 @@ const (
 	defaultHeartbeat = time.Second
 	defaultLease     = 30 * time.Second
 	defaultCloseWait = 10 * time.Second
+	// defaultMaxRun is far over the slowest import (a province's units
+	// take seconds), and short enough that a run stuck on a downstream
+	// call that never answers is failed the same day.
+	defaultMaxRun = 30 * time.Minute
+	// defaultRetention keeps a month of finished operations, for an office
+	// to look back at an import; minRetention keeps them a day at least,
+	// so that a client following one never finds it gone.
+	defaultRetention = 30 * 24 * time.Hour
+	minRetention     = 24 * time.Hour
 	// finishTimeout bounds writing a final state, which runs detached
 	// from any request.
 	finishTimeout = 10 * time.Second
@@ -40,6 +49,7 @@ var (
 	errCancelled = errors.New("operation cancelled")
 	errClosing   = errors.New("service stopping")
 	errLeaseLost = errors.New("operation given up for dead by another replica")
+	errMaxRun    = errors.New("operation ran past its maximum run time")
 )
 
 // Progress is how a run reports the rows it has done. Its methods only
@@ -81,6 +91,18 @@ func WithLease(d time.Duration) Option { return func(r *Runner) { r.lease = d } 
 // before it marks them FAILED regardless.
 func WithCloseWait(d time.Duration) Option { return func(r *Runner) { r.closeWait = d } }
 
+// WithMaxRun sets how long a run may take (default 30 min): past it, its
+// context is cancelled and the operation ends FAILED, DEADLINE_EXCEEDED,
+// with the summary the run returns. A run's heartbeats show it alive, not
+// moving: without this, a call that never answers keeps it RUNNING.
+func WithMaxRun(d time.Duration) Option { return func(r *Runner) { r.maxRun = d } }
+
+// WithRetention sets how long finished operations are kept (default 30
+// days, never under a day) before the sweeper deletes them.
+func WithRetention(d time.Duration) Option {
+	return func(r *Runner) { r.retention = max(d, minRetention) }
+}
+
 // Runner runs a service process's operations; one per process.
 type Runner struct {
 	service   string
@@ -89,6 +111,8 @@ type Runner struct {
 	heartbeat time.Duration
 	lease     time.Duration
 	closeWait time.Duration
+	maxRun    time.Duration
+	retention time.Duration
 
 	stopSweeper context.CancelFunc
 	sweeperDone chan struct{}
@@ -110,11 +134,13 @@ type running struct {
 
 // NewRunner returns the runner of service (the prefix of its operations'
 // ids) keeping operations in d, and starts its sweeper, which fails the
-// operations of dead processes at once and then every half lease.
+// operations of dead processes, and deletes those finished past the
+// retention, at once and then every half lease.
 func NewRunner(service string, d *db.DB, log *slog.Logger, opts ...Option) *Runner {
 	r := &Runner{service: service, store: NewStore(d), log: log,
-		heartbeat: defaultHeartbeat, lease: defaultLease, closeWait: defaultCloseWait,
-		running: map[string]*running{}, sweeperDone: make(chan struct{})}
+		heartbeat: defaultHeartbeat, lease: defaultLease, closeWait: defaultCloseWait, maxRun: defaultMaxRun,
+		retention: defaultRetention,
+		running:   map[string]*running{}, sweeperDone: make(chan struct{})}
 	for _, o := range opts {
 		o(r)
 	}
@@ -131,7 +157,8 @@ func (r *Runner) Store() *Store { return r.store }
 // unknown yet), started by the caller of ctx, and runs run on its own
 // goroutine. run's context keeps ctx's values (the caller's identity, for
 // the audit) but not its end: the operation outlives the request. It ends
-// when the operation is cancelled or the runner closed.
+// when the operation is cancelled, the runner closed or the maximum run
+// time over.
 func (r *Runner) Start(ctx context.Context, kind string, total int64, run RunFunc) (*operationv1.Operation, error) {
 	actor := audit.Anonymous
 	if id, ok := auth.FromContext(ctx); ok {
@@ -177,6 +204,9 @@ func (r *Runner) execute(ctx context.Context, e *running, run RunFunc) {
 	defer r.wg.Done()
 	defer close(e.done)
 	defer e.cancel(nil)
+	// A deadline, not only a cancel, so that downstream calls carry it.
+	ctx, stop := context.WithTimeoutCause(ctx, r.maxRun, errMaxRun)
+	defer stop()
 	result := make(chan outcome, 1)
 	go func() {
 		defer func() {
@@ -236,6 +266,10 @@ func (r *Runner) finish(ctx context.Context, e *running, o outcome) {
 			state, st = operationv1.Operation_CANCELLED, &spb.Status{Code: int32(codes.Canceled), Message: cancelledMessage}
 		case errors.Is(cause, errClosing):
 			st = stoppedStatus(closingMessage)
+		case errors.Is(cause, errMaxRun):
+			st = &spb.Status{Code: int32(codes.DeadlineExceeded),
+				Message: fmt.Sprintf("the operation ran longer than its maximum of %s and was stopped", r.maxRun)}
+			r.log.Error("operation stopped past its maximum run time", "operation", Name(e.id), "max_run", r.maxRun)
 		default:
 			st = grpcserver.Status(o.err).Proto()
 			r.log.Error("operation failed", "operation", Name(e.id), "err", o.err)
@@ -302,7 +336,8 @@ func (r *Runner) Wait(ctx context.Context, id string) (*operationv1.Operation, e
 	}
 }
 
-// sweep fails the operations of dead processes: now, then every half lease.
+// sweep fails the operations of dead processes and deletes those finished
+// past the retention: now, then every half lease.
 func (r *Runner) sweep(ctx context.Context) {
 	defer close(r.sweeperDone)
 	tick := time.NewTicker(r.lease / 2)
@@ -314,6 +349,13 @@ func (r *Runner) sweep(ctx context.Context) {
 			r.log.Warn("operation sweep failed", "err", err)
 		case n > 0:
 			r.log.Warn("operations of a stopped process marked FAILED", "count", n)
+		}
+		n, err = r.store.DeleteFinished(ctx, time.Now().Add(-r.retention))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			r.log.Warn("deleting old operations failed", "err", err)
+		case n > 0:
+			r.log.Info("finished operations past the retention deleted", "count", n, "retention", r.retention)
 		}
 		select {
 		case <-ctx.Done():

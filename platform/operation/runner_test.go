@@ -17,6 +17,9 @@ import (
 	"github.com/ntmsuite/ntm/platform/operation"
 )
 
+// staleMessage is the error of an operation whose process died.
+const staleMessage = "the service stopped while the operation ran; whether its rows were written is unknown: look them up before importing the file again"
+
 var summary = &operationv1.ImportSummary{Rows: 3, Created: 2, Rejected: 1, ConflictsTotal: 1,
 	Conflicts: []*operationv1.Conflict{{Sheet: "Xã", Row: 4, Column: "Mã xã", Value: "9x", Message: "không phải mã đơn vị", Field: "unit_code"}}}
 
@@ -166,7 +169,7 @@ func TestCrashedReplicaFailsAfterLease(t *testing.T) {
 			t.Errorf("failed %s after the crash, before the lease of %s was over", since, lease)
 		}
 		if op.GetState() != operationv1.Operation_FAILED || codes.Code(op.GetError().GetCode()) != codes.Unavailable ||
-			op.GetError().GetMessage() != "the service stopped while the operation ran; nothing of it was written" ||
+			op.GetError().GetMessage() != staleMessage ||
 			op.GetRowsDone() != 7 || op.GetActor() != officer.Subject {
 			t.Errorf("after the crash = %v, want FAILED with 7 rows done", op)
 		}
@@ -242,8 +245,31 @@ func TestLeaseLostStopsRun(t *testing.T) {
 		}
 		op = wait(t, r, idOf(t, op))
 		if op.GetState() != operationv1.Operation_FAILED || op.GetSummary() != nil ||
-			op.GetError().GetMessage() != "the service stopped while the operation ran; nothing of it was written" {
+			op.GetError().GetMessage() != staleMessage {
 			t.Errorf("after the lease was lost = %v, want the sweeper's FAILED", op)
+		}
+	})
+}
+
+// A run past the maximum run time is stopped: its operation ends FAILED
+// DEADLINE_EXCEEDED with the summary it returned, though its heartbeats
+// went on all along.
+func TestMaxRunStopsRun(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d *db.DB) {
+		const maxRun = 200 * time.Millisecond
+		r := newRunner(t, d, operation.WithMaxRun(maxRun))
+		started := time.Now()
+		op, err := r.Start(as(t, officer), "import/units", 10, blocked(4, summary, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		op = wait(t, r, idOf(t, op))
+		if since := time.Since(started); since < maxRun {
+			t.Errorf("stopped after %s, before the maximum of %s", since, maxRun)
+		}
+		if op.GetState() != operationv1.Operation_FAILED || codes.Code(op.GetError().GetCode()) != codes.DeadlineExceeded ||
+			!strings.Contains(op.GetError().GetMessage(), "200ms") || !proto.Equal(op.GetSummary(), summary) || op.GetRowsDone() != 4 {
+			t.Errorf("past the maximum run time = %v, want FAILED DEADLINE_EXCEEDED with 4 rows and the summary", op)
 		}
 	})
 }

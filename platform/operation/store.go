@@ -159,9 +159,11 @@ func (s *Store) List(ctx context.Context, f ListFilter) ([]Listed, error) {
 }
 
 // staleMessage tells a client why an operation failed that was running in a
-// process which died: an import writes all its rows in one transaction at
-// the end, so a process that died before finishing wrote none.
-const staleMessage = "the service stopped while the operation ran; nothing of it was written"
+// process which died. An import writes its rows in one transaction at the
+// end, but the process may have died after the commit and before Finish:
+// the rows may be there. A retry with the same request_id answers this
+// operation again and imports nothing, so the advice is to look first.
+const staleMessage = "the service stopped while the operation ran; whether its rows were written is unknown: look them up before importing the file again"
 
 // FailStale marks FAILED every RUNNING operation whose heartbeat is older
 // than olderThan (its process died), keeping what it had recorded, and
@@ -181,6 +183,24 @@ func (s *Store) FailStale(ctx context.Context, olderThan time.Time) (int, error)
 	n, err := res.RowsAffected()
 	if err != nil {
 		return 0, fmt.Errorf("operation: fail stale operations: %w", err)
+	}
+	return int(n), nil
+}
+
+// DeleteFinished deletes the operations that ended (SUCCEEDED, FAILED or
+// CANCELLED) before olderThan, and says how many. Their heartbeat is when
+// they ended (Finish writes it; a dead process's is its last sign of
+// life), which the sweeper's index on (state, heartbeat_at) finds.
+func (s *Store) DeleteFinished(ctx context.Context, olderThan time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx,
+		`DELETE FROM operations WHERE state IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND heartbeat_at < $1`,
+		s.at(olderThan))
+	if err != nil {
+		return 0, fmt.Errorf("operation: delete finished operations: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("operation: delete finished operations: %w", err)
 	}
 	return int(n), nil
 }
