@@ -38,7 +38,10 @@ func replayLink(store *idempotency.Store) link {
 	return link{
 		unary: func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 			msg, ok := req.(proto.Message)
-			if !ok {
+			if _, method := splitMethod(info.FullMethod); !ok || isRead(method) {
+				// A read changes nothing to repeat: remembering its first
+				// answer would only serve it stale (a client polling an
+				// operation with its upload's key would never see it end).
 				return h(ctx, req)
 			}
 			id, err := idempotencyKey(ctx, msg)
