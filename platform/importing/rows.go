@@ -110,3 +110,17 @@ func isKeyRow(cells, keyOf []string) bool {
 	}
 	return true
 }
+
+// ReadEach reads rows as ReadRows does and makes each row a draft with
+// draft: a form's Parse is its columns and its reading of one row.
+func ReadEach[D any](rows []sheet.Row, known []sheet.Column, draft func(Row) D, required ...string) ([]D, []Conflict, error) {
+	read, fileConflicts, err := ReadRows(rows, known, required...)
+	if err != nil {
+		return nil, nil, err
+	}
+	var drafts []D
+	for _, r := range read {
+		drafts = append(drafts, draft(r))
+	}
+	return drafts, fileConflicts, nil
+}

@@ -31,15 +31,7 @@ type Draft struct {
 // column of known are conflicts of the file, as are files without a
 // unit_code column.
 func Parse(rows []sheet.Row, known []sheet.Column, d Defaults) ([]Draft, []importing.Conflict, error) {
-	read, fileConflicts, err := importing.ReadRows(rows, known, KeyUnitCode)
-	if err != nil {
-		return nil, nil, err
-	}
-	var drafts []Draft
-	for _, r := range read {
-		drafts = append(drafts, readRow(r, d))
-	}
-	return drafts, fileConflicts, nil
+	return importing.ReadEach(rows, known, func(r importing.Row) Draft { return readRow(r, d) }, KeyUnitCode)
 }
 
 func readRow(r importing.Row, d Defaults) Draft {

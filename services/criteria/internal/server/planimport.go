@@ -33,7 +33,7 @@ func (s *Server) GetRegistrationTemplate(ctx context.Context, req *criteriav1.Ge
 	if err != nil {
 		return nil, err
 	}
-	return s.workbook(ctx, planform.RegistrationTemplate(units, year), "danh-sach-dang-ky-"+cmp.Or(req.GetUnitCode(), "trong")+"-"+strconv.Itoa(year)+".xlsx")
+	return importing.Workbook(ctx, planform.RegistrationTemplate(units, year), "danh-sach-dang-ky-"+cmp.Or(req.GetUnitCode(), "trong")+"-"+strconv.Itoa(year))
 }
 
 // GetTargetTemplate is the plan of unit_code for a period, a row per kind.
@@ -48,7 +48,7 @@ func (s *Server) GetTargetTemplate(ctx context.Context, req *criteriav1.GetTarge
 	}
 	p := cmp.Or(req.GetPeriod(), strconv.Itoa(today.Year()+1))
 	tpl := planform.TargetTemplate(planform.Unit{Code: u.Code, Name: u.Name}, p, s.catalog.TargetKinds())
-	return s.workbook(ctx, tpl, "chi-tieu-ke-hoach-"+u.Code+"-"+p+".xlsx")
+	return importing.Workbook(ctx, tpl, "chi-tieu-ke-hoach-"+u.Code+"-"+p)
 }
 
 // ImportRegistrations imports a filled registration list.

@@ -8,9 +8,8 @@ import (
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
-	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/importing"
 	"github.com/ntmsuite/ntm/platform/request"
-	"github.com/ntmsuite/ntm/platform/sheet"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	"github.com/ntmsuite/ntm/services/criteria/internal/assessmentform"
 	"github.com/ntmsuite/ntm/services/criteria/internal/catalog"
@@ -37,7 +36,7 @@ func (s *Server) GetAssessmentTemplate(ctx context.Context, req *criteriav1.GetA
 	if req.GetUnitCode() != "" {
 		name += "-" + req.GetUnitCode()
 	}
-	return s.workbook(ctx, assessmentform.Template(set, units, on.Time().Format("02/01/2006")), name+"-"+on.String()+".xlsx")
+	return importing.Workbook(ctx, assessmentform.Template(set, units, on.Time().Format("02/01/2006")), name+"-"+on.String())
 }
 
 // templateSet is the set named, or the communes' set in force on d in
@@ -83,14 +82,4 @@ func (s *Server) templateUnits(ctx context.Context, code string, d date.Date) (r
 		out[i] = assessmentform.Unit{Code: c, Name: listed[c].Name}
 	}
 	return u, out, nil
-}
-
-// workbook answers tpl as a file named name.
-func (s *Server) workbook(ctx context.Context, tpl sheet.Template, name string) (*httpbody.HttpBody, error) {
-	b, err := tpl.XLSX()
-	if err != nil {
-		return nil, err
-	}
-	grpcserver.SetFileName(ctx, name)
-	return &httpbody.HttpBody{ContentType: sheet.ContentType, Data: b}, nil
 }

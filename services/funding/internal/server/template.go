@@ -10,9 +10,8 @@ import (
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
-	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/importing"
 	"github.com/ntmsuite/ntm/platform/request"
-	"github.com/ntmsuite/ntm/platform/sheet"
 	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/funding/internal/fundingform"
@@ -44,7 +43,7 @@ func (s *Server) GetPlanTemplate(ctx context.Context, req *fundingv1.GetPlanTemp
 	if req.GetYear() != 0 {
 		name += "-" + strconv.Itoa(int(req.GetYear()))
 	}
-	return s.workbook(ctx, fundingform.PlanTemplate(s.catalog, units, int(req.GetYear())), name)
+	return importing.Workbook(ctx, fundingform.PlanTemplate(s.catalog, units, int(req.GetYear())), name)
 }
 
 // communesOf lists the communes under code on d with their names; a
@@ -96,7 +95,7 @@ func (s *Server) GetDisbursementTemplate(ctx context.Context, req *fundingv1.Get
 		}
 		name += "-" + code + "-" + strconv.Itoa(year)
 	}
-	return s.workbook(ctx, fundingform.DisbursementTemplate(s.catalog, rows), name)
+	return importing.Workbook(ctx, fundingform.DisbursementTemplate(s.catalog, rows), name)
 }
 
 // plansOf lists the plans of year under code on d (as ListPlans does),
@@ -135,14 +134,4 @@ func (s *Server) plansOf(ctx context.Context, code string, year int, d date.Date
 		out[i] = fundingform.PlanRow{ID: p.ID, UnitCode: p.UnitCode, UnitName: names[p.UnitCode], Year: p.Year, Source: p.Source, Purpose: p.Purpose, AmountVND: p.AmountVND}
 	}
 	return out, nil
-}
-
-// workbook renders t, offered as name.xlsx.
-func (s *Server) workbook(ctx context.Context, t sheet.Template, name string) (*httpbody.HttpBody, error) {
-	b, err := t.XLSX()
-	if err != nil {
-		return nil, err
-	}
-	grpcserver.SetFileName(ctx, name+".xlsx")
-	return &httpbody.HttpBody{ContentType: sheet.ContentType, Data: b}, nil
 }

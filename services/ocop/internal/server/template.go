@@ -8,7 +8,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
-	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/importing"
 	"github.com/ntmsuite/ntm/platform/request"
 	"github.com/ntmsuite/ntm/platform/sheet"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
@@ -139,17 +139,12 @@ func (s *Server) templateSet(named string, d date.Date) (*catalog.Set, error) {
 	return set, nil
 }
 
-// workbook renders tpl as the answer, named after base, the unit and the day.
+// workbook answers tpl, named after base, the unit and the day.
 func workbook(ctx context.Context, tpl sheet.Template, base, unit string, on date.Date) (*httpbody.HttpBody, error) {
-	b, err := tpl.XLSX()
-	if err != nil {
-		return nil, err
-	}
 	if unit != "" {
 		base += "-" + unit
 	}
-	grpcserver.SetFileName(ctx, base+"-"+on.String()+".xlsx")
-	return &httpbody.HttpBody{ContentType: sheet.ContentType, Data: b}, nil
+	return importing.Workbook(ctx, tpl, base+"-"+on.String())
 }
 
 // groups are the catalog's product groups, as the products' form lists them.

@@ -7,9 +7,8 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/date"
-	"github.com/ntmsuite/ntm/platform/grpcserver"
+	"github.com/ntmsuite/ntm/platform/importing"
 	"github.com/ntmsuite/ntm/platform/request"
-	"github.com/ntmsuite/ntm/platform/sheet"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/registry/internal/recognitionform"
 	"github.com/ntmsuite/ntm/services/registry/internal/store"
@@ -37,7 +36,7 @@ func (s *Server) GetUnitTemplate(ctx context.Context, req *registryv1.GetUnitTem
 		}
 		name += "-" + code + "-" + on.String()
 	}
-	return workbook(ctx, unitform.Template(units), name)
+	return importing.Workbook(ctx, unitform.Template(units), name)
 }
 
 // GetRecognitionTemplate is the recognition form as an Excel workbook,
@@ -62,7 +61,7 @@ func (s *Server) GetRecognitionTemplate(ctx context.Context, req *registryv1.Get
 		}
 		name += "-" + code + "-" + on.String()
 	}
-	return workbook(ctx, recognitionform.Template(units, on.Time().Format("02/01/2006")), name)
+	return importing.Workbook(ctx, recognitionform.Template(units, on.Time().Format("02/01/2006")), name)
 }
 
 // unitsUnder lists the children of code on d, or with t its descendants
@@ -84,14 +83,4 @@ func (s *Server) unitsUnder(ctx context.Context, code string, t unit.Type, d dat
 		}
 		q.After = vs[len(vs)-1].Code
 	}
-}
-
-// workbook renders t as the answer of a template call, a file named name.
-func workbook(ctx context.Context, t sheet.Template, name string) (*httpbody.HttpBody, error) {
-	b, err := t.XLSX()
-	if err != nil {
-		return nil, err
-	}
-	grpcserver.SetFileName(ctx, name+".xlsx")
-	return &httpbody.HttpBody{ContentType: sheet.ContentType, Data: b}, nil
 }

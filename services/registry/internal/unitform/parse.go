@@ -22,15 +22,7 @@ type Draft struct {
 // every non-empty row below it. Header cells that are no column of the
 // form are conflicts of the file, as are files without a code column.
 func Parse(rows []sheet.Row) ([]Draft, []importing.Conflict, error) {
-	read, fileConflicts, err := importing.ReadRows(rows, Columns(), KeyCode)
-	if err != nil {
-		return nil, nil, err
-	}
-	drafts := make([]Draft, len(read))
-	for i, r := range read {
-		drafts[i] = readRow(r)
-	}
-	return drafts, fileConflicts, nil
+	return importing.ReadEach(rows, Columns(), readRow, KeyCode)
 }
 
 func readRow(r importing.Row) Draft {
