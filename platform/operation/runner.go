@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -343,7 +345,7 @@ func (r *Runner) sweep(ctx context.Context) {
 	tick := time.NewTicker(r.lease / 2)
 	defer tick.Stop()
 	for {
-		n, err := r.store.FailStale(ctx, time.Now().Add(-r.lease))
+		n, err := r.store.FailStale(ctx, time.Now().Add(-r.lease), r.runningIDs()...)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			r.log.Warn("operation sweep failed", "err", err)
@@ -363,6 +365,13 @@ func (r *Runner) sweep(ctx context.Context) {
 		case <-tick.C:
 		}
 	}
+}
+
+// runningIDs are the ids of the operations running in this process.
+func (r *Runner) runningIDs() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Collect(maps.Keys(r.running))
 }
 
 // Close stops the sweeper and every operation running in this process,

@@ -273,3 +273,30 @@ func TestMaxRunStopsRun(t *testing.T) {
 		}
 	})
 }
+
+// A process never fails its own running operations for a late heartbeat
+// (on SQLite an import's long write holds the heartbeat's write back); a
+// replica that does not run it does, once the lease is over.
+func TestOwnRunsOutliveALateHeartbeat(t *testing.T) {
+	eachShared(t, func(t *testing.T, open func() *db.DB) {
+		const lease = 100 * time.Millisecond
+		release := make(chan struct{})
+		// Heartbeats far apart: the first is the start's, then none for an hour.
+		a := newRunner(t, open(), operation.WithLease(lease), operation.WithHeartbeat(time.Hour))
+		op, err := a.Start(as(t, officer), "import/assessments", 10, blocked(3, summary, release))
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := idOf(t, op)
+		time.Sleep(4 * lease) // several of a's sweeps
+		s := operation.NewStore(open())
+		if got, err := s.Get(t.Context(), id); err != nil || got.GetState() != operationv1.Operation_RUNNING {
+			t.Fatalf("its own process's sweeper failed it: %v %v", got, err)
+		}
+		newRunner(t, open(), operation.WithLease(lease))
+		eventually(t, s, id, "was failed by another replica", func(op *operationv1.Operation) bool {
+			return op.GetState() == operationv1.Operation_FAILED
+		})
+		close(release)
+	})
+}

@@ -167,16 +167,22 @@ const staleMessage = "the service stopped while the operation ran; whether its r
 
 // FailStale marks FAILED every RUNNING operation whose heartbeat is older
 // than olderThan (its process died), keeping what it had recorded, and
-// says how many.
-func (s *Store) FailStale(ctx context.Context, olderThan time.Time) (int, error) {
+// says how many. The operations of except run in the caller's own process,
+// which knows them alive even when their heartbeat is late: on SQLite an
+// import's long write transaction holds back the heartbeat's write.
+func (s *Store) FailStale(ctx context.Context, olderThan time.Time, except ...string) (int, error) {
 	e, err := marshal(stoppedStatus(staleMessage))
 	if err != nil {
 		return 0, err
 	}
-	res, err := s.db.ExecContext(ctx,
-		`UPDATE operations SET state = 'FAILED', error = $1, updated_at = $2
-		 WHERE state = 'RUNNING' AND heartbeat_at < $3`,
-		e, s.at(time.Now()), s.at(olderThan))
+	query := `UPDATE operations SET state = 'FAILED', error = $1, updated_at = $2
+		 WHERE state = 'RUNNING' AND heartbeat_at < $3`
+	args := []any{e, s.at(time.Now()), s.at(olderThan)}
+	for _, id := range except {
+		args = append(args, id)
+		query += fmt.Sprintf(" AND id <> $%d", len(args))
+	}
+	res, err := s.db.ExecContext(ctx, query, args...)
 	if err != nil {
 		return 0, fmt.Errorf("operation: fail stale operations: %w", err)
 	}
