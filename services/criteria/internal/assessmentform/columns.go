@@ -128,6 +128,7 @@ func instructions(set *catalog.Set) []string {
 		"Ngày đánh giá ghi theo dạng ngày/tháng/năm (31/12/2024); không được là ngày trong tương lai.",
 		"Mã đơn vị theo danh mục đơn vị hành chính, giữ nguyên các số 0 ở đầu; cột Tên đơn vị chỉ để đối chiếu.",
 		"Tải lên với tuỳ chọn kiểm tra thử (dry run) trước: hệ thống báo mọi lỗi theo trang, dòng và cột mà không ghi gì.",
+		"Biểu của cả tỉnh hoặc cả nước (hàng nghìn dòng) nên lưu dạng CSV UTF-8 (Lưu thành → CSV UTF-8) trước khi tải lên: nhanh hơn và ít tốn bộ nhớ hơn tệp .xlsx.",
 		"Các chỉ tiêu: " + strings.Join(indicatorCodes(set), ", ") + ".",
 	}
 }
