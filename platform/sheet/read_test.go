@@ -250,7 +250,8 @@ func TestReadRefuses(t *testing.T) {
 
 // A number is read as the file holds it, not in its display format, whose
 // en-US separators ("1,500" under #,##0) a reader of Vietnamese figures
-// would take for a decimal comma; percentages and dates keep their display.
+// would take for a decimal comma; percentages, dates and booleans keep
+// their display.
 func TestReadXLSXNumbersAsStored(t *testing.T) {
 	data := book(t, func(f *excelize.File) error {
 		thousands, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("#,##0")})
@@ -279,13 +280,16 @@ func TestReadXLSXNumbersAsStored(t *testing.T) {
 				}
 			}
 		}
+		if err := f.SetCellBool("Sheet1", "G1", true); err != nil {
+			return err
+		}
 		return f.SetCellStr("Sheet1", "E1", "1,500")
 	})
 	rows, err := sheet.Read(data, sheet.DefaultLimits, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"1500", "85.50%", "2024-12-31", "1234.5", "1,500", "85.5"}
+	want := []string{"1500", "85.50%", "2024-12-31", "1234.5", "1,500", "85.5", "TRUE"}
 	if len(rows) != 1 || !slices.Equal(rows[0].Cells, want) {
 		t.Errorf("cells %q, want %q", rows[0].Cells, want)
 	}

@@ -165,11 +165,12 @@ func readXLSX(data []byte, lim Limits, sheetName string) ([]Row, error) {
 // misread. excelize shows a number in the cell's format with en-US
 // separators ("1,500" for 1500 under #,##0), which a reader of Vietnamese
 // figures would take for a decimal comma; the stored value is plain
-// ("1500"). A percentage ("85.5%", stored 0.855) and a date ("2024-12-31",
-// stored as a serial) keep their display, which says what they mean.
+// ("1500"). A percentage ("85.5%", stored 0.855), a date ("2024-12-31",
+// stored as a serial) and a boolean (TRUE, stored 1) keep their display,
+// which says what they mean.
 func stored(shown, raw string) string {
-	if shown == raw || strings.HasSuffix(shown, "%") {
-		return shown
+	if shown == raw || strings.HasSuffix(shown, "%") || shown == "TRUE" || shown == "FALSE" {
+		return shown // a boolean cell is stored as 1 or 0
 	}
 	if _, err := strconv.ParseFloat(raw, 64); err != nil {
 		return shown // text
