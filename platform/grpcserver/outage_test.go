@@ -62,6 +62,20 @@ func TestDatabaseOutageIsUnavailable(t *testing.T) {
 	if _, err := admin.ExecContext(t.Context(), "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name); err != nil {
 		t.Fatal(err)
 	}
+	// pg_terminate_backend only signals the backends: until they have gone,
+	// a call may still be answered on one (under load, it was).
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		var left int
+		if err := admin.QueryRowContext(t.Context(), "SELECT count(*) FROM pg_stat_activity WHERE datname = $1", name).Scan(&left); err != nil {
+			t.Fatal(err)
+		}
+		if left == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d backends of %s still there 10 s after being terminated", left, name)
+		}
+	}
 
 	// Every call fails the same way: on a connection whose backend is gone,
 	// and on the new connections the server refuses.
