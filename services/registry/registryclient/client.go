@@ -201,6 +201,16 @@ func (c *Client) each(ctx context.Context, parent string, d date.Date, t registr
 	}
 }
 
+// NamedCommunes are the communes at any depth under parent on d, with
+// their names, in one listing: the rows of a template to fill.
+func (c *Client) NamedCommunes(ctx context.Context, parent string, d date.Date) ([]Node, error) {
+	var out []Node
+	err := c.each(ctx, parent, d, registryv1.UnitType_COMMUNE, func(u *registryv1.Unit) {
+		out = append(out, Node{Code: u.GetCode(), Name: u.GetDisplayName(), Parent: u.GetParentCode(), Type: u.GetType()})
+	})
+	return out, err
+}
+
 // Node is a unit of the tree under a unit on a date.
 type Node struct {
 	Code, Name, Parent string

@@ -69,11 +69,13 @@ type Server struct {
 	catalog  *catalog.Catalog
 	registry Registry
 	// units lists the map of a date, for imports of many units (lookupUnits).
-	units   func(ctx context.Context, d date.Date) (map[string]registryclient.Unit, error)
-	cache   cache.Cache
-	loader  *cache.Loader
-	content *cache.Loader
-	decoded decodedAggregates
+	units func(ctx context.Context, d date.Date) (map[string]registryclient.Unit, error)
+	// namedCommunes lists a unit's communes with their names, for templates.
+	namedCommunes func(ctx context.Context, parent string, d date.Date) ([]registryclient.Node, error)
+	cache         cache.Cache
+	loader        *cache.Loader
+	content       *cache.Loader
+	decoded       decodedAggregates
 	// index holds every assessment's statuses, which aggregates count.
 	index *followedIndex
 	// memo holds the registry's answers for aggregates, per registry generation.
@@ -95,7 +97,7 @@ func New(o Options) *Server {
 	if o.ContentLoader == nil {
 		o.ContentLoader = o.Loader
 	}
-	return &Server{store: o.Store, plans: o.Store, catalog: o.Catalog, registry: o.Registry, units: o.Registry.Units, cache: o.Cache, loader: o.Loader, content: o.ContentLoader,
+	return &Server{store: o.Store, plans: o.Store, catalog: o.Catalog, registry: o.Registry, units: o.Registry.Units, namedCommunes: o.Registry.NamedCommunes, cache: o.Cache, loader: o.Loader, content: o.ContentLoader,
 		decoded: decodedAggregates{wire: o.Wire}, index: newFollowedIndex(o.Store), memo: registryclient.NewMemo(o.Registry),
 		guard: o.Guard, log: o.Logger, catalogDigest: o.CatalogDigest,
 		operations: o.Operations}

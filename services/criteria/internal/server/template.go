@@ -69,17 +69,13 @@ func (s *Server) templateUnits(ctx context.Context, code string, d date.Date) (r
 	if err != nil {
 		return u, nil, err
 	}
-	codes, err := s.registry.Communes(ctx, code, d)
+	communes, err := s.namedCommunes(ctx, code, d)
 	if err != nil {
 		return u, nil, err
 	}
-	listed, err := s.units(ctx, d)
-	if err != nil {
-		return u, nil, err
-	}
-	out := make([]assessmentform.Unit, len(codes))
-	for i, c := range codes {
-		out[i] = assessmentform.Unit{Code: c, Name: listed[c].Name}
+	out := make([]assessmentform.Unit, len(communes))
+	for i, c := range communes {
+		out[i] = assessmentform.Unit{Code: c.Code, Name: c.Name}
 	}
 	return u, out, nil
 }

@@ -25,6 +25,7 @@ const CountryCode = "0"
 type Registry interface {
 	Unit(ctx context.Context, code string, d date.Date) (registryclient.Unit, error)
 	Descendants(ctx context.Context, parent string, d date.Date) ([]registryclient.Node, error)
+	NamedCommunes(ctx context.Context, parent string, d date.Date) ([]registryclient.Node, error)
 	Lineage(ctx context.Context, gen int64) (*registryclient.Lineage, error)
 }
 

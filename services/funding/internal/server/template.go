@@ -62,15 +62,13 @@ func (s *Server) communesOf(ctx context.Context, code string, d date.Date) ([]fu
 	if u.Type == registryv1.UnitType_COMMUNE {
 		return []fundingform.Unit{{Code: u.Code, Name: u.Name}}, nil
 	}
-	nodes, err := s.registry.Descendants(ctx, code, d)
+	communes, err := s.registry.NamedCommunes(ctx, code, d)
 	if err != nil {
 		return nil, err
 	}
-	var out []fundingform.Unit
-	for _, n := range nodes {
-		if n.Type == registryv1.UnitType_COMMUNE {
-			out = append(out, fundingform.Unit{Code: n.Code, Name: n.Name})
-		}
+	out := make([]fundingform.Unit, len(communes))
+	for i, c := range communes {
+		out[i] = fundingform.Unit{Code: c.Code, Name: c.Name}
 	}
 	return out, nil
 }
