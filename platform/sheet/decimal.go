@@ -12,7 +12,10 @@ import "strings"
 // Numbers an .xlsx stores arrive plain already (Read keeps the stored
 // value), so these rules only meet what was typed as text.
 func Decimal(cell string) (string, bool) {
-	s := strings.NewReplacer(" ", "", "\u00a0", "").Replace(strings.TrimSpace(cell))
+	s := strings.TrimSpace(cell)
+	if strings.ContainsAny(s, " \u00a0") {
+		s = digitSpaces.Replace(s)
+	}
 	comma, dot := strings.LastIndexByte(s, ','), strings.LastIndexByte(s, '.')
 	switch {
 	case comma >= 0 && dot >= 0:
@@ -46,6 +49,11 @@ func Decimal(cell string) (string, bool) {
 	}
 	return s, true
 }
+
+// digitSpaces drops the spaces that group digits. Built once: a
+// Replacer's tables cost more than the tens of thousands of cells of a
+// country's form it then reads.
+var digitSpaces = strings.NewReplacer(" ", "", "\u00a0", "")
 
 // grouped reports digits grouped by thousands with group: one to three
 // digits (after a sign), then groups of exactly three.

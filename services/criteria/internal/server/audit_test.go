@@ -80,12 +80,10 @@ func testAuditTrail(t *testing.T, e *authEnv) {
 		var after struct {
 			UnitCode   string `json:"unit_code"`
 			AssessedOn string `json:"assessed_on"`
-			Result     struct {
-				MetCount int `json:"met_count"`
-			} `json:"result"`
+			MetCount   int    `json:"met_count"`
 		}
 		if err := json.Unmarshal([]byte(ev.GetAfter()), &after); err != nil || after.UnitCode != w.a.GetUnitCode() ||
-			after.AssessedOn != w.a.GetAssessedOn() || after.Result.MetCount != int(w.a.GetScore().GetMetCount()) {
+			after.AssessedOn != w.a.GetAssessedOn() || after.MetCount != int(w.a.GetScore().GetMetCount()) {
 			t.Errorf("event %d after = %s (%v), want the recorded assessment %v", i, ev.GetAfter(), err, w.a)
 		}
 		if ev.GetRequestId() == "" {

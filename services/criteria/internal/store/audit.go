@@ -1,9 +1,10 @@
 package store
 
 import (
-	"encoding/json"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
-	"strings"
+	"time"
 
 	"github.com/ntmsuite/ntm/platform/audit"
 )
@@ -14,48 +15,44 @@ func Name(unitCode string, id int64) string {
 	return fmt.Sprintf("units/%s/assessments/%d", unitCode, id)
 }
 
-// auditedAssessment is an assessment as the trail keeps it: the row as
-// stored, its JSON columns verbatim, so that an entry reads the same as the
-// row it describes and outlives Go field names. createdChange writes the
-// JSON columns in after these fields, in this order: "values", "verdicts",
-// "result", then "created_at".
+// auditedAssessment is an assessment as the trail keeps it: who recorded
+// which unit on which date under which set, the statuses it decided, and
+// the SHA-256 of each JSON column as stored (hex of the column's bytes).
+// The columns themselves stay in the assessments row, which is written
+// once and which the database keeps from being updated or deleted (the
+// migration assessments_append_only): the digests prove that row is the
+// one recorded, without the trail holding a second copy of the
+// kilobytes of values and scores each assessment carries, which made the
+// trail half of a country's import.
 type auditedAssessment struct {
-	ID          int64  `json:"id"`
-	UnitCode    string `json:"unit_code"`
-	AssessedOn  string `json:"assessed_on"`
-	SetCode     string `json:"set_code"`
-	Author      string `json:"author"`
-	Note        string `json:"note"`
-	EvidenceRef string `json:"evidence_ref"`
+	ID             int64     `json:"id"`
+	UnitCode       string    `json:"unit_code"`
+	AssessedOn     string    `json:"assessed_on"`
+	SetCode        string    `json:"set_code"`
+	Author         string    `json:"author"`
+	Note           string    `json:"note"`
+	EvidenceRef    string    `json:"evidence_ref"`
+	Statuses       string    `json:"statuses"`
+	MetCount       int       `json:"met_count"`
+	ValuesSHA256   string    `json:"values_sha256"`
+	VerdictsSHA256 string    `json:"verdicts_sha256"`
+	ResultSHA256   string    `json:"result_sha256"`
+	CreatedAt      time.Time `json:"created_at"`
 }
 
 // createdChange is the trail's entry for a, just recorded with columns r.
-// The columns are already JSON and go in as they are, rather than through
-// json.Marshal again, which would check and copy every byte of the
-// kilobytes each assessment holds.
-func createdChange(a Assessment, r row) (audit.Change, error) {
-	head, err := json.Marshal(auditedAssessment{
+func createdChange(a Assessment, r row) audit.Change {
+	return audit.Change{Resource: Name(a.UnitCode, a.ID), Unit: a.UnitCode, After: auditedAssessment{
 		ID: a.ID, UnitCode: a.UnitCode, AssessedOn: a.AssessedOn.String(), SetCode: a.SetCode,
 		Author: a.Author, Note: a.Note, EvidenceRef: a.EvidenceRef,
-	})
-	if err != nil {
-		return audit.Change{}, err
-	}
-	created, err := json.Marshal(a.CreatedAt)
-	if err != nil {
-		return audit.Change{}, err
-	}
-	var b strings.Builder
-	b.Grow(len(head) + len(r.values) + len(r.verdicts) + len(r.result) + len(created) + 64)
-	b.Write(head[:len(head)-1]) // without its closing brace
-	b.WriteString(`,"values":`)
-	b.WriteString(r.values)
-	b.WriteString(`,"verdicts":`)
-	b.WriteString(r.verdicts)
-	b.WriteString(`,"result":`)
-	b.WriteString(r.result)
-	b.WriteString(`,"created_at":`)
-	b.Write(created)
-	b.WriteByte('}')
-	return audit.Change{Resource: Name(a.UnitCode, a.ID), Unit: a.UnitCode, After: audit.JSON(b.String())}, nil
+		Statuses: r.statuses, MetCount: a.Result.MetCount,
+		ValuesSHA256: digest(r.values), VerdictsSHA256: digest(r.verdicts), ResultSHA256: digest(r.result),
+		CreatedAt: a.CreatedAt,
+	}}
+}
+
+// digest is the hex SHA-256 of a column's text as stored.
+func digest(column string) string {
+	sum := sha256.Sum256([]byte(column))
+	return hex.EncodeToString(sum[:])
 }

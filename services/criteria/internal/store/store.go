@@ -123,9 +123,7 @@ func (s *Store) Create(ctx context.Context, as []Assessment) ([]Assessment, erro
 			}
 			a.ID, a.CreatedAt = created[i].id, created[i].at.T
 			out[i] = a
-			if changes[i], err = createdChange(a, rows[i]); err != nil {
-				return fmt.Errorf("audit assessment %d of unit %s: %w", i, a.UnitCode, err)
-			}
+			changes[i] = createdChange(a, rows[i])
 		}
 		return audit.Record(ctx, tx, changes...)
 	})

@@ -2,7 +2,10 @@ package storetest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,38 +56,77 @@ func testAudited(t *testing.T, database *db.DB) {
 			ev.Actor != w.by.Subject || ev.ActorRole != string(w.by.Role) || ev.ActorUnit != w.by.Unit {
 			t.Errorf("event %d = %+v, want the creation of assessment %d of unit %s by %+v", i, ev, w.a.ID, w.a.UnitCode, w.by)
 		}
-		wantAfter(t, i, ev.After, w.a)
+		wantAfter(t, database, i, ev.After, w.a)
 	}
 }
 
-// wantAfter checks that an entry's after_json is assessment a as stored.
-func wantAfter(t *testing.T, i int, after string, a store.Assessment) {
+// wantAfter checks that an entry's after_json names assessment a as
+// stored: its head, statuses and the SHA-256 of each JSON column as the
+// database holds it, which is how an inspector checks the row against the
+// trail.
+func wantAfter(t *testing.T, database *db.DB, i int, after string, a store.Assessment) {
 	t.Helper()
 	var got struct {
-		ID         int64  `json:"id"`
-		UnitCode   string `json:"unit_code"`
-		AssessedOn string `json:"assessed_on"`
-		SetCode    string `json:"set_code"`
-		Author     string `json:"author"`
-		Result     struct {
-			MetCount int `json:"met_count"`
-			Criteria []struct {
-				Status string `json:"status"`
-			} `json:"criteria"`
-		} `json:"result"`
-		CreatedAt time.Time `json:"created_at"`
+		ID             int64     `json:"id"`
+		UnitCode       string    `json:"unit_code"`
+		AssessedOn     string    `json:"assessed_on"`
+		SetCode        string    `json:"set_code"`
+		Author         string    `json:"author"`
+		Statuses       string    `json:"statuses"`
+		MetCount       int       `json:"met_count"`
+		ValuesSHA256   string    `json:"values_sha256"`
+		VerdictsSHA256 string    `json:"verdicts_sha256"`
+		ResultSHA256   string    `json:"result_sha256"`
+		CreatedAt      time.Time `json:"created_at"`
 	}
 	if err := json.Unmarshal([]byte(after), &got); err != nil {
 		t.Fatalf("event %d after = %s: %v", i, after, err)
 	}
-	ok := got.ID == a.ID && got.UnitCode == a.UnitCode && got.AssessedOn == a.AssessedOn.String() && got.SetCode == a.SetCode &&
-		got.Author == a.Author && got.Result.MetCount == a.Result.MetCount && got.CreatedAt.Equal(a.CreatedAt) &&
-		len(got.Result.Criteria) == len(a.Result.Criteria)
-	for j := range min(len(got.Result.Criteria), len(a.Result.Criteria)) {
-		ok = ok && got.Result.Criteria[j].Status == a.Result.Criteria[j].Status.String()
+	var values, verdicts, result, statuses string
+	if err := database.QueryRowContext(context.Background(),
+		`SELECT values_json, verdicts_json, result_json, statuses FROM assessments WHERE id = $1`, a.ID).
+		Scan(&values, &verdicts, &result, &statuses); err != nil {
+		t.Fatalf("assessment %d: %v", a.ID, err)
 	}
+	ok := got.ID == a.ID && got.UnitCode == a.UnitCode && got.AssessedOn == a.AssessedOn.String() && got.SetCode == a.SetCode &&
+		got.Author == a.Author && got.MetCount == a.Result.MetCount && got.CreatedAt.Equal(a.CreatedAt) &&
+		got.Statuses == statuses && len(statuses) == len(a.Result.Criteria) &&
+		got.ValuesSHA256 == sha256Hex(values) && got.VerdictsSHA256 == sha256Hex(verdicts) && got.ResultSHA256 == sha256Hex(result)
 	if !ok {
-		t.Errorf("event %d after = %s, want assessment %+v", i, after, a)
+		t.Errorf("event %d after = %s, want assessment %+v with the digests of its stored columns", i, after, a)
+	}
+}
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// testAppendOnly checks that a recorded assessment cannot be changed or
+// removed, which the trail's digests of it rely on.
+func testAppendOnly(t *testing.T, database *db.DB) {
+	s := store.New(database)
+	a := create(t, s, assessment("100", set2016, "2020-01-01", "MB"))[0]
+	statements := []string{
+		"UPDATE assessments SET statuses = 'MM', met_count = 2",
+		"UPDATE assessments SET values_json = '[]' WHERE id = $1",
+		"DELETE FROM assessments WHERE id = $1",
+		"DELETE FROM assessments",
+	}
+	if database.Dialect == db.Postgres {
+		statements = append(statements, "TRUNCATE assessments")
+	}
+	for _, stmt := range statements {
+		var args []any
+		if strings.Contains(stmt, "$1") {
+			args = append(args, a.ID)
+		}
+		if _, err := database.ExecContext(context.Background(), stmt, args...); err == nil {
+			t.Errorf("%s succeeded, want it refused", stmt)
+		}
+	}
+	if got, err := s.Get(context.Background(), "100", a.ID); err != nil || got.Result.MetCount != 1 {
+		t.Errorf("after the refused statements the assessment is %+v, %v; want it as recorded", got, err)
 	}
 }
 

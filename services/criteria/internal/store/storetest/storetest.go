@@ -50,6 +50,10 @@ func Run(t *testing.T, open func(t *testing.T) *db.DB) {
 		t.Parallel()
 		testAudited(t, open(t))
 	})
+	t.Run("AssessmentsAreWrittenOnce", func(t *testing.T) {
+		t.Parallel()
+		testAppendOnly(t, open(t))
+	})
 	for _, c := range planCases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
