@@ -52,6 +52,8 @@ type DB struct {
 	pool *pgxpool.Pool
 	// identity is Identity's answer, read once at Open.
 	identity string
+	// stopBackground ends the SQLite WAL checkpointer (nil on PostgreSQL).
+	stopBackground func()
 }
 
 // Open opens the database, checks it answers and applies pending migrations.
@@ -111,6 +113,9 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 
 // Close closes the database and, on PostgreSQL, the connection pool behind it.
 func (db *DB) Close() error {
+	if db.stopBackground != nil {
+		db.stopBackground()
+	}
 	err := db.DB.Close()
 	if db.pool != nil {
 		db.pool.Close()

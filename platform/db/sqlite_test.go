@@ -32,7 +32,7 @@ func TestOpenSQLite(t *testing.T) {
 		t.Fatal(err)
 	}
 	var journal string
-	var foreignKeys, busyTimeout int
+	var foreignKeys, busyTimeout, autoCheckpoint int
 	if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&journal); err != nil {
 		t.Fatal(err)
 	}
@@ -42,9 +42,13 @@ func TestOpenSQLite(t *testing.T) {
 	if err := conn.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busyTimeout); err != nil {
 		t.Fatal(err)
 	}
+	if err := conn.QueryRowContext(ctx, "PRAGMA wal_autocheckpoint").Scan(&autoCheckpoint); err != nil {
+		t.Fatal(err)
+	}
 	_ = conn.Close()
-	if journal != "wal" || foreignKeys != 1 || busyTimeout != 10000 {
-		t.Errorf("journal_mode=%s foreign_keys=%d busy_timeout=%d, want wal 1 10000", journal, foreignKeys, busyTimeout)
+	if journal != "wal" || foreignKeys != 1 || busyTimeout != 10000 || autoCheckpoint != 0 {
+		t.Errorf("journal_mode=%s foreign_keys=%d busy_timeout=%d wal_autocheckpoint=%d, want wal 1 10000 0",
+			journal, foreignKeys, busyTimeout, autoCheckpoint)
 	}
 	if err := d.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
