@@ -70,7 +70,8 @@ func ReadRows(rows []sheet.Row, known []sheet.Column, required ...string) ([]Row
 		if blank(r.Cells) || isKeyRow(r.Cells, keyOf) {
 			continue
 		}
-		row := Row{Sheet: r.Sheet, Number: r.Number, Cells: map[string]string{}}
+		// Sized once: a country's form is 10,000 rows of 70 cells.
+		row := Row{Sheet: r.Sheet, Number: r.Number, Keys: make([]string, 0, len(r.Cells)), Cells: make(map[string]string, len(r.Cells))}
 		for i, cell := range r.Cells {
 			if i < len(keyOf) && keyOf[i] != "" && cell != "" {
 				row.Keys = append(row.Keys, keyOf[i])

@@ -35,7 +35,8 @@ func Parse(rows []sheet.Row, known []sheet.Column, d Defaults) ([]Draft, []impor
 }
 
 func readRow(r importing.Row, d Defaults) Draft {
-	dr := Draft{Row: r, Assessment: &criteriav1.Assessment{Author: d.Author, CriteriaSet: d.CriteriaSet}}
+	dr := Draft{Row: r, Assessment: &criteriav1.Assessment{Author: d.Author, CriteriaSet: d.CriteriaSet,
+		Values: make([]*criteriav1.IndicatorValue, 0, len(r.Keys))}, valueCols: make([]string, 0, len(r.Keys))}
 	a := dr.Assessment
 	for _, key := range r.Keys {
 		cell := r.Cells[key]

@@ -88,6 +88,9 @@ var kindToProto = map[catalog.Kind]criteriav1.IndicatorKind{
 // checks them against the set.
 func inputFromProto(a *criteriav1.Assessment, field string) scoring.Input {
 	in := scoring.Input{Field: field}
+	if n := len(a.GetValues()); n > 0 {
+		in.Values = make([]scoring.IndicatorValue, 0, n)
+	}
 	for _, v := range a.GetValues() {
 		iv := scoring.IndicatorValue{Code: v.GetIndicatorCode()}
 		switch x := v.GetValue().(type) {

@@ -96,6 +96,7 @@ func insertAssessments(ctx context.Context, tx *sql.Tx, n int, row func(i int) (
 // spreadsheet must not leave half its communes recorded.
 func (s *Store) Create(ctx context.Context, as []Assessment) ([]Assessment, error) {
 	rows := make([]row, len(as))
+	sums := make([]digests, len(as))
 	out := make([]Assessment, len(as))
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		// The in-memory index of every replica follows assessments by id.
@@ -109,7 +110,7 @@ func (s *Store) Create(ctx context.Context, as []Assessment) ([]Assessment, erro
 			if err != nil {
 				return nil, fmt.Errorf("assessment %d of unit %s: %w", i, a.UnitCode, err)
 			}
-			rows[i] = r
+			rows[i], sums[i] = r, digestsOf(r)
 			return []any{a.UnitCode, a.AssessedOn, a.SetCode, a.Author, a.Note, a.EvidenceRef,
 				r.values, r.verdicts, r.result, r.statuses, a.Result.MetCount}, nil
 		})
@@ -123,7 +124,7 @@ func (s *Store) Create(ctx context.Context, as []Assessment) ([]Assessment, erro
 			}
 			a.ID, a.CreatedAt = created[i].id, created[i].at.T
 			out[i] = a
-			changes[i] = createdChange(a, rows[i])
+			changes[i] = createdChange(a, rows[i], sums[i])
 		}
 		return audit.Record(ctx, tx, changes...)
 	})
