@@ -85,43 +85,66 @@ func insertStatement(table string, columns []string, rows [][]any, returning str
 // database takes in those before it, so that encoding a large import
 // overlaps its writing. row's error aborts the copy and is returned.
 func CopyRows(ctx context.Context, tx *sql.Tx, table string, columns []string, n int, row func(i int) ([]any, error)) error {
+	i := 0
+	copied, err := CopyEach(ctx, tx, table, columns, func() ([]any, bool, error) {
+		if i == n {
+			return nil, false, nil
+		}
+		i++
+		r, err := row(i - 1)
+		return r, err == nil, err
+	})
+	if err == nil && copied != n {
+		return fmt.Errorf("db: copied %d rows into %s of %d", copied, table, n)
+	}
+	return err
+}
+
+// CopyEach is CopyRows for rows that are made as they are taken: next
+// returns each row's values and true, then false once there are no more.
+// On PostgreSQL next runs while the database takes in the rows before, so
+// an import can check and encode a row as the one before is written. It
+// returns how many rows were inserted; next's error aborts the copy and is
+// returned as it is.
+func CopyEach(ctx context.Context, tx *sql.Tx, table string, columns []string, next func() ([]any, bool, error)) (int, error) {
 	conn, ok := txConns.Load(tx)
 	if !ok {
-		rows := make([][]any, n)
-		for i := range rows {
-			r, err := row(i)
+		var rows [][]any
+		for {
+			r, more, err := next()
 			if err != nil {
-				return err
+				return 0, err
 			}
-			rows[i] = r
+			if !more {
+				break
+			}
+			rows = append(rows, r)
 		}
-		return InsertRows(ctx, tx, table, columns, rows, "", nil)
+		return len(rows), InsertRows(ctx, tx, table, columns, rows, "", nil)
 	}
-	return conn.(*sql.Conn).Raw(func(driverConn any) error {
+	var copied int64
+	err := conn.(*sql.Conn).Raw(func(driverConn any) error {
 		c, ok := driverConn.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("db: copy into %s: connection is a %T, not pgx's", table, driverConn)
 		}
-		next := 0
 		var rowErr error
-		copied, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromFunc(func() ([]any, error) {
-			if next == n {
+		var err error
+		copied, err = c.Conn().CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromFunc(func() ([]any, error) {
+			r, more, err := next()
+			if err != nil {
+				rowErr = err
+				return nil, err
+			}
+			if !more {
 				return nil, nil // the end
 			}
-			next++
-			r, err := row(next - 1)
-			rowErr = err
-			return r, err
+			return r, nil
 		}))
 		if rowErr != nil {
 			return rowErr // as it is, not as the database's report of the aborted copy
 		}
-		if err != nil {
-			return err
-		}
-		if int(copied) != n {
-			return fmt.Errorf("db: copied %d rows into %s of %d", copied, table, n)
-		}
-		return nil
+		return err
 	})
+	return int(copied), err
 }

@@ -69,7 +69,7 @@ func (s *Server) BatchCreateAssessments(ctx context.Context, req *criteriav1.Bat
 // create checks and scores every assessment, reporting every bad one at
 // once, then records them all in one transaction or none.
 func (s *Server) create(ctx context.Context, in []*criteriav1.Assessment, pathUnit string, prefix func(int) string) ([]*criteriav1.Assessment, error) {
-	rows, bad, err := s.check(ctx, in, pathUnit, prefix, nil)
+	rows, bad, err := s.check(ctx, in, pathUnit, prefix)
 	if err != nil {
 		return nil, err
 	}
@@ -95,58 +95,87 @@ func (s *Server) create(ctx context.Context, in []*criteriav1.Assessment, pathUn
 // check reads, looks up and scores every assessment. bad[i] holds the
 // violations of in[i] (in field order, whichever check found them) and
 // rows[i] its scored row when it has none; err is a failure that is not
-// the input's (the registry down), or ctx's end. A long check (a file
-// import) passes progress, told of the rows scored every thousand.
-func (s *Server) check(ctx context.Context, in []*criteriav1.Assessment, pathUnit string, prefix func(int) string, progress func(scored int)) (rows []store.Assessment, bad [][]fault.Violation, err error) {
-	today := date.Today()
-	heads := make([]head, len(in))
-	bad = make([][]fault.Violation, len(in))
-	for i, a := range in {
-		h, err := readHead(a, pathUnit, prefix(i), today)
-		if err != nil {
-			if bad[i] = appendViolations(nil, err); bad[i] == nil {
-				return nil, nil, err
-			}
-			continue
-		}
-		heads[i] = h
-	}
-	units, err := s.lookupUnits(ctx, heads)
+// the input's (the registry down).
+func (s *Server) check(ctx context.Context, in []*criteriav1.Assessment, pathUnit string, prefix func(int) string) (rows []store.Assessment, bad [][]fault.Violation, err error) {
+	c, err := s.prepare(ctx, in, pathUnit, prefix)
 	if err != nil {
 		return nil, nil, err
 	}
-	rows = make([]store.Assessment, len(in))
+	rows, bad = make([]store.Assessment, len(in)), make([][]fault.Violation, len(in))
+	for i := range in {
+		if rows[i], bad[i], err = c.row(i); err != nil {
+			return nil, nil, err
+		}
+	}
+	return rows, bad, nil
+}
+
+// checker scores assessments one by one, once their heads are read and
+// their units looked up for all of them at once (the registry is asked
+// for the map of a date once per batch, not once per row).
+type checker struct {
+	s      *Server
+	in     []*criteriav1.Assessment
+	heads  []head
+	bad    [][]fault.Violation // of the heads
+	units  map[unitKey]lookupUnit
+	prefix func(int) string
+}
+
+// prepare reads every head and looks up the units they name.
+func (s *Server) prepare(ctx context.Context, in []*criteriav1.Assessment, pathUnit string, prefix func(int) string) (*checker, error) {
+	today := date.Today()
+	c := &checker{s: s, in: in, heads: make([]head, len(in)), bad: make([][]fault.Violation, len(in)), prefix: prefix}
 	for i, a := range in {
-		if progress != nil && i > 0 && i%progressRows == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, nil, err
-			}
-			progress(i)
-		}
-		if heads[i].unit == "" {
-			continue // already reported
-		}
-		row, err := s.score(a, heads[i], units[unitKey{heads[i].unit, heads[i].on}], prefix(i))
+		h, err := readHead(a, pathUnit, prefix(i), today)
 		if err != nil {
-			if bad[i] = appendViolations(nil, err); bad[i] == nil {
-				return nil, nil, err
+			if c.bad[i] = appendViolations(nil, err); c.bad[i] == nil {
+				return nil, err
 			}
 			continue
 		}
-		rows[i] = row
+		c.heads[i] = h
 	}
-	if progress != nil {
-		progress(len(in))
+	var err error
+	c.units, err = s.lookupUnits(ctx, c.heads)
+	return c, err
+}
+
+// row scores in[i]: its row, or its violations; err is a failure that is
+// not the input's.
+func (c *checker) row(i int) (store.Assessment, []fault.Violation, error) {
+	if c.bad[i] != nil {
+		return store.Assessment{}, c.bad[i], nil
 	}
-	return rows, bad, nil
+	h := c.heads[i]
+	row, err := c.s.score(c.in[i], h, c.units[unitKey{h.unit, h.on}], c.prefix(i))
+	if err != nil {
+		vs := appendViolations(nil, err)
+		if vs == nil {
+			return store.Assessment{}, nil, err
+		}
+		return store.Assessment{}, vs, nil
+	}
+	return row, nil, nil
 }
 
 // record stores checked rows in one transaction, then tells the cache and
 // the index of the write.
 func (s *Server) record(ctx context.Context, rows []store.Assessment) ([]store.Assessment, error) {
 	saved, err := s.store.Create(ctx, rows)
-	if err != nil {
-		return nil, err
+	return s.recorded(ctx, saved, err)
+}
+
+// recordEach is record for rows checked as they are written (an import).
+func (s *Server) recordEach(ctx context.Context, next func() (store.Assessment, bool, error)) ([]store.Assessment, error) {
+	saved, err := s.store.CreateEach(ctx, next)
+	return s.recorded(ctx, saved, err)
+}
+
+// recorded tells the cache and the index of saved, just committed.
+func (s *Server) recorded(ctx context.Context, saved []store.Assessment, err error) ([]store.Assessment, error) {
+	if err != nil || len(saved) == 0 {
+		return saved, err
 	}
 	states := make([]statusindex.Row, len(saved))
 	for i, a := range saved {

@@ -3,6 +3,7 @@ package server
 import (
 	"cmp"
 	"context"
+	"errors"
 
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/importing"
@@ -46,6 +47,8 @@ func (s *Server) ImportAssessments(ctx context.Context, req *criteriav1.ImportAs
 // importAssessments checks every row as CreateAssessment would, then,
 // unless it is a dry run, writes the rows in one transaction: all of them,
 // or none when one has a conflict, or (not atomic) those without one.
+// Rows are checked as the database takes in those before (recordEach), so
+// that checking a country's form overlaps writing it.
 func (s *Server) importAssessments(ctx context.Context, sum *importing.Summary, drafts []assessmentform.Draft, opts importing.Options, p *operation.Progress) error {
 	rows := make([]*importing.Row, len(drafts))
 	for i := range drafts {
@@ -57,52 +60,109 @@ func (s *Server) importAssessments(ctx context.Context, sum *importing.Summary, 
 	if err != nil {
 		return err
 	}
-	// Checked at once, so that the registry is asked for the map of a date
-	// once for the whole file.
-	clean, err := s.checkDrafts(ctx, drafts, p)
+	next, conflicted, err := s.checkDrafts(ctx, drafts, p)
+	if err != nil {
+		return err
+	}
+	var clean []store.Assessment
+	var written error
+	if opts.DryRun || (opts.Atomic && conflicted()) {
+		// Nothing will be written: only the checks' outcome counts.
+		clean, err = drain(next)
+	} else {
+		clean, written = s.recordEach(ctx, func() (store.Assessment, bool, error) {
+			a, ok, err := next()
+			if err == nil && opts.Atomic && conflicted() {
+				// Keep checking to report every conflict, but write none.
+				if _, err = drain(next); err == nil {
+					err = errAbandoned
+				}
+			}
+			return a, ok, err
+		})
+		if errors.Is(written, errAbandoned) {
+			clean, written = nil, nil
+		} else {
+			err = written
+		}
+	}
 	if err != nil {
 		return err
 	}
 	// Assessments keep their history: every row is a new one.
-	return importing.Conclude(sum, rows, importing.Counts{Created: len(clean)}, opts, func() error {
-		_, err := s.record(ctx, clean)
-		return err
-	})
+	return importing.Conclude(sum, rows, importing.Counts{Created: len(clean)}, opts, func() error { return written })
 }
 
-// checkDrafts runs the API's checks on the rows still without a conflict
-// (the request's rules, then the registry's and the catalog's), placing
-// every violation at its column, and returns the rows that pass, scored.
-func (s *Server) checkDrafts(ctx context.Context, drafts []assessmentform.Draft, p *operation.Progress) ([]store.Assessment, error) {
+// errAbandoned rolls back an atomic import's transaction once a row has a
+// conflict; Conclude then reports the conflicts.
+var errAbandoned = errors.New("import abandoned: a row has a conflict")
+
+// drain checks every row left, returning those that pass.
+func drain(next func() (store.Assessment, bool, error)) ([]store.Assessment, error) {
+	var clean []store.Assessment
+	for {
+		a, ok, err := next()
+		if err != nil || !ok {
+			return clean, err
+		}
+		clean = append(clean, a)
+	}
+}
+
+// checkDrafts runs the request's rules on the rows still without a
+// conflict, then prepares the registry's and the catalog's checks of the
+// rows that pass them. next checks the following row, placing every
+// violation at its column, and returns it scored, or false when no row is
+// left; conflicted tells whether any row has a conflict so far.
+func (s *Server) checkDrafts(ctx context.Context, drafts []assessmentform.Draft, p *operation.Progress) (next func() (store.Assessment, bool, error), conflicted func() bool, err error) {
 	var in []*criteriav1.Assessment
 	var at []int
+	anyConflict := false
 	for i := range drafts {
 		dr := &drafts[i]
 		if len(dr.Conflicts) > 0 {
+			anyConflict = true
 			continue
 		}
 		if vs, err := importing.Validate(dr.Assessment); err != nil || len(vs) > 0 {
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			dr.Locate(vs)
+			anyConflict = true
 			continue
 		}
 		in, at = append(in, dr.Assessment), append(at, i)
 	}
+	c, err := s.prepare(ctx, in, "", func(int) string { return "" })
+	if err != nil {
+		return nil, nil, err
+	}
 	// Rows already in conflict count as done at once.
 	skipped := len(drafts) - len(in)
-	rows, bad, err := s.check(ctx, in, "", func(int) string { return "" }, func(scored int) { p.Set(int64(skipped + scored)) })
-	if err != nil {
-		return nil, err
-	}
-	var clean []store.Assessment
-	for j, i := range at {
-		if len(bad[j]) > 0 {
-			drafts[i].Locate(bad[j])
-			continue
+	j := 0
+	next = func() (store.Assessment, bool, error) {
+		for ; j < len(in); j++ {
+			if j%progressRows == 0 {
+				if err := ctx.Err(); err != nil {
+					return store.Assessment{}, false, err
+				}
+				p.Set(int64(skipped + j))
+			}
+			row, vs, err := c.row(j)
+			if err != nil {
+				return store.Assessment{}, false, err
+			}
+			if len(vs) > 0 {
+				drafts[at[j]].Locate(vs)
+				anyConflict = true
+				continue
+			}
+			j++
+			return row, true, nil
 		}
-		clean = append(clean, rows[j])
+		p.Set(int64(len(drafts)))
+		return store.Assessment{}, false, nil
 	}
-	return clean, nil
+	return next, func() bool { return anyConflict }, nil
 }

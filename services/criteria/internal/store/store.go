@@ -60,19 +60,20 @@ type inserted struct {
 	at   db.Timestamp
 }
 
-// insertAssessments inserts n rows (insertedColumns), row(i) giving row i,
-// in row order (db.CopyRows), and returns what the database set on each,
-// in row order. The caller holds db.OrderIDs, so no other transaction
+// insertAssessments inserts the rows next yields (insertedColumns), in
+// order (db.CopyEach), and returns what the database set on each, in the
+// same order. The caller holds db.OrderIDs, so no other transaction
 // inserts meanwhile and the rows after the last id seen before are these,
 // numbered in the order written; the caller checks each against its unit,
 // so a mismatch fails the import rather than labelling a commune's
 // assessment with another's id.
-func insertAssessments(ctx context.Context, tx *sql.Tx, n int, row func(i int) ([]any, error)) ([]inserted, error) {
+func insertAssessments(ctx context.Context, tx *sql.Tx, next func() ([]any, bool, error)) ([]inserted, error) {
 	var last int64
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM assessments`).Scan(&last); err != nil {
 		return nil, fmt.Errorf("record assessments: %w", err)
 	}
-	if err := db.CopyRows(ctx, tx, "assessments", insertedColumns, n, row); err != nil {
+	n, err := db.CopyEach(ctx, tx, "assessments", insertedColumns, next)
+	if err != nil {
 		return nil, fmt.Errorf("record assessments: %w", err)
 	}
 	res, err := tx.QueryContext(ctx, `SELECT id, unit_code, created_at FROM assessments WHERE id > $1 ORDER BY id`, last)
@@ -95,36 +96,54 @@ func insertAssessments(ctx context.Context, tx *sql.Tx, n int, row func(i int) (
 // ID and CreatedAt set, in input order: an import of a district's
 // spreadsheet must not leave half its communes recorded.
 func (s *Store) Create(ctx context.Context, as []Assessment) ([]Assessment, error) {
-	rows := make([]row, len(as))
-	sums := make([]digests, len(as))
-	out := make([]Assessment, len(as))
+	i := 0
+	return s.CreateEach(ctx, func() (Assessment, bool, error) {
+		if i == len(as) {
+			return Assessment{}, false, nil
+		}
+		i++
+		return as[i-1], true, nil
+	})
+}
+
+// CreateEach is Create for assessments made as they are written: next
+// returns each and true, then false once there are no more. On PostgreSQL
+// next runs while the database takes in the assessments before, so that
+// an import checks and scores a row as the one before is written. An error
+// of next writes nothing and is returned as it is.
+func (s *Store) CreateEach(ctx context.Context, next func() (Assessment, bool, error)) ([]Assessment, error) {
+	var out []Assessment
+	var rows []row
+	var sums []digests
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		// The in-memory index of every replica follows assessments by id.
 		if err := s.db.OrderIDs(ctx, tx, "assessments"); err != nil {
 			return err
 		}
-		// Each row is encoded as the database takes in those before it.
-		created, err := insertAssessments(ctx, tx, len(as), func(i int) ([]any, error) {
-			a := as[i]
+		created, err := insertAssessments(ctx, tx, func() ([]any, bool, error) {
+			a, more, err := next()
+			if err != nil || !more {
+				return nil, false, err
+			}
 			r, err := encode(a)
 			if err != nil {
-				return nil, fmt.Errorf("assessment %d of unit %s: %w", i, a.UnitCode, err)
+				return nil, false, fmt.Errorf("assessment %d of unit %s: %w", len(out), a.UnitCode, err)
 			}
-			rows[i], sums[i] = r, digestsOf(r)
+			out, rows, sums = append(out, a), append(rows, r), append(sums, digestsOf(r))
 			return []any{a.UnitCode, a.AssessedOn, a.SetCode, a.Author, a.Note, a.EvidenceRef,
-				r.values, r.verdicts, r.result, r.statuses, a.Result.MetCount}, nil
+				r.values, r.verdicts, r.result, r.statuses, a.Result.MetCount}, true, nil
 		})
 		if err != nil {
 			return err
 		}
-		changes := make([]audit.Change, len(as))
-		for i, a := range as {
+		changes := make([]audit.Change, len(out))
+		for i := range out {
+			a := &out[i]
 			if created[i].unit != a.UnitCode {
 				return fmt.Errorf("record assessment %d: the database returned the row of unit %s for unit %s", i, created[i].unit, a.UnitCode)
 			}
 			a.ID, a.CreatedAt = created[i].id, created[i].at.T
-			out[i] = a
-			changes[i] = createdChange(a, rows[i], sums[i])
+			changes[i] = createdChange(*a, rows[i], sums[i])
 		}
 		return audit.Record(ctx, tx, changes...)
 	})
