@@ -109,31 +109,25 @@ func drain(next func() (store.Assessment, bool, error)) ([]store.Assessment, err
 	}
 }
 
-// checkDrafts runs the request's rules on the rows still without a
-// conflict, then prepares the registry's and the catalog's checks of the
-// rows that pass them. next checks the following row, placing every
-// violation at its column, and returns it scored, or false when no row is
-// left; conflicted tells whether any row has a conflict so far.
+// checkDrafts prepares the API's checks of the rows still without a
+// conflict: next checks the following one (the request's rules, then the
+// registry's and the catalog's), placing every violation at its column,
+// and returns it scored, or false when no row is left; conflicted tells
+// whether any row has a conflict so far.
 func (s *Server) checkDrafts(ctx context.Context, drafts []assessmentform.Draft, p *operation.Progress) (next func() (store.Assessment, bool, error), conflicted func() bool, err error) {
 	var in []*criteriav1.Assessment
 	var at []int
 	anyConflict := false
 	for i := range drafts {
-		dr := &drafts[i]
-		if len(dr.Conflicts) > 0 {
+		if len(drafts[i].Conflicts) > 0 {
 			anyConflict = true
 			continue
 		}
-		if vs, err := importing.Validate(dr.Assessment); err != nil || len(vs) > 0 {
-			if err != nil {
-				return nil, nil, err
-			}
-			dr.Locate(vs)
-			anyConflict = true
-			continue
-		}
-		in, at = append(in, dr.Assessment), append(at, i)
+		in, at = append(in, drafts[i].Assessment), append(at, i)
 	}
+	// The units of every row are looked up at once, so that the registry
+	// is asked for the map of a date once for the whole file; a row the
+	// request's rules refuse is then not scored.
 	c, err := s.prepare(ctx, in, "", func(int) string { return "" })
 	if err != nil {
 		return nil, nil, err
@@ -149,9 +143,15 @@ func (s *Server) checkDrafts(ctx context.Context, drafts []assessmentform.Draft,
 				}
 				p.Set(int64(skipped + j))
 			}
-			row, vs, err := c.row(j)
+			vs, err := importing.Validate(in[j])
 			if err != nil {
 				return store.Assessment{}, false, err
+			}
+			var row store.Assessment
+			if len(vs) == 0 {
+				if row, vs, err = c.row(j); err != nil {
+					return store.Assessment{}, false, err
+				}
 			}
 			if len(vs) > 0 {
 				drafts[at[j]].Locate(vs)
