@@ -65,6 +65,13 @@ func TestDashboard(t *testing.T) {
 			t.Errorf("title %q", got)
 		}
 		screenshot(t, tab, "overview")
+
+		// In English, and back.
+		do(t, tab, "switch to English", chromedp.Click(chromedp.CSS("#lang")))
+		waitText(t, tab, `tr[data-criterion="`+code+`"] .met`, strings.Replace(want, "xã đạt", "communes", 1))
+		screenshot(t, tab, "overview-en")
+		do(t, tab, "switch to Vietnamese", chromedp.Click(chromedp.CSS("#lang")))
+		waitText(t, tab, `tr[data-criterion="`+code+`"] .met`, want)
 	})
 
 	t.Run("drill-down reaches a commune", func(t *testing.T) {

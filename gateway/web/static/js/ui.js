@@ -75,9 +75,9 @@ export function chart({ label, option, height = 300, data }) {
       // Long names (criteria, sources) get 40% of a narrow screen, 220 px at most.
       const left = Math.min(220, Math.round(box.clientWidth * 0.4));
       option.grid = { ...option.grid, left, containLabel: false };
-      option.yAxis.axisLabel.width = left - 10;
+      option.yAxis.axisLabel.width = left - 16;
     }
-    c.setOption({ animation: false, textStyle: { fontFamily: 'inherit', color: '#1a1a1a' }, ...option });
+    c.setOption({ animation: false, textStyle: { fontFamily: 'sans-serif', color: '#1a1a1a' }, ...option });
     charts.add(c);
   });
   return fig;
@@ -87,7 +87,7 @@ export function chart({ label, option, height = 300, data }) {
 // horizontal suits long names (criteria).
 export function barOption({ categories, series, horizontal = false, max }) {
   const catAxis = { type: 'category', data: categories, axisLabel: { color: '#1a1a1a', overflow: 'truncate', interval: 0 } };
-  const valAxis = { type: 'value', max, axisLabel: { color: '#1a1a1a' } };
+  const valAxis = { type: 'value', max, minInterval: 1, axisLabel: { color: '#1a1a1a' } };
   if (horizontal) catAxis.inverse = true;
   return {
     color: ['#1b6e3a', '#b35900', '#2d5fa8'],

@@ -14,6 +14,7 @@ export async function ocopPage(main, code, query) {
   ]);
   const certified = summary.certified || [];
   const groups = summary.byGroup || [];
+  const groupName = new Map(groups.map((g) => [g.productGroup, g.displayName]));
   fill(main, 
     h('h1', {}, `${t('ocopTitle')} – ${unit.displayName}`),
     form({ fields: [{ name: 'as_of', label: t('asOf'), type: 'date', value: asOf, required: true }], submit: t('show'), onSubmit: (v) => go('ocop', code, v) }),
@@ -25,7 +26,7 @@ export async function ocopPage(main, code, query) {
     section(t('starsTitle'),
       chart({
         label: t('starsTitle'), height: 220,
-        option: barOption({ categories: certified.map((c) => '★'.repeat(c.stars)), series: [{ name: t('products'), values: certified.map((c) => c.products), label: '{c}' }] }),
+        option: barOption({ categories: certified.map((c) => t('nStars', { n: c.stars })), series: [{ name: t('products'), values: certified.map((c) => c.products), label: '{c}' }] }),
       }),
       table({ head: [t('stars'), t('products')], rows: certified.map((c) => [t('starsN', { n: c.stars }), num(c.products)]), numeric: [1] })),
     section(t('groupsTitle'),
@@ -36,7 +37,7 @@ export async function ocopPage(main, code, query) {
       table({ head: [t('group'), t('products'), t('registered'), t('certified')], rows: groups.map((g) => [g.displayName, num(g.products), num(g.registered), num(g.certified)]), numeric: [1, 2, 3] })),
     section(t('productsTitle'), table({
       head: [t('products'), t('group'), t('unitName'), t('certifiedStars')],
-      rows: products.map((p) => [h('a', { href: link('product', p.id, { as_of: asOf }), text: p.displayName }), p.productGroup, p.unitCode, p.certifiedStars ? '★'.repeat(p.certifiedStars) : '–']),
+      rows: products.map((p) => [h('a', { href: link('product', p.id, { as_of: asOf }), text: p.displayName }), groupName.get(p.productGroup) || p.productGroup, p.unitCode, p.certifiedStars ? '★'.repeat(p.certifiedStars) : '–']),
     })),
   );
 }

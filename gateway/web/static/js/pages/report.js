@@ -14,6 +14,7 @@ export async function reportPage(main, code, query) {
   const targets = r.targets?.rows || [];
   const recognitions = [...(r.recognitions?.communes || []), ...(r.recognitions?.villages || []), ...(r.recognitions?.districts || [])];
   const shortOf = (r.registrations?.rows || []).filter((x) => !x.reached);
+  const levelName = new Map((r.registrations?.byLevel || []).map((l) => [`${l.unitType}/${l.level}`, l.displayName]));
   const button = h('button', { type: 'button', id: 'download', class: 'button' }, t('download'));
   button.addEventListener('click', async () => {
     button.disabled = true;
@@ -60,8 +61,8 @@ export async function reportPage(main, code, query) {
       }),
       r.recognitions?.basis?.note ? h('p', { class: 'note', text: r.recognitions.basis.note }) : null),
     shortOf.length ? section(t('registrationsTitle'), table({
-      head: [t('unitName'), t('level'), t('metCount'), t('missingLabel')],
-      rows: shortOf.map((x) => [x.displayName, x.level, `${x.criteriaMet}/${x.criteriaCount}`, x.missing.join(', ')]),
+      head: [t('unitName'), t('level'), t('metCount'), t('missingHeader')],
+      rows: shortOf.map((x) => [x.displayName, levelName.get(`${x.unitType}/${x.level}`) || x.level, `${x.criteriaMet}/${x.criteriaCount}`, x.missing.join(', ')]),
     })) : null,
   );
 }
