@@ -1,5 +1,7 @@
-// One OCOP product: its evaluations, each with what it lacks for the next
-// star as the API computed it, and its certificates.
+// One OCOP product: its evaluations, with what it lacks for the next star
+// where the API answers it, and its certificates. (The API gives next_star
+// with the answer that records an evaluation, not with the stored ones a
+// product lists: those show their total and stars only.)
 import { get } from '../api.js';
 import { date, num, t } from '../i18n.js';
 import { fill, h, section, table, today } from '../ui.js';
@@ -11,7 +13,7 @@ export async function productPage(main, id, query) {
   fill(main, 
     h('h1', { text: p.displayName }),
     h('p', {}, `${t('certifiedStars')}: `, h('strong', { text: p.certifiedStars ? '★'.repeat(p.certifiedStars) : '–' })),
-    section(t('nextStarTitle'), evals.length ? h('ul', { class: 'evaluations' }, evals.map((e) => h('li', {},
+    section(t('evaluationsTitle'), evals.length ? h('ul', { class: 'evaluations' }, evals.map((e) => h('li', {},
       h('strong', { text: `${t('evaluation')} ${date(e.evaluatedOn)} (${e.councilLevel}, ${e.catalog})` }),
       `: ${t('total')} ${num(e.total)}, ${'★'.repeat(e.stars)}. `,
       nextStar(e.nextStar)))) : h('p', { text: t('noEvaluation') })),
@@ -23,7 +25,8 @@ export async function productPage(main, id, query) {
 }
 
 function nextStar(n) {
-  if (!n || !n.stars) return h('span', { text: t('topStars') });
-  return h('span', {}, t('nextStarLine', { points: num(n.pointsNeeded), stars: n.stars }),
+  if (!n) return null;
+  if (!n.stars) return h('span', { text: t('topStars') });
+  return h('span', { class: 'next-star' }, `${t('nextStarTitle')}: `, t('nextStarLine', { points: num(n.pointsNeeded), stars: n.stars }),
     n.open?.length ? h('ul', {}, n.open.map((o) => h('li', { text: `${o.criterionCode} ${o.displayName}: ${num(o.pointsOpen)}` }))) : null);
 }
