@@ -57,10 +57,10 @@ func newBrowser(t *testing.T) context.Context {
 	return ctx
 }
 
-// do runs actions in the tab, failing t after 20 s.
+// do runs actions in the tab, failing t after 45 s (a loaded CI machine runs every package at once).
 func do(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	c, cancel := context.WithTimeout(ctx, 20*time.Second)
+	c, cancel := context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
 	if err := chromedp.Do(c, actions...); err != nil {
 		t.Fatalf("%s: %v", what, err)
@@ -70,13 +70,13 @@ func do(t *testing.T, ctx context.Context, what string, actions ...chromedp.Acti
 // textOf waits until the element css selects has text, and returns it.
 func textOf(t *testing.T, ctx context.Context, css string) string {
 	t.Helper()
-	c, cancel := context.WithTimeout(ctx, 20*time.Second)
+	c, cancel := context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
 	sel, err := json.Marshal(css)
 	if err != nil {
 		t.Fatal(err)
 	}
-	text, err := chromedp.Run(c, chromedp.Poll[string]("document.querySelector("+string(sel)+")?.textContent.trim()", chromedp.WithPollingTimeout(15*time.Second)))
+	text, err := chromedp.Run(c, chromedp.Poll[string]("document.querySelector("+string(sel)+")?.textContent.trim()", chromedp.WithPollingTimeout(40*time.Second)))
 	if err != nil {
 		t.Fatalf("waiting for the text of %s: %v", css, err)
 	}
@@ -86,7 +86,7 @@ func textOf(t *testing.T, ctx context.Context, css string) string {
 // screenshot keeps the whole page as name.png under screenshotDir.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	c, cancel := context.WithTimeout(ctx, 20*time.Second)
+	c, cancel := context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
 	// Charts are drawn on the next animation frame.
 	if err := chromedp.Do(c, chromedp.Sleep(300*time.Millisecond)); err != nil {

@@ -66,6 +66,15 @@ func TestDashboard(t *testing.T) {
 		}
 		screenshot(t, tab, "overview")
 
+		// From the keyboard: the skip link leads to the content, the page stays.
+		do(t, tab, "follow the skip link", chromedp.Focus(chromedp.CSS("#skip-link")), chromedp.KeyEvent("\r"))
+		c, cancel := context.WithTimeout(tab, 10*time.Second)
+		defer cancel()
+		focused, err := chromedp.Run(c, chromedp.Evaluate[string]("document.activeElement.id + ' ' + location.hash"))
+		if want := "main #/unit/19?as_of=" + asOf; err != nil || focused != want {
+			t.Errorf("after the skip link: focus and hash %q (%v), want %q", focused, err, want)
+		}
+
 		// In English, and back.
 		do(t, tab, "switch to English", chromedp.Click(chromedp.CSS("#lang")))
 		waitText(t, tab, `tr[data-criterion="`+code+`"] .met`, strings.Replace(want, "xã đạt", "communes", 1))
@@ -200,7 +209,7 @@ func watchConsole(ctx context.Context) (problems func() []string) {
 // waitText waits until the element css selects reads want.
 func waitText(t *testing.T, ctx context.Context, css, want string) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(40 * time.Second)
 	for {
 		got := textOf(t, ctx, css)
 		if got == want {
@@ -216,7 +225,7 @@ func waitText(t *testing.T, ctx context.Context, css, want string) {
 // waitForFile waits until dir holds a complete file ending in ext.
 func waitForFile(t *testing.T, dir, ext string) string {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(40 * time.Second)
 	for time.Now().Before(deadline) {
 		entries, err := os.ReadDir(dir)
 		if err != nil {

@@ -100,5 +100,11 @@ window.addEventListener('ntm:unauthenticated', () => {
   announce(t('badToken'));
   location.hash = link('signin', '');
 });
+// The skip link moves the focus to the content without touching the hash,
+// which is the router's.
+document.getElementById('skip-link').addEventListener('click', (e) => {
+  e.preventDefault();
+  document.getElementById('main').focus();
+});
 window.addEventListener('hashchange', render);
 render();
