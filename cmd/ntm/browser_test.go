@@ -88,7 +88,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	c, cancel := context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
-	// Charts are drawn on the next animation frame.
+	// Let the page settle (fonts, the charts' layout).
 	if err := chromedp.Do(c, chromedp.Sleep(300*time.Millisecond)); err != nil {
 		t.Fatal(err)
 	}

@@ -64,6 +64,7 @@ func TestDashboard(t *testing.T) {
 		if got := textOf(t, tab, "h1"); got != "Tỉnh Thái Nguyên" {
 			t.Errorf("title %q", got)
 		}
+		chartsDrawn(t, tab)
 		screenshot(t, tab, "overview")
 
 		// From the keyboard: the skip link leads to the content, the page stays.
@@ -99,6 +100,7 @@ func TestDashboard(t *testing.T) {
 		if got, want := textOf(t, tab, "#met-count .stat-value"), fmt.Sprintf("Đạt %d/%d tiêu chí", score.MetCount, score.CriteriaCount); got != want {
 			t.Errorf("commune score %q, the API's %q", got, want)
 		}
+		chartsDrawn(t, tab)
 		screenshot(t, tab, "commune")
 	})
 
@@ -116,6 +118,7 @@ func TestDashboard(t *testing.T) {
 		screenshot(t, tab, "product")
 		do(t, tab, "open funding", chromedp.Navigate(base+"/#/funding/19?from=2016-01-01&to=2020-12-31&as_of=2020-12-31"))
 		textOf(t, tab, "table td.num")
+		chartsDrawn(t, tab)
 		screenshot(t, tab, "funding")
 	})
 
@@ -203,6 +206,18 @@ func watchConsole(ctx context.Context) (problems func() []string) {
 		mu.Lock()
 		defer mu.Unlock()
 		return append([]string(nil), seen...)
+	}
+}
+
+// chartsDrawn fails t unless every chart of the page has been drawn (an
+// SVG in each chart's box).
+func chartsDrawn(t *testing.T, ctx context.Context) {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	got, err := chromedp.Run(c, chromedp.Evaluate[[]int]("[document.querySelectorAll('.chart').length, document.querySelectorAll('.chart svg').length]"))
+	if err != nil || len(got) != 2 || got[0] == 0 || got[0] != got[1] {
+		t.Errorf("charts drawn (boxes, SVGs): %v (%v), want as many SVGs as boxes", got, err)
 	}
 }
 

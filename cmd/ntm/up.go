@@ -134,7 +134,7 @@ func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logge
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "NTM Suite is up.\n  dashboard: %s/\n  REST:     %s   (try %s/v1/units/%s/aggregate?as_of=2020-12-31)\n  OpenAPI:  %s/openapi.json\n  health:   %s/healthz\n  registry: %s (gRPC)\n  criteria: %s (gRPC)\n  ocop:     %s (gRPC)\n  funding:  %s (gRPC)\n  report:   %s (gRPC)\n",
+	fmt.Fprintf(stdout, "NTM Suite is up.\n  dashboard: %s/\n  REST:      %s   (try %s/v1/units/%s/aggregate?as_of=2020-12-31)\n  OpenAPI:   %s/openapi.json\n  health:    %s/healthz\n  registry:  %s (gRPC)\n  criteria:  %s (gRPC)\n  ocop:      %s (gRPC)\n  funding:   %s (gRPC)\n  report:    %s (gRPC)\n",
 		s.httpURL, s.httpURL, s.httpURL, demo.ProvinceCode, s.httpURL, s.httpURL, s.registryAddr, s.criteriaAddr, s.ocopAddr, s.fundingAddr, s.reportAddr)
 	if cfg.demo && keys != nil {
 		if err := writeDemoTokens(stdout, cfg.dataDir, tokens); err != nil {

@@ -27,6 +27,8 @@ function append(el, children) {
 export function fill(el, ...children) {
   el.replaceChildren();
   append(el, children);
+  const draws = pending.splice(0);
+  draws.forEach((draw) => draw());
 }
 
 let ids = 0;
@@ -48,12 +50,15 @@ export function table({ caption, head, rows, numeric = [], rowAttrs }) {
         r.map((c, i) => h(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : null, class: numeric.includes(i) ? 'num' : null }, c)))))));
 }
 
-// charts are the ECharts instances of the page shown, disposed on the next.
+// charts are the ECharts instances of the page shown, disposed on the next;
+// pending draws the charts built for the page fill is putting in place.
 const charts = new Set();
+const pending = [];
 
 export function disposeCharts() {
   for (const c of charts) c.dispose();
   charts.clear();
+  pending.length = 0;
 }
 
 window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
@@ -67,8 +72,8 @@ export function chart({ label, option, height = 300, data }) {
   const fig = h('figure', { class: 'chart-figure' },
     h('figcaption', { class: 'visually-hidden', text: label }), box,
     data ? h('details', { class: 'chart-data' }, h('summary', { text: t('chartTable') }), data) : null);
-  // Drawn once the figure is in the page, which gives it its width.
-  requestAnimationFrame(() => {
+  // Drawn once the figure is in the page (fill), which gives it its width.
+  pending.push(() => {
     if (!box.isConnected || !window.echarts) return;
     const c = window.echarts.init(box, null, { renderer: 'svg' });
     if (option.yAxis?.type === 'category') {

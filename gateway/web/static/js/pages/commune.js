@@ -27,15 +27,30 @@ export async function communeView(main, unit, asOf) {
     score ? scoreSection(score, set) : section(t('scoreTitle'), h('p', { text: t('noScore') })),
     score ? failingSection(score, set) : null,
     await historySection(history),
-    lineageSection(lineage),
+    lineageSection(lineage, await lineageNames(lineage)),
   );
+}
+
+// lineageNames names each unit the lineage links to, as it was named on
+// the day it existed (the day before it merged in, or the day it began).
+async function lineageNames(lineage) {
+  const names = new Map();
+  const links = [...lineage.predecessors.map((l) => [l.fromCode, dayBefore(l.effectiveDate)]), ...lineage.successors.map((l) => [l.toCode, l.effectiveDate])];
+  await Promise.all(links.map(async ([code, day]) => {
+    try {
+      names.set(code, (await get(`/v1/units/${encodeURIComponent(code)}`, { as_of: day })).displayName);
+    } catch {
+      names.set(code, code);
+    }
+  }));
+  return names;
 }
 
 function scoreSection(score, set) {
   return section(t('scoreTitle'),
     h('div', { class: 'stats' },
       stat(t('metCount'), t('scoreLine', { met: score.metCount, count: score.criteriaCount }), { id: 'met-count' }),
-      stat(t('band'), score.band),
+      stat(t('bandOf'), score.band),
       stat(t('assessedOn'), date(score.assessedOn)),
       stat(t('criteriaSet'), setName(set, score.criteriaSet))),
     table({
@@ -70,9 +85,9 @@ async function historySection(history) {
     table({ head: [t('assessedOn'), t('criteriaSet'), t('metCount')], rows, numeric: [2] }));
 }
 
-function lineageSection(lineage) {
+function lineageSection(lineage, names) {
   const linkRow = (l, other) => [
-    h('a', { href: link('unit', other, { as_of: other === l.fromCode ? dayBefore(l.effectiveDate) : l.effectiveDate }), text: other }),
+    h('a', { href: link('unit', other, { as_of: other === l.fromCode ? dayBefore(l.effectiveDate) : l.effectiveDate }), text: `${names.get(other) || other} (${other})` }),
     t(`change_${l.changeKind}`), date(l.effectiveDate), l.decisionNumber];
   return section(t('lineageTitle'),
     table({
