@@ -90,6 +90,13 @@ func TestDashboard(t *testing.T) {
 		district := districts.Units[0]
 		do(t, tab, "open a district", chromedp.Click(chromedp.CSS(`a[data-unit="`+district.Code+`"]`)))
 		waitText(t, tab, "h1", district.DisplayName)
+		// A screen reader follows the link to the new page's heading, and the tab says where it is.
+		c, cancel := context.WithTimeout(tab, 10*time.Second)
+		defer cancel()
+		where, err := chromedp.Run(c, chromedp.Evaluate[string]("document.activeElement.tagName + ' ' + document.title"))
+		if want := "H1 " + district.DisplayName + " – Nông thôn mới – OCOP"; err != nil || where != want {
+			t.Errorf("after the link: focus and title %q (%v), want %q", where, err, want)
+		}
 		screenshot(t, tab, "district")
 		getJSON(t, base+"/v1/units?parent="+district.Code+"&type=COMMUNE&as_of="+asOf, http.StatusOK, &children)
 		commune := children.Units[0]

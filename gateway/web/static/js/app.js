@@ -63,7 +63,10 @@ function frame() {
     h('a', { href: link(page, arg, q), 'aria-current': name === page ? 'page' : null, text: label })))));
 }
 
-async function render() {
+// render shows the page the hash names; moved says the user went there
+// from another page, when the focus follows to its heading (as a page load
+// would put a screen reader at the top).
+async function render(moved) {
   const main = document.getElementById('main');
   const { name, arg } = parse();
   if (!token() && name !== 'signin') {
@@ -78,6 +81,12 @@ async function render() {
   main.setAttribute('aria-busy', 'true');
   try {
     await dispatch(main, (m) => m.replaceChildren(h('p', { text: t('notFound') })));
+    const heading = main.querySelector('h1');
+    if (heading) {
+      document.title = `${heading.textContent} – ${t('appTitle')}`;
+      heading.setAttribute('tabindex', '-1');
+      if (moved) heading.focus({ preventScroll: true });
+    }
   } catch (err) {
     fill(main, h('p', { class: 'error', text: t('error', { msg: err.message }) }));
     announce(t('error', { msg: err.message }));
@@ -88,7 +97,7 @@ async function render() {
 
 document.getElementById('lang').addEventListener('click', () => {
   setLang(lang() === 'vi' ? 'en' : 'vi');
-  render();
+  render(false);
 });
 document.getElementById('signout').addEventListener('click', () => {
   setToken('');
@@ -106,5 +115,5 @@ document.getElementById('skip-link').addEventListener('click', (e) => {
   e.preventDefault();
   document.getElementById('main').focus();
 });
-window.addEventListener('hashchange', render);
-render();
+window.addEventListener('hashchange', () => render(true));
+render(false);
