@@ -6,7 +6,7 @@ SHELL := /bin/bash
 PKGS = $(shell go list -m -f '{{.Path}}/...')
 FUZZTIME ?= 30s
 
-.PHONY: run test tools generate generate-check lint vet staticcheck services test-go topology fuzz bench evidence
+.PHONY: run test web tools generate generate-check lint vet staticcheck services test-go topology fuzz bench evidence
 
 run:
 	go run ./cmd/ntm up --demo
@@ -15,6 +15,11 @@ test: services generate-check lint vet staticcheck test-go
 
 tools:
 	./scripts/tools.sh
+
+# The dashboard's ECharts, pinned in gateway/web/package.json: npm ci and copy
+# its built file into the embedded assets (committed, so run and test need no npm).
+web:
+	./scripts/web.sh
 
 generate: tools
 	./scripts/generate.sh

@@ -51,6 +51,9 @@ type Options struct {
 	// the suite's CA, and the gateway's client certificate for mTLS); nil
 	// dials in plaintext, as on one machine.
 	DialTLS *tls.Config
+	// DemoTokens (optional, `ntm up --demo` only) are offered by the
+	// dashboard's sign-in page, from /demo/tokens.json.
+	DemoTokens []DemoToken
 }
 
 // Gateway is the HTTP handler in front of the gRPC services, with the
@@ -144,6 +147,7 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 	h = keepDecodeFailures(h)
 	h = limitBodies(h)
 	h = authenticate(o.AuthKeys, o.RateLimit, h)
+	h = serveDashboard(o.DemoTokens, h)
 	h = recoverPanics(logger, h)
 	h = accessLog(logger, h)
 	h = traced(h) // outside the access log, which logs the trace id
@@ -152,8 +156,8 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 	return g, nil
 }
 
-// Handler returns the HTTP handler serving the REST API, /healthz and
-// /openapi.json.
+// Handler returns the HTTP handler serving the REST API, /healthz,
+// /openapi.json and the dashboard (/ and /static/).
 func (g *Gateway) Handler() http.Handler { return g.handler }
 
 // Close closes the gRPC connections.

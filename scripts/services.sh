@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Makes sure PostgreSQL and Redis run on localhost, as the tests talk to real
-# ones. Installs them from Debian's packages when missing and starts them with
-# the commands known to work on this kind of machine (no systemd).
+# ones, and that Chromium is there for the dashboard's browser tests. Installs
+# them from Debian's packages when missing and starts the servers with the
+# commands known to work on this kind of machine (no systemd).
 set -euo pipefail
 
 installed_pg=
 missing=()
 command -v pg_ctlcluster >/dev/null 2>&1 || { missing+=(postgresql); installed_pg=1; }
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} ..." >&2
   apt-get update -qq

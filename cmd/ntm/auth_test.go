@@ -193,7 +193,11 @@ func TestRESTRefusesBadTokens(t *testing.T) {
 func TestDemoTokens(t *testing.T) {
 	dir := t.TempDir()
 	var out strings.Builder
-	if err := writeDemoTokens(&out, dir, testKeys); err != nil {
+	tokens, err := signDemoTokens(testKeys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writeDemoTokens(&out, dir, tokens); err != nil {
 		t.Fatal(err)
 	}
 	path := dir + "/" + demoTokensFile

@@ -11,15 +11,18 @@ import (
 
 	"google.golang.org/grpc/metadata"
 
+	"github.com/ntmsuite/ntm/gateway"
 	"github.com/ntmsuite/ntm/platform/auth"
 )
 
 // The demo's callers: the README tour posts as the officer of Xã Võ Nhai
 // and gets 403 for its neighbour Xã Định Hóa.
 const (
-	demoCommune   = "06101"
-	demoNeighbour = "05101"
-	demoTokenTTL  = 24 * time.Hour
+	demoCommune = "06101"
+	// demoCommuneName is demoCommune's name in the demo data (demo/units.csv).
+	demoCommuneName = "xã Võ Nhai"
+	demoNeighbour   = "05101"
+	demoTokenTTL    = 24 * time.Hour
 )
 
 var (
@@ -43,20 +46,38 @@ func ephemeralKeys() (*auth.KeySet, error) {
 // `. data/demo-tokens.env` in another terminal.
 const demoTokensFile = "demo-tokens.env"
 
-// writeDemoTokens prints the tokens of the README tour and writes them,
-// as shell assignments, to demoTokensFile in dir (readable by the owner
-// only: they are an admin's credentials).
-func writeDemoTokens(w io.Writer, dir string, keys *auth.KeySet) error {
+// demoTokens are the tour's tokens, signed once per run of `ntm up --demo`:
+// printed, written to demoTokensFile, and offered by the dashboard's
+// sign-in page.
+type demoTokens struct {
+	admin, officer string
+}
+
+// signDemoTokens signs the admin's and the commune officer's tokens.
+func signDemoTokens(keys *auth.KeySet) (demoTokens, error) {
 	now := time.Now()
 	admin, err := keys.Sign(demoAdmin, demoTokenTTL, now)
 	if err != nil {
-		return err
+		return demoTokens{}, err
 	}
 	officer, err := keys.Sign(demoOfficer, demoTokenTTL, now)
-	if err != nil {
-		return err
+	return demoTokens{admin: admin, officer: officer}, err
+}
+
+// forDashboard labels the tokens for the sign-in page's buttons, in the
+// words an office uses for who signs in.
+func (t demoTokens) forDashboard() []gateway.DemoToken {
+	return []gateway.DemoToken{
+		{LabelVI: "Quản trị (demo)", LabelEN: "Administrator (demo)", Token: t.admin},
+		{LabelVI: "Cán bộ " + demoCommuneName + " (demo)", LabelEN: "Officer of " + demoCommuneName + " (demo)", Token: t.officer},
 	}
-	env := fmt.Sprintf("ADMIN_TOKEN=%s\nOFFICER_TOKEN=%s\n", admin, officer)
+}
+
+// writeDemoTokens prints the tokens of the README tour and writes them,
+// as shell assignments, to demoTokensFile in dir (readable by the owner
+// only: they are an admin's credentials).
+func writeDemoTokens(w io.Writer, dir string, tokens demoTokens) error {
+	env := fmt.Sprintf("ADMIN_TOKEN=%s\nOFFICER_TOKEN=%s\n", tokens.admin, tokens.officer)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
@@ -68,8 +89,8 @@ func writeDemoTokens(w io.Writer, dir string, keys *auth.KeySet) error {
 	if err := os.Chmod(path, 0o600); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "Demo tokens (valid %v; send as Authorization: Bearer …), also in %s:\n  ADMIN_TOKEN=%s\n  OFFICER_TOKEN=%s   (commune officer of %s)\n",
-		demoTokenTTL, path, admin, officer, demoCommune)
+	_, err := fmt.Fprintf(w, "Demo tokens (valid %v; send as Authorization: Bearer …), also in %s:\n  ADMIN_TOKEN=%s\n  OFFICER_TOKEN=%s   (commune officer of %s)\n",
+		demoTokenTTL, path, tokens.admin, tokens.officer, demoCommune)
 	return err
 }
 

@@ -69,6 +69,8 @@ type upConfig struct {
 	rateLimit func(*ratelimit.Limiter) *ratelimit.Policy
 	// http are the limits of the gateway's HTTP server.
 	http gateway.ServerOptions
+	// demoTokens are offered by the dashboard's sign-in page (--demo with keys).
+	demoTokens []gateway.DemoToken
 	// transport is TLS, mTLS or plaintext for the services' listeners and
 	// dials, and HTTPS or HTTP for the gateway (the same certificate).
 	transport servicemain.Transport
@@ -115,6 +117,13 @@ func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logge
 		return err
 	}
 	cfg.authKeys = keys
+	var tokens demoTokens
+	if cfg.demo && keys != nil {
+		if tokens, err = signDemoTokens(keys); err != nil {
+			return err
+		}
+		cfg.demoTokens = tokens.forDashboard()
+	}
 	// Every service dials the others, and the gateway dials them all; the
 	// gateway serves HTTPS exactly when the services serve TLS (one
 	// certificate), so the gRPC listeners' check covers it.
@@ -125,10 +134,10 @@ func up(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logge
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "NTM Suite is up.\n  REST:     %s   (try %s/v1/units/%s/aggregate?as_of=2020-12-31)\n  OpenAPI:  %s/openapi.json\n  health:   %s/healthz\n  registry: %s (gRPC)\n  criteria: %s (gRPC)\n  ocop:     %s (gRPC)\n  funding:  %s (gRPC)\n  report:   %s (gRPC)\n",
-		s.httpURL, s.httpURL, demo.ProvinceCode, s.httpURL, s.httpURL, s.registryAddr, s.criteriaAddr, s.ocopAddr, s.fundingAddr, s.reportAddr)
+	fmt.Fprintf(stdout, "NTM Suite is up.\n  dashboard: %s/\n  REST:      %s   (try %s/v1/units/%s/aggregate?as_of=2020-12-31)\n  OpenAPI:   %s/openapi.json\n  health:    %s/healthz\n  registry:  %s (gRPC)\n  criteria:  %s (gRPC)\n  ocop:      %s (gRPC)\n  funding:   %s (gRPC)\n  report:    %s (gRPC)\n",
+		s.httpURL, s.httpURL, s.httpURL, demo.ProvinceCode, s.httpURL, s.httpURL, s.registryAddr, s.criteriaAddr, s.ocopAddr, s.fundingAddr, s.reportAddr)
 	if cfg.demo && keys != nil {
-		if err := writeDemoTokens(stdout, cfg.dataDir, keys); err != nil {
+		if err := writeDemoTokens(stdout, cfg.dataDir, tokens); err != nil {
 			s.cancel()
 			return errors.Join(err, s.wait())
 		}
@@ -259,7 +268,7 @@ func startSuite(ctx context.Context, cfg upConfig, logger *slog.Logger) (s *suit
 
 	gw, err := gateway.New(ctx, gateway.Options{RegistryAddr: s.registryAddr, CriteriaAddr: s.criteriaAddr, OcopAddr: s.ocopAddr,
 		FundingAddr: s.fundingAddr, ReportAddr: s.reportAddr, Logger: logger, AuthKeys: cfg.authKeys, DialTLS: cfg.transport.Client(),
-		RateLimit: limits})
+		RateLimit: limits, DemoTokens: cfg.demoTokens})
 	if err != nil {
 		return nil, err
 	}
