@@ -1,7 +1,9 @@
 package scoring
 
 import (
+	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"testing"
 
 	"github.com/ntmsuite/ntm/services/criteria/internal/catalog"
@@ -17,10 +19,10 @@ func TestAggregate(t *testing.T) {
 		Below: []int{2, 3},
 	}
 	communes := []CommuneState{
-		{Code: "A", Statuses: []Status{Met, Met, Met}, MetCount: 3},
-		{Code: "B", Statuses: []Status{Met, BasicallyMet, NotMet}, MetCount: 1}, // basically met is not met
-		{Code: "C", Statuses: []Status{Met, NotMet, Met}, MetCount: 2},
-		{Code: "D", Statuses: []Status{NotMet, NotMet, NotMet}, MetCount: 0},
+		NewCommuneState("A", []Status{Met, Met, Met}, 3),
+		NewCommuneState("B", []Status{Met, BasicallyMet, NotMet}, 1), // basically met is not met
+		NewCommuneState("C", []Status{Met, NotMet, Met}, 2),
+		NewCommuneState("D", []Status{NotMet, NotMet, NotMet}, 0),
 		{Code: "E"}, // not assessed
 	}
 	want := Figures{
@@ -61,7 +63,7 @@ func TestAggregateScored(t *testing.T) {
 		for i, c := range r.Criteria {
 			st[i] = c.Status
 		}
-		return CommuneState{Code: code, Statuses: st, MetCount: r.MetCount}
+		return NewCommuneState(code, st, r.MetCount)
 	}
 	f := Aggregate(set, []CommuneState{state("X", all), state("Y", none), {Code: "Z"}})
 	if f.Criteria[9].Met != 1 || f.Criteria[9].Denominator != 3 || f.AverageMet != 9.5 {
@@ -76,5 +78,38 @@ func TestAggregateScored(t *testing.T) {
 	}
 	if !reflect.DeepEqual(f.Below, []BelowTally{{5, 1}, {10, 1}, {15, 1}}) {
 		t.Errorf("below: %v", f.Below)
+	}
+}
+
+// The tallies read from the states' Met bits are the Met statuses counted
+// one by one, for sets of up to 64 criteria and beyond (where the statuses
+// are read).
+func TestAggregateCountsEveryMetStatus(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{1, 19, 63, 64, 65, 90} {
+		set := &catalog.Set{}
+		for j := range n {
+			set.Criteria = append(set.Criteria, catalog.Criterion{Code: strconv.Itoa(j + 1)})
+		}
+		want := make([]int, n)
+		var communes []CommuneState
+		for i := range 200 {
+			st := make([]Status, n)
+			met := 0
+			for j := range st {
+				st[j] = Status(r.IntN(3) + 1)
+				if st[j] == Met {
+					want[j]++
+					met++
+				}
+			}
+			communes = append(communes, NewCommuneState(strconv.Itoa(i), st, met))
+		}
+		f := Aggregate(set, communes)
+		for j, tally := range f.Criteria {
+			if tally.Met != want[j] {
+				t.Errorf("%d criteria: criterion %d met by %d communes, want %d", n, j+1, tally.Met, want[j])
+			}
+		}
 	}
 }

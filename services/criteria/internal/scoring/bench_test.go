@@ -18,7 +18,7 @@ func BenchmarkAggregate10k(b *testing.B) {
 				communes[i].MetCount++
 			}
 		}
-		communes[i].Statuses = st
+		communes[i] = NewCommuneState("c", st, communes[i].MetCount)
 	}
 	b.ReportAllocs()
 	for b.Loop() {

@@ -44,6 +44,7 @@ type entry struct {
 	on       day
 	statuses []scoring.Status
 	met      int
+	metBits  uint64
 	// maxID is the highest id of this entry and those before it: the
 	// version of the unit's figures on any date from on (see Latest).
 	maxID int64
@@ -115,7 +116,7 @@ func (x *Index) insertLocked(r Row, touched map[unitKey]bool) {
 		units = make(map[string][]entry)
 		x.sets[r.Set] = units
 	}
-	units[r.Unit] = append(units[r.Unit], entry{id: r.ID, on: dayOf(r.On), statuses: r.Statuses, met: r.Met})
+	units[r.Unit] = append(units[r.Unit], entry{id: r.ID, on: dayOf(r.On), statuses: r.Statuses, met: r.Met, metBits: scoring.MetBits(r.Statuses)})
 	touched[unitKey{r.Set, r.Unit}] = true
 }
 
@@ -161,7 +162,7 @@ func (x *Index) Latest(set string, asOf date.Date, codes []string) ([]scoring.Co
 			continue
 		}
 		e := es[n-1]
-		out[i].Statuses, out[i].MetCount = e.statuses, e.met
+		out[i].Statuses, out[i].MetCount, out[i].Met = e.statuses, e.met, e.metBits
 		version = max(version, e.maxID)
 	}
 	return out, version

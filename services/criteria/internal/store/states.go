@@ -82,11 +82,11 @@ func (s *Store) latestStates(ctx context.Context, setCode string, asOf date.Date
 		if !statuses.Valid {
 			continue // not assessed: the zero state
 		}
-		st := scoring.CommuneState{Code: code, MetCount: int(met.Int64)}
-		if st.Statuses, err = decodeStatuses(statuses.String); err != nil {
+		st, err := decodeStatuses(statuses.String)
+		if err != nil {
 			return fmt.Errorf("latest assessment of unit %s under %s: %w", code, setCode, err)
 		}
-		found[code] = st
+		found[code] = scoring.NewCommuneState(code, st, int(met.Int64))
 	}
 	return rows.Err()
 }

@@ -377,7 +377,7 @@ func testLatestStates(t *testing.T, s *store.Store) {
 			want := scoring.CommuneState{Code: codes[i]}
 			if w != "-" {
 				r := result(w)
-				want.Statuses, want.MetCount = statusesOf(r), r.MetCount
+				want = scoring.NewCommuneState(codes[i], statusesOf(r), r.MetCount)
 			}
 			if !reflect.DeepEqual(got[i], want) {
 				t.Errorf("LatestStates(%s, %s)[%d] = %+v, want %+v", tc.set, tc.asOf, i, got[i], want)
@@ -427,7 +427,7 @@ func testLatestStatesMany(t *testing.T, s *store.Store) {
 		want := scoring.CommuneState{Code: codes[i]}
 		if n%7 != 0 {
 			r := result(patterns[n%3])
-			want.Statuses, want.MetCount = statusesOf(r), r.MetCount
+			want = scoring.NewCommuneState(codes[i], statusesOf(r), r.MetCount)
 		}
 		if !reflect.DeepEqual(got[i], want) {
 			t.Fatalf("state %d = %+v, want %+v", i, got[i], want)
