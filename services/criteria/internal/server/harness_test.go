@@ -10,12 +10,14 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/cache"
+	"github.com/ntmsuite/ntm/platform/dbtest"
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	auditv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/audit/v1"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/criteria"
+	"github.com/ntmsuite/ntm/services/criteria/internal/store/migrations"
 	"github.com/ntmsuite/ntm/services/registry/registrytest"
 )
 
@@ -76,6 +78,31 @@ func newEnv(t *testing.T) *env {
 	e := startRegistry(t, c)
 	e.openCriteria(t, criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db"), Cache: c})
 	return e
+}
+
+// onEachStore runs test on a seeded registry with the config of a
+// criteria service on SQLite, then on PostgreSQL, sharing one in-memory
+// cache with the registry.
+func onEachStore(t *testing.T, test func(t *testing.T, e *env, cfg criteria.Config)) {
+	for _, storage := range []struct {
+		name string
+		cfg  func(t *testing.T) criteria.Config
+	}{
+		{"sqlite", func(t *testing.T) criteria.Config {
+			return criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db")}
+		}},
+		{"postgres", func(t *testing.T) criteria.Config {
+			return criteria.Config{PostgresURL: dbtest.PostgresDatabase(t, migrations.Postgres)}
+		}},
+	} {
+		t.Run(storage.name, func(t *testing.T) {
+			c := cache.NewMemory()
+			e := startRegistry(t, c)
+			cfg := storage.cfg(t)
+			cfg.Cache = c
+			test(t, e, cfg)
+		})
+	}
 }
 
 // openCriteria opens a criteria service with cfg on e's registry and points

@@ -3,7 +3,6 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -17,13 +16,10 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/ntmsuite/ntm/platform/auth"
-	"github.com/ntmsuite/ntm/platform/cache"
-	"github.com/ntmsuite/ntm/platform/dbtest"
 	"github.com/ntmsuite/ntm/platform/restheader"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	operationv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/operation/v1"
 	"github.com/ntmsuite/ntm/services/criteria"
-	"github.com/ntmsuite/ntm/services/criteria/internal/store/migrations"
 )
 
 // importFile imports testdata/import/name (or content) with req's options
@@ -225,40 +221,24 @@ func TestImportRowRefusedWhileWriting(t *testing.T) {
 		"101;31/12/2024;Đạt;100;40\n" +
 		"999;31/12/2024;Đạt;100;40\n" +
 		"102;31/12/2024;Đạt;100;40\n")
-	for _, store := range []struct {
-		name string
-		cfg  func(t *testing.T) criteria.Config
-	}{
-		{"sqlite", func(t *testing.T) criteria.Config {
-			return criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db")}
-		}},
-		{"postgres", func(t *testing.T) criteria.Config {
-			return criteria.Config{PostgresURL: dbtest.PostgresDatabase(t, migrations.Postgres)}
-		}},
-	} {
-		t.Run(store.name, func(t *testing.T) {
-			c := cache.NewMemory()
-			e := startRegistry(t, c)
-			cfg := store.cfg(t)
-			cfg.Cache = c
-			e.openCriteria(t, cfg)
-			written := func() int { return e.assessmentsOf(t, "100") + e.assessmentsOf(t, "101") + e.assessmentsOf(t, "102") }
+	onEachStore(t, func(t *testing.T, e *env, cfg criteria.Config) {
+		e.openCriteria(t, cfg)
+		written := func() int { return e.assessmentsOf(t, "100") + e.assessmentsOf(t, "101") + e.assessmentsOf(t, "102") }
 
-			op := e.importFile(t, context.Background(), file, &criteriav1.ImportAssessmentsRequest{Author: author})
-			if op.GetState() != operationv1.Operation_FAILED || op.GetError().GetCode() != int32(codes.InvalidArgument) {
-				t.Fatalf("atomic import ended %v %v, want FAILED InvalidArgument", op.GetState(), op.GetError())
-			}
-			if s := op.GetSummary(); s.GetWritten() || s.GetConflictsTotal() != 1 || s.GetConflicts()[0].GetRow() != 4 || written() != 0 {
-				t.Errorf("atomic import: summary %v, %d assessments written", s, written())
-			}
+		op := e.importFile(t, context.Background(), file, &criteriav1.ImportAssessmentsRequest{Author: author})
+		if op.GetState() != operationv1.Operation_FAILED || op.GetError().GetCode() != int32(codes.InvalidArgument) {
+			t.Fatalf("atomic import ended %v %v, want FAILED InvalidArgument", op.GetState(), op.GetError())
+		}
+		if s := op.GetSummary(); s.GetWritten() || s.GetConflictsTotal() != 1 || s.GetConflicts()[0].GetRow() != 4 || written() != 0 {
+			t.Errorf("atomic import: summary %v, %d assessments written", s, written())
+		}
 
-			op = e.importFile(t, context.Background(), file, &criteriav1.ImportAssessmentsRequest{Author: author, Atomic: proto.Bool(false)})
-			if op.GetState() != operationv1.Operation_SUCCEEDED {
-				t.Fatalf("per-row import ended %v: %v", op.GetState(), op.GetError())
-			}
-			if s := op.GetSummary(); !s.GetWritten() || s.GetCreated() != 3 || s.GetRejected() != 1 || written() != 3 {
-				t.Errorf("per-row import: summary %v, %d assessments written", s, written())
-			}
-		})
-	}
+		op = e.importFile(t, context.Background(), file, &criteriav1.ImportAssessmentsRequest{Author: author, Atomic: proto.Bool(false)})
+		if op.GetState() != operationv1.Operation_SUCCEEDED {
+			t.Fatalf("per-row import ended %v: %v", op.GetState(), op.GetError())
+		}
+		if s := op.GetSummary(); !s.GetWritten() || s.GetCreated() != 3 || s.GetRejected() != 1 || written() != 3 {
+			t.Errorf("per-row import: summary %v, %d assessments written", s, written())
+		}
+	})
 }

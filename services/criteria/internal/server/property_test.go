@@ -3,15 +3,11 @@ package server_test
 import (
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"testing"
 
-	"github.com/ntmsuite/ntm/platform/cache"
-	"github.com/ntmsuite/ntm/platform/dbtest"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	"github.com/ntmsuite/ntm/services/criteria"
-	"github.com/ntmsuite/ntm/services/criteria/internal/store/migrations"
 )
 
 // communesOn are the communes of the test map under each district on the
@@ -47,26 +43,10 @@ type recorded struct {
 // entry, or an index that missed a write, would show as a mismatch. On
 // SQLite and PostgreSQL.
 func TestCachedAggregatesMatchAModel(t *testing.T) {
-	for _, storage := range []struct {
-		name string
-		cfg  func(t *testing.T) criteria.Config
-	}{
-		{"sqlite", func(t *testing.T) criteria.Config {
-			return criteria.Config{SQLitePath: filepath.Join(t.TempDir(), "criteria.db")}
-		}},
-		{"postgres", func(t *testing.T) criteria.Config {
-			return criteria.Config{PostgresURL: dbtest.PostgresDatabase(t, migrations.Postgres)}
-		}},
-	} {
-		t.Run(storage.name, func(t *testing.T) {
-			c := cache.NewMemory()
-			e := startRegistry(t, c)
-			cfg := storage.cfg(t)
-			cfg.Cache = c
-			replicas := []criteriav1.CriteriaServiceClient{e.startCriteria(t, cfg), e.startCriteria(t, cfg)}
-			checkAgainstModel(t, e, replicas)
-		})
-	}
+	onEachStore(t, func(t *testing.T, e *env, cfg criteria.Config) {
+		replicas := []criteriav1.CriteriaServiceClient{e.startCriteria(t, cfg), e.startCriteria(t, cfg)}
+		checkAgainstModel(t, e, replicas)
+	})
 }
 
 func checkAgainstModel(t *testing.T, e *env, replicas []criteriav1.CriteriaServiceClient) {
