@@ -226,11 +226,18 @@ func (l *loader) build() (*Catalog, error) {
 		}
 		c.targetKinds = append(c.targetKinds, k.kind)
 	}
+	onto := map[string]crosswalkEntry{}
 	for _, k := range sortedKeys(l.crosswalks) {
 		e := l.crosswalks[k]
 		if err := e.checkCrosswalk(c); err != nil {
 			return nil, err
 		}
+		// One way back from each set: a trend reads a set's predecessor
+		// through it, and two would give two answers.
+		if prev, ok := onto[e.x.ToSet]; ok {
+			return nil, e.src.Errf("to_set", nil, "%s already has a crosswalk onto it, from %s in %s", e.x.ToSet, prev.x.FromSet, prev.src.Name)
+		}
+		onto[e.x.ToSet] = e
 		c.crosswalks = append(c.crosswalks, &e.x)
 	}
 	return c, nil
