@@ -197,3 +197,36 @@ func TestDates(t *testing.T) {
 		}
 	}
 }
+
+func TestGains(t *testing.T) {
+	c := shipped(t)
+	end := readings(t, c, set2021, set2021)
+	before := readings(t, c, set2016, set2021)
+	state := func(code, s string) scoring.CommuneState {
+		if s == "" {
+			return scoring.CommuneState{Code: code}
+		}
+		return scoring.CommuneState{Code: code, Statuses: statuses(s)}
+	}
+	all := "ĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐ"
+	no2 := "ĐCĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐ"
+	gains := Gains(
+		Baseline{end, []scoring.CommuneState{state("a", all), state("b", all), state("c", all), state("d", all), state("e", no2)}},
+		[]Baseline{
+			// Before the period, under the 2016-2020 set: a met 2, b did not,
+			// c and d were not assessed.
+			{before, []scoring.CommuneState{state("a", all), state("b", no2), state("c", ""), state("d", ""), state("e", no2)}},
+			// First in the period: c did not meet 2 then; d has none.
+			{end, []scoring.CommuneState{state("a", ""), state("b", ""), state("c", no2), state("d", ""), state("e", "")}},
+		})
+	g := gains[1] // Giao thông
+	if g.MetAtEnd != 4 || g.MetAtStart != 1 || strings.Join(g.Came, ",") != "b,c" || g.UnknownAtStart != 1 {
+		t.Errorf("2 = %+v, want 4 at the end, 1 at the start, b and c came, d unknown", g)
+	}
+	if !g.Confirmed || g.Approximate {
+		t.Errorf("2 = %+v: 2016 -> 2021 criterion 2 is confirmed, all_of", g)
+	}
+	if g := gains[2]; g.Confirmed || !g.Approximate {
+		t.Errorf("3 = %+v: read through a partly mapping", g)
+	}
+}
