@@ -149,7 +149,9 @@ func Summarise(c *catalog.Catalog, facts []Fact) (Summary, error) {
 	s.BySource = bySource(sources)
 	s.ByPurpose = inCatalogOrder(c.Purposes, purposes, func(x catalog.Purpose) string { return x.Code },
 		func(code string) catalog.Purpose { return catalog.Purpose{Code: code, Name: code} },
-		func(x catalog.Purpose, l Line) PurposeLine { return PurposeLine{x, l, bySource(purposeSources[x.Code])} })
+		func(x catalog.Purpose, l Line) PurposeLine {
+			return PurposeLine{x, l, bySource(purposeSources[x.Code])}
+		})
 	for _, row := range criteria {
 		s.ByCriterion = append(s.ByCriterion, *row)
 	}
