@@ -9,7 +9,11 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/ntmsuite/ntm/platform/cache"
+	"github.com/ntmsuite/ntm/platform/dbtest"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	"github.com/ntmsuite/ntm/services/criteria"
+	"github.com/ntmsuite/ntm/services/criteria/internal/store/migrations"
 )
 
 // verdictsUnder is verdicts under set, whose criteria number n.
@@ -188,5 +192,32 @@ func TestCriterionGains(t *testing.T) {
 	}
 	if c := g.GetCriteria()[1]; c.GetCameToMeet() != 0 || c.GetMetAtStart() != 1 {
 		t.Errorf("101 criterion 2 from 2022-06-01: %+v", c)
+	}
+}
+
+// Two replicas on one PostgreSQL database: a trend read on B after A
+// records an assessment counts it (trends are uncached and B's index
+// catches up with the store), and B answers the same series as A.
+func TestTrendsOfReplicasOnPostgres(t *testing.T) {
+	url := dbtest.PostgresDatabase(t, migrations.Postgres)
+	c := cache.NewMemory()
+	e := startRegistry(t, c)
+	a := e.startCriteria(t, criteria.Config{PostgresURL: url, Cache: c})
+	b := e.startCriteria(t, criteria.Config{PostgresURL: url, Cache: c})
+	e.crit = a
+	e.assess(t, verdictsUnder("100", "2019-12-31", set2016, 19, 19))
+	req := &criteriav1.GetTrendsRequest{UnitCode: district, From: "2019", To: "2020", Onto: set2021}
+	e.crit = b
+	if got := series(e.trends(t, req), "2"); got != "2016_2020:1/1/4c 2016_2020:1/1/3c" {
+		t.Fatalf("B before A's second write: %s", got)
+	}
+	e.crit = a
+	e.assess(t, verdictsUnder("101", "2020-06-30", set2016, 2, 19))
+	for name, c := range map[string]criteriav1.CriteriaServiceClient{"A": a, "B": b} {
+		e.crit = c
+		// 2019: only 100; 2020: 101 met Giao thông too.
+		if got := series(e.trends(t, req), "2"); got != "2016_2020:1/1/4c 2016_2020:2/2/3c" {
+			t.Errorf("%s after A's write: %s", name, got)
+		}
 	}
 }
