@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 
 	"github.com/ntmsuite/ntm/platform/auth"
@@ -55,7 +56,8 @@ func (s *Server) GetCriterionGains(ctx context.Context, req *criteriav1.GetCrite
 	}
 	endStates, _ := s.index.Latest(set.Code, to, codes)
 	starts := s.startBaselines(u.ProvinceCode, from, to, set, codes)
-	out := &criteriav1.CriterionGains{UnitCode: code, From: from.String(), To: to.String(), CriteriaSet: set.Code, Communes: int32(len(codes))}
+	out := &criteriav1.CriterionGains{UnitCode: code, From: from.String(), To: to.String(), CriteriaSet: set.Code, Communes: int32(len(codes)),
+		NationalSet: cmp.Or(set.Base, set.Code)}
 	for _, g := range trend.Gains(trend.Baseline{Readings: own, States: endStates}, starts) {
 		out.Criteria = append(out.Criteria, &criteriav1.CriterionGain{Code: g.Code, DisplayName: g.Name, MetAtEnd: int32(g.MetAtEnd),
 			MetAtStart: int32(g.MetAtStart), CameToMeet: int32(len(g.Came)), CommuneCodes: g.Came, UnknownAtStart: int32(g.UnknownAtStart),

@@ -163,7 +163,7 @@ func TestCriterionGains(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g.GetCriteriaSet() != set2021 || g.GetCommunes() != 4 {
+	if g.GetCriteriaSet() != set2021 || g.GetNationalSet() != set2021 || g.GetCommunes() != 4 {
 		t.Fatalf("set %s, %d communes", g.GetCriteriaSet(), g.GetCommunes())
 	}
 	// Start: 2019-12-31 under 2016-2020. 101 came to meet Giao thông (2);

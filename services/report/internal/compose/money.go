@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/ntmsuite/ntm/platform/date"
@@ -29,9 +30,11 @@ type MoneyInputs struct {
 // in all and by source. A purpose serving no criterion of the set (OCOP,
 // programme management) is in no row.
 func MoneyPerResult(in MoneyInputs) *reportv1.MoneyPerResult {
-	set := in.Gains.GetCriteriaSet()
+	// Purposes link to criteria of national sets; a province's variant
+	// shares its base's criteria.
+	set := cmp.Or(in.Gains.GetNationalSet(), in.Gains.GetCriteriaSet())
 	out := &reportv1.MoneyPerResult{UnitCode: in.UnitCode, Period: in.Period.String(), From: in.From.String(), To: in.To.String(),
-		CriteriaSet: set, Communes: in.Gains.GetCommunes()}
+		CriteriaSet: in.Gains.GetCriteriaSet(), Communes: in.Gains.GetCommunes()}
 	money := map[string]*fundingv1.PurposeProgress{}
 	for _, p := range in.Funding.GetByPurpose() {
 		money[p.GetPurpose()] = p

@@ -90,3 +90,17 @@ func TestPerCommuneRoundsHalvesUp(t *testing.T) {
 		}
 	}
 }
+
+// A province's variant of a set shares its base's criteria: the purposes'
+// links, which name the national set, still find them.
+func TestMoneyPerResultOfAProvincialVariant(t *testing.T) {
+	got := MoneyPerResult(MoneyInputs{UnitCode: "19", Period: period.MustParse("2024"), From: date.MustParse("2024-01-01"), To: date.MustParse("2024-12-31"),
+		Gains: &criteriav1.CriterionGains{CriteriaSet: "TN_COMMUNE_2021_2025", NationalSet: "NTM_COMMUNE_2021_2025",
+			Criteria: []*criteriav1.CriterionGain{{Code: "2", CameToMeet: 2, Confirmed: true}}},
+		Funding:  &fundingv1.FundingSummary{ByPurpose: []*fundingv1.PurposeProgress{{Purpose: "TRANSPORT", Progress: progress(900, 600)}}},
+		Purposes: []*fundingv1.Purpose{purpose("TRANSPORT", link("NTM_COMMUNE_2021_2025", "2", true))},
+	})
+	if c := got.GetCriteria()[0]; c.GetDisbursedVnd() != 600 || c.GetDisbursedPerCommuneVnd() != 300 || got.GetCriteriaSet() != "TN_COMMUNE_2021_2025" {
+		t.Errorf("variant: %v", got)
+	}
+}

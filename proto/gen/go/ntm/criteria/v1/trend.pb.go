@@ -415,8 +415,11 @@ type CriterionGains struct {
 	// The commune set in force on `to`, whose criteria are counted.
 	CriteriaSet string `protobuf:"bytes,4,opt,name=criteria_set,json=criteriaSet,proto3" json:"criteria_set,omitempty"`
 	// Communes under the unit on `to`.
-	Communes      int32            `protobuf:"varint,5,opt,name=communes,proto3" json:"communes,omitempty"`
-	Criteria      []*CriterionGain `protobuf:"bytes,6,rep,name=criteria,proto3" json:"criteria,omitempty"`
+	Communes int32            `protobuf:"varint,5,opt,name=communes,proto3" json:"communes,omitempty"`
+	Criteria []*CriterionGain `protobuf:"bytes,6,rep,name=criteria,proto3" json:"criteria,omitempty"`
+	// The national set `criteria_set` is, or is a province's variant of:
+	// what other services' links to criteria name (funding purposes).
+	NationalSet   string `protobuf:"bytes,7,opt,name=national_set,json=nationalSet,proto3" json:"national_set,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -491,6 +494,13 @@ func (x *CriterionGains) GetCriteria() []*CriterionGain {
 		return x.Criteria
 	}
 	return nil
+}
+
+func (x *CriterionGains) GetNationalSet() string {
+	if x != nil {
+		return x.NationalSet
+	}
+	return ""
 }
 
 // A commune came to meet a criterion in the period when its latest
@@ -644,14 +654,15 @@ const file_ntm_criteria_v1_trend_proto_rawDesc = "" +
 	"\bassessed\x18\x06 \x01(\x05R\bassessed\x12\x18\n" +
 	"\apercent\x18\a \x01(\x01R\apercent\x12\x1c\n" +
 	"\tconfirmed\x18\b \x01(\bR\tconfirmed\x12 \n" +
-	"\vapproximate\x18\t \x01(\bR\vapproximate\"\xcc\x01\n" +
+	"\vapproximate\x18\t \x01(\bR\vapproximate\"\xef\x01\n" +
 	"\x0eCriterionGains\x12\x1b\n" +
 	"\tunit_code\x18\x01 \x01(\tR\bunitCode\x12\x12\n" +
 	"\x04from\x18\x02 \x01(\tR\x04from\x12\x0e\n" +
 	"\x02to\x18\x03 \x01(\tR\x02to\x12!\n" +
 	"\fcriteria_set\x18\x04 \x01(\tR\vcriteriaSet\x12\x1a\n" +
 	"\bcommunes\x18\x05 \x01(\x05R\bcommunes\x12:\n" +
-	"\bcriteria\x18\x06 \x03(\v2\x1e.ntm.criteria.v1.CriterionGainR\bcriteria\"\xb7\x02\n" +
+	"\bcriteria\x18\x06 \x03(\v2\x1e.ntm.criteria.v1.CriterionGainR\bcriteria\x12!\n" +
+	"\fnational_set\x18\a \x01(\tR\vnationalSet\"\xb7\x02\n" +
 	"\rCriterionGain\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12\x1c\n" +
