@@ -54,6 +54,13 @@ func TestRefusesBadPeriodAndDate(t *testing.T) {
 	grpctest.WantViolations(t, err, "as_of")
 	_, err = e.report.GetAggregateWorkbook(ctx, &reportv1.GetAggregateWorkbookRequest{UnitCode: province, CountMode: "all"})
 	grpctest.WantViolations(t, err, "count_mode")
+	// Money per result: a period as the report reads it, a unit with a report.
+	_, err = e.report.GetMoneyPerResult(ctx, &reportv1.GetMoneyPerResultRequest{UnitCode: province, Period: "2020-Q3"})
+	wantRefusal(t, "money per result of 2020-Q3", err, "period", "is not a period")
+	_, err = e.report.GetMoneyPerResult(ctx, &reportv1.GetMoneyPerResultRequest{UnitCode: "1000", Period: "2020"})
+	wantRefusal(t, "money per result of a village", err, "unit_code", "is a village")
+	_, err = e.report.GetTrendsWorkbook(ctx, &reportv1.GetTrendsWorkbookRequest{UnitCode: province, From: "2020", To: "2019"})
+	grpctest.WantViolations(t, err, "to")
 }
 
 // The report reads the unit as the caller may: an officer reads the
@@ -75,6 +82,12 @@ func TestReportIsReadAsTheCaller(t *testing.T) {
 	grpctest.WantDenied(t, err, "units/19")
 	_, err = e.report.GetAggregateWorkbook(e.as(t, stranger), &reportv1.GetAggregateWorkbookRequest{UnitCode: province})
 	grpctest.WantDenied(t, err, "units/19")
+	_, err = e.report.GetTrendsWorkbook(e.as(t, stranger), &reportv1.GetTrendsWorkbookRequest{UnitCode: province, From: "2019", To: "2020"})
+	grpctest.WantDenied(t, err, "units/19")
+	_, err = e.report.GetMoneyPerResult(e.as(t, stranger), &reportv1.GetMoneyPerResultRequest{UnitCode: province, Period: "2020"})
+	grpctest.WantDenied(t, err, "units/19")
+	ok(e.report.GetMoneyPerResult(e.as(t, officer), &reportv1.GetMoneyPerResultRequest{UnitCode: province, Period: "2020"}))(t, "the officer's province's money per result")
+	ok(e.report.GetTrendsWorkbook(e.as(t, officer), &reportv1.GetTrendsWorkbookRequest{UnitCode: province, From: "2019", To: "2020"}))(t, "the officer's province's trends")
 	_, err = e.report.GetReport(e.as(t, admin), &reportv1.GetReportRequest{UnitCode: "99", Period: "2020"})
 	grpctest.WantCode(t, err, codes.NotFound)
 	_, err = e.report.GetReport(t.Context(), &reportv1.GetReportRequest{UnitCode: province, Period: "2020"})

@@ -3,7 +3,9 @@
 // shared/domain, with Vietnamese names added where that copy has only English
 // ones: offices read them), the village, district and province sets (written
 // here, mostly unconfirmed: see their headers), the report bands, the
-// recognition levels of each set and the kinds of targets. A province's own
+// recognition levels of each set, the kinds of targets and the crosswalks
+// between successive commune sets (which older criteria stand for each newer
+// one, for trends across phases). A province's own
 // thresholds are not shipped here: they are loaded from a --catalog-dir at
 // start-up (see internal/catalog).
 package catalogs

@@ -169,6 +169,7 @@ type Catalog struct {
 	national    []*Set // sorted by unit type (unitTypes order), then Valid.From; no overlaps within a type
 	provincial  []*Set // sorted by province, unit type, then Valid.From
 	targetKinds []TargetKind
+	crosswalks  []*Crosswalk // sorted by "from>to" set codes
 }
 
 // Sets lists national sets by unit type (communes first) and start date,

@@ -14,8 +14,9 @@ import (
 // Load reads every *.yaml and *.yml file at the root of each fsys (not
 // subdirectories): national catalogs (schema ntm-criteria-catalog/v1), report
 // bands (ntm-criteria-report/v1), recognition levels (ntm-criteria-levels/v1),
-// provincial variants (ntm-criteria-province/v1) and target kinds
-// (ntm-target-kinds/v1); any other schema is an error, so a stray file is
+// provincial variants (ntm-criteria-province/v1), target kinds
+// (ntm-target-kinds/v1) and crosswalks between successive sets
+// (ntm-criteria-crosswalk/v1); any other schema is an error, so a stray file is
 // noticed rather than ignored.
 //
 // A set, report or levels entry, or a target kind, from a later fsys
@@ -40,6 +41,8 @@ type loader struct {
 	levels    map[string]levelsEntry
 	provinces map[string]*provinceDraft
 	kinds     []kindEntry // in the order first read
+	// crosswalks by "from>to" set codes.
+	crosswalks map[string]crosswalkEntry
 }
 
 func (l *loader) readFS(fsIdx int, fsys fs.FS) error {
@@ -99,8 +102,18 @@ func (l *loader) readFile(fsIdx int, name string, data []byte) error {
 			return f.Errf("code", nil, "%s is also defined in %s", d.raw.Code, prev.src.Name)
 		}
 		mapPut(&l.provinces, d.raw.Code, d)
+	case SchemaCrosswalk:
+		e, err := f.readCrosswalk(root, fsIdx)
+		if err != nil {
+			return err
+		}
+		k := e.x.FromSet + ">" + e.x.ToSet
+		if prev, ok := l.crosswalks[k]; ok && prev.fsIdx == fsIdx {
+			return f.Errf("to_set", nil, "the crosswalk %s -> %s is also given in %s", e.x.FromSet, e.x.ToSet, prev.src.Name)
+		}
+		mapPut(&l.crosswalks, k, e)
 	case "":
-		return f.Errf("schema", root, "missing (expected %s, %s, %s, %s or %s)", SchemaNational, SchemaProvince, SchemaReport, SchemaLevels, SchemaTargetKinds)
+		return f.Errf("schema", root, "missing (expected %s, %s, %s, %s, %s or %s)", SchemaNational, SchemaProvince, SchemaReport, SchemaLevels, SchemaTargetKinds, SchemaCrosswalk)
 	default:
 		return f.Errf("schema", root, "unknown schema %q", head.Schema)
 	}
@@ -212,6 +225,20 @@ func (l *loader) build() (*Catalog, error) {
 			return nil, err
 		}
 		c.targetKinds = append(c.targetKinds, k.kind)
+	}
+	onto := map[string]crosswalkEntry{}
+	for _, k := range sortedKeys(l.crosswalks) {
+		e := l.crosswalks[k]
+		if err := e.checkCrosswalk(c); err != nil {
+			return nil, err
+		}
+		// One way back from each set: a trend reads a set's predecessor
+		// through it, and two would give two answers.
+		if prev, ok := onto[e.x.ToSet]; ok {
+			return nil, e.src.Errf("to_set", nil, "%s already has a crosswalk onto it, from %s in %s", e.x.ToSet, prev.x.FromSet, prev.src.Name)
+		}
+		onto[e.x.ToSet] = e
+		c.crosswalks = append(c.crosswalks, &e.x)
 	}
 	return c, nil
 }

@@ -167,3 +167,27 @@ func (x *Index) Latest(set string, asOf date.Date, codes []string) ([]scoring.Co
 	}
 	return out, version
 }
+
+// First returns, aligned with codes, the state of each unit's earliest
+// assessment under set dated from from to to inclusive (Statuses nil when
+// it has none), and its date: the start of a period when a unit had no
+// assessment before it. The states share their Statuses with the index.
+func (x *Index) First(set string, from, to date.Date, codes []string) ([]scoring.CommuneState, []date.Date) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	out := make([]scoring.CommuneState, len(codes))
+	on := make([]date.Date, len(codes))
+	units := x.sets[set]
+	since, until := dayOf(from), dayOf(to)
+	for i, c := range codes {
+		out[i].Code = c
+		es := units[c]
+		n := sort.Search(len(es), func(j int) bool { return es[j].on >= since })
+		if n == len(es) || es[n].on > until {
+			continue
+		}
+		out[i].Statuses, out[i].MetCount = es[n].statuses, es[n].met
+		on[i] = from.AddDays(int(es[n].on - since))
+	}
+	return out, on
+}

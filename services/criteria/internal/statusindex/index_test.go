@@ -148,3 +148,47 @@ func BenchmarkLatest10k(b *testing.B) {
 		}
 	}
 }
+
+// firstOf is the definition First must agree with: the assessment with the
+// least (date, id) dated from..to.
+func firstOf(rows []Row, set string, from, to date.Date, codes []string) ([]scoring.CommuneState, []date.Date) {
+	out := make([]scoring.CommuneState, len(codes))
+	on := make([]date.Date, len(codes))
+	for i, c := range codes {
+		out[i].Code = c
+		var best *Row
+		for j := range rows {
+			r := &rows[j]
+			if r.Set != set || r.Unit != c || r.On.Before(from) || r.On.After(to) {
+				continue
+			}
+			if best == nil || r.On.Before(best.On) || (r.On == best.On && r.ID < best.ID) {
+				best = r
+			}
+		}
+		if best != nil {
+			out[i].Statuses, out[i].MetCount, on[i] = best.Statuses, best.Met, best.On
+		}
+	}
+	return out, on
+}
+
+func TestFirstAgreesWithTheDefinition(t *testing.T) {
+	for seed := range uint64(50) {
+		r := rand.New(rand.NewPCG(seed, 2))
+		x := New()
+		rows := randomRows(r, r.IntN(60), 1)
+		x.Add(rows)
+		for range 30 {
+			set := sets[r.IntN(2)]
+			from := date.MustParse("2019-12-30").AddDays(r.IntN(45))
+			to := from.AddDays(r.IntN(20))
+			codes := []string{"a", "b", "z", "c", "a", "f"}[:1+r.IntN(6)]
+			got, gotOn := x.First(set, from, to, codes)
+			want, wantOn := firstOf(rows, set, from, to, codes)
+			if !slices.EqualFunc(got, want, sameState) || !slices.Equal(gotOn, wantOn) {
+				t.Fatalf("seed %d: First(%s, %s, %s, %v) = %v %v; want %v %v", seed, set, from, to, codes, got, gotOn, want, wantOn)
+			}
+		}
+	}
+}

@@ -46,6 +46,9 @@ type SourceLine struct {
 type PurposeLine struct {
 	Purpose catalog.Purpose
 	Line
+	// BySource is the purpose's money by source, in catalog order: what a
+	// criterion's money came from (goods are not in it).
+	BySource []SourceLine
 }
 
 type CriterionLine struct {
@@ -87,6 +90,7 @@ func Summarise(c *catalog.Catalog, facts []Fact) (Summary, error) {
 	var s Summary
 	sources := map[string]Line{}
 	purposes := map[string]Line{}
+	purposeSources := map[string]map[string]Line{}
 	type criterionKey struct{ set, code string }
 	criteria := map[criterionKey]*CriterionLine{}
 	years := map[int]Line{}
@@ -111,6 +115,12 @@ func Summarise(c *catalog.Catalog, facts []Fact) (Summary, error) {
 		if purposes[f.Purpose], err = purposes[f.Purpose].plus(f); err != nil {
 			return Summary{}, err
 		}
+		if purposeSources[f.Purpose] == nil {
+			purposeSources[f.Purpose] = map[string]Line{}
+		}
+		if purposeSources[f.Purpose][f.Source], err = purposeSources[f.Purpose][f.Source].plus(f); err != nil {
+			return Summary{}, err
+		}
 		if link, ok := c.CriterionOf(f.Purpose, f.Year); ok {
 			row := criteria[criterionKey{link.Set, link.Code}]
 			if row == nil {
@@ -131,12 +141,17 @@ func Summarise(c *catalog.Catalog, facts []Fact) (Summary, error) {
 			return Summary{}, err
 		}
 	}
-	s.BySource = inCatalogOrder(c.Sources, sources, func(x catalog.Source) string { return x.Code },
-		func(code string) catalog.Source { return catalog.Source{Code: code, Name: code, Kind: catalog.Money} },
-		func(x catalog.Source, l Line) SourceLine { return SourceLine{x, l} })
+	bySource := func(lines map[string]Line) []SourceLine {
+		return inCatalogOrder(c.Sources, lines, func(x catalog.Source) string { return x.Code },
+			func(code string) catalog.Source { return catalog.Source{Code: code, Name: code, Kind: catalog.Money} },
+			func(x catalog.Source, l Line) SourceLine { return SourceLine{x, l} })
+	}
+	s.BySource = bySource(sources)
 	s.ByPurpose = inCatalogOrder(c.Purposes, purposes, func(x catalog.Purpose) string { return x.Code },
 		func(code string) catalog.Purpose { return catalog.Purpose{Code: code, Name: code} },
-		func(x catalog.Purpose, l Line) PurposeLine { return PurposeLine{x, l} })
+		func(x catalog.Purpose, l Line) PurposeLine {
+			return PurposeLine{x, l, bySource(purposeSources[x.Code])}
+		})
 	for _, row := range criteria {
 		s.ByCriterion = append(s.ByCriterion, *row)
 	}

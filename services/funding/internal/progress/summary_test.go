@@ -72,6 +72,14 @@ func TestSummariseAgainstHandSums(t *testing.T) {
 	if want := []row{{key: "TRANSPORT", planned: 1_500, disbursed: 1_300}, {key: "SCHOOLS", planned: 300}, {key: "OCOP", planned: 200, disbursed: 100}}; !reflect.DeepEqual(purposes, want) {
 		t.Errorf("by purpose = %v, want %v", purposes, want)
 	}
+	var transport []row
+	for _, l := range s.ByPurpose[0].BySource {
+		transport = append(transport, row{key: l.Source.Code, planned: l.Planned.AmountVND, disbursed: l.Disbursed.AmountVND})
+	}
+	// The cement delivered for roads is goods: not the purpose's money.
+	if want := []row{{key: "CENTRAL_BUDGET", planned: 1_000, disbursed: 800}, {key: "COMMUNITY", planned: 500, disbursed: 500}}; !reflect.DeepEqual(transport, want) {
+		t.Errorf("transport by source = %v, want %v", transport, want)
+	}
 	var criteria []row
 	for _, l := range s.ByCriterion {
 		criteria = append(criteria, row{key: l.Criterion.Set + "/" + l.Criterion.Code, planned: l.Planned.AmountVND, disbursed: l.Disbursed.AmountVND})

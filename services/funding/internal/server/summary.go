@@ -87,7 +87,11 @@ func (s *Server) summaryToProto(unit string, p period, r rollup, sum progress.Su
 		out.BySource = append(out.BySource, row)
 	}
 	for _, l := range sum.ByPurpose {
-		out.ByPurpose = append(out.ByPurpose, &fundingv1.PurposeProgress{Purpose: l.Purpose.Code, DisplayName: l.Purpose.Name, Progress: progressOf(l.Line)})
+		pp := &fundingv1.PurposeProgress{Purpose: l.Purpose.Code, DisplayName: l.Purpose.Name, Progress: progressOf(l.Line)}
+		for _, src := range l.BySource {
+			pp.BySource = append(pp.BySource, &fundingv1.PurposeSourceProgress{Source: src.Source.Code, DisplayName: src.Source.Name, Progress: progressOf(src.Line)})
+		}
+		out.ByPurpose = append(out.ByPurpose, pp)
 	}
 	for _, l := range sum.ByCriterion {
 		out.ByCriterion = append(out.ByCriterion, &fundingv1.CriterionProgress{CriteriaSet: l.Criterion.Set,

@@ -494,6 +494,149 @@ func (x *GetScoreRequest) GetCriteriaSet() string {
 	return ""
 }
 
+type GetTrendsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A province, district or commune; "0" for the whole country.
+	UnitCode string `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	// The first and last periods: "2018", "2020-H2" or a phase "2016-2020".
+	From string `protobuf:"bytes,2,opt,name=from,proto3" json:"from,omitempty"`
+	To   string `protobuf:"bytes,3,opt,name=to,proto3" json:"to,omitempty"`
+	// "year" (default) or "half": a point at the end of each.
+	Step string `protobuf:"bytes,4,opt,name=step,proto3" json:"step,omitempty"`
+	// The commune set whose criteria the series are of; empty is the one in
+	// force at the last point.
+	Onto          string `protobuf:"bytes,5,opt,name=onto,proto3" json:"onto,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetTrendsRequest) Reset() {
+	*x = GetTrendsRequest{}
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetTrendsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetTrendsRequest) ProtoMessage() {}
+
+func (x *GetTrendsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetTrendsRequest.ProtoReflect.Descriptor instead.
+func (*GetTrendsRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *GetTrendsRequest) GetUnitCode() string {
+	if x != nil {
+		return x.UnitCode
+	}
+	return ""
+}
+
+func (x *GetTrendsRequest) GetFrom() string {
+	if x != nil {
+		return x.From
+	}
+	return ""
+}
+
+func (x *GetTrendsRequest) GetTo() string {
+	if x != nil {
+		return x.To
+	}
+	return ""
+}
+
+func (x *GetTrendsRequest) GetStep() string {
+	if x != nil {
+		return x.Step
+	}
+	return ""
+}
+
+func (x *GetTrendsRequest) GetOnto() string {
+	if x != nil {
+		return x.Onto
+	}
+	return ""
+}
+
+type GetCriterionGainsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A province, district or commune; "0" for the whole country.
+	UnitCode string `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	// The first and last days of the period, YYYY-MM-DD.
+	From          string `protobuf:"bytes,2,opt,name=from,proto3" json:"from,omitempty"`
+	To            string `protobuf:"bytes,3,opt,name=to,proto3" json:"to,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCriterionGainsRequest) Reset() {
+	*x = GetCriterionGainsRequest{}
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCriterionGainsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCriterionGainsRequest) ProtoMessage() {}
+
+func (x *GetCriterionGainsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCriterionGainsRequest.ProtoReflect.Descriptor instead.
+func (*GetCriterionGainsRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *GetCriterionGainsRequest) GetUnitCode() string {
+	if x != nil {
+		return x.UnitCode
+	}
+	return ""
+}
+
+func (x *GetCriterionGainsRequest) GetFrom() string {
+	if x != nil {
+		return x.From
+	}
+	return ""
+}
+
+func (x *GetCriterionGainsRequest) GetTo() string {
+	if x != nil {
+		return x.To
+	}
+	return ""
+}
+
 type GetAggregateRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// A province, district or commune; "0" for the whole country.
@@ -509,7 +652,7 @@ type GetAggregateRequest struct {
 
 func (x *GetAggregateRequest) Reset() {
 	*x = GetAggregateRequest{}
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[9]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -521,7 +664,7 @@ func (x *GetAggregateRequest) String() string {
 func (*GetAggregateRequest) ProtoMessage() {}
 
 func (x *GetAggregateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[9]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -534,7 +677,7 @@ func (x *GetAggregateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAggregateRequest.ProtoReflect.Descriptor instead.
 func (*GetAggregateRequest) Descriptor() ([]byte, []int) {
-	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{9}
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *GetAggregateRequest) GetUnitCode() string {
@@ -579,7 +722,7 @@ type CreateRegistrationRequest struct {
 
 func (x *CreateRegistrationRequest) Reset() {
 	*x = CreateRegistrationRequest{}
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[10]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -591,7 +734,7 @@ func (x *CreateRegistrationRequest) String() string {
 func (*CreateRegistrationRequest) ProtoMessage() {}
 
 func (x *CreateRegistrationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[10]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -604,7 +747,7 @@ func (x *CreateRegistrationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateRegistrationRequest.ProtoReflect.Descriptor instead.
 func (*CreateRegistrationRequest) Descriptor() ([]byte, []int) {
-	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{10}
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *CreateRegistrationRequest) GetUnitCode() string {
@@ -645,7 +788,7 @@ type ListRegistrationsRequest struct {
 
 func (x *ListRegistrationsRequest) Reset() {
 	*x = ListRegistrationsRequest{}
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[11]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -657,7 +800,7 @@ func (x *ListRegistrationsRequest) String() string {
 func (*ListRegistrationsRequest) ProtoMessage() {}
 
 func (x *ListRegistrationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[11]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -670,7 +813,7 @@ func (x *ListRegistrationsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRegistrationsRequest.ProtoReflect.Descriptor instead.
 func (*ListRegistrationsRequest) Descriptor() ([]byte, []int) {
-	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{11}
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ListRegistrationsRequest) GetParent() string {
@@ -718,7 +861,7 @@ type ListRegistrationsResponse struct {
 
 func (x *ListRegistrationsResponse) Reset() {
 	*x = ListRegistrationsResponse{}
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[12]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -730,7 +873,7 @@ func (x *ListRegistrationsResponse) String() string {
 func (*ListRegistrationsResponse) ProtoMessage() {}
 
 func (x *ListRegistrationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[12]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -743,7 +886,7 @@ func (x *ListRegistrationsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRegistrationsResponse.ProtoReflect.Descriptor instead.
 func (*ListRegistrationsResponse) Descriptor() ([]byte, []int) {
-	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{12}
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ListRegistrationsResponse) GetRegistrations() []*Registration {
@@ -768,7 +911,7 @@ type ListTargetKindsRequest struct {
 
 func (x *ListTargetKindsRequest) Reset() {
 	*x = ListTargetKindsRequest{}
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[13]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -780,7 +923,7 @@ func (x *ListTargetKindsRequest) String() string {
 func (*ListTargetKindsRequest) ProtoMessage() {}
 
 func (x *ListTargetKindsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[13]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -793,7 +936,7 @@ func (x *ListTargetKindsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTargetKindsRequest.ProtoReflect.Descriptor instead.
 func (*ListTargetKindsRequest) Descriptor() ([]byte, []int) {
-	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{13}
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{15}
 }
 
 type ListTargetKindsResponse struct {
@@ -805,7 +948,7 @@ type ListTargetKindsResponse struct {
 
 func (x *ListTargetKindsResponse) Reset() {
 	*x = ListTargetKindsResponse{}
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[14]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -817,7 +960,7 @@ func (x *ListTargetKindsResponse) String() string {
 func (*ListTargetKindsResponse) ProtoMessage() {}
 
 func (x *ListTargetKindsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[14]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -830,7 +973,7 @@ func (x *ListTargetKindsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTargetKindsResponse.ProtoReflect.Descriptor instead.
 func (*ListTargetKindsResponse) Descriptor() ([]byte, []int) {
-	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{14}
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListTargetKindsResponse) GetTargetKinds() []*TargetKind {
@@ -854,7 +997,7 @@ type CreateTargetRequest struct {
 
 func (x *CreateTargetRequest) Reset() {
 	*x = CreateTargetRequest{}
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[15]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -866,7 +1009,7 @@ func (x *CreateTargetRequest) String() string {
 func (*CreateTargetRequest) ProtoMessage() {}
 
 func (x *CreateTargetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[15]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -879,7 +1022,7 @@ func (x *CreateTargetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTargetRequest.ProtoReflect.Descriptor instead.
 func (*CreateTargetRequest) Descriptor() ([]byte, []int) {
-	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{15}
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *CreateTargetRequest) GetUnitCode() string {
@@ -917,7 +1060,7 @@ type ListTargetsRequest struct {
 
 func (x *ListTargetsRequest) Reset() {
 	*x = ListTargetsRequest{}
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[16]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -929,7 +1072,7 @@ func (x *ListTargetsRequest) String() string {
 func (*ListTargetsRequest) ProtoMessage() {}
 
 func (x *ListTargetsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[16]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -942,7 +1085,7 @@ func (x *ListTargetsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTargetsRequest.ProtoReflect.Descriptor instead.
 func (*ListTargetsRequest) Descriptor() ([]byte, []int) {
-	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{16}
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListTargetsRequest) GetUnitCode() string {
@@ -975,7 +1118,7 @@ type ListTargetsResponse struct {
 
 func (x *ListTargetsResponse) Reset() {
 	*x = ListTargetsResponse{}
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[17]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -987,7 +1130,7 @@ func (x *ListTargetsResponse) String() string {
 func (*ListTargetsResponse) ProtoMessage() {}
 
 func (x *ListTargetsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[17]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1000,7 +1143,7 @@ func (x *ListTargetsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTargetsResponse.ProtoReflect.Descriptor instead.
 func (*ListTargetsResponse) Descriptor() ([]byte, []int) {
-	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{17}
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListTargetsResponse) GetTargets() []*Target {
@@ -1024,7 +1167,7 @@ type CreateEstimateRequest struct {
 
 func (x *CreateEstimateRequest) Reset() {
 	*x = CreateEstimateRequest{}
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[18]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1036,7 +1179,7 @@ func (x *CreateEstimateRequest) String() string {
 func (*CreateEstimateRequest) ProtoMessage() {}
 
 func (x *CreateEstimateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[18]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1049,7 +1192,7 @@ func (x *CreateEstimateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateEstimateRequest.ProtoReflect.Descriptor instead.
 func (*CreateEstimateRequest) Descriptor() ([]byte, []int) {
-	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{18}
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *CreateEstimateRequest) GetUnitCode() string {
@@ -1085,7 +1228,7 @@ type ListEstimatesRequest struct {
 
 func (x *ListEstimatesRequest) Reset() {
 	*x = ListEstimatesRequest{}
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[19]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1097,7 +1240,7 @@ func (x *ListEstimatesRequest) String() string {
 func (*ListEstimatesRequest) ProtoMessage() {}
 
 func (x *ListEstimatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[19]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1110,7 +1253,7 @@ func (x *ListEstimatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListEstimatesRequest.ProtoReflect.Descriptor instead.
 func (*ListEstimatesRequest) Descriptor() ([]byte, []int) {
-	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{19}
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ListEstimatesRequest) GetUnitCode() string {
@@ -1143,7 +1286,7 @@ type ListEstimatesResponse struct {
 
 func (x *ListEstimatesResponse) Reset() {
 	*x = ListEstimatesResponse{}
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[20]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1155,7 +1298,7 @@ func (x *ListEstimatesResponse) String() string {
 func (*ListEstimatesResponse) ProtoMessage() {}
 
 func (x *ListEstimatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[20]
+	mi := &file_ntm_criteria_v1_criteria_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1168,7 +1311,7 @@ func (x *ListEstimatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListEstimatesResponse.ProtoReflect.Descriptor instead.
 func (*ListEstimatesResponse) Descriptor() ([]byte, []int) {
-	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{20}
+	return file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ListEstimatesResponse) GetEstimates() []*Estimate {
@@ -1182,7 +1325,7 @@ var File_ntm_criteria_v1_criteria_service_proto protoreflect.FileDescriptor
 
 const file_ntm_criteria_v1_criteria_service_proto_rawDesc = "" +
 	"\n" +
-	"&ntm/criteria/v1/criteria_service.proto\x12\x0fntm.criteria.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1fntm/criteria/v1/aggregate.proto\x1a ntm/criteria/v1/assessment.proto\x1a\"ntm/criteria/v1/criteria_set.proto\x1a\x1antm/criteria/v1/plan.proto\x1a ntm/operation/v1/operation.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"\x19\n" +
+	"&ntm/criteria/v1/criteria_service.proto\x12\x0fntm.criteria.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1fntm/criteria/v1/aggregate.proto\x1a ntm/criteria/v1/assessment.proto\x1a\"ntm/criteria/v1/criteria_set.proto\x1a\x1antm/criteria/v1/plan.proto\x1a\x1bntm/criteria/v1/trend.proto\x1a ntm/operation/v1/operation.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"\x19\n" +
 	"\x17ListCriteriaSetsRequest\"]\n" +
 	"\x18ListCriteriaSetsResponse\x12A\n" +
 	"\rcriteria_sets\x18\x01 \x03(\v2\x1c.ntm.criteria.v1.CriteriaSetR\fcriteriaSets\"2\n" +
@@ -1213,7 +1356,17 @@ const file_ntm_criteria_v1_criteria_service_proto_rawDesc = "" +
 	"\x0fGetScoreRequest\x121\n" +
 	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12;\n" +
 	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\x12*\n" +
-	"\fcriteria_set\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18dR\vcriteriaSet\"\xec\x01\n" +
+	"\fcriteria_set\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18dR\vcriteriaSet\"\xc5\x01\n" +
+	"\x10GetTrendsRequest\x121\n" +
+	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12\x1d\n" +
+	"\x04from\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x14R\x04from\x12\x19\n" +
+	"\x02to\x18\x03 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x14R\x02to\x12'\n" +
+	"\x04step\x18\x04 \x01(\tB\x13\xbaH\x10r\x0eR\x00R\x04yearR\x04halfR\x04step\x12\x1b\n" +
+	"\x04onto\x18\x05 \x01(\tB\a\xbaH\x04r\x02\x18dR\x04onto\"\xbb\x01\n" +
+	"\x18GetCriterionGainsRequest\x121\n" +
+	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x127\n" +
+	"\x04from\x18\x02 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04from\x123\n" +
+	"\x02to\x18\x03 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x02to\"\xec\x01\n" +
 	"\x13GetAggregateRequest\x121\n" +
 	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12;\n" +
 	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\x12*\n" +
@@ -1259,7 +1412,7 @@ const file_ntm_criteria_v1_criteria_service_proto_rawDesc = "" +
 	"\x04year\x18\x02 \x01(\x05B\v\xbaH\b\x1a\x06\x18\xb4\x10(\xd0\x0fR\x04year\x12;\n" +
 	"\x05as_of\x18\x03 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\"P\n" +
 	"\x15ListEstimatesResponse\x127\n" +
-	"\testimates\x18\x01 \x03(\v2\x19.ntm.criteria.v1.EstimateR\testimates2\x97\x1a\n" +
+	"\testimates\x18\x01 \x03(\v2\x19.ntm.criteria.v1.EstimateR\testimates2\x96\x1c\n" +
 	"\x0fCriteriaService\x12\x81\x01\n" +
 	"\x10ListCriteriaSets\x12(.ntm.criteria.v1.ListCriteriaSetsRequest\x1a).ntm.criteria.v1.ListCriteriaSetsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/criteriaSets\x12u\n" +
 	"\x0eGetCriteriaSet\x12&.ntm.criteria.v1.GetCriteriaSetRequest\x1a\x1c.ntm.criteria.v1.CriteriaSet\"\x1d\x82\xd3\xe4\x93\x02\x17\x12\x15/v1/criteriaSets/{id}\x12\x90\x01\n" +
@@ -1285,7 +1438,9 @@ const file_ntm_criteria_v1_criteria_service_proto_rawDesc = "" +
 	"\rImportTargets\x12%.ntm.criteria.v1.ImportTargetsRequest\x1a\x1b.ntm.operation.v1.Operation\x12\x8f\x01\n" +
 	"\x0fListAssessments\x12'.ntm.criteria.v1.ListAssessmentsRequest\x1a(.ntm.criteria.v1.ListAssessmentsResponse\")\x82\xd3\xe4\x93\x02#\x12!/v1/units/{unit_code}/assessments\x12i\n" +
 	"\bGetScore\x12 .ntm.criteria.v1.GetScoreRequest\x1a\x16.ntm.criteria.v1.Score\"#\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/units/{unit_code}/score\x12y\n" +
-	"\fGetAggregate\x12$.ntm.criteria.v1.GetAggregateRequest\x1a\x1a.ntm.criteria.v1.Aggregate\"'\x82\xd3\xe4\x93\x02!\x12\x1f/v1/units/{unit_code}/aggregate\x12\x9a\x01\n" +
+	"\fGetAggregate\x12$.ntm.criteria.v1.GetAggregateRequest\x1a\x1a.ntm.criteria.v1.Aggregate\"'\x82\xd3\xe4\x93\x02!\x12\x1f/v1/units/{unit_code}/aggregate\x12m\n" +
+	"\tGetTrends\x12!.ntm.criteria.v1.GetTrendsRequest\x1a\x17.ntm.criteria.v1.Trends\"$\x82\xd3\xe4\x93\x02\x1e\x12\x1c/v1/units/{unit_code}/trends\x12\x8d\x01\n" +
+	"\x11GetCriterionGains\x12).ntm.criteria.v1.GetCriterionGainsRequest\x1a\x1f.ntm.criteria.v1.CriterionGains\",\x82\xd3\xe4\x93\x02&\x12$/v1/units/{unit_code}/criterionGains\x12\x9a\x01\n" +
 	"\x12CreateRegistration\x12*.ntm.criteria.v1.CreateRegistrationRequest\x1a\x1d.ntm.criteria.v1.Registration\"9\x82\xd3\xe4\x93\x023:\fregistration\"#/v1/units/{unit_code}/registrations\x12\x85\x01\n" +
 	"\x11ListRegistrations\x12).ntm.criteria.v1.ListRegistrationsRequest\x1a*.ntm.criteria.v1.ListRegistrationsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/registrations\x12}\n" +
 	"\x0fListTargetKinds\x12'.ntm.criteria.v1.ListTargetKindsRequest\x1a(.ntm.criteria.v1.ListTargetKindsResponse\"\x17\x82\xd3\xe4\x93\x02\x11\x12\x0f/v1/targetKinds\x12|\n" +
@@ -1307,7 +1462,7 @@ func file_ntm_criteria_v1_criteria_service_proto_rawDescGZIP() []byte {
 	return file_ntm_criteria_v1_criteria_service_proto_rawDescData
 }
 
-var file_ntm_criteria_v1_criteria_service_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
+var file_ntm_criteria_v1_criteria_service_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_ntm_criteria_v1_criteria_service_proto_goTypes = []any{
 	(*ListCriteriaSetsRequest)(nil),        // 0: ntm.criteria.v1.ListCriteriaSetsRequest
 	(*ListCriteriaSetsResponse)(nil),       // 1: ntm.criteria.v1.ListCriteriaSetsResponse
@@ -1318,90 +1473,98 @@ var file_ntm_criteria_v1_criteria_service_proto_goTypes = []any{
 	(*ListAssessmentsRequest)(nil),         // 6: ntm.criteria.v1.ListAssessmentsRequest
 	(*ListAssessmentsResponse)(nil),        // 7: ntm.criteria.v1.ListAssessmentsResponse
 	(*GetScoreRequest)(nil),                // 8: ntm.criteria.v1.GetScoreRequest
-	(*GetAggregateRequest)(nil),            // 9: ntm.criteria.v1.GetAggregateRequest
-	(*CreateRegistrationRequest)(nil),      // 10: ntm.criteria.v1.CreateRegistrationRequest
-	(*ListRegistrationsRequest)(nil),       // 11: ntm.criteria.v1.ListRegistrationsRequest
-	(*ListRegistrationsResponse)(nil),      // 12: ntm.criteria.v1.ListRegistrationsResponse
-	(*ListTargetKindsRequest)(nil),         // 13: ntm.criteria.v1.ListTargetKindsRequest
-	(*ListTargetKindsResponse)(nil),        // 14: ntm.criteria.v1.ListTargetKindsResponse
-	(*CreateTargetRequest)(nil),            // 15: ntm.criteria.v1.CreateTargetRequest
-	(*ListTargetsRequest)(nil),             // 16: ntm.criteria.v1.ListTargetsRequest
-	(*ListTargetsResponse)(nil),            // 17: ntm.criteria.v1.ListTargetsResponse
-	(*CreateEstimateRequest)(nil),          // 18: ntm.criteria.v1.CreateEstimateRequest
-	(*ListEstimatesRequest)(nil),           // 19: ntm.criteria.v1.ListEstimatesRequest
-	(*ListEstimatesResponse)(nil),          // 20: ntm.criteria.v1.ListEstimatesResponse
-	(*CriteriaSet)(nil),                    // 21: ntm.criteria.v1.CriteriaSet
-	(*Assessment)(nil),                     // 22: ntm.criteria.v1.Assessment
-	(*Registration)(nil),                   // 23: ntm.criteria.v1.Registration
-	(*TargetKind)(nil),                     // 24: ntm.criteria.v1.TargetKind
-	(*Target)(nil),                         // 25: ntm.criteria.v1.Target
-	(*Estimate)(nil),                       // 26: ntm.criteria.v1.Estimate
-	(*GetAssessmentTemplateRequest)(nil),   // 27: ntm.criteria.v1.GetAssessmentTemplateRequest
-	(*ImportAssessmentsRequest)(nil),       // 28: ntm.criteria.v1.ImportAssessmentsRequest
-	(*GetRegistrationTemplateRequest)(nil), // 29: ntm.criteria.v1.GetRegistrationTemplateRequest
-	(*ImportRegistrationsRequest)(nil),     // 30: ntm.criteria.v1.ImportRegistrationsRequest
-	(*GetTargetTemplateRequest)(nil),       // 31: ntm.criteria.v1.GetTargetTemplateRequest
-	(*ImportTargetsRequest)(nil),           // 32: ntm.criteria.v1.ImportTargetsRequest
-	(*httpbody.HttpBody)(nil),              // 33: google.api.HttpBody
-	(*v1.Operation)(nil),                   // 34: ntm.operation.v1.Operation
-	(*Score)(nil),                          // 35: ntm.criteria.v1.Score
-	(*Aggregate)(nil),                      // 36: ntm.criteria.v1.Aggregate
+	(*GetTrendsRequest)(nil),               // 9: ntm.criteria.v1.GetTrendsRequest
+	(*GetCriterionGainsRequest)(nil),       // 10: ntm.criteria.v1.GetCriterionGainsRequest
+	(*GetAggregateRequest)(nil),            // 11: ntm.criteria.v1.GetAggregateRequest
+	(*CreateRegistrationRequest)(nil),      // 12: ntm.criteria.v1.CreateRegistrationRequest
+	(*ListRegistrationsRequest)(nil),       // 13: ntm.criteria.v1.ListRegistrationsRequest
+	(*ListRegistrationsResponse)(nil),      // 14: ntm.criteria.v1.ListRegistrationsResponse
+	(*ListTargetKindsRequest)(nil),         // 15: ntm.criteria.v1.ListTargetKindsRequest
+	(*ListTargetKindsResponse)(nil),        // 16: ntm.criteria.v1.ListTargetKindsResponse
+	(*CreateTargetRequest)(nil),            // 17: ntm.criteria.v1.CreateTargetRequest
+	(*ListTargetsRequest)(nil),             // 18: ntm.criteria.v1.ListTargetsRequest
+	(*ListTargetsResponse)(nil),            // 19: ntm.criteria.v1.ListTargetsResponse
+	(*CreateEstimateRequest)(nil),          // 20: ntm.criteria.v1.CreateEstimateRequest
+	(*ListEstimatesRequest)(nil),           // 21: ntm.criteria.v1.ListEstimatesRequest
+	(*ListEstimatesResponse)(nil),          // 22: ntm.criteria.v1.ListEstimatesResponse
+	(*CriteriaSet)(nil),                    // 23: ntm.criteria.v1.CriteriaSet
+	(*Assessment)(nil),                     // 24: ntm.criteria.v1.Assessment
+	(*Registration)(nil),                   // 25: ntm.criteria.v1.Registration
+	(*TargetKind)(nil),                     // 26: ntm.criteria.v1.TargetKind
+	(*Target)(nil),                         // 27: ntm.criteria.v1.Target
+	(*Estimate)(nil),                       // 28: ntm.criteria.v1.Estimate
+	(*GetAssessmentTemplateRequest)(nil),   // 29: ntm.criteria.v1.GetAssessmentTemplateRequest
+	(*ImportAssessmentsRequest)(nil),       // 30: ntm.criteria.v1.ImportAssessmentsRequest
+	(*GetRegistrationTemplateRequest)(nil), // 31: ntm.criteria.v1.GetRegistrationTemplateRequest
+	(*ImportRegistrationsRequest)(nil),     // 32: ntm.criteria.v1.ImportRegistrationsRequest
+	(*GetTargetTemplateRequest)(nil),       // 33: ntm.criteria.v1.GetTargetTemplateRequest
+	(*ImportTargetsRequest)(nil),           // 34: ntm.criteria.v1.ImportTargetsRequest
+	(*httpbody.HttpBody)(nil),              // 35: google.api.HttpBody
+	(*v1.Operation)(nil),                   // 36: ntm.operation.v1.Operation
+	(*Score)(nil),                          // 37: ntm.criteria.v1.Score
+	(*Aggregate)(nil),                      // 38: ntm.criteria.v1.Aggregate
+	(*Trends)(nil),                         // 39: ntm.criteria.v1.Trends
+	(*CriterionGains)(nil),                 // 40: ntm.criteria.v1.CriterionGains
 }
 var file_ntm_criteria_v1_criteria_service_proto_depIdxs = []int32{
-	21, // 0: ntm.criteria.v1.ListCriteriaSetsResponse.criteria_sets:type_name -> ntm.criteria.v1.CriteriaSet
-	22, // 1: ntm.criteria.v1.CreateAssessmentRequest.assessment:type_name -> ntm.criteria.v1.Assessment
-	22, // 2: ntm.criteria.v1.BatchCreateAssessmentsRequest.assessments:type_name -> ntm.criteria.v1.Assessment
-	22, // 3: ntm.criteria.v1.BatchCreateAssessmentsResponse.assessments:type_name -> ntm.criteria.v1.Assessment
-	22, // 4: ntm.criteria.v1.ListAssessmentsResponse.assessments:type_name -> ntm.criteria.v1.Assessment
-	23, // 5: ntm.criteria.v1.CreateRegistrationRequest.registration:type_name -> ntm.criteria.v1.Registration
-	23, // 6: ntm.criteria.v1.ListRegistrationsResponse.registrations:type_name -> ntm.criteria.v1.Registration
-	24, // 7: ntm.criteria.v1.ListTargetKindsResponse.target_kinds:type_name -> ntm.criteria.v1.TargetKind
-	25, // 8: ntm.criteria.v1.CreateTargetRequest.target:type_name -> ntm.criteria.v1.Target
-	25, // 9: ntm.criteria.v1.ListTargetsResponse.targets:type_name -> ntm.criteria.v1.Target
-	26, // 10: ntm.criteria.v1.CreateEstimateRequest.estimate:type_name -> ntm.criteria.v1.Estimate
-	26, // 11: ntm.criteria.v1.ListEstimatesResponse.estimates:type_name -> ntm.criteria.v1.Estimate
+	23, // 0: ntm.criteria.v1.ListCriteriaSetsResponse.criteria_sets:type_name -> ntm.criteria.v1.CriteriaSet
+	24, // 1: ntm.criteria.v1.CreateAssessmentRequest.assessment:type_name -> ntm.criteria.v1.Assessment
+	24, // 2: ntm.criteria.v1.BatchCreateAssessmentsRequest.assessments:type_name -> ntm.criteria.v1.Assessment
+	24, // 3: ntm.criteria.v1.BatchCreateAssessmentsResponse.assessments:type_name -> ntm.criteria.v1.Assessment
+	24, // 4: ntm.criteria.v1.ListAssessmentsResponse.assessments:type_name -> ntm.criteria.v1.Assessment
+	25, // 5: ntm.criteria.v1.CreateRegistrationRequest.registration:type_name -> ntm.criteria.v1.Registration
+	25, // 6: ntm.criteria.v1.ListRegistrationsResponse.registrations:type_name -> ntm.criteria.v1.Registration
+	26, // 7: ntm.criteria.v1.ListTargetKindsResponse.target_kinds:type_name -> ntm.criteria.v1.TargetKind
+	27, // 8: ntm.criteria.v1.CreateTargetRequest.target:type_name -> ntm.criteria.v1.Target
+	27, // 9: ntm.criteria.v1.ListTargetsResponse.targets:type_name -> ntm.criteria.v1.Target
+	28, // 10: ntm.criteria.v1.CreateEstimateRequest.estimate:type_name -> ntm.criteria.v1.Estimate
+	28, // 11: ntm.criteria.v1.ListEstimatesResponse.estimates:type_name -> ntm.criteria.v1.Estimate
 	0,  // 12: ntm.criteria.v1.CriteriaService.ListCriteriaSets:input_type -> ntm.criteria.v1.ListCriteriaSetsRequest
 	2,  // 13: ntm.criteria.v1.CriteriaService.GetCriteriaSet:input_type -> ntm.criteria.v1.GetCriteriaSetRequest
 	3,  // 14: ntm.criteria.v1.CriteriaService.CreateAssessment:input_type -> ntm.criteria.v1.CreateAssessmentRequest
 	4,  // 15: ntm.criteria.v1.CriteriaService.BatchCreateAssessments:input_type -> ntm.criteria.v1.BatchCreateAssessmentsRequest
-	27, // 16: ntm.criteria.v1.CriteriaService.GetAssessmentTemplate:input_type -> ntm.criteria.v1.GetAssessmentTemplateRequest
-	28, // 17: ntm.criteria.v1.CriteriaService.ImportAssessments:input_type -> ntm.criteria.v1.ImportAssessmentsRequest
-	29, // 18: ntm.criteria.v1.CriteriaService.GetRegistrationTemplate:input_type -> ntm.criteria.v1.GetRegistrationTemplateRequest
-	30, // 19: ntm.criteria.v1.CriteriaService.ImportRegistrations:input_type -> ntm.criteria.v1.ImportRegistrationsRequest
-	31, // 20: ntm.criteria.v1.CriteriaService.GetTargetTemplate:input_type -> ntm.criteria.v1.GetTargetTemplateRequest
-	32, // 21: ntm.criteria.v1.CriteriaService.ImportTargets:input_type -> ntm.criteria.v1.ImportTargetsRequest
+	29, // 16: ntm.criteria.v1.CriteriaService.GetAssessmentTemplate:input_type -> ntm.criteria.v1.GetAssessmentTemplateRequest
+	30, // 17: ntm.criteria.v1.CriteriaService.ImportAssessments:input_type -> ntm.criteria.v1.ImportAssessmentsRequest
+	31, // 18: ntm.criteria.v1.CriteriaService.GetRegistrationTemplate:input_type -> ntm.criteria.v1.GetRegistrationTemplateRequest
+	32, // 19: ntm.criteria.v1.CriteriaService.ImportRegistrations:input_type -> ntm.criteria.v1.ImportRegistrationsRequest
+	33, // 20: ntm.criteria.v1.CriteriaService.GetTargetTemplate:input_type -> ntm.criteria.v1.GetTargetTemplateRequest
+	34, // 21: ntm.criteria.v1.CriteriaService.ImportTargets:input_type -> ntm.criteria.v1.ImportTargetsRequest
 	6,  // 22: ntm.criteria.v1.CriteriaService.ListAssessments:input_type -> ntm.criteria.v1.ListAssessmentsRequest
 	8,  // 23: ntm.criteria.v1.CriteriaService.GetScore:input_type -> ntm.criteria.v1.GetScoreRequest
-	9,  // 24: ntm.criteria.v1.CriteriaService.GetAggregate:input_type -> ntm.criteria.v1.GetAggregateRequest
-	10, // 25: ntm.criteria.v1.CriteriaService.CreateRegistration:input_type -> ntm.criteria.v1.CreateRegistrationRequest
-	11, // 26: ntm.criteria.v1.CriteriaService.ListRegistrations:input_type -> ntm.criteria.v1.ListRegistrationsRequest
-	13, // 27: ntm.criteria.v1.CriteriaService.ListTargetKinds:input_type -> ntm.criteria.v1.ListTargetKindsRequest
-	15, // 28: ntm.criteria.v1.CriteriaService.CreateTarget:input_type -> ntm.criteria.v1.CreateTargetRequest
-	16, // 29: ntm.criteria.v1.CriteriaService.ListTargets:input_type -> ntm.criteria.v1.ListTargetsRequest
-	18, // 30: ntm.criteria.v1.CriteriaService.CreateEstimate:input_type -> ntm.criteria.v1.CreateEstimateRequest
-	19, // 31: ntm.criteria.v1.CriteriaService.ListEstimates:input_type -> ntm.criteria.v1.ListEstimatesRequest
-	1,  // 32: ntm.criteria.v1.CriteriaService.ListCriteriaSets:output_type -> ntm.criteria.v1.ListCriteriaSetsResponse
-	21, // 33: ntm.criteria.v1.CriteriaService.GetCriteriaSet:output_type -> ntm.criteria.v1.CriteriaSet
-	22, // 34: ntm.criteria.v1.CriteriaService.CreateAssessment:output_type -> ntm.criteria.v1.Assessment
-	5,  // 35: ntm.criteria.v1.CriteriaService.BatchCreateAssessments:output_type -> ntm.criteria.v1.BatchCreateAssessmentsResponse
-	33, // 36: ntm.criteria.v1.CriteriaService.GetAssessmentTemplate:output_type -> google.api.HttpBody
-	34, // 37: ntm.criteria.v1.CriteriaService.ImportAssessments:output_type -> ntm.operation.v1.Operation
-	33, // 38: ntm.criteria.v1.CriteriaService.GetRegistrationTemplate:output_type -> google.api.HttpBody
-	34, // 39: ntm.criteria.v1.CriteriaService.ImportRegistrations:output_type -> ntm.operation.v1.Operation
-	33, // 40: ntm.criteria.v1.CriteriaService.GetTargetTemplate:output_type -> google.api.HttpBody
-	34, // 41: ntm.criteria.v1.CriteriaService.ImportTargets:output_type -> ntm.operation.v1.Operation
-	7,  // 42: ntm.criteria.v1.CriteriaService.ListAssessments:output_type -> ntm.criteria.v1.ListAssessmentsResponse
-	35, // 43: ntm.criteria.v1.CriteriaService.GetScore:output_type -> ntm.criteria.v1.Score
-	36, // 44: ntm.criteria.v1.CriteriaService.GetAggregate:output_type -> ntm.criteria.v1.Aggregate
-	23, // 45: ntm.criteria.v1.CriteriaService.CreateRegistration:output_type -> ntm.criteria.v1.Registration
-	12, // 46: ntm.criteria.v1.CriteriaService.ListRegistrations:output_type -> ntm.criteria.v1.ListRegistrationsResponse
-	14, // 47: ntm.criteria.v1.CriteriaService.ListTargetKinds:output_type -> ntm.criteria.v1.ListTargetKindsResponse
-	25, // 48: ntm.criteria.v1.CriteriaService.CreateTarget:output_type -> ntm.criteria.v1.Target
-	17, // 49: ntm.criteria.v1.CriteriaService.ListTargets:output_type -> ntm.criteria.v1.ListTargetsResponse
-	26, // 50: ntm.criteria.v1.CriteriaService.CreateEstimate:output_type -> ntm.criteria.v1.Estimate
-	20, // 51: ntm.criteria.v1.CriteriaService.ListEstimates:output_type -> ntm.criteria.v1.ListEstimatesResponse
-	32, // [32:52] is the sub-list for method output_type
-	12, // [12:32] is the sub-list for method input_type
+	11, // 24: ntm.criteria.v1.CriteriaService.GetAggregate:input_type -> ntm.criteria.v1.GetAggregateRequest
+	9,  // 25: ntm.criteria.v1.CriteriaService.GetTrends:input_type -> ntm.criteria.v1.GetTrendsRequest
+	10, // 26: ntm.criteria.v1.CriteriaService.GetCriterionGains:input_type -> ntm.criteria.v1.GetCriterionGainsRequest
+	12, // 27: ntm.criteria.v1.CriteriaService.CreateRegistration:input_type -> ntm.criteria.v1.CreateRegistrationRequest
+	13, // 28: ntm.criteria.v1.CriteriaService.ListRegistrations:input_type -> ntm.criteria.v1.ListRegistrationsRequest
+	15, // 29: ntm.criteria.v1.CriteriaService.ListTargetKinds:input_type -> ntm.criteria.v1.ListTargetKindsRequest
+	17, // 30: ntm.criteria.v1.CriteriaService.CreateTarget:input_type -> ntm.criteria.v1.CreateTargetRequest
+	18, // 31: ntm.criteria.v1.CriteriaService.ListTargets:input_type -> ntm.criteria.v1.ListTargetsRequest
+	20, // 32: ntm.criteria.v1.CriteriaService.CreateEstimate:input_type -> ntm.criteria.v1.CreateEstimateRequest
+	21, // 33: ntm.criteria.v1.CriteriaService.ListEstimates:input_type -> ntm.criteria.v1.ListEstimatesRequest
+	1,  // 34: ntm.criteria.v1.CriteriaService.ListCriteriaSets:output_type -> ntm.criteria.v1.ListCriteriaSetsResponse
+	23, // 35: ntm.criteria.v1.CriteriaService.GetCriteriaSet:output_type -> ntm.criteria.v1.CriteriaSet
+	24, // 36: ntm.criteria.v1.CriteriaService.CreateAssessment:output_type -> ntm.criteria.v1.Assessment
+	5,  // 37: ntm.criteria.v1.CriteriaService.BatchCreateAssessments:output_type -> ntm.criteria.v1.BatchCreateAssessmentsResponse
+	35, // 38: ntm.criteria.v1.CriteriaService.GetAssessmentTemplate:output_type -> google.api.HttpBody
+	36, // 39: ntm.criteria.v1.CriteriaService.ImportAssessments:output_type -> ntm.operation.v1.Operation
+	35, // 40: ntm.criteria.v1.CriteriaService.GetRegistrationTemplate:output_type -> google.api.HttpBody
+	36, // 41: ntm.criteria.v1.CriteriaService.ImportRegistrations:output_type -> ntm.operation.v1.Operation
+	35, // 42: ntm.criteria.v1.CriteriaService.GetTargetTemplate:output_type -> google.api.HttpBody
+	36, // 43: ntm.criteria.v1.CriteriaService.ImportTargets:output_type -> ntm.operation.v1.Operation
+	7,  // 44: ntm.criteria.v1.CriteriaService.ListAssessments:output_type -> ntm.criteria.v1.ListAssessmentsResponse
+	37, // 45: ntm.criteria.v1.CriteriaService.GetScore:output_type -> ntm.criteria.v1.Score
+	38, // 46: ntm.criteria.v1.CriteriaService.GetAggregate:output_type -> ntm.criteria.v1.Aggregate
+	39, // 47: ntm.criteria.v1.CriteriaService.GetTrends:output_type -> ntm.criteria.v1.Trends
+	40, // 48: ntm.criteria.v1.CriteriaService.GetCriterionGains:output_type -> ntm.criteria.v1.CriterionGains
+	25, // 49: ntm.criteria.v1.CriteriaService.CreateRegistration:output_type -> ntm.criteria.v1.Registration
+	14, // 50: ntm.criteria.v1.CriteriaService.ListRegistrations:output_type -> ntm.criteria.v1.ListRegistrationsResponse
+	16, // 51: ntm.criteria.v1.CriteriaService.ListTargetKinds:output_type -> ntm.criteria.v1.ListTargetKindsResponse
+	27, // 52: ntm.criteria.v1.CriteriaService.CreateTarget:output_type -> ntm.criteria.v1.Target
+	19, // 53: ntm.criteria.v1.CriteriaService.ListTargets:output_type -> ntm.criteria.v1.ListTargetsResponse
+	28, // 54: ntm.criteria.v1.CriteriaService.CreateEstimate:output_type -> ntm.criteria.v1.Estimate
+	22, // 55: ntm.criteria.v1.CriteriaService.ListEstimates:output_type -> ntm.criteria.v1.ListEstimatesResponse
+	34, // [34:56] is the sub-list for method output_type
+	12, // [12:34] is the sub-list for method input_type
 	12, // [12:12] is the sub-list for extension type_name
 	12, // [12:12] is the sub-list for extension extendee
 	0,  // [0:12] is the sub-list for field type_name
@@ -1416,13 +1579,14 @@ func file_ntm_criteria_v1_criteria_service_proto_init() {
 	file_ntm_criteria_v1_assessment_proto_init()
 	file_ntm_criteria_v1_criteria_set_proto_init()
 	file_ntm_criteria_v1_plan_proto_init()
+	file_ntm_criteria_v1_trend_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ntm_criteria_v1_criteria_service_proto_rawDesc), len(file_ntm_criteria_v1_criteria_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   21,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

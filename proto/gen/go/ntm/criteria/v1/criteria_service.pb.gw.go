@@ -445,6 +445,112 @@ func local_request_CriteriaService_GetAggregate_0(ctx context.Context, marshaler
 	return msg, metadata, err
 }
 
+var filter_CriteriaService_GetTrends_0 = &utilities.DoubleArray{Encoding: map[string]int{"unit_code": 0}, Base: []int{1, 1, 0}, Check: []int{0, 1, 2}}
+
+func request_CriteriaService_GetTrends_0(ctx context.Context, marshaler runtime.Marshaler, client CriteriaServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetTrendsRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["unit_code"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "unit_code")
+	}
+	protoReq.UnitCode, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "unit_code", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_CriteriaService_GetTrends_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.GetTrends(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_CriteriaService_GetTrends_0(ctx context.Context, marshaler runtime.Marshaler, server CriteriaServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetTrendsRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["unit_code"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "unit_code")
+	}
+	protoReq.UnitCode, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "unit_code", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_CriteriaService_GetTrends_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	msg, err := server.GetTrends(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+var filter_CriteriaService_GetCriterionGains_0 = &utilities.DoubleArray{Encoding: map[string]int{"unit_code": 0}, Base: []int{1, 1, 0}, Check: []int{0, 1, 2}}
+
+func request_CriteriaService_GetCriterionGains_0(ctx context.Context, marshaler runtime.Marshaler, client CriteriaServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetCriterionGainsRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["unit_code"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "unit_code")
+	}
+	protoReq.UnitCode, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "unit_code", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_CriteriaService_GetCriterionGains_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.GetCriterionGains(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_CriteriaService_GetCriterionGains_0(ctx context.Context, marshaler runtime.Marshaler, server CriteriaServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetCriterionGainsRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["unit_code"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "unit_code")
+	}
+	protoReq.UnitCode, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "unit_code", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_CriteriaService_GetCriterionGains_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	msg, err := server.GetCriterionGains(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 var filter_CriteriaService_CreateRegistration_0 = &utilities.DoubleArray{Encoding: map[string]int{"registration": 0, "unit_code": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 1, 2, 3}}
 
 func request_CriteriaService_CreateRegistration_0(ctx context.Context, marshaler runtime.Marshaler, client CriteriaServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
@@ -990,6 +1096,46 @@ func RegisterCriteriaServiceHandlerServer(ctx context.Context, mux *runtime.Serv
 		}
 		forward_CriteriaService_GetAggregate_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_CriteriaService_GetTrends_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ntm.criteria.v1.CriteriaService/GetTrends", runtime.WithHTTPPathPattern("/v1/units/{unit_code}/trends"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_CriteriaService_GetTrends_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CriteriaService_GetTrends_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_CriteriaService_GetCriterionGains_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ntm.criteria.v1.CriteriaService/GetCriterionGains", runtime.WithHTTPPathPattern("/v1/units/{unit_code}/criterionGains"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_CriteriaService_GetCriterionGains_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CriteriaService_GetCriterionGains_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodPost, pattern_CriteriaService_CreateRegistration_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1340,6 +1486,40 @@ func RegisterCriteriaServiceHandlerClient(ctx context.Context, mux *runtime.Serv
 		}
 		forward_CriteriaService_GetAggregate_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_CriteriaService_GetTrends_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ntm.criteria.v1.CriteriaService/GetTrends", runtime.WithHTTPPathPattern("/v1/units/{unit_code}/trends"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_CriteriaService_GetTrends_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CriteriaService_GetTrends_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_CriteriaService_GetCriterionGains_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ntm.criteria.v1.CriteriaService/GetCriterionGains", runtime.WithHTTPPathPattern("/v1/units/{unit_code}/criterionGains"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_CriteriaService_GetCriterionGains_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CriteriaService_GetCriterionGains_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodPost, pattern_CriteriaService_CreateRegistration_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1473,6 +1653,8 @@ var (
 	pattern_CriteriaService_ListAssessments_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "assessments"}, ""))
 	pattern_CriteriaService_GetScore_0                = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "score"}, ""))
 	pattern_CriteriaService_GetAggregate_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "aggregate"}, ""))
+	pattern_CriteriaService_GetTrends_0               = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "trends"}, ""))
+	pattern_CriteriaService_GetCriterionGains_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "criterionGains"}, ""))
 	pattern_CriteriaService_CreateRegistration_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "units", "unit_code", "registrations"}, ""))
 	pattern_CriteriaService_ListRegistrations_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "registrations"}, ""))
 	pattern_CriteriaService_ListTargetKinds_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "targetKinds"}, ""))
@@ -1493,6 +1675,8 @@ var (
 	forward_CriteriaService_ListAssessments_0         = runtime.ForwardResponseMessage
 	forward_CriteriaService_GetScore_0                = runtime.ForwardResponseMessage
 	forward_CriteriaService_GetAggregate_0            = runtime.ForwardResponseMessage
+	forward_CriteriaService_GetTrends_0               = runtime.ForwardResponseMessage
+	forward_CriteriaService_GetCriterionGains_0       = runtime.ForwardResponseMessage
 	forward_CriteriaService_CreateRegistration_0      = runtime.ForwardResponseMessage
 	forward_CriteriaService_ListRegistrations_0       = runtime.ForwardResponseMessage
 	forward_CriteriaService_ListTargetKinds_0         = runtime.ForwardResponseMessage

@@ -34,6 +34,8 @@ const (
 	CriteriaService_ListAssessments_FullMethodName         = "/ntm.criteria.v1.CriteriaService/ListAssessments"
 	CriteriaService_GetScore_FullMethodName                = "/ntm.criteria.v1.CriteriaService/GetScore"
 	CriteriaService_GetAggregate_FullMethodName            = "/ntm.criteria.v1.CriteriaService/GetAggregate"
+	CriteriaService_GetTrends_FullMethodName               = "/ntm.criteria.v1.CriteriaService/GetTrends"
+	CriteriaService_GetCriterionGains_FullMethodName       = "/ntm.criteria.v1.CriteriaService/GetCriterionGains"
 	CriteriaService_CreateRegistration_FullMethodName      = "/ntm.criteria.v1.CriteriaService/CreateRegistration"
 	CriteriaService_ListRegistrations_FullMethodName       = "/ntm.criteria.v1.CriteriaService/ListRegistrations"
 	CriteriaService_ListTargetKinds_FullMethodName         = "/ntm.criteria.v1.CriteriaService/ListTargetKinds"
@@ -95,6 +97,15 @@ type CriteriaServiceClient interface {
 	// The aggregate figures of a unit (commune, district, province, or "0" for
 	// the whole country) as of a date.
 	GetAggregate(ctx context.Context, in *GetAggregateRequest, opts ...grpc.CallOption) (*Aggregate, error)
+	// For each criterion of a set, the communes under a unit meeting it on
+	// each date from `from` to `to`, across criteria sets through the
+	// catalogs' crosswalks (missing where an older set has nothing standing
+	// for it); for a commune, its own series.
+	GetTrends(ctx context.Context, in *GetTrendsRequest, opts ...grpc.CallOption) (*Trends, error)
+	// For each criterion of the commune set in force on `to`, the communes
+	// under the unit on `to` that came to meet it between `from` and `to`
+	// (CriterionGain). The report service joins it to the money spent.
+	GetCriterionGains(ctx context.Context, in *GetCriterionGainsRequest, opts ...grpc.CallOption) (*CriterionGains, error)
 	// Records a unit's registration to reach a level in a year. The unit must
 	// be of the type the level's set assesses; one registration per unit,
 	// level and year (a retry of the same registration returns the first).
@@ -256,6 +267,26 @@ func (c *criteriaServiceClient) GetAggregate(ctx context.Context, in *GetAggrega
 	return out, nil
 }
 
+func (c *criteriaServiceClient) GetTrends(ctx context.Context, in *GetTrendsRequest, opts ...grpc.CallOption) (*Trends, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Trends)
+	err := c.cc.Invoke(ctx, CriteriaService_GetTrends_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *criteriaServiceClient) GetCriterionGains(ctx context.Context, in *GetCriterionGainsRequest, opts ...grpc.CallOption) (*CriterionGains, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CriterionGains)
+	err := c.cc.Invoke(ctx, CriteriaService_GetCriterionGains_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *criteriaServiceClient) CreateRegistration(ctx context.Context, in *CreateRegistrationRequest, opts ...grpc.CallOption) (*Registration, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Registration)
@@ -378,6 +409,15 @@ type CriteriaServiceServer interface {
 	// The aggregate figures of a unit (commune, district, province, or "0" for
 	// the whole country) as of a date.
 	GetAggregate(context.Context, *GetAggregateRequest) (*Aggregate, error)
+	// For each criterion of a set, the communes under a unit meeting it on
+	// each date from `from` to `to`, across criteria sets through the
+	// catalogs' crosswalks (missing where an older set has nothing standing
+	// for it); for a commune, its own series.
+	GetTrends(context.Context, *GetTrendsRequest) (*Trends, error)
+	// For each criterion of the commune set in force on `to`, the communes
+	// under the unit on `to` that came to meet it between `from` and `to`
+	// (CriterionGain). The report service joins it to the money spent.
+	GetCriterionGains(context.Context, *GetCriterionGainsRequest) (*CriterionGains, error)
 	// Records a unit's registration to reach a level in a year. The unit must
 	// be of the type the level's set assesses; one registration per unit,
 	// level and year (a retry of the same registration returns the first).
@@ -447,6 +487,12 @@ func (UnimplementedCriteriaServiceServer) GetScore(context.Context, *GetScoreReq
 }
 func (UnimplementedCriteriaServiceServer) GetAggregate(context.Context, *GetAggregateRequest) (*Aggregate, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetAggregate not implemented")
+}
+func (UnimplementedCriteriaServiceServer) GetTrends(context.Context, *GetTrendsRequest) (*Trends, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetTrends not implemented")
+}
+func (UnimplementedCriteriaServiceServer) GetCriterionGains(context.Context, *GetCriterionGainsRequest) (*CriterionGains, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetCriterionGains not implemented")
 }
 func (UnimplementedCriteriaServiceServer) CreateRegistration(context.Context, *CreateRegistrationRequest) (*Registration, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateRegistration not implemented")
@@ -724,6 +770,42 @@ func _CriteriaService_GetAggregate_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CriteriaService_GetTrends_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetTrendsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CriteriaServiceServer).GetTrends(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CriteriaService_GetTrends_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CriteriaServiceServer).GetTrends(ctx, req.(*GetTrendsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CriteriaService_GetCriterionGains_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetCriterionGainsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CriteriaServiceServer).GetCriterionGains(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CriteriaService_GetCriterionGains_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CriteriaServiceServer).GetCriterionGains(ctx, req.(*GetCriterionGainsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _CriteriaService_CreateRegistration_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CreateRegistrationRequest)
 	if err := dec(in); err != nil {
@@ -908,6 +990,14 @@ var CriteriaService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetAggregate",
 			Handler:    _CriteriaService_GetAggregate_Handler,
+		},
+		{
+			MethodName: "GetTrends",
+			Handler:    _CriteriaService_GetTrends_Handler,
+		},
+		{
+			MethodName: "GetCriterionGains",
+			Handler:    _CriteriaService_GetCriterionGains_Handler,
 		},
 		{
 			MethodName: "CreateRegistration",

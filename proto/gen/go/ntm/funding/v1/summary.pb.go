@@ -325,10 +325,13 @@ func (x *SourceProgress) GetQuantityUnit() string {
 }
 
 type PurposeProgress struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Purpose       string                 `protobuf:"bytes,1,opt,name=purpose,proto3" json:"purpose,omitempty"`
-	DisplayName   string                 `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
-	Progress      *Progress              `protobuf:"bytes,3,opt,name=progress,proto3" json:"progress,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Purpose     string                 `protobuf:"bytes,1,opt,name=purpose,proto3" json:"purpose,omitempty"`
+	DisplayName string                 `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	Progress    *Progress              `protobuf:"bytes,3,opt,name=progress,proto3" json:"progress,omitempty"`
+	// The purpose's money by source, in catalog order (goods are not money:
+	// they are under FundingSummary.by_source only).
+	BySource      []*PurposeSourceProgress `protobuf:"bytes,4,rep,name=by_source,json=bySource,proto3" json:"by_source,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -384,6 +387,73 @@ func (x *PurposeProgress) GetProgress() *Progress {
 	return nil
 }
 
+func (x *PurposeProgress) GetBySource() []*PurposeSourceProgress {
+	if x != nil {
+		return x.BySource
+	}
+	return nil
+}
+
+type PurposeSourceProgress struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Source        string                 `protobuf:"bytes,1,opt,name=source,proto3" json:"source,omitempty"`
+	DisplayName   string                 `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	Progress      *Progress              `protobuf:"bytes,3,opt,name=progress,proto3" json:"progress,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PurposeSourceProgress) Reset() {
+	*x = PurposeSourceProgress{}
+	mi := &file_ntm_funding_v1_summary_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PurposeSourceProgress) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PurposeSourceProgress) ProtoMessage() {}
+
+func (x *PurposeSourceProgress) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_funding_v1_summary_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PurposeSourceProgress.ProtoReflect.Descriptor instead.
+func (*PurposeSourceProgress) Descriptor() ([]byte, []int) {
+	return file_ntm_funding_v1_summary_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *PurposeSourceProgress) GetSource() string {
+	if x != nil {
+		return x.Source
+	}
+	return ""
+}
+
+func (x *PurposeSourceProgress) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *PurposeSourceProgress) GetProgress() *Progress {
+	if x != nil {
+		return x.Progress
+	}
+	return nil
+}
+
 type CriterionProgress struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	CriteriaSet   string                 `protobuf:"bytes,1,opt,name=criteria_set,json=criteriaSet,proto3" json:"criteria_set,omitempty"`
@@ -396,7 +466,7 @@ type CriterionProgress struct {
 
 func (x *CriterionProgress) Reset() {
 	*x = CriterionProgress{}
-	mi := &file_ntm_funding_v1_summary_proto_msgTypes[4]
+	mi := &file_ntm_funding_v1_summary_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -408,7 +478,7 @@ func (x *CriterionProgress) String() string {
 func (*CriterionProgress) ProtoMessage() {}
 
 func (x *CriterionProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_funding_v1_summary_proto_msgTypes[4]
+	mi := &file_ntm_funding_v1_summary_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -421,7 +491,7 @@ func (x *CriterionProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CriterionProgress.ProtoReflect.Descriptor instead.
 func (*CriterionProgress) Descriptor() ([]byte, []int) {
-	return file_ntm_funding_v1_summary_proto_rawDescGZIP(), []int{4}
+	return file_ntm_funding_v1_summary_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *CriterionProgress) GetCriteriaSet() string {
@@ -462,7 +532,7 @@ type YearProgress struct {
 
 func (x *YearProgress) Reset() {
 	*x = YearProgress{}
-	mi := &file_ntm_funding_v1_summary_proto_msgTypes[5]
+	mi := &file_ntm_funding_v1_summary_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -474,7 +544,7 @@ func (x *YearProgress) String() string {
 func (*YearProgress) ProtoMessage() {}
 
 func (x *YearProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_funding_v1_summary_proto_msgTypes[5]
+	mi := &file_ntm_funding_v1_summary_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -487,7 +557,7 @@ func (x *YearProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use YearProgress.ProtoReflect.Descriptor instead.
 func (*YearProgress) Descriptor() ([]byte, []int) {
-	return file_ntm_funding_v1_summary_proto_rawDescGZIP(), []int{5}
+	return file_ntm_funding_v1_summary_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *YearProgress) GetYear() int32 {
@@ -515,7 +585,7 @@ type UnitProgress struct {
 
 func (x *UnitProgress) Reset() {
 	*x = UnitProgress{}
-	mi := &file_ntm_funding_v1_summary_proto_msgTypes[6]
+	mi := &file_ntm_funding_v1_summary_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -527,7 +597,7 @@ func (x *UnitProgress) String() string {
 func (*UnitProgress) ProtoMessage() {}
 
 func (x *UnitProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_ntm_funding_v1_summary_proto_msgTypes[6]
+	mi := &file_ntm_funding_v1_summary_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -540,7 +610,7 @@ func (x *UnitProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnitProgress.ProtoReflect.Descriptor instead.
 func (*UnitProgress) Descriptor() ([]byte, []int) {
-	return file_ntm_funding_v1_summary_proto_rawDescGZIP(), []int{6}
+	return file_ntm_funding_v1_summary_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *UnitProgress) GetUnitCode() string {
@@ -597,9 +667,14 @@ const file_ntm_funding_v1_summary_proto_rawDesc = "" +
 	"\bprogress\x18\x04 \x01(\v2\x18.ntm.funding.v1.ProgressR\bprogress\x12)\n" +
 	"\x10planned_quantity\x18\x05 \x01(\tR\x0fplannedQuantity\x12-\n" +
 	"\x12disbursed_quantity\x18\x06 \x01(\tR\x11disbursedQuantity\x12#\n" +
-	"\rquantity_unit\x18\a \x01(\tR\fquantityUnit\"\x84\x01\n" +
+	"\rquantity_unit\x18\a \x01(\tR\fquantityUnit\"\xc8\x01\n" +
 	"\x0fPurposeProgress\x12\x18\n" +
 	"\apurpose\x18\x01 \x01(\tR\apurpose\x12!\n" +
+	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x124\n" +
+	"\bprogress\x18\x03 \x01(\v2\x18.ntm.funding.v1.ProgressR\bprogress\x12B\n" +
+	"\tby_source\x18\x04 \x03(\v2%.ntm.funding.v1.PurposeSourceProgressR\bbySource\"\x88\x01\n" +
+	"\x15PurposeSourceProgress\x12\x16\n" +
+	"\x06source\x18\x01 \x01(\tR\x06source\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x124\n" +
 	"\bprogress\x18\x03 \x01(\v2\x18.ntm.funding.v1.ProgressR\bprogress\"\xb6\x01\n" +
 	"\x11CriterionProgress\x12!\n" +
@@ -628,35 +703,38 @@ func file_ntm_funding_v1_summary_proto_rawDescGZIP() []byte {
 	return file_ntm_funding_v1_summary_proto_rawDescData
 }
 
-var file_ntm_funding_v1_summary_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_ntm_funding_v1_summary_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_ntm_funding_v1_summary_proto_goTypes = []any{
-	(*FundingSummary)(nil),    // 0: ntm.funding.v1.FundingSummary
-	(*Progress)(nil),          // 1: ntm.funding.v1.Progress
-	(*SourceProgress)(nil),    // 2: ntm.funding.v1.SourceProgress
-	(*PurposeProgress)(nil),   // 3: ntm.funding.v1.PurposeProgress
-	(*CriterionProgress)(nil), // 4: ntm.funding.v1.CriterionProgress
-	(*YearProgress)(nil),      // 5: ntm.funding.v1.YearProgress
-	(*UnitProgress)(nil),      // 6: ntm.funding.v1.UnitProgress
-	(SourceKind)(0),           // 7: ntm.funding.v1.SourceKind
+	(*FundingSummary)(nil),        // 0: ntm.funding.v1.FundingSummary
+	(*Progress)(nil),              // 1: ntm.funding.v1.Progress
+	(*SourceProgress)(nil),        // 2: ntm.funding.v1.SourceProgress
+	(*PurposeProgress)(nil),       // 3: ntm.funding.v1.PurposeProgress
+	(*PurposeSourceProgress)(nil), // 4: ntm.funding.v1.PurposeSourceProgress
+	(*CriterionProgress)(nil),     // 5: ntm.funding.v1.CriterionProgress
+	(*YearProgress)(nil),          // 6: ntm.funding.v1.YearProgress
+	(*UnitProgress)(nil),          // 7: ntm.funding.v1.UnitProgress
+	(SourceKind)(0),               // 8: ntm.funding.v1.SourceKind
 }
 var file_ntm_funding_v1_summary_proto_depIdxs = []int32{
 	1,  // 0: ntm.funding.v1.FundingSummary.total:type_name -> ntm.funding.v1.Progress
 	2,  // 1: ntm.funding.v1.FundingSummary.by_source:type_name -> ntm.funding.v1.SourceProgress
 	3,  // 2: ntm.funding.v1.FundingSummary.by_purpose:type_name -> ntm.funding.v1.PurposeProgress
-	4,  // 3: ntm.funding.v1.FundingSummary.by_criterion:type_name -> ntm.funding.v1.CriterionProgress
-	5,  // 4: ntm.funding.v1.FundingSummary.by_year:type_name -> ntm.funding.v1.YearProgress
-	6,  // 5: ntm.funding.v1.FundingSummary.by_unit:type_name -> ntm.funding.v1.UnitProgress
-	7,  // 6: ntm.funding.v1.SourceProgress.kind:type_name -> ntm.funding.v1.SourceKind
+	5,  // 3: ntm.funding.v1.FundingSummary.by_criterion:type_name -> ntm.funding.v1.CriterionProgress
+	6,  // 4: ntm.funding.v1.FundingSummary.by_year:type_name -> ntm.funding.v1.YearProgress
+	7,  // 5: ntm.funding.v1.FundingSummary.by_unit:type_name -> ntm.funding.v1.UnitProgress
+	8,  // 6: ntm.funding.v1.SourceProgress.kind:type_name -> ntm.funding.v1.SourceKind
 	1,  // 7: ntm.funding.v1.SourceProgress.progress:type_name -> ntm.funding.v1.Progress
 	1,  // 8: ntm.funding.v1.PurposeProgress.progress:type_name -> ntm.funding.v1.Progress
-	1,  // 9: ntm.funding.v1.CriterionProgress.progress:type_name -> ntm.funding.v1.Progress
-	1,  // 10: ntm.funding.v1.YearProgress.progress:type_name -> ntm.funding.v1.Progress
-	1,  // 11: ntm.funding.v1.UnitProgress.progress:type_name -> ntm.funding.v1.Progress
-	12, // [12:12] is the sub-list for method output_type
-	12, // [12:12] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	4,  // 9: ntm.funding.v1.PurposeProgress.by_source:type_name -> ntm.funding.v1.PurposeSourceProgress
+	1,  // 10: ntm.funding.v1.PurposeSourceProgress.progress:type_name -> ntm.funding.v1.Progress
+	1,  // 11: ntm.funding.v1.CriterionProgress.progress:type_name -> ntm.funding.v1.Progress
+	1,  // 12: ntm.funding.v1.YearProgress.progress:type_name -> ntm.funding.v1.Progress
+	1,  // 13: ntm.funding.v1.UnitProgress.progress:type_name -> ntm.funding.v1.Progress
+	14, // [14:14] is the sub-list for method output_type
+	14, // [14:14] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_ntm_funding_v1_summary_proto_init() }
@@ -671,7 +749,7 @@ func file_ntm_funding_v1_summary_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ntm_funding_v1_summary_proto_rawDesc), len(file_ntm_funding_v1_summary_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   7,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -1275,6 +1275,316 @@ func (x *FundingSection) GetSummary() *v12.FundingSummary {
 	return nil
 }
 
+// What the money bought in a period, per criterion of the commune set in
+// force at the period's end. Money counts as the funding summary counts it
+// (plans of the period's years, disbursements dated in it), attributed to a
+// criterion through the purposes' criterion of that set (a purpose serving
+// no criterion of it is not counted here). Results are those of
+// ntm.criteria.v1.CriterionGain.
+type MoneyPerResult struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	UnitCode string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	Period   string                 `protobuf:"bytes,2,opt,name=period,proto3" json:"period,omitempty"`
+	// The period's first and last days counted (the last is today for a
+	// period not yet over).
+	From        string `protobuf:"bytes,3,opt,name=from,proto3" json:"from,omitempty"`
+	To          string `protobuf:"bytes,4,opt,name=to,proto3" json:"to,omitempty"`
+	CriteriaSet string `protobuf:"bytes,5,opt,name=criteria_set,json=criteriaSet,proto3" json:"criteria_set,omitempty"`
+	// Communes under the unit on `to`.
+	Communes      int32             `protobuf:"varint,6,opt,name=communes,proto3" json:"communes,omitempty"`
+	Criteria      []*CriterionMoney `protobuf:"bytes,7,rep,name=criteria,proto3" json:"criteria,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MoneyPerResult) Reset() {
+	*x = MoneyPerResult{}
+	mi := &file_ntm_report_v1_report_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MoneyPerResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MoneyPerResult) ProtoMessage() {}
+
+func (x *MoneyPerResult) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_report_v1_report_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MoneyPerResult.ProtoReflect.Descriptor instead.
+func (*MoneyPerResult) Descriptor() ([]byte, []int) {
+	return file_ntm_report_v1_report_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *MoneyPerResult) GetUnitCode() string {
+	if x != nil {
+		return x.UnitCode
+	}
+	return ""
+}
+
+func (x *MoneyPerResult) GetPeriod() string {
+	if x != nil {
+		return x.Period
+	}
+	return ""
+}
+
+func (x *MoneyPerResult) GetFrom() string {
+	if x != nil {
+		return x.From
+	}
+	return ""
+}
+
+func (x *MoneyPerResult) GetTo() string {
+	if x != nil {
+		return x.To
+	}
+	return ""
+}
+
+func (x *MoneyPerResult) GetCriteriaSet() string {
+	if x != nil {
+		return x.CriteriaSet
+	}
+	return ""
+}
+
+func (x *MoneyPerResult) GetCommunes() int32 {
+	if x != nil {
+		return x.Communes
+	}
+	return 0
+}
+
+func (x *MoneyPerResult) GetCriteria() []*CriterionMoney {
+	if x != nil {
+		return x.Criteria
+	}
+	return nil
+}
+
+type CriterionMoney struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Code        string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	DisplayName string                 `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	// The purposes whose money counts here.
+	Purposes     []string `protobuf:"bytes,3,rep,name=purposes,proto3" json:"purposes,omitempty"`
+	PlannedVnd   int64    `protobuf:"varint,4,opt,name=planned_vnd,json=plannedVnd,proto3" json:"planned_vnd,omitempty"`
+	DisbursedVnd int64    `protobuf:"varint,5,opt,name=disbursed_vnd,json=disbursedVnd,proto3" json:"disbursed_vnd,omitempty"`
+	// Communes that came to meet the criterion in the period, and those
+	// whose start could not be told (not counted as having come to meet it).
+	CameToMeet     int32 `protobuf:"varint,6,opt,name=came_to_meet,json=cameToMeet,proto3" json:"came_to_meet,omitempty"`
+	UnknownAtStart int32 `protobuf:"varint,7,opt,name=unknown_at_start,json=unknownAtStart,proto3" json:"unknown_at_start,omitempty"`
+	// disbursed_vnd / came_to_meet, rounded to the nearest VND; missing
+	// (has_disbursed_per_commune false) when no commune came to meet it.
+	DisbursedPerCommuneVnd int64 `protobuf:"varint,8,opt,name=disbursed_per_commune_vnd,json=disbursedPerCommuneVnd,proto3" json:"disbursed_per_commune_vnd,omitempty"`
+	HasDisbursedPerCommune bool  `protobuf:"varint,9,opt,name=has_disbursed_per_commune,json=hasDisbursedPerCommune,proto3" json:"has_disbursed_per_commune,omitempty"`
+	// The same money by source, in the funding catalog's order.
+	BySource []*SourceMoney `protobuf:"bytes,10,rep,name=by_source,json=bySource,proto3" json:"by_source,omitempty"`
+	// The purposes' links to this criterion and the crosswalk readings of
+	// the communes' starts are all confirmed.
+	Confirmed     bool `protobuf:"varint,11,opt,name=confirmed,proto3" json:"confirmed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CriterionMoney) Reset() {
+	*x = CriterionMoney{}
+	mi := &file_ntm_report_v1_report_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CriterionMoney) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CriterionMoney) ProtoMessage() {}
+
+func (x *CriterionMoney) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_report_v1_report_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CriterionMoney.ProtoReflect.Descriptor instead.
+func (*CriterionMoney) Descriptor() ([]byte, []int) {
+	return file_ntm_report_v1_report_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *CriterionMoney) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *CriterionMoney) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *CriterionMoney) GetPurposes() []string {
+	if x != nil {
+		return x.Purposes
+	}
+	return nil
+}
+
+func (x *CriterionMoney) GetPlannedVnd() int64 {
+	if x != nil {
+		return x.PlannedVnd
+	}
+	return 0
+}
+
+func (x *CriterionMoney) GetDisbursedVnd() int64 {
+	if x != nil {
+		return x.DisbursedVnd
+	}
+	return 0
+}
+
+func (x *CriterionMoney) GetCameToMeet() int32 {
+	if x != nil {
+		return x.CameToMeet
+	}
+	return 0
+}
+
+func (x *CriterionMoney) GetUnknownAtStart() int32 {
+	if x != nil {
+		return x.UnknownAtStart
+	}
+	return 0
+}
+
+func (x *CriterionMoney) GetDisbursedPerCommuneVnd() int64 {
+	if x != nil {
+		return x.DisbursedPerCommuneVnd
+	}
+	return 0
+}
+
+func (x *CriterionMoney) GetHasDisbursedPerCommune() bool {
+	if x != nil {
+		return x.HasDisbursedPerCommune
+	}
+	return false
+}
+
+func (x *CriterionMoney) GetBySource() []*SourceMoney {
+	if x != nil {
+		return x.BySource
+	}
+	return nil
+}
+
+func (x *CriterionMoney) GetConfirmed() bool {
+	if x != nil {
+		return x.Confirmed
+	}
+	return false
+}
+
+type SourceMoney struct {
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	Source       string                 `protobuf:"bytes,1,opt,name=source,proto3" json:"source,omitempty"`
+	DisplayName  string                 `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	PlannedVnd   int64                  `protobuf:"varint,3,opt,name=planned_vnd,json=plannedVnd,proto3" json:"planned_vnd,omitempty"`
+	DisbursedVnd int64                  `protobuf:"varint,4,opt,name=disbursed_vnd,json=disbursedVnd,proto3" json:"disbursed_vnd,omitempty"`
+	// disbursed_vnd / came_to_meet of the criterion, rounded; see CriterionMoney.
+	DisbursedPerCommuneVnd int64 `protobuf:"varint,5,opt,name=disbursed_per_commune_vnd,json=disbursedPerCommuneVnd,proto3" json:"disbursed_per_commune_vnd,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
+}
+
+func (x *SourceMoney) Reset() {
+	*x = SourceMoney{}
+	mi := &file_ntm_report_v1_report_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SourceMoney) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SourceMoney) ProtoMessage() {}
+
+func (x *SourceMoney) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_report_v1_report_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SourceMoney.ProtoReflect.Descriptor instead.
+func (*SourceMoney) Descriptor() ([]byte, []int) {
+	return file_ntm_report_v1_report_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *SourceMoney) GetSource() string {
+	if x != nil {
+		return x.Source
+	}
+	return ""
+}
+
+func (x *SourceMoney) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *SourceMoney) GetPlannedVnd() int64 {
+	if x != nil {
+		return x.PlannedVnd
+	}
+	return 0
+}
+
+func (x *SourceMoney) GetDisbursedVnd() int64 {
+	if x != nil {
+		return x.DisbursedVnd
+	}
+	return 0
+}
+
+func (x *SourceMoney) GetDisbursedPerCommuneVnd() int64 {
+	if x != nil {
+		return x.DisbursedPerCommuneVnd
+	}
+	return 0
+}
+
 var File_ntm_report_v1_report_proto protoreflect.FileDescriptor
 
 const file_ntm_report_v1_report_proto_rawDesc = "" +
@@ -1399,7 +1709,37 @@ const file_ntm_report_v1_report_proto_rawDesc = "" +
 	" \x01(\x05R\x0fproposedCentral\"v\n" +
 	"\x0eFundingSection\x12*\n" +
 	"\x05basis\x18\x01 \x01(\v2\x14.ntm.report.v1.BasisR\x05basis\x128\n" +
-	"\asummary\x18\x02 \x01(\v2\x1e.ntm.funding.v1.FundingSummaryR\asummaryB\xb3\x01\n" +
+	"\asummary\x18\x02 \x01(\v2\x1e.ntm.funding.v1.FundingSummaryR\asummary\"\xe3\x01\n" +
+	"\x0eMoneyPerResult\x12\x1b\n" +
+	"\tunit_code\x18\x01 \x01(\tR\bunitCode\x12\x16\n" +
+	"\x06period\x18\x02 \x01(\tR\x06period\x12\x12\n" +
+	"\x04from\x18\x03 \x01(\tR\x04from\x12\x0e\n" +
+	"\x02to\x18\x04 \x01(\tR\x02to\x12!\n" +
+	"\fcriteria_set\x18\x05 \x01(\tR\vcriteriaSet\x12\x1a\n" +
+	"\bcommunes\x18\x06 \x01(\x05R\bcommunes\x129\n" +
+	"\bcriteria\x18\a \x03(\v2\x1d.ntm.report.v1.CriterionMoneyR\bcriteria\"\xc2\x03\n" +
+	"\x0eCriterionMoney\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12!\n" +
+	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12\x1a\n" +
+	"\bpurposes\x18\x03 \x03(\tR\bpurposes\x12\x1f\n" +
+	"\vplanned_vnd\x18\x04 \x01(\x03R\n" +
+	"plannedVnd\x12#\n" +
+	"\rdisbursed_vnd\x18\x05 \x01(\x03R\fdisbursedVnd\x12 \n" +
+	"\fcame_to_meet\x18\x06 \x01(\x05R\n" +
+	"cameToMeet\x12(\n" +
+	"\x10unknown_at_start\x18\a \x01(\x05R\x0eunknownAtStart\x129\n" +
+	"\x19disbursed_per_commune_vnd\x18\b \x01(\x03R\x16disbursedPerCommuneVnd\x129\n" +
+	"\x19has_disbursed_per_commune\x18\t \x01(\bR\x16hasDisbursedPerCommune\x127\n" +
+	"\tby_source\x18\n" +
+	" \x03(\v2\x1a.ntm.report.v1.SourceMoneyR\bbySource\x12\x1c\n" +
+	"\tconfirmed\x18\v \x01(\bR\tconfirmed\"\xc9\x01\n" +
+	"\vSourceMoney\x12\x16\n" +
+	"\x06source\x18\x01 \x01(\tR\x06source\x12!\n" +
+	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12\x1f\n" +
+	"\vplanned_vnd\x18\x03 \x01(\x03R\n" +
+	"plannedVnd\x12#\n" +
+	"\rdisbursed_vnd\x18\x04 \x01(\x03R\fdisbursedVnd\x129\n" +
+	"\x19disbursed_per_commune_vnd\x18\x05 \x01(\x03R\x16disbursedPerCommuneVndB\xb3\x01\n" +
 	"\x11com.ntm.report.v1B\vReportProtoP\x01Z;github.com/ntmsuite/ntm/proto/gen/go/ntm/report/v1;reportv1\xa2\x02\x03NRX\xaa\x02\rNtm.Report.V1\xca\x02\rNtm\\Report\\V1\xe2\x02\x19Ntm\\Report\\V1\\GPBMetadata\xea\x02\x0fNtm::Report::V1b\x06proto3"
 
 var (
@@ -1414,7 +1754,7 @@ func file_ntm_report_v1_report_proto_rawDescGZIP() []byte {
 	return file_ntm_report_v1_report_proto_rawDescData
 }
 
-var file_ntm_report_v1_report_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_ntm_report_v1_report_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
 var file_ntm_report_v1_report_proto_goTypes = []any{
 	(*Report)(nil),              // 0: ntm.report.v1.Report
 	(*Basis)(nil),               // 1: ntm.report.v1.Basis
@@ -1429,9 +1769,12 @@ var file_ntm_report_v1_report_proto_goTypes = []any{
 	(*CriteriaSection)(nil),     // 10: ntm.report.v1.CriteriaSection
 	(*OcopSection)(nil),         // 11: ntm.report.v1.OcopSection
 	(*FundingSection)(nil),      // 12: ntm.report.v1.FundingSection
-	(*v1.Aggregate)(nil),        // 13: ntm.criteria.v1.Aggregate
-	(*v11.StarTally)(nil),       // 14: ntm.ocop.v1.StarTally
-	(*v12.FundingSummary)(nil),  // 15: ntm.funding.v1.FundingSummary
+	(*MoneyPerResult)(nil),      // 13: ntm.report.v1.MoneyPerResult
+	(*CriterionMoney)(nil),      // 14: ntm.report.v1.CriterionMoney
+	(*SourceMoney)(nil),         // 15: ntm.report.v1.SourceMoney
+	(*v1.Aggregate)(nil),        // 16: ntm.criteria.v1.Aggregate
+	(*v11.StarTally)(nil),       // 17: ntm.ocop.v1.StarTally
+	(*v12.FundingSummary)(nil),  // 18: ntm.funding.v1.FundingSummary
 }
 var file_ntm_report_v1_report_proto_depIdxs = []int32{
 	2,  // 0: ntm.report.v1.Report.recognitions:type_name -> ntm.report.v1.RecognitionSection
@@ -1451,18 +1794,20 @@ var file_ntm_report_v1_report_proto_depIdxs = []int32{
 	1,  // 14: ntm.report.v1.TargetSection.basis:type_name -> ntm.report.v1.Basis
 	9,  // 15: ntm.report.v1.TargetSection.rows:type_name -> ntm.report.v1.TargetResult
 	1,  // 16: ntm.report.v1.CriteriaSection.basis:type_name -> ntm.report.v1.Basis
-	13, // 17: ntm.report.v1.CriteriaSection.aggregate:type_name -> ntm.criteria.v1.Aggregate
+	16, // 17: ntm.report.v1.CriteriaSection.aggregate:type_name -> ntm.criteria.v1.Aggregate
 	1,  // 18: ntm.report.v1.OcopSection.basis:type_name -> ntm.report.v1.Basis
-	14, // 19: ntm.report.v1.OcopSection.evaluated:type_name -> ntm.ocop.v1.StarTally
-	14, // 20: ntm.report.v1.OcopSection.certified_in_period:type_name -> ntm.ocop.v1.StarTally
-	14, // 21: ntm.report.v1.OcopSection.certified:type_name -> ntm.ocop.v1.StarTally
+	17, // 19: ntm.report.v1.OcopSection.evaluated:type_name -> ntm.ocop.v1.StarTally
+	17, // 20: ntm.report.v1.OcopSection.certified_in_period:type_name -> ntm.ocop.v1.StarTally
+	17, // 21: ntm.report.v1.OcopSection.certified:type_name -> ntm.ocop.v1.StarTally
 	1,  // 22: ntm.report.v1.FundingSection.basis:type_name -> ntm.report.v1.Basis
-	15, // 23: ntm.report.v1.FundingSection.summary:type_name -> ntm.funding.v1.FundingSummary
-	24, // [24:24] is the sub-list for method output_type
-	24, // [24:24] is the sub-list for method input_type
-	24, // [24:24] is the sub-list for extension type_name
-	24, // [24:24] is the sub-list for extension extendee
-	0,  // [0:24] is the sub-list for field type_name
+	18, // 23: ntm.report.v1.FundingSection.summary:type_name -> ntm.funding.v1.FundingSummary
+	14, // 24: ntm.report.v1.MoneyPerResult.criteria:type_name -> ntm.report.v1.CriterionMoney
+	15, // 25: ntm.report.v1.CriterionMoney.by_source:type_name -> ntm.report.v1.SourceMoney
+	26, // [26:26] is the sub-list for method output_type
+	26, // [26:26] is the sub-list for method input_type
+	26, // [26:26] is the sub-list for extension type_name
+	26, // [26:26] is the sub-list for extension extendee
+	0,  // [0:26] is the sub-list for field type_name
 }
 
 func init() { file_ntm_report_v1_report_proto_init() }
@@ -1476,7 +1821,7 @@ func file_ntm_report_v1_report_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ntm_report_v1_report_proto_rawDesc), len(file_ntm_report_v1_report_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   13,
+			NumMessages:   16,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

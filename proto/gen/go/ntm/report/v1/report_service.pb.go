@@ -222,6 +222,137 @@ func (x *GetAggregateWorkbookRequest) GetCountMode() string {
 	return ""
 }
 
+type GetTrendsWorkbookRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UnitCode      string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	From          string                 `protobuf:"bytes,2,opt,name=from,proto3" json:"from,omitempty"`
+	To            string                 `protobuf:"bytes,3,opt,name=to,proto3" json:"to,omitempty"`
+	Step          string                 `protobuf:"bytes,4,opt,name=step,proto3" json:"step,omitempty"`
+	Onto          string                 `protobuf:"bytes,5,opt,name=onto,proto3" json:"onto,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetTrendsWorkbookRequest) Reset() {
+	*x = GetTrendsWorkbookRequest{}
+	mi := &file_ntm_report_v1_report_service_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetTrendsWorkbookRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetTrendsWorkbookRequest) ProtoMessage() {}
+
+func (x *GetTrendsWorkbookRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_report_v1_report_service_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetTrendsWorkbookRequest.ProtoReflect.Descriptor instead.
+func (*GetTrendsWorkbookRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_report_v1_report_service_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *GetTrendsWorkbookRequest) GetUnitCode() string {
+	if x != nil {
+		return x.UnitCode
+	}
+	return ""
+}
+
+func (x *GetTrendsWorkbookRequest) GetFrom() string {
+	if x != nil {
+		return x.From
+	}
+	return ""
+}
+
+func (x *GetTrendsWorkbookRequest) GetTo() string {
+	if x != nil {
+		return x.To
+	}
+	return ""
+}
+
+func (x *GetTrendsWorkbookRequest) GetStep() string {
+	if x != nil {
+		return x.Step
+	}
+	return ""
+}
+
+func (x *GetTrendsWorkbookRequest) GetOnto() string {
+	if x != nil {
+		return x.Onto
+	}
+	return ""
+}
+
+type GetMoneyPerResultRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A province, district or commune on the period's last day; "0" for the whole country.
+	UnitCode string `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	// "2020-H1", "2020", or a phase such as "2021-2025". A period that has not
+	// ended is counted up to today.
+	Period        string `protobuf:"bytes,2,opt,name=period,proto3" json:"period,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetMoneyPerResultRequest) Reset() {
+	*x = GetMoneyPerResultRequest{}
+	mi := &file_ntm_report_v1_report_service_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetMoneyPerResultRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetMoneyPerResultRequest) ProtoMessage() {}
+
+func (x *GetMoneyPerResultRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ntm_report_v1_report_service_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetMoneyPerResultRequest.ProtoReflect.Descriptor instead.
+func (*GetMoneyPerResultRequest) Descriptor() ([]byte, []int) {
+	return file_ntm_report_v1_report_service_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *GetMoneyPerResultRequest) GetUnitCode() string {
+	if x != nil {
+		return x.UnitCode
+	}
+	return ""
+}
+
+func (x *GetMoneyPerResultRequest) GetPeriod() string {
+	if x != nil {
+		return x.Period
+	}
+	return ""
+}
+
 var File_ntm_report_v1_report_service_proto protoreflect.FileDescriptor
 
 const file_ntm_report_v1_report_service_proto_rawDesc = "" +
@@ -240,7 +371,16 @@ const file_ntm_report_v1_report_service_proto_rawDesc = "" +
 	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\x12*\n" +
 	"\fcriteria_set\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18dR\vcriteriaSet\x129\n" +
 	"\n" +
-	"count_mode\x18\x04 \x01(\tB\x1a\xbaH\x17r\x15R\x00R\acurrentR\breportedR\tcountMode2\xfa\a\n" +
+	"count_mode\x18\x04 \x01(\tB\x1a\xbaH\x17r\x15R\x00R\acurrentR\breportedR\tcountMode\"\xcd\x01\n" +
+	"\x18GetTrendsWorkbookRequest\x121\n" +
+	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12\x1d\n" +
+	"\x04from\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x14R\x04from\x12\x19\n" +
+	"\x02to\x18\x03 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x14R\x02to\x12'\n" +
+	"\x04step\x18\x04 \x01(\tB\x13\xbaH\x10r\x0eR\x00R\x04yearR\x04halfR\x04step\x12\x1b\n" +
+	"\x04onto\x18\x05 \x01(\tB\a\xbaH\x04r\x02\x18dR\x04onto\"p\n" +
+	"\x18GetMoneyPerResultRequest\x121\n" +
+	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12!\n" +
+	"\x06period\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x14R\x06period2\xbf\f\n" +
 	"\rReportService\x12i\n" +
 	"\tGetReport\x12\x1f.ntm.report.v1.GetReportRequest\x1a\x15.ntm.report.v1.Report\"$\x82\xd3\xe4\x93\x02\x1e\x12\x1c/v1/units/{unit_code}/report\x12\xba\x03\n" +
 	"\x11GetReportWorkbook\x12'.ntm.report.v1.GetReportWorkbookRequest\x1a\x14.google.api.HttpBody\"\xe5\x02\x92A\xb8\x02:Aapplication/vnd.openxmlformats-officedocument.spreadsheetml.sheetJ\xf2\x01\n" +
@@ -254,7 +394,14 @@ const file_ntm_report_v1_report_service_proto_rawDesc = "" +
 	"vThe workbook (.xlsx) itself, not JSON, offered as a file to save; errors are JSON google.rpc.Status as on every route.\x12\x0f\n" +
 	"\r\x9a\x02\x01\a\xa2\x02\x06binary\x1a\\\n" +
 	"\x13Content-Disposition\x12E\n" +
-	";attachment; filename=\"tong-hop-tieu-chi-19-2020-10-31.xlsx\"\x12\x06string\x82\xd3\xe4\x93\x02&\x12$/v1/units/{unit_code}/aggregate.xlsxB\xba\x01\n" +
+	";attachment; filename=\"tong-hop-tieu-chi-19-2020-10-31.xlsx\"\x12\x06string\x82\xd3\xe4\x93\x02&\x12$/v1/units/{unit_code}/aggregate.xlsx\x12\xb6\x03\n" +
+	"\x11GetTrendsWorkbook\x12'.ntm.report.v1.GetTrendsWorkbookRequest\x1a\x14.google.api.HttpBody\"\xe1\x02\x92A\xb4\x02:Aapplication/vnd.openxmlformats-officedocument.spreadsheetml.sheetJ\xee\x01\n" +
+	"\x03200\x12\xe6\x01\n" +
+	"vThe workbook (.xlsx) itself, not JSON, offered as a file to save; errors are JSON google.rpc.Status as on every route.\x12\x0f\n" +
+	"\r\x9a\x02\x01\a\xa2\x02\x06binary\x1a[\n" +
+	"\x13Content-Disposition\x12D\n" +
+	":attachment; filename=\"xu-huong-tieu-chi-19-2020-2026.xlsx\"\x12\x06string\x82\xd3\xe4\x93\x02#\x12!/v1/units/{unit_code}/trends.xlsx\x12\x89\x01\n" +
+	"\x11GetMoneyPerResult\x12'.ntm.report.v1.GetMoneyPerResultRequest\x1a\x1d.ntm.report.v1.MoneyPerResult\",\x82\xd3\xe4\x93\x02&\x12$/v1/units/{unit_code}/moneyPerResultB\xba\x01\n" +
 	"\x11com.ntm.report.v1B\x12ReportServiceProtoP\x01Z;github.com/ntmsuite/ntm/proto/gen/go/ntm/report/v1;reportv1\xa2\x02\x03NRX\xaa\x02\rNtm.Report.V1\xca\x02\rNtm\\Report\\V1\xe2\x02\x19Ntm\\Report\\V1\\GPBMetadata\xea\x02\x0fNtm::Report::V1b\x06proto3"
 
 var (
@@ -269,23 +416,30 @@ func file_ntm_report_v1_report_service_proto_rawDescGZIP() []byte {
 	return file_ntm_report_v1_report_service_proto_rawDescData
 }
 
-var file_ntm_report_v1_report_service_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
+var file_ntm_report_v1_report_service_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
 var file_ntm_report_v1_report_service_proto_goTypes = []any{
 	(*GetReportRequest)(nil),            // 0: ntm.report.v1.GetReportRequest
 	(*GetReportWorkbookRequest)(nil),    // 1: ntm.report.v1.GetReportWorkbookRequest
 	(*GetAggregateWorkbookRequest)(nil), // 2: ntm.report.v1.GetAggregateWorkbookRequest
-	(*Report)(nil),                      // 3: ntm.report.v1.Report
-	(*httpbody.HttpBody)(nil),           // 4: google.api.HttpBody
+	(*GetTrendsWorkbookRequest)(nil),    // 3: ntm.report.v1.GetTrendsWorkbookRequest
+	(*GetMoneyPerResultRequest)(nil),    // 4: ntm.report.v1.GetMoneyPerResultRequest
+	(*Report)(nil),                      // 5: ntm.report.v1.Report
+	(*httpbody.HttpBody)(nil),           // 6: google.api.HttpBody
+	(*MoneyPerResult)(nil),              // 7: ntm.report.v1.MoneyPerResult
 }
 var file_ntm_report_v1_report_service_proto_depIdxs = []int32{
 	0, // 0: ntm.report.v1.ReportService.GetReport:input_type -> ntm.report.v1.GetReportRequest
 	1, // 1: ntm.report.v1.ReportService.GetReportWorkbook:input_type -> ntm.report.v1.GetReportWorkbookRequest
 	2, // 2: ntm.report.v1.ReportService.GetAggregateWorkbook:input_type -> ntm.report.v1.GetAggregateWorkbookRequest
-	3, // 3: ntm.report.v1.ReportService.GetReport:output_type -> ntm.report.v1.Report
-	4, // 4: ntm.report.v1.ReportService.GetReportWorkbook:output_type -> google.api.HttpBody
-	4, // 5: ntm.report.v1.ReportService.GetAggregateWorkbook:output_type -> google.api.HttpBody
-	3, // [3:6] is the sub-list for method output_type
-	0, // [0:3] is the sub-list for method input_type
+	3, // 3: ntm.report.v1.ReportService.GetTrendsWorkbook:input_type -> ntm.report.v1.GetTrendsWorkbookRequest
+	4, // 4: ntm.report.v1.ReportService.GetMoneyPerResult:input_type -> ntm.report.v1.GetMoneyPerResultRequest
+	5, // 5: ntm.report.v1.ReportService.GetReport:output_type -> ntm.report.v1.Report
+	6, // 6: ntm.report.v1.ReportService.GetReportWorkbook:output_type -> google.api.HttpBody
+	6, // 7: ntm.report.v1.ReportService.GetAggregateWorkbook:output_type -> google.api.HttpBody
+	6, // 8: ntm.report.v1.ReportService.GetTrendsWorkbook:output_type -> google.api.HttpBody
+	7, // 9: ntm.report.v1.ReportService.GetMoneyPerResult:output_type -> ntm.report.v1.MoneyPerResult
+	5, // [5:10] is the sub-list for method output_type
+	0, // [0:5] is the sub-list for method input_type
 	0, // [0:0] is the sub-list for extension type_name
 	0, // [0:0] is the sub-list for extension extendee
 	0, // [0:0] is the sub-list for field type_name
@@ -303,7 +457,7 @@ func file_ntm_report_v1_report_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ntm_report_v1_report_service_proto_rawDesc), len(file_ntm_report_v1_report_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   3,
+			NumMessages:   5,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

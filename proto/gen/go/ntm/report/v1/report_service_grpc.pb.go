@@ -23,6 +23,8 @@ const (
 	ReportService_GetReport_FullMethodName            = "/ntm.report.v1.ReportService/GetReport"
 	ReportService_GetReportWorkbook_FullMethodName    = "/ntm.report.v1.ReportService/GetReportWorkbook"
 	ReportService_GetAggregateWorkbook_FullMethodName = "/ntm.report.v1.ReportService/GetAggregateWorkbook"
+	ReportService_GetTrendsWorkbook_FullMethodName    = "/ntm.report.v1.ReportService/GetTrendsWorkbook"
+	ReportService_GetMoneyPerResult_FullMethodName    = "/ntm.report.v1.ReportService/GetMoneyPerResult"
 )
 
 // ReportServiceClient is the client API for ReportService service.
@@ -40,6 +42,11 @@ type ReportServiceClient interface {
 	GetReportWorkbook(ctx context.Context, in *GetReportWorkbookRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
 	// A unit's aggregate figures as an Excel workbook.
 	GetAggregateWorkbook(ctx context.Context, in *GetAggregateWorkbookRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
+	// A unit's trends (ntm.criteria.v1.CriteriaService.GetTrends) as an Excel workbook.
+	GetTrendsWorkbook(ctx context.Context, in *GetTrendsWorkbookRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
+	// What the money bought: for a unit and a period, per criterion, the
+	// money planned and disbursed on it and the communes that came to meet it.
+	GetMoneyPerResult(ctx context.Context, in *GetMoneyPerResultRequest, opts ...grpc.CallOption) (*MoneyPerResult, error)
 }
 
 type reportServiceClient struct {
@@ -80,6 +87,26 @@ func (c *reportServiceClient) GetAggregateWorkbook(ctx context.Context, in *GetA
 	return out, nil
 }
 
+func (c *reportServiceClient) GetTrendsWorkbook(ctx context.Context, in *GetTrendsWorkbookRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, ReportService_GetTrendsWorkbook_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *reportServiceClient) GetMoneyPerResult(ctx context.Context, in *GetMoneyPerResultRequest, opts ...grpc.CallOption) (*MoneyPerResult, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MoneyPerResult)
+	err := c.cc.Invoke(ctx, ReportService_GetMoneyPerResult_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ReportServiceServer is the server API for ReportService service.
 // All implementations must embed UnimplementedReportServiceServer
 // for forward compatibility.
@@ -95,6 +122,11 @@ type ReportServiceServer interface {
 	GetReportWorkbook(context.Context, *GetReportWorkbookRequest) (*httpbody.HttpBody, error)
 	// A unit's aggregate figures as an Excel workbook.
 	GetAggregateWorkbook(context.Context, *GetAggregateWorkbookRequest) (*httpbody.HttpBody, error)
+	// A unit's trends (ntm.criteria.v1.CriteriaService.GetTrends) as an Excel workbook.
+	GetTrendsWorkbook(context.Context, *GetTrendsWorkbookRequest) (*httpbody.HttpBody, error)
+	// What the money bought: for a unit and a period, per criterion, the
+	// money planned and disbursed on it and the communes that came to meet it.
+	GetMoneyPerResult(context.Context, *GetMoneyPerResultRequest) (*MoneyPerResult, error)
 	mustEmbedUnimplementedReportServiceServer()
 }
 
@@ -113,6 +145,12 @@ func (UnimplementedReportServiceServer) GetReportWorkbook(context.Context, *GetR
 }
 func (UnimplementedReportServiceServer) GetAggregateWorkbook(context.Context, *GetAggregateWorkbookRequest) (*httpbody.HttpBody, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetAggregateWorkbook not implemented")
+}
+func (UnimplementedReportServiceServer) GetTrendsWorkbook(context.Context, *GetTrendsWorkbookRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetTrendsWorkbook not implemented")
+}
+func (UnimplementedReportServiceServer) GetMoneyPerResult(context.Context, *GetMoneyPerResultRequest) (*MoneyPerResult, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetMoneyPerResult not implemented")
 }
 func (UnimplementedReportServiceServer) mustEmbedUnimplementedReportServiceServer() {}
 func (UnimplementedReportServiceServer) testEmbeddedByValue()                       {}
@@ -189,6 +227,42 @@ func _ReportService_GetAggregateWorkbook_Handler(srv interface{}, ctx context.Co
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ReportService_GetTrendsWorkbook_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetTrendsWorkbookRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ReportServiceServer).GetTrendsWorkbook(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ReportService_GetTrendsWorkbook_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ReportServiceServer).GetTrendsWorkbook(ctx, req.(*GetTrendsWorkbookRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ReportService_GetMoneyPerResult_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetMoneyPerResultRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ReportServiceServer).GetMoneyPerResult(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ReportService_GetMoneyPerResult_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ReportServiceServer).GetMoneyPerResult(ctx, req.(*GetMoneyPerResultRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // ReportService_ServiceDesc is the grpc.ServiceDesc for ReportService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -207,6 +281,14 @@ var ReportService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetAggregateWorkbook",
 			Handler:    _ReportService_GetAggregateWorkbook_Handler,
+		},
+		{
+			MethodName: "GetTrendsWorkbook",
+			Handler:    _ReportService_GetTrendsWorkbook_Handler,
+		},
+		{
+			MethodName: "GetMoneyPerResult",
+			Handler:    _ReportService_GetMoneyPerResult_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
