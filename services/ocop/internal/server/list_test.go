@@ -129,8 +129,8 @@ func TestListsPageAsOfADate(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &ocopv1.Product{Name: fmt.Sprintf("products/%d", s.honey), Id: s.honey, DisplayName: "Mật ong Dân Tiến", ProducerId: s.p2, ProductGroup: "FOOD", UnitCode: "103",
-		CertifiedStars: 3} // honey's 3★ of 2024-01-15
-	// The list gives the product without its history, with the stars it holds on the date.
+		CertifiedStars: 3, CertifiedUntil: "2027-01-15"} // honey's 3★ of 2024-01-15
+	// The list gives the product without its history, with the stars it holds on the date and their end.
 	if got := resp.GetProducts()[0]; !proto.Equal(got, want) {
 		t.Errorf("listed %v, want %v", got, want)
 	}
@@ -175,6 +175,7 @@ func TestListsPageAsOfADate(t *testing.T) {
 		{UnitCode: province, AsOf: "2024-12-31", PageToken: firstProducts.GetNextPageToken()}, // another group
 		{UnitCode: province, ProductGroup: "FOOD", AsOf: "2024-12-31", PageToken: first.GetNextPageToken()},
 		{UnitCode: province, ProductGroup: "FOOD", AsOf: "2024-12-31", PageToken: "MTI"}, // a bare ID ("12")
+		{UnitCode: province, ProductGroup: "FOOD", AsOf: "2024-12-31", ExpiringWithinDays: 90, PageToken: firstProducts.GetNextPageToken()},
 	} {
 		_, err := a.ListProducts(ctx, req)
 		grpctest.WantViolations(t, err, "page_token")
