@@ -88,6 +88,10 @@ func TestDashboard(t *testing.T) {
 		var districts, children unitList
 		getJSON(t, base+"/v1/units?parent=19&type=DISTRICT&as_of="+asOf, http.StatusOK, &districts)
 		district := districts.Units[0]
+		// Each unit under the province shows its own figures beside its name.
+		for _, d := range districts.Units {
+			childFiguresMatch(t, tab, base, d.Code, asOf)
+		}
 		do(t, tab, "open a district", chromedp.Click(chromedp.CSS(`a[data-unit="`+district.Code+`"]`)))
 		waitText(t, tab, "h1", district.DisplayName)
 		// A screen reader follows the link to the new page's heading, and the tab says where it is.
@@ -100,6 +104,7 @@ func TestDashboard(t *testing.T) {
 		screenshot(t, tab, "district")
 		getJSON(t, base+"/v1/units?parent="+district.Code+"&type=COMMUNE&as_of="+asOf, http.StatusOK, &children)
 		commune := children.Units[0]
+		childFiguresMatch(t, tab, base, commune.Code, asOf)
 		do(t, tab, "open a commune", chromedp.Click(chromedp.CSS(`a[data-unit="`+commune.Code+`"]`)))
 		waitText(t, tab, "h1", commune.DisplayName)
 		var score struct{ MetCount, CriteriaCount int }
@@ -119,9 +124,10 @@ func TestDashboard(t *testing.T) {
 		if got := textOf(t, tab, "#certified-total .stat-value"); got != fmt.Sprint(summary.CertifiedTotal) {
 			t.Errorf("certified OCOP products %q, the API's %d", got, summary.CertifiedTotal)
 		}
+		expiring := ocopListsMatch(t, tab, base, "19", day)
 		screenshot(t, tab, "ocop")
-		do(t, tab, "open a product", chromedp.Click(chromedp.CSS(`a[href^="#/product/"]`)))
-		textOf(t, tab, ".evaluations, .card p")
+		do(t, tab, "open an expiring product", chromedp.Click(chromedp.CSS(`tr[data-expiring="`+expiring[0].ID+`"] a`)))
+		nextStarShown(t, tab, base, expiring[0].ID, day)
 		screenshot(t, tab, "product")
 		do(t, tab, "open funding", chromedp.Navigate(base+"/#/funding/19?from=2016-01-01&to=2020-12-31&as_of=2020-12-31"))
 		textOf(t, tab, "table td.num")

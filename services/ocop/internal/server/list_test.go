@@ -122,6 +122,26 @@ func TestListsPageAsOfADate(t *testing.T) {
 			t.Errorf("%q products under %s as of %s, pages of %d: %v, want %v", tc.group, tc.unit, tc.asOf, tc.size, got, tc.want)
 		}
 	}
+	// Expiring: noodles' 3★ ends 2027-06-01, tea's 4★ 2027-06-15; the
+	// filter keeps its window and group across pages.
+	for _, tc := range []struct {
+		group, asOf string
+		days, size  int32
+		want        [][]int64
+	}{
+		{"", "2027-05-31", 90, 0, [][]int64{ids(s.tea, s.noodles)}},
+		{"", "2027-05-31", 90, 1, [][]int64{ids(s.tea), ids(s.noodles)}},
+		{"FOOD", "2027-05-31", 90, 0, [][]int64{ids(s.noodles)}},
+		{"BEVERAGE", "2027-05-31", 90, 0, [][]int64{ids(s.tea)}},
+		{"", "2027-03-01", 91, 0, [][]int64{nil}},
+		{"", "2027-03-01", 92, 0, [][]int64{ids(s.noodles)}},
+		{"", "2027-06-01", 3650, 0, [][]int64{ids(s.tea)}}, // noodles' ended that day
+	} {
+		got := productPages(t, a, &ocopv1.ListProductsRequest{UnitCode: province, ProductGroup: tc.group, AsOf: tc.asOf, ExpiringWithinDays: tc.days, PageSize: tc.size})
+		if !slices.EqualFunc(got, tc.want, slices.Equal) {
+			t.Errorf("%q products expiring within %d days of %s, pages of %d: %v, want %v", tc.group, tc.days, tc.asOf, tc.size, got, tc.want)
+		}
+	}
 
 	ctx := context.Background()
 	resp, err := a.ListProducts(ctx, &ocopv1.ListProductsRequest{UnitCode: "102", AsOf: "2024-12-31"})
@@ -129,8 +149,8 @@ func TestListsPageAsOfADate(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &ocopv1.Product{Name: fmt.Sprintf("products/%d", s.honey), Id: s.honey, DisplayName: "Mật ong Dân Tiến", ProducerId: s.p2, ProductGroup: "FOOD", UnitCode: "103",
-		CertifiedStars: 3} // honey's 3★ of 2024-01-15
-	// The list gives the product without its history, with the stars it holds on the date.
+		CertifiedStars: 3, CertifiedUntil: "2027-01-15"} // honey's 3★ of 2024-01-15
+	// The list gives the product without its history, with the stars it holds on the date and their end.
 	if got := resp.GetProducts()[0]; !proto.Equal(got, want) {
 		t.Errorf("listed %v, want %v", got, want)
 	}
@@ -175,6 +195,7 @@ func TestListsPageAsOfADate(t *testing.T) {
 		{UnitCode: province, AsOf: "2024-12-31", PageToken: firstProducts.GetNextPageToken()}, // another group
 		{UnitCode: province, ProductGroup: "FOOD", AsOf: "2024-12-31", PageToken: first.GetNextPageToken()},
 		{UnitCode: province, ProductGroup: "FOOD", AsOf: "2024-12-31", PageToken: "MTI"}, // a bare ID ("12")
+		{UnitCode: province, ProductGroup: "FOOD", AsOf: "2024-12-31", ExpiringWithinDays: 90, PageToken: firstProducts.GetNextPageToken()},
 	} {
 		_, err := a.ListProducts(ctx, req)
 		grpctest.WantViolations(t, err, "page_token")

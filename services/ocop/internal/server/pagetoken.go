@@ -24,21 +24,23 @@ type listQuery struct {
 	List  string `json:"l"` // "producers" or "products"
 	Unit  string `json:"u"`
 	Group string `json:"g,omitempty"`
-	AsOf  string `json:"d"`
+	// Expiring is the products' expiring_within_days; 0 when not asked.
+	Expiring int    `json:"x,omitempty"`
+	AsOf     string `json:"d"`
 	// After is the last ID served; 0 before the first page.
 	After int64 `json:"i"`
 }
 
 // readListQuery reads the as_of and the page token of a list request of
-// list, unit and group: as_of defaults to the token's date, then to today,
-// and the token must be one of the same query.
-func readListQuery(list, unit, group, asOfText, token string) (listQuery, date.Date, error) {
+// q's list, unit and filters: as_of defaults to the token's date, then to
+// today, and the token must be one of the same query.
+func readListQuery(q listQuery, asOfText, token string) (listQuery, date.Date, error) {
 	t, _ := readPageToken(token)
 	asOf, err := request.AsOf(cmp.Or(asOfText, t.AsOf), "as_of")
 	if err != nil {
 		return listQuery{}, asOf, err
 	}
-	q := listQuery{List: list, Unit: unit, Group: group, AsOf: asOf.String()}
+	q.AsOf = asOf.String()
 	if token == "" {
 		return q, asOf, nil
 	}
@@ -69,11 +71,11 @@ func readPageToken(token string) (q listQuery, ok bool) {
 
 // listUnits reads a list request (see readListQuery) and the communes and
 // wards its page covers (see lineageOn).
-func (s *Server) listUnits(ctx context.Context, list, unit, group, asOfText, token string) (listQuery, date.Date, []string, error) {
-	q, asOf, err := readListQuery(list, unit, group, asOfText, token)
+func (s *Server) listUnits(ctx context.Context, query listQuery, asOfText, token string) (listQuery, date.Date, []string, error) {
+	q, asOf, err := readListQuery(query, asOfText, token)
 	if err != nil {
 		return q, asOf, nil, err
 	}
-	units, err := s.caches.units.Get(ctx, unitsKey{Unit: unit, AsOf: asOf})
+	units, err := s.caches.units.Get(ctx, unitsKey{Unit: q.Unit, AsOf: asOf})
 	return q, asOf, units, err
 }

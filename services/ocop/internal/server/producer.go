@@ -89,7 +89,7 @@ func (s *Server) ListProducers(ctx context.Context, req *ocopv1.ListProducersReq
 	if err := s.guard.Unit(ctx, auth.Read, req.GetUnitCode()); err != nil {
 		return nil, err
 	}
-	q, asOf, units, err := s.listUnits(ctx, "producers", req.GetUnitCode(), "", req.GetAsOf(), req.GetPageToken())
+	q, asOf, units, err := s.listUnits(ctx, listQuery{List: "producers", Unit: req.GetUnitCode()}, req.GetAsOf(), req.GetPageToken())
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ func (s *Server) CreateProduct(ctx context.Context, req *ocopv1.CreateProductReq
 		return nil, err
 	}
 	grpcserver.SetCreated(ctx)
-	return productToProto(saved[0], store.History{}, date.Today()), nil
+	return s.productToProto(saved[0], store.History{}, date.Today()), nil
 }
 
 // checkProduct is CreateProduct's checks of p, the caller's scope first
@@ -62,19 +62,25 @@ func (s *Server) GetProduct(ctx context.Context, req *ocopv1.GetProductRequest) 
 	if err != nil {
 		return nil, err
 	}
-	return productToProto(p, h, asOf), nil
+	return s.productToProto(p, h, asOf), nil
 }
 
 func (s *Server) ListProducts(ctx context.Context, req *ocopv1.ListProductsRequest) (*ocopv1.ListProductsResponse, error) {
 	if err := s.guard.Unit(ctx, auth.Read, req.GetUnitCode()); err != nil {
 		return nil, err
 	}
-	q, asOf, units, err := s.listUnits(ctx, "products", req.GetUnitCode(), req.GetProductGroup(), req.GetAsOf(), req.GetPageToken())
+	q, asOf, units, err := s.listUnits(ctx, listQuery{List: "products", Unit: req.GetUnitCode(), Group: req.GetProductGroup(),
+		Expiring: int(req.GetExpiringWithinDays())}, req.GetAsOf(), req.GetPageToken())
 	if err != nil {
 		return nil, err
 	}
+	filter := store.ProductFilter{Group: req.GetProductGroup()}
+	if days := int(req.GetExpiringWithinDays()); days > 0 {
+		// As the summary counts its expiring certificates (store.SummaryFacts).
+		filter.ExpiringBy = asOf.AddDays(days)
+	}
 	limit := request.PageSize(req.GetPageSize(), defaultPageSize, maxPageSize)
-	rows, err := s.store.ListProducts(ctx, units, req.GetProductGroup(), asOf, q.After, limit+1)
+	rows, err := s.store.ListProducts(ctx, units, filter, asOf, q.After, limit+1)
 	if err != nil {
 		return nil, err
 	}
@@ -84,27 +90,30 @@ func (s *Server) ListProducts(ctx context.Context, req *ocopv1.ListProductsReque
 		resp.NextPageToken = q.next(rows[limit-1].ID)
 	}
 	for _, p := range rows {
-		out := productToProto(p.Product, store.History{}, asOf)
+		out := s.productToProto(p.Product, store.History{}, asOf)
 		out.CertifiedStars = int32(p.CertifiedStars)
+		out.CertifiedUntil = p.CertifiedUntil.String()
 		resp.Products = append(resp.Products, out)
 	}
 	return resp, nil
 }
 
-// productToProto is a product with its history and the stars certified on asOf.
-func productToProto(p store.Product, h store.History, asOf date.Date) *ocopv1.Product {
+// productToProto is a product with its history and the stars certified on
+// asOf, each evaluation with what it lacks for the next star.
+func (s *Server) productToProto(p store.Product, h store.History, asOf date.Date) *ocopv1.Product {
 	out := &ocopv1.Product{Name: store.ProductName(p.ID), Id: p.ID, DisplayName: p.Name, ProducerId: p.ProducerID,
 		ProductGroup: p.ProductGroup, UnitCode: p.UnitCode}
 	for _, r := range h.Registrations {
 		out.Registrations = append(out.Registrations, registrationToProto(r))
 	}
 	for _, e := range h.Evaluations {
-		out.Evaluations = append(out.Evaluations, evaluationToProto(e, nil))
+		out.Evaluations = append(out.Evaluations, evaluationToProto(e, s.nextStar(e)))
 	}
 	for _, c := range h.Certificates {
 		out.Certificates = append(out.Certificates, certificateToProto(c))
 		if rating.InForce(validity(c), asOf) {
 			out.CertifiedStars = int32(c.Stars)
+			out.CertifiedUntil = c.ValidUntil.String()
 		}
 	}
 	return out
@@ -112,4 +121,26 @@ func productToProto(p store.Product, h store.History, asOf date.Date) *ocopv1.Pr
 
 func validity(c store.Certificate) rating.Certificate {
 	return rating.Certificate{IssuedOn: c.IssuedOn, ValidUntil: c.ValidUntil, EndedOn: c.EndedOn}
+}
+
+// nextStar is what stored evaluation e lacks for the next star, worked out
+// again by the rating code from its points under the catalog set that scored
+// it (the one in force on its date), so that it is never stored twice and a
+// read answers what the creation did. nil when the catalog loaded has no
+// such set or refuses the points (data changed under the evaluation since).
+func (s *Server) nextStar(e store.Evaluation) *rating.NextStar {
+	set, ok := s.catalog.Set(e.Catalog)
+	if !ok {
+		return nil
+	}
+	scores := make([]rating.LineScore, len(e.Scores))
+	for i, sc := range e.Scores {
+		scores[i] = rating.LineScore{Code: sc.Code, Points: sc.Points}
+	}
+	res, err := rating.Score(set, scores, "")
+	if err != nil {
+		return nil
+	}
+	next := res.NextStar()
+	return &next
 }

@@ -6,6 +6,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/grpctest"
 	ocopv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/ocop/v1"
 )
@@ -117,6 +118,9 @@ func TestSummaryMatchesHandCount(t *testing.T) {
 			if got := e.api.figuresAt(t, tc.unit, tc.asOf, tc.year, tc.days); got != tc.want {
 				t.Errorf("%s (%s as of %s, year %d, %d days):\n got %+v\nwant %+v", tc.why, tc.unit, tc.asOf, tc.year, tc.days, got, tc.want)
 			}
+			if n := e.api.expiringListed(t, tc.unit, tc.asOf, tc.days); n != int(tc.want.expiring) {
+				t.Errorf("%s: %d products listed as expiring, the summary counts %d", tc.why, n, tc.want.expiring)
+			}
 		}
 	})
 }
@@ -157,5 +161,35 @@ func TestSummaryNamesGroupsAndRefusesBadRequests(t *testing.T) {
 	} {
 		_, err := e.api.GetOcopSummary(ctx, tc.req)
 		grpctest.WantViolations(t, err, tc.field)
+	}
+}
+
+// expiringListed is the number of products ListProducts answers as expiring
+// within days (the summary's default when 0) of asOf under unit, a page of
+// one at a time so that the filter holds across pages; each has a
+// certificate in force that ends within the window.
+func (a *api) expiringListed(t *testing.T, unit, asOf string, days int32) int {
+	t.Helper()
+	if days == 0 {
+		days = 90
+	}
+	limit := date.MustParse(asOf).AddDays(int(days))
+	n := 0
+	token := ""
+	for {
+		resp, err := a.ListProducts(context.Background(), &ocopv1.ListProductsRequest{UnitCode: unit, AsOf: asOf, ExpiringWithinDays: days, PageSize: 1, PageToken: token})
+		if err != nil {
+			t.Fatalf("ListProducts expiring within %d days of %s: %v", days, asOf, err)
+		}
+		for _, p := range resp.GetProducts() {
+			until, err := date.Parse(p.GetCertifiedUntil())
+			if err != nil || p.GetCertifiedStars() < 3 || until.After(limit) {
+				t.Errorf("listed as expiring within %d days of %s: %v", days, asOf, p)
+			}
+			n++
+		}
+		if token = resp.GetNextPageToken(); token == "" {
+			return n
+		}
 	}
 }

@@ -97,7 +97,7 @@ func (s *Server) GetEvaluationTemplate(ctx context.Context, req *ocopv1.GetEvalu
 			return nil, err
 		}
 		for after := int64(0); ; {
-			page, err := s.store.ListProducts(ctx, units, "", on, after, templatePage)
+			page, err := s.store.ListProducts(ctx, units, store.ProductFilter{}, on, after, templatePage)
 			if err != nil {
 				return nil, err
 			}

@@ -1,7 +1,6 @@
-// One OCOP product: its evaluations, with what it lacks for the next star
-// where the API answers it, and its certificates. (The API gives next_star
-// with the answer that records an evaluation, not with the stored ones a
-// product lists: those show their total and stars only.)
+// One OCOP product: its evaluations, each with what it lacks for the next
+// star (the API works it out from the sheet's points under the catalog of
+// its date), and its certificates.
 import { get } from '../api.js';
 import { date, num, t } from '../i18n.js';
 import { fill, h, section, table, today } from '../ui.js';
@@ -10,23 +9,31 @@ export async function productPage(main, id, query) {
   const asOf = query.get('as_of') || today();
   const p = await get(`/v1/products/${encodeURIComponent(id)}`, { as_of: asOf });
   const evals = [...(p.evaluations || [])].reverse();
-  fill(main, 
+  fill(main,
     h('h1', { text: p.displayName }),
-    h('p', {}, `${t('certifiedStars')}: `, h('strong', { text: p.certifiedStars ? '★'.repeat(p.certifiedStars) : '–' })),
-    section(t('evaluationsTitle'), evals.length ? h('ul', { class: 'evaluations' }, evals.map((e) => h('li', {},
-      h('strong', { text: `${t('evaluation')} ${date(e.evaluatedOn)} (${e.councilLevel}, ${e.catalog})` }),
-      `: ${t('total')} ${num(e.total)}, ${'★'.repeat(e.stars)}. `,
+    h('p', {}, `${t('certifiedStars')}: `, h('strong', { text: p.certifiedStars ? t('nStars', { n: p.certifiedStars }) : '–' })),
+    section(t('evaluationsTitle'), evals.length ? h('ul', { class: 'evaluations' }, evals.map((e) => h('li', { 'data-evaluation': e.id },
+      h('strong', { text: `${t('evaluation')} ${date(e.evaluatedOn)} (${t(`council_${e.councilLevel}`)}, ${e.catalog})` }),
+      `: ${t('total')} ${num(e.total)} ${t('points')}, ${t('nStars', { n: e.stars })}. `,
       nextStar(e.nextStar)))) : h('p', { text: t('noEvaluation') })),
     section(t('certified'), table({
-      head: [t('decision'), t('stars'), t('validFrom'), t('validTo')],
-      rows: (p.certificates || []).map((c) => [c.decisionNumber, '★'.repeat(c.stars), date(c.issuedOn), date(c.endedOn || c.validUntil)]),
+      head: [t('decision'), t('stars'), t('validFrom'), t('endsOn')],
+      rows: (p.certificates || []).map((c) => [c.decisionNumber, t('nStars', { n: c.stars }), date(c.issuedOn), date(c.endedOn || c.validUntil)]),
     })),
   );
 }
 
+// nextStar shows the points an evaluation lacks for the next star and the
+// lines with the most points open, as the API lists them.
 function nextStar(n) {
   if (!n) return null;
-  if (!n.stars) return h('span', { text: t('topStars') });
-  return h('span', { class: 'next-star' }, `${t('nextStarTitle')}: `, t('nextStarLine', { points: num(n.pointsNeeded), stars: n.stars }),
-    n.open?.length ? h('ul', {}, n.open.map((o) => h('li', { text: `${o.criterionCode} ${o.displayName}: ${num(o.pointsOpen)}` }))) : null);
+  if (!n.stars) return h('p', { class: 'next-star', text: t('topStars') });
+  return h('div', { class: 'next-star' },
+    h('p', {}, h('strong', { text: t('nextStarTitle', { stars: n.stars }) }), ` ${t('nextStarPoints', { points: num(n.pointsNeeded) })}`),
+    n.open?.length ? table({
+      caption: t('openCriteria'),
+      head: [t('criterion'), t('pointsOpen')],
+      rows: n.open.map((o) => [`${o.criterionCode}. ${o.displayName}`, num(o.pointsOpen)]),
+      numeric: [1],
+    }) : null);
 }

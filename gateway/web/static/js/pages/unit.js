@@ -1,6 +1,6 @@
 // A unit on a date: a commune's own page, or for a province or district
 // the overview of its communes' criteria and the units under it (drill-down).
-import { all, get } from '../api.js';
+import { ApiError, all, get } from '../api.js';
 import { num, t } from '../i18n.js';
 import { go, link } from '../router.js';
 import { barOption, chart, fill, form, h, section, stat, table, today } from '../ui.js';
@@ -20,7 +20,7 @@ export async function unitPage(main, code, query) {
     all('/v1/units', { parent: code, as_of: asOf }, 'units'),
     breadcrumb(unit, asOf),
   ]);
-  const set = await criteriaSet(agg.criteriaSet);
+  const [set, figures] = await Promise.all([criteriaSet(agg.criteriaSet), childFigures(children, asOf, countMode)]);
   fill(main, 
     crumbs,
     h('h1', { text: unit.displayName }),
@@ -40,7 +40,7 @@ export async function unitPage(main, code, query) {
     criteriaSection(agg, set),
     bandsSection(agg),
     recognitionsSection(agg),
-    childrenSection(children, asOf),
+    childrenSection(children, figures, asOf),
   );
 }
 
@@ -79,10 +79,38 @@ function recognitionsSection(agg) {
     table({ head: [t('level'), t('units'), t('percent'), t('formerUnits')], rows, numeric: [1, 2, 3] }));
 }
 
-function childrenSection(children, asOf) {
+// childFigures are the aggregates of each child on the date, asked all at
+// once (a province has a few dozen children at most); null for a child the
+// API does not aggregate (a ward or township is not assessed as a commune).
+async function childFigures(children, asOf, countMode) {
+  const answers = await Promise.allSettled(children.map((u) =>
+    get(`/v1/units/${encodeURIComponent(u.code)}/aggregate`, { as_of: asOf, count_mode: countMode })));
+  return answers.map((a) => {
+    if (a.status === 'fulfilled') return a.value;
+    if (a.reason instanceof ApiError && a.reason.status === 400) return null;
+    throw a.reason;
+  });
+}
+
+// childrenSection lists the units under the unit, each with its own
+// figures beside its name and a link down to it.
+function childrenSection(children, figures, asOf) {
   if (!children.length) return section(t('childrenTitle'), h('p', { text: t('noChildren') }));
+  const cell = (cls, text) => h('span', { class: cls, text });
   return section(t('childrenTitle'), table({
-    head: [t('unitName'), t('unitType')],
-    rows: children.map((u) => [h('a', { href: link('unit', u.code, { as_of: asOf }), 'data-unit': u.code, text: u.displayName }), t(`type_${u.type}`)]),
-  }));
+    head: [t('unitName'), t('unitType'), t('communes'), t('averageLabel'), t('standardCommunes')],
+    rows: children.map((u, i) => {
+      const agg = figures[i];
+      const standard = agg?.recognitions?.find((r) => r.level === 'STANDARD');
+      return [
+        h('a', { href: link('unit', u.code, { as_of: asOf }), 'data-unit': u.code, text: u.displayName }),
+        t(`type_${u.type}`),
+        cell('child-communes', agg ? num(agg.communes) : '–'),
+        cell('child-average', agg ? num(agg.averageMet) : '–'),
+        cell('child-standard', standard ? `${num(standard.units)}/${num(standard.denominator)}` : '–'),
+      ];
+    }),
+    numeric: [2, 3, 4],
+    rowAttrs: (i) => ({ 'data-child': children[i].code }),
+  }), figures.includes(null) ? h('p', { class: 'note', text: t('notAggregated') }) : null);
 }

@@ -746,6 +746,10 @@ func testBoundaries(t *testing.T, s *store.Store) {
 		if got := c.InForceOn(d(tc.asOf)); got != (tc.inForce == 1) {
 			t.Errorf("Certificate.InForceOn(%s) = %v, the store counts %d", tc.asOf, got, tc.inForce)
 		}
+		listed := listExpiring(t, s, units, tc.asOf, tc.days)
+		if len(listed) != tc.expiring || (tc.expiring == 1 && (listed[0].ID != prod.ID || listed[0].CertifiedUntil != d("2025-03-15") || listed[0].CertifiedStars != 4)) {
+			t.Errorf("as of %s, products expiring within %d days: %+v; want %d, until 2025-03-15", tc.asOf, tc.days, listed, tc.expiring)
+		}
 	}
 	// Revoked from 2024-03-01: in force the day before, not on it. The day
 	// before, it still reads as expiring within ten years: a revocation
@@ -758,6 +762,9 @@ func testBoundaries(t *testing.T, s *store.Store) {
 		f := facts(t, s, units, 2025, tc.asOf, 3650)
 		if f.Certified.Total() != tc.inForce || f.Expiring != tc.expiring {
 			t.Errorf("revoked, as of %s: certified %v, expiring %d; want %d, %d", tc.asOf, f.Certified, f.Expiring, tc.inForce, tc.expiring)
+		}
+		if listed := listExpiring(t, s, units, tc.asOf, 3650); len(listed) != tc.expiring {
+			t.Errorf("revoked, as of %s: %d products listed as expiring, want %d", tc.asOf, len(listed), tc.expiring)
 		}
 	}
 	if _, err := s.SummaryFacts(context.Background(), units, 2025, d("2025-01-01"), -1, centralFives); err == nil {
@@ -950,11 +957,22 @@ func listProducers(t *testing.T, s *store.Store, units []string, asOf string, af
 
 func listProducts(t *testing.T, s *store.Store, units []string, group, asOf string, after int64, limit int) []int64 {
 	t.Helper()
-	ps, err := s.ListProducts(context.Background(), units, group, d(asOf), after, limit)
+	ps, err := s.ListProducts(context.Background(), units, store.ProductFilter{Group: group}, d(asOf), after, limit)
 	if err != nil {
 		t.Fatalf("ListProducts: %v", err)
 	}
 	return productIDs(ps)
+}
+
+// listExpiring lists the products of units whose certificate in force on
+// asOf ends within days of it.
+func listExpiring(t *testing.T, s *store.Store, units []string, asOf string, days int) []store.ListedProduct {
+	t.Helper()
+	ps, err := s.ListProducts(context.Background(), units, store.ProductFilter{ExpiringBy: d(asOf).AddDays(days)}, d(asOf), 0, 10)
+	if err != nil {
+		t.Fatalf("ListProducts expiring: %v", err)
+	}
+	return ps
 }
 
 // pages reads every page of list, limit at a time.
@@ -1017,7 +1035,7 @@ func testListing(t *testing.T, s *store.Store) {
 	if _, err := s.ListProducers(context.Background(), units, d("2030-01-01"), 0, 0); err == nil {
 		t.Error("ListProducers with limit 0 succeeded")
 	}
-	if _, err := s.ListProducts(context.Background(), units, "", d("2030-01-01"), 0, -1); err == nil {
+	if _, err := s.ListProducts(context.Background(), units, store.ProductFilter{}, d("2030-01-01"), 0, -1); err == nil {
 		t.Error("ListProducts with limit -1 succeeded")
 	}
 	if got := listProducers(t, s, nil, "2030-01-01", 0, 10); len(got) != 0 {
@@ -1094,7 +1112,7 @@ func testListedStars(t *testing.T, s *store.Store) {
 	certify(t, s, evaluate(t, s, prod, 2022, "2022-03-01", 4), "2022-03-15", "2025-03-15")
 	certify(t, s, evaluate(t, s, prod, 2024, "2024-06-01", 3), "2024-06-10", "2027-06-10") // a downgrade
 	for asOf, want := range map[string]int{"2022-03-14": 0, "2022-03-15": 4, "2024-06-09": 4, "2024-06-10": 3, "2027-06-10": 0} {
-		ps, err := s.ListProducts(context.Background(), []string{"100"}, "", d(asOf), 0, 10)
+		ps, err := s.ListProducts(context.Background(), []string{"100"}, store.ProductFilter{}, d(asOf), 0, 10)
 		if err != nil || len(ps) != 1 || ps[0].CertifiedStars != want {
 			t.Errorf("ListProducts as of %s = %+v, %v; want one product with %d stars", asOf, ps, err, want)
 		}
@@ -1117,7 +1135,7 @@ func testBatches(t *testing.T, s *store.Store) {
 		{Name: "Ma", ProducerID: 999999, ProductGroup: "FOOD"},
 	})
 	wantFault(t, "a batch with a missing producer", err, fault.KindInvalid)
-	listed, err := s.ListProducts(ctx, []string{"100", "101"}, "", d("2024-01-01"), 0, 10)
+	listed, err := s.ListProducts(ctx, []string{"100", "101"}, store.ProductFilter{}, d("2024-01-01"), 0, 10)
 	if err != nil || len(listed) != 0 {
 		t.Fatalf("after a failed batch: %v %v, want no product", listed, err)
 	}

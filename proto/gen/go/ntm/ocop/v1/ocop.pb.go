@@ -312,6 +312,9 @@ type Product struct {
 	Certificates  []*Certificate  `protobuf:"bytes,9,rep,name=certificates,proto3" json:"certificates,omitempty"`
 	// Stars of the certificate in force on `as_of` of the read; 0 for none.
 	CertifiedStars int32 `protobuf:"varint,10,opt,name=certified_stars,json=certifiedStars,proto3" json:"certified_stars,omitempty"`
+	// First day the certificate in force on `as_of` no longer holds (its
+	// `valid_until`, YYYY-MM-DD); empty for none.
+	CertifiedUntil string `protobuf:"bytes,11,opt,name=certified_until,json=certifiedUntil,proto3" json:"certified_until,omitempty"`
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache
 }
@@ -414,6 +417,13 @@ func (x *Product) GetCertifiedStars() int32 {
 		return x.CertifiedStars
 	}
 	return 0
+}
+
+func (x *Product) GetCertifiedUntil() string {
+	if x != nil {
+		return x.CertifiedUntil
+	}
+	return ""
 }
 
 // A product's registration for one year's cycle and its dossier check.
@@ -525,7 +535,9 @@ type Evaluation struct {
 	Total   float64      `protobuf:"fixed64,10,opt,name=total,proto3" json:"total,omitempty"`
 	Stars   int32        `protobuf:"varint,11,opt,name=stars,proto3" json:"stars,omitempty"`
 	// What the product lacks for the next star: points missing, and the lines
-	// with the most points still open.
+	// with the most points still open. Worked out from the points under the
+	// catalog of the evaluation whenever it is answered (created or read back),
+	// never stored.
 	NextStar      *NextStar `protobuf:"bytes,12,opt,name=next_star,json=nextStar,proto3" json:"next_star,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1010,7 +1022,7 @@ const file_ntm_ocop_v1_ocop_proto_rawDesc = "" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x04kind\x121\n" +
 	"\tunit_code\x18\x05 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12H\n" +
 	"\rregistered_on\x18\x06 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\fregisteredOn\x128\n" +
-	"\x13registration_number\x18\a \x01(\tB\a\xbaH\x04r\x02\x182R\x12registrationNumber\"\xb6\x03\n" +
+	"\x13registration_number\x18\a \x01(\tB\a\xbaH\x04r\x02\x182R\x12registrationNumber\"\xdf\x03\n" +
 	"\aProduct\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\x03R\x02id\x12-\n" +
@@ -1024,7 +1036,8 @@ const file_ntm_ocop_v1_ocop_proto_rawDesc = "" +
 	"\vevaluations\x18\b \x03(\v2\x17.ntm.ocop.v1.EvaluationR\vevaluations\x12<\n" +
 	"\fcertificates\x18\t \x03(\v2\x18.ntm.ocop.v1.CertificateR\fcertificates\x12'\n" +
 	"\x0fcertified_stars\x18\n" +
-	" \x01(\x05R\x0ecertifiedStars\"\x82\x02\n" +
+	" \x01(\x05R\x0ecertifiedStars\x12'\n" +
+	"\x0fcertified_until\x18\v \x01(\tR\x0ecertifiedUntil\"\x82\x02\n" +
 	"\fRegistration\x12\x1f\n" +
 	"\x04year\x18\x01 \x01(\x05B\v\xbaH\b\x1a\x06\x18\xb4\x10(\xe2\x0fR\x04year\x12H\n" +
 	"\rregistered_on\x18\x02 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\fregisteredOn\x12:\n" +

@@ -466,14 +466,18 @@ func (x *GetProductRequest) GetAsOf() string {
 }
 
 type ListProductsRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	UnitCode      string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
-	AsOf          string                 `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
-	ProductGroup  string                 `protobuf:"bytes,3,opt,name=product_group,json=productGroup,proto3" json:"product_group,omitempty"`
-	PageSize      int32                  `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
-	PageToken     string                 `protobuf:"bytes,5,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	UnitCode     string                 `protobuf:"bytes,1,opt,name=unit_code,json=unitCode,proto3" json:"unit_code,omitempty"`
+	AsOf         string                 `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	ProductGroup string                 `protobuf:"bytes,3,opt,name=product_group,json=productGroup,proto3" json:"product_group,omitempty"`
+	PageSize     int32                  `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	PageToken    string                 `protobuf:"bytes,5,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// When set, only the products whose certificate in force on `as_of` ends
+	// within this many days after it: the certificates the OCOP summary counts
+	// as `expiring` with the same `expiring_within_days`.
+	ExpiringWithinDays int32 `protobuf:"varint,6,opt,name=expiring_within_days,json=expiringWithinDays,proto3" json:"expiring_within_days,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *ListProductsRequest) Reset() {
@@ -539,6 +543,13 @@ func (x *ListProductsRequest) GetPageToken() string {
 		return x.PageToken
 	}
 	return ""
+}
+
+func (x *ListProductsRequest) GetExpiringWithinDays() int32 {
+	if x != nil {
+		return x.ExpiringWithinDays
+	}
+	return 0
 }
 
 type ListProductsResponse struct {
@@ -1417,14 +1428,16 @@ const file_ntm_ocop_v1_ocop_service_proto_rawDesc = "" +
 	"request_id\x18\x0f \x01(\tB\x12\xbaH\x0fr\r\x18\x80\x012\b^[!-~]*$R\trequestId\"i\n" +
 	"\x11GetProductRequest\x12\x17\n" +
 	"\x02id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\x12;\n" +
-	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\"\x82\x02\n" +
+	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\"\xc0\x02\n" +
 	"\x13ListProductsRequest\x121\n" +
 	"\tunit_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9]{1,12}$R\bunitCode\x12;\n" +
 	"\x05as_of\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04asOf\x12,\n" +
 	"\rproduct_group\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x182R\fproductGroup\x12$\n" +
 	"\tpage_size\x18\x04 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xf4\x03R\tpageToken\"p\n" +
+	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xf4\x03R\tpageToken\x12<\n" +
+	"\x14expiring_within_days\x18\x06 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xc2\x1c(\x00R\x12expiringWithinDays\"p\n" +
 	"\x14ListProductsResponse\x120\n" +
 	"\bproducts\x18\x01 \x03(\v2\x14.ntm.ocop.v1.ProductR\bproducts\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xbd\x01\n" +
