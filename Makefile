@@ -66,6 +66,7 @@ fuzz:
 	go test ./platform/sheet -run '^$$' -fuzz FuzzReadCSV -fuzztime $(FUZZTIME)
 	go test ./platform/sheet -run '^$$' -fuzz FuzzReadXLSX -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	go test ./services/criteria/internal/assessmentform -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	go test ./services/criteria/internal/store -run '^$$' -fuzz FuzzEncode -fuzztime $(FUZZTIME)
 	go test ./services/funding/internal/fundingform -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	go test ./services/ocop/internal/ocopform -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	go test ./services/registry/internal/unitform -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
