@@ -61,7 +61,9 @@ func randomAssessment(r *rand.Rand) Assessment {
 		}
 		return trickyNumbers[r.IntN(len(trickyNumbers))]
 	}
-	status := func() scoring.Status { return []scoring.Status{scoring.Met, scoring.BasicallyMet, scoring.NotMet}[r.IntN(3)] }
+	status := func() scoring.Status {
+		return []scoring.Status{scoring.Met, scoring.BasicallyMet, scoring.NotMet}[r.IntN(3)]
+	}
 	var a Assessment
 	for range r.IntN(6) {
 		v := scoring.IndicatorValue{Code: str()}
@@ -144,4 +146,3 @@ func FuzzEncode(f *testing.F) {
 		wantSameEncoding(t, a)
 	})
 }
-
