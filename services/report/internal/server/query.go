@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"slices"
 	"strings"
 
@@ -136,4 +137,33 @@ func reasons(st *status.Status) string {
 		return msg
 	}
 	return strings.Join(out, "; ")
+}
+
+// reportedUnit reads a report's period and as_of, checks the caller may
+// read unit, that a phase is one of the catalogs', and that the unit can be
+// reported on that day, and returns the query and the unit as it stood.
+func (s *Server) reportedUnit(ctx context.Context, unit, periodText, asOfText string) (query, *registryv1.Unit, error) {
+	q, err := readQuery(periodText, asOfText, date.Today())
+	if err != nil {
+		return q, nil, err
+	}
+	if err := s.guard.Unit(ctx, auth.Read, unit); err != nil {
+		return q, nil, err
+	}
+	if q.period.Kind == period.Phase {
+		// Only a phase is checked against the catalogs: a half or a year is
+		// any the calendar has, and the sets are long to send.
+		sets, err := s.sources.CriteriaSets(ctx)
+		if err != nil {
+			return q, nil, err
+		}
+		if err := knownPhase(q.period, sets); err != nil {
+			return q, nil, err
+		}
+	}
+	u, err := s.sources.Unit(ctx, unit, q.asOf)
+	if err != nil {
+		return q, nil, q.refusal(err)
+	}
+	return q, u, reportable(unit, u, q.asOf)
 }

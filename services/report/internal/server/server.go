@@ -11,9 +11,7 @@ import (
 	"google.golang.org/genproto/googleapis/api/httpbody"
 
 	"github.com/ntmsuite/ntm/platform/auth"
-	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/grpcserver"
-	"github.com/ntmsuite/ntm/platform/period"
 	"github.com/ntmsuite/ntm/platform/request"
 	"github.com/ntmsuite/ntm/platform/sheet"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
@@ -81,29 +79,8 @@ func (s *Server) GetAggregateWorkbook(ctx context.Context, req *reportv1.GetAggr
 }
 
 func (s *Server) report(ctx context.Context, unit, periodText, asOfText string) (*reportv1.Report, error) {
-	q, err := readQuery(periodText, asOfText, date.Today())
+	q, u, err := s.reportedUnit(ctx, unit, periodText, asOfText)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.guard.Unit(ctx, auth.Read, unit); err != nil {
-		return nil, err
-	}
-	if q.period.Kind == period.Phase {
-		// Only a phase is checked against the catalogs: a half or a year is
-		// any the calendar has, and the sets are long to send.
-		sets, err := s.sources.CriteriaSets(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if err := knownPhase(q.period, sets); err != nil {
-			return nil, err
-		}
-	}
-	u, err := s.sources.Unit(ctx, unit, q.asOf)
-	if err != nil {
-		return nil, q.refusal(err)
-	}
-	if err := reportable(unit, u, q.asOf); err != nil {
 		return nil, err
 	}
 	in, err := s.sources.Gather(ctx, unit, u, q.period, q.asOf)
