@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -24,6 +25,9 @@ type RedisOptions struct {
 	// Timeouts are short because a slow cache is worse than none: on error
 	// the Loader computes directly. Defaults: 200ms, 100ms, 100ms.
 	DialTimeout, ReadTimeout, WriteTimeout time.Duration
+	// NearBytes bounds the values kept in process (see nearValues):
+	// default DefaultNearBytes; negative keeps none.
+	NearBytes int64
 }
 
 // Redis is the Cache shared by service replicas. It works against a single
@@ -39,10 +43,33 @@ type RedisOptions struct {
 type Redis struct {
 	client *redis.Client
 	prefix string
-	// lastStamp is, per list of generations, the stamp the last read saw:
-	// the value under it is asked for in the same round trip as the
-	// generations, and is the answer unless a write moved them since.
-	lastStamp sync.Map // string (joined generation keys) -> string
+	// lists holds, per list of generations, what reads of it share.
+	lists sync.Map // string (joined generation keys) -> *genList
+	near  *nearValues
+}
+
+// genList is what the reads of one list of generations share.
+type genList struct {
+	keys []string // the generations' keys, prefixed
+	// lastStamp is the stamp the last read saw: the value under it is
+	// asked for in the same round trip as the generations, and is the
+	// answer unless a write moved them since.
+	lastStamp atomic.Pointer[string]
+	rounds    stampRounds
+}
+
+// list returns the shared state of the reads of gens.
+func (r *Redis) list(gens []string) *genList {
+	keys := make([]string, len(gens))
+	for i, g := range gens {
+		keys[i] = r.prefix + genKey(g)
+	}
+	joined := strings.Join(keys, "\x00")
+	if l, ok := r.lists.Load(joined); ok {
+		return l.(*genList)
+	}
+	l, _ := r.lists.LoadOrStore(joined, &genList{keys: keys})
+	return l.(*genList)
 }
 
 var _ Cache = (*Redis)(nil)
@@ -56,8 +83,13 @@ func NewRedis(o RedisOptions) *Redis {
 		return d
 	}
 	dial := timeout(o.DialTimeout, 200*time.Millisecond)
+	near := o.NearBytes
+	if near == 0 {
+		near = DefaultNearBytes
+	}
 	return &Redis{
 		prefix: o.Prefix,
+		near:   newNearValues(near),
 		client: redis.NewClient(&redis.Options{
 			Addr:         o.Addr,
 			DialTimeout:  dial,
@@ -90,42 +122,28 @@ func (r *Redis) Close() error {
 	return r.client.Close()
 }
 
-// Get implements Cache. One round trip, one plain command: MGET of the
-// generations and of the value under the stamp the previous read of these
-// generations saw. If the generations still make that stamp, the value
-// belongs to it; if a write moved them, a GET reads the value under the new
+// Get implements Cache. One round trip at most, one plain command, MGET:
+//
+//   - when this process keeps a value of key (nearValues), of the
+//     generations alone, in a round shared with the concurrent reads of the
+//     same generations (stampRounds); the value kept is the answer if they
+//     still make its stamp;
+//   - otherwise of the generations and of the value under the stamp the
+//     previous read of these generations saw, which is the answer if they
+//     still make that stamp.
+//
+// If a write moved the generations, a GET reads the value under the new
 // stamp (once per write, not per read). Either way the value returned was
 // stored under the stamp returned, which is what the Loader relies on. A
-// plain command costs Redis far less CPU than a script doing the same.
+// plain command costs Redis far less CPU than a script doing the same, and
+// generations alone far less than a value.
 func (r *Redis) Get(ctx context.Context, gens []string, key string) (string, []byte, bool, error) {
-	keys := make([]string, len(gens), len(gens)+1)
-	for i, g := range gens {
-		keys[i] = r.prefix + genKey(g)
+	l := r.list(gens)
+	stamp, kept, found, err := r.quickGet(ctx, l, key)
+	if err != nil || found {
+		return stamp, kept, found, err
 	}
-	lastKey := strings.Join(keys, "\x00")
-	last, guessed := r.lastStamp.Load(lastKey)
-	if guessed {
-		keys = append(keys, r.prefix+valueKey(key, last.(string)))
-	}
-	var vals []any
-	if len(keys) > 0 {
-		var err error
-		if vals, err = r.client.MGet(ctx, keys...).Result(); err != nil {
-			return "", nil, false, fmt.Errorf("cache: redis get %q: %w", key, err)
-		}
-	}
-	stamp, err := stampOf(vals[:len(gens)])
-	if err != nil {
-		return "", nil, false, fmt.Errorf("cache: redis get %q: %w", key, err)
-	}
-	if guessed && stamp == last {
-		v, ok := vals[len(gens)].(string)
-		if !ok {
-			return stamp, nil, false, nil // nothing stored under the stamp yet
-		}
-		return stamp, []byte(v), true, nil
-	}
-	r.lastStamp.Store(lastKey, stamp)
+	l.lastStamp.Store(&stamp)
 	v, err := r.client.Get(ctx, r.prefix+valueKey(key, stamp)).Bytes()
 	switch {
 	case errors.Is(err, redis.Nil):
@@ -133,7 +151,61 @@ func (r *Redis) Get(ctx context.Context, gens []string, key string) (string, []b
 	case err != nil:
 		return "", nil, false, fmt.Errorf("cache: redis get %q: %w", key, err)
 	}
+	r.near.put(key, stamp, v, nearLifetime)
 	return stamp, v, true, nil
+}
+
+// quickGet is Get's first round trip: it returns the current stamp and,
+// when found, the value under it; not found means only that the value was
+// not asked for under this stamp.
+func (r *Redis) quickGet(ctx context.Context, l *genList, key string) (string, []byte, bool, error) {
+	if kept, ok := r.near.get(key); ok {
+		stamp, err := l.rounds.read(ctx, func(ctx context.Context) (string, error) {
+			return r.stamp(ctx, l.keys)
+		})
+		return stamp, kept.value, err == nil && stamp == kept.stamp, err
+	}
+	keys := l.keys
+	last := l.lastStamp.Load()
+	if last != nil {
+		keys = append(keys[:len(keys):len(keys)], r.prefix+valueKey(key, *last))
+	}
+	if len(keys) == 0 {
+		return makeStamp(nil), nil, false, nil
+	}
+	vals, err := r.client.MGet(ctx, keys...).Result()
+	if err != nil {
+		return "", nil, false, fmt.Errorf("cache: redis get %q: %w", key, err)
+	}
+	stamp, err := stampOf(vals[:len(l.keys)])
+	if err != nil {
+		return "", nil, false, fmt.Errorf("cache: redis get %q: %w", key, err)
+	}
+	if last == nil || stamp != *last {
+		return stamp, nil, false, nil
+	}
+	v, ok := vals[len(l.keys)].(string)
+	if !ok {
+		return stamp, nil, false, nil // nothing stored under the stamp yet
+	}
+	b := []byte(v)
+	r.near.put(key, stamp, b, nearLifetime)
+	return stamp, b, true, nil
+}
+
+// stamp reads the generations of keys and makes their stamp.
+func (r *Redis) stamp(ctx context.Context, keys []string) (string, error) {
+	if len(keys) == 0 {
+		return makeStamp(nil), nil
+	}
+	vals, err := r.client.MGet(ctx, keys...).Result()
+	if err == nil {
+		var stamp string
+		if stamp, err = stampOf(vals); err == nil {
+			return stamp, nil
+		}
+	}
+	return "", fmt.Errorf("cache: redis read generations: %w", err)
 }
 
 // stampOf makes the stamp of the generations MGET read (missing = 0).
@@ -161,6 +233,7 @@ func (r *Redis) Set(ctx context.Context, stamp, key string, value []byte, ttl ti
 	if err := r.client.Set(ctx, r.prefix+valueKey(key, stamp), value, ttl).Err(); err != nil {
 		return fmt.Errorf("cache: redis set %q: %w", key, err)
 	}
+	r.near.put(key, stamp, value, ttl)
 	return nil
 }
 
