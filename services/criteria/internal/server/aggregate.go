@@ -53,19 +53,20 @@ func (s *Server) GetAggregate(ctx context.Context, req *criteriav1.GetAggregateR
 }
 
 // aggregateInput is what an aggregate counts: the unit, the set, the
-// communes under the unit on the date and the state of each, and the
-// version of those states (statusindex.Index.Latest).
+// state of each commune under the unit on the date, and the version of
+// those states (statusindex.Index.Latest).
 type aggregateInput struct {
 	unit    registryclient.Unit
 	set     *catalog.Set
-	codes   []string
 	states  []scoring.CommuneState
 	version int64
 }
 
-// aggregateInputs reads what k counts from reg and the in-memory index: the
-// latest assessment of every commune under the unit on the date.
-func (s *Server) aggregateInputs(ctx context.Context, reg Registry, k aggregateKey) (aggregateInput, error) {
+// aggregateInputs reads what k counts from reg, as of registry generation
+// registryGen (unknownGeneration when the cache could not tell), and the
+// in-memory index: the latest assessment of every commune under the unit
+// on the date.
+func (s *Server) aggregateInputs(ctx context.Context, reg Registry, registryGen int64, k aggregateKey) (aggregateInput, error) {
 	u, err := aggregatedUnit(ctx, reg, k.unit, k.asOf)
 	if err != nil {
 		return aggregateInput{}, err
@@ -78,14 +79,12 @@ func (s *Server) aggregateInputs(ctx context.Context, reg Registry, k aggregateK
 	if k.asOf.Before(set.Valid.From) {
 		return aggregateInput{}, fault.Invalid("as_of", "%s is before criteria set %s, valid %s: no commune can be assessed under it yet", k.asOf, set.Code, dateRange(set.Valid))
 	}
-	codes := []string{u.Code}
-	if !isCommune(u) {
-		if codes, err = reg.Communes(ctx, u.Code, k.asOf); err != nil {
-			return aggregateInput{}, err
-		}
+	communes, err := s.communeUnits(ctx, reg, registryGen, u, k.asOf)
+	if err != nil {
+		return aggregateInput{}, err
 	}
-	states, version := s.index.Latest(set.Code, k.asOf, codes)
-	return aggregateInput{unit: u, set: set, codes: codes, states: states, version: version}, nil
+	states, version := s.index.Latest(set.Code, k.asOf, communes)
+	return aggregateInput{unit: u, set: set, states: states, version: version}, nil
 }
 
 // buildAggregate rolls up in (scoring.Aggregate) and adds the recognitions
@@ -113,7 +112,7 @@ func (s *Server) buildAggregate(ctx context.Context, reg Registry, k aggregateKe
 	agg := &criteriav1.Aggregate{
 		UnitCode: k.unit, AsOf: asOf.String(), CriteriaSet: set.Code, CountMode: k.mode,
 		Communes: int32(figs.Communes), AssessedCommunes: int32(figs.Assessed), AverageMet: round2(figs.AverageMet),
-		Recognitions:         tallyOf(registryv1.UnitType_COMMUNE, recs, len(in.codes), s.levelsOf(catalog.UnitCommune, asOf, set)),
+		Recognitions:         tallyOf(registryv1.UnitType_COMMUNE, recs, len(in.states), s.levelsOf(catalog.UnitCommune, asOf, set)),
 		Villages:             int32(units[registryv1.UnitType_VILLAGE]),
 		VillageRecognitions:  tallyOf(registryv1.UnitType_VILLAGE, recs, own(registryv1.UnitType_VILLAGE), levels(catalog.UnitVillage)),
 		Districts:            int32(units[registryv1.UnitType_DISTRICT]),

@@ -66,14 +66,14 @@ func (s *Server) loadAggregate(ctx context.Context, k aggregateKey) ([]byte, str
 			if err := s.index.catchUp(ctx); err != nil {
 				return nil, err
 			}
-			return s.computeAggregate(ctx, s.registry, k)
+			return s.computeAggregate(ctx, k)
 		}
 		criteriaGen, registryGen := gens[0], gens[1]
 		if err := s.index.currentWith(ctx, criteriaGen); err != nil {
 			return nil, err
 		}
 		reg := s.memo.At(registryGen)
-		in, err := s.aggregateInputs(ctx, reg, k)
+		in, err := s.aggregateInputs(ctx, reg, registryGen, k)
 		if err != nil {
 			return nil, err
 		}
@@ -85,13 +85,14 @@ func (s *Server) loadAggregate(ctx context.Context, k aggregateKey) ([]byte, str
 	return b, key, err
 }
 
-// computeAggregate computes k from reg and the index, uncached.
-func (s *Server) computeAggregate(ctx context.Context, reg Registry, k aggregateKey) ([]byte, error) {
-	in, err := s.aggregateInputs(ctx, reg, k)
+// computeAggregate computes k from the registry itself and the index,
+// uncached.
+func (s *Server) computeAggregate(ctx context.Context, k aggregateKey) ([]byte, error) {
+	in, err := s.aggregateInputs(ctx, s.registry, unknownGeneration, k)
 	if err != nil {
 		return nil, err
 	}
-	return marshalAggregate(s.buildAggregate(ctx, reg, k, in))
+	return marshalAggregate(s.buildAggregate(ctx, s.registry, k, in))
 }
 
 func marshalAggregate(agg *criteriav1.Aggregate, err error) ([]byte, error) {

@@ -11,6 +11,7 @@ import (
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	"github.com/ntmsuite/ntm/services/criteria/internal/catalog"
 	"github.com/ntmsuite/ntm/services/criteria/internal/scoring"
+	"github.com/ntmsuite/ntm/services/criteria/internal/statusindex"
 	"github.com/ntmsuite/ntm/services/criteria/internal/trend"
 )
 
@@ -41,11 +42,9 @@ func (s *Server) GetCriterionGains(ctx context.Context, req *criteriav1.GetCrite
 	if err != nil {
 		return nil, err
 	}
-	codes := []string{u.Code}
-	if !isCommune(u) {
-		if codes, err = s.registry.Communes(ctx, u.Code, to); err != nil {
-			return nil, err
-		}
+	codes, err := communesOf(ctx, s.registry, u, to)
+	if err != nil {
+		return nil, err
 	}
 	if err := s.index.catchUp(ctx); err != nil {
 		return nil, err
@@ -54,8 +53,9 @@ func (s *Server) GetCriterionGains(ctx context.Context, req *criteriav1.GetCrite
 	if err != nil {
 		return nil, err
 	}
-	endStates, _ := s.index.Latest(set.Code, to, codes)
-	starts := s.startBaselines(u.ProvinceCode, from, to, set, codes)
+	communes := s.index.Resolve(codes)
+	endStates, _ := s.index.Latest(set.Code, to, communes)
+	starts := s.startBaselines(u.ProvinceCode, from, to, set, communes)
 	out := &criteriav1.CriterionGains{UnitCode: code, From: from.String(), To: to.String(), CriteriaSet: set.Code, Communes: int32(len(codes)),
 		NationalSet: cmp.Or(set.Base, set.Code)}
 	for _, g := range trend.Gains(trend.Baseline{Readings: own, States: endStates}, starts) {
@@ -72,12 +72,13 @@ func (s *Server) GetCriterionGains(ctx context.Context, req *criteriav1.GetCrite
 // whichever commune set it was made (one baseline per such set, holding
 // only the communes whose earliest assessment is under it). A set no
 // crosswalk leads from to the end set gives no baseline.
-func (s *Server) startBaselines(province string, from, to date.Date, end *catalog.Set, codes []string) []trend.Baseline {
+func (s *Server) startBaselines(province string, from, to date.Date, end *catalog.Set, communes statusindex.Units) []trend.Baseline {
+	codes := communes.Codes()
 	var out []trend.Baseline
 	day := from.AddDays(-1)
 	if set, ok := s.catalog.SetFor(day, province, catalog.UnitCommune); ok {
 		if rs, err := trend.Readings(s.catalog, set, end); err == nil {
-			states, _ := s.index.Latest(set.Code, day, codes)
+			states, _ := s.index.Latest(set.Code, day, communes)
 			out = append(out, trend.Baseline{Readings: rs, States: states})
 		}
 	}
@@ -93,7 +94,7 @@ func (s *Server) startBaselines(province string, from, to date.Date, end *catalo
 		if err != nil {
 			continue
 		}
-		states, on := s.index.First(set.Code, from, to, codes)
+		states, on := s.index.First(set.Code, from, to, communes)
 		for j := range codes {
 			if states[j].Statuses != nil && (earliest[j].IsZero() || on[j].Before(earliest[j])) {
 				earliest[j] = on[j]

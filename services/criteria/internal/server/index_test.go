@@ -86,7 +86,7 @@ func checkReplicasAgainstStore(t *testing.T, st *store.Store) {
 			for _, set := range sets {
 				for day := range 62 {
 					asOf := first.AddDays(day - 1)
-					got, _ := r.Latest(set, asOf, units)
+					got, _ := r.Latest(set, asOf, r.Resolve(units))
 					want, err := st.LatestStates(ctx, set, asOf, units)
 					if err != nil {
 						t.Fatal(err)

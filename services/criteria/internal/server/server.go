@@ -22,6 +22,7 @@ import (
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 	registryv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/registry/v1"
 	"github.com/ntmsuite/ntm/services/criteria/internal/catalog"
+	"github.com/ntmsuite/ntm/services/criteria/internal/statusindex"
 	"github.com/ntmsuite/ntm/services/criteria/internal/store"
 	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
@@ -79,9 +80,11 @@ type Server struct {
 	// index holds every assessment's statuses, which aggregates count.
 	index *followedIndex
 	// memo holds the registry's answers for aggregates, per registry generation.
-	memo  *registryclient.Memo
-	guard *auth.Guard
-	log   *slog.Logger
+	memo *registryclient.Memo
+	// communeSlots holds the memo's lists of communes resolved in index.
+	communeSlots *communeSlots
+	guard        *auth.Guard
+	log          *slog.Logger
 	// catalogDigest names the catalog in the aggregates' cache keys.
 	catalogDigest string
 	operations    *operation.Runner
@@ -99,7 +102,8 @@ func New(o Options) *Server {
 	}
 	return &Server{store: o.Store, plans: o.Store, catalog: o.Catalog, registry: o.Registry, units: o.Registry.Units, namedCommunes: o.Registry.NamedCommunes, cache: o.Cache, loader: o.Loader, content: o.ContentLoader,
 		decoded: decodedAggregates{wire: o.Wire}, index: newFollowedIndex(o.Store), memo: registryclient.NewMemo(o.Registry),
-		guard: o.Guard, log: o.Logger, catalogDigest: o.CatalogDigest,
+		communeSlots: cache.NewHeld[communesQuestion, statusindex.Units](communeSlotsMax),
+		guard:        o.Guard, log: o.Logger, catalogDigest: o.CatalogDigest,
 		operations: o.Operations}
 }
 

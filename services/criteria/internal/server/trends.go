@@ -121,17 +121,15 @@ func (s *Server) trendPoints(ctx context.Context, code string, d date.Date, onto
 		rs, _ = trend.Readings(s.catalog, src, onto)
 		readings[src.Code] = rs
 	}
-	codes := []string{u.Code}
-	if !isCommune(u) {
-		if codes, err = s.registry.Communes(ctx, u.Code, d); err != nil {
-			return nil, nil, err
-		}
+	codes, err := communesOf(ctx, s.registry, u, d)
+	if err != nil {
+		return nil, nil, err
 	}
 	td.Communes = int32(len(codes))
 	if rs == nil {
 		return td, trend.Gaps(n, trend.NoSet), nil
 	}
-	states, _ := s.index.Latest(src.Code, d, codes)
+	states, _ := s.index.Latest(src.Code, d, s.index.Resolve(codes))
 	return td, trend.Count(rs, states), nil
 }
 

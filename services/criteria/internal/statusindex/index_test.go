@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/ntmsuite/ntm/platform/date"
@@ -61,11 +62,15 @@ func latestOf(rows []Row, set string, asOf date.Date, codes []string) ([]scoring
 
 // After any sequence of batches, some added first as this process's own
 // writes, Latest agrees with the definition on every set, date and list of
-// codes (repeats and unknown units included).
+// codes (repeats and unknown units included), whether the codes were
+// resolved just now or before any of their rows came.
 func TestLatestAgreesWithTheDefinition(t *testing.T) {
 	for seed := range uint64(50) {
 		r := rand.New(rand.NewPCG(seed, 1))
 		x := New()
+		// Resolved first, in another order than the rows will come.
+		early := []string{"f", "z", "c", "a", "e", "b", "d"}
+		held := x.Resolve(early)
 		var all []Row
 		var next int64 = 1
 		for range 1 + r.IntN(5) {
@@ -84,10 +89,15 @@ func TestLatestAgreesWithTheDefinition(t *testing.T) {
 				set := sets[r.IntN(2)]
 				asOf := date.MustParse("2019-12-30").AddDays(r.IntN(45))
 				codes := []string{"a", "b", "z", "c", "a", "f"}[:1+r.IntN(6)]
-				got, gv := x.Latest(set, asOf, codes)
+				got, gv := x.Latest(set, asOf, x.Resolve(codes))
 				want, wv := latestOf(all, set, asOf, codes)
 				if gv != wv || !slices.EqualFunc(got, want, sameState) {
 					t.Fatalf("seed %d: Latest(%s, %s, %v) = %v, version %d; want %v, version %d", seed, set, asOf, codes, got, gv, want, wv)
+				}
+				got, gv = x.Latest(set, asOf, held)
+				want, wv = latestOf(all, set, asOf, early)
+				if gv != wv || !slices.EqualFunc(got, want, sameState) {
+					t.Fatalf("seed %d: Latest(%s, %s, %v resolved first) = %v, version %d; want %v, version %d", seed, set, asOf, early, got, gv, want, wv)
 				}
 			}
 		}
@@ -107,25 +117,26 @@ func TestVersionMovesOnlyForDatesTheWriteReaches(t *testing.T) {
 	x := New()
 	st := []scoring.Status{scoring.Met}
 	x.Add([]Row{{ID: 1, Unit: "a", Set: "A", On: date.MustParse("2020-01-10"), Statuses: st, Met: 1}})
-	_, before := x.Latest("A", date.MustParse("2020-01-05"), []string{"a"})
-	_, at := x.Latest("A", date.MustParse("2020-01-20"), []string{"a"})
+	_, before := x.Latest("A", date.MustParse("2020-01-05"), x.Resolve([]string{"a"}))
+	_, at := x.Latest("A", date.MustParse("2020-01-20"), x.Resolve([]string{"a"}))
 	x.Add([]Row{{ID: 2, Unit: "a", Set: "A", On: date.MustParse("2020-01-15"), Statuses: st, Met: 1}})
-	if _, v := x.Latest("A", date.MustParse("2020-01-05"), []string{"a"}); v != before {
+	if _, v := x.Latest("A", date.MustParse("2020-01-05"), x.Resolve([]string{"a"})); v != before {
 		t.Errorf("version before the write's date moved from %d to %d", before, v)
 	}
-	if _, v := x.Latest("A", date.MustParse("2020-01-12"), []string{"a"}); v != at {
+	if _, v := x.Latest("A", date.MustParse("2020-01-12"), x.Resolve([]string{"a"})); v != at {
 		t.Errorf("version between the dates moved from %d to %d", at, v)
 	}
-	if _, v := x.Latest("A", date.MustParse("2020-01-20"), []string{"a"}); v == at {
+	if _, v := x.Latest("A", date.MustParse("2020-01-20"), x.Resolve([]string{"a"})); v == at {
 		t.Errorf("version after the write's date stayed %d", v)
 	}
-	if _, v := x.Latest("A", date.MustParse("2020-01-20"), []string{"b"}); v != 0 {
+	if _, v := x.Latest("A", date.MustParse("2020-01-20"), x.Resolve([]string{"b"})); v != 0 {
 		t.Errorf("version of another unit = %d, want 0", v)
 	}
 }
 
 // BenchmarkLatest10k is the index's part of an aggregate of the whole
-// country: the latest state of 10,000 communes, each assessed ten times.
+// country: the latest state of 10,000 communes, each assessed ten times,
+// as of a date after the last assessment (the usual read) and before it.
 func BenchmarkLatest10k(b *testing.B) {
 	x := New()
 	var rows []Row
@@ -140,12 +151,41 @@ func BenchmarkLatest10k(b *testing.B) {
 		}
 	}
 	x.Add(rows)
-	asOf := date.MustParse("2022-06-30")
+	// As the registry lists them: equal strings, not the index's own.
+	listed := make([]string, len(codes))
+	for i, c := range codes {
+		listed[i] = strings.Clone(c)
+	}
+	units := x.Resolve(listed)
+	for _, asOf := range []string{"2026-12-31", "2022-06-30"} {
+		b.Run("asOf="+asOf, func(b *testing.B) {
+			on := date.MustParse(asOf)
+			b.ReportAllocs()
+			for b.Loop() {
+				if states, _ := x.Latest("A", on, units); states[0].Statuses == nil {
+					b.Fatal("not found")
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkResolve10k is resolving the communes of the country, once per
+// registry generation and date.
+func BenchmarkResolve10k(b *testing.B) {
+	x := New()
+	codes := make([]string, 10_000)
+	for i := range codes {
+		codes[i] = strconv.Itoa(10_000 + i)
+	}
+	x.Resolve(codes)
+	listed := make([]string, len(codes))
+	for i, c := range codes {
+		listed[i] = strings.Clone(c)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if states, _ := x.Latest("A", asOf, codes); states[0].Statuses == nil {
-			b.Fatal("not found")
-		}
+		x.Resolve(listed)
 	}
 }
 
@@ -184,7 +224,7 @@ func TestFirstAgreesWithTheDefinition(t *testing.T) {
 			from := date.MustParse("2019-12-30").AddDays(r.IntN(45))
 			to := from.AddDays(r.IntN(20))
 			codes := []string{"a", "b", "z", "c", "a", "f"}[:1+r.IntN(6)]
-			got, gotOn := x.First(set, from, to, codes)
+			got, gotOn := x.First(set, from, to, x.Resolve(codes))
 			want, wantOn := firstOf(rows, set, from, to, codes)
 			if !slices.EqualFunc(got, want, sameState) || !slices.Equal(gotOn, wantOn) {
 				t.Fatalf("seed %d: First(%s, %s, %s, %v) = %v %v; want %v %v", seed, set, from, to, codes, got, gotOn, want, wantOn)

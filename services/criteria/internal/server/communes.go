@@ -1,0 +1,55 @@
+package server
+
+import (
+	"context"
+
+	"github.com/ntmsuite/ntm/platform/cache"
+	"github.com/ntmsuite/ntm/platform/date"
+	"github.com/ntmsuite/ntm/services/criteria/internal/statusindex"
+	"github.com/ntmsuite/ntm/services/registry/registryclient"
+)
+
+// communesOf are the communes whose figures make u's on d: u itself when
+// it is a commune, else the communes under it (every commune for the
+// country).
+func communesOf(ctx context.Context, reg Registry, u registryclient.Unit, d date.Date) ([]string, error) {
+	if isCommune(u) {
+		return []string{u.Code}, nil
+	}
+	return reg.Communes(ctx, u.Code, d)
+}
+
+// unknownGeneration is a registry generation the cache could not tell:
+// nothing is held for it.
+const unknownGeneration int64 = -1
+
+// communeSlotsMax bounds the lists of communes held resolved, as
+// registryclient.Memo bounds the lists themselves.
+const communeSlotsMax = 4096
+
+// communeSlots holds communesOf resolved to the index's slots
+// (statusindex.Units) per registry generation: the map of a date changes
+// only with a registry write, and resolving the country's 10,000 codes on
+// every aggregate would cost more than counting them.
+type communeSlots = cache.Held[communesQuestion, statusindex.Units]
+
+type communesQuestion struct {
+	unit string
+	on   date.Date
+}
+
+// communeUnits is communesOf u on d resolved to the index's slots, held
+// for registry generation gen unless it is unknownGeneration.
+func (s *Server) communeUnits(ctx context.Context, reg Registry, gen int64, u registryclient.Unit, d date.Date) (statusindex.Units, error) {
+	resolve := func() (statusindex.Units, error) {
+		codes, err := communesOf(ctx, reg, u, d)
+		if err != nil {
+			return statusindex.Units{}, err
+		}
+		return s.index.Resolve(codes), nil
+	}
+	if gen == unknownGeneration {
+		return resolve()
+	}
+	return s.communeSlots.Get(gen, communesQuestion{u.Code, d}, resolve)
+}
