@@ -107,3 +107,19 @@ func valueKey(key, stamp string) string {
 func genKey(name string) string {
 	return "gen:" + name
 }
+
+// Generations reads the current generations of gens, in order, for work
+// that keeps state per generation but is not itself cached: a write's
+// checks may then use what is held for the current generation of another
+// service's answers, which is as current as asking that service.
+func Generations(ctx context.Context, c Cache, gens ...string) ([]int64, error) {
+	stamp, _, _, err := c.Get(ctx, gens, generationsKey)
+	if err != nil {
+		return nil, err
+	}
+	return parseStamp(stamp)
+}
+
+// generationsKey is a key nothing is stored under: Generations reads the
+// stamp alone.
+const generationsKey = "\x00generations"

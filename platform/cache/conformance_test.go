@@ -2,6 +2,7 @@ package cache
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -103,6 +104,30 @@ func run(t *testing.T, newCache func(t *testing.T) Cache) {
 			if stamp, _, _ := get(t, c, tc.gens, "k"); stamp != tc.want {
 				t.Errorf("gens %v: stamp %q, want %q", tc.gens, stamp, tc.want)
 			}
+		}
+	})
+
+	t.Run("Generations", func(t *testing.T) {
+		t.Parallel()
+		c := newCache(t)
+		var want []int64
+		for _, gen := range []string{"registry", "criteria"} {
+			g, err := c.Bump(ctx, gen)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, g)
+		}
+		got, err := Generations(ctx, c, "registry", "criteria")
+		if err != nil || !slices.Equal(got, want) {
+			t.Fatalf("Generations = %v, %v; want %v", got, err, want)
+		}
+		next, err := c.Bump(ctx, "registry")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := Generations(ctx, c, "registry"); err != nil || !slices.Equal(got, []int64{next}) {
+			t.Fatalf("after a bump: Generations = %v, %v; want [%d]", got, err, next)
 		}
 	})
 

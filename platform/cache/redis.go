@@ -122,7 +122,7 @@ func (r *Redis) Close() error {
 	return r.client.Close()
 }
 
-// Get implements Cache. One round trip at most, one plain command, MGET:
+// Get implements Cache. One round trip, one plain command, MGET:
 //
 //   - when this process keeps a value of key (nearValues), of the
 //     generations alone, in a round shared with the concurrent reads of the
@@ -139,12 +139,12 @@ func (r *Redis) Close() error {
 // generations alone far less than a value.
 func (r *Redis) Get(ctx context.Context, gens []string, key string) (string, []byte, bool, error) {
 	l := r.list(gens)
-	stamp, kept, found, err := r.quickGet(ctx, l, key)
-	if err != nil || found {
-		return stamp, kept, found, err
+	stamp, v, found, answered, err := r.quickGet(ctx, l, key)
+	if err != nil || answered {
+		return stamp, v, found, err
 	}
 	l.lastStamp.Store(&stamp)
-	v, err := r.client.Get(ctx, r.prefix+valueKey(key, stamp)).Bytes()
+	v, err = r.client.Get(ctx, r.prefix+valueKey(key, stamp)).Bytes()
 	switch {
 	case errors.Is(err, redis.Nil):
 		return stamp, nil, false, nil
@@ -156,14 +156,17 @@ func (r *Redis) Get(ctx context.Context, gens []string, key string) (string, []b
 }
 
 // quickGet is Get's first round trip: it returns the current stamp and,
-// when found, the value under it; not found means only that the value was
-// not asked for under this stamp.
-func (r *Redis) quickGet(ctx context.Context, l *genList, key string) (string, []byte, bool, error) {
+// when answered, whether a value is stored under it and which; not
+// answered means that the value under this stamp was not asked for.
+func (r *Redis) quickGet(ctx context.Context, l *genList, key string) (stamp string, v []byte, found, answered bool, err error) {
 	if kept, ok := r.near.get(key); ok {
 		stamp, err := l.rounds.read(ctx, func(ctx context.Context) (string, error) {
 			return r.stamp(ctx, l.keys)
 		})
-		return stamp, kept.value, err == nil && stamp == kept.stamp, err
+		if err != nil || stamp != kept.stamp {
+			return stamp, nil, false, false, err
+		}
+		return stamp, kept.value, true, true, nil
 	}
 	keys := l.keys
 	last := l.lastStamp.Load()
@@ -171,26 +174,25 @@ func (r *Redis) quickGet(ctx context.Context, l *genList, key string) (string, [
 		keys = append(keys[:len(keys):len(keys)], r.prefix+valueKey(key, *last))
 	}
 	if len(keys) == 0 {
-		return makeStamp(nil), nil, false, nil
+		return makeStamp(nil), nil, false, false, nil
 	}
 	vals, err := r.client.MGet(ctx, keys...).Result()
 	if err != nil {
-		return "", nil, false, fmt.Errorf("cache: redis get %q: %w", key, err)
+		return "", nil, false, false, fmt.Errorf("cache: redis get %q: %w", key, err)
 	}
-	stamp, err := stampOf(vals[:len(l.keys)])
-	if err != nil {
-		return "", nil, false, fmt.Errorf("cache: redis get %q: %w", key, err)
+	if stamp, err = stampOf(vals[:len(l.keys)]); err != nil {
+		return "", nil, false, false, fmt.Errorf("cache: redis get %q: %w", key, err)
 	}
 	if last == nil || stamp != *last {
-		return stamp, nil, false, nil
+		return stamp, nil, false, false, nil
 	}
-	v, ok := vals[len(l.keys)].(string)
+	s, ok := vals[len(l.keys)].(string)
 	if !ok {
-		return stamp, nil, false, nil // nothing stored under the stamp yet
+		return stamp, nil, false, true, nil // nothing stored under the stamp yet
 	}
-	b := []byte(v)
-	r.near.put(key, stamp, b, nearLifetime)
-	return stamp, b, true, nil
+	v = []byte(s)
+	r.near.put(key, stamp, v, nearLifetime)
+	return stamp, v, true, true, nil
 }
 
 // stamp reads the generations of keys and makes their stamp.

@@ -63,7 +63,7 @@ type aggregateInput struct {
 }
 
 // aggregateInputs reads what k counts from reg, as of registry generation
-// registryGen (unknownGeneration when the cache could not tell), and the
+// registryGen (registryclient.UnknownGeneration when the cache could not tell), and the
 // in-memory index: the latest assessment of every commune under the unit
 // on the date.
 func (s *Server) aggregateInputs(ctx context.Context, reg Registry, registryGen int64, k aggregateKey) (aggregateInput, error) {
@@ -83,8 +83,26 @@ func (s *Server) aggregateInputs(ctx context.Context, reg Registry, registryGen 
 	if err != nil {
 		return aggregateInput{}, err
 	}
-	states, version := s.index.Latest(set.Code, k.asOf, communes)
+	states, version := s.index.LatestInto(s.statesBuffer(), set.Code, k.asOf, communes)
 	return aggregateInput{unit: u, set: set, states: states, version: version}, nil
+}
+
+// statesBuffer is a buffer for the states of an aggregate's communes, to
+// be given back with done once they are counted: the country's are half a
+// megabyte, which every write under the country would otherwise have the
+// next read allocate and the collector reclaim.
+func (s *Server) statesBuffer() []scoring.CommuneState {
+	if b, ok := s.states.Get().(*[]scoring.CommuneState); ok {
+		return *b
+	}
+	return nil
+}
+
+// done gives in's states back (see statesBuffer): in must not be read
+// after, by this goroutine or any other.
+func (s *Server) done(in aggregateInput) {
+	b := in.states[:0]
+	s.states.Put(&b)
 }
 
 // buildAggregate rolls up in (scoring.Aggregate) and adds the recognitions

@@ -9,6 +9,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/date"
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
+	"github.com/ntmsuite/ntm/services/registry/registryclient"
 )
 
 // This file is where aggregates are cached: their keys, what they depend
@@ -78,7 +79,10 @@ func (s *Server) loadAggregate(ctx context.Context, k aggregateKey) ([]byte, str
 			return nil, err
 		}
 		content := key + "@r" + strconv.FormatInt(registryGen, 10) + ".a" + strconv.FormatInt(in.version, 10)
+		// in's states go back to their pool here, where nothing else can
+		// still read them; a content hit leaves them to the collector.
 		return s.content.Load(ctx, nil, content, func(ctx context.Context) ([]byte, error) {
+			defer s.done(in)
 			return marshalAggregate(s.buildAggregate(ctx, reg, k, in))
 		})
 	})
@@ -88,10 +92,11 @@ func (s *Server) loadAggregate(ctx context.Context, k aggregateKey) ([]byte, str
 // computeAggregate computes k from the registry itself and the index,
 // uncached.
 func (s *Server) computeAggregate(ctx context.Context, k aggregateKey) ([]byte, error) {
-	in, err := s.aggregateInputs(ctx, s.registry, unknownGeneration, k)
+	in, err := s.aggregateInputs(ctx, s.registry, registryclient.UnknownGeneration, k)
 	if err != nil {
 		return nil, err
 	}
+	defer s.done(in)
 	return marshalAggregate(s.buildAggregate(ctx, s.registry, k, in))
 }
 

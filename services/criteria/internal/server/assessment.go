@@ -275,12 +275,16 @@ func (s *Server) lookupUnits(ctx context.Context, heads []head) (map[unitKey]loo
 			}
 		}
 	}
+	if len(ask) == 0 {
+		return out, nil
+	}
+	reg := s.registryNow(ctx)
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(registryLookups)
 	for _, k := range ask {
 		g.Go(func() error {
-			u, err := s.registry.Unit(gctx, k.code, k.on)
+			u, err := reg.Unit(gctx, k.code, k.on)
 			if errors.Is(err, registryclient.ErrUnitNotFound) {
 				return nil
 			}

@@ -19,9 +19,17 @@ func communesOf(ctx context.Context, reg Registry, u registryclient.Unit, d date
 	return reg.Communes(ctx, u.Code, d)
 }
 
-// unknownGeneration is a registry generation the cache could not tell:
-// nothing is held for it.
-const unknownGeneration int64 = -1
+// registryNow is the registry as of its current generation: its answers
+// held for that generation (memo), or the registry itself when the cache
+// cannot tell the generation. A write checking its units then asks the
+// registry only for what no read asked since the registry's last write.
+func (s *Server) registryNow(ctx context.Context) Registry {
+	gens, err := cache.Generations(ctx, s.cache, registryclient.Generation)
+	if err != nil {
+		return s.registry
+	}
+	return s.memo.At(gens[0])
+}
 
 // communeSlotsMax bounds the lists of communes held resolved, as
 // registryclient.Memo bounds the lists themselves.
@@ -39,7 +47,7 @@ type communesQuestion struct {
 }
 
 // communeUnits is communesOf u on d resolved to the index's slots, held
-// for registry generation gen unless it is unknownGeneration.
+// for registry generation gen unless it is registryclient.UnknownGeneration.
 func (s *Server) communeUnits(ctx context.Context, reg Registry, gen int64, u registryclient.Unit, d date.Date) (statusindex.Units, error) {
 	resolve := func() (statusindex.Units, error) {
 		codes, err := communesOf(ctx, reg, u, d)
@@ -48,7 +56,7 @@ func (s *Server) communeUnits(ctx context.Context, reg Registry, gen int64, u re
 		}
 		return s.index.Resolve(codes), nil
 	}
-	if gen == unknownGeneration {
+	if gen == registryclient.UnknownGeneration {
 		return resolve()
 	}
 	return s.communeSlots.Get(gen, communesQuestion{u.Code, d}, resolve)

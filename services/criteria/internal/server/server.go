@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"sync"
 
 	"google.golang.org/protobuf/proto"
 
@@ -83,8 +84,10 @@ type Server struct {
 	memo *registryclient.Memo
 	// communeSlots holds the memo's lists of communes resolved in index.
 	communeSlots *communeSlots
-	guard        *auth.Guard
-	log          *slog.Logger
+	// states are buffers for the states aggregates count (statesBuffer).
+	states sync.Pool
+	guard  *auth.Guard
+	log    *slog.Logger
 	// catalogDigest names the catalog in the aggregates' cache keys.
 	catalogDigest string
 	operations    *operation.Runner

@@ -220,14 +220,21 @@ func entriesOf(units []unitEntries, slot int32) *unitEntries {
 // equal states; writes to other units or of later dates leave it as it is.
 // The states share their Statuses with the index: they must not be modified.
 func (x *Index) Latest(set string, asOf date.Date, units Units) ([]scoring.CommuneState, int64) {
+	return x.LatestInto(nil, set, asOf, units)
+}
+
+// LatestInto is Latest writing the states into buf, reallocated only when
+// it is too short: the country's states are half a megabyte, and an
+// aggregate needs them only until it has counted them.
+func (x *Index) LatestInto(buf []scoring.CommuneState, set string, asOf date.Date, units Units) ([]scoring.CommuneState, int64) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	out := make([]scoring.CommuneState, len(units.slots))
+	out := slices.Grow(buf[:0], len(units.slots))[:len(units.slots)]
 	var version int64
 	until := dayOf(asOf)
 	entries := x.sets[set]
 	for i, slot := range units.slots {
-		out[i].Code = units.codes[i]
+		out[i] = scoring.CommuneState{Code: units.codes[i]}
 		u := entriesOf(entries, slot)
 		if u == nil {
 			continue

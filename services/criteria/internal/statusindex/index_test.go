@@ -71,6 +71,7 @@ func TestLatestAgreesWithTheDefinition(t *testing.T) {
 		// Resolved first, in another order than the rows will come.
 		early := []string{"f", "z", "c", "a", "e", "b", "d"}
 		held := x.Resolve(early)
+		var buf []scoring.CommuneState // reused, as aggregates reuse theirs
 		var all []Row
 		var next int64 = 1
 		for range 1 + r.IntN(5) {
@@ -94,7 +95,8 @@ func TestLatestAgreesWithTheDefinition(t *testing.T) {
 				if gv != wv || !slices.EqualFunc(got, want, sameState) {
 					t.Fatalf("seed %d: Latest(%s, %s, %v) = %v, version %d; want %v, version %d", seed, set, asOf, codes, got, gv, want, wv)
 				}
-				got, gv = x.Latest(set, asOf, held)
+				got, gv = x.LatestInto(buf, set, asOf, held)
+				buf = got
 				want, wv = latestOf(all, set, asOf, early)
 				if gv != wv || !slices.EqualFunc(got, want, sameState) {
 					t.Fatalf("seed %d: Latest(%s, %s, %v resolved first) = %v, version %d; want %v, version %d", seed, set, asOf, early, got, gv, want, wv)
