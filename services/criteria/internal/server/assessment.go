@@ -258,12 +258,16 @@ func (s *Server) lookupUnits(ctx context.Context, heads []head) (map[unitKey]loo
 		}
 		byDate[h.on][h.unit] = true
 	}
+	if len(byDate) == 0 {
+		return out, nil
+	}
+	gen := s.registryGeneration(ctx)
 	var ask []unitKey
 	for on, codes := range byDate {
 		listed := map[string]registryclient.Unit{}
 		if len(codes) >= listingMinUnits {
 			var err error
-			if listed, err = s.units(ctx, on); err != nil {
+			if listed, err = s.listedUnits(ctx, gen, on); err != nil {
 				return nil, err
 			}
 		}
@@ -278,7 +282,7 @@ func (s *Server) lookupUnits(ctx context.Context, heads []head) (map[unitKey]loo
 	if len(ask) == 0 {
 		return out, nil
 	}
-	reg := s.registryNow(ctx)
+	reg := s.registryAt(gen)
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(registryLookups)

@@ -19,16 +19,40 @@ func communesOf(ctx context.Context, reg Registry, u registryclient.Unit, d date
 	return reg.Communes(ctx, u.Code, d)
 }
 
-// registryNow is the registry as of its current generation: its answers
-// held for that generation (memo), or the registry itself when the cache
-// cannot tell the generation. A write checking its units then asks the
-// registry only for what no read asked since the registry's last write.
-func (s *Server) registryNow(ctx context.Context) Registry {
+// registryGeneration is the registry's current generation, or
+// registryclient.UnknownGeneration when the cache cannot tell it. A write
+// checking its units against the answers held for it (registryAt,
+// listedUnits) asks the registry only for what nobody asked since the
+// registry's last write, and is as current as asking it.
+func (s *Server) registryGeneration(ctx context.Context) int64 {
 	gens, err := cache.Generations(ctx, s.cache, registryclient.Generation)
 	if err != nil {
+		return registryclient.UnknownGeneration
+	}
+	return gens[0]
+}
+
+// registryAt is the registry's answers held for generation gen, or the
+// registry itself for registryclient.UnknownGeneration.
+func (s *Server) registryAt(gen int64) Registry {
+	if gen == registryclient.UnknownGeneration {
 		return s.registry
 	}
-	return s.memo.At(gens[0])
+	return s.memo.At(gen)
+}
+
+// listedMax bounds the maps of a date held (listedUnits): a country's is a
+// few megabytes, and imports of one campaign share their date.
+const listedMax = 4
+
+// listedUnits is the registry's map of date d (every unit, by code), held
+// for generation gen unless it is registryclient.UnknownGeneration.
+func (s *Server) listedUnits(ctx context.Context, gen int64, d date.Date) (map[string]registryclient.Unit, error) {
+	list := func() (map[string]registryclient.Unit, error) { return s.units(ctx, d) }
+	if gen == registryclient.UnknownGeneration {
+		return list()
+	}
+	return s.listed.Get(gen, d, list)
 }
 
 // communeSlotsMax bounds the lists of communes held resolved, as

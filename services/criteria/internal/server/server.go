@@ -70,7 +70,7 @@ type Server struct {
 	plans    plans
 	catalog  *catalog.Catalog
 	registry Registry
-	// units lists the map of a date, for imports of many units (lookupUnits).
+	// units lists the map of a date, for imports of many units (listedUnits).
 	units func(ctx context.Context, d date.Date) (map[string]registryclient.Unit, error)
 	// namedCommunes lists a unit's communes with their names, for templates.
 	namedCommunes func(ctx context.Context, parent string, d date.Date) ([]registryclient.Node, error)
@@ -84,6 +84,8 @@ type Server struct {
 	memo *registryclient.Memo
 	// communeSlots holds the memo's lists of communes resolved in index.
 	communeSlots *communeSlots
+	// listed holds the maps of a date imports look their units up in.
+	listed *cache.Held[date.Date, map[string]registryclient.Unit]
 	// states are buffers for the states aggregates count (statesBuffer).
 	states sync.Pool
 	guard  *auth.Guard
@@ -106,6 +108,7 @@ func New(o Options) *Server {
 	return &Server{store: o.Store, plans: o.Store, catalog: o.Catalog, registry: o.Registry, units: o.Registry.Units, namedCommunes: o.Registry.NamedCommunes, cache: o.Cache, loader: o.Loader, content: o.ContentLoader,
 		decoded: decodedAggregates{wire: o.Wire}, index: newFollowedIndex(o.Store), memo: registryclient.NewMemo(o.Registry),
 		communeSlots: cache.NewHeld[communesQuestion, statusindex.Units](communeSlotsMax),
+		listed:       cache.NewHeld[date.Date, map[string]registryclient.Unit](listedMax),
 		guard:        o.Guard, log: o.Logger, catalogDigest: o.CatalogDigest,
 		operations: o.Operations}
 }
