@@ -61,17 +61,37 @@ type caches struct {
 	// summaries ask them on every request and they cost a listing of the
 	// units from the registry; they depend on the map alone.
 	units *cache.Cached[unitsKey, []string]
+	// held keeps the units decoded per registry generation (unitsAt): a
+	// country's are 10,000 codes, which decoding took a millisecond of
+	// every summary.
+	held *cache.Held[unitsKey, []string]
+}
+
+// maxHeldUnits bounds the lists of units held: a dashboard asks a few
+// dozen units on a few dates.
+const maxHeldUnits = 256
+
+// unitsAt returns the units of k at least as current as registry
+// generation gen (see registryclient.GenerationIn): the list held for gen,
+// or else the cached one, held from then on for gen. With
+// UnknownGeneration nothing is held. Callers must not modify the list.
+func (c caches) unitsAt(ctx context.Context, k unitsKey, gen int64) ([]string, error) {
+	if gen == registryclient.UnknownGeneration {
+		return c.units.Get(ctx, k)
+	}
+	return c.held.Get(gen, k, func() ([]string, error) { return c.units.Get(ctx, k) })
 }
 
 // newCaches reads summaries through summaries (whose metrics are the
 // service's) and units through a loader of their own on c.
 func newCaches(s *Server, c cache.Cache, summaries *cache.Loader, log *slog.Logger) caches {
 	return caches{
+		held: cache.NewHeld[unitsKey, []string](maxHeldUnits),
 		summaries: cache.NewCached(summaries, cache.Spec[summaryKey, *ocopv1.OcopSummary]{
 			Name: "ocop.summary", Version: summaryRulesOf(s.catalog, s.central), Generations: SummaryGenerations,
 			Codec: cache.ProtoCodec[ocopv1.OcopSummary](),
-			Compute: func(ctx context.Context, k summaryKey, _ []int64) (*ocopv1.OcopSummary, error) {
-				return s.computeSummary(ctx, k)
+			Compute: func(ctx context.Context, k summaryKey, gens []int64) (*ocopv1.OcopSummary, error) {
+				return s.computeSummary(ctx, k, registryclient.GenerationIn(SummaryGenerations, gens))
 			},
 		}),
 		units: cache.NewCached(cache.NewLoader(c, cache.LoaderOptions{Logger: log, Name: "ocop_units"}), cache.Spec[unitsKey, []string]{

@@ -52,10 +52,10 @@ func (s *Server) GetOcopSummary(ctx context.Context, req *ocopv1.GetOcopSummaryR
 	return s.caches.summaries.Get(ctx, summaryKey{Unit: req.GetUnitCode(), AsOf: asOf, Year: year, ExpiringDays: days})
 }
 
-// computeSummary lists the communes and wards under the unit on the date
-// and counts in SQL.
-func (s *Server) computeSummary(ctx context.Context, k summaryKey) (*ocopv1.OcopSummary, error) {
-	units, err := s.caches.units.Get(ctx, unitsKey{Unit: k.Unit, AsOf: k.AsOf})
+// computeSummary lists the communes and wards under the unit on the date,
+// as of registry generation gen, and counts in SQL.
+func (s *Server) computeSummary(ctx context.Context, k summaryKey, gen int64) (*ocopv1.OcopSummary, error) {
+	units, err := s.caches.unitsAt(ctx, unitsKey{Unit: k.Unit, AsOf: k.AsOf}, gen)
 	if err != nil {
 		return nil, err
 	}
