@@ -22,11 +22,16 @@ func NewHeld[K comparable, V any](limit int) *Held[K, V] {
 
 // Get returns k's value held for gen, or else fetch's, then held for gen.
 // Any generation other than the one held (newer, or older after Redis lost
-// its keys) starts over. A value fetched while another generation took
+// its keys) starts over. A negative gen stands for one the caller could not
+// read (the cache did not answer, registryclient.UnknownGeneration): fetch
+// answers, and nothing is held or dropped. A value fetched while another generation took
 // over is returned but not kept, for it may predate that generation's
 // write; an error is never kept. fetch runs without the lock, so other keys
 // need not wait for it.
 func (h *Held[K, V]) Get(gen int64, k K, fetch func() (V, error)) (V, error) {
+	if gen < 0 {
+		return fetch()
+	}
 	h.mu.Lock()
 	if h.gen != gen {
 		h.gen, h.values = gen, make(map[K]V)

@@ -45,3 +45,22 @@ func TestHeldFetchesOncePerGeneration(t *testing.T) {
 		t.Errorf("a value fetched under generation 1 while 2 took over was kept for 2 (%d, %d)", overtaken, got)
 	}
 }
+
+// A generation the caller could not read (negative) is fetched every time,
+// and neither holds its value nor drops what is held for a known one.
+func TestHeldUnknownGeneration(t *testing.T) {
+	h := NewHeld[string, int](10)
+	fetches := 0
+	fetch := func(v int) func() (int, error) { return func() (int, error) { fetches++; return v, nil } }
+	if v, _ := h.Get(5, "k", fetch(1)); v != 1 {
+		t.Fatalf("gen 5: %d, want 1", v)
+	}
+	for range 2 {
+		if v, _ := h.Get(-1, "k", fetch(2)); v != 2 {
+			t.Fatalf("unknown gen: %d, want a fresh 2", v)
+		}
+	}
+	if v, _ := h.Get(5, "k", fetch(3)); v != 1 || fetches != 3 {
+		t.Errorf("gen 5 after unknown reads: %d after %d fetches, want the held 1 after 3", v, fetches)
+	}
+}

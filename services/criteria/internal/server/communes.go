@@ -46,13 +46,9 @@ func (s *Server) registryAt(gen int64) Registry {
 const listedMax = 4
 
 // listedUnits is the registry's map of date d (every unit, by code), held
-// for generation gen unless it is registryclient.UnknownGeneration.
+// for generation gen (nothing for registryclient.UnknownGeneration).
 func (s *Server) listedUnits(ctx context.Context, gen int64, d date.Date) (map[string]registryclient.Unit, error) {
-	list := func() (map[string]registryclient.Unit, error) { return s.units(ctx, d) }
-	if gen == registryclient.UnknownGeneration {
-		return list()
-	}
-	return s.listed.Get(gen, d, list)
+	return s.listed.Get(gen, d, func() (map[string]registryclient.Unit, error) { return s.units(ctx, d) })
 }
 
 // communeSlotsMax bounds the lists of communes held resolved, as
@@ -71,17 +67,14 @@ type communesQuestion struct {
 }
 
 // communeUnits is communesOf u on d resolved to the index's slots, held
-// for registry generation gen unless it is registryclient.UnknownGeneration.
+// for registry generation gen (nothing for
+// registryclient.UnknownGeneration).
 func (s *Server) communeUnits(ctx context.Context, reg Registry, gen int64, u registryclient.Unit, d date.Date) (statusindex.Units, error) {
-	resolve := func() (statusindex.Units, error) {
+	return s.communeSlots.Get(gen, communesQuestion{u.Code, d}, func() (statusindex.Units, error) {
 		codes, err := communesOf(ctx, reg, u, d)
 		if err != nil {
 			return statusindex.Units{}, err
 		}
 		return s.index.Resolve(codes), nil
-	}
-	if gen == registryclient.UnknownGeneration {
-		return resolve()
-	}
-	return s.communeSlots.Get(gen, communesQuestion{u.Code, d}, resolve)
+	})
 }

@@ -67,11 +67,8 @@ const maxHeldRollups = 16
 // generation gen (see registryclient.GenerationIn): the one held for gen,
 // or else the cached one (the cache reads the registry's generation anew,
 // so it is of gen or later), held from then on for gen. With
-// UnknownGeneration nothing is held.
+// UnknownGeneration nothing is held (cache.Held).
 func (c caches) rollupAt(ctx context.Context, k rollupKey, gen int64) (rollup, error) {
-	if gen == registryclient.UnknownGeneration {
-		return c.rollups.Get(ctx, k)
-	}
 	return c.held.Get(gen, k, func() (rollup, error) { return c.rollups.Get(ctx, k) })
 }
 

@@ -74,11 +74,9 @@ const maxHeldUnits = 256
 // unitsAt returns the units of k at least as current as registry
 // generation gen (see registryclient.GenerationIn): the list held for gen,
 // or else the cached one, held from then on for gen. With
-// UnknownGeneration nothing is held. Callers must not modify the list.
+// UnknownGeneration nothing is held (cache.Held). Callers must not modify
+// the list.
 func (c caches) unitsAt(ctx context.Context, k unitsKey, gen int64) ([]string, error) {
-	if gen == registryclient.UnknownGeneration {
-		return c.units.Get(ctx, k)
-	}
 	return c.held.Get(gen, k, func() ([]string, error) { return c.units.Get(ctx, k) })
 }
 
