@@ -111,8 +111,9 @@ func (c CentralProposal) condition(first int) (string, []any) {
 
 // SummaryFacts counts, over the products located in unitCodes, what an OCOP
 // summary for year as of asOf says (see Facts), ignoring anything recorded
-// with a date after asOf. It runs a few aggregate queries, each binding every
-// unit code as one list, on every call; the caller caches. expiringWithinDays is how far ahead of
+// with a date after asOf. It runs a few aggregate queries, each binding the
+// unit codes that hold a producer or a product as one list, on every call;
+// the caller caches. expiringWithinDays is how far ahead of
 // asOf a ValidUntil counts as expiring: with 30, a certificate valid until
 // asOf+30 (its last day asOf+29) is expiring, one until asOf+31 is not.
 // central says which evaluations propose a product to the central council.
@@ -133,13 +134,50 @@ func (s *Store) SummaryFacts(ctx context.Context, unitCodes []string, year int, 
 	q := factsQuery{s: s, year: year, asOf: asOf,
 		yearStart: date.Of(year, time.January, 1), yearEnd: date.Of(year+1, time.January, 1),
 		expiringBy: asOf.AddDays(expiringWithinDays), central: central}
-	if err := q.count(ctx, unitCodes, &f, group); err != nil {
+	codes, err := s.located(ctx, unitCodes)
+	if err != nil {
+		return Facts{}, err
+	}
+	if err := q.count(ctx, codes, &f, group); err != nil {
 		return Facts{}, err
 	}
 	for _, code := range slices.Sorted(maps.Keys(groups)) {
 		f.Groups = append(f.Groups, *groups[code])
 	}
 	return f, nil
+}
+
+// locatedMinCodes is how many unit codes a summary binds before it first
+// narrows them to those that hold a producer or a product (located).
+const locatedMinCodes = 1000
+
+// located narrows codes, when there are many, to those where a producer
+// or a product is located: each statement of a summary binds its list and
+// indexes it for IN, and a country's 10,000 codes, of which a few hundred
+// hold anything, made that most of the summary's work. Counting over the
+// narrowed list counts the same rows.
+func (s *Store) located(ctx context.Context, codes []string) ([]string, error) {
+	if len(codes) < locatedMinCodes {
+		return codes, nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT unit_code FROM producers UNION SELECT unit_code FROM products`)
+	held := map[string]bool{}
+	err = db.EachRow(rows, err, func(rows *sql.Rows) error {
+		var code string
+		err := rows.Scan(&code)
+		held[code] = true
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: units that hold producers: %w", err)
+	}
+	out := make([]string, 0, min(len(codes), len(held)))
+	for _, c := range codes {
+		if held[c] {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // factsQuery holds what the statements of one SummaryFacts call bind.
