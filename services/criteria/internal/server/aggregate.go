@@ -63,9 +63,9 @@ type aggregateInput struct {
 }
 
 // aggregateInputs reads what k counts from reg, as of registry generation
-// registryGen (registryclient.UnknownGeneration when the cache could not tell), and the
-// in-memory index: the latest assessment of every commune under the unit
-// on the date.
+// registryGen (registryclient.UnknownGeneration when the cache could not
+// tell it), and the in-memory index: the latest assessment of every
+// commune under the unit on the date.
 func (s *Server) aggregateInputs(ctx context.Context, reg Registry, registryGen int64, k aggregateKey) (aggregateInput, error) {
 	u, err := aggregatedUnit(ctx, reg, k.unit, k.asOf)
 	if err != nil {
