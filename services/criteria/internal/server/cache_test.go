@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/ntmsuite/ntm/platform/cache"
 	"github.com/ntmsuite/ntm/platform/cache/cachetest"
@@ -121,6 +123,32 @@ func TestNextReadSeesEveryWrite(t *testing.T) {
 	wantFigures(t, "after a commune became a ward", districtFigures(t, e.crit), afterWard101)
 	if got := cacheReads(t, reg); got["miss"] != 8 || got["hit"] != 2 {
 		t.Fatalf("cache reads %v, want every read after a write to miss", got)
+	}
+}
+
+// A write's checks read the registry's answers held for its generation:
+// once the map changes, the next write is checked against the new map, on
+// either replica, though the old answer was held.
+func TestWritesSeeTheMapAsItIsNow(t *testing.T) {
+	prefix := cachetest.Prefix(t)
+	url := dbtest.PostgresDatabase(t, migrations.Postgres)
+	e := startRegistry(t, newRedis(t, cachetest.RedisAddr(), prefix))
+	a := e.startCriteria(t, criteria.Config{PostgresURL: url, Cache: newRedis(t, cachetest.RedisAddr(), prefix)})
+	b := e.startCriteria(t, criteria.Config{PostgresURL: url, Cache: newRedis(t, cachetest.RedisAddr(), prefix)})
+	write := func(c criteriav1.CriteriaServiceClient) error {
+		_, err := c.CreateAssessment(context.Background(), &criteriav1.CreateAssessmentRequest{UnitCode: "101", Assessment: verdicts("101", "2020-11-01", 4)})
+		return err
+	}
+	for name, c := range map[string]criteriav1.CriteriaServiceClient{"A": a, "B": b} {
+		if err := write(c); err != nil {
+			t.Fatalf("%s: assessment of commune 101: %v", name, err)
+		}
+	}
+	ward101(t, e) // from 2020-10-01
+	for name, c := range map[string]criteriav1.CriteriaServiceClient{"A": a, "B": b} {
+		if err := write(c); status.Code(err) != codes.InvalidArgument {
+			t.Errorf("%s: a commune set's assessment of 101, a ward on its date: %v, want InvalidArgument", name, err)
+		}
 	}
 }
 
