@@ -43,26 +43,20 @@ type auditedAssessment struct {
 // digests are the SHA-256 of a row's JSON columns, as the trail gives them.
 type digests struct{ values, verdicts, result string }
 
-// digestsOf hashes r's JSON columns. Create calls it as it hands each row
-// to the database, so that hashing overlaps the database's work.
-func digestsOf(r row) digests {
-	return digests{values: digest(r.values), verdicts: digest(r.verdicts), result: digest(r.result)}
-}
-
-// createdChange is the trail's entry for a, just recorded with columns r
-// whose digests are d.
-func createdChange(a Assessment, r row, d digests) audit.Change {
+// createdChange is the trail's entry for a, just recorded with the
+// statuses column statuses and JSON columns whose digests are d.
+func createdChange(a Assessment, statuses string, d digests) audit.Change {
 	return audit.Change{Resource: Name(a.UnitCode, a.ID), Unit: a.UnitCode, After: auditedAssessment{
 		ID: a.ID, UnitCode: a.UnitCode, AssessedOn: a.AssessedOn.String(), SetCode: a.SetCode,
 		Author: a.Author, Note: a.Note, EvidenceRef: a.EvidenceRef,
-		Statuses: r.statuses, MetCount: a.Result.MetCount,
+		Statuses: statuses, MetCount: a.Result.MetCount,
 		ValuesSHA256: d.values, VerdictsSHA256: d.verdicts, ResultSHA256: d.result,
 		CreatedAt: a.CreatedAt,
 	}}
 }
 
 // digest is the hex SHA-256 of a column's text as stored.
-func digest(column string) string {
-	sum := sha256.Sum256([]byte(column))
+func digest(column []byte) string {
+	sum := sha256.Sum256(column)
 	return hex.EncodeToString(sum[:])
 }

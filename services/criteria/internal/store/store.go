@@ -113,8 +113,11 @@ func (s *Store) Create(ctx context.Context, as []Assessment) ([]Assessment, erro
 // of next writes nothing and is returned as it is.
 func (s *Store) CreateEach(ctx context.Context, next func() (Assessment, bool, error)) ([]Assessment, error) {
 	var out []Assessment
-	var rows []row
+	// What the trail needs of each row: its JSON columns themselves are
+	// left to the garbage collector once the database has them.
+	var statuses []string
 	var sums []digests
+	var enc encoder
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		// The in-memory index of every replica follows assessments by id.
 		if err := s.db.OrderIDs(ctx, tx, "assessments"); err != nil {
@@ -125,11 +128,11 @@ func (s *Store) CreateEach(ctx context.Context, next func() (Assessment, bool, e
 			if err != nil || !more {
 				return nil, false, err
 			}
-			r, err := encode(a)
+			r, d, err := enc.encode(a)
 			if err != nil {
 				return nil, false, fmt.Errorf("assessment %d of unit %s: %w", len(out), a.UnitCode, err)
 			}
-			out, rows, sums = append(out, a), append(rows, r), append(sums, digestsOf(r))
+			out, statuses, sums = append(out, a), append(statuses, r.statuses), append(sums, d)
 			return []any{a.UnitCode, a.AssessedOn, a.SetCode, a.Author, a.Note, a.EvidenceRef,
 				r.values, r.verdicts, r.result, r.statuses, a.Result.MetCount}, true, nil
 		})
@@ -143,7 +146,7 @@ func (s *Store) CreateEach(ctx context.Context, next func() (Assessment, bool, e
 				return fmt.Errorf("record assessment %d: the database returned the row of unit %s for unit %s", i, created[i].unit, a.UnitCode)
 			}
 			a.ID, a.CreatedAt = created[i].id, created[i].at.T
-			changes[i] = createdChange(*a, rows[i], sums[i])
+			changes[i] = createdChange(*a, statuses[i], sums[i])
 		}
 		return audit.Record(ctx, tx, changes...)
 	})
