@@ -102,8 +102,10 @@ func CopyRows(ctx context.Context, tx *sql.Tx, table string, columns []string, n
 
 // CopyEach is CopyRows for rows that are made as they are taken: next
 // returns each row's values and true, then false once there are no more.
-// On PostgreSQL next runs while the database takes in the rows before, so
-// an import can check and encode a row as the one before is written. It
+// On PostgreSQL next runs on a goroutine of its own, ahead of the database
+// taking in the rows before (readAhead), so an import checks and encodes
+// rows as the ones before are written; CopyEach returns once next is no
+// longer running. It
 // returns how many rows were inserted; next's error aborts the copy and is
 // returned as it is.
 func CopyEach(ctx context.Context, tx *sql.Tx, table string, columns []string, next func() ([]any, bool, error)) (int, error) {
@@ -122,6 +124,8 @@ func CopyEach(ctx context.Context, tx *sql.Tx, table string, columns []string, n
 		}
 		return len(rows), InsertRows(ctx, tx, table, columns, rows, "", nil)
 	}
+	take, stop := readAhead(next)
+	defer stop()
 	var copied int64
 	err := conn.(*sql.Conn).Raw(func(driverConn any) error {
 		c, ok := driverConn.(*stdlib.Conn)
@@ -131,7 +135,7 @@ func CopyEach(ctx context.Context, tx *sql.Tx, table string, columns []string, n
 		var rowErr error
 		var err error
 		copied, err = c.Conn().CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromFunc(func() ([]any, error) {
-			r, more, err := next()
+			r, more, err := take()
 			if err != nil {
 				rowErr = err
 				return nil, err

@@ -117,3 +117,37 @@ func TestCopyRowsIsPartOfTheTransaction(t *testing.T) {
 		}
 	})
 }
+
+// CopyEach returns only once next no longer runs, also when the database
+// refuses a row while next is still making the ones after it: what next
+// wrote is then the caller's to read (under -race, as make test runs it,
+// the detector sees next still writing it otherwise).
+func TestCopyEachStopsMakingRowsWhenTheCopyFails(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if err := d.InTx(ctx, func(tx *sql.Tx) error { return insertItem(ctx, tx, 1, "taken") }); err != nil {
+			t.Fatal(err)
+		}
+		const n = 100_000
+		made := 0
+		err := d.InTx(ctx, func(tx *sql.Tx) error {
+			_, err := db.CopyEach(ctx, tx, "item", []string{"id", "name"}, func() ([]any, bool, error) {
+				if made == n {
+					return nil, false, nil
+				}
+				made++
+				return []any{int64(made), fmt.Sprint("item ", made)}, true, nil
+			})
+			return err
+		})
+		if err == nil {
+			t.Fatal("a copy of a taken id succeeded")
+		}
+		if made == 0 {
+			t.Error("next made no row")
+		}
+		if countItems(t, d, 2) != 0 {
+			t.Error("a row of the failed copy was written")
+		}
+	})
+}
