@@ -50,22 +50,28 @@ func Record(ctx context.Context, tx *sql.Tx, changes ...Change) error {
 		return nil
 	}
 	method, _ := grpc.Method(ctx)
-	rows := make([][]any, len(changes))
-	for i, c := range changes {
+	requestID, clientRequestID := grpcserver.RequestIDFromContext(ctx), grpcserver.ClientRequestIDFromContext(ctx)
+	// One COPY, or few statements, for many rows: an import writes
+	// thousands. Each row's JSON is made as the copy takes it in, so that
+	// encoding overlaps the database's writing.
+	var unencodable error
+	err := db.CopyRows(ctx, tx, "audit_events", auditColumns, len(changes), func(i int) ([]any, error) {
+		c := changes[i]
 		before, err := jsonText(c.Before)
-		if err != nil {
-			return fmt.Errorf("audit %s: %w", c.Resource, err)
+		if err == nil {
+			var after string
+			if after, err = jsonText(c.After); err == nil {
+				return []any{id.Subject, string(id.Role), id.Unit, requestID, clientRequestID, method,
+					c.Resource, c.Unit, before, after}, nil
+			}
 		}
-		after, err := jsonText(c.After)
-		if err != nil {
-			return fmt.Errorf("audit %s: %w", c.Resource, err)
-		}
-		rows[i] = []any{id.Subject, string(id.Role), id.Unit,
-			grpcserver.RequestIDFromContext(ctx), grpcserver.ClientRequestIDFromContext(ctx), method,
-			c.Resource, c.Unit, before, after}
-	}
-	// One COPY, or few statements, for many rows: an import writes thousands.
-	if err := db.CopyRows(ctx, tx, "audit_events", auditColumns, len(rows), func(i int) ([]any, error) { return rows[i], nil }); err != nil {
+		unencodable = fmt.Errorf("audit %s: %w", c.Resource, err)
+		return nil, unencodable
+	})
+	switch {
+	case unencodable != nil:
+		return unencodable
+	case err != nil:
 		return fmt.Errorf("audit: %w", err)
 	}
 	return nil
