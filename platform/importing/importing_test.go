@@ -3,6 +3,7 @@ package importing_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -55,6 +56,26 @@ func TestReadRows(t *testing.T) {
 	got, fileConflicts, err = importing.ReadRows(rows([]string{"name", "amount"}, []string{"Xã A", "1"}), cols, "unit_code")
 	if err != nil || got != nil || len(fileConflicts) != 1 || fileConflicts[0].Column != "unit_code" {
 		t.Errorf("a file without unit_code: %v %v %v", got, fileConflicts, err)
+	}
+}
+
+// ReadEach drafts rows on every core: the drafts still come in the file's
+// order, one per row, however the rows split between the cores.
+func TestReadEachKeepsTheFileOrder(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 3, 1001} {
+		lines := [][]string{{"unit_code", "amount"}}
+		for i := range n {
+			lines = append(lines, []string{fmt.Sprint(10000 + i), fmt.Sprint(i)})
+		}
+		drafts, _, err := importing.ReadEach(rows(lines...), cols, func(r importing.Row) string { return r.Cells["unit_code"] }, "unit_code")
+		if err != nil || len(drafts) != n {
+			t.Fatalf("%d rows: %d drafts, %v", n, len(drafts), err)
+		}
+		for i, d := range drafts {
+			if d != fmt.Sprint(10000+i) {
+				t.Fatalf("%d rows: draft %d is of unit %s, want %d", n, i, d, 10000+i)
+			}
+		}
 	}
 }
 

@@ -227,6 +227,11 @@ func (b *budget) add(sheet string, n int, raw []string) (Row, error) {
 // store keeps it and a CSV in a legacy code page would otherwise import as
 // garbage.
 func clean(s string) (string, error) {
+	if printableASCII(s) {
+		// Most cells of a form (codes, numbers, dates): already valid and
+		// in NFC, and the only check left is trimming.
+		return strings.TrimSpace(s), nil
+	}
 	if !utf8.ValidString(s) {
 		return "", errors.New("is not UTF-8 text (save a CSV as \"CSV UTF-8\")")
 	}
@@ -234,6 +239,17 @@ func clean(s string) (string, error) {
 		return "", errors.New("holds a NUL character")
 	}
 	return norm.NFC.String(strings.TrimSpace(s)), nil
+}
+
+// printableASCII tells whether s is ASCII without control characters other
+// than tab, newline and carriage return (so without NUL).
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || (c < ' ' && c != '\t' && c != '\n' && c != '\r') {
+			return false
+		}
+	}
+	return true
 }
 
 // CellName names a cell as Excel does: col is the index into Row.Cells

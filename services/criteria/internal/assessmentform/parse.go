@@ -87,11 +87,12 @@ func (dr *Draft) readCode(key, cell string) {
 	i := len(a.Values)
 	v := &dr.values[i]
 	v.IndicatorCode = key
-	if flag, ok := flagWord(cell); ok {
-		v.Value = &criteriav1.IndicatorValue_Flag{Flag: flag}
-	} else if n, ok := Number(cell); ok {
+	// Numbers first: most cells are, and no flag word reads as one.
+	if n, ok := Number(cell); ok {
 		dr.numbers[i].Number = n
 		v.Value = &dr.numbers[i]
+	} else if flag, ok := flagWord(cell); ok {
+		v.Value = &criteriav1.IndicatorValue_Flag{Flag: flag}
 	} else {
 		dr.Add(key, "not a number, nor Đạt / Không đạt", "values")
 		return
