@@ -53,6 +53,7 @@ type Server struct {
 	registry   Registry
 	cache      cache.Cache
 	caches     caches
+	plans      *followedPlans
 	guard      *auth.Guard
 	log        *slog.Logger
 	operations *operation.Runner
@@ -64,5 +65,6 @@ func New(o Options) *Server {
 	}
 	s := &Server{store: o.Store, catalog: o.Catalog, registry: o.Registry, cache: o.Cache, guard: o.Guard, log: o.Logger, operations: o.Operations}
 	s.caches = newCaches(s, o.Cache, o.Loader, o.Logger)
+	s.plans = newFollowedPlans(o.Store)
 	return s
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/ntmsuite/ntm/platform/fault"
 	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
 	"github.com/ntmsuite/ntm/services/funding/internal/progress"
-	"github.com/ntmsuite/ntm/services/funding/internal/store"
+	"github.com/ntmsuite/ntm/services/funding/internal/planindex"
 )
 
 // GetFundingSummary answers from the cache under a key made of the request
@@ -32,15 +32,15 @@ func (s *Server) GetFundingSummary(ctx context.Context, req *fundingv1.GetFundin
 }
 
 // computeSummary rolls the units up on as_of, with the map as of registry
-// generation gen (see caches.rollupAt), reads one row per plan from SQL and
-// adds them up with checked arithmetic.
+// generation gen (see caches.rollupAt), takes one fact per plan from the
+// index of plans (followedPlans) and adds them up with checked arithmetic.
 func (s *Server) computeSummary(ctx context.Context, k summaryKey, gen int64) (*fundingv1.FundingSummary, error) {
 	unit, p := k.Unit, k.Period
 	r, err := s.caches.rollupAt(ctx, rollupKey{Unit: unit, AsOf: p.asOf}, gen)
 	if err != nil {
 		return nil, err
 	}
-	q := store.FactsQuery{FromYear: p.from.Year(), ToYear: p.to.Year(), AllocatedBy: p.asOf, DisbursedFrom: p.from, DisbursedTo: p.until()}
+	q := planindex.Query{FromYear: p.from.Year(), ToYear: p.to.Year(), AllocatedBy: p.asOf, DisbursedFrom: p.from, DisbursedTo: p.until()}
 	// The country counts nearly every plan: every unit's are read, and
 	// those of units it does not count that day are dropped below.
 	if unit == CountryCode {
@@ -48,7 +48,7 @@ func (s *Server) computeSummary(ctx context.Context, k summaryKey, gen int64) (*
 	} else {
 		q.Units = r.units()
 	}
-	rows, err := s.store.Facts(ctx, q)
+	rows, err := s.plans.facts(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +59,7 @@ func (s *Server) computeSummary(ctx context.Context, k summaryKey, gen int64) (*
 			continue
 		}
 		facts = append(facts, progress.Fact{Unit: row, Source: f.Source, Purpose: f.Purpose, Year: f.Year,
-			Planned: toTotals(f.Planned), Disbursed: toTotals(f.Disbursed)})
+			Planned: f.Planned, Disbursed: f.Disbursed})
 	}
 	sum, err := progress.Summarise(s.catalog, facts)
 	if errors.Is(err, progress.ErrOverflow) {

@@ -71,6 +71,10 @@ func (s *Store) CreateDisbursements(ctx context.Context, ds []Disbursement, chec
 	}
 	out := make([]Disbursement, len(ds))
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		// The in-memory index of every replica follows disbursements by id.
+		if err := s.db.OrderIDs(ctx, tx, "disbursements"); err != nil {
+			return err
+		}
 		plans, err := lockPlans(ctx, tx, ds)
 		if err != nil {
 			return err

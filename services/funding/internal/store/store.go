@@ -106,6 +106,10 @@ func scanPlan(sc db.Scanner) (Plan, error) {
 func (s *Store) CreatePlans(ctx context.Context, plans []Plan) ([]Plan, error) {
 	out := make([]Plan, len(plans))
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		// The in-memory index of every replica follows plans by id.
+		if err := s.db.OrderIDs(ctx, tx, "plans"); err != nil {
+			return err
+		}
 		for i, p := range plans {
 			var created db.Timestamp
 			if err := tx.QueryRowContext(ctx, `INSERT INTO plans (year, unit_code, source, purpose, amount_vnd, quantity_milli, allocated_on, decision_number, note)

@@ -10,44 +10,13 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/db"
+	"github.com/ntmsuite/ntm/services/funding/internal/planindex"
+	"github.com/ntmsuite/ntm/services/funding/internal/progress"
 )
 
-// PlanFacts is one plan with what was disbursed against it in a window: what
-// a funding summary adds up.
-type PlanFacts struct {
-	PlanID    int64
-	UnitCode  string
-	Source    string
-	Purpose   string
-	Year      int
-	Planned   Totals // the plan's amount and quantity
-	Disbursed Totals // its disbursements dated in the window
-}
-
-// FactsQuery selects the plans and the disbursements a summary counts. A
-// zero bound leaves its side open.
-type FactsQuery struct {
-	// Units are the unit codes whose plans count (repeats counted once),
-	// unless EveryUnit.
-	Units []string
-	// EveryUnit selects the plans of every unit, Units ignored: a country's
-	// summary counts nearly every plan, and reading the few it leaves out
-	// costs less than matching each plan against its thousands of codes.
-	// The caller drops what it does not count.
-	EveryUnit bool
-	// Plans whose budget year is in [FromYear, ToYear] and allocated on or
-	// before AllocatedBy: a plan decided after the summary's date did not
-	// exist that day.
-	FromYear, ToYear int
-	AllocatedBy      date.Date
-	// Disbursements of those plans dated in [DisbursedFrom, DisbursedTo].
-	DisbursedFrom date.Date
-	DisbursedTo   date.Date
-}
-
 // mergeByID merges two lists of plans in id order into one in id order.
-func mergeByID(a, b []PlanFacts) []PlanFacts {
-	out := slices.Grow([]PlanFacts(nil), len(a)+len(b)) // nil when both are
+func mergeByID(a, b []planindex.Fact) []planindex.Fact {
+	out := slices.Grow([]planindex.Fact(nil), len(a)+len(b)) // nil when both are
 	for len(a) > 0 && len(b) > 0 {
 		if a[0].PlanID < b[0].PlanID {
 			out, a = append(out, a[0]), a[1:]
@@ -61,12 +30,14 @@ func mergeByID(a, b []PlanFacts) []PlanFacts {
 // disbursedSum is what was disbursed against one plan in a window.
 type disbursedSum struct {
 	planID int64
-	Totals
+	progress.Totals
 }
 
 // Facts lists the selected plans (ordered by id) with their disbursed totals
 // in the window (zero when none: a plan nothing was spent on still counts
-// as planned). Sums are per plan in SQL: the caller guarantees at write
+// as planned). Summaries count from the in-memory index (planindex), which
+// answers the same from the rows PlansAfter and DisbursementsAfter give;
+// the tests check that both agree after random writes. Sums are per plan in SQL: the caller guarantees at write
 // time that a plan's disbursements fit in int64, but nothing bounds the sum
 // of many plans, so adding across plans is the caller's job with checked
 // arithmetic. It runs three statements on every call; the caller caches.
@@ -80,7 +51,7 @@ type disbursedSum struct {
 // different moments; plans are written once, so that can only add a
 // disbursement recorded in between to a plan read, or leave out a plan
 // recorded in between, or read it without its disbursements.
-func (s *Store) Facts(ctx context.Context, q FactsQuery) ([]PlanFacts, error) {
+func (s *Store) Facts(ctx context.Context, q planindex.Query) ([]planindex.Fact, error) {
 	toYear := q.ToYear
 	if toYear == 0 {
 		toYear = date.MaxYear
@@ -97,7 +68,7 @@ func (s *Store) Facts(ctx context.Context, q FactsQuery) ([]PlanFacts, error) {
 		return s.db.QueryList(ctx, text, q.Units, args...)
 	}
 	var (
-		halves [2][]PlanFacts
+		halves [2][]planindex.Fact
 		sums   []disbursedSum
 	)
 	g, gctx := errgroup.WithContext(ctx)
@@ -106,7 +77,7 @@ func (s *Store) Facts(ctx context.Context, q FactsQuery) ([]PlanFacts, error) {
 			rows, err := query(gctx, `SELECT p.id, p.unit_code, p.source, p.purpose, p.year, p.amount_vnd, p.quantity_milli
 				FROM plans p WHERE `+where+` AND p.id % 2 = $4 ORDER BY p.id`, half)
 			return db.EachRow(rows, err, func(rows *sql.Rows) error {
-				var f PlanFacts
+				var f planindex.Fact
 				// The year is scanned as the driver gives it: into an int,
 				// database/sql would format it and parse it back.
 				var year int64

@@ -18,6 +18,8 @@ import (
 
 	"github.com/ntmsuite/ntm/platform/date"
 	"github.com/ntmsuite/ntm/platform/fault"
+	"github.com/ntmsuite/ntm/services/funding/internal/planindex"
+	"github.com/ntmsuite/ntm/services/funding/internal/progress"
 	"github.com/ntmsuite/ntm/services/funding/internal/store"
 )
 
@@ -122,11 +124,30 @@ func disbursed(t *testing.T, s *store.Store, ids []int64, asOf date.Date) map[in
 	return m
 }
 
-func facts(t *testing.T, s *store.Store, q store.FactsQuery) []store.PlanFacts {
+// facts is Facts of q, checked against the in-memory index loaded with
+// the store's rows (DisbursementsAfter, then PlansAfter): summaries count
+// from the index, so both must say the same in every case of the suite.
+func facts(t *testing.T, s *store.Store, q planindex.Query) []planindex.Fact {
 	t.Helper()
-	fs, err := s.Facts(context.Background(), q)
+	ctx := context.Background()
+	fs, err := s.Facts(ctx, q)
 	if err != nil {
 		t.Fatalf("Facts(%+v): %v", q, err)
+	}
+	ds, err := s.DisbursementsAfter(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := s.PlansAfter(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := planindex.New()
+	if err := x.Add(ps, ds); err != nil {
+		t.Fatal(err)
+	}
+	if got := x.Facts(q); !slices.Equal(got, fs) {
+		t.Fatalf("Facts(%+v): the index gives\n%+v\nthe store\n%+v", q, got, fs)
 	}
 	return fs
 }
@@ -807,15 +828,15 @@ func testManyUnits(t *testing.T, s *store.Store) {
 	if got := disbursed(t, s, append(slices.Clone(all), all[:10]...), d("2024-12-31")); !maps.Equal(got, wantDisbursed) {
 		t.Errorf("Disbursed over %d plans: %d totals, want %d", len(all), len(got), len(wantDisbursed))
 	}
-	fs := facts(t, s, store.FactsQuery{Units: units, FromYear: 2024, ToYear: 2025, AllocatedBy: d("2025-12-31"),
+	fs := facts(t, s, planindex.Query{Units: units, FromYear: 2024, ToYear: 2025, AllocatedBy: d("2025-12-31"),
 		DisbursedFrom: d("2024-01-01"), DisbursedTo: d("2024-12-31")})
 	if len(fs) != len(ps) {
 		t.Fatalf("Facts over %d codes: %d plans, want %d", len(units), len(fs), len(ps))
 	}
 	for i, f := range fs {
 		p := ps[i]
-		want := store.PlanFacts{PlanID: p.ID, UnitCode: p.UnitCode, Source: p.Source, Purpose: p.Purpose, Year: p.Year,
-			Planned: store.Totals{AmountVND: p.AmountVND, QuantityMilli: p.QuantityMilli}, Disbursed: wantDisbursed[p.ID]}
+		want := planindex.Fact{PlanID: p.ID, UnitCode: p.UnitCode, Source: p.Source, Purpose: p.Purpose, Year: p.Year,
+			Planned: progress.Totals{AmountVND: p.AmountVND, QuantityMilli: p.QuantityMilli}, Disbursed: progress.Totals(wantDisbursed[p.ID])}
 		if f != want {
 			t.Fatalf("Facts[%d] = %+v, want %+v", i, f, want)
 		}
@@ -854,22 +875,22 @@ func factsFixture(t *testing.T, s *store.Store) []store.Plan {
 
 func testFacts(t *testing.T, s *store.Store) {
 	ps := factsFixture(t, s)
-	fact := func(i int, amount, quantity int64) store.PlanFacts {
+	fact := func(i int, amount, quantity int64) planindex.Fact {
 		p := ps[i-1]
-		return store.PlanFacts{PlanID: p.ID, UnitCode: p.UnitCode, Source: p.Source, Purpose: p.Purpose, Year: p.Year,
-			Planned:   store.Totals{AmountVND: p.AmountVND, QuantityMilli: p.QuantityMilli},
-			Disbursed: store.Totals{AmountVND: amount, QuantityMilli: quantity}}
+		return planindex.Fact{PlanID: p.ID, UnitCode: p.UnitCode, Source: p.Source, Purpose: p.Purpose, Year: p.Year,
+			Planned:   progress.Totals{AmountVND: p.AmountVND, QuantityMilli: p.QuantityMilli},
+			Disbursed: progress.Totals{AmountVND: amount, QuantityMilli: quantity}}
 	}
 	units := []string{"00100", "00101", "00100", "09999"}
 	for _, tc := range []struct {
 		name string
-		q    store.FactsQuery
-		want []store.PlanFacts
+		q    planindex.Query
+		want []planindex.Fact
 	}{{
 		name: "2023-2024 as of 2024-12-31, disbursed in 2024",
-		q: store.FactsQuery{Units: units, FromYear: 2023, ToYear: 2024, AllocatedBy: d("2024-12-31"),
+		q: planindex.Query{Units: units, FromYear: 2023, ToYear: 2024, AllocatedBy: d("2024-12-31"),
 			DisbursedFrom: d("2024-01-01"), DisbursedTo: d("2024-12-31")},
-		want: []store.PlanFacts{
+		want: []planindex.Fact{
 			fact(1, 500_000_000, 0),     // 2023-12-31 and 2025-01-02 are outside the window
 			fact(2, 35_000_000, 70_250), // 2024-12-31 is its last day
 			fact(3, 50_000_000, 0),      // 2024-01-01 its first; 2023's is outside
@@ -877,43 +898,43 @@ func testFacts(t *testing.T, s *store.Store) {
 		},
 	}, {
 		name: "2024 in 00101, disbursed in 2025",
-		q: store.FactsQuery{Units: []string{"00101"}, FromYear: 2024, ToYear: 2024, AllocatedBy: d("2025-12-31"),
+		q: planindex.Query{Units: []string{"00101"}, FromYear: 2024, ToYear: 2024, AllocatedBy: d("2025-12-31"),
 			DisbursedFrom: d("2025-01-01"), DisbursedTo: d("2025-12-31")},
-		want: []store.PlanFacts{fact(2, 0, 0), fact(7, 10_000_000, 0)},
+		want: []planindex.Fact{fact(2, 0, 0), fact(7, 10_000_000, 0)},
 	}, {
 		name: "2024 allocated by 2025-01-05",
-		q: store.FactsQuery{Units: units, FromYear: 2024, ToYear: 2024, AllocatedBy: d("2025-01-05"),
+		q: planindex.Query{Units: units, FromYear: 2024, ToYear: 2024, AllocatedBy: d("2025-01-05"),
 			DisbursedFrom: d("2024-01-01"), DisbursedTo: d("2025-12-31")},
-		want: []store.PlanFacts{fact(1, 600_000_000, 0), fact(2, 35_000_000, 70_250), fact(5, 8, 0), fact(7, 10_000_000, 0)},
+		want: []planindex.Fact{fact(1, 600_000_000, 0), fact(2, 35_000_000, 70_250), fact(5, 8, 0), fact(7, 10_000_000, 0)},
 	}, {
 		name: "allocated by 2024-01-14",
-		q: store.FactsQuery{Units: units, FromYear: 2020, ToYear: 2030, AllocatedBy: d("2024-01-14"),
+		q: planindex.Query{Units: units, FromYear: 2020, ToYear: 2030, AllocatedBy: d("2024-01-14"),
 			DisbursedFrom: d("2024-01-01"), DisbursedTo: d("2024-12-31")},
-		want: []store.PlanFacts{fact(3, 50_000_000, 0), fact(8, 11, 0)},
+		want: []planindex.Fact{fact(3, 50_000_000, 0), fact(8, 11, 0)},
 	}, {
 		name: "allocated by 2024-01-15",
-		q: store.FactsQuery{Units: units, FromYear: 2020, ToYear: 2030, AllocatedBy: d("2024-01-15"),
+		q: planindex.Query{Units: units, FromYear: 2020, ToYear: 2030, AllocatedBy: d("2024-01-15"),
 			DisbursedFrom: d("2024-01-01"), DisbursedTo: d("2024-12-31")},
-		want: []store.PlanFacts{fact(1, 500_000_000, 0), fact(3, 50_000_000, 0), fact(8, 11, 0)},
+		want: []planindex.Fact{fact(1, 500_000_000, 0), fact(3, 50_000_000, 0), fact(8, 11, 0)},
 	}, {
 		name: "open bounds",
-		q:    store.FactsQuery{Units: units},
-		want: []store.PlanFacts{fact(1, 600_000_001, 0), fact(2, 35_000_000, 70_250), fact(3, 150_000_000, 0), fact(4, 7, 0),
+		q:    planindex.Query{Units: units},
+		want: []planindex.Fact{fact(1, 600_000_001, 0), fact(2, 35_000_000, 70_250), fact(3, 150_000_000, 0), fact(4, 7, 0),
 			fact(5, 8, 0), fact(7, 10_000_000, 0), fact(8, 11, 0)},
 	}, {
 		name: "outside",
-		q:    store.FactsQuery{Units: []string{"00200"}, FromYear: 2024, ToYear: 2024, DisbursedTo: d("2024-11-30")},
-		want: []store.PlanFacts{fact(6, 0, 0)},
+		q:    planindex.Query{Units: []string{"00200"}, FromYear: 2024, ToYear: 2024, DisbursedTo: d("2024-11-30")},
+		want: []planindex.Fact{fact(6, 0, 0)},
 	}, {
 		name: "no units",
-		q:    store.FactsQuery{FromYear: 2020, ToYear: 2030},
+		q:    planindex.Query{FromYear: 2020, ToYear: 2030},
 	}, {
 		name: "every unit, the units ignored",
-		q:    store.FactsQuery{EveryUnit: true, Units: []string{"00200"}, FromYear: 2024, ToYear: 2024, DisbursedTo: d("2024-11-30")},
-		want: []store.PlanFacts{fact(1, 500_000_001, 0), fact(2, 0, 50_250), fact(5, 0, 0), fact(6, 0, 0), fact(7, 0, 0)},
+		q:    planindex.Query{EveryUnit: true, Units: []string{"00200"}, FromYear: 2024, ToYear: 2024, DisbursedTo: d("2024-11-30")},
+		want: []planindex.Fact{fact(1, 500_000_001, 0), fact(2, 0, 50_250), fact(5, 0, 0), fact(6, 0, 0), fact(7, 0, 0)},
 	}, {
 		name: "every unit, none allocated by the date",
-		q:    store.FactsQuery{EveryUnit: true, AllocatedBy: d("2021-12-31")},
+		q:    planindex.Query{EveryUnit: true, AllocatedBy: d("2021-12-31")},
 	}} {
 		if got := facts(t, s, tc.q); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("Facts %s =\n%+v\nwant\n%+v", tc.name, got, tc.want)
@@ -932,17 +953,17 @@ func testFactsPerPlan(t *testing.T, s *store.Store) {
 		disbursement(p, "2024-02-01", math.MaxInt64-1, 1),
 		disbursement(p, "2024-03-01", 1, math.MaxInt64-1),
 		disbursement(q, "2024-02-01", math.MaxInt64, math.MaxInt64))
-	most := store.Totals{AmountVND: math.MaxInt64, QuantityMilli: math.MaxInt64}
-	want := []store.PlanFacts{
+	most := progress.Totals{AmountVND: math.MaxInt64, QuantityMilli: math.MaxInt64}
+	want := []planindex.Fact{
 		{PlanID: p.ID, UnitCode: "00100", Source: "CENTRAL_BUDGET", Purpose: "TRANSPORT", Year: 2024, Planned: most, Disbursed: most},
 		{PlanID: q.ID, UnitCode: "00100", Source: "CEMENT", Purpose: "TRANSPORT", Year: 2024, Planned: most, Disbursed: most},
 	}
-	got := facts(t, s, store.FactsQuery{Units: []string{"00100"}, FromYear: 2024, ToYear: 2024, AllocatedBy: d("2024-12-31"),
+	got := facts(t, s, planindex.Query{Units: []string{"00100"}, FromYear: 2024, ToYear: 2024, AllocatedBy: d("2024-12-31"),
 		DisbursedFrom: d("2024-01-01"), DisbursedTo: d("2024-12-31")})
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Facts =\n%+v\nwant\n%+v", got, want)
 	}
-	if got := disbursed(t, s, []int64{p.ID, q.ID}, d("2024-12-31")); !maps.Equal(got, map[int64]store.Totals{p.ID: most, q.ID: most}) {
+	if got := disbursed(t, s, []int64{p.ID, q.ID}, d("2024-12-31")); !maps.Equal(got, map[int64]store.Totals{p.ID: store.Totals(most), q.ID: store.Totals(most)}) {
 		t.Errorf("Disbursed = %v", got)
 	}
 }
