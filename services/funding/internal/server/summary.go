@@ -4,13 +4,13 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"github.com/ntmsuite/ntm/platform/auth"
 	"time"
 
+	"github.com/ntmsuite/ntm/platform/auth"
 	"github.com/ntmsuite/ntm/platform/fault"
 	fundingv1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/funding/v1"
-	"github.com/ntmsuite/ntm/services/funding/internal/progress"
 	"github.com/ntmsuite/ntm/services/funding/internal/planindex"
+	"github.com/ntmsuite/ntm/services/funding/internal/progress"
 )
 
 // GetFundingSummary answers from the cache under a key made of the request
