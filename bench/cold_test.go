@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"google.golang.org/protobuf/proto"
-
 	criteriav1 "github.com/ntmsuite/ntm/proto/gen/go/ntm/criteria/v1"
 )
 
@@ -215,6 +213,7 @@ func (e *env) writer(b *testing.B, i int) *communeWriter {
 		return w
 	}
 	p := e.country.Provinces[i].Code
+	assessments := e.countryAssessments(b)
 	x := -1
 	for j, c := range e.country.Communes {
 		if c.Province != p {
@@ -228,10 +227,10 @@ func (e *env) writer(b *testing.B, i int) *communeWriter {
 		// The other variant: the values of a commune of the same region and
 		// group (so the same thresholds), meeting another number of criteria.
 		if c.Region == cx.Region && c.CommuneGroup == cx.CommuneGroup && c.MetCount != cx.MetCount {
-			other := proto.Clone(e.country.Assessments[j]).(*criteriav1.Assessment)
-			other.UnitCode, other.EvidenceRef = cx.Code, e.country.Assessments[x].GetEvidenceRef()
+			other := assessments[j]
+			other.UnitCode, other.EvidenceRef = cx.Code, assessments[x].GetEvidenceRef()
 			w := &communeWriter{e: e, province: p, unit: cx.Code,
-				variants: [2]*criteriav1.Assessment{e.country.Assessments[x], other}}
+				variants: [2]*criteriav1.Assessment{assessments[x], other}}
 			writers[i] = w
 			return w
 		}

@@ -40,8 +40,8 @@ func BenchmarkP5Import(b *testing.B) {
 	e := setup(b)
 	pgURL := dbtest.EmptyPostgresDatabase(b)
 	crit, ops := e.startPostgresCriteria(b, pgURL)
-	req := &criteriav1.BatchCreateAssessmentsRequest{Assessments: e.country.Assessments}
-	file := formCSV(e.country.Assessments)
+	req := &criteriav1.BatchCreateAssessmentsRequest{Assessments: e.countryAssessments(b)}
+	file := formCSV(req.GetAssessments())
 	b.Run("suite", func(b *testing.B) {
 		b.SetBytes(int64(len(file)))
 		for b.Loop() {
