@@ -149,6 +149,32 @@ func TestNumber(t *testing.T) {
 	}
 }
 
+// Flag words and verdicts are read whatever their case, as offices type
+// them, and nothing else is.
+func TestWordsInAnyCase(t *testing.T) {
+	for in, want := range map[string]bool{"ĐẠT": true, "Đạt": true, "đ": true, "X": true, "Có": true, "Yes": true,
+		"KHÔNG ĐẠT": false, "Chưa đạt": false, "không": false, "C": false, "No": false} {
+		if got, ok := flagWord(in); !ok || got != want {
+			t.Errorf("flagWord(%q) = %v, %v; want %v", in, got, ok, want)
+		}
+	}
+	for in, want := range map[string]criteriav1.CriterionStatus{"Đ": criteriav1.CriterionStatus_MET, "ĐẠT": criteriav1.CriterionStatus_MET,
+		"Cơ Bản Đạt": criteriav1.CriterionStatus_BASICALLY_MET, "CBĐ": criteriav1.CriterionStatus_BASICALLY_MET,
+		"c": criteriav1.CriterionStatus_NOT_MET, "Không Đạt": criteriav1.CriterionStatus_NOT_MET} {
+		if got, ok := verdict(in); !ok || got != want {
+			t.Errorf("verdict(%q) = %v, %v; want %v", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "85", "đạt ", "dat", "có thể", "không biết"} {
+		if _, ok := flagWord(in); ok {
+			t.Errorf("flagWord(%q) read, want refused", in)
+		}
+		if _, ok := verdict(in); ok {
+			t.Errorf("verdict(%q) read, want refused", in)
+		}
+	}
+}
+
 // FuzzParse reads any CSV text as a form: Parse never panics, every draft
 // is a row below the header, and locating any violation names a column of
 // the row or none.

@@ -103,26 +103,42 @@ func (dr *Draft) readCode(key, cell string) {
 
 // verdict reads a criterion's verdict as forms write it.
 func verdict(cell string) (criteriav1.CriterionStatus, bool) {
-	switch strings.ToLower(cell) {
-	case "đ", "đạt", "x":
-		return criteriav1.CriterionStatus_MET, true
-	case "b", "cơ bản đạt", "cbđ":
-		return criteriav1.CriterionStatus_BASICALLY_MET, true
-	case "c", "chưa đạt", "không đạt":
-		return criteriav1.CriterionStatus_NOT_MET, true
-	}
-	return 0, false
+	return wordOf(cell, verdictWords)
+}
+
+var verdictWords = []word[criteriav1.CriterionStatus]{
+	{"đ", criteriav1.CriterionStatus_MET}, {"đạt", criteriav1.CriterionStatus_MET}, {"x", criteriav1.CriterionStatus_MET},
+	{"b", criteriav1.CriterionStatus_BASICALLY_MET}, {"cơ bản đạt", criteriav1.CriterionStatus_BASICALLY_MET}, {"cbđ", criteriav1.CriterionStatus_BASICALLY_MET},
+	{"c", criteriav1.CriterionStatus_NOT_MET}, {"chưa đạt", criteriav1.CriterionStatus_NOT_MET}, {"không đạt", criteriav1.CriterionStatus_NOT_MET},
 }
 
 // flagWord reads a boolean indicator's value.
 func flagWord(cell string) (flag, ok bool) {
-	switch strings.ToLower(cell) {
-	case "đạt", "đ", "có", "x", "true", "yes":
-		return true, true
-	case "không đạt", "chưa đạt", "không", "c", "false", "no":
-		return false, true
+	return wordOf(cell, flagWords)
+}
+
+var flagWords = []word[bool]{
+	{"đạt", true}, {"đ", true}, {"có", true}, {"x", true}, {"true", true}, {"yes", true},
+	{"không đạt", false}, {"chưa đạt", false}, {"không", false}, {"c", false}, {"false", false}, {"no", false},
+}
+
+// word is a word a form may write, in lower case, and what it means.
+type word[T any] struct {
+	text    string
+	meaning T
+}
+
+// wordOf is the meaning of cell among words, whatever its case: compared
+// without lowering the cell first, which copied every non-ASCII cell (a
+// country's form has tens of thousands of Đạt).
+func wordOf[T any](cell string, words []word[T]) (T, bool) {
+	for _, w := range words {
+		if strings.EqualFold(cell, w.text) {
+			return w.meaning, true
+		}
 	}
-	return false, false
+	var zero T
+	return zero, false
 }
 
 // Number reads an indicator's value as sheet.Decimal does; a trailing %
