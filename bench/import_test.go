@@ -40,8 +40,9 @@ func BenchmarkP5Import(b *testing.B) {
 	e := setup(b)
 	pgURL := dbtest.EmptyPostgresDatabase(b)
 	crit, ops := e.startPostgresCriteria(b, pgURL)
-	req := &criteriav1.BatchCreateAssessmentsRequest{Assessments: e.countryAssessments(b)}
-	file := formCSV(req.GetAssessments())
+	// Only the form is held while the suite imports it: the assessments
+	// as objects would be marked by every collection of this process.
+	file, n := e.countryForm(b)
 	b.Run("suite", func(b *testing.B) {
 		b.SetBytes(int64(len(file)))
 		for b.Loop() {
@@ -55,12 +56,13 @@ func BenchmarkP5Import(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			if s := op.GetSummary(); op.GetState() != operationv1.Operation_SUCCEEDED || s.GetCreated() != int64(len(req.GetAssessments())) {
+			if s := op.GetSummary(); op.GetState() != operationv1.Operation_SUCCEEDED || s.GetCreated() != int64(n) {
 				b.Fatalf("import ended %v: %v, %v", op.GetState(), op.GetError(), s)
 			}
 		}
 	})
 	b.Run("batch", func(b *testing.B) {
+		req := &criteriav1.BatchCreateAssessmentsRequest{Assessments: e.countryAssessments(b)}
 		for b.Loop() {
 			if _, err := crit.BatchCreateAssessments(e.ctx, req); err != nil {
 				b.Fatal(err)
@@ -74,7 +76,7 @@ func BenchmarkP5Import(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer conn.Close(ctx)
-		cols, rows := storedAssessments(b, conn, len(req.GetAssessments()))
+		cols, rows := storedAssessments(b, conn, n)
 		if _, err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS public.copied (LIKE criteria.assessments INCLUDING ALL)`); err != nil {
 			b.Fatal(err)
 		}
@@ -130,6 +132,13 @@ func (e *env) startPostgresCriteria(b *testing.B, pgURL string) (criteriav1.Crit
 		_ = regConn.Close()
 	})
 	return criteriav1.NewCriteriaServiceClient(conn), operationv1.NewOperationServiceClient(conn)
+}
+
+// countryForm is the country's assessment form (formCSV) and how many
+// rows it has.
+func (e *env) countryForm(b *testing.B) ([]byte, int) {
+	as := e.countryAssessments(b)
+	return formCSV(as), len(as)
 }
 
 // formCSV writes assessments as an assessment form in CSV, as a province
