@@ -28,7 +28,9 @@ func TestFollowedPlansAgreeWithTheStore(t *testing.T) {
 			replicas := []*followedPlans{newFollowedPlans(st), newFollowedPlans(st)}
 			r := rand.New(rand.NewPCG(16, 2026))
 			units := []string{"00100", "00101", "00102", "00200", "00201"}
-			day := func() date.Date { return date.MustParse(fmt.Sprintf("%d-%02d-%02d", 2023+r.IntN(3), 1+r.IntN(12), 1+r.IntN(28))) }
+			day := func() date.Date {
+				return date.MustParse(fmt.Sprintf("%d-%02d-%02d", 2023+r.IntN(3), 1+r.IntN(12), 1+r.IntN(28)))
+			}
 			var plans []store.Plan
 			for i := range 300 {
 				if len(plans) == 0 || r.IntN(3) == 0 {
