@@ -1,6 +1,10 @@
 package db
 
-import "sync"
+import (
+	"fmt"
+	"runtime/debug"
+	"sync"
+)
 
 // copyAhead is how many rows CopyEach lets next make before the copy takes
 // them. pgx hands the database 64 KB at a time (a dozen of an import's
@@ -16,28 +20,35 @@ type made struct {
 	err error
 }
 
-// readAhead calls next on a goroutine of its own, up to copyAhead rows
-// before take asks for them, and returns take, which gives them in order
-// as next did (false after the last, or with next's error), and stop,
-// which ends the goroutine, waiting for the call of next under way: the
-// caller may read what next wrote once stop returns.
-func readAhead(next func() ([]any, bool, error)) (take func() ([]any, bool, error), stop func()) {
-	rows := make(chan made, copyAhead)
+// readAhead calls next on a goroutine of its own, up to ahead rows before
+// take asks for them, and returns take, which gives them in order as next
+// did (false after the last, or with next's error), and stop, which ends
+// the goroutine: it makes no row after stop is called, and stop returns
+// once the call of next under way has returned, so the caller may then
+// read what next wrote. A panic of next is take's error, with its stack:
+// no recovery interceptor runs on this goroutine.
+func readAhead(ahead int, next func() ([]any, bool, error)) (take func() ([]any, bool, error), stop func()) {
+	rows := make(chan made, ahead)
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		defer close(rows)
 		for {
-			r, more, err := next()
-			if err == nil && !more {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			m, more := makeRow(next)
+			if !more {
 				return
 			}
 			select {
-			case rows <- made{r, err}:
+			case rows <- m:
 			case <-done:
 				return
 			}
-			if err != nil {
+			if m.err != nil {
 				return
 			}
 		}
@@ -52,4 +63,15 @@ func readAhead(next func() ([]any, bool, error)) (take func() ([]any, bool, erro
 		wg.Wait()
 	}
 	return take, stop
+}
+
+// makeRow calls next once: more is false after the last row.
+func makeRow(next func() ([]any, bool, error)) (m made, more bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			m, more = made{err: fmt.Errorf("db: making a row to copy panicked: %v\n%s", p, debug.Stack())}, true
+		}
+	}()
+	r, more, err := next()
+	return made{row: r, err: err}, more || err != nil
 }

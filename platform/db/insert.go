@@ -86,7 +86,7 @@ func insertStatement(table string, columns []string, rows [][]any, returning str
 // overlaps its writing. row's error aborts the copy and is returned.
 func CopyRows(ctx context.Context, tx *sql.Tx, table string, columns []string, n int, row func(i int) ([]any, error)) error {
 	i := 0
-	copied, err := CopyEach(ctx, tx, table, columns, func() ([]any, bool, error) {
+	copied, err := copyEach(ctx, tx, table, columns, min(n, copyAhead), func() ([]any, bool, error) {
 		if i == n {
 			return nil, false, nil
 		}
@@ -102,13 +102,17 @@ func CopyRows(ctx context.Context, tx *sql.Tx, table string, columns []string, n
 
 // CopyEach is CopyRows for rows that are made as they are taken: next
 // returns each row's values and true, then false once there are no more.
-// On PostgreSQL next runs on a goroutine of its own, ahead of the database
-// taking in the rows before (readAhead), so an import checks and encodes
-// rows as the ones before are written; CopyEach returns once next is no
-// longer running. It
-// returns how many rows were inserted; next's error aborts the copy and is
-// returned as it is.
+// On PostgreSQL next runs on a goroutine of its own, up to 256 rows ahead
+// of the database taking in the rows before (readAhead), so an import
+// checks and encodes rows as the ones before are written; CopyEach
+// returns once next is no longer running. It returns how many rows were
+// inserted; next's error aborts the copy and is returned as it is.
 func CopyEach(ctx context.Context, tx *sql.Tx, table string, columns []string, next func() ([]any, bool, error)) (int, error) {
+	return copyEach(ctx, tx, table, columns, copyAhead, next)
+}
+
+// copyEach is CopyEach with next running up to ahead rows ahead.
+func copyEach(ctx context.Context, tx *sql.Tx, table string, columns []string, ahead int, next func() ([]any, bool, error)) (int, error) {
 	conn, ok := txConns.Load(tx)
 	if !ok {
 		var rows [][]any
@@ -124,7 +128,7 @@ func CopyEach(ctx context.Context, tx *sql.Tx, table string, columns []string, n
 		}
 		return len(rows), InsertRows(ctx, tx, table, columns, rows, "", nil)
 	}
-	take, stop := readAhead(next)
+	take, stop := readAhead(max(ahead, 1), next)
 	defer stop()
 	var copied int64
 	err := conn.(*sql.Conn).Raw(func(driverConn any) error {

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ntmsuite/ntm/platform/db"
+	"github.com/ntmsuite/ntm/platform/dbtest"
 )
 
 // More rows than one statement binds are inserted in order, in several
@@ -150,4 +152,28 @@ func TestCopyEachStopsMakingRowsWhenTheCopyFails(t *testing.T) {
 			t.Error("a row of the failed copy was written")
 		}
 	})
+}
+
+// On PostgreSQL next runs on CopyEach's own goroutine, where no recovery
+// interceptor runs: its panic is the copy's error, not the end of the
+// process, and nothing is written.
+func TestCopyEachTurnsAPanicIntoAnError(t *testing.T) {
+	d := dbtest.Postgres(t, migrations(t, db.Postgres))
+	ctx := context.Background()
+	made := 0
+	err := d.InTx(ctx, func(tx *sql.Tx) error {
+		_, err := db.CopyEach(ctx, tx, "item", []string{"id", "name"}, func() ([]any, bool, error) {
+			if made++; made == 3 {
+				panic("a bug in a row's encoding")
+			}
+			return []any{int64(made), fmt.Sprint("item ", made)}, true, nil
+		})
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "a bug in a row's encoding") {
+		t.Fatalf("CopyEach = %v, want the panic as an error", err)
+	}
+	if countItems(t, d, 1) != 0 {
+		t.Error("a row of the failed copy was written")
+	}
 }
