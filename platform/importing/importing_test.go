@@ -160,3 +160,24 @@ func TestSummaryClipsConflictText(t *testing.T) {
 		t.Errorf("short conflict changed: %+v", c)
 	}
 }
+
+// A panic while drafting a row, on one of ReadEach's goroutines, goes on
+// on the caller's, where the server's recovery turns it into an error.
+func TestReadEachPanicsOnTheCallersGoroutine(t *testing.T) {
+	defer func() {
+		if p := recover(); p == nil || !strings.Contains(fmt.Sprint(p), "row 7") {
+			t.Errorf("recovered %v, want the draft's panic", p)
+		}
+	}()
+	lines := [][]string{{"unit_code"}}
+	for i := range 10 {
+		lines = append(lines, []string{fmt.Sprint(100 + i)})
+	}
+	_, _, _ = importing.ReadEach(rows(lines...), cols, func(r importing.Row) string {
+		if r.Number == 7 {
+			panic("row 7")
+		}
+		return ""
+	}, "unit_code")
+	t.Error("ReadEach returned")
+}

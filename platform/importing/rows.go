@@ -1,8 +1,11 @@
 package importing
 
 import (
+	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ntmsuite/ntm/platform/fault"
 	"github.com/ntmsuite/ntm/platform/sheet"
@@ -128,13 +131,24 @@ func ReadEach[D any](rows []sheet.Row, known []sheet.Column, draft func(Row) D, 
 	drafts := make([]D, len(read))
 	runs := min(runtime.GOMAXPROCS(0), len(read))
 	var wg sync.WaitGroup
+	var panicked atomic.Value
 	for run := range runs {
 		wg.Go(func() {
+			// A panic goes on on the caller's goroutine, whose recovery
+			// turns it into the call's error rather than end the process.
+			defer func() {
+				if p := recover(); p != nil {
+					panicked.CompareAndSwap(nil, fmt.Sprintf("%v\n%s", p, debug.Stack()))
+				}
+			}()
 			for i := run * len(read) / runs; i < (run+1)*len(read)/runs; i++ {
 				drafts[i] = draft(read[i])
 			}
 		})
 	}
 	wg.Wait()
+	if p := panicked.Load(); p != nil {
+		panic(p)
+	}
 	return drafts, fileConflicts, nil
 }
