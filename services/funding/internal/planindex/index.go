@@ -8,6 +8,7 @@
 package planindex
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -59,6 +60,10 @@ type Query struct {
 	DisbursedFrom date.Date
 	DisbursedTo   date.Date
 }
+
+// ErrUnknownPlan is Add's error for a disbursement of a plan the index
+// does not hold.
+var ErrUnknownPlan = errors.New("planindex: a disbursement of a plan the index does not hold")
 
 // Index is the plans and disbursements added so far. It is safe for
 // concurrent use.
@@ -119,7 +124,7 @@ func (x *Index) Add(plans []Plan, disbursements []Disbursement) error {
 		}
 		i, ok := x.position(d.PlanID)
 		if !ok {
-			return fmt.Errorf("planindex: disbursement %d is of plan %d, which the index does not hold", d.ID, d.PlanID)
+			return fmt.Errorf("%w: disbursement %d is of plan %d", ErrUnknownPlan, d.ID, d.PlanID)
 		}
 		x.paid[i] = append(x.paid[i], paid{on: d.DisbursedOn, Totals: d.Disbursed})
 		x.lastDisbursement = d.ID
@@ -143,9 +148,10 @@ func (x *Index) position(id int64) (int, bool) {
 // Facts lists the plans q selects, in id order, with what was disbursed
 // against each in q's window (zero when nothing: a plan nothing was spent
 // on still counts as planned). A plan's disbursements are added without
-// overflow checks, as the store adds them: the caller guarantees at write
-// time that they fit in int64; adding across plans is the caller's job,
-// with checked arithmetic.
+// overflow checks: the service guarantees at write time that a plan's
+// disbursements add up within int64 (where the store's SQL would fail
+// instead); adding across plans is the caller's job, with checked
+// arithmetic.
 func (x *Index) Facts(q Query) []Fact {
 	x.mu.RLock()
 	defer x.mu.RUnlock()

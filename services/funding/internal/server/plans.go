@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -16,28 +17,46 @@ import (
 // so a summary counts every write committed before it began, whichever
 // replica made it. The first summary after start reads them all.
 type followedPlans struct {
-	*planindex.Index
 	store *store.Store
-	// mu makes catch-ups one at a time.
-	mu sync.Mutex
+	// mu makes catch-ups one at a time, and guards index.
+	mu    sync.Mutex
+	index *planindex.Index
 }
 
 func newFollowedPlans(st *store.Store) *followedPlans {
-	return &followedPlans{Index: planindex.New(), store: st}
+	return &followedPlans{store: st, index: planindex.New()}
 }
 
 // facts answers q from the index once it holds every committed write.
 func (f *followedPlans) facts(ctx context.Context, q planindex.Query) ([]planindex.Fact, error) {
-	if err := f.catchUp(ctx); err != nil {
+	x, err := f.current(ctx)
+	if err != nil {
 		return nil, err
 	}
-	return f.Facts(q), nil
+	return x.Facts(q), nil
 }
 
-func (f *followedPlans) catchUp(ctx context.Context) error {
+// current catches the index up and returns it. A disbursement of a plan the
+// index lacks means that a plan was passed over, its id committed after a
+// higher one was read: db.OrderIDs rules that out once every writer takes
+// it, but not while a replica of an older version still writes (a rolling
+// upgrade). The index is then read anew from the first row.
+func (f *followedPlans) current(ctx context.Context) (*planindex.Index, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	plan, disbursement := f.Last()
+	err := f.catchUpLocked(ctx)
+	if errors.Is(err, planindex.ErrUnknownPlan) {
+		f.index = planindex.New()
+		err = f.catchUpLocked(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return f.index, nil
+}
+
+func (f *followedPlans) catchUpLocked(ctx context.Context) error {
+	plan, disbursement := f.index.Last()
 	// Disbursements first: each one's plan was committed before it, so it
 	// is among the plans read next.
 	ds, err := f.store.DisbursementsAfter(ctx, disbursement)
@@ -48,5 +67,5 @@ func (f *followedPlans) catchUp(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("read plans after %d: %w", plan, err)
 	}
-	return f.Add(ps, ds)
+	return f.index.Add(ps, ds)
 }

@@ -77,3 +77,38 @@ func TestFollowedPlansAgreeWithTheStore(t *testing.T) {
 		})
 	}
 }
+
+// An index that passed a plan over (its id committed after a higher one
+// was read, as while a replica of an older version still writes without
+// db.OrderIDs) is read anew when a disbursement of that plan comes, and
+// answers as the store does.
+func TestFollowedPlansRereadAPlanPassedOver(t *testing.T) {
+	ctx := context.Background()
+	st := store.New(dbtest.SQLite(t, migrations.SQLite))
+	f := newFollowedPlans(st)
+	// The index has read up to plan 1000, so it will never ask for plan 1.
+	if err := f.index.Add([]planindex.Plan{{ID: 1000, Unit: "09999", Year: 2024}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := st.CreatePlans(ctx, []store.Plan{{Year: 2024, UnitCode: "00100", Source: "CENTRAL_BUDGET", Purpose: "TRANSPORT",
+		AmountVND: 100, AllocatedOn: date.MustParse("2024-01-01")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateDisbursements(ctx, []store.Disbursement{{PlanID: ps[0].ID, DisbursedOn: date.MustParse("2024-02-01"), AmountVND: 40}},
+		func(int, *store.Plan, store.Totals, store.Disbursement) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	q := planindex.Query{EveryUnit: true}
+	got, err := f.facts(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := st.Facts(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) || len(want) != 1 {
+		t.Fatalf("facts %+v, want the store's %+v", got, want)
+	}
+}

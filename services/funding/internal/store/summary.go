@@ -35,12 +35,13 @@ type disbursedSum struct {
 
 // Facts lists the selected plans (ordered by id) with their disbursed totals
 // in the window (zero when none: a plan nothing was spent on still counts
-// as planned). Summaries count from the in-memory index (planindex), which
-// answers the same from the rows PlansAfter and DisbursementsAfter give;
-// the tests check that both agree after random writes. Sums are per plan in SQL: the caller guarantees at write
-// time that a plan's disbursements fit in int64, but nothing bounds the sum
-// of many plans, so adding across plans is the caller's job with checked
-// arithmetic. It runs three statements on every call; the caller caches.
+// as planned). Summaries count from the in-memory index (planindex),
+// which answers the same from the rows PlansAfter and DisbursementsAfter
+// give: Facts is what the tests check the index against, after random
+// writes on every replica. Sums are per plan in SQL: the caller guarantees
+// at write time that a plan's disbursements fit in int64, but nothing
+// bounds the sum of many plans, so adding across plans is the caller's
+// job with checked arithmetic.
 //
 // The plans are read alone, in id order, and the sums only of the plans
 // with disbursements in the window: grouping every plan with its
