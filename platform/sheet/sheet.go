@@ -241,8 +241,8 @@ func clean(s string) (string, error) {
 	return norm.NFC.String(strings.TrimSpace(s)), nil
 }
 
-// printableASCII tells whether s is ASCII without control characters other
-// than tab, newline and carriage return (so without NUL).
+// printableASCII tells whether s is ASCII with no character below the
+// space but tab, newline and carriage return (so no NUL).
 func printableASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= utf8.RuneSelf || (c < ' ' && c != '\t' && c != '\n' && c != '\r') {

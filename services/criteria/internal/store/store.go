@@ -108,9 +108,11 @@ func (s *Store) Create(ctx context.Context, as []Assessment) ([]Assessment, erro
 
 // CreateEach is Create for assessments made as they are written: next
 // returns each and true, then false once there are no more. On PostgreSQL
-// next runs while the database takes in the assessments before, so that
-// an import checks and scores a row as the one before is written. An error
-// of next writes nothing and is returned as it is.
+// next runs on a goroutine of its own, up to 256 assessments ahead of the
+// database taking in the ones before (db.CopyEach), so that an import
+// checks and scores rows as the ones before are written; CreateEach
+// returns once next no longer runs. An error of next writes nothing and is
+// returned as it is.
 func (s *Store) CreateEach(ctx context.Context, next func() (Assessment, bool, error)) ([]Assessment, error) {
 	var out []Assessment
 	// What the trail needs of each row: its JSON columns themselves are
