@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -139,15 +140,58 @@ func (l *Loader) computeAndStore(ctx context.Context, store bool, stamp, key str
 			return nil, err
 		}
 	}
-	value, err = compute(cctx, gens)
+	// Loads nested in compute send their stores at once and leave them to
+	// this one to wait for, together with its own: one round trip for both
+	// levels of an aggregate rather than one after the other.
+	nested := &nestedStores{}
+	defer nested.wait()
+	value, err = compute(context.WithValue(cctx, nestedStoresKey{}, nested), gens)
 	if err != nil || !store {
 		return value, err
 	}
-	// Store failures only cost a recompute later; the caller gets the value.
-	if serr := l.cache.Set(ctx, stamp, key, value, l.jitteredTTL()); serr != nil {
-		l.warn("cache write failed", key, serr)
+	set := func() {
+		// Store failures only cost a recompute later; the caller gets the value.
+		if serr := l.cache.Set(ctx, stamp, key, value, l.jitteredTTL()); serr != nil {
+			l.warn("cache write failed", key, serr)
+		}
+	}
+	if outer, ok := ctx.Value(nestedStoresKey{}).(*nestedStores); !ok || !outer.start(set) {
+		set()
 	}
 	return value, nil
+}
+
+// nestedStoresKey carries, in the context a compute runs with, the stores
+// that loads nested in it have under way (nestedStores): the outer load
+// returns once they and its own are done, so that a value is stored before
+// its caller is answered, at every level.
+type nestedStoresKey struct{}
+
+// nestedStores are the stores under way of the loads nested in one compute.
+type nestedStores struct {
+	mu     sync.Mutex
+	waited bool
+	wg     sync.WaitGroup
+}
+
+// start runs set on a goroutine of its own that wait waits for, or does
+// nothing and returns false once wait was called (a nested load that
+// outlived its caller's compute stores as any other load does).
+func (n *nestedStores) start(set func()) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.waited {
+		return false
+	}
+	n.wg.Go(set)
+	return true
+}
+
+func (n *nestedStores) wait() {
+	n.mu.Lock()
+	n.waited = true
+	n.mu.Unlock()
+	n.wg.Wait()
 }
 
 // jitteredTTL spreads expiries by ±10% so values computed together do not

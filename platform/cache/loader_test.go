@@ -334,3 +334,52 @@ func TestLoadAtTellsTheGenerations(t *testing.T) {
 		t.Errorf("with the cache down compute was told %v, want nil", told)
 	}
 }
+
+// overlapCache makes each Set wait until another has started: stores sent
+// one after the other fail after 10 s instead.
+type overlapCache struct {
+	Cache
+	sets    atomic.Int32
+	both    chan struct{} // closed when the second Set starts
+	settled atomic.Int32
+}
+
+func (c *overlapCache) Set(ctx context.Context, stamp, key string, value []byte, ttl time.Duration) error {
+	if c.sets.Add(1) == 2 {
+		close(c.both)
+	}
+	defer c.settled.Add(1)
+	select {
+	case <-c.both:
+	case <-time.After(10 * time.Second):
+		return errors.New("no other store was under way")
+	}
+	return c.Cache.Set(ctx, stamp, key, value, ttl)
+}
+
+// An aggregate's two levels (a load nested in another's compute) are
+// stored at once, and both before the outer load answers: another replica
+// then finds either without computing.
+func TestLoaderStoresNestedLevelsTogether(t *testing.T) {
+	prefix := randomPrefix()
+	c := &overlapCache{Cache: newTestRedis(t, prefix), both: make(chan struct{})}
+	outer := NewLoader(c, LoaderOptions{Logger: quiet, Name: "outer"})
+	inner := NewLoader(c, LoaderOptions{Logger: quiet, Name: "inner"})
+	v, err := outer.Load(t.Context(), criteria, "request", func(ctx context.Context) ([]byte, error) {
+		return inner.Load(ctx, nil, "content", func(context.Context) ([]byte, error) { return []byte("figures"), nil })
+	})
+	if err != nil || string(v) != "figures" {
+		t.Fatalf("Load = %q, %v", v, err)
+	}
+	if n := c.settled.Load(); n != 2 {
+		t.Fatalf("%d stores settled when the load answered, want both", n)
+	}
+	b := NewLoader(newTestRedis(t, prefix), LoaderOptions{Logger: quiet, Name: "b"})
+	var n counter
+	if got := load(t, b, criteria, "request", n.compute); got != "figures" {
+		t.Errorf("another replica's request = %q, want the stored figures", got)
+	}
+	if got := load(t, b, nil, "content", n.compute); got != "figures" {
+		t.Errorf("another replica's content = %q, want the stored figures", got)
+	}
+}
