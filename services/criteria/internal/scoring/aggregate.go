@@ -87,6 +87,7 @@ func Aggregate(set *catalog.Set, communes []CommuneState) Figures {
 	hist := make([]int, n+1) // assessed communes by criteria met
 	f := Figures{Communes: len(communes), Histogram: hist}
 	sum := 0
+	var byBits metCounter // the Met words of sets of up to 64 criteria
 	for i := range communes {
 		c := &communes[i]
 		if c.Statuses == nil {
@@ -97,11 +98,7 @@ func Aggregate(set *catalog.Set, communes []CommuneState) Figures {
 		hist[m]++
 		sum += m
 		if n <= 64 {
-			for m := c.Met; m != 0; m &= m - 1 {
-				if j := bits.TrailingZeros64(m); j < n {
-					met[j]++
-				}
-			}
+			byBits.add(c.Met)
 			continue
 		}
 		st := c.Statuses
@@ -114,6 +111,7 @@ func Aggregate(set *catalog.Set, communes []CommuneState) Figures {
 			}
 		}
 	}
+	byBits.addTo(met)
 	f.Criteria = make([]Tally, n)
 	for j, c := range set.Criteria {
 		t := Tally{Code: c.Code, Name: c.Name, Met: met[j], Denominator: f.Communes}
@@ -140,4 +138,29 @@ func Aggregate(set *catalog.Set, communes []CommuneState) Figures {
 		}
 	}
 	return f
+}
+
+// metCounter counts, for each of up to 64 criteria, the communes whose Met
+// word has its bit: bit-sliced, plane i holding bit i of every criterion's
+// count, so that adding a commune is a few word operations (a carry that
+// dies out after two planes on average) where counting its bits one by one
+// took a step per criterion met.
+type metCounter struct{ planes [64]uint64 }
+
+func (c *metCounter) add(w uint64) {
+	for i := 0; w != 0; i++ {
+		c.planes[i], w = c.planes[i]^w, c.planes[i]&w
+	}
+}
+
+// addTo adds the counts to met, one per criterion; bits beyond len(met)
+// count for no criterion.
+func (c *metCounter) addTo(met []int) {
+	for i, p := range c.planes {
+		for ; p != 0; p &= p - 1 {
+			if j := bits.TrailingZeros64(p); j < len(met) {
+				met[j] += 1 << i
+			}
+		}
+	}
 }
