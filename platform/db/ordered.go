@@ -25,3 +25,27 @@ func (db *DB) OrderIDs(ctx context.Context, tx *sql.Tx, table string) error {
 	}
 	return nil
 }
+
+// ReadAfter reads every row of query with an id above after, in id order,
+// page rows at a time: what a follower of a table whose ids commit in
+// order (OrderIDs) reads to catch up. query takes the id to read after as
+// $1 and the page size as $2 and orders by id; scan reads one row and
+// returns it with its id.
+func ReadAfter[T any](ctx context.Context, db *DB, after int64, page int, query string, scan func(*sql.Rows) (T, int64, error)) ([]T, error) {
+	var out []T
+	for {
+		n := len(out)
+		rows, err := db.QueryContext(ctx, query, after, page)
+		err = EachRow(rows, err, func(rows *sql.Rows) error {
+			row, id, err := scan(rows)
+			out, after = append(out, row), id
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(out)-n < page {
+			return out, nil
+		}
+	}
+}

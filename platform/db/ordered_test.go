@@ -3,6 +3,8 @@ package db_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/ntmsuite/ntm/platform/db"
@@ -51,4 +53,45 @@ func TestOrderIDsMakesInsertsOfATableWaitTheirTurn(t *testing.T) {
 	if err := try("item"); err != nil {
 		t.Errorf("after the first committed: %v", err)
 	}
+}
+
+// ReadAfter reads every row above the id it starts from, in id order,
+// across pages, including when the rows fill the last page exactly.
+func TestReadAfterReadsEveryPage(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if err := d.InTx(ctx, func(tx *sql.Tx) error {
+			for id := 1; id <= 20; id++ {
+				if err := insertItem(ctx, tx, id, fmt.Sprint("item ", id)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			after int64
+			page  int
+			want  []int64
+		}{{0, 10, ids(1, 20)}, {0, 7, ids(1, 20)}, {15, 10, ids(16, 20)}, {20, 10, nil}} {
+			got, err := db.ReadAfter(ctx, d, tc.after, tc.page, `SELECT id FROM item WHERE id > $1 ORDER BY id LIMIT $2`,
+				func(rows *sql.Rows) (int64, int64, error) {
+					var id int64
+					err := rows.Scan(&id)
+					return id, id, err
+				})
+			if err != nil || !slices.Equal(got, tc.want) {
+				t.Errorf("ReadAfter(%d, page %d) = %v, %v; want %v", tc.after, tc.page, got, err, tc.want)
+			}
+		}
+	})
+}
+
+func ids(from, to int64) []int64 {
+	var out []int64
+	for id := from; id <= to; id++ {
+		out = append(out, id)
+	}
+	return out
 }

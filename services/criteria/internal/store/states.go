@@ -149,34 +149,17 @@ const statesPage = 10_000
 // start and catches up with after other replicas' writes. Ids commit in
 // order (db.OrderIDs), so a row with a lower id never appears later.
 func (s *Store) StatesAfter(ctx context.Context, after int64) ([]statusindex.Row, error) {
-	var out []statusindex.Row
-	for {
-		n := len(out)
-		rows, err := s.db.QueryContext(ctx, `SELECT id, unit_code, set_code, assessed_on, statuses, met_count
-			FROM assessments WHERE id > $1 ORDER BY id LIMIT $2`, after, statesPage)
-		if err != nil {
-			return nil, err
+	return db.ReadAfter(ctx, s.db, after, statesPage, `SELECT id, unit_code, set_code, assessed_on, statuses, met_count
+		FROM assessments WHERE id > $1 ORDER BY id LIMIT $2`, func(rows *sql.Rows) (statusindex.Row, int64, error) {
+		var r statusindex.Row
+		var statuses string
+		if err := rows.Scan(&r.ID, &r.Unit, &r.Set, &r.On, &statuses, &r.Met); err != nil {
+			return r, r.ID, err
 		}
-		for rows.Next() {
-			var r statusindex.Row
-			var statuses string
-			if err := rows.Scan(&r.ID, &r.Unit, &r.Set, &r.On, &statuses, &r.Met); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if r.Statuses, err = decodeStatuses(statuses); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("assessment %d of unit %s: %w", r.ID, r.Unit, err)
-			}
-			out = append(out, r)
-			after = r.ID
+		var err error
+		if r.Statuses, err = decodeStatuses(statuses); err != nil {
+			return r, r.ID, fmt.Errorf("assessment %d of unit %s: %w", r.ID, r.Unit, err)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		if len(out)-n < statesPage {
-			return out, nil
-		}
-	}
+		return r, r.ID, nil
+	})
 }

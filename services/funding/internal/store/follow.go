@@ -17,7 +17,7 @@ const followPage = 10_000
 // catches up with after any replica's writes. Ids commit in order
 // (db.OrderIDs), so a plan with a lower id never appears later.
 func (s *Store) PlansAfter(ctx context.Context, after int64) ([]planindex.Plan, error) {
-	return readAfter(ctx, s, after, `SELECT id, unit_code, source, purpose, year, allocated_on, amount_vnd, quantity_milli
+	return db.ReadAfter(ctx, s.db, after, followPage, `SELECT id, unit_code, source, purpose, year, allocated_on, amount_vnd, quantity_milli
 		FROM plans WHERE id > $1 ORDER BY id LIMIT $2`, func(rows *sql.Rows) (planindex.Plan, int64, error) {
 		var p planindex.Plan
 		var year int64
@@ -30,31 +30,10 @@ func (s *Store) PlansAfter(ctx context.Context, after int64) ([]planindex.Plan, 
 // DisbursementsAfter returns every disbursement with an id above after, in
 // id order, as PlansAfter does for plans.
 func (s *Store) DisbursementsAfter(ctx context.Context, after int64) ([]planindex.Disbursement, error) {
-	return readAfter(ctx, s, after, `SELECT id, plan_id, disbursed_on, amount_vnd, quantity_milli
+	return db.ReadAfter(ctx, s.db, after, followPage, `SELECT id, plan_id, disbursed_on, amount_vnd, quantity_milli
 		FROM disbursements WHERE id > $1 ORDER BY id LIMIT $2`, func(rows *sql.Rows) (planindex.Disbursement, int64, error) {
 		var d planindex.Disbursement
 		err := rows.Scan(&d.ID, &d.PlanID, &d.DisbursedOn, &d.Disbursed.AmountVND, &d.Disbursed.QuantityMilli)
 		return d, d.ID, err
 	})
-}
-
-// readAfter reads the rows of query (ids above $1, at most $2, in id
-// order) page by page until a page comes back short.
-func readAfter[T any](ctx context.Context, s *Store, after int64, query string, scan func(*sql.Rows) (T, int64, error)) ([]T, error) {
-	var out []T
-	for {
-		n := len(out)
-		rows, err := s.db.QueryContext(ctx, query, after, followPage)
-		err = db.EachRow(rows, err, func(rows *sql.Rows) error {
-			row, id, err := scan(rows)
-			out, after = append(out, row), id
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-		if len(out)-n < followPage {
-			return out, nil
-		}
-	}
 }
